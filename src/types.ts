@@ -1,0 +1,194 @@
+/**
+ * The decoded form of a WebAssembly module. Produced by `decoder.ts`, checked by `validator.ts`,
+ * executed by `interp/`. Pure data: no Deno APIs, no behaviour.
+ */
+
+/** Value types, by their binary encoding. */
+export const enum ValType {
+  I32 = 0x7f,
+  I64 = 0x7e,
+  F32 = 0x7d,
+  F64 = 0x7c,
+  V128 = 0x7b,
+  FuncRef = 0x70,
+  ExternRef = 0x6f,
+}
+
+export function isRefType(t: ValType): boolean {
+  return t === ValType.FuncRef || t === ValType.ExternRef;
+}
+
+export function valTypeName(t: ValType): string {
+  switch (t) {
+    case ValType.I32:
+      return "i32";
+    case ValType.I64:
+      return "i64";
+    case ValType.F32:
+      return "f32";
+    case ValType.F64:
+      return "f64";
+    case ValType.V128:
+      return "v128";
+    case ValType.FuncRef:
+      return "funcref";
+    case ValType.ExternRef:
+      return "externref";
+  }
+  return `0x${(t as number).toString(16)}`;
+}
+
+export interface FuncType {
+  params: ValType[];
+  results: ValType[];
+}
+
+export interface Limits {
+  min: number;
+  /** Absent when the limits have no maximum. */
+  max?: number;
+}
+
+export interface TableType {
+  elem: ValType; // FuncRef or ExternRef
+  limits: Limits;
+}
+
+export interface MemoryType {
+  limits: Limits; // in 64 KiB pages
+}
+
+export interface GlobalType {
+  type: ValType;
+  mutable: boolean;
+}
+
+export const enum ExternKind {
+  Func = 0,
+  Table = 1,
+  Memory = 2,
+  Global = 3,
+}
+
+export type ImportDesc =
+  | { kind: ExternKind.Func; typeIndex: number }
+  | { kind: ExternKind.Table; type: TableType }
+  | { kind: ExternKind.Memory; type: MemoryType }
+  | { kind: ExternKind.Global; type: GlobalType };
+
+export interface Import {
+  module: string;
+  name: string;
+  desc: ImportDesc;
+}
+
+export interface Export {
+  name: string;
+  kind: ExternKind;
+  index: number;
+}
+
+/**
+ * A constant expression (global initialisers, segment offsets, element items), kept as the
+ * raw instruction bytes (without the final `end`) plus the module offset where they start.
+ * The validator checks them; `interp/const_expr.ts` evaluates them.
+ */
+export interface ConstExpr {
+  start: number;
+  end: number; // offset of the terminating `end` opcode
+}
+
+export interface Global {
+  type: GlobalType;
+  init: ConstExpr;
+}
+
+export const enum SegmentMode {
+  Active = 0,
+  Passive = 1,
+  Declarative = 2,
+}
+
+export interface ElemSegment {
+  mode: SegmentMode;
+  /** Table index, for active segments. */
+  table: number;
+  /** Offset expression, for active segments. */
+  offset?: ConstExpr;
+  type: ValType; // FuncRef or ExternRef
+  /** Each item is a constant expression producing a reference. */
+  init: ConstExpr[];
+  /** When the segment used the function-index encoding, the indices (fast path); else undefined. */
+  funcIndices?: number[];
+}
+
+export interface DataSegment {
+  mode: SegmentMode.Active | SegmentMode.Passive;
+  memory: number;
+  offset?: ConstExpr;
+  /** Byte range of the data in the module bytes. */
+  start: number;
+  end: number;
+}
+
+/** A function defined in the module (not imported). */
+export interface FuncBody {
+  typeIndex: number;
+  /** Declared locals, expanded: one entry per local (excluding parameters). */
+  locals: ValType[];
+  /** Byte range of the instruction sequence (after the local declarations), `end` included. */
+  codeStart: number;
+  codeEnd: number;
+  /** Offset of the body's size field: what tools call the function's offset. */
+  bodyOffset: number;
+}
+
+export interface CustomSection {
+  name: string;
+  start: number; // payload start (after the name)
+  end: number;
+}
+
+export interface NameSection {
+  module?: string;
+  /** Function index → name. */
+  functions: Map<number, string>;
+  /** Function index → (local index → name). */
+  locals: Map<number, Map<number, string>>;
+}
+
+export interface SectionInfo {
+  id: number;
+  /** Offset of the section's payload and its size in bytes. */
+  start: number;
+  size: number;
+}
+
+export interface ModuleInfo {
+  bytes: Uint8Array;
+  types: FuncType[];
+  imports: Import[];
+  /** Type index of every function in the function index space (imports first). */
+  funcTypeIndices: number[];
+  importedFuncCount: number;
+  /** Defined functions only, in order (index = function index - importedFuncCount). */
+  funcs: FuncBody[];
+  /** Every table in the index space (imports first). */
+  tables: TableType[];
+  importedTableCount: number;
+  memories: MemoryType[];
+  importedMemoryCount: number;
+  /** Every global's type in the index space (imports first). */
+  globalTypes: GlobalType[];
+  importedGlobalCount: number;
+  /** Defined globals only. */
+  globals: Global[];
+  exports: Export[];
+  start?: number;
+  elems: ElemSegment[];
+  datas: DataSegment[];
+  dataCount?: number;
+  customs: CustomSection[];
+  names: NameSection;
+  sections: SectionInfo[];
+}
