@@ -1,0 +1,153 @@
+/**
+ * Runs the measurements: each program on each engine (checksums checked on every call), and the
+ * large-module preparation timings. Failures are recorded in the results, never thrown, so one
+ * broken benchmark does not hide the others.
+ */
+
+import { type Engine, errorText } from "./engines.ts";
+import { generateBigModule, withSalt } from "./big_module.ts";
+import { geometricMean, timeRuns, type TimingOptions } from "./measure.ts";
+import { loadProgramBytes, type Program } from "./programs.ts";
+import type { BigModuleResult, BigModuleRun, EngineRun, ProgramResult } from "./report.ts";
+
+/** The extra `new WebAssembly.Module` argument that asks wasmrun to lower every function up front. */
+export const EAGER_LOWERING = { lowering: "eager" } as const;
+const EAGER_LOWERING_SOURCE = '{ lowering: "eager" }';
+
+const MB = 1024 * 1024;
+
+class ChecksumError extends Error {}
+
+export function formatChecksum(value: unknown): string {
+  return typeof value === "bigint" ? `${value}n` : String(value);
+}
+
+function log(message: string): void {
+  console.error(message);
+}
+
+/** Instantiates `program` on `engine` and times its `run(arg)`. */
+function runProgram(program: Program, engine: Engine, timing: TimingOptions): EngineRun {
+  let checksum: string | undefined;
+  try {
+    const module = new engine.api.Module(loadProgramBytes(program));
+    const run = new engine.api.Instance(module, {}).exports.run as (n: number) => unknown;
+    const expected = formatChecksum(program.expected);
+    const t = timeRuns(() => run(program.arg), timing, (result) => {
+      checksum = formatChecksum(result);
+      if (checksum !== expected) {
+        throw new ChecksumError(`checksum mismatch: got ${checksum}, expected ${expected}`);
+      }
+    });
+    return { seconds: t.best, times: t.times, checksum };
+  } catch (err) {
+    const error = err instanceof ChecksumError ? err.message : errorText(err);
+    return { error, checksum };
+  }
+}
+
+export function runPrograms(
+  programs: Program[],
+  engines: Engine[],
+  timing: TimingOptions,
+  errors: string[],
+): { results: ProgramResult[]; geomeanRatio?: number } {
+  const results: ProgramResult[] = [];
+  for (const program of programs) {
+    const result: ProgramResult = { name: program.name, what: program.what, arg: program.arg, engines: {} };
+    for (const engine of engines) {
+      log(`${program.name} (${program.what}), n=${program.arg}: ${engine.name} ...`);
+      const run = runProgram(program, engine, timing);
+      result.engines[engine.name] = run;
+      if (run.error) errors.push(`${program.name} [${engine.name}]: ${run.error}`);
+    }
+    const { v8, wasmrun } = result.engines;
+    if (v8?.checksum && wasmrun?.checksum && v8.checksum !== wasmrun.checksum) {
+      errors.push(`${program.name}: engines disagree: v8 ${v8.checksum}, wasmrun ${wasmrun.checksum}`);
+    }
+    if (v8?.seconds && wasmrun?.seconds && !v8.error && !wasmrun.error) {
+      result.ratio = wasmrun.seconds / v8.seconds;
+    }
+    results.push(result);
+  }
+  const ratios = results.flatMap((r) => (r.ratio ? [r.ratio] : []));
+  return { results, geomeanRatio: ratios.length > 0 ? geometricMean(ratios) : undefined };
+}
+
+/** Times module preparation for the generated large module on one engine. */
+function measureBigModule(
+  engine: Engine,
+  fresh: () => { bytes: Uint8Array; salt: number },
+  codeBytes: number,
+  timing: TimingOptions,
+): BigModuleRun {
+  const api = engine.api;
+  try {
+    const compile = (options?: typeof EAGER_LOWERING) => {
+      // Fresh bytes per call (outside the timed region) so no engine can reuse an earlier compile.
+      const { bytes } = fresh();
+      const t0 = performance.now();
+      new api.Module(bytes, options);
+      return (performance.now() - t0) / 1000;
+    };
+    const bestOf = (fn: () => number) => {
+      for (let i = 0; i < timing.warmup; i++) fn();
+      const times: number[] = [];
+      for (let i = 0; i < Math.max(1, timing.runs); i++) times.push(fn());
+      return Math.min(...times);
+    };
+    const run: BigModuleRun = {};
+    run.decodeSeconds = bestOf(() => compile());
+    run.decodeMBps = codeBytes / MB / run.decodeSeconds;
+    if (engine.name !== "v8") {
+      run.eagerSeconds = bestOf(() => compile(EAGER_LOWERING));
+      run.eagerMBps = codeBytes / MB / run.eagerSeconds;
+    }
+    run.firstCallSeconds = bestOf(() => {
+      const { bytes, salt } = fresh();
+      const t0 = performance.now();
+      const instance = new api.Instance(new api.Module(bytes), {});
+      const result = (instance.exports.entry as () => unknown)();
+      const elapsed = (performance.now() - t0) / 1000;
+      if (result !== salt) {
+        throw new ChecksumError(`entry() returned ${formatChecksum(result)}, expected ${salt}`);
+      }
+      return elapsed;
+    });
+    return run;
+  } catch (err) {
+    return { error: err instanceof ChecksumError ? err.message : errorText(err) };
+  }
+}
+
+export function runBigModule(
+  targetMB: number,
+  engines: Engine[],
+  timing: TimingOptions,
+  errors: string[],
+): BigModuleResult {
+  log(`large module: generating ~${targetMB} MB of code ...`);
+  const t0 = performance.now();
+  const big = generateBigModule({ targetCodeBytes: Math.round(targetMB * MB) });
+  const generateSeconds = (performance.now() - t0) / 1000;
+  let salt = 1;
+  const fresh = () => {
+    salt++;
+    return { bytes: withSalt(big, salt), salt };
+  };
+  const result: BigModuleResult = {
+    moduleBytes: big.bytes.length,
+    codeBytes: big.codeBytes,
+    functionCount: big.functionCount,
+    generateSeconds,
+    eagerOption: EAGER_LOWERING_SOURCE,
+    engines: {},
+  };
+  for (const engine of engines) {
+    log(`large module: ${engine.name} ...`);
+    const run = measureBigModule(engine, fresh, big.codeBytes, timing);
+    result.engines[engine.name] = run;
+    if (run.error) errors.push(`large module [${engine.name}]: ${run.error}`);
+  }
+  return result;
+}
