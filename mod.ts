@@ -1,0 +1,81 @@
+/**
+ * wasmrun: a WebAssembly runtime written in TypeScript.
+ *
+ * The API mirrors the built-in `WebAssembly` namespace, so a script written for it runs unchanged:
+ *
+ * ```ts
+ * import { WebAssembly } from "jsr:@wasmrun/cli";
+ * const { instance } = await WebAssembly.instantiate(bytes, imports);
+ * ```
+ *
+ * Every constructor and `instantiate`/`compile` accept an optional extra argument of
+ * {@link EngineOptions} (a wasmrun extension that the built-in API ignores).
+ *
+ * Run as the main module, this file is the `wasmrun` command line.
+ *
+ * @module
+ */
+import {
+  compile,
+  CompileError,
+  Global,
+  Instance,
+  instantiate,
+  LinkError,
+  Memory,
+  Module,
+  RuntimeError,
+  Table,
+  validate,
+} from "./src/api/namespace.ts";
+
+export {
+  compile,
+  CompileError,
+  Global,
+  Instance,
+  instantiate,
+  LinkError,
+  Memory,
+  Module,
+  RuntimeError,
+  Table,
+  validate,
+};
+export type { EngineOptions } from "./src/interp/runtime.ts";
+export type { WasmFrame } from "./src/interp/exec.ts";
+export type { BufferSource, ModuleExportDescriptor, ModuleImportDescriptor } from "./src/api/module.ts";
+export type { GlobalDescriptor, MemoryDescriptor, TableDescriptor } from "./src/api/objects.ts";
+export type { WebAssemblyInstantiatedSource } from "./src/api/namespace.ts";
+
+/** The whole API as one namespace object, shaped like the built-in `WebAssembly`. */
+export const WebAssembly: {
+  validate: typeof validate;
+  compile: typeof compile;
+  instantiate: typeof instantiate;
+  Module: typeof Module;
+  Instance: typeof Instance;
+  Memory: typeof Memory;
+  Table: typeof Table;
+  Global: typeof Global;
+  CompileError: typeof CompileError;
+  LinkError: typeof LinkError;
+  RuntimeError: typeof RuntimeError;
+} = Object.freeze({
+  validate,
+  compile,
+  instantiate,
+  Module,
+  Instance,
+  Memory,
+  Table,
+  Global,
+  CompileError,
+  LinkError,
+  RuntimeError,
+});
+
+if (import.meta.main) {
+  const { main } = await import("./cli.ts");
+  Deno.exit(await main(Deno.args));
+}

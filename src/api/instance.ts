@@ -1,0 +1,168 @@
+/** The JS API's `Instance`: import resolution from a JS object, exports as JS values. */
+import { LinkError } from "../errors.ts";
+import { ExternKind, type FuncType, type GlobalType, type Limits, ValType } from "../types.ts";
+import { execute } from "../interp/exec.ts";
+import { machine, STACK_SLOTS } from "../interp/machine.ts";
+import {
+  type EngineOptions,
+  type FuncInst,
+  GlobalInst,
+  HostFunc,
+  MemoryInst,
+  signatureId,
+  TableInst,
+  trap,
+  WasmFunc,
+} from "../interp/runtime.ts";
+import { type ExternValue, instantiateModule } from "../interp/instantiate.ts";
+import { exporter, funcOfJs, jsToSlot, slotToJs } from "../interp/values.ts";
+import { callHost } from "../interp/host_call.ts";
+import { internalOf, wrapGlobal, wrapMemory, wrapTable } from "./objects.ts";
+import { type Module, moduleInfo, moduleOptionsOf } from "./module.ts";
+import { writeGlobal } from "./values.ts";
+
+function hasV128(type: FuncType): boolean {
+  return type.params.includes(ValType.V128) || type.results.includes(ValType.V128);
+}
+
+/** Makes the JS function that calls `f` (once per function instance, so identity is stable). */
+function wrapFunction(f: FuncInst): (...args: unknown[]) => unknown {
+  if (f.jsFunction) return f.jsFunction;
+  const { params, results } = f.type;
+  const v128 = hasV128(f.type);
+  const call = function (...args: unknown[]): unknown {
+    if (v128) throw new TypeError("a function with v128 in its signature cannot be called from JS");
+    const slot = machine.top;
+    if (slot + Math.max(params.length, results.length) + 1 > STACK_SLOTS) trap("call stack exhausted");
+    for (let i = 0; i < params.length; i++) jsToSlot(params[i], args[i], slot + i);
+    if (f instanceof WasmFunc) execute(f, slot);
+    else callHost(f, slot);
+    if (results.length === 0) return undefined;
+    if (results.length === 1) return slotToJs(results[0], slot);
+    return results.map((t, i) => slotToJs(t, slot + i));
+  };
+  const index = f instanceof WasmFunc ? f.index : 0;
+  Object.defineProperty(call, "name", { value: String(index) });
+  Object.defineProperty(call, "length", { value: params.length });
+  f.jsFunction = call;
+  funcOfJs.set(call, f);
+  return call;
+}
+exporter.wrap = wrapFunction;
+
+function limitsMatch(actualMin: number, actualMax: number | undefined, wanted: Limits): boolean {
+  if (actualMin < wanted.min) return false;
+  if (wanted.max === undefined) return true;
+  return actualMax !== undefined && actualMax <= wanted.max;
+}
+
+function sameType(a: FuncType, b: FuncType): boolean {
+  return signatureId(a) === signatureId(b);
+}
+
+function resolveGlobal(value: unknown, type: GlobalType, where: string): GlobalInst {
+  const inner = internalOf(value);
+  if (inner instanceof GlobalInst) {
+    if (inner.type !== type.type || inner.mutable !== type.mutable) {
+      throw new LinkError(`${where}: imported global does not match the expected type`);
+    }
+    return inner;
+  }
+  if (type.mutable) {
+    throw new LinkError(`${where}: a mutable global must be imported as a WebAssembly.Global`);
+  }
+  if (type.type === ValType.V128) throw new LinkError(`${where}: v128 globals cannot be imported from JS`);
+  const isNumberType = type.type === ValType.I32 || type.type === ValType.F32 || type.type === ValType.F64;
+  if (type.type === ValType.I64 && typeof value !== "bigint") {
+    throw new LinkError(`${where}: an i64 global must be imported as a BigInt or WebAssembly.Global`);
+  }
+  if (isNumberType && typeof value !== "number") {
+    throw new LinkError(`${where}: a global must be imported as a number or WebAssembly.Global`);
+  }
+  const g = new GlobalInst(type.type, false);
+  writeGlobal(g, value);
+  return g;
+}
+
+/** Resolves every import of `module` from `importObject`, checking kinds and types. */
+function resolveImports(module: Module, importObject: unknown): ExternValue[] {
+  const info = moduleInfo(module);
+  if (info.imports.length > 0 && (typeof importObject !== "object" || importObject === null)) {
+    throw new TypeError("the module has imports, but no import object was given");
+  }
+  const ns = importObject as Record<string, unknown>;
+  return info.imports.map((imp) => {
+    const where = `import "${imp.module}" "${imp.name}"`;
+    const table = ns[imp.module];
+    if (typeof table !== "object" && typeof table !== "function" || table === null) {
+      throw new TypeError(`${where}: module "${imp.module}" is not an object in the import object`);
+    }
+    const value = (table as Record<string, unknown>)[imp.name];
+    const desc = imp.desc;
+    switch (desc.kind) {
+      case ExternKind.Func: {
+        if (typeof value !== "function") throw new LinkError(`${where}: expected a function`);
+        const type = info.types[desc.typeIndex];
+        const known = funcOfJs.get(value);
+        if (known) {
+          if (!sameType(known.type, type)) {
+            throw new LinkError(`${where}: imported function does not match the expected type`);
+          }
+          return known;
+        }
+        return new HostFunc(type, signatureId(type), value as (...args: unknown[]) => unknown);
+      }
+      case ExternKind.Global:
+        return resolveGlobal(value, desc.type, where);
+      case ExternKind.Memory: {
+        const mem = internalOf(value);
+        if (!(mem instanceof MemoryInst)) throw new LinkError(`${where}: expected a WebAssembly.Memory`);
+        if (!limitsMatch(mem.pages, mem.max, desc.type.limits)) {
+          throw new LinkError(`${where}: memory limits do not match`);
+        }
+        return mem;
+      }
+      case ExternKind.Table: {
+        const t = internalOf(value);
+        if (!(t instanceof TableInst)) throw new LinkError(`${where}: expected a WebAssembly.Table`);
+        if (t.elemType !== desc.type.elem || !limitsMatch(t.size, t.max, desc.type.limits)) {
+          throw new LinkError(`${where}: table type does not match`);
+        }
+        return t;
+      }
+    }
+  });
+}
+
+/** An instantiated module: its exports are live functions, memories, tables and globals. */
+export class Instance {
+  /** The exported values, by name (a frozen object without prototype). */
+  readonly exports: Record<string, unknown>;
+  /**
+   * Links `module` against `importObject` and runs its start function. `options` (a wasmrun
+   * extension) overrides the module's: `maxCallDepth`, `lowering`.
+   */
+  constructor(module: Module, importObject?: object, options?: EngineOptions) {
+    const info = moduleInfo(module);
+    const opts = { ...moduleOptionsOf(module), ...options };
+    const inst = instantiateModule(info, resolveImports(module, importObject), opts);
+    const exports: Record<string, unknown> = Object.create(null);
+    for (const e of info.exports) {
+      switch (e.kind) {
+        case ExternKind.Func:
+          exports[e.name] = wrapFunction(inst.funcs[e.index]);
+          break;
+        case ExternKind.Table:
+          exports[e.name] = wrapTable(inst.tables[e.index]);
+          break;
+        case ExternKind.Memory:
+          exports[e.name] = wrapMemory(inst.memories[e.index]);
+          break;
+        case ExternKind.Global:
+          exports[e.name] = wrapGlobal(inst.globals[e.index]);
+          break;
+      }
+    }
+    this.exports = Object.freeze(exports);
+  }
+}

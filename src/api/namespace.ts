@@ -1,0 +1,54 @@
+/** The `WebAssembly` namespace: the same shape as the built-in one, backed by wasmrun. */
+import { CompileError, LinkError, RuntimeError } from "../errors.ts";
+import type { EngineOptions } from "../interp/runtime.ts";
+import { Global, Memory, Table } from "./objects.ts";
+import { type BufferSource, bytesOf, compileInfo, Module } from "./module.ts";
+import { Instance } from "./instance.ts";
+
+/** Whether `bytes` is a valid module (never throws for bad bytes). */
+export function validate(bytes: BufferSource): boolean {
+  const copy = bytesOf(bytes);
+  try {
+    compileInfo(copy);
+    return true;
+  } catch (e) {
+    if (e instanceof CompileError) return false;
+    throw e;
+  }
+}
+
+/** Compiles `bytes` into a `Module`. */
+export function compile(bytes: BufferSource, options?: EngineOptions): Promise<Module> {
+  return new Promise((resolve) => resolve(new Module(bytes, options)));
+}
+
+/** What `instantiate(bytes)` resolves to. */
+export interface WebAssemblyInstantiatedSource {
+  module: Module;
+  instance: Instance;
+}
+
+/** Compiles and instantiates bytes (resolves to both), or instantiates a `Module` (resolves to the instance). */
+export function instantiate(
+  bytes: BufferSource,
+  importObject?: object,
+  options?: EngineOptions,
+): Promise<WebAssemblyInstantiatedSource>;
+export function instantiate(
+  module: Module,
+  importObject?: object,
+  options?: EngineOptions,
+): Promise<Instance>;
+export function instantiate(
+  source: BufferSource | Module,
+  importObject?: object,
+  options?: EngineOptions,
+): Promise<WebAssemblyInstantiatedSource | Instance> {
+  return new Promise((resolve) => {
+    if (source instanceof Module) return resolve(new Instance(source, importObject, options));
+    const module = new Module(source as BufferSource, options);
+    resolve({ module, instance: new Instance(module, importObject, options) });
+  });
+}
+
+export { CompileError, Global, Instance, LinkError, Memory, Module, RuntimeError, Table };

@@ -1,0 +1,206 @@
+/**
+ * The JS API's Memory, Table and Global classes. Each wraps a runtime object; the runtime object
+ * remembers its wrapper so that exporting it again yields the same JS object.
+ */
+import { ValType } from "../types.ts";
+import { GlobalInst, MAX_PAGES, MemoryInst, TableInst } from "../interp/runtime.ts";
+import { jsToRef } from "../interp/values.ts";
+import { parseValueType, readGlobal, refToJs, writeGlobal } from "./values.ts";
+
+const wrappers = new WeakMap<object, object>();
+/** The runtime object behind each API object. */
+const internals = new WeakMap<object, MemoryInst | TableInst | GlobalInst>();
+
+/** Passed as the descriptor to wrap an existing runtime object instead of creating one. */
+class Adopt {
+  constructor(readonly inst: MemoryInst | TableInst | GlobalInst) {}
+}
+
+function toU32(v: unknown, what: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 0xffffffff) throw new TypeError(`${what} must be a u32, got ${v}`);
+  return Math.trunc(n);
+}
+
+/** The runtime object behind a Memory, Table or Global (undefined for anything else). */
+export function internalOf(obj: unknown): MemoryInst | TableInst | GlobalInst | undefined {
+  return typeof obj === "object" && obj !== null ? internals.get(obj) : undefined;
+}
+
+/** Descriptor of `new Memory(...)`. */
+export interface MemoryDescriptor {
+  initial: number;
+  maximum?: number;
+  shared?: boolean;
+}
+
+/** A linear memory: a resizable array of bytes addressed by wasm loads and stores. */
+export class Memory {
+  #mem!: MemoryInst;
+  constructor(descriptor: MemoryDescriptor) {
+    if (descriptor instanceof Adopt) {
+      Memory.#adopt(this, descriptor.inst as MemoryInst);
+      return;
+    }
+    if (typeof descriptor !== "object" || descriptor === null) {
+      throw new TypeError("Memory descriptor required");
+    }
+    const initial = toU32(descriptor.initial, "initial");
+    const maximum = descriptor.maximum === undefined ? undefined : toU32(descriptor.maximum, "maximum");
+    if (initial > MAX_PAGES) throw new RangeError("Memory initial size exceeds 65536 pages");
+    if (maximum !== undefined && (maximum < initial || maximum > MAX_PAGES)) {
+      throw new RangeError("Memory maximum is below initial or above 65536 pages");
+    }
+    Memory.#adopt(this, new MemoryInst(initial, maximum));
+  }
+
+  static #adopt(self: Memory, mem: MemoryInst): void {
+    self.#mem = mem;
+    wrappers.set(mem, self);
+    internals.set(self, mem);
+  }
+
+  /** The current contents; replaced (and the old one detached) whenever the memory grows. */
+  get buffer(): ArrayBuffer {
+    return this.#mem.buffer;
+  }
+
+  /** Grows by `delta` pages and returns the previous size in pages. */
+  grow(delta: number): number {
+    const d = toU32(delta, "delta");
+    const old = this.#mem.grow(d);
+    if (old < 0) throw new RangeError("Memory.grow(): cannot grow beyond the maximum size");
+    return old;
+  }
+}
+
+/** Descriptor of `new Table(...)`. */
+export interface TableDescriptor {
+  element: "anyfunc" | "funcref" | "externref";
+  initial: number;
+  maximum?: number;
+}
+
+/** A table of references (functions or host values) that wasm code indexes. */
+export class Table {
+  #table!: TableInst;
+  constructor(descriptor: TableDescriptor, value?: unknown) {
+    if (descriptor instanceof Adopt) {
+      Table.#adopt(this, descriptor.inst as TableInst);
+      return;
+    }
+    if (typeof descriptor !== "object" || descriptor === null) {
+      throw new TypeError("Table descriptor required");
+    }
+    const elem = parseValueType(descriptor.element);
+    if (elem !== ValType.FuncRef && elem !== ValType.ExternRef) {
+      throw new TypeError("invalid table element type");
+    }
+    const initial = toU32(descriptor.initial, "initial");
+    const maximum = descriptor.maximum === undefined ? undefined : toU32(descriptor.maximum, "maximum");
+    if (maximum !== undefined && maximum < initial) throw new RangeError("Table maximum is below initial");
+    if (initial > 10_000_000) throw new RangeError("Table initial size is too large");
+    const init = value === undefined ? (elem === ValType.ExternRef ? undefined : null) : jsToRef(elem, value);
+    Table.#adopt(this, new TableInst(elem, initial, maximum, init));
+  }
+
+  static #adopt(self: Table, table: TableInst): void {
+    self.#table = table;
+    wrappers.set(table, self);
+    internals.set(self, table);
+  }
+
+  /** Number of entries. */
+  get length(): number {
+    return this.#table.elements.length;
+  }
+
+  /** The entry at `index` (an exported function, a host value, or null). */
+  get(index: number): unknown {
+    const i = toU32(index, "index");
+    if (i >= this.#table.elements.length) throw new RangeError("Table.get(): index out of bounds");
+    return refToJs(this.#table.elemType, this.#table.elements[i]);
+  }
+
+  /** Replaces the entry at `index`. */
+  set(index: number, value?: unknown): void {
+    const i = toU32(index, "index");
+    if (i >= this.#table.elements.length) throw new RangeError("Table.set(): index out of bounds");
+    this.#table.elements[i] = this.#defaultOr(value, arguments.length > 1);
+  }
+
+  /** Adds `delta` entries (set to `value`) and returns the previous length. */
+  grow(delta: number, value?: unknown): number {
+    const d = toU32(delta, "delta");
+    const old = this.#table.grow(d, this.#defaultOr(value, arguments.length > 1));
+    if (old < 0) throw new RangeError("Table.grow(): cannot grow beyond the maximum size");
+    return old;
+  }
+
+  #defaultOr(value: unknown, given: boolean): unknown {
+    const t = this.#table.elemType;
+    if (!given) return t === ValType.ExternRef ? undefined : null;
+    return jsToRef(t, value);
+  }
+}
+
+/** Descriptor of `new Global(...)`. */
+export interface GlobalDescriptor {
+  value: "i32" | "i64" | "f32" | "f64" | "anyfunc" | "funcref" | "externref";
+  mutable?: boolean;
+}
+
+/** A global variable shared between JS and one or more instances. */
+export class Global {
+  #global!: GlobalInst;
+  constructor(descriptor: GlobalDescriptor, value?: unknown) {
+    if (descriptor instanceof Adopt) {
+      Global.#adopt(this, descriptor.inst as GlobalInst);
+      return;
+    }
+    if (typeof descriptor !== "object" || descriptor === null) {
+      throw new TypeError("Global descriptor required");
+    }
+    const type = parseValueType(descriptor.value);
+    if (type === ValType.V128) throw new TypeError("v128 globals cannot be created from JS");
+    const g = new GlobalInst(type, Boolean(descriptor.mutable));
+    // Without a value a global holds its type's default: 0, null for funcref, undefined for externref.
+    if (value !== undefined) writeGlobal(g, value);
+    else if (type === ValType.ExternRef) g.ref = undefined;
+    Global.#adopt(this, g);
+  }
+
+  static #adopt(self: Global, g: GlobalInst): void {
+    self.#global = g;
+    wrappers.set(g, self);
+    internals.set(self, g);
+  }
+
+  /** The current value (i64 as BigInt). Setting it requires a mutable global. */
+  get value(): unknown {
+    return readGlobal(this.#global);
+  }
+
+  set value(v: unknown) {
+    if (!this.#global.mutable) throw new TypeError("cannot set the value of an immutable global");
+    writeGlobal(this.#global, v);
+  }
+
+  /** The current value, as `value` gives it. */
+  valueOf(): unknown {
+    return readGlobal(this.#global);
+  }
+}
+
+/** The API object for a runtime memory, table or global, created on first use and then reused. */
+export function wrapMemory(mem: MemoryInst): Memory {
+  return (wrappers.get(mem) as Memory) ?? new Memory(new Adopt(mem) as unknown as MemoryDescriptor);
+}
+
+export function wrapTable(table: TableInst): Table {
+  return (wrappers.get(table) as Table) ?? new Table(new Adopt(table) as unknown as TableDescriptor);
+}
+
+export function wrapGlobal(g: GlobalInst): Global {
+  return (wrappers.get(g) as Global) ?? new Global(new Adopt(g) as unknown as GlobalDescriptor);
+}

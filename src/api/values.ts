@@ -1,0 +1,74 @@
+/** Value-type names of the JS API ("i32", "anyfunc", …) and conversions for globals and tables. */
+import { ValType } from "../types.ts";
+import type { GlobalInst } from "../interp/runtime.ts";
+import { exporter, jsToRef, toBigInt64 } from "../interp/values.ts";
+import type { FuncInst } from "../interp/runtime.ts";
+
+export function parseValueType(name: unknown): ValType {
+  switch (name) {
+    case "i32":
+      return ValType.I32;
+    case "i64":
+      return ValType.I64;
+    case "f32":
+      return ValType.F32;
+    case "f64":
+      return ValType.F64;
+    case "v128":
+      return ValType.V128;
+    case "anyfunc":
+    case "funcref":
+      return ValType.FuncRef;
+    case "externref":
+      return ValType.ExternRef;
+  }
+  throw new TypeError(`invalid value type ${String(name)}`);
+}
+
+/** A reference as JS sees it: function instances become their exported functions. */
+export function refToJs(type: ValType, ref: unknown): unknown {
+  if (type === ValType.FuncRef) return ref === null ? null : exporter.wrap(ref as FuncInst);
+  return ref;
+}
+
+export function readGlobal(g: GlobalInst): unknown {
+  switch (g.type) {
+    case ValType.I32:
+      return g.i32[0];
+    case ValType.I64:
+      return (BigInt(g.i32[1]) << 32n) | BigInt(g.i32[0] >>> 0);
+    case ValType.F32:
+      return g.f32[0];
+    case ValType.F64:
+      return g.f64[0];
+    case ValType.FuncRef:
+    case ValType.ExternRef:
+      return refToJs(g.type, g.ref);
+  }
+  throw new TypeError("a v128 global cannot be read from JS");
+}
+
+export function writeGlobal(g: GlobalInst, v: unknown): void {
+  switch (g.type) {
+    case ValType.I32:
+      g.i32[0] = +(v as number);
+      return;
+    case ValType.I64: {
+      const x = toBigInt64(v);
+      g.i32[0] = Number(BigInt.asIntN(32, x));
+      g.i32[1] = Number(x >> 32n);
+      return;
+    }
+    case ValType.F32:
+      g.f32[0] = +(v as number);
+      return;
+    case ValType.F64:
+      g.f64[0] = +(v as number);
+      return;
+    case ValType.FuncRef:
+    case ValType.ExternRef:
+      g.ref = jsToRef(g.type, v);
+      return;
+  }
+  throw new TypeError("a v128 global cannot be written from JS");
+}

@@ -1,0 +1,91 @@
+/**
+ * The run loop. Wasm-to-wasm calls and returns switch frames inside this loop instead of recursing in
+ * JS, so call depth is bounded by our own limit (never by the JS stack), and blocks are just jumps.
+ */
+import { RuntimeError } from "../errors.ts";
+import { callState, F64, machine, R, STACK_SLOTS } from "./machine.ts";
+import { CALL, type Op, trap, type WasmFunc } from "./runtime.ts";
+import { lowerFunction } from "./lower.ts";
+
+/** One frame of a wasm backtrace, innermost first. */
+export interface WasmFrame {
+  /** Function index in its module. */
+  index: number;
+  /** Name from the module's name section, when present. */
+  name?: string;
+  /** Byte offset in the module of the instruction that was executing. */
+  offset?: number;
+}
+
+const frameFn: WasmFunc[] = [];
+const framePc: number[] = [];
+const frameBase: number[] = [];
+
+function enterFrame(f: WasmFunc, slot: number): Op[] {
+  if (slot + f.frameSize > STACK_SLOTS) trap("call stack exhausted");
+  const code = f.code ?? lowerFunction(f);
+  // Locals start at zero (references at null); parameters are already in place.
+  F64.fill(0, slot + f.nParams, slot + f.nLocals);
+  const refs = f.refLocals;
+  for (let i = 0; i < refs.length; i++) R[slot + refs[i]] = null;
+  return code;
+}
+
+/** Runs `fn` with its frame (arguments already written) at absolute slot `slot`. */
+export function execute(fn: WasmFunc, slot: number): void {
+  const baseDepth = machine.depth;
+  const maxDepth = fn.inst.maxCallDepth;
+  let f = fn;
+  let code = enterFrame(fn, slot);
+  let b = slot * 2;
+  let pc = 0;
+  let depth = baseDepth;
+  try {
+    for (;;) {
+      const r = code[pc](b);
+      if (r >= 0) {
+        pc = r;
+      } else if (r === CALL) {
+        if (depth - baseDepth >= maxDepth || depth >= 1_000_000) trap("call stack exhausted");
+        frameFn[depth] = f, framePc[depth] = pc + 1, frameBase[depth] = b;
+        machine.depth = ++depth;
+        f = callState.fn as WasmFunc;
+        const calleeSlot = (b >> 1) + callState.argSlot;
+        code = enterFrame(f, calleeSlot);
+        b = calleeSlot * 2;
+        pc = 0;
+      } else {
+        if (depth === baseDepth) return;
+        machine.depth = --depth;
+        f = frameFn[depth], pc = framePc[depth], b = frameBase[depth];
+        code = f.code!;
+      }
+    }
+  } catch (e) {
+    throw withBacktrace(e, f, pc, depth, baseDepth);
+  } finally {
+    machine.depth = baseDepth;
+  }
+}
+
+/** Turns a JS stack overflow into a trap and records the wasm frames on the error. */
+function withBacktrace(e: unknown, f: WasmFunc, pc: number, depth: number, baseDepth: number): unknown {
+  let err = e;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    err = new RuntimeError("call stack exhausted");
+  }
+  if (!(err instanceof RuntimeError)) return err;
+  const frames: WasmFrame[] = (err as { wasmFrames?: WasmFrame[] }).wasmFrames ?? [];
+  frames.push(frameOf(f, pc));
+  for (let d = depth - 1; d >= baseDepth && frames.length < 1000; d--) {
+    frames.push(frameOf(frameFn[d], framePc[d] - 1));
+  }
+  (err as { wasmFrames?: WasmFrame[] }).wasmFrames = frames;
+  return err;
+}
+
+function frameOf(f: WasmFunc, pc: number): WasmFrame {
+  const name = f.inst.module.names.functions.get(f.index);
+  const offset = f.offsets?.[pc];
+  return { index: f.index, name, offset };
+}

@@ -1,0 +1,183 @@
+/**
+ * Instantiation: links resolved imports, creates the module's own functions, tables, memories and
+ * globals, evaluates constant expressions, applies active segments and runs the start function.
+ * Import resolution from a JS object lives in the API layer; this takes already-typed externs.
+ */
+import { Reader } from "../reader.ts";
+import { type ConstExpr, ExternKind, type ModuleInfo, SegmentMode, ValType } from "../types.ts";
+import {
+  type EngineOptions,
+  type FuncInst,
+  GlobalInst,
+  InstanceState,
+  MemoryInst,
+  signatureId,
+  TableInst,
+  trap,
+  WasmFunc,
+} from "./runtime.ts";
+import { execute } from "./exec.ts";
+import { machine } from "./machine.ts";
+import { lowerFunction } from "./lower.ts";
+
+/** An import, already resolved to a runtime object of the right kind. */
+export type ExternValue = FuncInst | TableInst | MemoryInst | GlobalInst;
+
+/** Evaluates a constant expression into `out` (bits, or `out.ref`). */
+function evalConst(inst: InstanceState, expr: ConstExpr, out: GlobalInst): void {
+  const r = new Reader(inst.module.bytes, expr.start, expr.end);
+  // Stack of intermediate values for extended constant expressions (add/sub/mul).
+  const stack: GlobalInst[] = [];
+  while (r.pos < expr.end) {
+    const op = r.u8();
+    const v = new GlobalInst(out.type, false);
+    switch (op) {
+      case 0x41:
+        v.i32[0] = r.s32();
+        break;
+      case 0x42: {
+        const x = r.s64();
+        v.i32[0] = Number(BigInt.asIntN(32, x));
+        v.i32[1] = Number(x >> 32n);
+        break;
+      }
+      case 0x43:
+        v.i32[0] = r.bits32();
+        break;
+      case 0x44: {
+        const [lo, hi] = r.bits64();
+        v.i32[0] = lo, v.i32[1] = hi;
+        break;
+      }
+      case 0xd0:
+        r.u8();
+        v.ref = null;
+        break;
+      case 0xd2:
+        v.ref = inst.funcs[r.u32()];
+        break;
+      case 0x23: {
+        const g = inst.globals[r.u32()];
+        v.i32[0] = g.i32[0], v.i32[1] = g.i32[1], v.ref = g.ref;
+        break;
+      }
+      case 0x6a:
+      case 0x6b:
+      case 0x6c: {
+        const b = stack.pop()!, a = stack.pop()!;
+        const x = a.i32[0], y = b.i32[0];
+        v.i32[0] = op === 0x6a ? x + y : op === 0x6b ? x - y : Math.imul(x, y);
+        break;
+      }
+      case 0x7c:
+      case 0x7d:
+      case 0x7e: {
+        const b = stack.pop()!, a = stack.pop()!;
+        const big = (g: GlobalInst) => (BigInt(g.i32[1]) << 32n) | BigInt(g.i32[0] >>> 0);
+        const x = big(a), y = big(b);
+        const z = BigInt.asIntN(64, op === 0x7c ? x + y : op === 0x7d ? x - y : x * y);
+        v.i32[0] = Number(BigInt.asIntN(32, z)), v.i32[1] = Number(z >> 32n);
+        break;
+      }
+      default:
+        throw new Error(`constant expression: unexpected opcode 0x${op.toString(16)}`);
+    }
+    stack.push(v);
+  }
+  const result = stack.pop()!;
+  out.i32[0] = result.i32[0], out.i32[1] = result.i32[1], out.ref = result.ref;
+}
+
+function constI32(inst: InstanceState, expr: ConstExpr): number {
+  const g = new GlobalInst(ValType.I32, false);
+  evalConst(inst, expr, g);
+  return g.i32[0] >>> 0;
+}
+
+function constRef(inst: InstanceState, expr: ConstExpr, type: ValType): unknown {
+  const g = new GlobalInst(type, false);
+  evalConst(inst, expr, g);
+  return g.ref;
+}
+
+/**
+ * Creates an instance of `module` from resolved imports (in import order). Runs active segments
+ * and the start function; traps there throw `RuntimeError` as the spec's instantiation does.
+ */
+export function instantiateModule(
+  module: ModuleInfo,
+  imports: ExternValue[],
+  options: EngineOptions = {},
+): InstanceState {
+  const inst = new InstanceState(module, options);
+  let k = 0;
+  for (const imp of module.imports) {
+    const value = imports[k++];
+    switch (imp.desc.kind) {
+      case ExternKind.Func:
+        inst.funcs.push(value as FuncInst);
+        break;
+      case ExternKind.Table:
+        inst.tables.push(value as TableInst);
+        break;
+      case ExternKind.Memory:
+        inst.memories.push(value as MemoryInst);
+        break;
+      case ExternKind.Global:
+        inst.globals.push(value as GlobalInst);
+        break;
+    }
+  }
+  module.funcs.forEach((body, i) => {
+    const type = module.types[body.typeIndex];
+    inst.funcs.push(new WasmFunc(type, signatureId(type), inst, module.importedFuncCount + i, body));
+  });
+  for (const t of module.tables.slice(module.importedTableCount)) {
+    inst.tables.push(new TableInst(t.elem, t.limits.min, t.limits.max));
+  }
+  for (const m of module.memories.slice(module.importedMemoryCount)) {
+    inst.memories.push(new MemoryInst(m.limits.min, m.limits.max));
+  }
+  for (const g of module.globals) {
+    const cell = new GlobalInst(g.type.type, g.type.mutable);
+    evalConst(inst, g.init, cell);
+    inst.globals.push(cell);
+  }
+  inst.elems = module.elems.map((seg) =>
+    seg.funcIndices
+      ? seg.funcIndices.map((f) => inst.funcs[f])
+      : seg.init.map((e) => constRef(inst, e, seg.type))
+  );
+  inst.datas = module.datas.map((d) => module.bytes.subarray(d.start, d.end));
+  if (options.lowering === "eager") {
+    for (const f of inst.funcs) if (f instanceof WasmFunc && f.inst === inst) lowerFunction(f);
+  }
+
+  // Active element segments, then data segments, in order; a failing one traps (earlier ones stay).
+  module.elems.forEach((seg, i) => {
+    if (seg.mode === SegmentMode.Active) {
+      const table = inst.tables[seg.table];
+      const offset = constI32(inst, seg.offset!);
+      const items = inst.elems[i];
+      if (offset + items.length > table.elements.length) trap("out of bounds table access");
+      for (let j = 0; j < items.length; j++) table.elements[offset + j] = items[j];
+    }
+    if (seg.mode !== SegmentMode.Passive) inst.elems[i] = [];
+  });
+  module.datas.forEach((seg, i) => {
+    if (seg.mode !== SegmentMode.Active) return;
+    const mem = inst.memories[seg.memory];
+    const offset = constI32(inst, seg.offset!);
+    const data = inst.datas[i];
+    if (offset + data.length > mem.size) trap("out of bounds memory access");
+    mem.u8.set(data, offset);
+    inst.datas[i] = new Uint8Array(0);
+  });
+  if (module.start !== undefined) {
+    // The start function takes no arguments and returns nothing.
+    const start = inst.funcs[module.start];
+    if (start instanceof WasmFunc) execute(start, machine.top);
+    else start.callable();
+  }
+  return inst;
+}

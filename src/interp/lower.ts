@@ -1,0 +1,1097 @@
+/**
+ * Lowering: turns one validated function body into threaded code — a flat array of closures, each
+ * reading and writing fixed frame slots and returning the next pc. Runs once per function, on its
+ * first call (or at instantiation with eager lowering).
+ *
+ * The operand stack is resolved at lowering time: stack height h lives in slot nLocals + h. To save
+ * copies, an operand may stay virtual: a `local.get` leaves a reference to the local's slot and an
+ * `i32.const` leaves its value, and the consumer reads them directly. Virtual operands are made real
+ * ("materialised") wherever their meaning could change: before the local is written, at block
+ * boundaries and branches. The last value-producing op is held back one step so that a following
+ * `local.set` can retarget its destination, and a comparison followed by `br_if`/`if` fuses into one
+ * closure.
+ */
+import { Reader } from "../reader.ts";
+import { type FuncType, ValType } from "../types.ts";
+import { callState, F32, F64, I32, R } from "./machine.ts";
+import { callHost } from "./host_call.ts";
+import {
+  CALL,
+  type FuncInst,
+  GlobalInst,
+  type HostFunc,
+  type InstanceState,
+  type Op,
+  RETURN,
+  type TableInst,
+  trap,
+  type WasmFunc,
+} from "./runtime.ts";
+import { branchIf, i32Binary, i32BinaryImm, i32CompareBranch, i32HasImm, i32Unary } from "./ops_i32.ts";
+import { i64Binary, i64Unary } from "./ops_i64.ts";
+import { f32Op, f64Op } from "./ops_float.ts";
+import { convert } from "./ops_convert.ts";
+import { load, memoryCopy, memoryFill, memoryGrow, memoryInit, memorySize, store } from "./ops_memory.ts";
+import { tableOp } from "./ops_table.ts";
+
+const enum Kind {
+  Stack, // in its canonical slot
+  Local, // still the local at `slot`
+  Const, // still the i32 constant `value`
+}
+
+const enum FrameKind {
+  Block,
+  Loop,
+  If,
+  Else,
+  Func,
+}
+
+interface ControlFrame {
+  kind: FrameKind;
+  /** Operand stack height below the block's parameters. */
+  height: number;
+  params: ValType[];
+  results: ValType[];
+  /** For loops: the pc branches jump to. */
+  loopPc: number;
+  /** Patches to apply once the end's pc is known (forward branches). */
+  fixups: ((pc: number) => void)[];
+  /** For `if`: patches the jump taken when the condition is false. */
+  elseFixup: ((pc: number) => void) | null;
+  /** The rest of this frame is unreachable (after br, return, unreachable). */
+  unreachable: boolean;
+  /** The whole frame sits in unreachable code: nothing in it is emitted. */
+  dead: boolean;
+}
+
+/** A pending comparison that a following br_if / if may fuse with. */
+interface PendingCompare {
+  op: number; // i32 comparison opcode, or 0x45 for eqz
+  a: number;
+  b: number;
+  imm: boolean;
+}
+
+const SWAPPED_COMPARE: Record<number, number> = {
+  0x46: 0x46,
+  0x47: 0x47,
+  0x48: 0x4a,
+  0x49: 0x4b,
+  0x4a: 0x48,
+  0x4b: 0x49,
+  0x4c: 0x4e,
+  0x4d: 0x4f,
+  0x4e: 0x4c,
+  0x4f: 0x4d,
+};
+const COMMUTATIVE_I32 = new Set([0x46, 0x47, 0x6a, 0x6c, 0x71, 0x72, 0x73]);
+
+function is64(t: ValType): boolean {
+  return t === ValType.I64 || t === ValType.F64;
+}
+
+function isRef(t: ValType): boolean {
+  return t === ValType.FuncRef || t === ValType.ExternRef;
+}
+
+/** Copies slot s to slot d (frame-relative) for a value of type t. */
+function copyOp(t: ValType, d: number, s: number, next: number): Op {
+  if (isRef(t)) return (p) => (R[(p >> 1) + d] = R[(p >> 1) + s], next);
+  d <<= 1, s <<= 1;
+  if (is64(t)) return (p) => (I32[p + d] = I32[p + s], I32[p + d + 1] = I32[p + s + 1], next);
+  return (p) => (I32[p + d] = I32[p + s], next);
+}
+
+function constI32Op(d: number, k: number, next: number): Op {
+  d <<= 1;
+  return (p) => (I32[p + d] = k, next);
+}
+
+function const64Op(d: number, lo: number, hi: number, next: number): Op {
+  d <<= 1;
+  return (p) => (I32[p + d] = lo, I32[p + d + 1] = hi, next);
+}
+
+class Lowerer {
+  readonly code: Op[] = [];
+  readonly offsets: number[] = [];
+  readonly inst: InstanceState;
+  readonly r: Reader;
+  readonly nLocals: number;
+  readonly localTypes: ValType[];
+  // operand stack (virtual)
+  kind: Kind[] = [];
+  slotOf: number[] = [];
+  value: number[] = [];
+  type: ValType[] = [];
+  h = 0;
+  maxH = 0;
+  ctrl: ControlFrame[] = [];
+  /** Byte offset of the instruction being lowered. */
+  at = 0;
+  // the held-back value op
+  pendingMake: ((dst: number, next: number) => Op) | null = null;
+  pendingDst = 0;
+  pendingAt = 0;
+  pendingCmp: PendingCompare | null = null;
+
+  constructor(readonly fn: WasmFunc) {
+    this.inst = fn.inst;
+    const m = fn.inst.module;
+    this.r = new Reader(m.bytes, fn.body.codeStart, fn.body.codeEnd);
+    this.localTypes = [...fn.type.params, ...fn.body.locals];
+    this.nLocals = this.localTypes.length;
+  }
+
+  // ---- emitting ----
+
+  /** Appends an op; `make` receives the pc that follows it. */
+  emit(make: (next: number) => Op): void {
+    this.flush();
+    this.push(make);
+  }
+
+  private push(make: (next: number) => Op): void {
+    const pc = this.code.length;
+    this.code.push(make(pc + 1));
+    this.offsets.push(this.at);
+  }
+
+  /** Emits the held-back op with its original destination. */
+  flush(): void {
+    const make = this.pendingMake;
+    if (make === null) return;
+    this.pendingMake = null;
+    this.pendingCmp = null;
+    const pc = this.code.length;
+    this.code.push(make(this.pendingDst, pc + 1));
+    this.offsets.push(this.pendingAt);
+  }
+
+  /** Emits an op producing a value of type t on top of the stack, held back for retargeting. */
+  emitValue(t: ValType, make: (dst: number, next: number) => Op, cmp: PendingCompare | null = null): void {
+    this.flush();
+    const h = this.pushStack(t);
+    this.pendingMake = make;
+    this.pendingDst = this.nLocals + h;
+    this.pendingAt = this.at;
+    this.pendingCmp = cmp;
+  }
+
+  /** Emits an op with a placeholder for a forward branch target, patched by `frame`'s end. */
+  emitBranch(frame: ControlFrame, make: (target: number, next: number) => Op): void {
+    this.flush();
+    if (frame.kind === FrameKind.Loop) {
+      this.push((next) => make(frame.loopPc, next));
+      return;
+    }
+    const pc = this.code.length;
+    this.code.push(null as unknown as Op);
+    this.offsets.push(this.at);
+    frame.fixups.push((target) => (this.code[pc] = make(target, pc + 1)));
+  }
+
+  // ---- the virtual operand stack ----
+
+  canonical(h: number): number {
+    return this.nLocals + h;
+  }
+
+  pushStack(t: ValType): number {
+    const h = this.h++;
+    this.kind[h] = Kind.Stack;
+    this.type[h] = t;
+    if (this.h > this.maxH) this.maxH = this.h;
+    return h;
+  }
+
+  pushLocal(t: ValType, slot: number): void {
+    const h = this.pushStack(t);
+    this.kind[h] = Kind.Local;
+    this.slotOf[h] = slot;
+  }
+
+  pushConst(k: number): void {
+    const h = this.pushStack(ValType.I32);
+    this.kind[h] = Kind.Const;
+    this.value[h] = k;
+  }
+
+  /** Makes stack entry h real: its value in its canonical slot. */
+  materialize(h: number): void {
+    const k = this.kind[h];
+    if (k === Kind.Stack) return;
+    const d = this.canonical(h);
+    if (k === Kind.Local) {
+      const s = this.slotOf[h], t = this.type[h];
+      this.emit((next) => copyOp(t, d, s, next));
+    } else {
+      const v = this.value[h];
+      this.emit((next) => constI32Op(d, v, next));
+    }
+    this.kind[h] = Kind.Stack;
+  }
+
+  materializeRange(from: number, to: number): void {
+    for (let h = from; h < to; h++) this.materialize(h);
+  }
+
+  /** Before entering a block: local references could change meaning inside it. */
+  materializeLocalRefs(): void {
+    for (let h = 0; h < this.h; h++) if (this.kind[h] === Kind.Local) this.materialize(h);
+  }
+
+  /** Before local `slot` is written: entries still reading it must take its current value. */
+  materializeRefsTo(slot: number): void {
+    for (let h = 0; h < this.h; h++) {
+      if (this.kind[h] === Kind.Local && this.slotOf[h] === slot) this.materialize(h);
+    }
+  }
+
+  /** Pops the top entry and returns the slot its value can be read from (materialising a constant). */
+  popSlot(): number {
+    const h = --this.h;
+    const k = this.kind[h];
+    if (k === Kind.Local) return this.slotOf[h];
+    if (k === Kind.Const) this.materialize(h);
+    return this.canonical(h);
+  }
+
+  topIsConst(): boolean {
+    return this.kind[this.h - 1] === Kind.Const;
+  }
+
+  popConst(): number {
+    return this.value[--this.h];
+  }
+
+  // ---- control ----
+
+  blockType(): { params: ValType[]; results: ValType[] } {
+    const r = this.r;
+    const b = r.bytes[r.pos];
+    if (b === 0x40) {
+      r.pos++;
+      return { params: [], results: [] };
+    }
+    if (b >= 0x6f && b <= 0x7f) {
+      r.pos++;
+      return { params: [], results: [b as ValType] };
+    }
+    const t: FuncType = this.inst.module.types[r.s33()];
+    return { params: t.params, results: t.results };
+  }
+
+  pushFrame(kind: FrameKind, params: ValType[], results: ValType[], dead: boolean): ControlFrame {
+    const frame: ControlFrame = {
+      kind,
+      height: this.h - params.length,
+      params,
+      results,
+      loopPc: 0,
+      fixups: [],
+      elseFixup: null,
+      unreachable: dead,
+      dead,
+    };
+    this.ctrl.push(frame);
+    return frame;
+  }
+
+  /** The values a branch to `frame` carries: a loop's parameters, otherwise its results. */
+  labelTypes(frame: ControlFrame): ValType[] {
+    return frame.kind === FrameKind.Loop ? frame.params : frame.results;
+  }
+
+  /** Does a branch to `frame` need to move its values into place? */
+  needsMove(frame: ControlFrame): boolean {
+    const n = this.labelTypes(frame).length;
+    if (n === 0) return false;
+    if (this.h - n !== frame.height) return true;
+    for (let h = this.h - n; h < this.h; h++) if (this.kind[h] !== Kind.Stack) return true;
+    return false;
+  }
+
+  /** Emits the copies that put a branch's values where `frame` expects them (stack unchanged). */
+  emitMoves(frame: ControlFrame): void {
+    const types = this.labelTypes(frame);
+    const n = types.length;
+    for (let i = 0; i < n; i++) {
+      const h = this.h - n + i;
+      const d = this.canonical(frame.height + i);
+      const k = this.kind[h];
+      if (k === Kind.Const) {
+        const v = this.value[h];
+        this.emit((next) => constI32Op(d, v, next));
+      } else {
+        const s = k === Kind.Local ? this.slotOf[h] : this.canonical(h);
+        if (s !== d) this.emit((next) => copyOp(types[i], d, s, next));
+      }
+    }
+  }
+
+  /** Unconditional branch to relative depth `depth`. */
+  branch(depth: number): void {
+    const frame = this.ctrl[this.ctrl.length - 1 - depth];
+    if (frame.kind === FrameKind.Func) return this.doReturn();
+    this.emitMoves(frame);
+    this.emitBranch(frame, (target) => () => target);
+  }
+
+  /** Pops the condition and returns an op factory that jumps when it is `when`. */
+  condition(): (when: boolean, target: number, next: number) => Op {
+    const cmp = this.pendingCmp;
+    if (
+      cmp !== null && this.kind[this.h - 1] === Kind.Stack && this.pendingDst === this.canonical(this.h - 1)
+    ) {
+      // Fuse: drop the held-back comparison, branch on its operands directly.
+      this.pendingMake = null;
+      this.pendingCmp = null;
+      this.h--;
+      if (cmp.op === 0x45) return (when, target, next) => branchIf(cmp.a, !when, target, next);
+      return (when, target, next) => i32CompareBranch(cmp.op, cmp.a, cmp.b, cmp.imm, when, target, next);
+    }
+    if (this.topIsConst()) {
+      const k = this.popConst();
+      return (when, target, next) => (k !== 0) === when ? () => target : () => next;
+    }
+    const s = this.popSlot();
+    return (when, target, next) => branchIf(s, when, target, next);
+  }
+
+  brIf(depth: number): void {
+    const cond = this.condition();
+    const frame = this.ctrl[this.ctrl.length - 1 - depth];
+    if (frame.kind !== FrameKind.Func && !this.needsMove(frame)) {
+      this.emitBranch(frame, (target, next) => cond(true, target, next));
+      return;
+    }
+    // Values must move (or the target is the function): skip over the moves when not taken.
+    const skip = this.newLabel();
+    this.emitBranch(skip, (target, next) => cond(false, target, next));
+    this.branch(depth);
+    this.placeLabel(skip);
+  }
+
+  /** A bare forward label, used for local jumps the lowering itself creates. */
+  newLabel(): ControlFrame {
+    return {
+      kind: FrameKind.Block,
+      height: 0,
+      params: [],
+      results: [],
+      loopPc: 0,
+      fixups: [],
+      elseFixup: null,
+      unreachable: false,
+      dead: false,
+    };
+  }
+
+  placeLabel(frame: ControlFrame): void {
+    this.flush();
+    const pc = this.code.length;
+    for (const fix of frame.fixups) fix(pc);
+  }
+
+  brTable(): void {
+    const r = this.r;
+    const count = r.u32();
+    const depths: number[] = [];
+    for (let i = 0; i <= count; i++) depths.push(r.u32());
+    const frames = this.ctrl;
+    if (this.frame().unreachable) return;
+    let sel: number;
+    if (this.topIsConst()) {
+      const k = this.popConst() >>> 0;
+      return this.branch(depths[k < count ? k : count]);
+    } else sel = this.popSlot() << 1;
+    const targets = new Int32Array(count + 1);
+    const n = count;
+    this.flush();
+    const tablePc = this.code.length;
+    this.push(() => (p) => {
+      const i = I32[p + sel] >>> 0;
+      return targets[i < n ? i : n];
+    });
+    // Targets needing moves or a return get a stub after the table.
+    for (let i = 0; i <= count; i++) {
+      const frame = frames[frames.length - 1 - depths[i]];
+      if (frame.kind === FrameKind.Func || this.needsMove(frame)) {
+        targets[i] = this.code.length;
+        this.branch(depths[i]);
+        this.flush();
+      } else if (frame.kind === FrameKind.Loop) {
+        targets[i] = frame.loopPc;
+      } else {
+        frame.fixups.push((pc) => (targets[i] = pc));
+      }
+    }
+    void tablePc;
+    this.setUnreachable();
+  }
+
+  doReturn(): void {
+    const results = this.fn.type.results;
+    const n = results.length;
+    if (n === 1) {
+      const t = results[0];
+      if (this.topIsConst()) {
+        const k = this.popConst();
+        this.emit(() => (p) => (I32[p] = k, RETURN));
+      } else {
+        const s = this.popSlot();
+        if (isRef(t)) this.emit(() => (p) => (R[p >> 1] = R[(p >> 1) + s], RETURN));
+        else if (is64(t)) {
+          const s2 = s << 1;
+          this.emit(() => (p) => (I32[p] = I32[p + s2], I32[p + 1] = I32[p + s2 + 1], RETURN));
+        } else {
+          const s2 = s << 1;
+          this.emit(() => (p) => (I32[p] = I32[p + s2], RETURN));
+        }
+      }
+    } else if (n > 1) {
+      // Materialise first: results then sit above slot n-1, so copying upwards never clobbers a source.
+      this.materializeRange(this.h - n, this.h);
+      const from = this.canonical(this.h - n);
+      const types = results.slice();
+      this.emit(() => (p) => {
+        const base = p >> 1;
+        for (let i = 0; i < types.length; i++) {
+          if (isRef(types[i])) R[base + i] = R[base + from + i];
+          else F64Copy(p + 2 * i, p + 2 * (from + i));
+        }
+        return RETURN;
+      });
+      this.h -= n;
+    } else {
+      this.emit(() => () => RETURN);
+    }
+    this.setUnreachable();
+  }
+
+  frame(): ControlFrame {
+    return this.ctrl[this.ctrl.length - 1];
+  }
+
+  setUnreachable(): void {
+    this.flush();
+    const f = this.frame();
+    f.unreachable = true;
+    this.h = f.height + f.params.length; // anything; no code is emitted until the frame ends
+  }
+
+  /** Ends the current frame (`end`). */
+  end(): void {
+    const frame = this.ctrl.pop()!;
+    if (frame.dead) return;
+    if (!frame.unreachable) this.materializeRange(frame.height, this.h);
+    if (frame.kind === FrameKind.Func) {
+      if (!frame.unreachable) {
+        this.ctrl.push(frame); // doReturn inspects the frame
+        this.doReturn();
+        this.ctrl.pop();
+      }
+      return;
+    }
+    this.flush();
+    const pc = this.code.length;
+    if (frame.elseFixup) frame.elseFixup(pc);
+    for (const fix of frame.fixups) fix(pc);
+    this.h = frame.height;
+    for (const t of frame.results) this.pushStack(t);
+  }
+
+  // ---- the main loop ----
+
+  run(): void {
+    const r = this.r;
+    const fnType = this.fn.type;
+    this.pushFrame(FrameKind.Func, [], fnType.results, false);
+    while (this.ctrl.length > 0) {
+      this.at = r.pos;
+      const op = r.u8();
+      const frame = this.ctrl[this.ctrl.length - 1];
+      if (frame.unreachable) {
+        this.skip(op, frame);
+        continue;
+      }
+      this.instruction(op);
+    }
+  }
+
+  /** Unreachable code: decode to keep nesting straight, emit nothing. */
+  skip(op: number, frame: ControlFrame): void {
+    switch (op) {
+      case 0x02:
+      case 0x03:
+      case 0x04:
+        this.blockType();
+        this.pushFrame(FrameKind.Block, [], [], true);
+        return;
+      case 0x05:
+        if (frame.dead) return;
+        return this.elseBranch(frame);
+      case 0x0b:
+        return this.end();
+    }
+    skipImmediates(this.r, op);
+  }
+
+  elseBranch(frame: ControlFrame): void {
+    if (!frame.unreachable) {
+      this.materializeRange(frame.height, this.h);
+      this.emitBranch(frame, (target) => () => target);
+    }
+    this.flush();
+    frame.elseFixup!(this.code.length);
+    frame.elseFixup = null;
+    frame.kind = FrameKind.Else;
+    frame.unreachable = false;
+    this.h = frame.height;
+    for (const t of frame.params) this.pushStack(t);
+  }
+
+  instruction(op: number): void {
+    const r = this.r;
+    switch (op) {
+      case 0x00:
+        this.emit(() => () => trap("unreachable"));
+        return this.setUnreachable();
+      case 0x01:
+        return;
+      case 0x02: // block
+      case 0x03: { // loop
+        const bt = this.blockType();
+        this.materializeLocalRefs();
+        this.materializeRange(this.h - bt.params.length, this.h);
+        this.flush();
+        const f = this.pushFrame(
+          op === 0x02 ? FrameKind.Block : FrameKind.Loop,
+          bt.params,
+          bt.results,
+          false,
+        );
+        f.loopPc = this.code.length;
+        return;
+      }
+      case 0x04: { // if
+        const bt = this.blockType();
+        const cond = this.condition();
+        this.materializeLocalRefs();
+        this.materializeRange(this.h - bt.params.length, this.h);
+        const f = this.pushFrame(FrameKind.If, bt.params, bt.results, false);
+        const label = this.newLabel();
+        this.emitBranch(label, (target, next) => cond(false, target, next));
+        f.elseFixup = (pc) => label.fixups[0](pc);
+        return;
+      }
+      case 0x05:
+        return this.elseBranch(this.frame());
+      case 0x0b:
+        return this.end();
+      case 0x0c:
+        this.branch(r.u32());
+        return this.setUnreachable();
+      case 0x0d:
+        return this.brIf(r.u32());
+      case 0x0e:
+        return this.brTable();
+      case 0x0f:
+        return this.doReturn();
+      case 0x10:
+        return this.call(this.inst.funcs[r.u32()]);
+      case 0x11:
+        return this.callIndirect(r.u32(), r.u32());
+      case 0x1a: // drop
+        this.h--;
+        return;
+      case 0x1b: // select
+        return this.select();
+      case 0x1c: { // typed select
+        const n = r.u32();
+        for (let i = 0; i < n; i++) r.u8();
+        return this.select();
+      }
+      case 0x20: { // local.get
+        const x = r.u32();
+        return this.pushLocal(this.localTypes[x], x);
+      }
+      case 0x21:
+        return this.localSet(r.u32(), false);
+      case 0x22:
+        return this.localSet(r.u32(), true);
+      case 0x23:
+        return this.globalGet(this.inst.globals[r.u32()]);
+      case 0x24:
+        return this.globalSet(this.inst.globals[r.u32()]);
+      case 0x25:
+      case 0x26:
+        return this.tableInstr(op, r.u32());
+      case 0x3f: {
+        r.u8();
+        const mem = this.inst.memories[0];
+        return this.emitValue(ValType.I32, (d, next) => memorySize(mem, d, next));
+      }
+      case 0x40: {
+        r.u8();
+        const mem = this.inst.memories[0];
+        const a = this.popSlot();
+        return this.emitValue(ValType.I32, (d, next) => memoryGrow(mem, d, a, next));
+      }
+      case 0x41:
+        return this.pushConst(r.s32());
+      case 0x42: {
+        const v = r.s64();
+        const lo = Number(BigInt.asIntN(32, v)), hi = Number(v >> 32n);
+        return this.emitValue(ValType.I64, (d, next) => const64Op(d, lo, hi, next));
+      }
+      case 0x43: {
+        const bits = r.bits32() | 0;
+        return this.emitValue(ValType.F32, (d, next) => constI32Op(d, bits, next));
+      }
+      case 0x44: {
+        const [lo, hi] = r.bits64();
+        return this.emitValue(ValType.F64, (d, next) => const64Op(d, lo | 0, hi | 0, next));
+      }
+      case 0xd0: { // ref.null
+        const t = r.u8() as ValType;
+        return this.emitValue(t, (d, next) => (p) => (R[(p >> 1) + d] = null, next));
+      }
+      case 0xd1: { // ref.is_null
+        const s = this.popSlot();
+        return this.emitValue(ValType.I32, (d, next) => {
+          d <<= 1;
+          return (p) => (I32[p + d] = +(R[(p >> 1) + s] === null), next);
+        });
+      }
+      case 0xd2: { // ref.func
+        const f = this.inst.funcs[r.u32()];
+        return this.emitValue(ValType.FuncRef, (d, next) => (p) => (R[(p >> 1) + d] = f, next));
+      }
+      case 0xfc:
+        return this.prefixed(r.u32());
+    }
+    if (op >= 0x28 && op <= 0x3e) return this.memoryAccess(op);
+    this.numeric(op);
+  }
+
+  numeric(op: number): void {
+    if (op === 0x45) { // i32.eqz
+      const a = this.popSlot();
+      return this.emitValue(ValType.I32, (d, next) => i32Unary(op, d, a, next), { op, a, b: 0, imm: false });
+    }
+    if (op >= 0x46 && op <= 0x4f) return this.i32Binary(op, true);
+    if (op >= 0x67 && op <= 0x69) return this.unary(op, ValType.I32, i32Unary);
+    if (op >= 0x6a && op <= 0x78) return this.i32Binary(op, false);
+    if (op === 0x50) return this.unary(op, ValType.I32, i64Unary);
+    if (op >= 0x51 && op <= 0x5a) return this.binary(op, ValType.I32, i64Binary);
+    if (op >= 0x5b && op <= 0x60) return this.binary(op, ValType.I32, f32Op);
+    if (op >= 0x61 && op <= 0x66) return this.binary(op, ValType.I32, f64Op);
+    if (op >= 0x79 && op <= 0x7b) return this.unary(op, ValType.I64, i64Unary);
+    if (op >= 0x7c && op <= 0x8a) return this.binary(op, ValType.I64, i64Binary);
+    if (op >= 0x8b && op <= 0x91) return this.unary(op, ValType.F32, (o, d, a, n) => f32Op(o, d, a, a, n));
+    if (op >= 0x92 && op <= 0x98) return this.binary(op, ValType.F32, f32Op);
+    if (op >= 0x99 && op <= 0x9f) return this.unary(op, ValType.F64, (o, d, a, n) => f64Op(o, d, a, a, n));
+    if (op >= 0xa0 && op <= 0xa6) return this.binary(op, ValType.F64, f64Op);
+    switch (op) {
+      case 0xa7:
+        return this.unary(op, ValType.I32, i64Unary);
+      case 0xac:
+      case 0xad:
+      case 0xc2:
+      case 0xc3:
+      case 0xc4:
+        return this.unary(op, ValType.I64, i64Unary);
+      case 0xc0:
+      case 0xc1:
+        return this.unary(op, ValType.I32, i32Unary);
+      // Reinterpretations: the bits stay, only the type changes.
+      case 0xbc:
+        return this.retype(ValType.I32);
+      case 0xbd:
+        return this.retype(ValType.I64);
+      case 0xbe:
+        return this.retype(ValType.F32);
+      case 0xbf:
+        return this.retype(ValType.F64);
+    }
+    if (op >= 0xa8 && op <= 0xbb) {
+      const result = CONVERT_RESULT[op - 0xa8];
+      return this.unary(op, result, (o, d, a, n) => convert(o, d, a, n));
+    }
+    throw new Error(`lowering: unknown opcode 0x${op.toString(16)} at ${this.at}`);
+  }
+
+  retype(t: ValType): void {
+    const h = this.h - 1;
+    if (this.kind[h] === Kind.Const) this.materialize(h);
+    this.type[h] = t;
+  }
+
+  unary(op: number, result: ValType, make: (op: number, d: number, a: number, next: number) => Op): void {
+    const a = this.popSlot();
+    this.emitValue(result, (d, next) => make(op, d, a, next));
+  }
+
+  binary(
+    op: number,
+    result: ValType,
+    make: (op: number, d: number, a: number, b: number, next: number) => Op,
+  ): void {
+    const b = this.popSlot();
+    const a = this.popSlot();
+    this.emitValue(result, (d, next) => make(op, d, a, b, next));
+  }
+
+  i32Binary(op: number, isCompare: boolean): void {
+    let bConst = this.topIsConst();
+    const aConst = this.kind[this.h - 2] === Kind.Const;
+    if (aConst && !bConst && (COMMUTATIVE_I32.has(op) || isCompare)) {
+      // k OP x  →  x OP' k
+      const h = this.h;
+      [this.kind[h - 1], this.kind[h - 2]] = [this.kind[h - 2], this.kind[h - 1]];
+      [this.slotOf[h - 1], this.slotOf[h - 2]] = [this.slotOf[h - 2], this.slotOf[h - 1]];
+      [this.value[h - 1], this.value[h - 2]] = [this.value[h - 2], this.value[h - 1]];
+      if (isCompare) op = SWAPPED_COMPARE[op];
+      bConst = true;
+    }
+    if (bConst && i32HasImm(op)) {
+      const k = this.popConst();
+      const a = this.popSlot();
+      const cmp = isCompare ? { op, a, b: k, imm: true } : null;
+      return this.emitValue(ValType.I32, (d, next) => i32BinaryImm(op, d, a, k, next), cmp);
+    }
+    const b = this.popSlot();
+    const a = this.popSlot();
+    const cmp = isCompare ? { op, a, b, imm: false } : null;
+    this.emitValue(ValType.I32, (d, next) => i32Binary(op, d, a, b, next), cmp);
+  }
+
+  localSet(x: number, tee: boolean): void {
+    const top = this.h - 1;
+    const t = this.localTypes[x];
+    if (
+      this.pendingMake !== null && this.kind[top] === Kind.Stack && this.pendingDst === this.canonical(top)
+    ) {
+      // Retarget the held-back op to write the local directly.
+      const make = this.pendingMake;
+      const at = this.pendingAt;
+      this.pendingMake = null;
+      this.pendingCmp = null;
+      this.h--;
+      this.materializeRefsTo(x);
+      this.flush();
+      const pc = this.code.length;
+      this.code.push(make(x, pc + 1));
+      this.offsets.push(at);
+    } else {
+      const k = this.kind[top];
+      this.h--;
+      this.materializeRefsTo(x);
+      if (k === Kind.Const) {
+        const v = this.value[top];
+        this.emit((next) => constI32Op(x, v, next));
+      } else {
+        const s = k === Kind.Local ? this.slotOf[top] : this.canonical(top);
+        if (s !== x) this.emit((next) => copyOp(t, x, s, next));
+      }
+    }
+    if (tee) this.pushLocal(t, x);
+  }
+
+  globalGet(g: GlobalInst): void {
+    const t = g.type;
+    this.emitValue(t, (d, next) => {
+      if (isRef(t)) return (p) => (R[(p >> 1) + d] = g.ref, next);
+      const cell = g.i32;
+      d <<= 1;
+      if (is64(t)) return (p) => (I32[p + d] = cell[0], I32[p + d + 1] = cell[1], next);
+      return (p) => (I32[p + d] = cell[0], next);
+    });
+  }
+
+  globalSet(g: GlobalInst): void {
+    const t = g.type;
+    const s = this.popSlot();
+    if (isRef(t)) return this.emit((next) => (p) => (g.ref = R[(p >> 1) + s], next));
+    const cell = g.i32, s2 = s << 1;
+    if (is64(t)) return this.emit((next) => (p) => (cell[0] = I32[p + s2], cell[1] = I32[p + s2 + 1], next));
+    this.emit((next) => (p) => (cell[0] = I32[p + s2], next));
+  }
+
+  select(): void {
+    const c = this.popSlot() << 1;
+    const b = this.popSlot();
+    const a = this.popSlot();
+    const t = this.type[this.h];
+    this.emitValue(t, (d, next) => {
+      if (isRef(t)) {
+        return (p) => {
+          const base = p >> 1;
+          R[base + d] = I32[p + c] !== 0 ? R[base + a] : R[base + b];
+          return next;
+        };
+      }
+      const d2 = d << 1, a2 = a << 1, b2 = b << 1;
+      return (p) => {
+        const s = I32[p + c] !== 0 ? a2 : b2;
+        I32[p + d2] = I32[p + s], I32[p + d2 + 1] = I32[p + s + 1];
+        return next;
+      };
+    });
+  }
+
+  memoryAccess(op: number): void {
+    const r = this.r;
+    r.u32(); // alignment: a hint only
+    const offset = r.u32();
+    const mem = this.inst.memories[0];
+    if (op <= 0x35) {
+      const a = this.popSlot();
+      return this.emitValue(LOAD_RESULT[op - 0x28], (d, next) => load(op, mem, d, a, offset, next));
+    }
+    const v = this.popSlot();
+    const a = this.popSlot();
+    this.emit((next) => store(op, mem, a, v, offset, next));
+  }
+
+  call(f: FuncInst): void {
+    const np = f.type.params.length;
+    this.materializeRange(this.h - np, this.h);
+    const argSlot = this.canonical(this.h - np);
+    this.h -= np;
+    if (f.kind === "wasm") {
+      this.emit(() => () => (callState.fn = f, callState.argSlot = argSlot, CALL));
+    } else {
+      this.emit((next) => (p) => (callHost(f, (p >> 1) + argSlot), next));
+    }
+    this.flush();
+    for (const t of f.type.results) this.pushStack(t);
+  }
+
+  callIndirect(typeIndex: number, tableIndex: number): void {
+    const type = this.inst.module.types[typeIndex];
+    const sig = this.inst.sigIds[typeIndex];
+    const table = this.inst.tables[tableIndex];
+    const sel = this.popSlot() << 1;
+    const np = type.params.length;
+    this.materializeRange(this.h - np, this.h);
+    const argSlot = this.canonical(this.h - np);
+    this.h -= np;
+    this.emit((next) => (p) => {
+      const i = I32[p + sel] >>> 0;
+      const elems = table.elements;
+      if (i >= elems.length) trap("undefined element");
+      const f = elems[i] as FuncInst | null;
+      if (f === null) trap("uninitialized element");
+      if (f.sigId !== sig) trap("indirect call type mismatch");
+      if (f.kind === "wasm") {
+        callState.fn = f, callState.argSlot = argSlot;
+        return CALL;
+      }
+      callHost(f as HostFunc, (p >> 1) + argSlot);
+      return next;
+    });
+    this.flush();
+    for (const t of type.results) this.pushStack(t);
+  }
+
+  tableInstr(op: number, x: number): void {
+    const table: TableInst = this.inst.tables[x];
+    if (op === 0x25) { // table.get
+      const i = this.popSlot();
+      return this.emitValue(table.elemType, (d, next) => tableOp("get", table, [d, i], next));
+    }
+    const v = this.popSlot();
+    const i = this.popSlot();
+    this.emit((next) => tableOp("set", table, [i, v], next));
+  }
+
+  prefixed(sub: number): void {
+    const r = this.r;
+    if (sub <= 7) {
+      const op = 0xa8 + sub;
+      return this.unary(op, CONVERT_RESULT[sub], (o, d, a, n) => convert(o, d, a, n, true));
+    }
+    const inst = this.inst;
+    switch (sub) {
+      case 8: { // memory.init
+        const seg = r.u32();
+        r.u8();
+        const [n, s, d] = [this.popSlot(), this.popSlot(), this.popSlot()];
+        const mem = inst.memories[0];
+        return this.emit((next) => memoryInit(mem, inst.datas, seg, d, s, n, next));
+      }
+      case 9: { // data.drop
+        const seg = r.u32();
+        return this.emit((next) => () => (inst.datas[seg] = EMPTY, next));
+      }
+      case 10: { // memory.copy
+        r.u8(), r.u8();
+        const [n, s, d] = [this.popSlot(), this.popSlot(), this.popSlot()];
+        const mem = inst.memories[0];
+        return this.emit((next) => memoryCopy(mem, d, s, n, next));
+      }
+      case 11: { // memory.fill
+        r.u8();
+        const [n, v, d] = [this.popSlot(), this.popSlot(), this.popSlot()];
+        const mem = inst.memories[0];
+        return this.emit((next) => memoryFill(mem, d, v, n, next));
+      }
+      case 12: { // table.init
+        const seg = r.u32();
+        const table = inst.tables[r.u32()];
+        const [n, s, d] = [this.popSlot(), this.popSlot(), this.popSlot()];
+        return this.emit((next) => tableOp("init", table, [d, s, n], next, inst.elems, seg));
+      }
+      case 13: { // elem.drop
+        const seg = r.u32();
+        return this.emit((next) => () => (inst.elems[seg] = [], next));
+      }
+      case 14: { // table.copy
+        const dst = inst.tables[r.u32()];
+        const src = inst.tables[r.u32()];
+        const [n, s, d] = [this.popSlot(), this.popSlot(), this.popSlot()];
+        return this.emit((next) => tableOp("copy", dst, [d, s, n], next, undefined, 0, src));
+      }
+      case 15: { // table.grow
+        const table = inst.tables[r.u32()];
+        const [n, v] = [this.popSlot(), this.popSlot()];
+        return this.emitValue(ValType.I32, (d, next) => tableOp("grow", table, [d, v, n], next));
+      }
+      case 16: { // table.size
+        const table = inst.tables[r.u32()];
+        return this.emitValue(ValType.I32, (d, next) => tableOp("size", table, [d], next));
+      }
+      case 17: { // table.fill
+        const table = inst.tables[r.u32()];
+        const [n, v, i] = [this.popSlot(), this.popSlot(), this.popSlot()];
+        return this.emit((next) => tableOp("fill", table, [i, v, n], next));
+      }
+    }
+    throw new Error(`lowering: unknown 0xfc opcode ${sub}`);
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Result types of 0xa8..0xbb (and of the saturating forms 0xfc 0..7). */
+const CONVERT_RESULT: ValType[] = [
+  ValType.I32,
+  ValType.I32,
+  ValType.I32,
+  ValType.I32,
+  ValType.I64, // 0xac extend_i32_s
+  ValType.I64,
+  ValType.I64,
+  ValType.I64,
+  ValType.I64,
+  ValType.I64,
+  ValType.F32, // 0xb2
+  ValType.F32,
+  ValType.F32,
+  ValType.F32,
+  ValType.F32,
+  ValType.F64, // 0xb7
+  ValType.F64,
+  ValType.F64,
+  ValType.F64,
+  ValType.F64,
+];
+// For the saturating forms, indices 4..7 are i64 truncations; CONVERT_RESULT[4..7] are I64 too.
+
+const LOAD_RESULT: ValType[] = [
+  ValType.I32,
+  ValType.I64,
+  ValType.F32,
+  ValType.F64,
+  ValType.I32,
+  ValType.I32,
+  ValType.I32,
+  ValType.I32,
+  ValType.I64,
+  ValType.I64,
+  ValType.I64,
+  ValType.I64,
+  ValType.I64,
+  ValType.I64,
+];
+
+function F64Copy(d: number, s: number): void {
+  I32[d] = I32[s], I32[d + 1] = I32[s + 1];
+}
+
+/** Skips the immediates of `op` (unreachable code). */
+function skipImmediates(r: Reader, op: number): void {
+  switch (op) {
+    case 0x0c:
+    case 0x0d:
+    case 0x10:
+    case 0x20:
+    case 0x21:
+    case 0x22:
+    case 0x23:
+    case 0x24:
+    case 0x25:
+    case 0x26:
+    case 0xd2:
+      r.u32();
+      return;
+    case 0x0e: {
+      const n = r.u32();
+      for (let i = 0; i <= n; i++) r.u32();
+      return;
+    }
+    case 0x11:
+      r.u32(), r.u32();
+      return;
+    case 0x1c: {
+      const n = r.u32();
+      for (let i = 0; i < n; i++) r.u8();
+      return;
+    }
+    case 0x3f:
+    case 0x40:
+    case 0xd0:
+      r.u8();
+      return;
+    case 0x41:
+      r.s32();
+      return;
+    case 0x42:
+      r.s64();
+      return;
+    case 0x43:
+      r.pos += 4;
+      return;
+    case 0x44:
+      r.pos += 8;
+      return;
+    case 0xfc: {
+      const sub = r.u32();
+      if (sub === 8 || sub === 12 || sub === 14) r.u32(), r.u32();
+      else if (sub === 10) r.u8(), r.u8();
+      else if (sub === 9 || sub === 13 || sub === 15 || sub === 16 || sub === 17) r.u32();
+      else if (sub === 11) r.u8();
+      return;
+    }
+  }
+  if (op >= 0x28 && op <= 0x3e) r.u32(), r.u32();
+}
+
+/** Lowers `fn` (once) and returns its code. */
+export function lowerFunction(fn: WasmFunc): Op[] {
+  if (fn.code) return fn.code;
+  const l = new Lowerer(fn);
+  l.run();
+  fn.code = l.code;
+  fn.offsets = Int32Array.from(l.offsets);
+  fn.frameSize = l.nLocals + l.maxH + 1;
+  return l.code;
+}
+
+// Keep the float views referenced for tree-shaking-free clarity of what ops touch.
+void F32, F64;

@@ -1,0 +1,116 @@
+/**
+ * Closure factories for f32 and f64 operations. f32 values are read and written through `F32` at
+ * index 2·slot (stores round to single precision, which makes each basic operation correctly
+ * rounded), f64 through `F64` at index slot. Sign operations (abs, neg, copysign) work on the bits so
+ * that NaN payloads survive as the spec requires.
+ */
+import { F32, F64, I32 } from "./machine.ts";
+import type { Op } from "./runtime.ts";
+
+/** Round half to even, keeping the sign of zero. */
+export function nearest(x: number): number {
+  if (!Number.isFinite(x) || x === 0) return x;
+  let r = Math.round(x); // rounds halves towards +Infinity
+  if (r - x === 0.5 && r % 2 !== 0) r -= 1;
+  return r === 0 && x < 0 ? -0 : r;
+}
+
+/** f32 unary (0x8b..0x91) and binary (0x92..0x98) and comparisons (0x5b..0x60, result i32). */
+export function f32Op(op: number, d: number, a: number, b: number, next: number): Op {
+  d <<= 1, a <<= 1, b <<= 1;
+  switch (op) {
+    case 0x5b:
+      return (p) => (I32[p + d] = +(F32[p + a] === F32[p + b]), next);
+    case 0x5c:
+      return (p) => (I32[p + d] = +(F32[p + a] !== F32[p + b]), next);
+    case 0x5d:
+      return (p) => (I32[p + d] = +(F32[p + a] < F32[p + b]), next);
+    case 0x5e:
+      return (p) => (I32[p + d] = +(F32[p + a] > F32[p + b]), next);
+    case 0x5f:
+      return (p) => (I32[p + d] = +(F32[p + a] <= F32[p + b]), next);
+    case 0x60:
+      return (p) => (I32[p + d] = +(F32[p + a] >= F32[p + b]), next);
+    case 0x8b:
+      return (p) => (I32[p + d] = I32[p + a] & 0x7fffffff, next);
+    case 0x8c:
+      return (p) => (I32[p + d] = I32[p + a] ^ 0x80000000, next);
+    case 0x8d:
+      return (p) => (F32[p + d] = Math.ceil(F32[p + a]), next);
+    case 0x8e:
+      return (p) => (F32[p + d] = Math.floor(F32[p + a]), next);
+    case 0x8f:
+      return (p) => (F32[p + d] = Math.trunc(F32[p + a]), next);
+    case 0x90:
+      return (p) => (F32[p + d] = nearest(F32[p + a]), next);
+    case 0x91:
+      return (p) => (F32[p + d] = Math.sqrt(F32[p + a]), next);
+    case 0x92:
+      return (p) => (F32[p + d] = F32[p + a] + F32[p + b], next);
+    case 0x93:
+      return (p) => (F32[p + d] = F32[p + a] - F32[p + b], next);
+    case 0x94:
+      return (p) => (F32[p + d] = F32[p + a] * F32[p + b], next);
+    case 0x95:
+      return (p) => (F32[p + d] = F32[p + a] / F32[p + b], next);
+    case 0x96:
+      return (p) => (F32[p + d] = Math.min(F32[p + a], F32[p + b]), next);
+    case 0x97:
+      return (p) => (F32[p + d] = Math.max(F32[p + a], F32[p + b]), next);
+    case 0x98:
+      return (p) => (I32[p + d] = (I32[p + a] & 0x7fffffff) | (I32[p + b] & 0x80000000), next);
+  }
+  throw new Error(`not an f32 op: 0x${op.toString(16)}`);
+}
+
+/** f64 unary (0x99..0x9f), binary (0xa0..0xa6) and comparisons (0x61..0x66, result i32). */
+export function f64Op(op: number, d: number, a: number, b: number, next: number): Op {
+  const d2 = d << 1, a2 = a << 1, b2 = b << 1;
+  switch (op) {
+    case 0x61:
+      return (p) => (I32[p + d2] = +(F64[(p >> 1) + a] === F64[(p >> 1) + b]), next);
+    case 0x62:
+      return (p) => (I32[p + d2] = +(F64[(p >> 1) + a] !== F64[(p >> 1) + b]), next);
+    case 0x63:
+      return (p) => (I32[p + d2] = +(F64[(p >> 1) + a] < F64[(p >> 1) + b]), next);
+    case 0x64:
+      return (p) => (I32[p + d2] = +(F64[(p >> 1) + a] > F64[(p >> 1) + b]), next);
+    case 0x65:
+      return (p) => (I32[p + d2] = +(F64[(p >> 1) + a] <= F64[(p >> 1) + b]), next);
+    case 0x66:
+      return (p) => (I32[p + d2] = +(F64[(p >> 1) + a] >= F64[(p >> 1) + b]), next);
+    case 0x99:
+      return (p) => (I32[p + d2] = I32[p + a2], I32[p + d2 + 1] = I32[p + a2 + 1] & 0x7fffffff, next);
+    case 0x9a:
+      return (p) => (I32[p + d2] = I32[p + a2], I32[p + d2 + 1] = I32[p + a2 + 1] ^ 0x80000000, next);
+    case 0x9b:
+      return (p) => (F64[(p >> 1) + d] = Math.ceil(F64[(p >> 1) + a]), next);
+    case 0x9c:
+      return (p) => (F64[(p >> 1) + d] = Math.floor(F64[(p >> 1) + a]), next);
+    case 0x9d:
+      return (p) => (F64[(p >> 1) + d] = Math.trunc(F64[(p >> 1) + a]), next);
+    case 0x9e:
+      return (p) => (F64[(p >> 1) + d] = nearest(F64[(p >> 1) + a]), next);
+    case 0x9f:
+      return (p) => (F64[(p >> 1) + d] = Math.sqrt(F64[(p >> 1) + a]), next);
+    case 0xa0:
+      return (p) => (F64[(p >> 1) + d] = F64[(p >> 1) + a] + F64[(p >> 1) + b], next);
+    case 0xa1:
+      return (p) => (F64[(p >> 1) + d] = F64[(p >> 1) + a] - F64[(p >> 1) + b], next);
+    case 0xa2:
+      return (p) => (F64[(p >> 1) + d] = F64[(p >> 1) + a] * F64[(p >> 1) + b], next);
+    case 0xa3:
+      return (p) => (F64[(p >> 1) + d] = F64[(p >> 1) + a] / F64[(p >> 1) + b], next);
+    case 0xa4:
+      return (p) => (F64[(p >> 1) + d] = Math.min(F64[(p >> 1) + a], F64[(p >> 1) + b]), next);
+    case 0xa5:
+      return (p) => (F64[(p >> 1) + d] = Math.max(F64[(p >> 1) + a], F64[(p >> 1) + b]), next);
+    case 0xa6:
+      return (p) => (
+        I32[p + d2] = I32[p + a2],
+          I32[p + d2 + 1] = (I32[p + a2 + 1] & 0x7fffffff) | (I32[p + b2 + 1] & 0x80000000),
+          next
+      );
+  }
+  throw new Error(`not an f64 op: 0x${op.toString(16)}`);
+}

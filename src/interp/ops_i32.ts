@@ -1,0 +1,249 @@
+/**
+ * Closure factories for i32 operations. Operands and results are frame slots (locals and operand
+ * stack alike); the `Imm` variants take a constant right operand, so `x + 1` is one closure.
+ */
+import { I32 } from "./machine.ts";
+import { type Op, trap } from "./runtime.ts";
+
+function ctz32(x: number): number {
+  return x === 0 ? 32 : 31 - Math.clz32(x & -x);
+}
+
+function popcnt32(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}
+
+function divS(a: number, b: number): number {
+  if (b === 0) trap("integer divide by zero");
+  if (a === -0x80000000 && b === -1) trap("integer overflow");
+  return (a / b) | 0;
+}
+
+function divU(a: number, b: number): number {
+  if (b === 0) trap("integer divide by zero");
+  return ((a >>> 0) / (b >>> 0)) | 0;
+}
+
+function remS(a: number, b: number): number {
+  if (b === 0) trap("integer divide by zero");
+  return (a % b) | 0;
+}
+
+function remU(a: number, b: number): number {
+  if (b === 0) trap("integer divide by zero");
+  return ((a >>> 0) % (b >>> 0)) | 0;
+}
+
+/** i32 binary opcodes that have a constant-operand variant. */
+export function i32HasImm(op: number): boolean {
+  return (op >= 0x46 && op <= 0x4f) || op === 0x6a || op === 0x6b || op === 0x6c ||
+    (op >= 0x71 && op <= 0x76);
+}
+
+/** Binary op (0x46..0x4f comparisons, 0x6a..0x78 arithmetic): slot d = slot a OP slot b. */
+export function i32Binary(op: number, d: number, a: number, b: number, next: number): Op {
+  d <<= 1, a <<= 1, b <<= 1;
+  switch (op) {
+    case 0x46:
+      return (p) => (I32[p + d] = +(I32[p + a] === I32[p + b]), next);
+    case 0x47:
+      return (p) => (I32[p + d] = +(I32[p + a] !== I32[p + b]), next);
+    case 0x48:
+      return (p) => (I32[p + d] = +(I32[p + a] < I32[p + b]), next);
+    case 0x49:
+      return (p) => (I32[p + d] = +((I32[p + a] >>> 0) < (I32[p + b] >>> 0)), next);
+    case 0x4a:
+      return (p) => (I32[p + d] = +(I32[p + a] > I32[p + b]), next);
+    case 0x4b:
+      return (p) => (I32[p + d] = +((I32[p + a] >>> 0) > (I32[p + b] >>> 0)), next);
+    case 0x4c:
+      return (p) => (I32[p + d] = +(I32[p + a] <= I32[p + b]), next);
+    case 0x4d:
+      return (p) => (I32[p + d] = +((I32[p + a] >>> 0) <= (I32[p + b] >>> 0)), next);
+    case 0x4e:
+      return (p) => (I32[p + d] = +(I32[p + a] >= I32[p + b]), next);
+    case 0x4f:
+      return (p) => (I32[p + d] = +((I32[p + a] >>> 0) >= (I32[p + b] >>> 0)), next);
+    case 0x6a:
+      return (p) => (I32[p + d] = I32[p + a] + I32[p + b], next);
+    case 0x6b:
+      return (p) => (I32[p + d] = I32[p + a] - I32[p + b], next);
+    case 0x6c:
+      return (p) => (I32[p + d] = Math.imul(I32[p + a], I32[p + b]), next);
+    case 0x6d:
+      return (p) => (I32[p + d] = divS(I32[p + a], I32[p + b]), next);
+    case 0x6e:
+      return (p) => (I32[p + d] = divU(I32[p + a], I32[p + b]), next);
+    case 0x6f:
+      return (p) => (I32[p + d] = remS(I32[p + a], I32[p + b]), next);
+    case 0x70:
+      return (p) => (I32[p + d] = remU(I32[p + a], I32[p + b]), next);
+    case 0x71:
+      return (p) => (I32[p + d] = I32[p + a] & I32[p + b], next);
+    case 0x72:
+      return (p) => (I32[p + d] = I32[p + a] | I32[p + b], next);
+    case 0x73:
+      return (p) => (I32[p + d] = I32[p + a] ^ I32[p + b], next);
+    case 0x74:
+      return (p) => (I32[p + d] = I32[p + a] << I32[p + b], next);
+    case 0x75:
+      return (p) => (I32[p + d] = I32[p + a] >> I32[p + b], next);
+    case 0x76:
+      return (p) => (I32[p + d] = I32[p + a] >>> I32[p + b], next);
+    case 0x77:
+      return (p) => {
+        const x = I32[p + a], k = I32[p + b];
+        I32[p + d] = (x << k) | (x >>> (32 - k));
+        return next;
+      };
+    case 0x78:
+      return (p) => {
+        const x = I32[p + a], k = I32[p + b];
+        I32[p + d] = (x >>> k) | (x << (32 - k));
+        return next;
+      };
+  }
+  throw new Error(`not an i32 binary op: 0x${op.toString(16)}`);
+}
+
+/** Binary op with a constant right operand: slot d = slot a OP k. */
+export function i32BinaryImm(op: number, d: number, a: number, k: number, next: number): Op {
+  d <<= 1, a <<= 1;
+  const ku = k >>> 0;
+  switch (op) {
+    case 0x46:
+      return (p) => (I32[p + d] = +(I32[p + a] === k), next);
+    case 0x47:
+      return (p) => (I32[p + d] = +(I32[p + a] !== k), next);
+    case 0x48:
+      return (p) => (I32[p + d] = +(I32[p + a] < k), next);
+    case 0x49:
+      return (p) => (I32[p + d] = +((I32[p + a] >>> 0) < ku), next);
+    case 0x4a:
+      return (p) => (I32[p + d] = +(I32[p + a] > k), next);
+    case 0x4b:
+      return (p) => (I32[p + d] = +((I32[p + a] >>> 0) > ku), next);
+    case 0x4c:
+      return (p) => (I32[p + d] = +(I32[p + a] <= k), next);
+    case 0x4d:
+      return (p) => (I32[p + d] = +((I32[p + a] >>> 0) <= ku), next);
+    case 0x4e:
+      return (p) => (I32[p + d] = +(I32[p + a] >= k), next);
+    case 0x4f:
+      return (p) => (I32[p + d] = +((I32[p + a] >>> 0) >= ku), next);
+    case 0x6a:
+      return (p) => (I32[p + d] = I32[p + a] + k, next);
+    case 0x6b:
+      return (p) => (I32[p + d] = I32[p + a] - k, next);
+    case 0x6c:
+      return (p) => (I32[p + d] = Math.imul(I32[p + a], k), next);
+    case 0x71:
+      return (p) => (I32[p + d] = I32[p + a] & k, next);
+    case 0x72:
+      return (p) => (I32[p + d] = I32[p + a] | k, next);
+    case 0x73:
+      return (p) => (I32[p + d] = I32[p + a] ^ k, next);
+    case 0x74:
+      return (p) => (I32[p + d] = I32[p + a] << k, next);
+    case 0x75:
+      return (p) => (I32[p + d] = I32[p + a] >> k, next);
+    case 0x76:
+      return (p) => (I32[p + d] = I32[p + a] >>> k, next);
+  }
+  throw new Error(`no immediate form for i32 op 0x${op.toString(16)}`);
+}
+
+/** Unary op: eqz (0x45), clz, ctz, popcnt, extend8_s, extend16_s. */
+export function i32Unary(op: number, d: number, a: number, next: number): Op {
+  d <<= 1, a <<= 1;
+  switch (op) {
+    case 0x45:
+      return (p) => (I32[p + d] = +(I32[p + a] === 0), next);
+    case 0x67:
+      return (p) => (I32[p + d] = Math.clz32(I32[p + a]), next);
+    case 0x68:
+      return (p) => (I32[p + d] = ctz32(I32[p + a]), next);
+    case 0x69:
+      return (p) => (I32[p + d] = popcnt32(I32[p + a]), next);
+    case 0xc0:
+      return (p) => (I32[p + d] = (I32[p + a] << 24) >> 24, next);
+    case 0xc1:
+      return (p) => (I32[p + d] = (I32[p + a] << 16) >> 16, next);
+  }
+  throw new Error(`not an i32 unary op: 0x${op.toString(16)}`);
+}
+
+/**
+ * A comparison fused with a conditional branch: jumps to `target` when (slot a OP slot b) is
+ * `when`, else falls through to `next`. `b` is a constant when `imm` is set.
+ */
+export function i32CompareBranch(
+  op: number,
+  a: number,
+  b: number,
+  imm: boolean,
+  when: boolean,
+  target: number,
+  next: number,
+): Op {
+  a <<= 1;
+  const t = when ? target : next, f = when ? next : target;
+  if (imm) {
+    const k = b, ku = b >>> 0;
+    switch (op) {
+      case 0x46:
+        return (p) => I32[p + a] === k ? t : f;
+      case 0x47:
+        return (p) => I32[p + a] !== k ? t : f;
+      case 0x48:
+        return (p) => I32[p + a] < k ? t : f;
+      case 0x49:
+        return (p) => (I32[p + a] >>> 0) < ku ? t : f;
+      case 0x4a:
+        return (p) => I32[p + a] > k ? t : f;
+      case 0x4b:
+        return (p) => (I32[p + a] >>> 0) > ku ? t : f;
+      case 0x4c:
+        return (p) => I32[p + a] <= k ? t : f;
+      case 0x4d:
+        return (p) => (I32[p + a] >>> 0) <= ku ? t : f;
+      case 0x4e:
+        return (p) => I32[p + a] >= k ? t : f;
+      case 0x4f:
+        return (p) => (I32[p + a] >>> 0) >= ku ? t : f;
+    }
+  } else {
+    b <<= 1;
+    switch (op) {
+      case 0x46:
+        return (p) => I32[p + a] === I32[p + b] ? t : f;
+      case 0x47:
+        return (p) => I32[p + a] !== I32[p + b] ? t : f;
+      case 0x48:
+        return (p) => I32[p + a] < I32[p + b] ? t : f;
+      case 0x49:
+        return (p) => (I32[p + a] >>> 0) < (I32[p + b] >>> 0) ? t : f;
+      case 0x4a:
+        return (p) => I32[p + a] > I32[p + b] ? t : f;
+      case 0x4b:
+        return (p) => (I32[p + a] >>> 0) > (I32[p + b] >>> 0) ? t : f;
+      case 0x4c:
+        return (p) => I32[p + a] <= I32[p + b] ? t : f;
+      case 0x4d:
+        return (p) => (I32[p + a] >>> 0) <= (I32[p + b] >>> 0) ? t : f;
+      case 0x4e:
+        return (p) => I32[p + a] >= I32[p + b] ? t : f;
+      case 0x4f:
+        return (p) => (I32[p + a] >>> 0) >= (I32[p + b] >>> 0) ? t : f;
+    }
+  }
+  throw new Error(`not an i32 comparison: 0x${op.toString(16)}`);
+}
+
+/** Branch on a slot being non-zero (`when` true) or zero (`when` false). */
+export function branchIf(a: number, when: boolean, target: number, next: number): Op {
+  a <<= 1;
+  return when ? (p) => I32[p + a] !== 0 ? target : next : (p) => I32[p + a] === 0 ? target : next;
+}

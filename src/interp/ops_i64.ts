@@ -1,0 +1,223 @@
+/**
+ * Closure factories for i64 operations on two 32-bit halves (low at 2·slot, high at 2·slot+1), so the
+ * hot path allocates no BigInt. Division and remainder, rare in practice, go through BigInt.
+ */
+import { I32 } from "./machine.ts";
+import { type Op, trap } from "./runtime.ts";
+
+export function readI64(p: number): bigint {
+  return (BigInt(I32[p + 1]) << 32n) | BigInt(I32[p] >>> 0);
+}
+
+export function writeI64(p: number, v: bigint): void {
+  I32[p] = Number(BigInt.asIntN(32, v));
+  I32[p + 1] = Number(BigInt.asIntN(32, v >> 32n));
+}
+
+function ctz32(x: number): number {
+  return x === 0 ? 32 : 31 - Math.clz32(x & -x);
+}
+
+function popcnt32(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}
+
+/** d = a * b (mod 2^64), from 16-bit partial products so every step is exact in a double. */
+function mul(d: number, a: number, b: number): void {
+  const al = I32[a], ah = I32[a + 1], bl = I32[b], bh = I32[b + 1];
+  const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
+  const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0;
+  const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  const carry = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + Math.floor(mid / 65536);
+  I32[d] = Math.imul(al, bl);
+  I32[d + 1] = carry + Math.imul(al, bh) + Math.imul(ah, bl);
+}
+
+function shl(d: number, lo: number, hi: number, k: number): void {
+  k &= 63;
+  if (k === 0) I32[d] = lo, I32[d + 1] = hi;
+  else if (k < 32) I32[d + 1] = (hi << k) | (lo >>> (32 - k)), I32[d] = lo << k;
+  else I32[d + 1] = lo << (k - 32), I32[d] = 0;
+}
+
+function shrS(d: number, lo: number, hi: number, k: number): void {
+  k &= 63;
+  if (k === 0) I32[d] = lo, I32[d + 1] = hi;
+  else if (k < 32) I32[d] = (lo >>> k) | (hi << (32 - k)), I32[d + 1] = hi >> k;
+  else I32[d] = hi >> (k - 32), I32[d + 1] = hi >> 31;
+}
+
+function shrU(d: number, lo: number, hi: number, k: number): void {
+  k &= 63;
+  if (k === 0) I32[d] = lo, I32[d + 1] = hi;
+  else if (k < 32) I32[d] = (lo >>> k) | (hi << (32 - k)), I32[d + 1] = hi >>> k;
+  else I32[d] = hi >>> (k - 32), I32[d + 1] = 0;
+}
+
+function rotl(d: number, lo: number, hi: number, k: number): void {
+  k &= 63;
+  if (k >= 32) {
+    const t = lo;
+    lo = hi, hi = t, k -= 32;
+  }
+  if (k === 0) I32[d] = lo, I32[d + 1] = hi;
+  else I32[d + 1] = (hi << k) | (lo >>> (32 - k)), I32[d] = (lo << k) | (hi >>> (32 - k));
+}
+
+const MIN = -(1n << 63n);
+
+function divS(x: bigint, y: bigint): bigint {
+  if (y === 0n) trap("integer divide by zero");
+  if (x === MIN && y === -1n) trap("integer overflow");
+  return x / y;
+}
+
+function divU(x: bigint, y: bigint): bigint {
+  if (y === 0n) trap("integer divide by zero");
+  return BigInt.asUintN(64, x) / BigInt.asUintN(64, y);
+}
+
+function remS(x: bigint, y: bigint): bigint {
+  if (y === 0n) trap("integer divide by zero");
+  return x % y;
+}
+
+function remU(x: bigint, y: bigint): bigint {
+  if (y === 0n) trap("integer divide by zero");
+  return BigInt.asUintN(64, x) % BigInt.asUintN(64, y);
+}
+
+function ltU(al: number, ah: number, bl: number, bh: number): boolean {
+  return ah === bh ? (al >>> 0) < (bl >>> 0) : (ah >>> 0) < (bh >>> 0);
+}
+
+function ltS(al: number, ah: number, bl: number, bh: number): boolean {
+  return ah === bh ? (al >>> 0) < (bl >>> 0) : ah < bh;
+}
+
+/** Comparisons (0x51..0x5a, result i32) and arithmetic (0x7c..0x8a). */
+export function i64Binary(op: number, d: number, a: number, b: number, next: number): Op {
+  d <<= 1, a <<= 1, b <<= 1;
+  switch (op) {
+    case 0x51:
+      return (p) => (I32[p + d] = +(I32[p + a] === I32[p + b] && I32[p + a + 1] === I32[p + b + 1]), next);
+    case 0x52:
+      return (p) => (I32[p + d] = +(I32[p + a] !== I32[p + b] || I32[p + a + 1] !== I32[p + b + 1]), next);
+    case 0x53:
+      return (p) => (I32[p + d] = +ltS(I32[p + a], I32[p + a + 1], I32[p + b], I32[p + b + 1]), next);
+    case 0x54:
+      return (p) => (I32[p + d] = +ltU(I32[p + a], I32[p + a + 1], I32[p + b], I32[p + b + 1]), next);
+    case 0x55:
+      return (p) => (I32[p + d] = +ltS(I32[p + b], I32[p + b + 1], I32[p + a], I32[p + a + 1]), next);
+    case 0x56:
+      return (p) => (I32[p + d] = +ltU(I32[p + b], I32[p + b + 1], I32[p + a], I32[p + a + 1]), next);
+    case 0x57:
+      return (p) => (I32[p + d] = +!ltS(I32[p + b], I32[p + b + 1], I32[p + a], I32[p + a + 1]), next);
+    case 0x58:
+      return (p) => (I32[p + d] = +!ltU(I32[p + b], I32[p + b + 1], I32[p + a], I32[p + a + 1]), next);
+    case 0x59:
+      return (p) => (I32[p + d] = +!ltS(I32[p + a], I32[p + a + 1], I32[p + b], I32[p + b + 1]), next);
+    case 0x5a:
+      return (p) => (I32[p + d] = +!ltU(I32[p + a], I32[p + a + 1], I32[p + b], I32[p + b + 1]), next);
+    case 0x7c:
+      return (p) => {
+        const al = I32[p + a], bl = I32[p + b];
+        const lo = (al >>> 0) + (bl >>> 0);
+        I32[p + d] = lo;
+        I32[p + d + 1] = I32[p + a + 1] + I32[p + b + 1] + (lo > 0xffffffff ? 1 : 0);
+        return next;
+      };
+    case 0x7d:
+      return (p) => {
+        const al = I32[p + a], bl = I32[p + b];
+        const lo = (al >>> 0) - (bl >>> 0);
+        I32[p + d] = lo;
+        I32[p + d + 1] = I32[p + a + 1] - I32[p + b + 1] - (lo < 0 ? 1 : 0);
+        return next;
+      };
+    case 0x7e:
+      return (p) => (mul(p + d, p + a, p + b), next);
+    case 0x7f:
+      return (p) => (writeI64(p + d, divS(readI64(p + a), readI64(p + b))), next);
+    case 0x80:
+      return (p) => (writeI64(p + d, divU(readI64(p + a), readI64(p + b))), next);
+    case 0x81:
+      return (p) => (writeI64(p + d, remS(readI64(p + a), readI64(p + b))), next);
+    case 0x82:
+      return (p) => (writeI64(p + d, remU(readI64(p + a), readI64(p + b))), next);
+    case 0x83:
+      return (
+        p,
+      ) => (I32[p + d] = I32[p + a] & I32[p + b], I32[p + d + 1] = I32[p + a + 1] & I32[p + b + 1], next);
+    case 0x84:
+      return (
+        p,
+      ) => (I32[p + d] = I32[p + a] | I32[p + b], I32[p + d + 1] = I32[p + a + 1] | I32[p + b + 1], next);
+    case 0x85:
+      return (
+        p,
+      ) => (I32[p + d] = I32[p + a] ^ I32[p + b], I32[p + d + 1] = I32[p + a + 1] ^ I32[p + b + 1], next);
+    case 0x86:
+      return (p) => (shl(p + d, I32[p + a], I32[p + a + 1], I32[p + b]), next);
+    case 0x87:
+      return (p) => (shrS(p + d, I32[p + a], I32[p + a + 1], I32[p + b]), next);
+    case 0x88:
+      return (p) => (shrU(p + d, I32[p + a], I32[p + a + 1], I32[p + b]), next);
+    case 0x89:
+      return (p) => (rotl(p + d, I32[p + a], I32[p + a + 1], I32[p + b]), next);
+    case 0x8a:
+      return (p) => (rotl(p + d, I32[p + a], I32[p + a + 1], 64 - (I32[p + b] & 63)), next);
+  }
+  throw new Error(`not an i64 binary op: 0x${op.toString(16)}`);
+}
+
+/** Unary: eqz (0x50, result i32), clz, ctz, popcnt, extend8/16/32_s, and i32↔i64 (0xa7, 0xac, 0xad). */
+export function i64Unary(op: number, d: number, a: number, next: number): Op {
+  d <<= 1, a <<= 1;
+  switch (op) {
+    case 0x50:
+      return (p) => (I32[p + d] = +((I32[p + a] | I32[p + a + 1]) === 0), next);
+    case 0x79:
+      return (p) => {
+        const hi = I32[p + a + 1];
+        I32[p + d] = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(I32[p + a]);
+        I32[p + d + 1] = 0;
+        return next;
+      };
+    case 0x7a:
+      return (p) => {
+        const lo = I32[p + a];
+        I32[p + d] = lo !== 0 ? ctz32(lo) : 32 + ctz32(I32[p + a + 1]);
+        I32[p + d + 1] = 0;
+        return next;
+      };
+    case 0x7b:
+      return (p) => (I32[p + d] = popcnt32(I32[p + a]) + popcnt32(I32[p + a + 1]), I32[p + d + 1] = 0, next);
+    case 0xc2:
+      return (p) => {
+        const v = (I32[p + a] << 24) >> 24;
+        I32[p + d] = v, I32[p + d + 1] = v >> 31;
+        return next;
+      };
+    case 0xc3:
+      return (p) => {
+        const v = (I32[p + a] << 16) >> 16;
+        I32[p + d] = v, I32[p + d + 1] = v >> 31;
+        return next;
+      };
+    case 0xc4:
+    case 0xac:
+      return (p) => {
+        const v = I32[p + a];
+        I32[p + d] = v, I32[p + d + 1] = v >> 31;
+        return next;
+      };
+    case 0xad:
+      return (p) => (I32[p + d] = I32[p + a], I32[p + d + 1] = 0, next);
+    case 0xa7:
+      return (p) => (I32[p + d] = I32[p + a], next);
+  }
+  throw new Error(`not an i64 unary op: 0x${op.toString(16)}`);
+}

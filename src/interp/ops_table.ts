@@ -1,0 +1,67 @@
+/** Closure factories for table instructions; all bounds are checked before anything changes. */
+import { I32, R } from "./machine.ts";
+import { type Op, type TableInst, trap } from "./runtime.ts";
+
+function oob(): never {
+  trap("out of bounds table access");
+}
+
+/**
+ * `slots` are frame-relative slot operands in the order documented per kind:
+ * get [dst, index]; set [index, value]; size [dst]; grow [dst, value, n]; fill [index, value, n];
+ * copy [dst, src, n] (from `src`); init [dst, src, n] (from element segment `seg` of `elems`).
+ */
+export function tableOp(
+  kind: "get" | "set" | "size" | "grow" | "fill" | "copy" | "init",
+  table: TableInst,
+  slots: number[],
+  next: number,
+  elems?: unknown[][],
+  seg = 0,
+  src?: TableInst,
+): Op {
+  const [x, y, z] = slots;
+  switch (kind) {
+    case "get":
+      return (p) => {
+        const i = I32[p + 2 * y] >>> 0;
+        if (i >= table.elements.length) oob();
+        R[(p >> 1) + x] = table.elements[i];
+        return next;
+      };
+    case "set":
+      return (p) => {
+        const i = I32[p + 2 * x] >>> 0;
+        if (i >= table.elements.length) oob();
+        table.elements[i] = R[(p >> 1) + y];
+        return next;
+      };
+    case "size":
+      return (p) => (I32[p + 2 * x] = table.elements.length, next);
+    case "grow":
+      return (p) => (I32[p + 2 * x] = table.grow(I32[p + 2 * z] >>> 0, R[(p >> 1) + y]), next);
+    case "fill":
+      return (p) => {
+        const i = I32[p + 2 * x] >>> 0, n = I32[p + 2 * z] >>> 0;
+        if (i + n > table.elements.length) oob();
+        table.elements.fill(R[(p >> 1) + y], i, i + n);
+        return next;
+      };
+    case "copy":
+      return (p) => {
+        const d = I32[p + 2 * x] >>> 0, s = I32[p + 2 * y] >>> 0, n = I32[p + 2 * z] >>> 0;
+        const from = src!.elements;
+        if (s + n > from.length || d + n > table.elements.length) oob();
+        table.elements.splice(d, n, ...from.slice(s, s + n));
+        return next;
+      };
+    case "init":
+      return (p) => {
+        const d = I32[p + 2 * x] >>> 0, s = I32[p + 2 * y] >>> 0, n = I32[p + 2 * z] >>> 0;
+        const items = elems![seg];
+        if (s + n > items.length || d + n > table.elements.length) oob();
+        for (let i = 0; i < n; i++) table.elements[d + i] = items[s + i];
+        return next;
+      };
+  }
+}

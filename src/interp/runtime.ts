@@ -1,0 +1,183 @@
+/**
+ * Runtime objects: function, memory, table and global instances, and the per-instance state the
+ * lowered code closes over. Pure TypeScript: the JS-API wrappers in `src/api/` sit on top of these.
+ */
+import type { FuncBody, FuncType, ModuleInfo } from "../types.ts";
+import { ValType } from "../types.ts";
+import { RuntimeError } from "../errors.ts";
+
+/** A lowered instruction: runs against the frame based at `b` (32-bit units), returns the next pc. */
+export type Op = (b: number) => number;
+
+/** Returned by an op instead of a pc: call `pending.fn` with its frame at `pending.argSlot`. */
+export const CALL = -1;
+/** Returned by an op instead of a pc: the function returns (results already in slots 0..n). */
+export const RETURN = -2;
+
+const sigIds = new Map<string, number>();
+
+/** Structural identity of a function type, so `call_indirect` compares one integer. */
+export function signatureId(type: FuncType): number {
+  const key = type.params.join(",") + ":" + type.results.join(",");
+  let id = sigIds.get(key);
+  if (id === undefined) {
+    id = sigIds.size;
+    sigIds.set(key, id);
+  }
+  return id;
+}
+
+/** Options an instance is created with (the optional extra argument of the API). */
+export interface EngineOptions {
+  /** Maximum wasm call depth before "call stack exhausted" (default 30,000). */
+  maxCallDepth?: number;
+  /** Lower every function at instantiation instead of on its first call. */
+  lowering?: "lazy" | "eager";
+}
+
+export class InstanceState {
+  funcs: FuncInst[] = [];
+  tables: TableInst[] = [];
+  memories: MemoryInst[] = [];
+  globals: GlobalInst[] = [];
+  /** Signature id of every type index. */
+  sigIds: number[];
+  /** Element segments' references; emptied by `elem.drop` (and after active/declarative init). */
+  elems: unknown[][] = [];
+  /** Data segments' bytes; emptied by `data.drop` (and after active init). */
+  datas: Uint8Array[] = [];
+  maxCallDepth: number;
+  constructor(readonly module: ModuleInfo, readonly options: EngineOptions) {
+    this.sigIds = module.types.map(signatureId);
+    this.maxCallDepth = options.maxCallDepth ?? 30000;
+  }
+}
+
+/** A function defined by a wasm module; lowered to threaded code on its first call. */
+export class WasmFunc {
+  readonly kind = "wasm";
+  code: Op[] | null = null;
+  /** Byte offset in the module of the instruction behind each pc (for backtraces). */
+  offsets: Int32Array | null = null;
+  /** Slots a frame needs: parameters, locals and the deepest operand stack. */
+  frameSize = 0;
+  readonly nParams: number;
+  readonly nLocals: number;
+  /** Local slots (beyond the parameters) that hold references and must start as null. */
+  readonly refLocals: number[] = [];
+  /** The exported JS function, created once so that identity is stable. */
+  jsFunction?: (...args: unknown[]) => unknown;
+  constructor(
+    readonly type: FuncType,
+    readonly sigId: number,
+    readonly inst: InstanceState,
+    readonly index: number,
+    readonly body: FuncBody,
+  ) {
+    this.nParams = type.params.length;
+    this.nLocals = this.nParams + body.locals.length;
+    body.locals.forEach((t, i) => {
+      if (t === ValType.FuncRef || t === ValType.ExternRef) this.refLocals.push(this.nParams + i);
+    });
+  }
+}
+
+/** A function provided by the host (a JS function imported by a module). */
+export class HostFunc {
+  readonly kind = "host";
+  jsFunction?: (...args: unknown[]) => unknown;
+  constructor(
+    readonly type: FuncType,
+    readonly sigId: number,
+    readonly callable: (...args: unknown[]) => unknown,
+  ) {}
+}
+
+export type FuncInst = WasmFunc | HostFunc;
+
+export const PAGE_SIZE = 65536;
+export const MAX_PAGES = 65536;
+
+export class MemoryInst {
+  buffer: ArrayBuffer;
+  view: DataView;
+  u8: Uint8Array;
+  /** Current size in bytes. */
+  size: number;
+  /** Called after the buffer was replaced by `grow` (the API object refreshes its `buffer`). */
+  onGrow?: () => void;
+  constructor(pages: number, readonly max: number | undefined) {
+    this.buffer = new ArrayBuffer(pages * PAGE_SIZE);
+    this.view = new DataView(this.buffer);
+    this.u8 = new Uint8Array(this.buffer);
+    this.size = this.buffer.byteLength;
+  }
+
+  get pages(): number {
+    return this.size / PAGE_SIZE;
+  }
+
+  /** Grows by `delta` pages; returns the old size in pages, or -1 when the limit or the host refuses. */
+  grow(delta: number): number {
+    const old = this.pages;
+    const pages = old + delta;
+    if (pages > (this.max ?? MAX_PAGES) || pages > MAX_PAGES) return -1;
+    if (delta === 0) return old;
+    let next: ArrayBuffer;
+    try {
+      // transfer() detaches the old buffer, as the JS API requires of Memory.buffer after growth.
+      next = this.buffer.transfer(pages * PAGE_SIZE);
+    } catch {
+      return -1; // the host could not allocate: memory.grow fails, the guest goes on
+    }
+    this.buffer = next;
+    this.view = new DataView(next);
+    this.u8 = new Uint8Array(next);
+    this.size = next.byteLength;
+    this.onGrow?.();
+    return old;
+  }
+}
+
+export class TableInst {
+  elements: unknown[];
+  constructor(
+    readonly elemType: ValType,
+    initial: number,
+    readonly max: number | undefined,
+    init: unknown = null,
+  ) {
+    this.elements = new Array(initial).fill(init);
+  }
+
+  get size(): number {
+    return this.elements.length;
+  }
+
+  /** Grows by `delta` entries filled with `init`; returns the old size or -1. */
+  grow(delta: number, init: unknown): number {
+    const old = this.elements.length;
+    const size = old + delta;
+    if (size > (this.max ?? 0xffffffff) || size > 10_000_000) return -1;
+    for (let i = old; i < size; i++) this.elements.push(init);
+    return old;
+  }
+}
+
+/** A global's value is kept as raw bits (bit-exact NaNs), or as `ref` for reference types. */
+export class GlobalInst {
+  readonly i32: Int32Array;
+  readonly f32: Float32Array;
+  readonly f64: Float64Array;
+  ref: unknown = null;
+  constructor(readonly type: ValType, readonly mutable: boolean) {
+    const cell = new ArrayBuffer(8);
+    this.i32 = new Int32Array(cell);
+    this.f32 = new Float32Array(cell);
+    this.f64 = new Float64Array(cell);
+  }
+}
+
+export function trap(message: string): never {
+  throw new RuntimeError(message);
+}
