@@ -1,0 +1,63 @@
+/**
+ * The state one WASI instance's functions share: the guest memory (known once the instance
+ * exists), the fd table, argv/environment, the permission gate, and the checks most functions
+ * start with (right held, fd is a directory, path resolved, write allowed).
+ */
+import { Errno } from "./constants.ts";
+import { fail } from "./errors.ts";
+import type { DirEntry, Entry, FdTable } from "./fd_table.ts";
+import type { PermissionGate } from "./gate.ts";
+import { GuestMemory, type MemoryLike } from "./memory.ts";
+import { resolve, type Resolved } from "./sandbox.ts";
+
+export class HostContext {
+  #memory: GuestMemory | undefined;
+
+  constructor(
+    readonly fds: FdTable,
+    /** argv and environment strings, UTF-8 encoded, each without its NUL. */
+    readonly args: Uint8Array[],
+    readonly env: Uint8Array[],
+    readonly gate: PermissionGate,
+  ) {}
+
+  bindMemory(memory: MemoryLike): void {
+    this.#memory = new GuestMemory(memory);
+  }
+
+  get mem(): GuestMemory {
+    if (!this.#memory) {
+      throw new Error("a WASI function was called before WASI.start() or WASI.initialize() bound the memory");
+    }
+    return this.#memory;
+  }
+
+  /** Fails with ENOTCAPABLE unless `entry` holds every right in `rights`. */
+  need(entry: Entry, rights: bigint): void {
+    if ((entry.rightsBase & rights) !== rights) fail(Errno.NOTCAPABLE);
+  }
+
+  /** The directory `fd` refers to, holding `right`. */
+  dir(fd: number, right: bigint): DirEntry {
+    const entry = this.fds.get(fd);
+    if (entry.kind !== "dir") fail(Errno.NOTDIR);
+    this.need(entry, right);
+    return entry;
+  }
+
+  /** Reads the guest path at (ptr, len) and resolves it below directory `fd`. */
+  resolveAt(fd: number, right: bigint, ptr: number, len: number, followLast: boolean): Resolved {
+    const dir = this.dir(fd, right);
+    return resolve(dir, this.mem.string(ptr, len), followLast, this.gate);
+  }
+
+  /** Fails unless the host may modify `r.host`: EROFS for read-only preopens, EACCES without a grant. */
+  mayWrite(r: { preopen: { readOnly: boolean }; host: string }): void {
+    if (r.preopen.readOnly) fail(Errno.ROFS);
+    if (!this.gate.write(r.host)) fail(Errno.ACCES);
+  }
+
+  mayRead(host: string): void {
+    if (!this.gate.read(host)) fail(Errno.ACCES);
+  }
+}

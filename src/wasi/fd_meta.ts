@@ -1,0 +1,198 @@
+/**
+ * Descriptor management and metadata: fd_close, fd_renumber, fd_fdstat_*, fd_filestat_*,
+ * fd_advise, fd_allocate, fd_sync, fd_datasync, fd_prestat_get, fd_prestat_dir_name.
+ */
+import { futimesSync } from "node:fs";
+import type { Abi } from "./abi.ts";
+import { ALL_FDFLAGS, Errno, FileType, PREOPENTYPE_DIR, Rights } from "./constants.ts";
+import type { HostContext } from "./context.ts";
+import { fail } from "./errors.ts";
+import type { DirEntry, Entry } from "./fd_table.ts";
+import { type Filestat, filestatOf } from "./filestat.ts";
+import type { HostFunctions } from "./functions.ts";
+import { utf8Encoder } from "./memory.ts";
+import { hostPathOf } from "./sandbox.ts";
+import { checkFstFlags, chooseTimes } from "./times.ts";
+
+function filetypeOf(entry: Entry): number {
+  switch (entry.kind) {
+    case "stream":
+      return entry.stream.filetype;
+    case "file":
+      return entry.filetype;
+    case "dir":
+      return FileType.DIRECTORY;
+  }
+}
+
+/** Runs `body` on a short-lived host handle for a directory fd (Deno keeps no handle for them). */
+function withDirHandle(ctx: HostContext, dir: DirEntry, body: (h: Deno.FsFile) => void): void {
+  const host = hostPathOf(dir);
+  ctx.mayRead(host);
+  const handle = Deno.openSync(host, { read: true });
+  try {
+    body(handle);
+  } finally {
+    handle.close();
+  }
+}
+
+function u64(value: bigint): bigint {
+  return BigInt.asUintN(64, value);
+}
+
+export function fdMetaFunctions(ctx: HostContext, abi: Abi): HostFunctions {
+  function statOf(entry: Entry): Filestat {
+    switch (entry.kind) {
+      case "stream":
+        return entry.stream.stat();
+      case "file":
+        return filestatOf(entry.handle.statSync(), entry.filetype);
+      case "dir": {
+        const host = hostPathOf(entry);
+        ctx.mayRead(host);
+        return filestatOf(Deno.statSync(host));
+      }
+    }
+  }
+
+  return {
+    fd_close(fd: number) {
+      ctx.fds.close(fd);
+    },
+
+    fd_renumber(from: number, to: number) {
+      ctx.fds.renumber(from, to);
+    },
+
+    fd_fdstat_get(fd: number, ptr: number) {
+      const entry = ctx.fds.get(fd);
+      const mem = ctx.mem;
+      mem.check(ptr, 24);
+      mem.bytes(ptr, 8).fill(0);
+      mem.setU8(ptr, filetypeOf(entry));
+      mem.setU16(ptr + 2, entry.fdflags);
+      mem.setU64(ptr + 8, entry.rightsBase);
+      mem.setU64(ptr + 16, entry.rightsInheriting);
+    },
+
+    fd_fdstat_set_flags(fd: number, flags: number) {
+      const entry = ctx.fds.get(fd);
+      ctx.need(entry, Rights.FD_FDSTAT_SET_FLAGS);
+      if (flags & ~ALL_FDFLAGS) fail(Errno.INVAL);
+      entry.fdflags = flags;
+    },
+
+    fd_fdstat_set_rights(fd: number, base: bigint, inheriting: bigint) {
+      const entry = ctx.fds.get(fd);
+      const b = u64(base);
+      const i = u64(inheriting);
+      // Rights can only be dropped, never gained.
+      if ((b & ~entry.rightsBase) !== 0n || (i & ~entry.rightsInheriting) !== 0n) fail(Errno.NOTCAPABLE);
+      entry.rightsBase = b;
+      entry.rightsInheriting = i;
+    },
+
+    fd_filestat_get(fd: number, ptr: number) {
+      const entry = ctx.fds.get(fd);
+      ctx.need(entry, Rights.FD_FILESTAT_GET);
+      abi.writeFilestat(ctx.mem, ptr, statOf(entry));
+    },
+
+    fd_filestat_set_size(fd: number, size: bigint) {
+      const entry = ctx.fds.get(fd);
+      ctx.need(entry, Rights.FD_FILESTAT_SET_SIZE);
+      if (entry.kind === "dir") fail(Errno.ISDIR);
+      if (entry.kind === "stream") fail(Errno.INVAL);
+      if (entry.preopen.readOnly) fail(Errno.ROFS);
+      const n = u64(size);
+      if (n > BigInt(Number.MAX_SAFE_INTEGER)) fail(Errno.FBIG);
+      entry.handle.truncateSync(Number(n));
+    },
+
+    fd_filestat_set_times(fd: number, atim: bigint, mtim: bigint, flags: number) {
+      const entry = ctx.fds.get(fd);
+      ctx.need(entry, Rights.FD_FILESTAT_SET_TIMES);
+      checkFstFlags(flags);
+      if (entry.kind === "stream") {
+        if (entry.stream.hostFd === undefined) fail(Errno.INVAL);
+        const st = entry.stream.stat();
+        const cur = {
+          atime: new Date(Number(st.atim / 1_000_000n)),
+          mtime: new Date(Number(st.mtim / 1_000_000n)),
+        };
+        const [a, m] = chooseTimes(cur, atim, mtim, flags);
+        futimesSync(entry.stream.hostFd, a, m);
+        return;
+      }
+      if (entry.preopen.readOnly) fail(Errno.ROFS);
+      if (entry.kind === "file") {
+        const [a, m] = chooseTimes(entry.handle.statSync(), atim, mtim, flags);
+        entry.handle.utimeSync(a, m);
+      } else {
+        const host = hostPathOf(entry);
+        ctx.mayWrite({ preopen: entry.preopen, host });
+        ctx.mayRead(host);
+        const [a, m] = chooseTimes(Deno.statSync(host), atim, mtim, flags);
+        Deno.utimeSync(host, a, m);
+      }
+    },
+
+    fd_advise(fd: number, offset: bigint, len: bigint, advice: number) {
+      const entry = ctx.fds.get(fd);
+      ctx.need(entry, Rights.FD_ADVISE);
+      if (entry.kind === "stream") fail(Errno.SPIPE);
+      if (advice < 0 || advice > 5 || offset < 0n || len < 0n) fail(Errno.INVAL);
+      // Advice is a hint about future access; Deno exposes no fadvise, and ignoring a hint is a
+      // correct implementation of it.
+    },
+
+    fd_allocate(fd: number, offset: bigint, len: bigint) {
+      const entry = ctx.fds.get(fd);
+      ctx.need(entry, Rights.FD_ALLOCATE);
+      if (entry.kind === "stream") fail(Errno.SPIPE);
+      if (entry.kind === "dir") fail(Errno.ISDIR);
+      const off = u64(offset);
+      const n = u64(len);
+      if (n === 0n) fail(Errno.INVAL);
+      if (entry.preopen.readOnly) fail(Errno.ROFS);
+      const end = off + n;
+      if (end > BigInt(Number.MAX_SAFE_INTEGER)) fail(Errno.FBIG);
+      // posix_fallocate: afterwards the file is at least `end` bytes long; data is never lost.
+      if (BigInt(entry.handle.statSync().size) < end) entry.handle.truncateSync(Number(end));
+    },
+
+    fd_datasync(fd: number) {
+      const entry = ctx.fds.get(fd);
+      ctx.need(entry, Rights.FD_DATASYNC);
+      if (entry.kind === "stream") fail(Errno.INVAL);
+      if (entry.kind === "file") entry.handle.syncDataSync();
+      else withDirHandle(ctx, entry, (h) => h.syncDataSync());
+    },
+
+    fd_sync(fd: number) {
+      const entry = ctx.fds.get(fd);
+      ctx.need(entry, Rights.FD_SYNC);
+      if (entry.kind === "stream") fail(Errno.INVAL);
+      if (entry.kind === "file") entry.handle.syncSync();
+      else withDirHandle(ctx, entry, (h) => h.syncSync());
+    },
+
+    fd_prestat_get(fd: number, ptr: number) {
+      const entry = ctx.fds.get(fd);
+      if (entry.kind !== "dir" || entry.preopenName === undefined) fail(Errno.BADF);
+      ctx.mem.check(ptr, 8);
+      ctx.mem.bytes(ptr, 8).fill(0);
+      ctx.mem.setU8(ptr, PREOPENTYPE_DIR);
+      ctx.mem.setU32(ptr + 4, utf8Encoder.encode(entry.preopenName).length);
+    },
+
+    fd_prestat_dir_name(fd: number, ptr: number, len: number) {
+      const entry = ctx.fds.get(fd);
+      if (entry.kind !== "dir" || entry.preopenName === undefined) fail(Errno.BADF);
+      const name = utf8Encoder.encode(entry.preopenName);
+      if ((len >>> 0) < name.length) fail(Errno.NAMETOOLONG);
+      ctx.mem.write(ptr, name);
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * Bounds-checked access to the guest's linear memory. The memory's buffer is replaced whenever the
+ * guest grows it, so views are re-created when the buffer changes. Guest pointers arrive as signed
+ * i32 values and are read as unsigned. A pointer or length outside memory is EFAULT.
+ */
+import { Errno } from "./constants.ts";
+import { WasiError } from "./errors.ts";
+
+/** What the host needs from a memory: the `buffer` of a WebAssembly.Memory, from any engine. */
+export interface MemoryLike {
+  readonly buffer: ArrayBufferLike;
+}
+
+const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
+export const utf8Encoder: TextEncoder = new TextEncoder();
+
+export class GuestMemory {
+  #buffer: ArrayBufferLike | undefined;
+  #view!: DataView;
+  #bytes!: Uint8Array;
+
+  constructor(readonly memory: MemoryLike) {}
+
+  #refresh(): void {
+    const buffer = this.memory.buffer;
+    if (buffer !== this.#buffer) {
+      this.#buffer = buffer;
+      this.#view = new DataView(buffer);
+      this.#bytes = new Uint8Array(buffer);
+    }
+  }
+
+  /** Checks that [ptr, ptr+len) lies inside memory; returns ptr as unsigned. */
+  check(ptr: number, len: number): number {
+    this.#refresh();
+    const p = ptr >>> 0;
+    if (p + len > this.#bytes.length) throw new WasiError(Errno.FAULT);
+    return p;
+  }
+
+  u8(ptr: number): number {
+    return this.#view.getUint8(this.check(ptr, 1));
+  }
+  u16(ptr: number): number {
+    return this.#view.getUint16(this.check(ptr, 2), true);
+  }
+  u32(ptr: number): number {
+    return this.#view.getUint32(this.check(ptr, 4), true);
+  }
+  u64(ptr: number): bigint {
+    return this.#view.getBigUint64(this.check(ptr, 8), true);
+  }
+  setU8(ptr: number, v: number): void {
+    this.#view.setUint8(this.check(ptr, 1), v);
+  }
+  setU16(ptr: number, v: number): void {
+    this.#view.setUint16(this.check(ptr, 2), v, true);
+  }
+  setU32(ptr: number, v: number): void {
+    this.#view.setUint32(this.check(ptr, 4), v, true);
+  }
+  setU64(ptr: number, v: bigint | number): void {
+    this.#view.setBigUint64(this.check(ptr, 8), BigInt.asUintN(64, BigInt(v)), true);
+  }
+
+  /** A live view of guest bytes (invalidated by memory.grow: use it before calling anything else). */
+  bytes(ptr: number, len: number): Uint8Array {
+    const p = this.check(ptr, len >>> 0);
+    return this.#bytes.subarray(p, p + (len >>> 0));
+  }
+
+  /** Copies `data` into guest memory at `ptr`. */
+  write(ptr: number, data: Uint8Array): void {
+    this.bytes(ptr, data.length).set(data);
+  }
+
+  /** Reads a UTF-8 string; invalid UTF-8 is EILSEQ. */
+  string(ptr: number, len: number): string {
+    try {
+      return utf8Decoder.decode(this.bytes(ptr, len));
+    } catch (err) {
+      if (err instanceof TypeError) throw new WasiError(Errno.ILSEQ);
+      throw err;
+    }
+  }
+
+  /** The buffers described by an array of `iovec`/`ciovec` ({ buf: u32, len: u32 }). */
+  iovecs(ptr: number, count: number): Uint8Array[] {
+    const n = count >>> 0;
+    this.check(ptr, n * 8);
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < n; i++) {
+      out.push(this.bytes(this.u32(ptr + i * 8), this.u32(ptr + i * 8 + 4)));
+    }
+    return out;
+  }
+}

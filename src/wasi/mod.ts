@@ -1,0 +1,7 @@
+/** The WASI preview1 host: the `WASI` class and what embedders need around it. */
+export { isWasiExit, type PreopenOptions, WASI, type WASIOptions } from "./wasi.ts";
+export { BufferSink, type ByteSink, type ByteSource, BytesSource } from "./stdio.ts";
+export { Errno, errnoName } from "./constants.ts";
+export { WasiExit } from "./errors.ts";
+export { type PermissionGate } from "./gate.ts";
+export { PREVIEW1_FUNCTIONS, UNSTABLE_FUNCTIONS } from "./imports.ts";

@@ -1,0 +1,93 @@
+/**
+ * fd_readdir: lists `.` and `..` first, then the directory's entries, each as a 24-byte dirent
+ * header followed by its name. The cookie of an entry is its index + 1, so a guest resumes where it
+ * left off; the listing is snapshotted at cookie 0 so later cookies stay meaningful. The last entry
+ * that does not fit is written truncated to fill the buffer exactly, which tells the guest to call
+ * again (with a bigger buffer if not even the header fitted).
+ */
+import { dirname } from "node:path";
+import { Errno, FileType, Rights } from "./constants.ts";
+import type { HostContext } from "./context.ts";
+import { fail } from "./errors.ts";
+import type { DirEntry, ListedEntry } from "./fd_table.ts";
+import { fileTypeOf } from "./filestat.ts";
+import type { HostFunctions } from "./functions.ts";
+import { utf8Encoder } from "./memory.ts";
+import { hostPathOf } from "./sandbox.ts";
+
+const DIRENT_SIZE = 24;
+
+function direntType(e: Deno.DirEntry): number {
+  if (e.isFile) return FileType.REGULAR_FILE;
+  if (e.isDirectory) return FileType.DIRECTORY;
+  if (e.isSymlink) return FileType.SYMBOLIC_LINK;
+  return FileType.UNKNOWN;
+}
+
+function listing(ctx: HostContext, dir: DirEntry): ListedEntry[] {
+  const host = hostPathOf(dir);
+  ctx.mayRead(host);
+  const self = BigInt(Deno.statSync(host).ino ?? 0);
+  // At a preopen's root, ".." is the root itself: the sandbox has no parent to show.
+  let parent = self;
+  if (dir.parts.length > 0) {
+    const up = dirname(host);
+    if (ctx.gate.read(up)) parent = BigInt(Deno.statSync(up).ino ?? 0);
+  }
+  const out: ListedEntry[] = [
+    { name: utf8Encoder.encode("."), filetype: FileType.DIRECTORY, ino: self },
+    { name: utf8Encoder.encode(".."), filetype: FileType.DIRECTORY, ino: parent },
+  ];
+  for (const e of Deno.readDirSync(host)) {
+    const path = `${host}/${e.name}`;
+    let filetype = direntType(e);
+    let ino = 0n;
+    if (ctx.gate.read(path)) {
+      try {
+        const st = Deno.lstatSync(path);
+        filetype = fileTypeOf(st);
+        ino = BigInt(st.ino ?? 0);
+      } catch {
+        // Removed since the listing was read: keep what readDir said.
+      }
+    }
+    out.push({ name: utf8Encoder.encode(e.name), filetype, ino });
+  }
+  return out;
+}
+
+function encodeDirent(e: ListedEntry, next: number): Uint8Array {
+  const bytes = new Uint8Array(DIRENT_SIZE + e.name.length);
+  const view = new DataView(bytes.buffer);
+  view.setBigUint64(0, BigInt(next), true);
+  view.setBigUint64(8, e.ino, true);
+  view.setUint32(16, e.name.length, true);
+  view.setUint8(20, e.filetype);
+  bytes.set(e.name, DIRENT_SIZE);
+  return bytes;
+}
+
+export function readdirFunctions(ctx: HostContext): HostFunctions {
+  return {
+    fd_readdir(fd: number, buf: number, bufLen: number, cookie: bigint, bufusedPtr: number) {
+      const entry = ctx.fds.get(fd);
+      if (entry.kind !== "dir") fail(Errno.NOTDIR);
+      ctx.need(entry, Rights.FD_READDIR);
+      const out = ctx.mem.bytes(buf, bufLen);
+      ctx.mem.check(bufusedPtr, 4);
+      const start = BigInt.asUintN(64, cookie);
+      if (start === 0n || !entry.listing) entry.listing = listing(ctx, entry);
+      const entries = entry.listing;
+      let used = 0;
+      const first = start > BigInt(entries.length) ? entries.length : Number(start);
+      for (let i = first; i < entries.length; i++) {
+        const bytes = encodeDirent(entries[i], i + 1);
+        const n = Math.min(bytes.length, out.length - used);
+        out.set(bytes.subarray(0, n), used);
+        used += n;
+        if (n < bytes.length) break;
+      }
+      ctx.mem.setU32(bufusedPtr, used);
+    },
+  };
+}

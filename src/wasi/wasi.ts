@@ -1,0 +1,191 @@
+/**
+ * The `WASI` class, shaped like Node's `node:wasi`: give it args, env, preopens and stdio, put
+ * `getImportObject()` (or `wasiImport`) into the instantiation, then `start(instance)` a command or
+ * `initialize(instance)` a reactor. It only touches `instance.exports.memory` and exported functions,
+ * so it works with any engine that implements the WebAssembly JS API.
+ */
+import { ALL_RIGHTS, DIR_RIGHTS } from "./constants.ts";
+import { HostContext } from "./context.ts";
+import { WasiExit } from "./errors.ts";
+import { FdTable } from "./fd_table.ts";
+import type { HostFunctions } from "./functions.ts";
+import { denoGate, openGate, type PermissionGate } from "./gate.ts";
+import { preview1Imports, unstableImports } from "./imports.ts";
+import type { MemoryLike } from "./memory.ts";
+import type { Preopen } from "./sandbox.ts";
+import { type StdinOption, StdioStream, type StdoutOption } from "./stdio.ts";
+
+export interface PreopenOptions {
+  /** The host directory. */
+  path: string;
+  /** Refuse every change through this preopen with EROFS. */
+  readOnly?: boolean;
+}
+
+export interface WASIOptions {
+  /** Which namespace `wasiImport` is for; `getImportObject()` always offers both. */
+  version?: "preview1" | "unstable";
+  /** The guest's argv, argv[0] included. */
+  args?: string[];
+  env?: Record<string, string>;
+  /** Guest path → host directory (or `{ path, readOnly }`). */
+  preopens?: Record<string, string | PreopenOptions>;
+  /** The process's stdin (0, the default), or bytes/text/a source to read from. */
+  stdin?: StdinOption;
+  /** The process's stdout (1, the default), or a sink. */
+  stdout?: StdoutOption;
+  /** The process's stderr (2, the default), or a sink. */
+  stderr?: StdoutOption;
+  /** When the guest calls proc_exit: return its code from start() (default) or exit this process. */
+  returnOnExit?: boolean;
+  /**
+   * The second gate before host file access: "deno" (default) asks Deno.permissions; "none" skips
+   * it (the sandbox still applies); or a custom gate.
+   */
+  permissions?: "deno" | "none" | PermissionGate;
+}
+
+interface InstanceLike {
+  exports: Record<string, unknown>;
+}
+
+function encodeStrings(kind: string, strings: string[]): Uint8Array[] {
+  const encoder = new TextEncoder();
+  return strings.map((s) => {
+    if (s.includes("\0")) {
+      throw new TypeError(`${kind} must not contain NUL characters: ${JSON.stringify(s)}`);
+    }
+    return encoder.encode(s);
+  });
+}
+
+function openPreopen(guestPath: string, option: string | PreopenOptions): Preopen {
+  const { path, readOnly = false } = typeof option === "string" ? { path: option } : option;
+  let hostPath: string;
+  try {
+    hostPath = Deno.realPathSync(path);
+    if (!Deno.statSync(hostPath).isDirectory) throw new Error("not a directory");
+  } catch (err) {
+    throw new Error(`cannot preopen ${JSON.stringify(path)}: ${(err as Error).message}`);
+  }
+  return { guestPath, hostPath, readOnly };
+}
+
+/** True for the exit signal thrown by proc_exit, even if an engine re-created the error object. */
+export function isWasiExit(err: unknown): err is WasiExit {
+  return err instanceof WasiExit ||
+    ((err as { name?: unknown })?.name === "WasiExit" &&
+      typeof (err as { code?: unknown }).code === "number");
+}
+
+export class WASI {
+  readonly wasiImport: HostFunctions;
+  readonly #ctx: HostContext;
+  readonly #unstable: HostFunctions;
+  readonly #preview1: HostFunctions;
+  readonly #returnOnExit: boolean;
+  #started = false;
+
+  constructor(options: WASIOptions = {}) {
+    const env = Object.entries(options.env ?? {}).map(([k, v]) => {
+      if (k.includes("=")) throw new TypeError(`environment variable names must not contain "=": ${k}`);
+      return `${k}=${v}`;
+    });
+    const gate = options.permissions === "none"
+      ? openGate
+      : options.permissions === undefined || options.permissions === "deno"
+      ? denoGate
+      : options.permissions;
+    const fds = new FdTable();
+    const stdio = [
+      new StdioStream(0, options.stdin ?? 0),
+      new StdioStream(1, options.stdout ?? 1),
+      new StdioStream(2, options.stderr ?? 2),
+    ];
+    for (const stream of stdio) {
+      fds.add({ kind: "stream", stream, rightsBase: stream.rights, rightsInheriting: 0n, fdflags: 0 });
+    }
+    for (const [guest, host] of Object.entries(options.preopens ?? {})) {
+      const preopen = openPreopen(guest, host);
+      fds.add({
+        kind: "dir",
+        preopen,
+        parts: [],
+        preopenName: guest,
+        rightsBase: DIR_RIGHTS,
+        rightsInheriting: ALL_RIGHTS,
+        fdflags: 0,
+      });
+    }
+    this.#ctx = new HostContext(
+      fds,
+      encodeStrings("args", options.args ?? []),
+      encodeStrings("env", env),
+      gate,
+    );
+    this.#preview1 = preview1Imports(this.#ctx);
+    this.#unstable = unstableImports(this.#ctx);
+    this.wasiImport = options.version === "unstable" ? this.#unstable : this.#preview1;
+    this.#returnOnExit = options.returnOnExit ?? true;
+  }
+
+  /** Both WASI namespaces, ready to pass to instantiation. */
+  getImportObject(): Record<string, HostFunctions> {
+    return { wasi_snapshot_preview1: this.#preview1, wasi_unstable: this.#unstable };
+  }
+
+  /**
+   * Runs a command: calls `_start` and returns its exit code (0 when `_start` returns, the
+   * proc_exit code otherwise). Traps propagate as the engine's RuntimeError.
+   */
+  start(instance: InstanceLike): number {
+    const start = this.#bind(instance, "_start", "_initialize");
+    if (typeof start !== "function") throw new TypeError("the instance does not export a _start function");
+    try {
+      start();
+      return 0;
+    } catch (err) {
+      if (!isWasiExit(err)) throw err;
+      if (!this.#returnOnExit) Deno.exit(err.code & 0xff);
+      return err.code;
+    } finally {
+      this.#ctx.fds.closeAll();
+    }
+  }
+
+  /** Prepares a reactor: calls `_initialize` when it is exported. Its exports can be called afterwards. */
+  initialize(instance: InstanceLike): void {
+    const init = this.#bind(instance, "_initialize", "_start");
+    if (init !== undefined) {
+      if (typeof init !== "function") {
+        throw new TypeError("the instance's _initialize export is not a function");
+      }
+      init();
+    }
+  }
+
+  /** Releases the host files the guest left open (start() does this itself). */
+  close(): void {
+    this.#ctx.fds.closeAll();
+  }
+
+  #bind(instance: InstanceLike, entry: string, forbidden: string): unknown {
+    if (this.#started) throw new Error("this WASI object has already been started or initialized");
+    const exports = instance?.exports;
+    if (!exports || typeof exports !== "object") throw new TypeError("expected a WebAssembly instance");
+    const memory = exports.memory as MemoryLike | undefined;
+    if (!memory || !(memory.buffer instanceof ArrayBuffer || memory.buffer instanceof SharedArrayBuffer)) {
+      throw new TypeError('the instance does not export its memory as "memory"');
+    }
+    if (exports[forbidden] !== undefined) {
+      throw new TypeError(
+        `the instance exports ${forbidden}, so it cannot be used with ${
+          entry === "_start" ? "start()" : "initialize()"
+        }`,
+      );
+    }
+    this.#started = true;
+    this.#ctx.bindMemory(memory);
+    return exports[entry];
+  }
+}
