@@ -335,7 +335,7 @@ class Lowerer {
   /** Unconditional branch to relative depth `depth`. */
   branch(depth: number): void {
     const frame = this.ctrl[this.ctrl.length - 1 - depth];
-    if (frame.kind === FrameKind.Func) return this.doReturn();
+    if (frame.kind === FrameKind.Func) return this.emitReturn();
     this.emitMoves(frame);
     this.emitBranch(frame, (target) => () => target);
   }
@@ -406,7 +406,8 @@ class Lowerer {
     let sel: number;
     if (this.topIsConst()) {
       const k = this.popConst() >>> 0;
-      return this.branch(depths[k < count ? k : count]);
+      this.branch(depths[k < count ? k : count]);
+      return this.setUnreachable();
     } else sel = this.popSlot() << 1;
     const targets = new Int32Array(count + 1);
     const n = count;
@@ -433,42 +434,55 @@ class Lowerer {
     this.setUnreachable();
   }
 
-  doReturn(): void {
+  /** Emits a return of the top values; the lowering state is left as it was (br_if needs that). */
+  emitReturn(): void {
     const results = this.fn.type.results;
     const n = results.length;
+    const h = this.h - n;
+    if (n === 0) return this.emit(() => () => RETURN);
     if (n === 1) {
       const t = results[0];
-      if (this.topIsConst()) {
-        const k = this.popConst();
-        this.emit(() => (p) => (I32[p] = k, RETURN));
-      } else {
-        const s = this.popSlot();
-        if (isRef(t)) this.emit(() => (p) => (R[p >> 1] = R[(p >> 1) + s], RETURN));
-        else if (is64(t)) {
-          const s2 = s << 1;
-          this.emit(() => (p) => (I32[p] = I32[p + s2], I32[p + 1] = I32[p + s2 + 1], RETURN));
-        } else {
-          const s2 = s << 1;
-          this.emit(() => (p) => (I32[p] = I32[p + s2], RETURN));
+      if (this.kind[h] === Kind.Const) {
+        const k = this.value[h];
+        return this.emit(() => (p) => (I32[p] = k, RETURN));
+      }
+      const s = this.kind[h] === Kind.Local ? this.slotOf[h] : this.canonical(h);
+      if (isRef(t)) return this.emit(() => (p) => (R[p >> 1] = R[(p >> 1) + s], RETURN));
+      const s2 = s << 1;
+      if (is64(t)) return this.emit(() => (p) => (I32[p] = I32[p + s2], I32[p + 1] = I32[p + s2 + 1], RETURN));
+      return this.emit(() => (p) => (I32[p] = I32[p + s2], RETURN));
+    }
+    // Several results: read them all before writing any, since sources may be locals in 0..n-1.
+    const sources: { type: ValType; isConst: boolean; value: number; slot: number }[] = [];
+    for (let i = 0; i < n; i++) {
+      const k = this.kind[h + i];
+      sources.push({
+        type: results[i],
+        isConst: k === Kind.Const,
+        value: this.value[h + i],
+        slot: k === Kind.Local ? this.slotOf[h + i] : this.canonical(h + i),
+      });
+    }
+    this.emit(() => (p) => {
+      const base = p >> 1;
+      const values = sources.map((src) =>
+        src.isConst ? src.value : isRef(src.type) ? R[base + src.slot] : readRaw64(p + 2 * src.slot)
+      );
+      for (let i = 0; i < n; i++) {
+        const src = sources[i];
+        if (src.isConst) I32[p + 2 * i] = src.value as number;
+        else if (isRef(src.type)) R[base + i] = values[i];
+        else {
+          const [lo, hi] = values[i] as [number, number];
+          I32[p + 2 * i] = lo, I32[p + 2 * i + 1] = hi;
         }
       }
-    } else if (n > 1) {
-      // Materialise first: results then sit above slot n-1, so copying upwards never clobbers a source.
-      this.materializeRange(this.h - n, this.h);
-      const from = this.canonical(this.h - n);
-      const types = results.slice();
-      this.emit(() => (p) => {
-        const base = p >> 1;
-        for (let i = 0; i < types.length; i++) {
-          if (isRef(types[i])) R[base + i] = R[base + from + i];
-          else F64Copy(p + 2 * i, p + 2 * (from + i));
-        }
-        return RETURN;
-      });
-      this.h -= n;
-    } else {
-      this.emit(() => () => RETURN);
-    }
+      return RETURN;
+    });
+  }
+
+  doReturn(): void {
+    this.emitReturn();
     this.setUnreachable();
   }
 
@@ -489,11 +503,7 @@ class Lowerer {
     if (frame.dead) return;
     if (!frame.unreachable) this.materializeRange(frame.height, this.h);
     if (frame.kind === FrameKind.Func) {
-      if (!frame.unreachable) {
-        this.ctrl.push(frame); // doReturn inspects the frame
-        this.doReturn();
-        this.ctrl.pop();
-      }
+      if (!frame.unreachable) this.emitReturn();
       return;
     }
     this.flush();
@@ -747,27 +757,28 @@ class Lowerer {
   }
 
   i32Binary(op: number, isCompare: boolean): void {
-    let bConst = this.topIsConst();
+    const bConst = this.topIsConst();
     const aConst = this.kind[this.h - 2] === Kind.Const;
-    if (aConst && !bConst && (COMMUTATIVE_I32.has(op) || isCompare)) {
-      // k OP x  →  x OP' k
-      const h = this.h;
-      [this.kind[h - 1], this.kind[h - 2]] = [this.kind[h - 2], this.kind[h - 1]];
-      [this.slotOf[h - 1], this.slotOf[h - 2]] = [this.slotOf[h - 2], this.slotOf[h - 1]];
-      [this.value[h - 1], this.value[h - 2]] = [this.value[h - 2], this.value[h - 1]];
-      if (isCompare) op = SWAPPED_COMPARE[op];
-      bConst = true;
-    }
     if (bConst && i32HasImm(op)) {
       const k = this.popConst();
       const a = this.popSlot();
-      const cmp = isCompare ? { op, a, b: k, imm: true } : null;
-      return this.emitValue(ValType.I32, (d, next) => i32BinaryImm(op, d, a, k, next), cmp);
+      return this.emitI32Imm(op, a, k, isCompare);
+    }
+    if (aConst && !bConst && (COMMUTATIVE_I32.has(op) || isCompare)) {
+      // k OP x  →  x OP' k
+      const b = this.popSlot();
+      const k = this.popConst();
+      return this.emitI32Imm(isCompare ? SWAPPED_COMPARE[op] : op, b, k, isCompare);
     }
     const b = this.popSlot();
     const a = this.popSlot();
     const cmp = isCompare ? { op, a, b, imm: false } : null;
     this.emitValue(ValType.I32, (d, next) => i32Binary(op, d, a, b, next), cmp);
+  }
+
+  emitI32Imm(op: number, a: number, k: number, isCompare: boolean): void {
+    const cmp = isCompare ? { op, a, b: k, imm: true } : null;
+    this.emitValue(ValType.I32, (d, next) => i32BinaryImm(op, d, a, k, next), cmp);
   }
 
   localSet(x: number, tee: boolean): void {
@@ -913,7 +924,7 @@ class Lowerer {
   prefixed(sub: number): void {
     const r = this.r;
     if (sub <= 7) {
-      const op = 0xa8 + sub;
+      const op = sub < 4 ? 0xa8 + sub : 0xaa + sub; // the i64 forms skip extend_i32_s/u
       return this.unary(op, CONVERT_RESULT[sub], (o, d, a, n) => convert(o, d, a, n, true));
     }
     const inst = this.inst;
@@ -1020,8 +1031,8 @@ const LOAD_RESULT: ValType[] = [
   ValType.I64,
 ];
 
-function F64Copy(d: number, s: number): void {
-  I32[d] = I32[s], I32[d + 1] = I32[s + 1];
+function readRaw64(s: number): [number, number] {
+  return [I32[s], I32[s + 1]];
 }
 
 /** Skips the immediates of `op` (unreachable code). */

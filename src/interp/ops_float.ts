@@ -9,11 +9,17 @@ import type { Op } from "./runtime.ts";
 
 /** Round half to even, keeping the sign of zero. */
 export function nearest(x: number): number {
+  if (x !== x) return NaN;
   if (!Number.isFinite(x) || x === 0) return x;
   let r = Math.round(x); // rounds halves towards +Infinity
   if (r - x === 0.5 && r % 2 !== 0) r -= 1;
   return r === 0 && x < 0 ? -0 : r;
 }
+
+// Math.floor and friends hand a signalling NaN back unchanged; wasm wants it quieted.
+const ceil = (x: number) => x !== x ? NaN : Math.ceil(x);
+const floor = (x: number) => x !== x ? NaN : Math.floor(x);
+const trunc = (x: number) => x !== x ? NaN : Math.trunc(x);
 
 /** f32 unary (0x8b..0x91) and binary (0x92..0x98) and comparisons (0x5b..0x60, result i32). */
 export function f32Op(op: number, d: number, a: number, b: number, next: number): Op {
@@ -84,11 +90,11 @@ export function f64Op(op: number, d: number, a: number, b: number, next: number)
     case 0x9a:
       return (p) => (I32[p + d2] = I32[p + a2], I32[p + d2 + 1] = I32[p + a2 + 1] ^ 0x80000000, next);
     case 0x9b:
-      return (p) => (F64[(p >> 1) + d] = Math.ceil(F64[(p >> 1) + a]), next);
+      return (p) => (F64[(p >> 1) + d] = ceil(F64[(p >> 1) + a]), next);
     case 0x9c:
-      return (p) => (F64[(p >> 1) + d] = Math.floor(F64[(p >> 1) + a]), next);
+      return (p) => (F64[(p >> 1) + d] = floor(F64[(p >> 1) + a]), next);
     case 0x9d:
-      return (p) => (F64[(p >> 1) + d] = Math.trunc(F64[(p >> 1) + a]), next);
+      return (p) => (F64[(p >> 1) + d] = trunc(F64[(p >> 1) + a]), next);
     case 0x9e:
       return (p) => (F64[(p >> 1) + d] = nearest(F64[(p >> 1) + a]), next);
     case 0x9f:
