@@ -5,7 +5,8 @@
  */
 import { CompileError } from "./errors.ts";
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM keeps a leading U+FEFF in the name instead of silently dropping it.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 export class Reader {
   pos: number;
