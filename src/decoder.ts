@@ -1,0 +1,483 @@
+/**
+ * Binary decoder: turns module bytes into a `ModuleInfo`. It checks everything the binary format
+ * itself requires (framing, section order and sizes, encodings, counts) and nothing more; typing
+ * rules live in `validator.ts`. Function bodies and constant expressions are kept as byte ranges.
+ */
+import { CompileError } from "./errors.ts";
+import { isKnownOpcode, Op } from "./opcodes.ts";
+import { Reader } from "./reader.ts";
+import {
+  type ConstExpr,
+  type DataSegment,
+  type ElemSegment,
+  type Export,
+  ExternKind,
+  type FuncBody,
+  type FuncType,
+  type GlobalType,
+  type Import,
+  type Limits,
+  type MemoryType,
+  type ModuleInfo,
+  type NameSection,
+  SegmentMode,
+  type TableType,
+  ValType,
+} from "./types.ts";
+
+/** Engines refuse functions with more locals than this; checking it first keeps huge counts cheap. */
+export const MAX_LOCALS = 50000;
+
+const enum SectionId {
+  Custom = 0,
+  Type = 1,
+  Import = 2,
+  Function = 3,
+  Table = 4,
+  Memory = 5,
+  Global = 6,
+  Export = 7,
+  Start = 8,
+  Element = 9,
+  Code = 10,
+  Data = 11,
+  DataCount = 12,
+}
+
+/** Position of each non-custom section in the required order (data count sits between element and code). */
+const SECTION_RANK = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10];
+
+export function decodeModule(bytes: Uint8Array): ModuleInfo {
+  const r = new Reader(bytes);
+  readHeader(r);
+  const m: ModuleInfo = {
+    bytes,
+    types: [],
+    imports: [],
+    funcTypeIndices: [],
+    importedFuncCount: 0,
+    funcs: [],
+    tables: [],
+    importedTableCount: 0,
+    memories: [],
+    importedMemoryCount: 0,
+    globalTypes: [],
+    importedGlobalCount: 0,
+    globals: [],
+    exports: [],
+    elems: [],
+    datas: [],
+    customs: [],
+    names: { functions: new Map(), locals: new Map() },
+    sections: [],
+  };
+  let lastRank = 0;
+  let definedFuncCount = 0; // from the function section
+  let codeCount = -1; // -1: no code section
+  let sawData = false;
+  while (!r.atEnd()) {
+    const idAt = r.pos;
+    const id = r.u8();
+    if (id > SectionId.DataCount) r.fail("malformed section id", idAt);
+    const size = r.u32();
+    const start = r.pos;
+    if (size > bytes.length - start) r.fail("length out of bounds", start);
+    const end = start + size;
+    if (id !== SectionId.Custom) {
+      const rank = SECTION_RANK[id];
+      if (rank <= lastRank) r.fail("unexpected content after last section", idAt);
+      lastRank = rank;
+    }
+    m.sections.push({ id, start, size });
+    const s = new Reader(bytes, start, end);
+    switch (id) {
+      case SectionId.Custom:
+        readCustomSection(s, m);
+        s.pos = end; // the payload is opaque
+        break;
+      case SectionId.Type:
+        readTypeSection(s, m);
+        break;
+      case SectionId.Import:
+        readImportSection(s, m);
+        break;
+      case SectionId.Function: {
+        const n = vecLength(s);
+        definedFuncCount = n;
+        for (let i = 0; i < n; i++) m.funcTypeIndices.push(s.u32());
+        break;
+      }
+      case SectionId.Table: {
+        const n = vecLength(s);
+        for (let i = 0; i < n; i++) m.tables.push(readTableType(s));
+        break;
+      }
+      case SectionId.Memory: {
+        const n = vecLength(s);
+        for (let i = 0; i < n; i++) m.memories.push({ limits: readLimits(s) });
+        break;
+      }
+      case SectionId.Global: {
+        const n = vecLength(s);
+        for (let i = 0; i < n; i++) {
+          const type = readGlobalType(s);
+          m.globalTypes.push(type);
+          m.globals.push({ type, init: readConstExpr(s) });
+        }
+        break;
+      }
+      case SectionId.Export:
+        readExportSection(s, m);
+        break;
+      case SectionId.Start:
+        m.start = s.u32();
+        break;
+      case SectionId.Element: {
+        const n = vecLength(s);
+        for (let i = 0; i < n; i++) m.elems.push(readElemSegment(s));
+        break;
+      }
+      case SectionId.DataCount:
+        m.dataCount = s.u32();
+        break;
+      case SectionId.Code:
+        codeCount = readCodeSection(s, m);
+        break;
+      case SectionId.Data: {
+        sawData = true;
+        const n = vecLength(s);
+        if (m.dataCount !== undefined && n !== m.dataCount) {
+          s.fail("data count and data section have inconsistent lengths", start);
+        }
+        for (let i = 0; i < n; i++) m.datas.push(readDataSegment(s));
+        break;
+      }
+    }
+    if (s.pos !== end) r.fail("section size mismatch", s.pos);
+    r.pos = end;
+  }
+  // Checked last, as the reference interpreter does, so misordered sections get the ordering error.
+  if (Math.max(codeCount, 0) !== definedFuncCount) {
+    r.fail("function and code section have inconsistent lengths");
+  }
+  if (!sawData && m.dataCount !== undefined && m.dataCount !== 0) {
+    r.fail("data count and data section have inconsistent lengths");
+  }
+  return m;
+}
+
+function readHeader(r: Reader): void {
+  if (r.bytes.length < 4) r.fail("unexpected end", 0);
+  const b = r.bytes;
+  if (b[0] !== 0x00 || b[1] !== 0x61 || b[2] !== 0x73 || b[3] !== 0x6d) {
+    r.fail("magic header not detected", 0);
+  }
+  if (b.length < 8) r.fail("unexpected end", 4);
+  if (b[4] !== 1 || b[5] !== 0 || b[6] !== 0 || b[7] !== 0) r.fail("unknown binary version", 4);
+  r.pos = 8;
+}
+
+/**
+ * A vector length. Every vector item takes at least one byte, so a count larger than the bytes left
+ * is refused here, before anything is allocated for it.
+ */
+function vecLength(r: Reader): number {
+  const n = r.u32();
+  if (n > r.end - r.pos) r.fail("unexpected end");
+  return n;
+}
+
+export function readValType(r: Reader): ValType {
+  const at = r.pos;
+  const b = r.u8();
+  switch (b) {
+    case ValType.I32:
+    case ValType.I64:
+    case ValType.F32:
+    case ValType.F64:
+    case ValType.FuncRef:
+    case ValType.ExternRef:
+      return b;
+    case ValType.V128:
+      return r.fail("SIMD not supported", at);
+  }
+  return r.fail("malformed value type", at);
+}
+
+function readRefType(r: Reader): ValType {
+  const at = r.pos;
+  const b = r.u8();
+  if (b !== ValType.FuncRef && b !== ValType.ExternRef) r.fail("malformed reference type", at);
+  return b;
+}
+
+function readLimits(r: Reader): Limits {
+  const at = r.pos;
+  const flag = r.u8();
+  // The flag is a one-byte integer: 0 (no maximum) or 1 (maximum).
+  if (flag & 0x80) r.fail("integer representation too long", at);
+  if (flag > 1) r.fail("integer too large", at);
+  const min = r.u32();
+  return flag === 1 ? { min, max: r.u32() } : { min };
+}
+
+function readTableType(r: Reader): TableType {
+  const elem = readRefType(r);
+  return { elem, limits: readLimits(r) };
+}
+
+function readGlobalType(r: Reader): GlobalType {
+  const type = readValType(r);
+  const at = r.pos;
+  const mut = r.u8();
+  if (mut > 1) r.fail("malformed mutability", at);
+  return { type, mutable: mut === 1 };
+}
+
+function readTypeSection(r: Reader, m: ModuleInfo): void {
+  const n = vecLength(r);
+  for (let i = 0; i < n; i++) {
+    const at = r.pos;
+    const form = r.u8();
+    if (form & 0x80) r.fail("integer representation too long", at); // a longer (negative) type code
+    if (form !== 0x60) r.fail("malformed function type", at);
+    const params = readValTypes(r);
+    const results = readValTypes(r);
+    m.types.push({ params, results } satisfies FuncType);
+  }
+}
+
+function readValTypes(r: Reader): ValType[] {
+  const n = vecLength(r);
+  const out: ValType[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = readValType(r);
+  return out;
+}
+
+function readImportSection(r: Reader, m: ModuleInfo): void {
+  const n = vecLength(r);
+  for (let i = 0; i < n; i++) {
+    const module = r.name();
+    const name = r.name();
+    const at = r.pos;
+    const kind = r.u8();
+    let imp: Import;
+    switch (kind) {
+      case ExternKind.Func: {
+        const typeIndex = r.u32();
+        imp = { module, name, desc: { kind, typeIndex } };
+        m.funcTypeIndices.push(typeIndex);
+        m.importedFuncCount++;
+        break;
+      }
+      case ExternKind.Table: {
+        const type = readTableType(r);
+        imp = { module, name, desc: { kind, type } };
+        m.tables.push(type);
+        m.importedTableCount++;
+        break;
+      }
+      case ExternKind.Memory: {
+        const type: MemoryType = { limits: readLimits(r) };
+        imp = { module, name, desc: { kind, type } };
+        m.memories.push(type);
+        m.importedMemoryCount++;
+        break;
+      }
+      case ExternKind.Global: {
+        const type = readGlobalType(r);
+        imp = { module, name, desc: { kind, type } };
+        m.globalTypes.push(type);
+        m.importedGlobalCount++;
+        break;
+      }
+      default:
+        return r.fail("malformed import kind", at);
+    }
+    m.imports.push(imp);
+  }
+}
+
+function readExportSection(r: Reader, m: ModuleInfo): void {
+  const n = vecLength(r);
+  for (let i = 0; i < n; i++) {
+    const name = r.name();
+    const at = r.pos;
+    const kind = r.u8();
+    if (kind > ExternKind.Global) r.fail("malformed export kind", at);
+    m.exports.push({ name, kind, index: r.u32() } satisfies Export);
+  }
+}
+
+/**
+ * Finds the end of a constant expression. Only constant instructions are decoded; anything else is
+ * refused at once (a known opcode is invalid there, an unknown one malformed), so no general
+ * instruction decoder is needed here. The validator checks the types.
+ */
+export function readConstExpr(r: Reader): ConstExpr {
+  const start = r.pos;
+  for (;;) {
+    const at = r.pos;
+    const op = r.u8();
+    switch (op) {
+      case Op.End:
+        return { start, end: at };
+      case Op.I32Const:
+        r.s32();
+        break;
+      case Op.I64Const:
+        r.s64();
+        break;
+      case Op.F32Const:
+        r.take(4);
+        break;
+      case Op.F64Const:
+        r.take(8);
+        break;
+      case Op.RefNull:
+        readRefType(r);
+        break;
+      case Op.RefFunc:
+      case Op.GlobalGet:
+        r.u32();
+        break;
+      case Op.PrefixSIMD:
+        return r.fail("SIMD not supported", at);
+      default:
+        return r.fail(isKnownOpcode(op) ? "constant expression required" : "illegal opcode", at);
+    }
+  }
+}
+
+function readElemKind(r: Reader): ValType {
+  const at = r.pos;
+  if (r.u8() !== 0x00) r.fail("malformed element kind", at);
+  return ValType.FuncRef;
+}
+
+/** The eight element segment encodings: bit 0 passive/declarative, bit 1 explicit table or declarative, bit 2 expressions. */
+function readElemSegment(r: Reader): ElemSegment {
+  const at = r.pos;
+  const flags = r.u32();
+  if (flags > 7) r.fail("malformed elements segment kind", at);
+  const mode = (flags & 1) === 0
+    ? SegmentMode.Active
+    : (flags & 2) === 0
+    ? SegmentMode.Passive
+    : SegmentMode.Declarative;
+  const explicitTable = (flags & 3) === 2;
+  const usesExprs = (flags & 4) !== 0;
+  const table = explicitTable ? r.u32() : 0;
+  const offset = mode === SegmentMode.Active ? readConstExpr(r) : undefined;
+  // Flags 0 and 4 imply funcref; the others name the element type (or kind) explicitly.
+  let type = ValType.FuncRef;
+  if ((flags & 3) !== 0) type = usesExprs ? readRefType(r) : readElemKind(r);
+  const n = vecLength(r);
+  const seg: ElemSegment = { mode, table, offset, type, init: [] };
+  if (usesExprs) {
+    for (let i = 0; i < n; i++) seg.init.push(readConstExpr(r));
+  } else {
+    const indices: number[] = new Array(n);
+    for (let i = 0; i < n; i++) indices[i] = r.u32();
+    seg.funcIndices = indices;
+  }
+  return seg;
+}
+
+function readDataSegment(r: Reader): DataSegment {
+  const at = r.pos;
+  const flags = r.u32();
+  if (flags > 2) r.fail("malformed data segment kind", at);
+  const memory = flags === 2 ? r.u32() : 0;
+  const offset = flags === 1 ? undefined : readConstExpr(r);
+  const len = r.u32();
+  const start = r.pos;
+  r.take(len);
+  const mode = flags === 1 ? SegmentMode.Passive : SegmentMode.Active;
+  return { mode, memory, offset, start, end: start + len };
+}
+
+/** Reads the bodies; returns their count (checked against the function section at the end). */
+function readCodeSection(r: Reader, m: ModuleInfo): number {
+  const n = vecLength(r);
+  for (let i = 0; i < n; i++) {
+    const bodyOffset = r.pos;
+    const size = r.u32();
+    if (size > r.end - r.pos) r.fail("unexpected end", bodyOffset);
+    const codeEnd = r.pos + size;
+    const body = new Reader(r.bytes, r.pos, codeEnd);
+    const locals = readLocals(body);
+    m.funcs.push(
+      {
+        typeIndex: m.funcTypeIndices[m.importedFuncCount + i],
+        locals,
+        codeStart: body.pos,
+        codeEnd,
+        bodyOffset,
+      } satisfies FuncBody,
+    );
+    r.pos = codeEnd;
+  }
+  return n;
+}
+
+function readLocals(r: Reader): ValType[] {
+  const groups = vecLength(r);
+  let total = 0;
+  const locals: ValType[] = [];
+  for (let g = 0; g < groups; g++) {
+    const at = r.pos;
+    const count = r.u32();
+    total += count;
+    if (total > MAX_LOCALS) r.fail("too many locals", at);
+    const t = readValType(r);
+    for (let k = 0; k < count; k++) locals.push(t);
+  }
+  return locals;
+}
+
+function readCustomSection(r: Reader, m: ModuleInfo): void {
+  const name = r.name();
+  m.customs.push({ name, start: r.pos, end: r.end });
+  if (name === "name") {
+    // The name section is advisory: a malformed one is ignored, not an error.
+    try {
+      m.names = readNameSection(new Reader(r.bytes, r.pos, r.end));
+    } catch (e) {
+      if (!(e instanceof CompileError)) throw e;
+    }
+  }
+}
+
+function readNameSection(r: Reader): NameSection {
+  const names: NameSection = { functions: new Map(), locals: new Map() };
+  while (!r.atEnd()) {
+    const id = r.u8();
+    const size = r.u32();
+    if (size > r.end - r.pos) r.fail("unexpected end");
+    const sub = new Reader(r.bytes, r.pos, r.pos + size);
+    r.pos += size;
+    if (id === 0) {
+      names.module = sub.name();
+    } else if (id === 1) {
+      names.functions = readNameMap(sub);
+    } else if (id === 2) {
+      const n = vecLength(sub);
+      for (let i = 0; i < n; i++) {
+        const func = sub.u32();
+        names.locals.set(func, readNameMap(sub));
+      }
+    }
+  }
+  return names;
+}
+
+function readNameMap(r: Reader): Map<number, string> {
+  const map = new Map<number, string>();
+  const n = vecLength(r);
+  for (let i = 0; i < n; i++) {
+    const index = r.u32();
+    map.set(index, r.name());
+  }
+  return map;
+}
