@@ -1,0 +1,943 @@
+/**
+ * Validator for WebAssembly 2.0 modules (without SIMD). Module-level rules are checked item by item;
+ * function bodies are checked with the operand-stack algorithm of the spec's validation appendix:
+ * a stack of value types (0 = unknown, after unreachable code) and a stack of control frames.
+ * All stacks are typed arrays reused across functions, so the per-instruction path allocates nothing.
+ */
+import { CompileError } from "./errors.ts";
+import { FcOp, Op } from "./opcodes.ts";
+import { Reader } from "./reader.ts";
+import {
+  type ConstExpr,
+  ExternKind,
+  type FuncBody,
+  type ModuleInfo,
+  SegmentMode,
+  type TableType,
+  ValType,
+} from "./types.ts";
+
+const MAX_PAGES = 65536;
+
+/** The type of a stack slot whose type is not known (popped from an unreachable stack). */
+const UNKNOWN = 0;
+
+export function validateModule(m: ModuleInfo): void {
+  new ModuleValidator(m).run();
+}
+
+function fail(message: string, at?: number): never {
+  throw new CompileError(message, at);
+}
+
+function isNum(t: number): boolean {
+  return t === ValType.I32 || t === ValType.I64 || t === ValType.F32 || t === ValType.F64 || t === UNKNOWN;
+}
+
+function isRef(t: number): boolean {
+  return t === ValType.FuncRef || t === ValType.ExternRef || t === UNKNOWN;
+}
+
+// ---- Instruction signature tables (indexed by opcode) ----
+
+/** For simple numeric instructions: operand on top of the stack, the one below it (0 if unary), result. */
+const SIG_TOP = new Uint8Array(256);
+const SIG_BELOW = new Uint8Array(256);
+const SIG_OUT = new Uint8Array(256);
+/** Same for the saturating truncations (0xfc 0..7). */
+const FC_SIG_IN = new Uint8Array(8);
+const FC_SIG_OUT = new Uint8Array(8);
+/** For loads and stores: the value type moved and log2 of the natural alignment. */
+const MEM_TYPE = new Uint8Array(256);
+const MEM_ALIGN = new Uint8Array(256);
+
+function sig(first: number, last: number, input: ValType, output: ValType, binary: boolean): void {
+  for (let op = first; op <= last; op++) {
+    SIG_TOP[op] = input;
+    SIG_BELOW[op] = binary ? input : 0;
+    SIG_OUT[op] = output;
+  }
+}
+
+function memOp(op: number, type: ValType, alignLog2: number): void {
+  MEM_TYPE[op] = type;
+  MEM_ALIGN[op] = alignLog2;
+}
+
+{
+  const { I32, I64, F32, F64 } = {
+    I32: ValType.I32,
+    I64: ValType.I64,
+    F32: ValType.F32,
+    F64: ValType.F64,
+  };
+  sig(Op.I32Eqz, Op.I32Eqz, I32, I32, false);
+  sig(Op.I32Eq, Op.I32GeU, I32, I32, true);
+  sig(Op.I64Eqz, Op.I64Eqz, I64, I32, false);
+  sig(Op.I64Eq, Op.I64GeU, I64, I32, true);
+  sig(Op.F32Eq, Op.F32Ge, F32, I32, true);
+  sig(Op.F64Eq, Op.F64Ge, F64, I32, true);
+  sig(Op.I32Clz, Op.I32Popcnt, I32, I32, false);
+  sig(Op.I32Add, Op.I32Rotr, I32, I32, true);
+  sig(Op.I64Clz, Op.I64Popcnt, I64, I64, false);
+  sig(Op.I64Add, Op.I64Rotr, I64, I64, true);
+  sig(Op.F32Abs, Op.F32Sqrt, F32, F32, false);
+  sig(Op.F32Add, Op.F32Copysign, F32, F32, true);
+  sig(Op.F64Abs, Op.F64Sqrt, F64, F64, false);
+  sig(Op.F64Add, Op.F64Copysign, F64, F64, true);
+  sig(Op.I32WrapI64, Op.I32WrapI64, I64, I32, false);
+  sig(Op.I32TruncF32S, Op.I32TruncF32U, F32, I32, false);
+  sig(Op.I32TruncF64S, Op.I32TruncF64U, F64, I32, false);
+  sig(Op.I64ExtendI32S, Op.I64ExtendI32U, I32, I64, false);
+  sig(Op.I64TruncF32S, Op.I64TruncF32U, F32, I64, false);
+  sig(Op.I64TruncF64S, Op.I64TruncF64U, F64, I64, false);
+  sig(Op.F32ConvertI32S, Op.F32ConvertI32U, I32, F32, false);
+  sig(Op.F32ConvertI64S, Op.F32ConvertI64U, I64, F32, false);
+  sig(Op.F32DemoteF64, Op.F32DemoteF64, F64, F32, false);
+  sig(Op.F64ConvertI32S, Op.F64ConvertI32U, I32, F64, false);
+  sig(Op.F64ConvertI64S, Op.F64ConvertI64U, I64, F64, false);
+  sig(Op.F64PromoteF32, Op.F64PromoteF32, F32, F64, false);
+  sig(Op.I32ReinterpretF32, Op.I32ReinterpretF32, F32, I32, false);
+  sig(Op.I64ReinterpretF64, Op.I64ReinterpretF64, F64, I64, false);
+  sig(Op.F32ReinterpretI32, Op.F32ReinterpretI32, I32, F32, false);
+  sig(Op.F64ReinterpretI64, Op.F64ReinterpretI64, I64, F64, false);
+  sig(Op.I32Extend8S, Op.I32Extend16S, I32, I32, false);
+  sig(Op.I64Extend8S, Op.I64Extend32S, I64, I64, false);
+
+  const fcSig = (sub: number, input: ValType, output: ValType) => {
+    FC_SIG_IN[sub] = input;
+    FC_SIG_OUT[sub] = output;
+  };
+  fcSig(FcOp.I32TruncSatF32S, F32, I32);
+  fcSig(FcOp.I32TruncSatF32U, F32, I32);
+  fcSig(FcOp.I32TruncSatF64S, F64, I32);
+  fcSig(FcOp.I32TruncSatF64U, F64, I32);
+  fcSig(FcOp.I64TruncSatF32S, F32, I64);
+  fcSig(FcOp.I64TruncSatF32U, F32, I64);
+  fcSig(FcOp.I64TruncSatF64S, F64, I64);
+  fcSig(FcOp.I64TruncSatF64U, F64, I64);
+
+  memOp(Op.I32Load, I32, 2);
+  memOp(Op.I64Load, I64, 3);
+  memOp(Op.F32Load, F32, 2);
+  memOp(Op.F64Load, F64, 3);
+  memOp(Op.I32Load8S, I32, 0);
+  memOp(Op.I32Load8U, I32, 0);
+  memOp(Op.I32Load16S, I32, 1);
+  memOp(Op.I32Load16U, I32, 1);
+  memOp(Op.I64Load8S, I64, 0);
+  memOp(Op.I64Load8U, I64, 0);
+  memOp(Op.I64Load16S, I64, 1);
+  memOp(Op.I64Load16U, I64, 1);
+  memOp(Op.I64Load32S, I64, 2);
+  memOp(Op.I64Load32U, I64, 2);
+  memOp(Op.I32Store, I32, 2);
+  memOp(Op.I64Store, I64, 3);
+  memOp(Op.F32Store, F32, 2);
+  memOp(Op.F64Store, F64, 3);
+  memOp(Op.I32Store8, I32, 0);
+  memOp(Op.I32Store16, I32, 1);
+  memOp(Op.I64Store8, I64, 0);
+  memOp(Op.I64Store16, I64, 1);
+  memOp(Op.I64Store32, I64, 2);
+}
+
+const NO_TYPES = new Uint8Array(0);
+/** One-element result lists for the value-type block types, indexed by the type's code. */
+const SINGLE = new Array<Uint8Array>(256);
+for (
+  const t of [ValType.I32, ValType.I64, ValType.F32, ValType.F64, ValType.FuncRef, ValType.ExternRef]
+) SINGLE[t] = Uint8Array.of(t);
+
+const enum Frame {
+  Func,
+  Block,
+  Loop,
+  If,
+  Else,
+}
+
+function sameTypes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+class ModuleValidator {
+  readonly bytes: Uint8Array;
+  /** Parameter and result lists of every type, as typed arrays for the body checker. */
+  readonly typeParams: Uint8Array[] = [];
+  readonly typeResults: Uint8Array[] = [];
+  readonly funcCount: number;
+  /** C.refs: functions referenced outside function bodies, which `ref.func` may name. */
+  readonly declared: Uint8Array;
+
+  constructor(readonly m: ModuleInfo) {
+    this.bytes = m.bytes;
+    this.funcCount = m.funcTypeIndices.length;
+    this.declared = new Uint8Array(this.funcCount);
+    for (const t of m.types) {
+      this.typeParams.push(Uint8Array.from(t.params));
+      this.typeResults.push(Uint8Array.from(t.results));
+    }
+  }
+
+  run(): void {
+    const m = this.m;
+    for (const imp of m.imports) {
+      if (imp.desc.kind === ExternKind.Func) this.checkTypeIndex(imp.desc.typeIndex);
+    }
+    for (const f of m.funcs) this.checkTypeIndex(f.typeIndex);
+    for (const t of m.tables) this.checkTable(t);
+    if (m.memories.length > 1) fail("multiple memories");
+    for (const mem of m.memories) {
+      const { min, max } = mem.limits;
+      if (min > MAX_PAGES || (max !== undefined && max > MAX_PAGES)) {
+        fail("memory size must be at most 65536 pages (4GiB)");
+      }
+      if (max !== undefined && min > max) fail("size minimum must not be greater than maximum");
+    }
+    for (const g of m.globals) this.checkConstExpr(g.init, g.type.type);
+    this.checkElems();
+    for (const d of m.datas) {
+      if (d.mode !== SegmentMode.Active) continue;
+      if (d.memory >= m.memories.length) fail(`unknown memory ${d.memory}`);
+      this.checkConstExpr(d.offset!, ValType.I32);
+    }
+    if (m.start !== undefined) {
+      const f = this.funcType(m.start);
+      if (this.typeParams[f].length !== 0 || this.typeResults[f].length !== 0) fail("start function");
+    }
+    this.checkExports();
+    this.collectDeclaredRefs();
+    const body = new BodyValidator(this);
+    for (let i = 0; i < m.funcs.length; i++) body.validate(m.funcs[i]);
+  }
+
+  checkTypeIndex(index: number): void {
+    if (index >= this.m.types.length) fail(`unknown type ${index}`);
+  }
+
+  /** The type index of function `index`, failing if there is no such function. */
+  funcType(index: number, at?: number): number {
+    if (index >= this.funcCount) fail(`unknown function ${index}`, at);
+    return this.m.funcTypeIndices[index];
+  }
+
+  table(index: number, at?: number): TableType {
+    if (index >= this.m.tables.length) fail(`unknown table ${index}`, at);
+    return this.m.tables[index];
+  }
+
+  checkTable(t: TableType): void {
+    const { min, max } = t.limits;
+    if (max !== undefined && min > max) fail("size minimum must not be greater than maximum");
+  }
+
+  /** C.refs: every function named outside function bodies (exports, element segments, globals). */
+  collectDeclaredRefs(): void {
+    const m = this.m;
+    for (const e of m.exports) {
+      if (e.kind === ExternKind.Func && e.index < this.funcCount) this.declared[e.index] = 1;
+    }
+    for (const seg of m.elems) {
+      for (const f of seg.funcIndices ?? []) if (f < this.funcCount) this.declared[f] = 1;
+      for (const e of seg.init) this.declareRefs(e);
+    }
+    for (const g of m.globals) this.declareRefs(g.init);
+  }
+
+  checkElems(): void {
+    for (const seg of this.m.elems) {
+      if (seg.mode === SegmentMode.Active) {
+        const t = this.table(seg.table);
+        if (t.elem !== seg.type) fail("type mismatch");
+        this.checkConstExpr(seg.offset!, ValType.I32);
+      }
+      for (const f of seg.funcIndices ?? []) this.funcType(f);
+      for (const e of seg.init) this.checkConstExpr(e, seg.type);
+    }
+  }
+
+  /** Marks the functions that `ref.func` instructions in a constant expression name. */
+  declareRefs(e: ConstExpr): void {
+    const r = new Reader(this.bytes, e.start, e.end);
+    while (!r.atEnd()) {
+      const op = r.u8();
+      if (op === Op.RefFunc) {
+        const f = r.u32();
+        if (f < this.funcCount) this.declared[f] = 1;
+      } else {
+        skipConstImmediate(r, op);
+      }
+    }
+  }
+
+  /**
+   * Types a constant expression. The decoder let only constant instructions through; here they are
+   * typed, and `global.get` may only read imported immutable globals (the 2.0 rule).
+   */
+  checkConstExpr(e: ConstExpr, expected: ValType): void {
+    const m = this.m;
+    const r = new Reader(this.bytes, e.start, e.end);
+    const stack: number[] = [];
+    while (!r.atEnd()) {
+      const at = r.pos;
+      const op = r.u8();
+      switch (op) {
+        case Op.I32Const:
+          r.s32();
+          stack.push(ValType.I32);
+          break;
+        case Op.I64Const:
+          skipS64(r);
+          stack.push(ValType.I64);
+          break;
+        case Op.F32Const:
+          r.take(4);
+          stack.push(ValType.F32);
+          break;
+        case Op.F64Const:
+          r.take(8);
+          stack.push(ValType.F64);
+          break;
+        case Op.RefNull:
+          stack.push(r.u8());
+          break;
+        case Op.RefFunc:
+          this.funcType(r.u32(), at);
+          stack.push(ValType.FuncRef);
+          break;
+        case Op.GlobalGet: {
+          const g = r.u32();
+          if (g >= m.importedGlobalCount) fail(`unknown global ${g}`, at);
+          if (m.globalTypes[g].mutable) fail("constant expression required", at);
+          stack.push(m.globalTypes[g].type);
+          break;
+        }
+        default:
+          fail("constant expression required", at);
+      }
+    }
+    if (stack.length !== 1 || stack[0] !== expected) fail("type mismatch", e.end);
+  }
+
+  checkExports(): void {
+    const m = this.m;
+    const seen = new Set<string>();
+    for (const e of m.exports) {
+      switch (e.kind) {
+        case ExternKind.Func:
+          this.funcType(e.index);
+          break;
+        case ExternKind.Table:
+          this.table(e.index);
+          break;
+        case ExternKind.Memory:
+          if (e.index >= m.memories.length) fail(`unknown memory ${e.index}`);
+          break;
+        case ExternKind.Global:
+          if (e.index >= m.globalTypes.length) fail(`unknown global ${e.index}`);
+          break;
+      }
+      if (seen.has(e.name)) fail("duplicate export name");
+      seen.add(e.name);
+    }
+  }
+}
+
+/** Skips the immediate of a constant instruction the decoder already accepted. */
+function skipConstImmediate(r: Reader, op: number): void {
+  switch (op) {
+    case Op.I32Const:
+      r.s32();
+      break;
+    case Op.I64Const:
+      skipS64(r);
+      break;
+    case Op.F32Const:
+      r.pos += 4;
+      break;
+    case Op.F64Const:
+      r.pos += 8;
+      break;
+    case Op.RefNull:
+      r.pos += 1;
+      break;
+    case Op.RefFunc:
+    case Op.GlobalGet:
+      r.u32();
+      break;
+  }
+}
+
+/** Checks and skips a signed 64-bit LEB128 without building a BigInt (same rules as `Reader.s64`). */
+function skipS64(r: Reader): void {
+  const bytes = r.bytes;
+  let pos = r.pos;
+  for (let i = 0; i < 10; i++) {
+    if (pos >= r.end) r.fail("unexpected end", pos);
+    const b = bytes[pos++];
+    if (i === 9) {
+      if (b & 0x80) r.fail("integer representation too long", pos - 1);
+      if (b !== 0 && b !== 0x7f) r.fail("integer too large", pos - 1);
+      break;
+    }
+    if (!(b & 0x80)) break;
+  }
+  r.pos = pos;
+}
+
+/** Checks function bodies. One instance per module; its stacks are reused for every function. */
+class BodyValidator {
+  readonly m: ModuleInfo;
+  readonly bytes: Uint8Array;
+  readonly r: Reader;
+  readonly hasMemory: boolean;
+
+  // Operand stack.
+  vals = new Uint8Array(1024);
+  sp = 0;
+  // Control stack, as parallel arrays; the top frame's height and reachability are cached.
+  kinds = new Uint8Array(64);
+  heights = new Int32Array(64);
+  unreachables = new Uint8Array(64);
+  params: Uint8Array[] = new Array(64);
+  results: Uint8Array[] = new Array(64);
+  depth = 0;
+  height = 0;
+  unreachable = false;
+  /** Scratch space for br_table's pop-and-push-back of label types. */
+  scratch = new Uint8Array(64);
+
+  locals: Uint8Array = NO_TYPES;
+  /** Offset of the instruction being checked, for error messages. */
+  at = 0;
+
+  constructor(readonly mv: ModuleValidator) {
+    this.m = mv.m;
+    this.bytes = mv.bytes;
+    this.r = new Reader(this.bytes);
+    this.hasMemory = this.m.memories.length > 0;
+  }
+
+  fail(message: string): never {
+    throw new CompileError(message, this.at);
+  }
+
+  // ---- Operand stack ----
+
+  push(t: number): void {
+    if (this.sp === this.vals.length) {
+      const grown = new Uint8Array(this.vals.length * 2);
+      grown.set(this.vals);
+      this.vals = grown;
+    }
+    this.vals[this.sp++] = t;
+  }
+
+  /** Pops any value; returns UNKNOWN when the stack is polymorphic (after unreachable code). */
+  popAny(): number {
+    if (this.sp === this.height) {
+      if (this.unreachable) return UNKNOWN;
+      this.fail("type mismatch");
+    }
+    return this.vals[--this.sp];
+  }
+
+  pop(expected: number): number {
+    if (this.sp === this.height) {
+      if (this.unreachable) return UNKNOWN;
+      this.fail("type mismatch");
+    }
+    const actual = this.vals[--this.sp];
+    if (actual !== expected && actual !== UNKNOWN) this.fail("type mismatch");
+    return actual;
+  }
+
+  popList(types: Uint8Array): void {
+    for (let i = types.length - 1; i >= 0; i--) this.pop(types[i]);
+  }
+
+  pushList(types: Uint8Array): void {
+    for (let i = 0; i < types.length; i++) this.push(types[i]);
+  }
+
+  // ---- Control stack ----
+
+  pushFrame(kind: Frame, params: Uint8Array, results: Uint8Array): void {
+    const d = this.depth;
+    if (d === this.kinds.length) this.growFrames();
+    this.kinds[d] = kind;
+    this.heights[d] = this.sp;
+    this.unreachables[d] = 0;
+    this.params[d] = params;
+    this.results[d] = results;
+    this.depth = d + 1;
+    this.height = this.sp;
+    this.unreachable = false;
+    this.pushList(params);
+  }
+
+  growFrames(): void {
+    const n = this.kinds.length * 2;
+    const kinds = new Uint8Array(n), heights = new Int32Array(n), unreachables = new Uint8Array(n);
+    kinds.set(this.kinds);
+    heights.set(this.heights);
+    unreachables.set(this.unreachables);
+    this.kinds = kinds;
+    this.heights = heights;
+    this.unreachables = unreachables;
+  }
+
+  /** Checks the top frame's results are on the stack, exactly, and removes the frame. */
+  popFrame(): void {
+    const d = this.depth - 1;
+    this.popList(this.results[d]);
+    if (this.sp !== this.height) this.fail("type mismatch");
+    this.depth = d;
+    if (d > 0) {
+      this.height = this.heights[d - 1];
+      this.unreachable = this.unreachables[d - 1] === 1;
+    }
+  }
+
+  setUnreachable(): void {
+    this.sp = this.height;
+    this.unreachable = true;
+    this.unreachables[this.depth - 1] = 1;
+  }
+
+  /** The types a branch to relative label `l` carries. */
+  labelTypes(l: number): Uint8Array {
+    if (l >= this.depth) this.fail("unknown label");
+    const d = this.depth - 1 - l;
+    return this.kinds[d] === Frame.Loop ? this.params[d] : this.results[d];
+  }
+
+  // ---- Immediates ----
+
+  /** Block type: 0x40, a value type, or a non-negative s33 type index. Sets `btParams`/`btResults`. */
+  btParams: Uint8Array = NO_TYPES;
+  btResults: Uint8Array = NO_TYPES;
+  readBlockType(): void {
+    const r = this.r;
+    if (r.pos >= r.end) r.fail("unexpected end");
+    const b = this.bytes[r.pos];
+    if (b >= 0x40 && b < 0x80) {
+      r.pos++;
+      this.btParams = NO_TYPES;
+      if (b === 0x40) this.btResults = NO_TYPES;
+      else if (SINGLE[b] !== undefined) this.btResults = SINGLE[b];
+      else if (b === ValType.V128) this.fail("SIMD not supported");
+      else this.fail("malformed value type");
+      return;
+    }
+    const index = r.s33();
+    if (index < 0) this.fail("malformed block type");
+    if (index >= this.m.types.length) this.fail(`unknown type ${index}`);
+    this.btParams = this.mv.typeParams[index];
+    this.btResults = this.mv.typeResults[index];
+  }
+
+  /** A memarg for an access of natural alignment 2^maxAlign; requires memory 0. */
+  memarg(maxAlign: number): void {
+    const r = this.r;
+    const align = r.u32();
+    r.u32(); // offset
+    if (align >= 32) this.fail("malformed memop flags");
+    if (align > maxAlign) this.fail("alignment must not be larger than natural");
+    this.needMemory();
+  }
+
+  needMemory(): void {
+    if (!this.hasMemory) this.fail("unknown memory 0");
+  }
+
+  zeroByte(): void {
+    if (this.r.u8() !== 0) this.fail("zero byte expected");
+  }
+
+  readLocalIndex(): number {
+    const i = this.r.u32();
+    if (i >= this.locals.length) this.fail(`unknown local ${i}`);
+    return i;
+  }
+
+  readGlobalIndex(): number {
+    const g = this.r.u32();
+    if (g >= this.m.globalTypes.length) this.fail(`unknown global ${g}`);
+    return g;
+  }
+
+  readTable(): TableType {
+    return this.mv.table(this.r.u32(), this.at);
+  }
+
+  /** The element type of segment `e`. */
+  elemType(e: number): number {
+    if (e >= this.m.elems.length) this.fail(`unknown elem segment ${e}`);
+    return this.m.elems[e].type;
+  }
+
+  readDataIndex(): void {
+    const d = this.r.u32();
+    const count = this.m.dataCount;
+    if (count === undefined) {
+      // Without the section the index cannot be checked in one pass; name the clearer problem.
+      if (d >= this.m.datas.length) this.fail(`unknown data segment ${d}`);
+      this.fail("data count section required");
+    }
+    if (d >= count) this.fail(`unknown data segment ${d}`);
+  }
+
+  readRefType(): number {
+    const t = this.r.u8();
+    if (t !== ValType.FuncRef && t !== ValType.ExternRef) this.fail("malformed reference type");
+    return t;
+  }
+
+  readValType(): number {
+    const t = this.r.u8();
+    if (SINGLE[t] === undefined) {
+      this.fail(t === ValType.V128 ? "SIMD not supported" : "malformed value type");
+    }
+    return t;
+  }
+
+  // ---- Bodies ----
+
+  validate(f: FuncBody): void {
+    const mv = this.mv;
+    const params = mv.typeParams[f.typeIndex];
+    const locals = new Uint8Array(params.length + f.locals.length);
+    locals.set(params);
+    for (let i = 0; i < f.locals.length; i++) {
+      const t = f.locals[i];
+      if (t === ValType.V128) fail("SIMD not supported", f.codeStart);
+      locals[params.length + i] = t;
+    }
+    this.locals = locals;
+    this.sp = 0;
+    this.depth = 0;
+    this.height = 0;
+    this.unreachable = false;
+    this.pushFrame(Frame.Func, NO_TYPES, mv.typeResults[f.typeIndex]);
+    const r = this.r;
+    r.pos = f.codeStart;
+    r.end = f.codeEnd;
+    this.body(f.codeEnd);
+  }
+
+  body(end: number): void {
+    const r = this.r;
+    const bytes = this.bytes;
+    const m = this.m;
+    for (;;) {
+      if (r.pos >= end) {
+        this.at = r.pos;
+        this.fail("END opcode expected");
+      }
+      const at = r.pos;
+      this.at = at;
+      const op = bytes[r.pos++];
+
+      // Plain numeric instructions, table-driven.
+      const out = SIG_OUT[op];
+      if (out !== 0) {
+        this.pop(SIG_TOP[op]);
+        const below = SIG_BELOW[op];
+        if (below !== 0) this.pop(below);
+        this.push(out);
+        continue;
+      }
+      // Loads and stores.
+      if (op >= Op.I32Load && op <= Op.I64Store32) {
+        this.memarg(MEM_ALIGN[op]);
+        if (op <= Op.I64Load32U) {
+          this.pop(ValType.I32);
+          this.push(MEM_TYPE[op]);
+        } else {
+          this.pop(MEM_TYPE[op]);
+          this.pop(ValType.I32);
+        }
+        continue;
+      }
+
+      switch (op) {
+        case Op.Unreachable:
+          this.setUnreachable();
+          break;
+        case Op.Nop:
+          break;
+        case Op.Block:
+        case Op.Loop:
+          this.readBlockType();
+          this.popList(this.btParams);
+          this.pushFrame(op === Op.Block ? Frame.Block : Frame.Loop, this.btParams, this.btResults);
+          break;
+        case Op.If:
+          this.readBlockType();
+          this.pop(ValType.I32);
+          this.popList(this.btParams);
+          this.pushFrame(Frame.If, this.btParams, this.btResults);
+          break;
+        case Op.Else: {
+          const d = this.depth - 1;
+          if (this.kinds[d] !== Frame.If) this.fail("else without if");
+          const params = this.params[d], results = this.results[d];
+          this.popFrame();
+          this.pushFrame(Frame.Else, params, results);
+          break;
+        }
+        case Op.End: {
+          const d = this.depth - 1;
+          const results = this.results[d];
+          if (this.kinds[d] === Frame.If && !sameTypes(this.params[d], results)) this.fail("type mismatch");
+          this.popFrame();
+          if (d === 0) {
+            if (r.pos !== end) this.fail("section size mismatch");
+            return;
+          }
+          this.pushList(results);
+          break;
+        }
+        case Op.Br:
+          this.popList(this.labelTypes(r.u32()));
+          this.setUnreachable();
+          break;
+        case Op.BrIf: {
+          const types = this.labelTypes(r.u32());
+          this.pop(ValType.I32);
+          this.popList(types);
+          this.pushList(types);
+          break;
+        }
+        case Op.BrTable:
+          this.brTable();
+          break;
+        case Op.Return:
+          this.popList(this.results[0]);
+          this.setUnreachable();
+          break;
+        case Op.Call: {
+          const t = this.mv.funcType(r.u32(), at);
+          this.popList(this.mv.typeParams[t]);
+          this.pushList(this.mv.typeResults[t]);
+          break;
+        }
+        case Op.CallIndirect: {
+          const t = r.u32();
+          if (t >= m.types.length) this.fail(`unknown type ${t}`);
+          if (this.readTable().elem !== ValType.FuncRef) this.fail("type mismatch");
+          this.pop(ValType.I32);
+          this.popList(this.mv.typeParams[t]);
+          this.pushList(this.mv.typeResults[t]);
+          break;
+        }
+        case Op.Drop:
+          this.popAny();
+          break;
+        case Op.Select: {
+          this.pop(ValType.I32);
+          const t1 = this.popAny();
+          const t2 = this.popAny();
+          if (!isNum(t1) || !isNum(t2)) this.fail("type mismatch");
+          if (t1 !== t2 && t1 !== UNKNOWN && t2 !== UNKNOWN) this.fail("type mismatch");
+          this.push(t1 === UNKNOWN ? t2 : t1);
+          break;
+        }
+        case Op.SelectT: {
+          if (r.u32() !== 1) this.fail("invalid result arity");
+          const t = this.readValType();
+          this.pop(ValType.I32);
+          this.pop(t);
+          this.pop(t);
+          this.push(t);
+          break;
+        }
+        case Op.LocalGet:
+          this.push(this.locals[this.readLocalIndex()]);
+          break;
+        case Op.LocalSet:
+          this.pop(this.locals[this.readLocalIndex()]);
+          break;
+        case Op.LocalTee: {
+          const t = this.locals[this.readLocalIndex()];
+          this.pop(t);
+          this.push(t);
+          break;
+        }
+        case Op.GlobalGet:
+          this.push(m.globalTypes[this.readGlobalIndex()].type);
+          break;
+        case Op.GlobalSet: {
+          const g = m.globalTypes[this.readGlobalIndex()];
+          if (!g.mutable) this.fail("global is immutable");
+          this.pop(g.type);
+          break;
+        }
+        case Op.TableGet: {
+          const t = this.readTable().elem;
+          this.pop(ValType.I32);
+          this.push(t);
+          break;
+        }
+        case Op.TableSet: {
+          const t = this.readTable().elem;
+          this.pop(t);
+          this.pop(ValType.I32);
+          break;
+        }
+        case Op.MemorySize:
+          this.zeroByte();
+          this.needMemory();
+          this.push(ValType.I32);
+          break;
+        case Op.MemoryGrow:
+          this.zeroByte();
+          this.needMemory();
+          this.pop(ValType.I32);
+          this.push(ValType.I32);
+          break;
+        case Op.I32Const:
+          r.s32();
+          this.push(ValType.I32);
+          break;
+        case Op.I64Const:
+          skipS64(r);
+          this.push(ValType.I64);
+          break;
+        case Op.F32Const:
+          r.take(4);
+          this.push(ValType.F32);
+          break;
+        case Op.F64Const:
+          r.take(8);
+          this.push(ValType.F64);
+          break;
+        case Op.RefNull:
+          this.push(this.readRefType());
+          break;
+        case Op.RefIsNull:
+          if (!isRef(this.popAny())) this.fail("type mismatch");
+          this.push(ValType.I32);
+          break;
+        case Op.RefFunc: {
+          const f = r.u32();
+          this.mv.funcType(f, at);
+          if (this.mv.declared[f] !== 1) this.fail("undeclared function reference");
+          this.push(ValType.FuncRef);
+          break;
+        }
+        case Op.PrefixFC:
+          this.prefixFC();
+          break;
+        case Op.PrefixSIMD:
+          this.fail("SIMD not supported");
+          break;
+        default:
+          this.fail("illegal opcode");
+      }
+    }
+  }
+
+  brTable(): void {
+    const r = this.r;
+    const count = r.u32();
+    if (count > r.end - r.pos) r.fail("unexpected end");
+    // The default label comes last but fixes the arity, so read it first, then the list again.
+    const listStart = r.pos;
+    for (let i = 0; i < count; i++) r.u32();
+    const defaultTypes = this.labelTypes(r.u32());
+    const afterDefault = r.pos;
+    this.pop(ValType.I32);
+    const arity = defaultTypes.length;
+    if (this.scratch.length < arity) this.scratch = new Uint8Array(arity);
+    const scratch = this.scratch;
+    r.pos = listStart;
+    for (let i = 0; i < count; i++) {
+      const types = this.labelTypes(r.u32());
+      if (types.length !== arity) this.fail("type mismatch");
+      // Pop the label's types and push back what was popped (unknowns stay unknown).
+      for (let k = arity - 1; k >= 0; k--) scratch[k] = this.pop(types[k]);
+      for (let k = 0; k < arity; k++) this.push(scratch[k]);
+    }
+    r.pos = afterDefault;
+    this.popList(defaultTypes);
+    this.setUnreachable();
+  }
+
+  prefixFC(): void {
+    const r = this.r;
+    const sub = r.u32();
+    if (sub < 8) {
+      this.pop(FC_SIG_IN[sub]);
+      this.push(FC_SIG_OUT[sub]);
+      return;
+    }
+    switch (sub) {
+      case FcOp.MemoryInit:
+        this.needMemory();
+        this.readDataIndex();
+        this.zeroByte();
+        this.popI32s(3);
+        break;
+      case FcOp.DataDrop:
+        this.readDataIndex();
+        break;
+      case FcOp.MemoryCopy:
+        this.zeroByte();
+        this.zeroByte();
+        this.needMemory();
+        this.popI32s(3);
+        break;
+      case FcOp.MemoryFill:
+        this.zeroByte();
+        this.needMemory();
+        this.popI32s(3);
+        break;
+      case FcOp.TableInit: {
+        const e = r.u32();
+        const tableType = this.readTable().elem;
+        if (this.elemType(e) !== tableType) this.fail("type mismatch");
+        this.popI32s(3);
+        break;
+      }
+      case FcOp.ElemDrop:
+        this.elemType(r.u32());
+        break;
+      case FcOp.TableCopy: {
+        const dst = this.readTable().elem;
+        const src = this.readTable().elem;
+        if (dst !== src) this.fail("type mismatch");
+        this.popI32s(3);
+        break;
+      }
+      case FcOp.TableGrow: {
+        const t = this.readTable().elem;
+        this.pop(ValType.I32);
+        this.pop(t);
+        this.push(ValType.I32);
+        break;
+      }
+      case FcOp.TableSize:
+        this.readTable();
+        this.push(ValType.I32);
+        break;
+      case FcOp.TableFill: {
+        const t = this.readTable().elem;
+        this.pop(ValType.I32);
+        this.pop(t);
+        this.pop(ValType.I32);
+        break;
+      }
+      default:
+        this.fail("illegal opcode");
+    }
+  }
+
+  popI32s(n: number): void {
+    for (let i = 0; i < n; i++) this.pop(ValType.I32);
+  }
+}
