@@ -180,11 +180,13 @@ export const DIR_RIGHTS = Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_SYNC | Rights.F
   Rights.PATH_SYMLINK |
   Rights.PATH_REMOVE_DIRECTORY | Rights.PATH_UNLINK_FILE | Rights.POLL_FD_READWRITE;
 
-/** A terminal: like a file but without seeking (wasi-libc's isatty() looks for exactly this). */
-export const TTY_RIGHTS = FILE_RIGHTS & ~(Rights.FD_SEEK | Rights.FD_TELL);
+/** A pipe, terminal or other stream: read/write/poll, no seeking or sizing. */
+export const STREAM_RIGHTS = Rights.FD_READ | Rights.FD_WRITE | Rights.FD_FDSTAT_SET_FLAGS |
+  Rights.FD_FILESTAT_GET | Rights.FD_FILESTAT_SET_TIMES | Rights.FD_SYNC | Rights.FD_DATASYNC |
+  Rights.FD_ADVISE | Rights.POLL_FD_READWRITE;
 
-/** A pipe or other stream: read/write/poll, no seeking. */
-export const STREAM_RIGHTS = TTY_RIGHTS;
+/** A terminal: a character device without FD_SEEK/FD_TELL, which is what wasi-libc's isatty() checks. */
+export const TTY_RIGHTS = STREAM_RIGHTS;
 
 /** Signals of `proc_raise`, by WASI number. */
 export const Signal = {

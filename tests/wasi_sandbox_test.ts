@@ -1,0 +1,193 @@
+/**
+ * The sandbox: no guest path, symlink, rename, link or symlink creation may reach outside the
+ * preopened directory, and every attempt leaves the host untouched. Also read-only preopens
+ * (EROFS) and the permission gate (EACCES), here with a scripted gate; the real Deno permission
+ * flags are exercised through the CLI in cli_permissions_test.ts.
+ */
+import assert from "node:assert/strict";
+import { basename } from "node:path";
+import type { PermissionGate } from "../src/wasi/mod.ts";
+import { Errno, Harness, RD, RO_FD, RW, SANDBOX_FD } from "./wasi_harness.ts";
+
+const CREAT = 1, DIRECTORY = 2;
+
+/** A directory next to the sandbox with a file the guest must never see or change. */
+function outsideDir(): { dir: string; snapshot: () => string } {
+  const dir = Deno.realPathSync(Deno.makeTempDirSync({ prefix: "wasi_outside_" }));
+  Deno.writeTextFileSync(`${dir}/secret`, "TOP SECRET");
+  Deno.mkdirSync(`${dir}/sub`);
+  const snapshot = () => {
+    const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort().join(",");
+    const st = Deno.statSync(`${dir}/secret`);
+    return `${names}|${Deno.readTextFileSync(`${dir}/secret`)}|${st.mtime?.getTime()}|${st.nlink}`;
+  };
+  return { dir, snapshot };
+}
+
+Deno.test("sandbox: .., absolute paths and escaping symlinks are all ENOTCAPABLE and change nothing", () => {
+  using h = new Harness();
+  const out = outsideDir();
+  const rel = `../${basename(out.dir)}`;
+  try {
+    Deno.mkdirSync(h.host("sub"));
+    Deno.symlinkSync(`${out.dir}/secret`, h.host("abs_link"));
+    Deno.symlinkSync(`${rel}/secret`, h.host("rel_link"));
+    Deno.symlinkSync("/", h.host("root_link"));
+    Deno.symlinkSync("..", h.host("parent_link"));
+    Deno.symlinkSync("b", h.host("chain_a"));
+    Deno.symlinkSync("sub/c", h.host("b"));
+    Deno.symlinkSync(`../${rel}`, h.host("sub/c")); // sub/../../outside
+    Deno.symlinkSync("../../..", h.host("sub/deep"));
+    const before = out.snapshot();
+
+    const attempts = [
+      "..",
+      "../x",
+      `${rel}/secret`,
+      "sub/../../x",
+      "sub/../sub/../../x",
+      "./../x",
+      "abs_link",
+      "rel_link",
+      "root_link",
+      "root_link/etc/passwd",
+      "parent_link",
+      `parent_link/${basename(out.dir)}/secret`,
+      "chain_a",
+      "chain_a/secret",
+      "sub/deep/etc",
+    ];
+    for (const path of attempts) {
+      assert.equal(h.open(path)[0], Errno.NOTCAPABLE, `open ${path}`);
+      assert.equal(h.open(path, { oflags: CREAT, rights: RW })[0], Errno.NOTCAPABLE, `create ${path}`);
+      assert.equal(h.stat(path)[0], Errno.NOTCAPABLE, `stat ${path}`);
+    }
+    // Absolute guest paths never reach the host (wasi-libc strips the preopen prefix before calling).
+    assert.equal(h.open("/etc/passwd")[0], Errno.NOTCAPABLE);
+    assert.equal(h.open(`${out.dir}/secret`)[0], Errno.NOTCAPABLE);
+    // Not following the final link is fine: it is only looked at.
+    assert.equal(h.stat("abs_link", false)[0], 0);
+    // Mutations through escaping paths.
+    assert.equal(h.pathCall("path_create_directory", "../newdir"), Errno.NOTCAPABLE);
+    assert.equal(h.pathCall("path_create_directory", "root_link/tmp/wasi_escape"), Errno.NOTCAPABLE);
+    assert.equal(h.pathCall("path_unlink_file", `${rel}/secret`), Errno.NOTCAPABLE);
+    assert.equal(h.pathCall("path_unlink_file", "parent_link/x"), Errno.NOTCAPABLE);
+    assert.equal(h.pathCall("path_remove_directory", `${rel}/sub`), Errno.NOTCAPABLE);
+    assert.equal(out.snapshot(), before);
+  } finally {
+    Deno.removeSync(out.dir, { recursive: true });
+  }
+});
+
+Deno.test("sandbox: rename, link and symlink creation cannot leave the sandbox", () => {
+  using h = new Harness();
+  const out = outsideDir();
+  const rel = `../${basename(out.dir)}`;
+  try {
+    Deno.writeTextFileSync(h.host("mine"), "mine");
+    Deno.symlinkSync("..", h.host("up"));
+    const before = out.snapshot();
+    const two = (name: string, a: string, b: string, flags = 0) => {
+      const [p, n] = h.str(a);
+      const [q, m] = h.str(b);
+      return name === "path_rename"
+        ? h.fn.path_rename(SANDBOX_FD, p, n, SANDBOX_FD, q, m)
+        : h.fn.path_link(SANDBOX_FD, flags, p, n, SANDBOX_FD, q, m);
+    };
+    assert.equal(two("path_rename", "mine", `${rel}/moved`), Errno.NOTCAPABLE);
+    assert.equal(two("path_rename", "mine", "up/moved"), Errno.NOTCAPABLE);
+    assert.equal(two("path_rename", `${rel}/secret`, "stolen"), Errno.NOTCAPABLE);
+    assert.equal(two("path_link", "mine", `${rel}/linked`), Errno.NOTCAPABLE);
+    assert.equal(two("path_link", `${rel}/secret`, "stolen"), Errno.NOTCAPABLE);
+    assert.equal(two("path_link", "up", "stolen", 1), Errno.NOTCAPABLE);
+    const symlink = (target: string, at: string) => {
+      const [p, n] = h.str(target);
+      const [q, m] = h.str(at);
+      return h.fn.path_symlink(p, n, SANDBOX_FD, q, m);
+    };
+    assert.equal(symlink("/etc/passwd", "l1"), Errno.NOTCAPABLE);
+    assert.equal(symlink(`${rel}/secret`, "l2"), Errno.NOTCAPABLE);
+    assert.equal(symlink("..", "l3"), Errno.NOTCAPABLE);
+    assert.equal(symlink("x", `${rel}/l4`), Errno.NOTCAPABLE);
+    assert.equal(symlink("a/../../x", "l5"), Errno.NOTCAPABLE);
+    assert.equal([...Deno.readDirSync(h.root)].map((e) => e.name).sort().join(), "mine,up");
+    assert.equal(out.snapshot(), before);
+  } finally {
+    Deno.removeSync(out.dir, { recursive: true });
+  }
+});
+
+Deno.test("sandbox: .. and symlinks that stay inside work, also from a subdirectory fd", () => {
+  using h = new Harness();
+  Deno.mkdirSync(h.host("a/b"), { recursive: true });
+  Deno.writeTextFileSync(h.host("top"), "top");
+  Deno.symlinkSync("../../top", h.host("a/b/to_top"));
+  Deno.symlinkSync("..", h.host("a/b/up"));
+  assert.deepEqual(h.read(h.mustOpen("a/b/../../top"), 9), [0, "top"]);
+  assert.deepEqual(h.read(h.mustOpen("a/b/to_top"), 9), [0, "top"]);
+  assert.deepEqual(h.read(h.mustOpen("a/b/up/b/up/../top"), 9), [0, "top"]);
+  const b = h.mustOpen("a/b", { oflags: DIRECTORY });
+  assert.deepEqual(h.read(h.mustOpen("../../top", { dirFd: b }), 9), [0, "top"]);
+  assert.equal(h.open("../../../top", { dirFd: b })[0], Errno.NOTCAPABLE);
+});
+
+Deno.test("read-only preopen: reading works, every change is EROFS", () => {
+  using h = new Harness({ readOnlyPreopen: true });
+  Deno.writeTextFileSync(`${h.roRoot}/f`, "ro");
+  Deno.mkdirSync(`${h.roRoot}/d`);
+  const open = (path: string, oflags: number, rights: bigint) =>
+    h.open(path, { dirFd: RO_FD, oflags, rights })[0];
+  assert.equal(open("f", 0, RD), 0);
+  assert.equal(open("f", 0, RW), Errno.ROFS);
+  assert.equal(open("f", 8, RD), Errno.ROFS); // TRUNC
+  assert.equal(open("g", CREAT, RW), Errno.ROFS);
+  assert.equal(h.pathCall("path_create_directory", "e", RO_FD), Errno.ROFS);
+  assert.equal(h.pathCall("path_unlink_file", "f", RO_FD), Errno.ROFS);
+  assert.equal(h.pathCall("path_remove_directory", "d", RO_FD), Errno.ROFS);
+  const [p, n] = h.str("f");
+  const [q, m] = h.str("g");
+  assert.equal(h.fn.path_rename(RO_FD, p, n, RO_FD, q, m), Errno.ROFS);
+  assert.equal(h.fn.path_rename(RO_FD, p, n, SANDBOX_FD, q, m), Errno.ROFS); // moving out removes it here
+  assert.equal(h.fn.path_symlink(p, n, RO_FD, q, m), Errno.ROFS);
+  assert.equal(h.fn.path_link(RO_FD, 0, p, n, RO_FD, q, m), Errno.ROFS);
+  // A hard link into a writable preopen would make the file writable: refused like a cross-mount link.
+  assert.equal(h.fn.path_link(RO_FD, 0, p, n, SANDBOX_FD, q, m), Errno.XDEV);
+  assert.equal(h.fn.path_filestat_set_times(RO_FD, 1, p, n, 0n, 0n, 8), Errno.ROFS);
+  assert.equal(h.fn.fd_filestat_set_times(RO_FD, 0n, 0n, 8), Errno.ROFS);
+  const fd = h.mustOpen("f", { dirFd: RO_FD });
+  assert.equal(h.fn.fd_filestat_set_times(fd, 0n, 0n, 8), Errno.ROFS);
+  assert.deepEqual(h.read(fd, 9), [0, "ro"]);
+  assert.equal(Deno.readTextFileSync(`${h.roRoot}/f`), "ro");
+  assert.deepEqual([...Deno.readDirSync(h.roRoot)].map((e) => e.name).sort(), ["d", "f"]);
+});
+
+Deno.test("permission gate: a refused read or write is EACCES for that call only", () => {
+  const denied = new Set<string>();
+  const gate: PermissionGate = {
+    read: (path) => ![...denied].some((d) => path === d || path.startsWith(d + "/")),
+    write: (path) => !path.includes("nowrite"),
+    symlink: () => false,
+  };
+  using h = new Harness({ permissions: gate });
+  Deno.mkdirSync(h.host("private"));
+  Deno.writeTextFileSync(h.host("private/x"), "x");
+  Deno.mkdirSync(h.host("nowrite"));
+  Deno.writeTextFileSync(h.host("nowrite/f"), "f");
+  Deno.writeTextFileSync(h.host("ok"), "ok");
+  denied.add(h.host("private"));
+  assert.equal(h.open("private/x")[0], Errno.ACCES);
+  assert.equal(h.stat("private")[0], Errno.ACCES);
+  assert.equal(h.open("ok")[0], 0); // the program carries on
+  assert.equal(h.open("nowrite/f", { rights: RD })[0], 0);
+  assert.equal(h.open("nowrite/f", { rights: RW })[0], Errno.ACCES);
+  assert.equal(h.open("nowrite/g", { oflags: CREAT, rights: RW })[0], Errno.ACCES);
+  assert.equal(h.pathCall("path_unlink_file", "nowrite/f"), Errno.ACCES);
+  assert.equal(h.pathCall("path_create_directory", "nowrite/d"), Errno.ACCES);
+  const [p, n] = h.str("ok");
+  const [q, m] = h.str("sl");
+  assert.equal(h.fn.path_symlink(p, n, SANDBOX_FD, q, m), Errno.ACCES); // Deno needs unscoped read+write
+  assert.equal(Deno.readTextFileSync(h.host("nowrite/f")), "f");
+  const buf = h.alloc(64), used = h.alloc(4);
+  denied.add(h.root);
+  assert.equal(h.fn.fd_readdir(SANDBOX_FD, buf, 64, 0n, used), Errno.ACCES);
+});
