@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import {
   defaultSpecRoot,
+  formatFailures,
   formatReports,
   listSpecFiles,
   loadEngine,
@@ -34,6 +35,8 @@ Deno.test({
     console.log(formatReports(reports, 50).join("\n"));
     const t = totals(reports);
     assert.ok(t.passed > 0, "no spec assertion ran");
-    assert.equal(t.failed, 0, `${t.failed} spec assertions failed`);
+    // The details go into the message too: `deno test --quiet` hides console output even on failure.
+    const details = formatFailures(reports, 20).join("\n");
+    assert.equal(t.failed, 0, `${t.failed} spec assertions failed (${t.passed} passed):\n${details}`);
   },
 });

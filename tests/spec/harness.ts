@@ -351,11 +351,16 @@ export function formatReports(reports: FileReport[], maxDetails = 50): string[] 
     const list = text.map((r) => `${r.file}(${r.skippedText})`).join(" ");
     lines.push(`skipped text-format: ${t.skippedText} commands in ${text.length} files: ${list}`);
   }
+  return [...lines, ...formatFailures(reports, maxDetails)];
+}
+
+/** "file.wast:line command: reason" for the first `maxDetails` failures, then how many more there are. */
+export function formatFailures(reports: FileReport[], maxDetails = 50): string[] {
   const failures = reports.flatMap((r) => r.failures);
-  for (const f of failures.slice(0, maxDetails)) {
-    lines.push(`  ${f.file}.wast:${f.line} ${f.command}: ${f.reason}`);
-  }
-  const hidden = t.failed - Math.min(failures.length, maxDetails);
+  const lines = failures.slice(0, maxDetails).map((f) =>
+    `  ${f.file}.wast:${f.line} ${f.command}: ${f.reason}`
+  );
+  const hidden = totals(reports).failed - lines.length;
   if (hidden > 0) lines.push(`  ... ${hidden} more failures`);
   return lines;
 }
