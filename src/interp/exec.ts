@@ -24,10 +24,11 @@ const frameBase: number[] = [];
 function enterFrame(f: WasmFunc, slot: number): Op[] {
   if (slot + f.frameSize > STACK_SLOTS) trap("call stack exhausted");
   const code = f.code ?? lowerFunction(f);
-  // Locals start at zero (references at null); parameters are already in place.
-  F64.fill(0, slot + f.nParams, slot + f.nLocals);
+  // Locals start at zero (references at null); parameters are already in place. A plain loop:
+  // most functions have a handful of locals, and TypedArray.fill costs more than it saves there.
+  for (let i = slot + f.nParams, end = slot + f.nLocals; i < end; i++) F64[i] = 0;
   const refs = f.refLocals;
-  for (let i = 0; i < refs.length; i++) R[slot + refs[i]] = null;
+  if (refs.length !== 0) { for (let i = 0; i < refs.length; i++) R[slot + refs[i]] = null; }
   return code;
 }
 
@@ -71,7 +72,9 @@ export function execute(fn: WasmFunc, slot: number): void {
 /** Turns a JS stack overflow into a trap and records the wasm frames on the error. */
 function withBacktrace(e: unknown, f: WasmFunc, pc: number, depth: number, baseDepth: number): unknown {
   let err = e;
-  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+  // The JS stack ran out (deep recursion through host functions). No regex here: near the limit,
+  // compiling one overflows again; whatever overflows in here is converted by an outer run instead.
+  if (e instanceof RangeError && e.message.includes("call stack")) {
     err = new RuntimeError("call stack exhausted");
   }
   if (!(err instanceof RuntimeError)) return err;

@@ -18,7 +18,7 @@ import { callHost } from "./host_call.ts";
 import {
   CALL,
   type FuncInst,
-  GlobalInst,
+  type GlobalInst,
   type HostFunc,
   type InstanceState,
   type Op,
@@ -449,7 +449,9 @@ class Lowerer {
       const s = this.kind[h] === Kind.Local ? this.slotOf[h] : this.canonical(h);
       if (isRef(t)) return this.emit(() => (p) => (R[p >> 1] = R[(p >> 1) + s], RETURN));
       const s2 = s << 1;
-      if (is64(t)) return this.emit(() => (p) => (I32[p] = I32[p + s2], I32[p + 1] = I32[p + s2 + 1], RETURN));
+      if (is64(t)) {
+        return this.emit(() => (p) => (I32[p] = I32[p + s2], I32[p + 1] = I32[p + s2 + 1], RETURN));
+      }
       return this.emit(() => (p) => (I32[p] = I32[p + s2], RETURN));
     }
     // Several results: read them all before writing any, since sources may be locals in 0..n-1.

@@ -1,0 +1,178 @@
+/**
+ * The WebAssembly JS API as wasmrun implements it: the same script must behave the same with our
+ * namespace and with the built-in one, so most checks run against both engines.
+ */
+import assert from "node:assert/strict";
+import { WebAssembly as Ours } from "../mod.ts";
+import { haveWat2Wasm, wat } from "./wat.ts";
+
+type Api = typeof globalThis.WebAssembly;
+const engines: [string, Api][] = [["wasmrun", Ours as unknown as Api], ["v8", globalThis.WebAssembly]];
+const ignore = !haveWat2Wasm;
+
+function both(name: string, fn: (W: Api) => void | Promise<void>) {
+  for (const [engine, W] of engines) Deno.test({ name: `${name} (${engine})`, ignore, fn: () => fn(W) });
+}
+
+const ARITH = `(module
+  (func (export "add64") (param i64 i64) (result i64) local.get 0 local.get 1 i64.add)
+  (func (export "f32id") (param f32) (result f32) local.get 0)
+  (func (export "pair") (param i32) (result i32 f64) local.get 0 local.get 0 f64.convert_i32_s)
+  (func (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s))`;
+
+both("i64 crosses as BigInt, f32 is rounded, multi-value returns an array", (W) => {
+  const inst = new W.Instance(new W.Module(wat(ARITH)));
+  const e = inst.exports as Record<string, (...a: unknown[]) => unknown>;
+  assert.equal(e.add64(2n ** 63n - 1n, 1n), -(2n ** 63n));
+  assert.throws(() => e.add64(1, 2), TypeError);
+  assert.equal(e.f32id(0.1), Math.fround(0.1));
+  assert.deepEqual(e.pair(7), [7, 7]);
+  assert.throws(() => e.div(1, 0), W.RuntimeError);
+});
+
+both("Memory.grow replaces buffer and detaches the old one", (W) => {
+  const mem = new W.Memory({ initial: 1, maximum: 3 });
+  const old = mem.buffer;
+  assert.equal(old.byteLength, 65536);
+  assert.equal(mem.grow(1), 1);
+  assert.equal(old.byteLength, 0);
+  assert.equal(mem.buffer.byteLength, 131072);
+  assert.throws(() => mem.grow(5), RangeError);
+});
+
+both("memory.grow inside wasm is visible through the exported Memory", (W) => {
+  const inst = new W.Instance(
+    new W.Module(wat(`(module (memory (export "m") 1 4)
+      (func (export "grow") (param i32) (result i32) local.get 0 memory.grow))`)),
+  );
+  const m = inst.exports.m as WebAssembly.Memory;
+  const before = m.buffer;
+  assert.equal((inst.exports.grow as (n: number) => number)(2), 1);
+  assert.equal(before.byteLength, 0);
+  assert.equal(m.buffer.byteLength, 3 * 65536);
+  assert.equal((inst.exports.grow as (n: number) => number)(2), -1);
+});
+
+both("Table and Global objects, shared between JS and instances", (W) => {
+  const g = new W.Global({ value: "i64", mutable: true }, 5n);
+  const t = new W.Table({ element: "anyfunc", initial: 2 });
+  const inst = new W.Instance(
+    new W.Module(wat(`(module
+      (import "env" "g" (global $g (mut i64)))
+      (import "env" "t" (table 2 funcref))
+      (func $seven (result i32) i32.const 7)
+      (elem (i32.const 1) func $seven)
+      (func (export "bump") global.get $g i64.const 1 i64.add global.set $g)
+      (func (export "callAt") (param i32) (result i32) local.get 0 call_indirect (result i32)))`)),
+    { env: { g, t } },
+  );
+  const e = inst.exports as Record<string, (...a: unknown[]) => unknown>;
+  e.bump();
+  assert.equal(g.value, 6n);
+  const seven = t.get(1) as () => number;
+  assert.equal(seven(), 7);
+  assert.equal(t.get(1), seven, "the same function object every time");
+  t.set(0, seven);
+  assert.equal(e.callAt(0), 7);
+  t.set(0, null);
+  assert.throws(() => e.callAt(0), W.RuntimeError);
+  assert.throws(() => t.set(0, () => 1), TypeError);
+  const immutable = new W.Global({ value: "i32" }, 1);
+  assert.throws(() => {
+    immutable.value = 2;
+  }, TypeError);
+});
+
+both("JS imports, exported functions imported by another instance, and re-entrancy", (W) => {
+  const calls: number[] = [];
+  const lib = new W.Instance(
+    new W.Module(
+      wat(`(module (func (export "double") (param i32) (result i32) local.get 0 i32.const 2 i32.mul))`),
+    ),
+  );
+  const text = `(module
+    (import "js" "log" (func $log (param i32) (result i32)))
+    (import "lib" "double" (func $double (param i32) (result i32)))
+    (func (export "run") (param i32) (result i32)
+      local.get 0 call $double call $log)
+    (func (export "fact") (param i32) (result i32)
+      local.get 0 i32.eqz if (result i32) i32.const 1 else local.get 0 local.get 0 i32.const 1 i32.sub call $log i32.mul end))`;
+  const late: { fact?: (n: number) => number } = {};
+  const log = (x: number) => {
+    calls.push(x);
+    // re-enter wasm from JS: fact recurses through this host function
+    if (x === 0) return 1;
+    return x < 5 ? late.fact!(x) : x;
+  };
+  const inst = new W.Instance(new W.Module(wat(text)), { js: { log }, lib: lib.exports });
+  late.fact = inst.exports.fact as (n: number) => number;
+  assert.equal((inst.exports.run as (n: number) => number)(21), 42);
+  assert.equal((inst.exports.fact as (n: number) => number)(5), 120);
+  assert.deepEqual(calls, [42, 4, 3, 2, 1, 0]);
+});
+
+both("instantiate overloads, compile, validate, Module reflection", async (W) => {
+  const plain = wat(`(module (import "a" "b" (func)) (memory (export "mem") 1) (func (export "f")))`);
+  // append a custom section "hello" holding "xyz"
+  const custom = [0, 9, 5, ...new TextEncoder().encode("helloxyz")];
+  const bytes = new Uint8Array([...plain, ...custom]);
+  assert.equal(W.validate(bytes), true);
+  assert.equal(W.validate(new Uint8Array([0, 97, 115, 109, 2, 0, 0, 0])), false);
+  const { module, instance } = await W.instantiate(bytes, { a: { b: () => {} } });
+  assert.ok(module instanceof W.Module);
+  assert.ok(instance instanceof W.Instance);
+  const again = await W.instantiate(await W.compile(bytes), { a: { b: () => {} } });
+  assert.ok(again instanceof W.Instance);
+  assert.deepEqual(W.Module.imports(module), [{ module: "a", name: "b", kind: "function" }]);
+  assert.deepEqual(W.Module.exports(module), [{ name: "mem", kind: "memory" }, {
+    name: "f",
+    kind: "function",
+  }]);
+  const [section] = W.Module.customSections(module, "hello");
+  assert.deepEqual([...new Uint8Array(section)], [120, 121, 122]);
+  await assert.rejects(() => W.instantiate(bytes, {}), TypeError);
+  await assert.rejects(() => W.instantiate(bytes, { a: { b: 1 } }), W.LinkError);
+  await assert.rejects(() => W.compile(new Uint8Array([1, 2, 3])), W.CompileError);
+});
+
+both("a trap in the start function fails instantiation with RuntimeError", (W) => {
+  const bytes = wat(`(module (func $s unreachable) (start $s))`);
+  assert.throws(() => new W.Instance(new W.Module(bytes)), W.RuntimeError);
+});
+
+Deno.test({
+  name: "CompileError carries the byte offset",
+  ignore,
+  fn() {
+    const bytes = wat(`(module (func (result i32) i32.const 1))`);
+    const broken = bytes.slice(0, bytes.length - 1);
+    try {
+      new Ours.Module(broken);
+      assert.fail("should not compile");
+    } catch (e) {
+      assert.ok(e instanceof Ours.CompileError);
+      assert.match((e as Error).message, /offset 0x[0-9a-f]+/);
+    }
+  },
+});
+
+Deno.test({
+  name: "a trap carries wasm frames with names from the name section",
+  ignore,
+  fn() {
+    const bytes = wat(`(module
+    (func $inner (param i32) (result i32) local.get 0 i32.const 0 i32.div_u)
+    (func $outer (export "outer") (param i32) (result i32) local.get 0 call $inner))`);
+    const inst = new Ours.Instance(new Ours.Module(bytes));
+    try {
+      (inst.exports.outer as (n: number) => number)(1);
+      assert.fail("should trap");
+    } catch (e) {
+      assert.ok(e instanceof Ours.RuntimeError);
+      assert.equal((e as Error).message, "integer divide by zero");
+      const frames = (e as { wasmFrames?: { name?: string; offset?: number }[] }).wasmFrames!;
+      assert.deepEqual(frames.map((f) => f.name), ["inner", "outer"]);
+      assert.ok(frames.every((f) => typeof f.offset === "number" && f.offset > 0));
+    }
+  },
+});

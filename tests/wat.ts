@@ -1,0 +1,34 @@
+/**
+ * Test helper: builds small modules from WebAssembly text with wabt's `wat2wasm` (a Debian package
+ * that `.ci/run` installs). Tests that need it are skipped with a message when it is missing.
+ */
+const cache = new Map<string, Uint8Array<ArrayBuffer>>();
+
+export const haveWat2Wasm: boolean = (() => {
+  try {
+    return new Deno.Command("wat2wasm", { args: ["--version"], stdout: "null", stderr: "null" }).outputSync()
+      .success;
+  } catch {
+    return false;
+  }
+})();
+
+/** Compiles WAT text to module bytes (all post-MVP features of Wasm 2.0 enabled). */
+export function wat(text: string): Uint8Array<ArrayBuffer> {
+  const hit = cache.get(text);
+  if (hit) return hit;
+  const dir = Deno.makeTempDirSync({ prefix: "wasmrun-wat-" });
+  try {
+    Deno.writeTextFileSync(`${dir}/m.wat`, text);
+    const out = new Deno.Command("wat2wasm", {
+      args: ["--enable-all", "--disable-simd", "--debug-names", `${dir}/m.wat`, "-o", `${dir}/m.wasm`],
+      stderr: "piped",
+    }).outputSync();
+    if (!out.success) throw new Error(`wat2wasm failed: ${new TextDecoder().decode(out.stderr)}`);
+    const bytes = Deno.readFileSync(`${dir}/m.wasm`);
+    cache.set(text, bytes);
+    return bytes;
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+}
