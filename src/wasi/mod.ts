@@ -1,6 +1,13 @@
 /** The WASI preview1 host: the `WASI` class and what embedders need around it. */
 export { isWasiExit, type PreopenOptions, WASI, type WASIOptions } from "./wasi.ts";
-export { BufferSink, type ByteSink, type ByteSource, BytesSource } from "./stdio.ts";
+export {
+  BufferSink,
+  type ByteSink,
+  type ByteSource,
+  BytesSource,
+  type StdinOption,
+  type StdoutOption,
+} from "./stdio.ts";
 export { Errno, errnoName } from "./constants.ts";
 export { WasiExit } from "./errors.ts";
 export { type PermissionGate } from "./gate.ts";

@@ -164,6 +164,18 @@ export class WASI {
     }
   }
 
+  /**
+   * Binds an instance's memory without running anything, so its exports can be called directly
+   * (wasmrun's `--invoke` on a command, or a module that exports no memory and calls no WASI
+   * function that needs one). Not part of node:wasi.
+   */
+  attach(instance: InstanceLike): void {
+    if (this.#started) throw new Error("this WASI object has already been started or initialized");
+    this.#started = true;
+    const memory = instance.exports.memory as MemoryLike | undefined;
+    if (memory && typeof memory === "object" && "buffer" in memory) this.#ctx.bindMemory(memory);
+  }
+
   /** Releases the host files the guest left open (start() does this itself). */
   close(): void {
     this.#ctx.fds.closeAll();

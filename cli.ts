@@ -1,0 +1,64 @@
+/**
+ * The `wasmrun` command line: `wasmrun [exec] [options] <module.wasm> [args…]`, `wasmrun inspect`,
+ * `wasmrun validate`, `wasmrun help`. `main` returns the exit status instead of exiting, so it can
+ * be called from tests and scripts; run as the main module, this file exits with it.
+ *
+ * @module
+ */
+import denoJson from "./deno.json" with { type: "json" };
+import { parseCommandLine, UsageError } from "./src/cli/args.ts";
+import { type EngineLike, errorMessage } from "./src/cli/engine.ts";
+import { runExec } from "./src/cli/exec.ts";
+import { CliFailure } from "./src/cli/failure.ts";
+import { helpText } from "./src/cli/help.ts";
+import { runInspect } from "./src/cli/inspect.ts";
+import { type CliIo, complain, out, processIo, writeAll } from "./src/cli/io.ts";
+import { oneLine } from "./src/cli/load.ts";
+import { runValidate } from "./src/cli/validate.ts";
+
+export type { CliIo } from "./src/cli/io.ts";
+
+/** The engine modules run on; loaded only when a command needs one. */
+async function defaultEngine(): Promise<EngineLike> {
+  return (await import("./src/wasi/_engine.ts")).Engine as unknown as EngineLike;
+}
+
+/** Runs the command line `args` (without the program name) and returns the exit status. */
+export async function main(args: string[], io: CliIo = processIo): Promise<number> {
+  try {
+    const cmd = parseCommandLine(args);
+    switch (cmd.command) {
+      case "help":
+        if (cmd.toStderr) {
+          writeAll(io.stderr, helpText(cmd.topic) + "\n");
+          return 2;
+        }
+        out(io, helpText(cmd.topic));
+        return 0;
+      case "version":
+        out(io, `wasmrun ${denoJson.version}`);
+        return 0;
+      case "inspect":
+        return runInspect(cmd.module, cmd.json, io);
+      case "validate":
+        return runValidate(cmd.module, io, io.engine ?? await defaultEngine());
+      case "exec":
+        return runExec(cmd, io, io.engine ?? await defaultEngine());
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      complain(io, err.message);
+      return 2;
+    }
+    if (err instanceof CliFailure) {
+      complain(io, err.message);
+      return err.status;
+    }
+    complain(io, `internal error: ${oneLine(errorMessage(err))}`);
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

@@ -1,0 +1,190 @@
+/**
+ * Command-line parsing: `wasmrun [exec] [options] <module.wasm> [args…]`, `wasmrun inspect`,
+ * `wasmrun validate`, `wasmrun help`. Options come before the module path; everything after it
+ * belongs to the guest (or, with --invoke, is the function's arguments). A `--` just before or
+ * just after the module path is dropped.
+ */
+
+/** A mistake in how wasmrun was called: one line, exit status 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export interface DirSpec {
+  host: string;
+  guest: string;
+  readOnly: boolean;
+}
+
+/** `--env NAME=VALUE` sets a value; `--env NAME` passes the host's value through. */
+export interface EnvSpec {
+  name: string;
+  value?: string;
+}
+
+export interface ExecCommand {
+  command: "exec";
+  module: string;
+  guestArgs: string[];
+  dirs: DirSpec[];
+  env: EnvSpec[];
+  inheritEnv: boolean;
+  argv0?: string;
+  invoke?: string;
+}
+
+export type Topic = "main" | "exec" | "inspect" | "validate";
+
+export type Command =
+  | ExecCommand
+  | { command: "inspect"; module: string; json: boolean }
+  | { command: "validate"; module: string }
+  | { command: "help"; topic: Topic; toStderr?: boolean }
+  | { command: "version" };
+
+export function parseDir(spec: string): DirSpec {
+  let s = spec;
+  const readOnly = s.endsWith(":ro");
+  if (readOnly) s = s.slice(0, -3);
+  const parts = s.split("::");
+  const [host, guest = host] = parts;
+  if (parts.length > 2 || host === "" || guest === "") {
+    throw new UsageError(`--dir ${JSON.stringify(spec)}: expected HOST[::GUEST][:ro]`);
+  }
+  return { host, guest, readOnly };
+}
+
+export function parseEnv(spec: string): EnvSpec {
+  const eq = spec.indexOf("=");
+  const name = eq < 0 ? spec : spec.slice(0, eq);
+  if (name === "" || name.includes("\0")) {
+    throw new UsageError(`--env ${JSON.stringify(spec)}: expected NAME=VALUE or NAME`);
+  }
+  return eq < 0 ? { name } : { name, value: spec.slice(eq + 1) };
+}
+
+/** Splits `--opt=value`, or takes the value from the next argument. */
+class Cursor {
+  i = 0;
+  constructor(readonly argv: string[]) {}
+  get done(): boolean {
+    return this.i >= this.argv.length;
+  }
+  peek(): string {
+    return this.argv[this.i];
+  }
+  next(): string {
+    return this.argv[this.i++];
+  }
+  value(option: string, inline: string | undefined): string {
+    if (inline !== undefined) return inline;
+    if (this.done) throw new UsageError(`${option} needs a value`);
+    return this.next();
+  }
+}
+
+function splitOption(arg: string): [string, string | undefined] {
+  const eq = arg.indexOf("=");
+  return arg.startsWith("--") && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+}
+
+function isOption(arg: string): boolean {
+  return arg.startsWith("-") && arg !== "-";
+}
+
+function takeModule(c: Cursor, command: string): string {
+  if (c.done) throw new UsageError(`missing module path (usage: wasmrun ${command} [options] <module.wasm>)`);
+  return c.next();
+}
+
+function parseExec(c: Cursor): Command {
+  const cmd: ExecCommand = {
+    command: "exec",
+    module: "",
+    guestArgs: [],
+    dirs: [],
+    env: [],
+    inheritEnv: false,
+  };
+  while (!c.done && isOption(c.peek())) {
+    const [name, inline] = splitOption(c.next());
+    if (name === "--") break;
+    switch (name) {
+      case "-h":
+      case "--help":
+        return { command: "help", topic: "exec" };
+      case "-V":
+      case "--version":
+        return { command: "version" };
+      case "--dir":
+        cmd.dirs.push(parseDir(c.value(name, inline)));
+        break;
+      case "--env":
+        cmd.env.push(parseEnv(c.value(name, inline)));
+        break;
+      case "--inherit-env":
+        cmd.inheritEnv = true;
+        break;
+      case "--argv0":
+        cmd.argv0 = c.value(name, inline);
+        break;
+      case "--invoke":
+      case "--call":
+      case "-c":
+        cmd.invoke = c.value(name, inline);
+        break;
+      default:
+        throw new UsageError(`unknown option ${name} (see wasmrun --help)`);
+    }
+  }
+  cmd.module = takeModule(c, "exec");
+  cmd.guestArgs = c.argv.slice(c.i);
+  if (cmd.guestArgs[0] === "--") cmd.guestArgs.shift();
+  return cmd;
+}
+
+function parseInspectOrValidate(c: Cursor, command: "inspect" | "validate"): Command {
+  let json = false;
+  while (!c.done && isOption(c.peek())) {
+    const arg = c.next();
+    if (arg === "--") break;
+    if (arg === "-h" || arg === "--help") return { command: "help", topic: command };
+    if (arg === "--json" && command === "inspect") json = true;
+    else throw new UsageError(`unknown option ${arg} for ${command} (see wasmrun ${command} --help)`);
+  }
+  const module = takeModule(c, command);
+  if (!c.done) {
+    throw new UsageError(`${command} takes one module, got extra argument ${JSON.stringify(c.peek())}`);
+  }
+  return command === "inspect" ? { command, module, json } : { command, module };
+}
+
+const TOPICS: readonly string[] = ["exec", "inspect", "validate"];
+
+export function parseCommandLine(argv: string[]): Command {
+  const c = new Cursor(argv);
+  // Called with nothing: the overview, on stderr, as a usage error.
+  if (c.done) return { command: "help", topic: "main", toStderr: true };
+  const first = c.peek();
+  if (first === "-h" || first === "--help") return { command: "help", topic: "main" };
+  if (first === "help") {
+    c.next();
+    const topic = c.done ? "main" : c.next();
+    if (topic !== "main" && !TOPICS.includes(topic)) {
+      throw new UsageError(`no help for ${JSON.stringify(topic)}`);
+    }
+    return { command: "help", topic: topic as Topic };
+  }
+  if (first === "exec") {
+    c.next();
+    return parseExec(c);
+  }
+  if (first === "inspect" || first === "validate") {
+    c.next();
+    return parseInspectOrValidate(c, first);
+  }
+  return parseExec(c);
+}

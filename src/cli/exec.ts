@@ -1,0 +1,165 @@
+/**
+ * `wasmrun exec`: compile, link against the WASI host, then run the entry point (`_start`, else
+ * `main`) or the function named by --invoke. Exit status: the guest's exit code, 134 after a trap,
+ * 1 for a module that cannot be read, compiled or linked, 2 for usage errors.
+ */
+import { decodeModule } from "../decoder.ts";
+import { ExternKind, type FuncType } from "../types.ts";
+import { isWasiExit, PREVIEW1_FUNCTIONS, UNSTABLE_FUNCTIONS, WASI } from "../wasi/mod.ts";
+import type { ExecCommand } from "./args.ts";
+import { type EngineLike, errorMessage, errorName } from "./engine.ts";
+import { CliFailure } from "./failure.ts";
+import { type CliIo, out, writeAll } from "./io.ts";
+import { compileModule, oneLine, readModuleBytes } from "./load.ts";
+import { buildEnv, buildPreopens } from "./setup.ts";
+import { formatTrap, isTrap } from "./trap.ts";
+import { formatValue, parseValue } from "./values.ts";
+
+export const TRAP_STATUS = 134;
+
+const PROVIDED: Record<string, readonly string[]> = {
+  wasi_snapshot_preview1: PREVIEW1_FUNCTIONS,
+  wasi_unstable: UNSTABLE_FUNCTIONS,
+};
+
+function checkImports(engine: EngineLike, module: object, path: string): void {
+  const missing = engine.Module.imports(module).filter((i) =>
+    !(i.kind === "function" && PROVIDED[i.module]?.includes(i.name))
+  );
+  if (missing.length > 0) {
+    const list = missing.map((i) => `${i.module}.${i.name} (${i.kind})`).join(", ");
+    throw new CliFailure(`${path} needs imports wasmrun does not provide: ${list}`);
+  }
+}
+
+function exportedFunctions(engine: EngineLike, module: object): string {
+  const names = engine.Module.exports(module).filter((e) => e.kind === "function").map((e) => e.name);
+  return names.length ? names.join(", ") : "(none)";
+}
+
+/** The signature of exported function `name`, read with wasmrun's decoder. */
+function signatureOf(bytes: Uint8Array, name: string): FuncType {
+  const info = decodeModule(bytes);
+  const exp = info.exports.find((e) => e.name === name && e.kind === ExternKind.Func);
+  if (!exp) throw new CliFailure(`no exported function ${name}`, 2);
+  return info.types[info.funcTypeIndices[exp.index]];
+}
+
+function resultsOf(value: unknown, count: number): unknown[] {
+  if (count === 0) return [];
+  if (count === 1) return [value];
+  return [...(value as Iterable<unknown>)];
+}
+
+type Instance = { exports: Record<string, unknown> };
+
+function invoke(
+  cmd: ExecCommand,
+  io: CliIo,
+  engine: EngineLike,
+  module: object,
+  bytes: Uint8Array,
+  wasi: WASI,
+  instance: Instance,
+): number {
+  const name = cmd.invoke!;
+  const exports = instance.exports;
+  const fn = exports[name];
+  if (typeof fn !== "function") {
+    throw new CliFailure(
+      `${cmd.module} exports no function ${JSON.stringify(name)}; exported functions: ${
+        exportedFunctions(engine, module)
+      }`,
+      2,
+    );
+  }
+  const type = signatureOf(bytes, name);
+  if (cmd.guestArgs.length !== type.params.length) {
+    throw new CliFailure(
+      `${name} takes ${type.params.length} argument(s), got ${cmd.guestArgs.length}`,
+      2,
+    );
+  }
+  const args = cmd.guestArgs.map((text, i) => parseValue(text, type.params[i], i + 1));
+  if (typeof exports._initialize === "function" && exports._start === undefined) wasi.initialize(instance);
+  else wasi.attach(instance);
+  const results = resultsOf(fn(...args), type.results.length);
+  results.forEach((v, i) => out(io, formatValue(v, type.results[i])));
+  return 0;
+}
+
+function runEntry(
+  cmd: ExecCommand,
+  engine: EngineLike,
+  module: object,
+  bytes: Uint8Array,
+  wasi: WASI,
+  instance: Instance,
+): number {
+  const exports = instance.exports;
+  if (typeof exports._start === "function") {
+    if (exports._initialize !== undefined) {
+      throw new CliFailure(
+        `${cmd.module} exports both _start and _initialize; it is neither a command nor a reactor`,
+      );
+    }
+    return wasi.start(instance) & 0xff;
+  }
+  if (typeof exports.main === "function") {
+    const type = signatureOf(bytes, "main");
+    wasi.attach(instance);
+    // Parameters, if any, get zero values: there is no C runtime here to build argc/argv.
+    const result = (exports.main as (...a: unknown[]) => unknown)(
+      ...type.params.map((t) => (t === 0x7e ? 0n : 0)),
+    );
+    return typeof result === "number" ? result & 0xff : 0;
+  }
+  const kind = typeof exports._initialize === "function"
+    ? "is a reactor (it exports _initialize, not _start)"
+    : "has no entry point (_start or main)";
+  throw new CliFailure(
+    `${cmd.module} ${kind}: call a function with --invoke NAME; exported functions: ${
+      exportedFunctions(engine, module)
+    }`,
+  );
+}
+
+export function runExec(cmd: ExecCommand, io: CliIo, engine: EngineLike): number {
+  const env = buildEnv(cmd.env, cmd.inheritEnv);
+  const preopens = buildPreopens(cmd.dirs);
+  const bytes = readModuleBytes(cmd.module);
+  const module = compileModule(engine, cmd.module, bytes);
+  checkImports(engine, module, cmd.module);
+  const wasi = new WASI({
+    args: [cmd.argv0 ?? cmd.module, ...(cmd.invoke === undefined ? cmd.guestArgs : [])],
+    env,
+    preopens,
+    stdin: io.stdin,
+    stdout: io.stdout,
+    stderr: io.stderr,
+    returnOnExit: true,
+  });
+  try {
+    let instance: Instance;
+    try {
+      instance = new engine.Instance(module, wasi.getImportObject());
+    } catch (err) {
+      if (errorName(err) === "LinkError") {
+        throw new CliFailure(`${cmd.module}: cannot link: ${oneLine(errorMessage(err))}`);
+      }
+      throw err; // a trap or proc_exit in the start function is handled below
+    }
+    return cmd.invoke === undefined
+      ? runEntry(cmd, engine, module, bytes, wasi, instance)
+      : invoke(cmd, io, engine, module, bytes, wasi, instance);
+  } catch (err) {
+    if (isWasiExit(err)) return err.code & 0xff;
+    if (isTrap(err)) {
+      writeAll(io.stderr, formatTrap(err));
+      return TRAP_STATUS;
+    }
+    throw err;
+  } finally {
+    wasi.close();
+  }
+}

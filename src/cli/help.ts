@@ -1,0 +1,57 @@
+/** The --help texts, one per command. */
+import type { Topic } from "./args.ts";
+
+const MAIN = `wasmrun: run WebAssembly programs (WASI preview1) on an interpreter written in TypeScript
+
+Usage:
+  wasmrun [exec] [options] <module.wasm> [args...]   run a program
+  wasmrun inspect [--json] <module.wasm>             show imports, exports, sections, features
+  wasmrun validate <module.wasm>                     check that a module is valid
+  wasmrun help [exec|inspect|validate]               show help for a command
+  wasmrun --version
+
+Run 'wasmrun exec --help' for the options of exec.`;
+
+const EXEC = `Usage: wasmrun [exec] [options] <module.wasm> [args...]
+
+Runs a WASI command (its _start export), or its 'main' export when there is no _start.
+Options come before the module path; everything after it is passed to the program.
+A '--' just before or just after the module path is dropped.
+
+Options:
+  --dir HOST[::GUEST][:ro]  give the program the host directory HOST, which it sees as GUEST
+                            (default: HOST); ':ro' makes it read-only. Repeatable.
+  --env NAME=VALUE          set an environment variable for the program. Repeatable.
+  --env NAME                pass the host's NAME through (needs deno --allow-env=NAME)
+  --inherit-env             pass the whole host environment (needs deno --allow-env)
+  --argv0 NAME              the program's argv[0] (default: the module path as given)
+  --invoke, --call, -c NAME call the exported function NAME instead of the entry point; the
+                            arguments after the module path are its parameters (i32/i64 in
+                            decimal or 0x hex, f32/f64 as numbers, nan, inf, -inf, -0); each
+                            result is printed on its own line. A reactor's _initialize runs first.
+  -h, --help                show this help
+
+Nothing from the host environment or file system is visible unless given with these options.
+Deno's own permissions apply as well: a file the Deno process may not read or write gives the
+program EACCES for that call.
+
+Exit status: the program's exit code (0 when _start returns); 134 after a trap (the message and
+a backtrace go to stderr); 1 for an unreadable, invalid or unlinkable module; 2 for a usage error.`;
+
+const INSPECT = `Usage: wasmrun inspect [--json] <module.wasm>
+
+Shows a module's imports and exports with their types, its memories, tables and globals, its
+sections with offsets and sizes, its custom sections, and the post-MVP features its code uses.
+
+Options:
+  --json      print the same as JSON
+  -h, --help  show this help`;
+
+const VALIDATE = `Usage: wasmrun validate <module.wasm>
+
+Decodes and validates a module. Exit status 0 when it is valid; otherwise the CompileError is
+printed and the exit status is 1.`;
+
+export function helpText(topic: Topic): string {
+  return { main: MAIN, exec: EXEC, inspect: INSPECT, validate: VALIDATE }[topic];
+}

@@ -1,0 +1,39 @@
+/**
+ * Where the command line reads and writes. The process's own streams by default; tests pass
+ * in-memory ones (and may pick the engine) to run `main` in-process.
+ */
+import type { ByteSink, StdinOption } from "../wasi/mod.ts";
+import type { EngineLike } from "./engine.ts";
+
+export interface CliIo {
+  stdin: StdinOption;
+  stdout: ByteSink | 1;
+  stderr: ByteSink | 2;
+  /** The WebAssembly engine to run modules on. */
+  engine?: EngineLike;
+}
+
+export const processIo: CliIo = { stdin: 0, stdout: 1, stderr: 2 };
+
+const encoder = new TextEncoder();
+
+function sinkOf(target: ByteSink | 1 | 2): ByteSink {
+  return target === 1 ? Deno.stdout : target === 2 ? Deno.stderr : target;
+}
+
+export function writeAll(target: ByteSink | 1 | 2, text: string): void {
+  const sink = sinkOf(target);
+  const bytes = encoder.encode(text);
+  let done = 0;
+  while (done < bytes.length) done += sink.writeSync(bytes.subarray(done));
+}
+
+/** Prints lines to wasmrun's stdout (only `--invoke` results, inspect output, help, version). */
+export function out(io: CliIo, text: string): void {
+  writeAll(io.stdout, text.endsWith("\n") ? text : text + "\n");
+}
+
+/** Prints a one-line `wasmrun: …` message to stderr. */
+export function complain(io: CliIo, message: string): void {
+  writeAll(io.stderr, `wasmrun: ${message}\n`);
+}
