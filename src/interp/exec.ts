@@ -3,7 +3,7 @@
  * JS, so call depth is bounded by our own limit (never by the JS stack), and blocks are just jumps.
  */
 import { RuntimeError } from "../errors.ts";
-import { callState, F64, machine, R, STACK_SLOTS } from "./machine.ts";
+import { callState, F64, I32, machine, R, STACK_SLOTS } from "./machine.ts";
 import { CALL, type Op, trap, type WasmFunc } from "./runtime.ts";
 import { lowerFunction } from "./lower.ts";
 
@@ -22,11 +22,16 @@ const framePc: number[] = [];
 const frameBase: number[] = [];
 
 function enterFrame(f: WasmFunc, slot: number): Op[] {
-  if (slot + f.frameSize > STACK_SLOTS) trap("call stack exhausted");
   const code = f.code ?? lowerFunction(f);
+  if (slot + f.frameSize > STACK_SLOTS) trap("call stack exhausted");
   // Locals start at zero (references at null); parameters are already in place. A plain loop:
   // most functions have a handful of locals, and TypedArray.fill costs more than it saves there.
   for (let i = slot + f.nParams, end = slot + f.nLocals; i < end; i++) F64[i] = 0;
+  const pool = f.poolInit;
+  for (let i = 0, b = slot * 2; i < pool.length; i += 3) {
+    const q = b + pool[i];
+    I32[q] = pool[i + 1], I32[q + 1] = pool[i + 2];
+  }
   const refs = f.refLocals;
   if (refs.length !== 0) { for (let i = 0; i < refs.length; i++) R[slot + refs[i]] = null; }
   return code;

@@ -37,7 +37,7 @@ import { tableOp } from "./ops_table.ts";
 const enum Kind {
   Stack, // in its canonical slot
   Local, // still the local at `slot`
-  Const, // still the i32 constant `value`
+  Const, // still a constant: bits `value` (low) and `value2` (high, 64-bit types)
 }
 
 const enum FrameKind {
@@ -66,9 +66,9 @@ interface ControlFrame {
   dead: boolean;
 }
 
-/** A pending comparison that a following br_if / if may fuse with. */
-interface PendingCompare {
-  op: number; // i32 comparison opcode, or 0x45 for eqz
+/** The held-back i32 op's operands: a following br_if / if / load may fuse with it. */
+interface PendingBinary {
+  op: number; // i32 opcode (0x45 eqz, 0x46..0x4f comparisons, 0x6a.. arithmetic)
   a: number;
   b: number;
   imm: boolean;
@@ -114,6 +114,23 @@ function const64Op(d: number, lo: number, hi: number, next: number): Op {
   return (p) => (I32[p + d] = lo, I32[p + d + 1] = hi, next);
 }
 
+function constOp(t: ValType, d: number, lo: number, hi: number, next: number): Op {
+  return is64(t) ? const64Op(d, lo, hi, next) : constI32Op(d, lo, next);
+}
+
+/** At most this many constants per function live in the frame's constant pool. */
+const MAX_POOL = 64;
+
+/** Counts the bytes that could be const opcodes: an upper bound on the constants a body holds. */
+function countConstOpcodes(bytes: Uint8Array, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end && n < MAX_POOL; i++) {
+    const b = bytes[i];
+    if (b >= 0x41 && b <= 0x44) n++;
+  }
+  return n;
+}
+
 class Lowerer {
   readonly code: Op[] = [];
   readonly offsets: number[] = [];
@@ -125,7 +142,18 @@ class Lowerer {
   kind: Kind[] = [];
   slotOf: number[] = [];
   value: number[] = [];
+  value2: number[] = [];
   type: ValType[] = [];
+  /**
+   * Constant pool: constants used as operands get a frame slot, written once at frame entry, so
+   * every op can read them like a local (no const op per use, no immediate variant per op).
+   * Layout of a frame: [params | locals | pool | operand stack].
+   */
+  readonly pool = new Map<string, number>();
+  readonly poolInit: number[] = [];
+  readonly poolCap: number;
+  /** Slot of operand stack height 0. */
+  readonly stackBase: number;
   h = 0;
   maxH = 0;
   ctrl: ControlFrame[] = [];
@@ -135,7 +163,7 @@ class Lowerer {
   pendingMake: ((dst: number, next: number) => Op) | null = null;
   pendingDst = 0;
   pendingAt = 0;
-  pendingCmp: PendingCompare | null = null;
+  pendingBin: PendingBinary | null = null;
 
   constructor(readonly fn: WasmFunc) {
     this.inst = fn.inst;
@@ -143,6 +171,8 @@ class Lowerer {
     this.r = new Reader(m.bytes, fn.body.codeStart, fn.body.codeEnd);
     this.localTypes = [...fn.type.params, ...fn.body.locals];
     this.nLocals = this.localTypes.length;
+    this.poolCap = countConstOpcodes(m.bytes, fn.body.codeStart, fn.body.codeEnd);
+    this.stackBase = this.nLocals + this.poolCap;
   }
 
   // ---- emitting ----
@@ -164,20 +194,20 @@ class Lowerer {
     const make = this.pendingMake;
     if (make === null) return;
     this.pendingMake = null;
-    this.pendingCmp = null;
+    this.pendingBin = null;
     const pc = this.code.length;
     this.code.push(make(this.pendingDst, pc + 1));
     this.offsets.push(this.pendingAt);
   }
 
   /** Emits an op producing a value of type t on top of the stack, held back for retargeting. */
-  emitValue(t: ValType, make: (dst: number, next: number) => Op, cmp: PendingCompare | null = null): void {
+  emitValue(t: ValType, make: (dst: number, next: number) => Op, cmp: PendingBinary | null = null): void {
     this.flush();
     const h = this.pushStack(t);
     this.pendingMake = make;
-    this.pendingDst = this.nLocals + h;
+    this.pendingDst = this.stackBase + h;
     this.pendingAt = this.at;
-    this.pendingCmp = cmp;
+    this.pendingBin = cmp;
   }
 
   /** Emits an op with a placeholder for a forward branch target, patched by `frame`'s end. */
@@ -196,7 +226,7 @@ class Lowerer {
   // ---- the virtual operand stack ----
 
   canonical(h: number): number {
-    return this.nLocals + h;
+    return this.stackBase + h;
   }
 
   pushStack(t: ValType): number {
@@ -213,10 +243,25 @@ class Lowerer {
     this.slotOf[h] = slot;
   }
 
-  pushConst(k: number): void {
-    const h = this.pushStack(ValType.I32);
+  pushConst(t: ValType, lo: number, hi = 0): void {
+    const h = this.pushStack(t);
     this.kind[h] = Kind.Const;
-    this.value[h] = k;
+    this.value[h] = lo;
+    this.value2[h] = is64(t) ? hi : 0;
+  }
+
+  /** The pool slot holding constant entry h, or -1 when the pool is full. */
+  poolSlot(h: number): number {
+    const lo = this.value[h], hi = this.value2[h];
+    const key = `${lo},${hi}`;
+    let s = this.pool.get(key);
+    if (s === undefined) {
+      if (this.pool.size >= this.poolCap) return -1;
+      s = this.nLocals + this.pool.size;
+      this.pool.set(key, s);
+      this.poolInit.push(2 * s, lo, hi);
+    }
+    return s;
   }
 
   /** Makes stack entry h real: its value in its canonical slot. */
@@ -228,8 +273,8 @@ class Lowerer {
       const s = this.slotOf[h], t = this.type[h];
       this.emit((next) => copyOp(t, d, s, next));
     } else {
-      const v = this.value[h];
-      this.emit((next) => constI32Op(d, v, next));
+      const t = this.type[h], lo = this.value[h], hi = this.value2[h];
+      this.emit((next) => constOp(t, d, lo, hi, next));
     }
     this.kind[h] = Kind.Stack;
   }
@@ -255,7 +300,11 @@ class Lowerer {
     const h = --this.h;
     const k = this.kind[h];
     if (k === Kind.Local) return this.slotOf[h];
-    if (k === Kind.Const) this.materialize(h);
+    if (k === Kind.Const) {
+      const s = this.poolSlot(h);
+      if (s >= 0) return s;
+      this.materialize(h);
+    }
     return this.canonical(h);
   }
 
@@ -323,8 +372,8 @@ class Lowerer {
       const d = this.canonical(frame.height + i);
       const k = this.kind[h];
       if (k === Kind.Const) {
-        const v = this.value[h];
-        this.emit((next) => constI32Op(d, v, next));
+        const lo = this.value[h], hi = this.value2[h];
+        this.emit((next) => constOp(types[i], d, lo, hi, next));
       } else {
         const s = k === Kind.Local ? this.slotOf[h] : this.canonical(h);
         if (s !== d) this.emit((next) => copyOp(types[i], d, s, next));
@@ -342,13 +391,14 @@ class Lowerer {
 
   /** Pops the condition and returns an op factory that jumps when it is `when`. */
   condition(): (when: boolean, target: number, next: number) => Op {
-    const cmp = this.pendingCmp;
+    const cmp = this.pendingBin;
     if (
-      cmp !== null && this.kind[this.h - 1] === Kind.Stack && this.pendingDst === this.canonical(this.h - 1)
+      cmp !== null && cmp.op <= 0x4f && this.kind[this.h - 1] === Kind.Stack &&
+      this.pendingDst === this.canonical(this.h - 1)
     ) {
       // Fuse: drop the held-back comparison, branch on its operands directly.
       this.pendingMake = null;
-      this.pendingCmp = null;
+      this.pendingBin = null;
       this.h--;
       if (cmp.op === 0x45) return (when, target, next) => branchIf(cmp.a, !when, target, next);
       return (when, target, next) => i32CompareBranch(cmp.op, cmp.a, cmp.b, cmp.imm, when, target, next);
@@ -443,8 +493,8 @@ class Lowerer {
     if (n === 1) {
       const t = results[0];
       if (this.kind[h] === Kind.Const) {
-        const k = this.value[h];
-        return this.emit(() => (p) => (I32[p] = k, RETURN));
+        const lo = this.value[h], hi = this.value2[h];
+        return this.emit(() => (p) => (I32[p] = lo, I32[p + 1] = hi, RETURN));
       }
       const s = this.kind[h] === Kind.Local ? this.slotOf[h] : this.canonical(h);
       if (isRef(t)) return this.emit(() => (p) => (R[p >> 1] = R[(p >> 1) + s], RETURN));
@@ -455,25 +505,24 @@ class Lowerer {
       return this.emit(() => (p) => (I32[p] = I32[p + s2], RETURN));
     }
     // Several results: read them all before writing any, since sources may be locals in 0..n-1.
-    const sources: { type: ValType; isConst: boolean; value: number; slot: number }[] = [];
+    const sources: { type: ValType; isConst: boolean; lo: number; hi: number; slot: number }[] = [];
     for (let i = 0; i < n; i++) {
       const k = this.kind[h + i];
       sources.push({
         type: results[i],
         isConst: k === Kind.Const,
-        value: this.value[h + i],
+        lo: this.value[h + i],
+        hi: this.value2[h + i],
         slot: k === Kind.Local ? this.slotOf[h + i] : this.canonical(h + i),
       });
     }
     this.emit(() => (p) => {
       const base = p >> 1;
       const values = sources.map((src) =>
-        src.isConst ? src.value : isRef(src.type) ? R[base + src.slot] : readRaw64(p + 2 * src.slot)
+        src.isConst ? [src.lo, src.hi] : isRef(src.type) ? R[base + src.slot] : readRaw64(p + 2 * src.slot)
       );
       for (let i = 0; i < n; i++) {
-        const src = sources[i];
-        if (src.isConst) I32[p + 2 * i] = src.value as number;
-        else if (isRef(src.type)) R[base + i] = values[i];
+        if (isRef(sources[i].type)) R[base + i] = values[i];
         else {
           const [lo, hi] = values[i] as [number, number];
           I32[p + 2 * i] = lo, I32[p + 2 * i + 1] = hi;
@@ -654,19 +703,16 @@ class Lowerer {
         return this.emitValue(ValType.I32, (d, next) => memoryGrow(mem, d, a, next));
       }
       case 0x41:
-        return this.pushConst(r.s32());
+        return this.pushConst(ValType.I32, r.s32());
       case 0x42: {
         const v = r.s64();
-        const lo = Number(BigInt.asIntN(32, v)), hi = Number(v >> 32n);
-        return this.emitValue(ValType.I64, (d, next) => const64Op(d, lo, hi, next));
+        return this.pushConst(ValType.I64, Number(BigInt.asIntN(32, v)), Number(v >> 32n));
       }
-      case 0x43: {
-        const bits = r.bits32() | 0;
-        return this.emitValue(ValType.F32, (d, next) => constI32Op(d, bits, next));
-      }
+      case 0x43:
+        return this.pushConst(ValType.F32, r.bits32() | 0);
       case 0x44: {
         const [lo, hi] = r.bits64();
-        return this.emitValue(ValType.F64, (d, next) => const64Op(d, lo | 0, hi | 0, next));
+        return this.pushConst(ValType.F64, lo | 0, hi | 0);
       }
       case 0xd0: { // ref.null
         const t = r.u8() as ValType;
@@ -738,9 +784,7 @@ class Lowerer {
   }
 
   retype(t: ValType): void {
-    const h = this.h - 1;
-    if (this.kind[h] === Kind.Const) this.materialize(h);
-    this.type[h] = t;
+    this.type[this.h - 1] = t; // a constant keeps its bits, a slot keeps its contents
   }
 
   unary(op: number, result: ValType, make: (op: number, d: number, a: number, next: number) => Op): void {
@@ -774,13 +818,11 @@ class Lowerer {
     }
     const b = this.popSlot();
     const a = this.popSlot();
-    const cmp = isCompare ? { op, a, b, imm: false } : null;
-    this.emitValue(ValType.I32, (d, next) => i32Binary(op, d, a, b, next), cmp);
+    this.emitValue(ValType.I32, (d, next) => i32Binary(op, d, a, b, next), { op, a, b, imm: false });
   }
 
   emitI32Imm(op: number, a: number, k: number, isCompare: boolean): void {
-    const cmp = isCompare ? { op, a, b: k, imm: true } : null;
-    this.emitValue(ValType.I32, (d, next) => i32BinaryImm(op, d, a, k, next), cmp);
+    this.emitValue(ValType.I32, (d, next) => i32BinaryImm(op, d, a, k, next), { op, a, b: k, imm: true });
   }
 
   localSet(x: number, tee: boolean): void {
@@ -793,7 +835,7 @@ class Lowerer {
       const make = this.pendingMake;
       const at = this.pendingAt;
       this.pendingMake = null;
-      this.pendingCmp = null;
+      this.pendingBin = null;
       this.h--;
       this.materializeRefsTo(x);
       this.flush();
@@ -805,8 +847,8 @@ class Lowerer {
       this.h--;
       this.materializeRefsTo(x);
       if (k === Kind.Const) {
-        const v = this.value[top];
-        this.emit((next) => constI32Op(x, v, next));
+        const lo = this.value[top], hi = this.value2[top];
+        this.emit((next) => constOp(t, x, lo, hi, next));
       } else {
         const s = k === Kind.Local ? this.slotOf[top] : this.canonical(top);
         if (s !== x) this.emit((next) => copyOp(t, x, s, next));
@@ -863,8 +905,19 @@ class Lowerer {
     const offset = r.u32();
     const mem = this.inst.memories[0];
     if (op <= 0x35) {
+      // An address computed by the op just before (`base + k`) is folded into the load.
+      const pb = this.pendingBin, top = this.h - 1;
+      if (
+        pb !== null && pb.op === 0x6a && pb.imm && this.kind[top] === Kind.Stack &&
+        this.pendingDst === this.canonical(top)
+      ) {
+        this.pendingMake = null;
+        this.pendingBin = null;
+        this.h--;
+        return this.emitValue(LOAD_RESULT[op - 0x28], (d, next) => load(op, mem, d, pb.a, pb.b, offset, next));
+      }
       const a = this.popSlot();
-      return this.emitValue(LOAD_RESULT[op - 0x28], (d, next) => load(op, mem, d, a, offset, next));
+      return this.emitValue(LOAD_RESULT[op - 0x28], (d, next) => load(op, mem, d, a, 0, offset, next));
     }
     const v = this.popSlot();
     const a = this.popSlot();
@@ -1102,7 +1155,8 @@ export function lowerFunction(fn: WasmFunc): Op[] {
   l.run();
   fn.code = l.code;
   fn.offsets = Int32Array.from(l.offsets);
-  fn.frameSize = l.nLocals + l.maxH + 1;
+  fn.frameSize = l.stackBase + l.maxH + 1;
+  fn.poolInit = Int32Array.from(l.poolInit);
   return l.code;
 }
 

@@ -11,14 +11,25 @@ function oob(): never {
   trap("out of bounds memory access");
 }
 
-/** Loads (0x28..0x35): slot d = mem[slot a + offset]. */
-export function load(op: number, mem: MemoryInst, d: number, a: number, offset: number, next: number): Op {
+/**
+ * Loads (0x28..0x35): slot d = mem[(slot a + k) mod 2^32 + offset]. `k` is an `i32.add` folded in
+ * from the instruction before; it wraps like that add would, only the offset is added exactly.
+ */
+export function load(
+  op: number,
+  mem: MemoryInst,
+  d: number,
+  a: number,
+  k: number,
+  offset: number,
+  next: number,
+): Op {
   d <<= 1, a <<= 1;
   switch (op) {
     case 0x28: // i32.load
     case 0x2a: // f32.load (bits)
       return (p) => {
-        const ea = (I32[p + a] >>> 0) + offset;
+        const ea = ((I32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         I32[p + d] = mem.view.getInt32(ea, true);
         return next;
@@ -26,7 +37,7 @@ export function load(op: number, mem: MemoryInst, d: number, a: number, offset: 
     case 0x29: // i64.load
     case 0x2b: // f64.load (bits)
       return (p) => {
-        const ea = (I32[p + a] >>> 0) + offset;
+        const ea = ((I32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const v = mem.view;
         I32[p + d] = v.getInt32(ea, true);
@@ -35,35 +46,35 @@ export function load(op: number, mem: MemoryInst, d: number, a: number, offset: 
       };
     case 0x2c:
       return (p) => {
-        const ea = (I32[p + a] >>> 0) + offset;
+        const ea = ((I32[p + a] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
         I32[p + d] = (mem.u8[ea] << 24) >> 24;
         return next;
       };
     case 0x2d:
       return (p) => {
-        const ea = (I32[p + a] >>> 0) + offset;
+        const ea = ((I32[p + a] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
         I32[p + d] = mem.u8[ea];
         return next;
       };
     case 0x2e:
       return (p) => {
-        const ea = (I32[p + a] >>> 0) + offset;
+        const ea = ((I32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
         I32[p + d] = mem.view.getInt16(ea, true);
         return next;
       };
     case 0x2f:
       return (p) => {
-        const ea = (I32[p + a] >>> 0) + offset;
+        const ea = ((I32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
         I32[p + d] = mem.view.getUint16(ea, true);
         return next;
       };
     case 0x30:
       return (p) => {
-        const ea = (I32[p + a] >>> 0) + offset;
+        const ea = ((I32[p + a] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
         const v = (mem.u8[ea] << 24) >> 24;
         I32[p + d] = v, I32[p + d + 1] = v >> 31;
@@ -71,14 +82,14 @@ export function load(op: number, mem: MemoryInst, d: number, a: number, offset: 
       };
     case 0x31:
       return (p) => {
-        const ea = (I32[p + a] >>> 0) + offset;
+        const ea = ((I32[p + a] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
         I32[p + d] = mem.u8[ea], I32[p + d + 1] = 0;
         return next;
       };
     case 0x32:
       return (p) => {
-        const ea = (I32[p + a] >>> 0) + offset;
+        const ea = ((I32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
         const v = mem.view.getInt16(ea, true);
         I32[p + d] = v, I32[p + d + 1] = v >> 31;
@@ -86,14 +97,14 @@ export function load(op: number, mem: MemoryInst, d: number, a: number, offset: 
       };
     case 0x33:
       return (p) => {
-        const ea = (I32[p + a] >>> 0) + offset;
+        const ea = ((I32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
         I32[p + d] = mem.view.getUint16(ea, true), I32[p + d + 1] = 0;
         return next;
       };
     case 0x34:
       return (p) => {
-        const ea = (I32[p + a] >>> 0) + offset;
+        const ea = ((I32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         const v = mem.view.getInt32(ea, true);
         I32[p + d] = v, I32[p + d + 1] = v >> 31;
@@ -101,7 +112,7 @@ export function load(op: number, mem: MemoryInst, d: number, a: number, offset: 
       };
     case 0x35:
       return (p) => {
-        const ea = (I32[p + a] >>> 0) + offset;
+        const ea = ((I32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         I32[p + d] = mem.view.getInt32(ea, true), I32[p + d + 1] = 0;
         return next;

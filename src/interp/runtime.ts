@@ -61,6 +61,8 @@ export class WasmFunc {
   offsets: Int32Array | null = null;
   /** Slots a frame needs: parameters, locals and the deepest operand stack. */
   frameSize = 0;
+  /** Constant pool of the frame, as (slot·2, low, high) triples written at every entry. */
+  poolInit: Int32Array = new Int32Array(0);
   readonly nParams: number;
   readonly nLocals: number;
   /** Local slots (beyond the parameters) that hold references and must start as null. */
