@@ -1,7 +1,7 @@
 /**
  * The fixture programs under Node's node:wasi (uvwasi), compared with wasmrun's host. Where Node
  * differs, the test pins the difference and says why wasmrun's answer is the right one.
- * One Node process runs every job (see wasi_node_runner.mjs). Skipped when `node` is not installed.
+ * One Node process runs every job (see fixtures/wasi/node_runner.mjs). Skipped when `node` is not installed.
  */
 import assert from "node:assert/strict";
 import { escapeScene, FIXTURES, listTree, type RunResult, runWasi } from "./wasi_run.ts";
@@ -28,7 +28,7 @@ async function runNode(jobs: Job[]): Promise<(RunResult & { error?: string })[]>
     jobs.map((j) => ({ ...j, wasm: `${FIXTURES}${j.name}.wasm`, args: j.args ?? [j.name] })),
   );
   const child = new Deno.Command("node", {
-    args: ["--no-warnings", new URL("./wasi_node_runner.mjs", import.meta.url).pathname],
+    args: ["--no-warnings", new URL("./fixtures/wasi/node_runner.mjs", import.meta.url).pathname],
     stdin: "piped",
     stdout: "piped",
     stderr: "inherit",

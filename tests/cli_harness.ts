@@ -1,0 +1,40 @@
+/** Runs wasmrun's `main` in-process with in-memory stdio, on a chosen engine. */
+import { main } from "../cli.ts";
+import { WebAssembly as Wasmrun } from "../mod.ts";
+import type { EngineLike } from "../src/cli/engine.ts";
+import { BufferSink } from "../src/wasi/mod.ts";
+
+export const FIX = new URL("./fixtures/wasi/", import.meta.url).pathname;
+export const EXAMPLES = new URL("../examples/", import.meta.url).pathname;
+
+/** Both engines the command line must work with. */
+export const ENGINES: [string, EngineLike][] = [
+  ["wasmrun", Wasmrun as unknown as EngineLike],
+  ["V8", globalThis.WebAssembly as unknown as EngineLike],
+];
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function cli(
+  args: string[],
+  opts: { stdin?: string; engine?: EngineLike } = {},
+): Promise<CliResult> {
+  const stdout = new BufferSink(), stderr = new BufferSink();
+  const code = await main(args, {
+    stdin: opts.stdin ?? "",
+    stdout,
+    stderr,
+    engine: opts.engine ?? ENGINES[0][1],
+  });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+/** A one-line `wasmrun: …` complaint and nothing else (no stack trace, nothing on stdout). */
+export function isOneLineError(r: CliResult): boolean {
+  return r.code !== 0 && r.stdout === "" && /^wasmrun: [^\n]+\n$/.test(r.stderr) &&
+    !/\n\s+at /.test(r.stderr);
+}
