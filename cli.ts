@@ -17,6 +17,8 @@ import { oneLine } from "./src/cli/load.ts";
 import { runValidate } from "./src/cli/validate.ts";
 
 export type { CliIo } from "./src/cli/io.ts";
+export type { EngineLike, ExportDescriptor, ImportDescriptor } from "./src/cli/engine.ts";
+export type { ByteSink, ByteSource, StdinOption } from "./src/wasi/mod.ts";
 
 /** The engine modules run on; loaded only when a command needs one. */
 async function defaultEngine(): Promise<EngineLike> {

@@ -4,23 +4,33 @@
  * "RuntimeError"), never by instanceof, for the same reason.
  */
 
+/** What `WebAssembly.Module.imports()` lists. */
 export interface ImportDescriptor {
+  /** The import's module name. */
   module: string;
+  /** The import's field name. */
   name: string;
+  /** "function", "table", "memory" or "global". */
   kind: string;
 }
 
+/** What `WebAssembly.Module.exports()` lists. */
 export interface ExportDescriptor {
+  /** The export's name. */
   name: string;
+  /** "function", "table", "memory" or "global". */
   kind: string;
 }
 
+/** The subset of the `WebAssembly` namespace the command line uses. */
 export interface EngineLike {
+  /** Compiles bytes synchronously; lists a module's imports and exports. */
   Module: {
     new (bytes: Uint8Array): object;
     imports(module: object): ImportDescriptor[];
     exports(module: object): ExportDescriptor[];
   };
+  /** Instantiates a compiled module synchronously (running its start function). */
   Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => {
     exports: Record<string, unknown>;
   };

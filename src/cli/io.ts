@@ -5,11 +5,15 @@
 import type { ByteSink, StdinOption } from "../wasi/mod.ts";
 import type { EngineLike } from "./engine.ts";
 
+/** The streams and engine `main` uses. */
 export interface CliIo {
+  /** The guest's stdin: 0 for the process's own, or bytes/text/a source. */
   stdin: StdinOption;
+  /** Where the guest's stdout and wasmrun's own output go: 1 for the process's stdout, or a sink. */
   stdout: ByteSink | 1;
+  /** Where the guest's stderr and wasmrun's messages go: 2 for the process's stderr, or a sink. */
   stderr: ByteSink | 2;
-  /** The WebAssembly engine to run modules on. */
+  /** The WebAssembly engine to run modules on (default: wasmrun's). */
   engine?: EngineLike;
 }
 

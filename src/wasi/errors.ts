@@ -18,6 +18,7 @@ export function fail(errno: number): never {
 
 /** Thrown by `proc_exit` (and fatal `proc_raise`) to unwind the guest; `WASI.start` catches it. */
 export class WasiExit extends Error {
+  /** `code` is the guest's exit status as given to proc_exit (an unsigned 32-bit value). */
   constructor(readonly code: number) {
     super(`exit with code ${code}`);
     this.name = "WasiExit";

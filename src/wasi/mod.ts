@@ -1,5 +1,6 @@
 /** The WASI preview1 host: the `WASI` class and what embedders need around it. */
-export { isWasiExit, type PreopenOptions, WASI, type WASIOptions } from "./wasi.ts";
+export { type InstanceLike, isWasiExit, type PreopenOptions, WASI, type WASIOptions } from "./wasi.ts";
+export type { HostFunction, HostFunctions } from "./functions.ts";
 export {
   BufferSink,
   type ByteSink,

@@ -9,11 +9,13 @@ import { type Filestat, syntheticFilestat } from "./filestat.ts";
 
 /** Anything with a synchronous `readSync` (Deno.stdin has one); null or 0 means end of input. */
 export interface ByteSource {
+  /** Reads into `p`; returns the byte count, or null (or 0) at end of input. */
   readSync(p: Uint8Array): number | null;
 }
 
 /** Anything with a synchronous `writeSync` (Deno.stdout has one). */
 export interface ByteSink {
+  /** Writes some of `p`; returns how many bytes were taken. */
   writeSync(p: Uint8Array): number;
 }
 
@@ -26,9 +28,11 @@ export type StdoutOption = number | ByteSink;
 export class BytesSource implements ByteSource {
   #data: Uint8Array;
   #pos = 0;
+  /** Text is served as its UTF-8 bytes. */
   constructor(data: Uint8Array | string) {
     this.#data = typeof data === "string" ? new TextEncoder().encode(data) : data;
   }
+  /** Serves the next bytes, or null at the end. */
   readSync(p: Uint8Array): number | null {
     if (this.#pos >= this.#data.length) return null;
     const n = Math.min(p.length, this.#data.length - this.#pos);
@@ -41,10 +45,12 @@ export class BytesSource implements ByteSource {
 /** Collects everything written to it. */
 export class BufferSink implements ByteSink {
   #chunks: Uint8Array[] = [];
+  /** Keeps a copy of all of `p`. */
   writeSync(p: Uint8Array): number {
     this.#chunks.push(p.slice());
     return p.length;
   }
+  /** Everything written so far. */
   bytes(): Uint8Array {
     const total = this.#chunks.reduce((n, c) => n + c.length, 0);
     const out = new Uint8Array(total);
@@ -55,6 +61,7 @@ export class BufferSink implements ByteSink {
     }
     return out;
   }
+  /** Everything written so far, decoded as UTF-8. */
   text(): string {
     return new TextDecoder().decode(this.bytes());
   }

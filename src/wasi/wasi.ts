@@ -15,6 +15,7 @@ import type { MemoryLike } from "./memory.ts";
 import type { Preopen } from "./sandbox.ts";
 import { type StdinOption, StdioStream, type StdoutOption } from "./stdio.ts";
 
+/** A preopened directory with options. */
 export interface PreopenOptions {
   /** The host directory. */
   path: string;
@@ -22,11 +23,13 @@ export interface PreopenOptions {
   readOnly?: boolean;
 }
 
+/** Options of the `WASI` constructor (those of node:wasi, plus read-only preopens and the gate). */
 export interface WASIOptions {
   /** Which namespace `wasiImport` is for; `getImportObject()` always offers both. */
   version?: "preview1" | "unstable";
   /** The guest's argv, argv[0] included. */
   args?: string[];
+  /** The guest's environment; nothing is inherited from the host. */
   env?: Record<string, string>;
   /** Guest path → host directory (or `{ path, readOnly }`). */
   preopens?: Record<string, string | PreopenOptions>;
@@ -45,7 +48,9 @@ export interface WASIOptions {
   permissions?: "deno" | "none" | PermissionGate;
 }
 
-interface InstanceLike {
+/** What the WASI class needs of an instance, from any engine. */
+export interface InstanceLike {
+  /** The instance's exports: `memory` and `_start`/`_initialize` are looked up here. */
   exports: Record<string, unknown>;
 }
 
@@ -78,7 +83,17 @@ export function isWasiExit(err: unknown): err is WasiExit {
       typeof (err as { code?: unknown }).code === "number");
 }
 
+/**
+ * A WASI preview1 host for one guest instance, shaped like node:wasi.
+ *
+ * ```ts
+ * const wasi = new WASI({ args: ["app"], preopens: { "/data": "./data" } });
+ * const { instance } = await WebAssembly.instantiate(bytes, wasi.getImportObject());
+ * const exitCode = wasi.start(instance);
+ * ```
+ */
 export class WASI {
+  /** The host functions of the namespace chosen by `version` (default wasi_snapshot_preview1). */
   readonly wasiImport: HostFunctions;
   readonly #ctx: HostContext;
   readonly #unstable: HostFunctions;
@@ -86,6 +101,7 @@ export class WASI {
   readonly #returnOnExit: boolean;
   #started = false;
 
+  /** Checks the options and opens the preopened directories (throws if one is not a directory). */
   constructor(options: WASIOptions = {}) {
     const env = Object.entries(options.env ?? {}).map(([k, v]) => {
       if (k.includes("=")) throw new TypeError(`environment variable names must not contain "=": ${k}`);
