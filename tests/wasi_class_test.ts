@@ -1,0 +1,184 @@
+/**
+ * The `WASI` class itself: the node:wasi shape (start/initialize rules, returnOnExit, import
+ * object), option checking, in-memory stdio, memory growth, and the wasi_unstable namespace's own
+ * layouts (filestat, whence, subscriptions) called directly.
+ */
+import assert from "node:assert/strict";
+import { BufferSink, PREVIEW1_FUNCTIONS, UNSTABLE_FUNCTIONS, WASI } from "../src/wasi/mod.ts";
+import { Errno, Harness, RW, SANDBOX_FD } from "./wasi_harness.ts";
+
+const memory = () => new WebAssembly.Memory({ initial: 1 });
+
+Deno.test("getImportObject offers both namespaces with every function; wasiImport follows `version`", () => {
+  const wasi = new WASI();
+  const imports = wasi.getImportObject();
+  assert.deepEqual(Object.keys(imports.wasi_snapshot_preview1).sort(), [...PREVIEW1_FUNCTIONS].sort());
+  assert.equal(PREVIEW1_FUNCTIONS.length, 46);
+  assert.deepEqual(Object.keys(imports.wasi_unstable).sort(), [...UNSTABLE_FUNCTIONS].sort());
+  assert.equal(UNSTABLE_FUNCTIONS.length, 45);
+  assert.equal(wasi.wasiImport, imports.wasi_snapshot_preview1);
+  const unstable = new WASI({ version: "unstable" });
+  assert.equal(unstable.wasiImport, unstable.getImportObject().wasi_unstable);
+});
+
+Deno.test("start(): needs memory and _start, refuses _initialize, returns 0 or the exit code, only once", () => {
+  const mem = memory();
+  assert.throws(() => new WASI().start({ exports: { _start() {} } }), /memory/);
+  assert.throws(() => new WASI().start({ exports: { memory: mem } }), /_start/);
+  assert.throws(
+    () => new WASI().start({ exports: { memory: mem, _start() {}, _initialize() {} } }),
+    /_initialize/,
+  );
+  const wasi = new WASI();
+  assert.equal(wasi.start({ exports: { memory: mem, _start() {} } }), 0);
+  assert.throws(() => wasi.start({ exports: { memory: mem, _start() {} } }), /already/);
+  const exiting = new WASI();
+  const code = exiting.start({
+    exports: { memory: mem, _start: () => exiting.wasiImport.proc_exit(17) },
+  });
+  assert.equal(code, 17);
+  // Errors that are not exits propagate.
+  assert.throws(() =>
+    new WASI().start({
+      exports: {
+        memory: mem,
+        _start: () => {
+          throw new RangeError("x");
+        },
+      },
+    }), RangeError);
+});
+
+Deno.test("initialize(): calls _initialize when present, refuses _start", () => {
+  let calls = 0;
+  new WASI().initialize({ exports: { memory: memory(), _initialize: () => calls++ } });
+  assert.equal(calls, 1);
+  new WASI().initialize({ exports: { memory: memory() } }); // no _initialize: fine
+  assert.throws(() => new WASI().initialize({ exports: { memory: memory(), _start() {} } }), /_start/);
+});
+
+Deno.test("returnOnExit: false exits the process with the code", async () => {
+  const script = `
+    import { WASI } from "${new URL("../src/wasi/mod.ts", import.meta.url).href}";
+    const wasi = new WASI({ returnOnExit: false });
+    wasi.start({ exports: { memory: new WebAssembly.Memory({ initial: 1 }), _start: () => wasi.wasiImport.proc_exit(23) } });
+    console.log("not reached");`;
+  const out = await new Deno.Command(Deno.execPath(), { args: ["eval", script], stdout: "piped" }).output();
+  assert.equal(out.code, 23);
+  assert.equal(new TextDecoder().decode(out.stdout), "");
+});
+
+Deno.test("constructor checks its options", () => {
+  assert.throws(() => new WASI({ env: { "A=B": "c" } }), /must not contain "="/);
+  assert.throws(() => new WASI({ args: ["a\0b"] }), /NUL/);
+  assert.throws(() => new WASI({ stdout: 5 }), /fd 1 can only be/);
+  assert.throws(() => new WASI({ preopens: { "/x": "/definitely/not/here" } }), /cannot preopen/);
+  const file = Deno.makeTempFileSync();
+  try {
+    assert.throws(() => new WASI({ preopens: { "/x": file } }), /not a directory/);
+  } finally {
+    Deno.removeSync(file);
+  }
+});
+
+Deno.test("a WASI call before start()/initialize() is an error, not a silent success", () => {
+  const wasi = new WASI();
+  assert.throws(() => wasi.wasiImport.args_sizes_get(0, 4), /before WASI.start/);
+});
+
+Deno.test("stdio as a custom source and sinks; a host write error is an errno", () => {
+  const chunks = ["ab", "cd"];
+  const out = new BufferSink();
+  const failing = {
+    writeSync(): number {
+      throw new Deno.errors.BrokenPipe("closed");
+    },
+  };
+  using h = new Harness({
+    stdin: {
+      readSync: (p: Uint8Array) => {
+        const c = chunks.shift();
+        if (!c) return null;
+        p.set(new TextEncoder().encode(c));
+        return c.length;
+      },
+    },
+    stdout: out,
+    stderr: failing,
+  });
+  assert.deepEqual(h.read(0, 10), [0, "ab"]); // one read per call, like a pipe
+  assert.deepEqual(h.read(0, 10), [0, "cd"]);
+  assert.deepEqual(h.read(0, 10), [0, ""]);
+  h.write(1, "x");
+  assert.equal(out.text(), "x");
+  assert.equal(h.write(2, "y")[0], Errno.PIPE);
+});
+
+Deno.test("memory.grow between calls: the host sees the new buffer", () => {
+  using h = new Harness();
+  h.memory.grow(1);
+  const p = 65536 + 100;
+  h.bytes.set(new TextEncoder().encode("grown"), p);
+  const iov = h.alloc(8), n = h.alloc(4);
+  h.view.setUint32(iov, p, true);
+  h.view.setUint32(iov + 4, 5, true);
+  assert.equal(h.fn.fd_write(1, iov, 1, n), 0);
+  assert.equal(h.stdout.text(), "grown");
+});
+
+Deno.test("path_open with APPEND: every write goes to the end", () => {
+  using h = new Harness();
+  Deno.writeTextFileSync(h.host("log"), "start\n");
+  const fd = h.mustOpen("log", { rights: RW, fdflags: 1 });
+  const pos = h.alloc(8);
+  h.fn.fd_seek(fd, 0n, 0, pos);
+  h.write(fd, "one\n");
+  h.write(fd, "two\n");
+  assert.equal(Deno.readTextFileSync(h.host("log")), "start\none\ntwo\n");
+});
+
+Deno.test("wasi_unstable: 56-byte filestat with a u32 nlink, whence CUR=0 END=1 SET=2", () => {
+  using h = new Harness();
+  const u = h.wasi.getImportObject().wasi_unstable;
+  Deno.writeTextFileSync(h.host("f"), "0123456789");
+  const fd = h.mustOpen("f", { rights: RW });
+  const st = h.alloc(64);
+  h.bytes.fill(0xee, st, st + 64);
+  assert.equal(u.fd_filestat_get(fd, st), 0);
+  assert.equal(h.u8(st + 16), 4); // regular file
+  assert.equal(h.u32(st + 20), 1); // nlink: u32 at 20
+  assert.equal(h.u64(st + 24), 10n); // size at 24 (preview1: 32)
+  assert.equal(h.u64(st + 40), BigInt(Deno.statSync(h.host("f")).mtime!.getTime()) * 1_000_000n);
+  assert.equal(h.u8(st + 56), 0xee, "nothing written past 56 bytes");
+  const [p, n] = h.str("f");
+  assert.equal(u.path_filestat_get(SANDBOX_FD, 1, p, n, st), 0);
+  assert.equal(h.u64(st + 24), 10n);
+  const out = h.alloc(8);
+  assert.equal(u.fd_seek(fd, 7n, 2, out), 0); // SET
+  assert.equal(h.u64(out), 7n);
+  assert.equal(u.fd_seek(fd, -2n, 0, out), 0); // CUR
+  assert.equal(h.u64(out), 5n);
+  assert.equal(u.fd_seek(fd, -1n, 1, out), 0); // END
+  assert.equal(h.u64(out), 9n);
+  assert.equal(u.fd_seek(fd, 0n, 3, out), Errno.INVAL);
+});
+
+Deno.test("wasi_unstable: 56-byte clock subscriptions (with their identifier field)", () => {
+  using h = new Harness();
+  const u = h.wasi.getImportObject().wasi_unstable;
+  const sub = h.alloc(56 * 2), ev = h.alloc(64), n = h.alloc(4);
+  for (const [i, ms] of [[0, 2000n], [1, 10n]] as const) {
+    const at = sub + i * 56;
+    h.view.setBigUint64(at, BigInt(i + 1), true); // userdata
+    h.view.setUint8(at + 8, 0); // clock
+    h.view.setBigUint64(at + 16, 999n, true); // identifier (unstable only)
+    h.view.setUint32(at + 24, 1, true); // monotonic
+    h.view.setBigUint64(at + 32, ms * 1_000_000n, true);
+  }
+  const t0 = performance.now();
+  assert.equal(u.poll_oneoff(sub, ev, 2, n), 0);
+  const took = performance.now() - t0;
+  assert.ok(took >= 9 && took < 1500, `slept ${took} ms for the 10 ms timer`);
+  assert.equal(h.u32(n), 1);
+  assert.equal(h.u64(ev), 2n);
+});
