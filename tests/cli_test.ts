@@ -89,6 +89,12 @@ for (const [engineName, engine] of ENGINES) {
     }
   });
 
+  Deno.test(`[${engineName}] a trap in the start section is reported like any trap`, async () => {
+    const r = await run([`${FIX}start_trap.wasm`]);
+    assert.equal(r.code, 134);
+    assert.match(r.stderr, /^Error: [^\n]*out of bounds/);
+  });
+
   Deno.test(`[${engineName}] entry points: start section then _start; main; none; reactor`, async () => {
     assert.deepEqual(await run([`${FIX}start_section.wasm`]), {
       code: 0,
