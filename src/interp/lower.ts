@@ -27,11 +27,27 @@ import {
   trap,
   type WasmFunc,
 } from "./runtime.ts";
-import { branchIf, i32Binary, i32BinaryImm, i32CompareBranch, i32HasImm, i32Unary } from "./ops_i32.ts";
+import {
+  addCompareBranch,
+  branchIf,
+  i32Binary,
+  i32BinaryImm,
+  i32CompareBranch,
+  i32HasImm,
+  i32Unary,
+} from "./ops_i32.ts";
 import { i64Binary, i64Unary } from "./ops_i64.ts";
 import { f32Op, f64Op } from "./ops_float.ts";
 import { convert } from "./ops_convert.ts";
-import { load, memoryCopy, memoryFill, memoryGrow, memoryInit, memorySize, store } from "./ops_memory.ts";
+import {
+  load as load_,
+  memoryCopy,
+  memoryFill,
+  memoryGrow,
+  memoryInit,
+  memorySize,
+  store,
+} from "./ops_memory.ts";
 import { tableOp } from "./ops_table.ts";
 
 const enum Kind {
@@ -66,7 +82,33 @@ interface ControlFrame {
   dead: boolean;
 }
 
-/** The held-back i32 op's operands: a following br_if / if / load may fuse with it. */
+/**
+ * The held-back op. It is emitted ("flushed") before anything else is, unless the next instruction
+ * fuses with it: `local.set` retargets `dst`, br_if/if take over a comparison, a load takes over an
+ * address computation, f64 arithmetic takes over a load, a store takes over f64 arithmetic.
+ */
+interface Pending {
+  make: (dst: number, next: number) => Op;
+  dst: number;
+  at: number;
+  /** For i32 ops: the operands, so a consumer can redo the op inside its own closure. */
+  bin: PendingBinary | null;
+  /** For loads: the address operands. */
+  load: PendingLoad | null;
+  /** For f64 add/sub/mul/div on two slots. */
+  f64: { op: number; a: number; b: number } | null;
+  /** An op that was held back too (it runs first); see `condition`. */
+  prev: Pending | null;
+}
+
+interface PendingLoad {
+  op: number;
+  a: number;
+  k: number;
+  offset: number;
+}
+
+/** The operands of a held-back i32 op. */
 interface PendingBinary {
   op: number; // i32 opcode (0x45 eqz, 0x46..0x4f comparisons, 0x6a.. arithmetic)
   a: number;
@@ -132,7 +174,6 @@ function countConstOpcodes(bytes: Uint8Array, start: number, end: number): numbe
 }
 
 class Lowerer {
-  readonly code: Op[] = [];
   readonly offsets: number[] = [];
   readonly inst: InstanceState;
   readonly r: Reader;
@@ -159,11 +200,16 @@ class Lowerer {
   ctrl: ControlFrame[] = [];
   /** Byte offset of the instruction being lowered. */
   at = 0;
-  // the held-back value op
-  pendingMake: ((dst: number, next: number) => Op) | null = null;
-  pendingDst = 0;
-  pendingAt = 0;
-  pendingBin: PendingBinary | null = null;
+  pending: Pending | null = null;
+  // Ops are created at the end (`finish`), once every branch target is known, so that jumps can be
+  // threaded: an op whose successor is a plain jump continues at the jump's target instead.
+  readonly makers: (((next: number) => Op) | null)[] = [];
+  readonly branchMake = new Map<number, (target: number, next: number) => Op>();
+  readonly branchTarget: number[] = [];
+  readonly plainJumps = new Set<number>();
+  /** Return ops do not depend on their position: a jump to one can become a copy of it. */
+  readonly returns = new Set<number>();
+  readonly tables: Int32Array[] = [];
 
   constructor(readonly fn: WasmFunc) {
     this.inst = fn.inst;
@@ -183,44 +229,103 @@ class Lowerer {
     this.push(make);
   }
 
-  private push(make: (next: number) => Op): void {
-    const pc = this.code.length;
-    this.code.push(make(pc + 1));
-    this.offsets.push(this.at);
+  private push(make: (next: number) => Op, at = this.at): void {
+    this.makers.push(make);
+    this.offsets.push(at);
   }
 
-  /** Emits the held-back op with its original destination. */
+  /** The pc the next op will get. */
+  get pc(): number {
+    return this.makers.length;
+  }
+
+  /** Emits the held-back op (and any op held back before it). */
   flush(): void {
-    const make = this.pendingMake;
-    if (make === null) return;
-    this.pendingMake = null;
-    this.pendingBin = null;
-    const pc = this.code.length;
-    this.code.push(make(this.pendingDst, pc + 1));
-    this.offsets.push(this.pendingAt);
+    const p = this.pending;
+    if (p === null) return;
+    this.pending = null;
+    this.emitPending(p);
   }
 
-  /** Emits an op producing a value of type t on top of the stack, held back for retargeting. */
-  emitValue(t: ValType, make: (dst: number, next: number) => Op, cmp: PendingBinary | null = null): void {
+  private emitPending(p: Pending): void {
+    if (p.prev) this.emitPending(p.prev);
+    const { make, dst } = p;
+    this.push((next) => make(dst, next), p.at);
+  }
+
+  /** Does the held-back op produce stack entry h (and nothing has been fused onto it)? */
+  pendingProduces(h: number): Pending | null {
+    const p = this.pending;
+    return p !== null && this.kind[h] === Kind.Stack && p.dst === this.canonical(h) ? p : null;
+  }
+
+  /** Emits an op producing a value of type t on top of the stack, held back for fusion. */
+  emitValue(
+    t: ValType,
+    make: (dst: number, next: number) => Op,
+    bin: PendingBinary | null = null,
+    extra: Partial<Pending> = {},
+  ): void {
     this.flush();
+    this.hold(t, make, bin, extra);
+  }
+
+  private hold(
+    t: ValType,
+    make: (dst: number, next: number) => Op,
+    bin: PendingBinary | null,
+    extra: Partial<Pending>,
+  ) {
     const h = this.pushStack(t);
-    this.pendingMake = make;
-    this.pendingDst = this.stackBase + h;
-    this.pendingAt = this.at;
-    this.pendingBin = cmp;
+    this.pending = {
+      make,
+      dst: this.stackBase + h,
+      at: this.at,
+      bin,
+      load: null,
+      f64: null,
+      prev: null,
+      ...extra,
+    };
   }
 
-  /** Emits an op with a placeholder for a forward branch target, patched by `frame`'s end. */
-  emitBranch(frame: ControlFrame, make: (target: number, next: number) => Op): void {
+  /** Emits a branch; its target is `frame`'s label, known now (loops) or patched at the frame's end. */
+  emitBranch(frame: ControlFrame, make: (target: number, next: number) => Op, plain = false): void {
     this.flush();
-    if (frame.kind === FrameKind.Loop) {
-      this.push((next) => make(frame.loopPc, next));
-      return;
-    }
-    const pc = this.code.length;
-    this.code.push(null as unknown as Op);
+    const pc = this.pc;
+    this.makers.push(null);
     this.offsets.push(this.at);
-    frame.fixups.push((target) => (this.code[pc] = make(target, pc + 1)));
+    this.branchMake.set(pc, make);
+    if (plain) this.plainJumps.add(pc);
+    if (frame.kind === FrameKind.Loop) this.branchTarget[pc] = frame.loopPc;
+    else frame.fixups.push((target) => (this.branchTarget[pc] = target));
+  }
+
+  /** Creates the closures: resolves branch targets and threads jumps. */
+  finish(): Op[] {
+    const n = this.makers.length;
+    const resolve = (t: number): number => {
+      for (let guard = 0; this.plainJumps.has(t) && guard < 64; guard++) {
+        const u = this.branchTarget[t];
+        if (u === t) break; // `loop br 0`: a real infinite loop
+        t = u;
+      }
+      return t;
+    };
+    const code: Op[] = new Array(n);
+    for (let pc = 0; pc < n; pc++) {
+      const make = this.makers[pc];
+      if (make) code[pc] = make(resolve(pc + 1));
+    }
+    for (const [pc, make] of this.branchMake) {
+      const target = resolve(this.branchTarget[pc]);
+      if (this.plainJumps.has(pc)) code[pc] = this.returns.has(target) ? code[target] : () => target;
+      else code[pc] = make(target, resolve(pc + 1));
+    }
+    for (const targets of this.tables) {
+      for (let i = 0; i < targets.length; i++) targets[i] = resolve(targets[i]);
+    }
+    return code;
   }
 
   // ---- the virtual operand stack ----
@@ -386,20 +491,25 @@ class Lowerer {
     const frame = this.ctrl[this.ctrl.length - 1 - depth];
     if (frame.kind === FrameKind.Func) return this.emitReturn();
     this.emitMoves(frame);
-    this.emitBranch(frame, (target) => () => target);
+    this.emitBranch(frame, (target) => () => target, true);
   }
 
   /** Pops the condition and returns an op factory that jumps when it is `when`. */
   condition(): (when: boolean, target: number, next: number) => Op {
-    const cmp = this.pendingBin;
-    if (
-      cmp !== null && cmp.op <= 0x4f && this.kind[this.h - 1] === Kind.Stack &&
-      this.pendingDst === this.canonical(this.h - 1)
-    ) {
+    const p = this.pendingProduces(this.h - 1);
+    const cmp = p?.bin;
+    if (p && cmp && cmp.op <= 0x4f) {
       // Fuse: drop the held-back comparison, branch on its operands directly.
-      this.pendingMake = null;
-      this.pendingBin = null;
+      this.pending = null;
       this.h--;
+      const add = p.prev;
+      if (add && cmp.op !== 0x45 && !this.stackReads(add.dst)) {
+        // `x = a + b; if (x OP c)`: a loop counter step and its test in one closure.
+        const x = add.dst, s = add.bin!;
+        return (when, target, next) =>
+          addCompareBranch(x, s.a, s.b, s.imm, cmp.op, cmp.b, cmp.imm, when, target, next);
+      }
+      if (add) this.emitPending(add);
       if (cmp.op === 0x45) return (when, target, next) => branchIf(cmp.a, !when, target, next);
       return (when, target, next) => i32CompareBranch(cmp.op, cmp.a, cmp.b, cmp.imm, when, target, next);
     }
@@ -409,6 +519,12 @@ class Lowerer {
     }
     const s = this.popSlot();
     return (when, target, next) => branchIf(s, when, target, next);
+  }
+
+  /** Does any stack entry still read local `slot`? */
+  stackReads(slot: number): boolean {
+    for (let h = 0; h < this.h; h++) if (this.kind[h] === Kind.Local && this.slotOf[h] === slot) return true;
+    return false;
   }
 
   brIf(depth: number): void {
@@ -442,7 +558,7 @@ class Lowerer {
 
   placeLabel(frame: ControlFrame): void {
     this.flush();
-    const pc = this.code.length;
+    const pc = this.pc;
     for (const fix of frame.fixups) fix(pc);
   }
 
@@ -460,9 +576,9 @@ class Lowerer {
       return this.setUnreachable();
     } else sel = this.popSlot() << 1;
     const targets = new Int32Array(count + 1);
+    this.tables.push(targets);
     const n = count;
     this.flush();
-    const tablePc = this.code.length;
     this.push(() => (p) => {
       const i = I32[p + sel] >>> 0;
       return targets[i < n ? i : n];
@@ -471,7 +587,7 @@ class Lowerer {
     for (let i = 0; i <= count; i++) {
       const frame = frames[frames.length - 1 - depths[i]];
       if (frame.kind === FrameKind.Func || this.needsMove(frame)) {
-        targets[i] = this.code.length;
+        targets[i] = this.pc;
         this.branch(depths[i]);
         this.flush();
       } else if (frame.kind === FrameKind.Loop) {
@@ -480,12 +596,16 @@ class Lowerer {
         frame.fixups.push((pc) => (targets[i] = pc));
       }
     }
-    void tablePc;
     this.setUnreachable();
   }
 
   /** Emits a return of the top values; the lowering state is left as it was (br_if needs that). */
   emitReturn(): void {
+    this.emitReturnOp();
+    this.returns.add(this.pc - 1);
+  }
+
+  private emitReturnOp(): void {
     const results = this.fn.type.results;
     const n = results.length;
     const h = this.h - n;
@@ -558,7 +678,7 @@ class Lowerer {
       return;
     }
     this.flush();
-    const pc = this.code.length;
+    const pc = this.pc;
     if (frame.elseFixup) frame.elseFixup(pc);
     for (const fix of frame.fixups) fix(pc);
     this.h = frame.height;
@@ -604,10 +724,10 @@ class Lowerer {
   elseBranch(frame: ControlFrame): void {
     if (!frame.unreachable) {
       this.materializeRange(frame.height, this.h);
-      this.emitBranch(frame, (target) => () => target);
+      this.emitBranch(frame, (target) => () => target, true);
     }
     this.flush();
-    frame.elseFixup!(this.code.length);
+    frame.elseFixup!(this.pc);
     frame.elseFixup = null;
     frame.kind = FrameKind.Else;
     frame.unreachable = false;
@@ -635,7 +755,7 @@ class Lowerer {
           bt.results,
           false,
         );
-        f.loopPc = this.code.length;
+        f.loopPc = this.pc;
         return;
       }
       case 0x04: { // if
@@ -818,30 +938,45 @@ class Lowerer {
     }
     const b = this.popSlot();
     const a = this.popSlot();
-    this.emitValue(ValType.I32, (d, next) => i32Binary(op, d, a, b, next), { op, a, b, imm: false });
+    this.emitI32(ValType.I32, (d, next) => i32Binary(op, d, a, b, next), { op, a, b, imm: false }, isCompare);
   }
 
   emitI32Imm(op: number, a: number, k: number, isCompare: boolean): void {
-    this.emitValue(ValType.I32, (d, next) => i32BinaryImm(op, d, a, k, next), { op, a, b: k, imm: true });
+    this.emitI32(
+      ValType.I32,
+      (d, next) => i32BinaryImm(op, d, a, k, next),
+      { op, a, b: k, imm: true },
+      isCompare,
+    );
+  }
+
+  /**
+   * Holds back an i32 op. A comparison of a local that the held-back `i32.add` just wrote keeps
+   * that add held back too, so that a br_if can fuse all three (see `condition`).
+   */
+  emitI32(t: ValType, make: (dst: number, next: number) => Op, bin: PendingBinary, isCompare: boolean): void {
+    const prev = this.pending;
+    if (
+      isCompare && prev !== null && prev.bin?.op === 0x6a && prev.prev === null && prev.dst < this.nLocals &&
+      prev.dst === bin.a
+    ) {
+      this.pending = null;
+      return this.hold(t, make, bin, { prev });
+    }
+    this.emitValue(t, make, bin);
   }
 
   localSet(x: number, tee: boolean): void {
     const top = this.h - 1;
     const t = this.localTypes[x];
-    if (
-      this.pendingMake !== null && this.kind[top] === Kind.Stack && this.pendingDst === this.canonical(top)
-    ) {
-      // Retarget the held-back op to write the local directly.
-      const make = this.pendingMake;
-      const at = this.pendingAt;
-      this.pendingMake = null;
-      this.pendingBin = null;
+    const p = this.pendingProduces(top);
+    if (p !== null && p.prev === null) {
+      // Retarget the held-back op to write the local directly; it stays held back for fusion.
+      this.pending = null;
       this.h--;
       this.materializeRefsTo(x);
       this.flush();
-      const pc = this.code.length;
-      this.code.push(make(x, pc + 1));
-      this.offsets.push(at);
+      this.pending = { ...p, dst: x, load: null, f64: null };
     } else {
       const k = this.kind[top];
       this.h--;
@@ -906,18 +1041,30 @@ class Lowerer {
     const mem = this.inst.memories[0];
     if (op <= 0x35) {
       // An address computed by the op just before (`base + k`) is folded into the load.
-      const pb = this.pendingBin, top = this.h - 1;
-      if (
-        pb !== null && pb.op === 0x6a && pb.imm && this.kind[top] === Kind.Stack &&
-        this.pendingDst === this.canonical(top)
-      ) {
-        this.pendingMake = null;
-        this.pendingBin = null;
+      const p = this.pendingProduces(this.h - 1);
+      const pb = p?.bin;
+      if (p && pb && p.prev === null && pb.op === 0x6a && pb.imm) {
+        this.pending = null;
         this.h--;
-        return this.emitValue(LOAD_RESULT[op - 0x28], (d, next) => load(op, mem, d, pb.a, pb.b, offset, next));
+        const load = { op, a: pb.a, k: pb.b, offset };
+        return this.emitValue(
+          LOAD_RESULT[op - 0x28],
+          (d, next) => load_(op, mem, d, pb.a, pb.b, offset, next),
+          null,
+          {
+            load,
+          },
+        );
       }
       const a = this.popSlot();
-      return this.emitValue(LOAD_RESULT[op - 0x28], (d, next) => load(op, mem, d, a, 0, offset, next));
+      return this.emitValue(
+        LOAD_RESULT[op - 0x28],
+        (d, next) => load_(op, mem, d, a, 0, offset, next),
+        null,
+        {
+          load: { op, a, k: 0, offset },
+        },
+      );
     }
     const v = this.popSlot();
     const a = this.popSlot();
@@ -1153,11 +1300,11 @@ export function lowerFunction(fn: WasmFunc): Op[] {
   if (fn.code) return fn.code;
   const l = new Lowerer(fn);
   l.run();
-  fn.code = l.code;
+  fn.code = l.finish();
   fn.offsets = Int32Array.from(l.offsets);
   fn.frameSize = l.stackBase + l.maxH + 1;
   fn.poolInit = Int32Array.from(l.poolInit);
-  return l.code;
+  return fn.code;
 }
 
 // Keep the float views referenced for tree-shaking-free clarity of what ops touch.

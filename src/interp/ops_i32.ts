@@ -247,3 +247,122 @@ export function branchIf(a: number, when: boolean, target: number, next: number)
   a <<= 1;
   return when ? (p) => I32[p + a] !== 0 ? target : next : (p) => I32[p + a] === 0 ? target : next;
 }
+
+/**
+ * `x = a + b` (or `a + k`), then branch on `x OP c` (or `x OP k2`): the step and test of a counted
+ * loop in one closure. Jumps to `target` when the comparison is `when`.
+ */
+export function addCompareBranch(
+  x: number,
+  a: number,
+  b: number,
+  addImm: boolean,
+  op: number,
+  c: number,
+  cmpImm: boolean,
+  when: boolean,
+  target: number,
+  next: number,
+): Op {
+  x <<= 1, a <<= 1;
+  if (!addImm) b <<= 1;
+  if (!cmpImm) c <<= 1;
+  const t = when ? target : next, f = when ? next : target;
+  const k = b, kc = c, kcu = c >>> 0;
+  // The stored value is the wrapped sum: `(… ) | 0` makes the assignment yield it too.
+  // One closure per (add form, compare form, comparison) keeps each call site monomorphic.
+  if (addImm && cmpImm) {
+    switch (op) {
+      case 0x46:
+        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) === kc ? t : f;
+      case 0x47:
+        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) !== kc ? t : f;
+      case 0x48:
+        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) < kc ? t : f;
+      case 0x49:
+        return (p) => ((I32[p + x] = (I32[p + a] + k) | 0) >>> 0) < kcu ? t : f;
+      case 0x4a:
+        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) > kc ? t : f;
+      case 0x4b:
+        return (p) => ((I32[p + x] = (I32[p + a] + k) | 0) >>> 0) > kcu ? t : f;
+      case 0x4c:
+        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) <= kc ? t : f;
+      case 0x4d:
+        return (p) => ((I32[p + x] = (I32[p + a] + k) | 0) >>> 0) <= kcu ? t : f;
+      case 0x4e:
+        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) >= kc ? t : f;
+      case 0x4f:
+        return (p) => ((I32[p + x] = (I32[p + a] + k) | 0) >>> 0) >= kcu ? t : f;
+    }
+  } else if (addImm) {
+    switch (op) {
+      case 0x46:
+        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) === I32[p + c] ? t : f;
+      case 0x47:
+        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) !== I32[p + c] ? t : f;
+      case 0x48:
+        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) < I32[p + c] ? t : f;
+      case 0x49:
+        return (p) => ((I32[p + x] = (I32[p + a] + k) | 0) >>> 0) < (I32[p + c] >>> 0) ? t : f;
+      case 0x4a:
+        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) > I32[p + c] ? t : f;
+      case 0x4b:
+        return (p) => ((I32[p + x] = (I32[p + a] + k) | 0) >>> 0) > (I32[p + c] >>> 0) ? t : f;
+      case 0x4c:
+        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) <= I32[p + c] ? t : f;
+      case 0x4d:
+        return (p) => ((I32[p + x] = (I32[p + a] + k) | 0) >>> 0) <= (I32[p + c] >>> 0) ? t : f;
+      case 0x4e:
+        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) >= I32[p + c] ? t : f;
+      case 0x4f:
+        return (p) => ((I32[p + x] = (I32[p + a] + k) | 0) >>> 0) >= (I32[p + c] >>> 0) ? t : f;
+    }
+  } else if (cmpImm) {
+    switch (op) {
+      case 0x46:
+        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) === kc ? t : f;
+      case 0x47:
+        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) !== kc ? t : f;
+      case 0x48:
+        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) < kc ? t : f;
+      case 0x49:
+        return (p) => ((I32[p + x] = (I32[p + a] + I32[p + b]) | 0) >>> 0) < kcu ? t : f;
+      case 0x4a:
+        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) > kc ? t : f;
+      case 0x4b:
+        return (p) => ((I32[p + x] = (I32[p + a] + I32[p + b]) | 0) >>> 0) > kcu ? t : f;
+      case 0x4c:
+        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) <= kc ? t : f;
+      case 0x4d:
+        return (p) => ((I32[p + x] = (I32[p + a] + I32[p + b]) | 0) >>> 0) <= kcu ? t : f;
+      case 0x4e:
+        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) >= kc ? t : f;
+      case 0x4f:
+        return (p) => ((I32[p + x] = (I32[p + a] + I32[p + b]) | 0) >>> 0) >= kcu ? t : f;
+    }
+  } else {
+    switch (op) {
+      case 0x46:
+        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) === I32[p + c] ? t : f;
+      case 0x47:
+        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) !== I32[p + c] ? t : f;
+      case 0x48:
+        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) < I32[p + c] ? t : f;
+      case 0x49:
+        return (p) => ((I32[p + x] = (I32[p + a] + I32[p + b]) | 0) >>> 0) < (I32[p + c] >>> 0) ? t : f;
+      case 0x4a:
+        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) > I32[p + c] ? t : f;
+      case 0x4b:
+        return (p) => ((I32[p + x] = (I32[p + a] + I32[p + b]) | 0) >>> 0) > (I32[p + c] >>> 0) ? t : f;
+      case 0x4c:
+        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) <= I32[p + c] ? t : f;
+      case 0x4d:
+        return (p) => ((I32[p + x] = (I32[p + a] + I32[p + b]) | 0) >>> 0) <= (I32[p + c] >>> 0) ? t : f;
+      case 0x4e:
+        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) >= I32[p + c] ? t : f;
+      case 0x4f:
+        return (p) => ((I32[p + x] = (I32[p + a] + I32[p + b]) | 0) >>> 0) >= (I32[p + c] >>> 0) ? t : f;
+    }
+  }
+  throw new Error(`not an i32 comparison: 0x${op.toString(16)}`);
+}
