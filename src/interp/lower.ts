@@ -40,7 +40,10 @@ import { i64Binary, i64Unary } from "./ops_i64.ts";
 import { f32Op, f64Op } from "./ops_float.ts";
 import { convert } from "./ops_convert.ts";
 import {
+  f64BinaryMem,
+  f64StoreBinary,
   load as load_,
+  loadIndexed,
   memoryCopy,
   memoryFill,
   memoryGrow,
@@ -917,9 +920,38 @@ class Lowerer {
     result: ValType,
     make: (op: number, d: number, a: number, b: number, next: number) => Op,
   ): void {
+    const f64Arith = op >= 0xa0 && op <= 0xa3;
+    if (f64Arith && this.fuseF64Load(op)) return;
     const b = this.popSlot();
     const a = this.popSlot();
-    this.emitValue(result, (d, next) => make(op, d, a, b, next));
+    this.emitValue(result, (d, next) => make(op, d, a, b, next), null, f64Arith ? { f64: { op, a, b } } : {});
+  }
+
+  /** f64 arithmetic on a value the held-back op just loaded: the load moves into the arithmetic. */
+  fuseF64Load(op: number): boolean {
+    const mem = this.inst.memories[0];
+    const top = this.h - 1;
+    const right = this.pendingProduces(top);
+    if (right?.load?.op === 0x2b && right.prev === null) {
+      const L = right.load;
+      this.pending = null;
+      this.h--;
+      const x = this.popSlot();
+      this.emitValue(ValType.F64, (d, next) => f64BinaryMem(op, d, x, mem, L.a, L.k, L.offset, false, next));
+      return true;
+    }
+    const left = this.pendingProduces(top - 1);
+    const k = this.kind[top];
+    if (left?.load?.op === 0x2b && left.prev === null && (k === Kind.Local || k === Kind.Const)) {
+      const y = k === Kind.Local ? this.slotOf[top] : this.poolSlot(top);
+      if (y < 0) return false;
+      const L = left.load;
+      this.pending = null;
+      this.h -= 2;
+      this.emitValue(ValType.F64, (d, next) => f64BinaryMem(op, d, y, mem, L.a, L.k, L.offset, true, next));
+      return true;
+    }
+    return false;
   }
 
   i32Binary(op: number, isCompare: boolean): void {
@@ -1043,6 +1075,16 @@ class Lowerer {
       // An address computed by the op just before (`base + k`) is folded into the load.
       const p = this.pendingProduces(this.h - 1);
       const pb = p?.bin;
+      if (
+        p && pb && p.prev === null && pb.op === 0x6a && !pb.imm && (op === 0x28 || op === 0x2b || op === 0x2d)
+      ) {
+        this.pending = null;
+        this.h--;
+        return this.emitValue(
+          LOAD_RESULT[op - 0x28],
+          (d, next) => loadIndexed(op, mem, d, pb.a, pb.b, offset, next),
+        );
+      }
       if (p && pb && p.prev === null && pb.op === 0x6a && pb.imm) {
         this.pending = null;
         this.h--;
@@ -1065,6 +1107,14 @@ class Lowerer {
           load: { op, a, k: 0, offset },
         },
       );
+    }
+    const value = this.pendingProduces(this.h - 1);
+    if (op === 0x39 && value?.f64 && value.prev === null) {
+      const { op: arith, a: x, b: y } = value.f64;
+      this.pending = null;
+      this.h--;
+      const a = this.popSlot();
+      return this.emit((next) => f64StoreBinary(mem, a, offset, arith, x, y, next));
     }
     const v = this.popSlot();
     const a = this.popSlot();

@@ -59,45 +59,46 @@ function sat(x: number, min: number, max: number): number {
  * trapping opcodes' numbering (0xfc 0 = 0xa8 … 0xfc 7 = 0xb1).
  */
 export function convert(op: number, d: number, a: number, next: number, saturating = false): Op {
+  const i32 = I32, f32 = F32, f64 = F64; // a context slot of each closure: cheaper than a module binding
   const d2 = d << 1, a2 = a << 1;
   const conv = saturating ? sat : truncChecked;
   switch (op) {
     case 0xa8:
-      return (p) => (I32[p + d2] = conv(F32[p + a2], -2147483648, 2147483647), next);
+      return (p) => (i32[p + d2] = conv(f32[p + a2], -2147483648, 2147483647), next);
     case 0xa9:
-      return (p) => (I32[p + d2] = conv(F32[p + a2], saturating ? 0 : -0.9999, 4294967295), next);
+      return (p) => (i32[p + d2] = conv(f32[p + a2], saturating ? 0 : -0.9999, 4294967295), next);
     case 0xaa:
-      return (p) => (I32[p + d2] = conv(F64[(p >> 1) + a], -2147483648, 2147483647), next);
+      return (p) => (i32[p + d2] = conv(f64[(p >> 1) + a], -2147483648, 2147483647), next);
     case 0xab:
-      return (p) => (I32[p + d2] = conv(F64[(p >> 1) + a], saturating ? 0 : -0.9999, 4294967295), next);
+      return (p) => (i32[p + d2] = conv(f64[(p >> 1) + a], saturating ? 0 : -0.9999, 4294967295), next);
     case 0xae:
-      return (p) => (i64FromFloat(p + d2, F32[p + a2], true, saturating), next);
+      return (p) => (i64FromFloat(p + d2, f32[p + a2], true, saturating), next);
     case 0xaf:
-      return (p) => (i64FromFloat(p + d2, F32[p + a2], false, saturating), next);
+      return (p) => (i64FromFloat(p + d2, f32[p + a2], false, saturating), next);
     case 0xb0:
-      return (p) => (i64FromFloat(p + d2, F64[(p >> 1) + a], true, saturating), next);
+      return (p) => (i64FromFloat(p + d2, f64[(p >> 1) + a], true, saturating), next);
     case 0xb1:
-      return (p) => (i64FromFloat(p + d2, F64[(p >> 1) + a], false, saturating), next);
+      return (p) => (i64FromFloat(p + d2, f64[(p >> 1) + a], false, saturating), next);
     case 0xb2:
-      return (p) => (F32[p + d2] = I32[p + a2], next);
+      return (p) => (f32[p + d2] = i32[p + a2], next);
     case 0xb3:
-      return (p) => (F32[p + d2] = I32[p + a2] >>> 0, next);
+      return (p) => (f32[p + d2] = i32[p + a2] >>> 0, next);
     case 0xb4:
-      return (p) => (F32[p + d2] = s64ToF32(I32[p + a2], I32[p + a2 + 1]), next);
+      return (p) => (f32[p + d2] = s64ToF32(i32[p + a2], i32[p + a2 + 1]), next);
     case 0xb5:
-      return (p) => (F32[p + d2] = u64ToF32(I32[p + a2], I32[p + a2 + 1]), next);
+      return (p) => (f32[p + d2] = u64ToF32(i32[p + a2], i32[p + a2 + 1]), next);
     case 0xb6:
-      return (p) => (F32[p + d2] = F64[(p >> 1) + a], next);
+      return (p) => (f32[p + d2] = f64[(p >> 1) + a], next);
     case 0xb7:
-      return (p) => (F64[(p >> 1) + d] = I32[p + a2], next);
+      return (p) => (f64[(p >> 1) + d] = i32[p + a2], next);
     case 0xb8:
-      return (p) => (F64[(p >> 1) + d] = I32[p + a2] >>> 0, next);
+      return (p) => (f64[(p >> 1) + d] = i32[p + a2] >>> 0, next);
     case 0xb9:
-      return (p) => (F64[(p >> 1) + d] = I32[p + a2 + 1] * TWO32 + (I32[p + a2] >>> 0), next);
+      return (p) => (f64[(p >> 1) + d] = i32[p + a2 + 1] * TWO32 + (i32[p + a2] >>> 0), next);
     case 0xba:
-      return (p) => (F64[(p >> 1) + d] = (I32[p + a2 + 1] >>> 0) * TWO32 + (I32[p + a2] >>> 0), next);
+      return (p) => (f64[(p >> 1) + d] = (i32[p + a2 + 1] >>> 0) * TWO32 + (i32[p + a2] >>> 0), next);
     case 0xbb:
-      return (p) => (F64[(p >> 1) + d] = F32[p + a2], next);
+      return (p) => (f64[(p >> 1) + d] = f32[p + a2], next);
   }
   throw new Error(`not a conversion: 0x${op.toString(16)}`);
 }

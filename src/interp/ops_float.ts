@@ -23,98 +23,100 @@ const trunc = (x: number) => x !== x ? NaN : Math.trunc(x);
 
 /** f32 unary (0x8b..0x91) and binary (0x92..0x98) and comparisons (0x5b..0x60, result i32). */
 export function f32Op(op: number, d: number, a: number, b: number, next: number): Op {
+  const i32 = I32, f32 = F32; // a context slot of each closure: cheaper than a module binding
   d <<= 1, a <<= 1, b <<= 1;
   switch (op) {
     case 0x5b:
-      return (p) => (I32[p + d] = +(F32[p + a] === F32[p + b]), next);
+      return (p) => (i32[p + d] = +(f32[p + a] === f32[p + b]), next);
     case 0x5c:
-      return (p) => (I32[p + d] = +(F32[p + a] !== F32[p + b]), next);
+      return (p) => (i32[p + d] = +(f32[p + a] !== f32[p + b]), next);
     case 0x5d:
-      return (p) => (I32[p + d] = +(F32[p + a] < F32[p + b]), next);
+      return (p) => (i32[p + d] = +(f32[p + a] < f32[p + b]), next);
     case 0x5e:
-      return (p) => (I32[p + d] = +(F32[p + a] > F32[p + b]), next);
+      return (p) => (i32[p + d] = +(f32[p + a] > f32[p + b]), next);
     case 0x5f:
-      return (p) => (I32[p + d] = +(F32[p + a] <= F32[p + b]), next);
+      return (p) => (i32[p + d] = +(f32[p + a] <= f32[p + b]), next);
     case 0x60:
-      return (p) => (I32[p + d] = +(F32[p + a] >= F32[p + b]), next);
+      return (p) => (i32[p + d] = +(f32[p + a] >= f32[p + b]), next);
     case 0x8b:
-      return (p) => (I32[p + d] = I32[p + a] & 0x7fffffff, next);
+      return (p) => (i32[p + d] = i32[p + a] & 0x7fffffff, next);
     case 0x8c:
-      return (p) => (I32[p + d] = I32[p + a] ^ 0x80000000, next);
+      return (p) => (i32[p + d] = i32[p + a] ^ 0x80000000, next);
     case 0x8d:
-      return (p) => (F32[p + d] = Math.ceil(F32[p + a]), next);
+      return (p) => (f32[p + d] = Math.ceil(f32[p + a]), next);
     case 0x8e:
-      return (p) => (F32[p + d] = Math.floor(F32[p + a]), next);
+      return (p) => (f32[p + d] = Math.floor(f32[p + a]), next);
     case 0x8f:
-      return (p) => (F32[p + d] = Math.trunc(F32[p + a]), next);
+      return (p) => (f32[p + d] = Math.trunc(f32[p + a]), next);
     case 0x90:
-      return (p) => (F32[p + d] = nearest(F32[p + a]), next);
+      return (p) => (f32[p + d] = nearest(f32[p + a]), next);
     case 0x91:
-      return (p) => (F32[p + d] = Math.sqrt(F32[p + a]), next);
+      return (p) => (f32[p + d] = Math.sqrt(f32[p + a]), next);
     case 0x92:
-      return (p) => (F32[p + d] = F32[p + a] + F32[p + b], next);
+      return (p) => (f32[p + d] = f32[p + a] + f32[p + b], next);
     case 0x93:
-      return (p) => (F32[p + d] = F32[p + a] - F32[p + b], next);
+      return (p) => (f32[p + d] = f32[p + a] - f32[p + b], next);
     case 0x94:
-      return (p) => (F32[p + d] = F32[p + a] * F32[p + b], next);
+      return (p) => (f32[p + d] = f32[p + a] * f32[p + b], next);
     case 0x95:
-      return (p) => (F32[p + d] = F32[p + a] / F32[p + b], next);
+      return (p) => (f32[p + d] = f32[p + a] / f32[p + b], next);
     case 0x96:
-      return (p) => (F32[p + d] = Math.min(F32[p + a], F32[p + b]), next);
+      return (p) => (f32[p + d] = Math.min(f32[p + a], f32[p + b]), next);
     case 0x97:
-      return (p) => (F32[p + d] = Math.max(F32[p + a], F32[p + b]), next);
+      return (p) => (f32[p + d] = Math.max(f32[p + a], f32[p + b]), next);
     case 0x98:
-      return (p) => (I32[p + d] = (I32[p + a] & 0x7fffffff) | (I32[p + b] & 0x80000000), next);
+      return (p) => (i32[p + d] = (i32[p + a] & 0x7fffffff) | (i32[p + b] & 0x80000000), next);
   }
   throw new Error(`not an f32 op: 0x${op.toString(16)}`);
 }
 
 /** f64 unary (0x99..0x9f), binary (0xa0..0xa6) and comparisons (0x61..0x66, result i32). */
 export function f64Op(op: number, d: number, a: number, b: number, next: number): Op {
+  const i32 = I32, f64 = F64; // a context slot of each closure: cheaper than a module binding
   const d2 = d << 1, a2 = a << 1, b2 = b << 1;
   switch (op) {
     case 0x61:
-      return (p) => (I32[p + d2] = +(F64[(p >> 1) + a] === F64[(p >> 1) + b]), next);
+      return (p) => (i32[p + d2] = +(f64[(p >> 1) + a] === f64[(p >> 1) + b]), next);
     case 0x62:
-      return (p) => (I32[p + d2] = +(F64[(p >> 1) + a] !== F64[(p >> 1) + b]), next);
+      return (p) => (i32[p + d2] = +(f64[(p >> 1) + a] !== f64[(p >> 1) + b]), next);
     case 0x63:
-      return (p) => (I32[p + d2] = +(F64[(p >> 1) + a] < F64[(p >> 1) + b]), next);
+      return (p) => (i32[p + d2] = +(f64[(p >> 1) + a] < f64[(p >> 1) + b]), next);
     case 0x64:
-      return (p) => (I32[p + d2] = +(F64[(p >> 1) + a] > F64[(p >> 1) + b]), next);
+      return (p) => (i32[p + d2] = +(f64[(p >> 1) + a] > f64[(p >> 1) + b]), next);
     case 0x65:
-      return (p) => (I32[p + d2] = +(F64[(p >> 1) + a] <= F64[(p >> 1) + b]), next);
+      return (p) => (i32[p + d2] = +(f64[(p >> 1) + a] <= f64[(p >> 1) + b]), next);
     case 0x66:
-      return (p) => (I32[p + d2] = +(F64[(p >> 1) + a] >= F64[(p >> 1) + b]), next);
+      return (p) => (i32[p + d2] = +(f64[(p >> 1) + a] >= f64[(p >> 1) + b]), next);
     case 0x99:
-      return (p) => (I32[p + d2] = I32[p + a2], I32[p + d2 + 1] = I32[p + a2 + 1] & 0x7fffffff, next);
+      return (p) => (i32[p + d2] = i32[p + a2], i32[p + d2 + 1] = i32[p + a2 + 1] & 0x7fffffff, next);
     case 0x9a:
-      return (p) => (I32[p + d2] = I32[p + a2], I32[p + d2 + 1] = I32[p + a2 + 1] ^ 0x80000000, next);
+      return (p) => (i32[p + d2] = i32[p + a2], i32[p + d2 + 1] = i32[p + a2 + 1] ^ 0x80000000, next);
     case 0x9b:
-      return (p) => (F64[(p >> 1) + d] = ceil(F64[(p >> 1) + a]), next);
+      return (p) => (f64[(p >> 1) + d] = ceil(f64[(p >> 1) + a]), next);
     case 0x9c:
-      return (p) => (F64[(p >> 1) + d] = floor(F64[(p >> 1) + a]), next);
+      return (p) => (f64[(p >> 1) + d] = floor(f64[(p >> 1) + a]), next);
     case 0x9d:
-      return (p) => (F64[(p >> 1) + d] = trunc(F64[(p >> 1) + a]), next);
+      return (p) => (f64[(p >> 1) + d] = trunc(f64[(p >> 1) + a]), next);
     case 0x9e:
-      return (p) => (F64[(p >> 1) + d] = nearest(F64[(p >> 1) + a]), next);
+      return (p) => (f64[(p >> 1) + d] = nearest(f64[(p >> 1) + a]), next);
     case 0x9f:
-      return (p) => (F64[(p >> 1) + d] = Math.sqrt(F64[(p >> 1) + a]), next);
+      return (p) => (f64[(p >> 1) + d] = Math.sqrt(f64[(p >> 1) + a]), next);
     case 0xa0:
-      return (p) => (F64[(p >> 1) + d] = F64[(p >> 1) + a] + F64[(p >> 1) + b], next);
+      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + a] + f64[(p >> 1) + b], next);
     case 0xa1:
-      return (p) => (F64[(p >> 1) + d] = F64[(p >> 1) + a] - F64[(p >> 1) + b], next);
+      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + a] - f64[(p >> 1) + b], next);
     case 0xa2:
-      return (p) => (F64[(p >> 1) + d] = F64[(p >> 1) + a] * F64[(p >> 1) + b], next);
+      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + a] * f64[(p >> 1) + b], next);
     case 0xa3:
-      return (p) => (F64[(p >> 1) + d] = F64[(p >> 1) + a] / F64[(p >> 1) + b], next);
+      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + a] / f64[(p >> 1) + b], next);
     case 0xa4:
-      return (p) => (F64[(p >> 1) + d] = Math.min(F64[(p >> 1) + a], F64[(p >> 1) + b]), next);
+      return (p) => (f64[(p >> 1) + d] = Math.min(f64[(p >> 1) + a], f64[(p >> 1) + b]), next);
     case 0xa5:
-      return (p) => (F64[(p >> 1) + d] = Math.max(F64[(p >> 1) + a], F64[(p >> 1) + b]), next);
+      return (p) => (f64[(p >> 1) + d] = Math.max(f64[(p >> 1) + a], f64[(p >> 1) + b]), next);
     case 0xa6:
       return (p) => (
-        I32[p + d2] = I32[p + a2],
-          I32[p + d2 + 1] = (I32[p + a2 + 1] & 0x7fffffff) | (I32[p + b2 + 1] & 0x80000000),
+        i32[p + d2] = i32[p + a2],
+          i32[p + d2 + 1] = (i32[p + a2 + 1] & 0x7fffffff) | (i32[p + b2 + 1] & 0x80000000),
           next
       );
   }

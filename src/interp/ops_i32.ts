@@ -44,64 +44,65 @@ export function i32HasImm(op: number): boolean {
 
 /** Binary op (0x46..0x4f comparisons, 0x6a..0x78 arithmetic): slot d = slot a OP slot b. */
 export function i32Binary(op: number, d: number, a: number, b: number, next: number): Op {
+  const i32 = I32; // a context slot of each closure: cheaper than a module binding
   d <<= 1, a <<= 1, b <<= 1;
   switch (op) {
     case 0x46:
-      return (p) => (I32[p + d] = +(I32[p + a] === I32[p + b]), next);
+      return (p) => (i32[p + d] = +(i32[p + a] === i32[p + b]), next);
     case 0x47:
-      return (p) => (I32[p + d] = +(I32[p + a] !== I32[p + b]), next);
+      return (p) => (i32[p + d] = +(i32[p + a] !== i32[p + b]), next);
     case 0x48:
-      return (p) => (I32[p + d] = +(I32[p + a] < I32[p + b]), next);
+      return (p) => (i32[p + d] = +(i32[p + a] < i32[p + b]), next);
     case 0x49:
-      return (p) => (I32[p + d] = +((I32[p + a] >>> 0) < (I32[p + b] >>> 0)), next);
+      return (p) => (i32[p + d] = +((i32[p + a] >>> 0) < (i32[p + b] >>> 0)), next);
     case 0x4a:
-      return (p) => (I32[p + d] = +(I32[p + a] > I32[p + b]), next);
+      return (p) => (i32[p + d] = +(i32[p + a] > i32[p + b]), next);
     case 0x4b:
-      return (p) => (I32[p + d] = +((I32[p + a] >>> 0) > (I32[p + b] >>> 0)), next);
+      return (p) => (i32[p + d] = +((i32[p + a] >>> 0) > (i32[p + b] >>> 0)), next);
     case 0x4c:
-      return (p) => (I32[p + d] = +(I32[p + a] <= I32[p + b]), next);
+      return (p) => (i32[p + d] = +(i32[p + a] <= i32[p + b]), next);
     case 0x4d:
-      return (p) => (I32[p + d] = +((I32[p + a] >>> 0) <= (I32[p + b] >>> 0)), next);
+      return (p) => (i32[p + d] = +((i32[p + a] >>> 0) <= (i32[p + b] >>> 0)), next);
     case 0x4e:
-      return (p) => (I32[p + d] = +(I32[p + a] >= I32[p + b]), next);
+      return (p) => (i32[p + d] = +(i32[p + a] >= i32[p + b]), next);
     case 0x4f:
-      return (p) => (I32[p + d] = +((I32[p + a] >>> 0) >= (I32[p + b] >>> 0)), next);
+      return (p) => (i32[p + d] = +((i32[p + a] >>> 0) >= (i32[p + b] >>> 0)), next);
     case 0x6a:
-      return (p) => (I32[p + d] = I32[p + a] + I32[p + b], next);
+      return (p) => (i32[p + d] = i32[p + a] + i32[p + b], next);
     case 0x6b:
-      return (p) => (I32[p + d] = I32[p + a] - I32[p + b], next);
+      return (p) => (i32[p + d] = i32[p + a] - i32[p + b], next);
     case 0x6c:
-      return (p) => (I32[p + d] = Math.imul(I32[p + a], I32[p + b]), next);
+      return (p) => (i32[p + d] = Math.imul(i32[p + a], i32[p + b]), next);
     case 0x6d:
-      return (p) => (I32[p + d] = divS(I32[p + a], I32[p + b]), next);
+      return (p) => (i32[p + d] = divS(i32[p + a], i32[p + b]), next);
     case 0x6e:
-      return (p) => (I32[p + d] = divU(I32[p + a], I32[p + b]), next);
+      return (p) => (i32[p + d] = divU(i32[p + a], i32[p + b]), next);
     case 0x6f:
-      return (p) => (I32[p + d] = remS(I32[p + a], I32[p + b]), next);
+      return (p) => (i32[p + d] = remS(i32[p + a], i32[p + b]), next);
     case 0x70:
-      return (p) => (I32[p + d] = remU(I32[p + a], I32[p + b]), next);
+      return (p) => (i32[p + d] = remU(i32[p + a], i32[p + b]), next);
     case 0x71:
-      return (p) => (I32[p + d] = I32[p + a] & I32[p + b], next);
+      return (p) => (i32[p + d] = i32[p + a] & i32[p + b], next);
     case 0x72:
-      return (p) => (I32[p + d] = I32[p + a] | I32[p + b], next);
+      return (p) => (i32[p + d] = i32[p + a] | i32[p + b], next);
     case 0x73:
-      return (p) => (I32[p + d] = I32[p + a] ^ I32[p + b], next);
+      return (p) => (i32[p + d] = i32[p + a] ^ i32[p + b], next);
     case 0x74:
-      return (p) => (I32[p + d] = I32[p + a] << I32[p + b], next);
+      return (p) => (i32[p + d] = i32[p + a] << i32[p + b], next);
     case 0x75:
-      return (p) => (I32[p + d] = I32[p + a] >> I32[p + b], next);
+      return (p) => (i32[p + d] = i32[p + a] >> i32[p + b], next);
     case 0x76:
-      return (p) => (I32[p + d] = I32[p + a] >>> I32[p + b], next);
+      return (p) => (i32[p + d] = i32[p + a] >>> i32[p + b], next);
     case 0x77:
       return (p) => {
-        const x = I32[p + a], k = I32[p + b];
-        I32[p + d] = (x << k) | (x >>> (32 - k));
+        const x = i32[p + a], k = i32[p + b];
+        i32[p + d] = (x << k) | (x >>> (32 - k));
         return next;
       };
     case 0x78:
       return (p) => {
-        const x = I32[p + a], k = I32[p + b];
-        I32[p + d] = (x >>> k) | (x << (32 - k));
+        const x = i32[p + a], k = i32[p + b];
+        i32[p + d] = (x >>> k) | (x << (32 - k));
         return next;
       };
   }
@@ -110,67 +111,69 @@ export function i32Binary(op: number, d: number, a: number, b: number, next: num
 
 /** Binary op with a constant right operand: slot d = slot a OP k. */
 export function i32BinaryImm(op: number, d: number, a: number, k: number, next: number): Op {
+  const i32 = I32; // a context slot of each closure: cheaper than a module binding
   d <<= 1, a <<= 1;
   const ku = k >>> 0;
   switch (op) {
     case 0x46:
-      return (p) => (I32[p + d] = +(I32[p + a] === k), next);
+      return (p) => (i32[p + d] = +(i32[p + a] === k), next);
     case 0x47:
-      return (p) => (I32[p + d] = +(I32[p + a] !== k), next);
+      return (p) => (i32[p + d] = +(i32[p + a] !== k), next);
     case 0x48:
-      return (p) => (I32[p + d] = +(I32[p + a] < k), next);
+      return (p) => (i32[p + d] = +(i32[p + a] < k), next);
     case 0x49:
-      return (p) => (I32[p + d] = +((I32[p + a] >>> 0) < ku), next);
+      return (p) => (i32[p + d] = +((i32[p + a] >>> 0) < ku), next);
     case 0x4a:
-      return (p) => (I32[p + d] = +(I32[p + a] > k), next);
+      return (p) => (i32[p + d] = +(i32[p + a] > k), next);
     case 0x4b:
-      return (p) => (I32[p + d] = +((I32[p + a] >>> 0) > ku), next);
+      return (p) => (i32[p + d] = +((i32[p + a] >>> 0) > ku), next);
     case 0x4c:
-      return (p) => (I32[p + d] = +(I32[p + a] <= k), next);
+      return (p) => (i32[p + d] = +(i32[p + a] <= k), next);
     case 0x4d:
-      return (p) => (I32[p + d] = +((I32[p + a] >>> 0) <= ku), next);
+      return (p) => (i32[p + d] = +((i32[p + a] >>> 0) <= ku), next);
     case 0x4e:
-      return (p) => (I32[p + d] = +(I32[p + a] >= k), next);
+      return (p) => (i32[p + d] = +(i32[p + a] >= k), next);
     case 0x4f:
-      return (p) => (I32[p + d] = +((I32[p + a] >>> 0) >= ku), next);
+      return (p) => (i32[p + d] = +((i32[p + a] >>> 0) >= ku), next);
     case 0x6a:
-      return (p) => (I32[p + d] = I32[p + a] + k, next);
+      return (p) => (i32[p + d] = i32[p + a] + k, next);
     case 0x6b:
-      return (p) => (I32[p + d] = I32[p + a] - k, next);
+      return (p) => (i32[p + d] = i32[p + a] - k, next);
     case 0x6c:
-      return (p) => (I32[p + d] = Math.imul(I32[p + a], k), next);
+      return (p) => (i32[p + d] = Math.imul(i32[p + a], k), next);
     case 0x71:
-      return (p) => (I32[p + d] = I32[p + a] & k, next);
+      return (p) => (i32[p + d] = i32[p + a] & k, next);
     case 0x72:
-      return (p) => (I32[p + d] = I32[p + a] | k, next);
+      return (p) => (i32[p + d] = i32[p + a] | k, next);
     case 0x73:
-      return (p) => (I32[p + d] = I32[p + a] ^ k, next);
+      return (p) => (i32[p + d] = i32[p + a] ^ k, next);
     case 0x74:
-      return (p) => (I32[p + d] = I32[p + a] << k, next);
+      return (p) => (i32[p + d] = i32[p + a] << k, next);
     case 0x75:
-      return (p) => (I32[p + d] = I32[p + a] >> k, next);
+      return (p) => (i32[p + d] = i32[p + a] >> k, next);
     case 0x76:
-      return (p) => (I32[p + d] = I32[p + a] >>> k, next);
+      return (p) => (i32[p + d] = i32[p + a] >>> k, next);
   }
   throw new Error(`no immediate form for i32 op 0x${op.toString(16)}`);
 }
 
 /** Unary op: eqz (0x45), clz, ctz, popcnt, extend8_s, extend16_s. */
 export function i32Unary(op: number, d: number, a: number, next: number): Op {
+  const i32 = I32; // a context slot of each closure: cheaper than a module binding
   d <<= 1, a <<= 1;
   switch (op) {
     case 0x45:
-      return (p) => (I32[p + d] = +(I32[p + a] === 0), next);
+      return (p) => (i32[p + d] = +(i32[p + a] === 0), next);
     case 0x67:
-      return (p) => (I32[p + d] = Math.clz32(I32[p + a]), next);
+      return (p) => (i32[p + d] = Math.clz32(i32[p + a]), next);
     case 0x68:
-      return (p) => (I32[p + d] = ctz32(I32[p + a]), next);
+      return (p) => (i32[p + d] = ctz32(i32[p + a]), next);
     case 0x69:
-      return (p) => (I32[p + d] = popcnt32(I32[p + a]), next);
+      return (p) => (i32[p + d] = popcnt32(i32[p + a]), next);
     case 0xc0:
-      return (p) => (I32[p + d] = (I32[p + a] << 24) >> 24, next);
+      return (p) => (i32[p + d] = (i32[p + a] << 24) >> 24, next);
     case 0xc1:
-      return (p) => (I32[p + d] = (I32[p + a] << 16) >> 16, next);
+      return (p) => (i32[p + d] = (i32[p + a] << 16) >> 16, next);
   }
   throw new Error(`not an i32 unary op: 0x${op.toString(16)}`);
 }
@@ -188,55 +191,56 @@ export function i32CompareBranch(
   target: number,
   next: number,
 ): Op {
+  const i32 = I32; // a context slot of each closure: cheaper than a module binding
   a <<= 1;
   const t = when ? target : next, f = when ? next : target;
   if (imm) {
     const k = b, ku = b >>> 0;
     switch (op) {
       case 0x46:
-        return (p) => I32[p + a] === k ? t : f;
+        return (p) => i32[p + a] === k ? t : f;
       case 0x47:
-        return (p) => I32[p + a] !== k ? t : f;
+        return (p) => i32[p + a] !== k ? t : f;
       case 0x48:
-        return (p) => I32[p + a] < k ? t : f;
+        return (p) => i32[p + a] < k ? t : f;
       case 0x49:
-        return (p) => (I32[p + a] >>> 0) < ku ? t : f;
+        return (p) => (i32[p + a] >>> 0) < ku ? t : f;
       case 0x4a:
-        return (p) => I32[p + a] > k ? t : f;
+        return (p) => i32[p + a] > k ? t : f;
       case 0x4b:
-        return (p) => (I32[p + a] >>> 0) > ku ? t : f;
+        return (p) => (i32[p + a] >>> 0) > ku ? t : f;
       case 0x4c:
-        return (p) => I32[p + a] <= k ? t : f;
+        return (p) => i32[p + a] <= k ? t : f;
       case 0x4d:
-        return (p) => (I32[p + a] >>> 0) <= ku ? t : f;
+        return (p) => (i32[p + a] >>> 0) <= ku ? t : f;
       case 0x4e:
-        return (p) => I32[p + a] >= k ? t : f;
+        return (p) => i32[p + a] >= k ? t : f;
       case 0x4f:
-        return (p) => (I32[p + a] >>> 0) >= ku ? t : f;
+        return (p) => (i32[p + a] >>> 0) >= ku ? t : f;
     }
   } else {
     b <<= 1;
     switch (op) {
       case 0x46:
-        return (p) => I32[p + a] === I32[p + b] ? t : f;
+        return (p) => i32[p + a] === i32[p + b] ? t : f;
       case 0x47:
-        return (p) => I32[p + a] !== I32[p + b] ? t : f;
+        return (p) => i32[p + a] !== i32[p + b] ? t : f;
       case 0x48:
-        return (p) => I32[p + a] < I32[p + b] ? t : f;
+        return (p) => i32[p + a] < i32[p + b] ? t : f;
       case 0x49:
-        return (p) => (I32[p + a] >>> 0) < (I32[p + b] >>> 0) ? t : f;
+        return (p) => (i32[p + a] >>> 0) < (i32[p + b] >>> 0) ? t : f;
       case 0x4a:
-        return (p) => I32[p + a] > I32[p + b] ? t : f;
+        return (p) => i32[p + a] > i32[p + b] ? t : f;
       case 0x4b:
-        return (p) => (I32[p + a] >>> 0) > (I32[p + b] >>> 0) ? t : f;
+        return (p) => (i32[p + a] >>> 0) > (i32[p + b] >>> 0) ? t : f;
       case 0x4c:
-        return (p) => I32[p + a] <= I32[p + b] ? t : f;
+        return (p) => i32[p + a] <= i32[p + b] ? t : f;
       case 0x4d:
-        return (p) => (I32[p + a] >>> 0) <= (I32[p + b] >>> 0) ? t : f;
+        return (p) => (i32[p + a] >>> 0) <= (i32[p + b] >>> 0) ? t : f;
       case 0x4e:
-        return (p) => I32[p + a] >= I32[p + b] ? t : f;
+        return (p) => i32[p + a] >= i32[p + b] ? t : f;
       case 0x4f:
-        return (p) => (I32[p + a] >>> 0) >= (I32[p + b] >>> 0) ? t : f;
+        return (p) => (i32[p + a] >>> 0) >= (i32[p + b] >>> 0) ? t : f;
     }
   }
   throw new Error(`not an i32 comparison: 0x${op.toString(16)}`);
@@ -244,8 +248,9 @@ export function i32CompareBranch(
 
 /** Branch on a slot being non-zero (`when` true) or zero (`when` false). */
 export function branchIf(a: number, when: boolean, target: number, next: number): Op {
+  const i32 = I32; // a context slot of each closure: cheaper than a module binding
   a <<= 1;
-  return when ? (p) => I32[p + a] !== 0 ? target : next : (p) => I32[p + a] === 0 ? target : next;
+  return when ? (p) => i32[p + a] !== 0 ? target : next : (p) => i32[p + a] === 0 ? target : next;
 }
 
 /**
@@ -264,6 +269,7 @@ export function addCompareBranch(
   target: number,
   next: number,
 ): Op {
+  const i32 = I32; // a context slot of each closure: cheaper than a module binding
   x <<= 1, a <<= 1;
   if (!addImm) b <<= 1;
   if (!cmpImm) c <<= 1;
@@ -274,94 +280,94 @@ export function addCompareBranch(
   if (addImm && cmpImm) {
     switch (op) {
       case 0x46:
-        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) === kc ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + k) | 0) === kc ? t : f;
       case 0x47:
-        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) !== kc ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + k) | 0) !== kc ? t : f;
       case 0x48:
-        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) < kc ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + k) | 0) < kc ? t : f;
       case 0x49:
-        return (p) => ((I32[p + x] = (I32[p + a] + k) | 0) >>> 0) < kcu ? t : f;
+        return (p) => ((i32[p + x] = (i32[p + a] + k) | 0) >>> 0) < kcu ? t : f;
       case 0x4a:
-        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) > kc ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + k) | 0) > kc ? t : f;
       case 0x4b:
-        return (p) => ((I32[p + x] = (I32[p + a] + k) | 0) >>> 0) > kcu ? t : f;
+        return (p) => ((i32[p + x] = (i32[p + a] + k) | 0) >>> 0) > kcu ? t : f;
       case 0x4c:
-        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) <= kc ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + k) | 0) <= kc ? t : f;
       case 0x4d:
-        return (p) => ((I32[p + x] = (I32[p + a] + k) | 0) >>> 0) <= kcu ? t : f;
+        return (p) => ((i32[p + x] = (i32[p + a] + k) | 0) >>> 0) <= kcu ? t : f;
       case 0x4e:
-        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) >= kc ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + k) | 0) >= kc ? t : f;
       case 0x4f:
-        return (p) => ((I32[p + x] = (I32[p + a] + k) | 0) >>> 0) >= kcu ? t : f;
+        return (p) => ((i32[p + x] = (i32[p + a] + k) | 0) >>> 0) >= kcu ? t : f;
     }
   } else if (addImm) {
     switch (op) {
       case 0x46:
-        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) === I32[p + c] ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + k) | 0) === i32[p + c] ? t : f;
       case 0x47:
-        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) !== I32[p + c] ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + k) | 0) !== i32[p + c] ? t : f;
       case 0x48:
-        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) < I32[p + c] ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + k) | 0) < i32[p + c] ? t : f;
       case 0x49:
-        return (p) => ((I32[p + x] = (I32[p + a] + k) | 0) >>> 0) < (I32[p + c] >>> 0) ? t : f;
+        return (p) => ((i32[p + x] = (i32[p + a] + k) | 0) >>> 0) < (i32[p + c] >>> 0) ? t : f;
       case 0x4a:
-        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) > I32[p + c] ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + k) | 0) > i32[p + c] ? t : f;
       case 0x4b:
-        return (p) => ((I32[p + x] = (I32[p + a] + k) | 0) >>> 0) > (I32[p + c] >>> 0) ? t : f;
+        return (p) => ((i32[p + x] = (i32[p + a] + k) | 0) >>> 0) > (i32[p + c] >>> 0) ? t : f;
       case 0x4c:
-        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) <= I32[p + c] ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + k) | 0) <= i32[p + c] ? t : f;
       case 0x4d:
-        return (p) => ((I32[p + x] = (I32[p + a] + k) | 0) >>> 0) <= (I32[p + c] >>> 0) ? t : f;
+        return (p) => ((i32[p + x] = (i32[p + a] + k) | 0) >>> 0) <= (i32[p + c] >>> 0) ? t : f;
       case 0x4e:
-        return (p) => (I32[p + x] = (I32[p + a] + k) | 0) >= I32[p + c] ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + k) | 0) >= i32[p + c] ? t : f;
       case 0x4f:
-        return (p) => ((I32[p + x] = (I32[p + a] + k) | 0) >>> 0) >= (I32[p + c] >>> 0) ? t : f;
+        return (p) => ((i32[p + x] = (i32[p + a] + k) | 0) >>> 0) >= (i32[p + c] >>> 0) ? t : f;
     }
   } else if (cmpImm) {
     switch (op) {
       case 0x46:
-        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) === kc ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) === kc ? t : f;
       case 0x47:
-        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) !== kc ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) !== kc ? t : f;
       case 0x48:
-        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) < kc ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) < kc ? t : f;
       case 0x49:
-        return (p) => ((I32[p + x] = (I32[p + a] + I32[p + b]) | 0) >>> 0) < kcu ? t : f;
+        return (p) => ((i32[p + x] = (i32[p + a] + i32[p + b]) | 0) >>> 0) < kcu ? t : f;
       case 0x4a:
-        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) > kc ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) > kc ? t : f;
       case 0x4b:
-        return (p) => ((I32[p + x] = (I32[p + a] + I32[p + b]) | 0) >>> 0) > kcu ? t : f;
+        return (p) => ((i32[p + x] = (i32[p + a] + i32[p + b]) | 0) >>> 0) > kcu ? t : f;
       case 0x4c:
-        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) <= kc ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) <= kc ? t : f;
       case 0x4d:
-        return (p) => ((I32[p + x] = (I32[p + a] + I32[p + b]) | 0) >>> 0) <= kcu ? t : f;
+        return (p) => ((i32[p + x] = (i32[p + a] + i32[p + b]) | 0) >>> 0) <= kcu ? t : f;
       case 0x4e:
-        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) >= kc ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) >= kc ? t : f;
       case 0x4f:
-        return (p) => ((I32[p + x] = (I32[p + a] + I32[p + b]) | 0) >>> 0) >= kcu ? t : f;
+        return (p) => ((i32[p + x] = (i32[p + a] + i32[p + b]) | 0) >>> 0) >= kcu ? t : f;
     }
   } else {
     switch (op) {
       case 0x46:
-        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) === I32[p + c] ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) === i32[p + c] ? t : f;
       case 0x47:
-        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) !== I32[p + c] ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) !== i32[p + c] ? t : f;
       case 0x48:
-        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) < I32[p + c] ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) < i32[p + c] ? t : f;
       case 0x49:
-        return (p) => ((I32[p + x] = (I32[p + a] + I32[p + b]) | 0) >>> 0) < (I32[p + c] >>> 0) ? t : f;
+        return (p) => ((i32[p + x] = (i32[p + a] + i32[p + b]) | 0) >>> 0) < (i32[p + c] >>> 0) ? t : f;
       case 0x4a:
-        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) > I32[p + c] ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) > i32[p + c] ? t : f;
       case 0x4b:
-        return (p) => ((I32[p + x] = (I32[p + a] + I32[p + b]) | 0) >>> 0) > (I32[p + c] >>> 0) ? t : f;
+        return (p) => ((i32[p + x] = (i32[p + a] + i32[p + b]) | 0) >>> 0) > (i32[p + c] >>> 0) ? t : f;
       case 0x4c:
-        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) <= I32[p + c] ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) <= i32[p + c] ? t : f;
       case 0x4d:
-        return (p) => ((I32[p + x] = (I32[p + a] + I32[p + b]) | 0) >>> 0) <= (I32[p + c] >>> 0) ? t : f;
+        return (p) => ((i32[p + x] = (i32[p + a] + i32[p + b]) | 0) >>> 0) <= (i32[p + c] >>> 0) ? t : f;
       case 0x4e:
-        return (p) => (I32[p + x] = (I32[p + a] + I32[p + b]) | 0) >= I32[p + c] ? t : f;
+        return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) >= i32[p + c] ? t : f;
       case 0x4f:
-        return (p) => ((I32[p + x] = (I32[p + a] + I32[p + b]) | 0) >>> 0) >= (I32[p + c] >>> 0) ? t : f;
+        return (p) => ((i32[p + x] = (i32[p + a] + i32[p + b]) | 0) >>> 0) >= (i32[p + c] >>> 0) ? t : f;
     }
   }
   throw new Error(`not an i32 comparison: 0x${op.toString(16)}`);

@@ -99,42 +99,43 @@ function ltS(al: number, ah: number, bl: number, bh: number): boolean {
 
 /** Comparisons (0x51..0x5a, result i32) and arithmetic (0x7c..0x8a). */
 export function i64Binary(op: number, d: number, a: number, b: number, next: number): Op {
+  const i32 = I32; // a context slot of each closure: cheaper than a module binding
   d <<= 1, a <<= 1, b <<= 1;
   switch (op) {
     case 0x51:
-      return (p) => (I32[p + d] = +(I32[p + a] === I32[p + b] && I32[p + a + 1] === I32[p + b + 1]), next);
+      return (p) => (i32[p + d] = +(i32[p + a] === i32[p + b] && i32[p + a + 1] === i32[p + b + 1]), next);
     case 0x52:
-      return (p) => (I32[p + d] = +(I32[p + a] !== I32[p + b] || I32[p + a + 1] !== I32[p + b + 1]), next);
+      return (p) => (i32[p + d] = +(i32[p + a] !== i32[p + b] || i32[p + a + 1] !== i32[p + b + 1]), next);
     case 0x53:
-      return (p) => (I32[p + d] = +ltS(I32[p + a], I32[p + a + 1], I32[p + b], I32[p + b + 1]), next);
+      return (p) => (i32[p + d] = +ltS(i32[p + a], i32[p + a + 1], i32[p + b], i32[p + b + 1]), next);
     case 0x54:
-      return (p) => (I32[p + d] = +ltU(I32[p + a], I32[p + a + 1], I32[p + b], I32[p + b + 1]), next);
+      return (p) => (i32[p + d] = +ltU(i32[p + a], i32[p + a + 1], i32[p + b], i32[p + b + 1]), next);
     case 0x55:
-      return (p) => (I32[p + d] = +ltS(I32[p + b], I32[p + b + 1], I32[p + a], I32[p + a + 1]), next);
+      return (p) => (i32[p + d] = +ltS(i32[p + b], i32[p + b + 1], i32[p + a], i32[p + a + 1]), next);
     case 0x56:
-      return (p) => (I32[p + d] = +ltU(I32[p + b], I32[p + b + 1], I32[p + a], I32[p + a + 1]), next);
+      return (p) => (i32[p + d] = +ltU(i32[p + b], i32[p + b + 1], i32[p + a], i32[p + a + 1]), next);
     case 0x57:
-      return (p) => (I32[p + d] = +!ltS(I32[p + b], I32[p + b + 1], I32[p + a], I32[p + a + 1]), next);
+      return (p) => (i32[p + d] = +!ltS(i32[p + b], i32[p + b + 1], i32[p + a], i32[p + a + 1]), next);
     case 0x58:
-      return (p) => (I32[p + d] = +!ltU(I32[p + b], I32[p + b + 1], I32[p + a], I32[p + a + 1]), next);
+      return (p) => (i32[p + d] = +!ltU(i32[p + b], i32[p + b + 1], i32[p + a], i32[p + a + 1]), next);
     case 0x59:
-      return (p) => (I32[p + d] = +!ltS(I32[p + a], I32[p + a + 1], I32[p + b], I32[p + b + 1]), next);
+      return (p) => (i32[p + d] = +!ltS(i32[p + a], i32[p + a + 1], i32[p + b], i32[p + b + 1]), next);
     case 0x5a:
-      return (p) => (I32[p + d] = +!ltU(I32[p + a], I32[p + a + 1], I32[p + b], I32[p + b + 1]), next);
+      return (p) => (i32[p + d] = +!ltU(i32[p + a], i32[p + a + 1], i32[p + b], i32[p + b + 1]), next);
     case 0x7c:
       return (p) => {
-        const al = I32[p + a], bl = I32[p + b];
+        const al = i32[p + a], bl = i32[p + b];
         const lo = (al >>> 0) + (bl >>> 0);
-        I32[p + d] = lo;
-        I32[p + d + 1] = I32[p + a + 1] + I32[p + b + 1] + (lo > 0xffffffff ? 1 : 0);
+        i32[p + d] = lo;
+        i32[p + d + 1] = i32[p + a + 1] + i32[p + b + 1] + (lo > 0xffffffff ? 1 : 0);
         return next;
       };
     case 0x7d:
       return (p) => {
-        const al = I32[p + a], bl = I32[p + b];
+        const al = i32[p + a], bl = i32[p + b];
         const lo = (al >>> 0) - (bl >>> 0);
-        I32[p + d] = lo;
-        I32[p + d + 1] = I32[p + a + 1] - I32[p + b + 1] - (lo < 0 ? 1 : 0);
+        i32[p + d] = lo;
+        i32[p + d + 1] = i32[p + a + 1] - i32[p + b + 1] - (lo < 0 ? 1 : 0);
         return next;
       };
     case 0x7e:
@@ -150,74 +151,75 @@ export function i64Binary(op: number, d: number, a: number, b: number, next: num
     case 0x83:
       return (
         p,
-      ) => (I32[p + d] = I32[p + a] & I32[p + b], I32[p + d + 1] = I32[p + a + 1] & I32[p + b + 1], next);
+      ) => (i32[p + d] = i32[p + a] & i32[p + b], i32[p + d + 1] = i32[p + a + 1] & i32[p + b + 1], next);
     case 0x84:
       return (
         p,
-      ) => (I32[p + d] = I32[p + a] | I32[p + b], I32[p + d + 1] = I32[p + a + 1] | I32[p + b + 1], next);
+      ) => (i32[p + d] = i32[p + a] | i32[p + b], i32[p + d + 1] = i32[p + a + 1] | i32[p + b + 1], next);
     case 0x85:
       return (
         p,
-      ) => (I32[p + d] = I32[p + a] ^ I32[p + b], I32[p + d + 1] = I32[p + a + 1] ^ I32[p + b + 1], next);
+      ) => (i32[p + d] = i32[p + a] ^ i32[p + b], i32[p + d + 1] = i32[p + a + 1] ^ i32[p + b + 1], next);
     case 0x86:
-      return (p) => (shl(p + d, I32[p + a], I32[p + a + 1], I32[p + b]), next);
+      return (p) => (shl(p + d, i32[p + a], i32[p + a + 1], i32[p + b]), next);
     case 0x87:
-      return (p) => (shrS(p + d, I32[p + a], I32[p + a + 1], I32[p + b]), next);
+      return (p) => (shrS(p + d, i32[p + a], i32[p + a + 1], i32[p + b]), next);
     case 0x88:
-      return (p) => (shrU(p + d, I32[p + a], I32[p + a + 1], I32[p + b]), next);
+      return (p) => (shrU(p + d, i32[p + a], i32[p + a + 1], i32[p + b]), next);
     case 0x89:
-      return (p) => (rotl(p + d, I32[p + a], I32[p + a + 1], I32[p + b]), next);
+      return (p) => (rotl(p + d, i32[p + a], i32[p + a + 1], i32[p + b]), next);
     case 0x8a:
-      return (p) => (rotl(p + d, I32[p + a], I32[p + a + 1], 64 - (I32[p + b] & 63)), next);
+      return (p) => (rotl(p + d, i32[p + a], i32[p + a + 1], 64 - (i32[p + b] & 63)), next);
   }
   throw new Error(`not an i64 binary op: 0x${op.toString(16)}`);
 }
 
 /** Unary: eqz (0x50, result i32), clz, ctz, popcnt, extend8/16/32_s, and i32↔i64 (0xa7, 0xac, 0xad). */
 export function i64Unary(op: number, d: number, a: number, next: number): Op {
+  const i32 = I32; // a context slot of each closure: cheaper than a module binding
   d <<= 1, a <<= 1;
   switch (op) {
     case 0x50:
-      return (p) => (I32[p + d] = +((I32[p + a] | I32[p + a + 1]) === 0), next);
+      return (p) => (i32[p + d] = +((i32[p + a] | i32[p + a + 1]) === 0), next);
     case 0x79:
       return (p) => {
-        const hi = I32[p + a + 1];
-        I32[p + d] = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(I32[p + a]);
-        I32[p + d + 1] = 0;
+        const hi = i32[p + a + 1];
+        i32[p + d] = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(i32[p + a]);
+        i32[p + d + 1] = 0;
         return next;
       };
     case 0x7a:
       return (p) => {
-        const lo = I32[p + a];
-        I32[p + d] = lo !== 0 ? ctz32(lo) : 32 + ctz32(I32[p + a + 1]);
-        I32[p + d + 1] = 0;
+        const lo = i32[p + a];
+        i32[p + d] = lo !== 0 ? ctz32(lo) : 32 + ctz32(i32[p + a + 1]);
+        i32[p + d + 1] = 0;
         return next;
       };
     case 0x7b:
-      return (p) => (I32[p + d] = popcnt32(I32[p + a]) + popcnt32(I32[p + a + 1]), I32[p + d + 1] = 0, next);
+      return (p) => (i32[p + d] = popcnt32(i32[p + a]) + popcnt32(i32[p + a + 1]), i32[p + d + 1] = 0, next);
     case 0xc2:
       return (p) => {
-        const v = (I32[p + a] << 24) >> 24;
-        I32[p + d] = v, I32[p + d + 1] = v >> 31;
+        const v = (i32[p + a] << 24) >> 24;
+        i32[p + d] = v, i32[p + d + 1] = v >> 31;
         return next;
       };
     case 0xc3:
       return (p) => {
-        const v = (I32[p + a] << 16) >> 16;
-        I32[p + d] = v, I32[p + d + 1] = v >> 31;
+        const v = (i32[p + a] << 16) >> 16;
+        i32[p + d] = v, i32[p + d + 1] = v >> 31;
         return next;
       };
     case 0xc4:
     case 0xac:
       return (p) => {
-        const v = I32[p + a];
-        I32[p + d] = v, I32[p + d + 1] = v >> 31;
+        const v = i32[p + a];
+        i32[p + d] = v, i32[p + d + 1] = v >> 31;
         return next;
       };
     case 0xad:
-      return (p) => (I32[p + d] = I32[p + a], I32[p + d + 1] = 0, next);
+      return (p) => (i32[p + d] = i32[p + a], i32[p + d + 1] = 0, next);
     case 0xa7:
-      return (p) => (I32[p + d] = I32[p + a], next);
+      return (p) => (i32[p + d] = i32[p + a], next);
   }
   throw new Error(`not an i64 unary op: 0x${op.toString(16)}`);
 }

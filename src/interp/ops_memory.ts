@@ -4,7 +4,7 @@
  * exceed 2^32 and is compared exactly as a double), plus memory.size/grow and bulk memory.
  * 64-bit and float values move as 32-bit halves so NaN bit patterns survive.
  */
-import { I32 } from "./machine.ts";
+import { F64, I32 } from "./machine.ts";
 import { type MemoryInst, type Op, PAGE_SIZE, trap } from "./runtime.ts";
 
 function oob(): never {
@@ -24,97 +24,98 @@ export function load(
   offset: number,
   next: number,
 ): Op {
+  const i32 = I32; // a context slot of each closure: cheaper than a module binding
   d <<= 1, a <<= 1;
   switch (op) {
     case 0x28: // i32.load
     case 0x2a: // f32.load (bits)
       return (p) => {
-        const ea = ((I32[p + a] + k) >>> 0) + offset;
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
-        I32[p + d] = mem.view.getInt32(ea, true);
+        i32[p + d] = mem.view.getInt32(ea, true);
         return next;
       };
     case 0x29: // i64.load
     case 0x2b: // f64.load (bits)
       return (p) => {
-        const ea = ((I32[p + a] + k) >>> 0) + offset;
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const v = mem.view;
-        I32[p + d] = v.getInt32(ea, true);
-        I32[p + d + 1] = v.getInt32(ea + 4, true);
+        i32[p + d] = v.getInt32(ea, true);
+        i32[p + d + 1] = v.getInt32(ea + 4, true);
         return next;
       };
     case 0x2c:
       return (p) => {
-        const ea = ((I32[p + a] + k) >>> 0) + offset;
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
-        I32[p + d] = (mem.u8[ea] << 24) >> 24;
+        i32[p + d] = (mem.u8[ea] << 24) >> 24;
         return next;
       };
     case 0x2d:
       return (p) => {
-        const ea = ((I32[p + a] + k) >>> 0) + offset;
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
-        I32[p + d] = mem.u8[ea];
+        i32[p + d] = mem.u8[ea];
         return next;
       };
     case 0x2e:
       return (p) => {
-        const ea = ((I32[p + a] + k) >>> 0) + offset;
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
-        I32[p + d] = mem.view.getInt16(ea, true);
+        i32[p + d] = mem.view.getInt16(ea, true);
         return next;
       };
     case 0x2f:
       return (p) => {
-        const ea = ((I32[p + a] + k) >>> 0) + offset;
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
-        I32[p + d] = mem.view.getUint16(ea, true);
+        i32[p + d] = mem.view.getUint16(ea, true);
         return next;
       };
     case 0x30:
       return (p) => {
-        const ea = ((I32[p + a] + k) >>> 0) + offset;
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
         const v = (mem.u8[ea] << 24) >> 24;
-        I32[p + d] = v, I32[p + d + 1] = v >> 31;
+        i32[p + d] = v, i32[p + d + 1] = v >> 31;
         return next;
       };
     case 0x31:
       return (p) => {
-        const ea = ((I32[p + a] + k) >>> 0) + offset;
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
-        I32[p + d] = mem.u8[ea], I32[p + d + 1] = 0;
+        i32[p + d] = mem.u8[ea], i32[p + d + 1] = 0;
         return next;
       };
     case 0x32:
       return (p) => {
-        const ea = ((I32[p + a] + k) >>> 0) + offset;
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
         const v = mem.view.getInt16(ea, true);
-        I32[p + d] = v, I32[p + d + 1] = v >> 31;
+        i32[p + d] = v, i32[p + d + 1] = v >> 31;
         return next;
       };
     case 0x33:
       return (p) => {
-        const ea = ((I32[p + a] + k) >>> 0) + offset;
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
-        I32[p + d] = mem.view.getUint16(ea, true), I32[p + d + 1] = 0;
+        i32[p + d] = mem.view.getUint16(ea, true), i32[p + d + 1] = 0;
         return next;
       };
     case 0x34:
       return (p) => {
-        const ea = ((I32[p + a] + k) >>> 0) + offset;
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         const v = mem.view.getInt32(ea, true);
-        I32[p + d] = v, I32[p + d + 1] = v >> 31;
+        i32[p + d] = v, i32[p + d + 1] = v >> 31;
         return next;
       };
     case 0x35:
       return (p) => {
-        const ea = ((I32[p + a] + k) >>> 0) + offset;
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
-        I32[p + d] = mem.view.getInt32(ea, true), I32[p + d + 1] = 0;
+        i32[p + d] = mem.view.getInt32(ea, true), i32[p + d + 1] = 0;
         return next;
       };
   }
@@ -123,41 +124,42 @@ export function load(
 
 /** Stores (0x36..0x3e): mem[slot a + offset] = slot v. */
 export function store(op: number, mem: MemoryInst, a: number, v: number, offset: number, next: number): Op {
+  const i32 = I32; // a context slot of each closure: cheaper than a module binding
   a <<= 1, v <<= 1;
   switch (op) {
     case 0x36:
     case 0x38:
     case 0x3e:
       return (p) => {
-        const ea = (I32[p + a] >>> 0) + offset;
+        const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
-        mem.view.setInt32(ea, I32[p + v], true);
+        mem.view.setInt32(ea, i32[p + v], true);
         return next;
       };
     case 0x37:
     case 0x39:
       return (p) => {
-        const ea = (I32[p + a] >>> 0) + offset;
+        const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const view = mem.view;
-        view.setInt32(ea, I32[p + v], true);
-        view.setInt32(ea + 4, I32[p + v + 1], true);
+        view.setInt32(ea, i32[p + v], true);
+        view.setInt32(ea + 4, i32[p + v + 1], true);
         return next;
       };
     case 0x3a:
     case 0x3c:
       return (p) => {
-        const ea = (I32[p + a] >>> 0) + offset;
+        const ea = (i32[p + a] >>> 0) + offset;
         if (ea >= mem.size) oob();
-        mem.u8[ea] = I32[p + v];
+        mem.u8[ea] = i32[p + v];
         return next;
       };
     case 0x3b:
     case 0x3d:
       return (p) => {
-        const ea = (I32[p + a] >>> 0) + offset;
+        const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
-        mem.view.setInt16(ea, I32[p + v], true);
+        mem.view.setInt16(ea, i32[p + v], true);
         return next;
       };
   }
@@ -165,30 +167,34 @@ export function store(op: number, mem: MemoryInst, a: number, v: number, offset:
 }
 
 export function memorySize(mem: MemoryInst, d: number, next: number): Op {
+  const i32 = I32; // a context slot of each closure: cheaper than a module binding
   d <<= 1;
-  return (p) => (I32[p + d] = mem.size / PAGE_SIZE, next);
+  return (p) => (i32[p + d] = mem.size / PAGE_SIZE, next);
 }
 
 export function memoryGrow(mem: MemoryInst, d: number, a: number, next: number): Op {
+  const i32 = I32; // a context slot of each closure: cheaper than a module binding
   d <<= 1, a <<= 1;
-  return (p) => (I32[p + d] = mem.grow(I32[p + a] >>> 0), next);
+  return (p) => (i32[p + d] = mem.grow(i32[p + a] >>> 0), next);
 }
 
 /** memory.fill d=dest, v=value, n=length. */
 export function memoryFill(mem: MemoryInst, dst: number, val: number, len: number, next: number): Op {
+  const i32 = I32; // a context slot of each closure: cheaper than a module binding
   dst <<= 1, val <<= 1, len <<= 1;
   return (p) => {
-    const d = I32[p + dst] >>> 0, n = I32[p + len] >>> 0;
+    const d = i32[p + dst] >>> 0, n = i32[p + len] >>> 0;
     if (d + n > mem.size) oob();
-    mem.u8.fill(I32[p + val], d, d + n);
+    mem.u8.fill(i32[p + val], d, d + n);
     return next;
   };
 }
 
 export function memoryCopy(mem: MemoryInst, dst: number, src: number, len: number, next: number): Op {
+  const i32 = I32; // a context slot of each closure: cheaper than a module binding
   dst <<= 1, src <<= 1, len <<= 1;
   return (p) => {
-    const d = I32[p + dst] >>> 0, s = I32[p + src] >>> 0, n = I32[p + len] >>> 0;
+    const d = i32[p + dst] >>> 0, s = i32[p + src] >>> 0, n = i32[p + len] >>> 0;
     if (d + n > mem.size || s + n > mem.size) oob();
     mem.u8.copyWithin(d, s, s + n);
     return next;
@@ -205,12 +211,129 @@ export function memoryInit(
   len: number,
   next: number,
 ): Op {
+  const i32 = I32; // a context slot of each closure: cheaper than a module binding
   dst <<= 1, src <<= 1, len <<= 1;
   return (p) => {
     const data = datas[seg];
-    const d = I32[p + dst] >>> 0, s = I32[p + src] >>> 0, n = I32[p + len] >>> 0;
+    const d = i32[p + dst] >>> 0, s = i32[p + src] >>> 0, n = i32[p + len] >>> 0;
     if (s + n > data.length || d + n > mem.size) oob();
     mem.u8.set(data.subarray(s, s + n), d);
     return next;
   };
+}
+
+/**
+ * f64 add/sub/mul/div (0xa0..0xa3) with one operand loaded from memory, the load folded in:
+ * slot d = slot x OP mem[…] (or mem[…] OP slot x when `memLeft`). The loaded bits only feed
+ * arithmetic here, so reading them as a double is exact enough (NaN payloads may change, as the
+ * arithmetic may change them anyway).
+ */
+export function f64BinaryMem(
+  op: number,
+  d: number,
+  x: number,
+  mem: MemoryInst,
+  a: number,
+  k: number,
+  offset: number,
+  memLeft: boolean,
+  next: number,
+): Op {
+  const i32 = I32, f64 = F64; // a context slot of each closure: cheaper than a module binding
+  a <<= 1;
+  const key = (op - 0xa0) * 2 + (memLeft ? 1 : 0);
+  const at = (p: number) => {
+    const ea = ((i32[p + a] + k) >>> 0) + offset;
+    if (ea + 8 > mem.size) oob();
+    return ea;
+  };
+  switch (key) {
+    case 0:
+      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + x] + mem.view.getFloat64(at(p), true), next);
+    case 1:
+      return (p) => (f64[(p >> 1) + d] = mem.view.getFloat64(at(p), true) + f64[(p >> 1) + x], next);
+    case 2:
+      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + x] - mem.view.getFloat64(at(p), true), next);
+    case 3:
+      return (p) => (f64[(p >> 1) + d] = mem.view.getFloat64(at(p), true) - f64[(p >> 1) + x], next);
+    case 4:
+      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + x] * mem.view.getFloat64(at(p), true), next);
+    case 5:
+      return (p) => (f64[(p >> 1) + d] = mem.view.getFloat64(at(p), true) * f64[(p >> 1) + x], next);
+    case 6:
+      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + x] / mem.view.getFloat64(at(p), true), next);
+    case 7:
+      return (p) => (f64[(p >> 1) + d] = mem.view.getFloat64(at(p), true) / f64[(p >> 1) + x], next);
+  }
+  throw new Error(`not an f64 arithmetic op: 0x${op.toString(16)}`);
+}
+
+/** f64.store of `slot x OP slot y` (0xa0..0xa3), the arithmetic folded in. */
+export function f64StoreBinary(
+  mem: MemoryInst,
+  a: number,
+  offset: number,
+  op: number,
+  x: number,
+  y: number,
+  next: number,
+): Op {
+  const i32 = I32, f64 = F64; // a context slot of each closure: cheaper than a module binding
+  a <<= 1;
+  const at = (p: number) => {
+    const ea = (i32[p + a] >>> 0) + offset;
+    if (ea + 8 > mem.size) oob();
+    return ea;
+  };
+  switch (op) {
+    case 0xa0:
+      return (p) => (mem.view.setFloat64(at(p), f64[(p >> 1) + x] + f64[(p >> 1) + y], true), next);
+    case 0xa1:
+      return (p) => (mem.view.setFloat64(at(p), f64[(p >> 1) + x] - f64[(p >> 1) + y], true), next);
+    case 0xa2:
+      return (p) => (mem.view.setFloat64(at(p), f64[(p >> 1) + x] * f64[(p >> 1) + y], true), next);
+    case 0xa3:
+      return (p) => (mem.view.setFloat64(at(p), f64[(p >> 1) + x] / f64[(p >> 1) + y], true), next);
+  }
+  throw new Error(`not an f64 arithmetic op: 0x${op.toString(16)}`);
+}
+
+/** i32.load / f64.load / i32.load8_u whose address is `slot a + slot b` (an i32.add folded in). */
+export function loadIndexed(
+  op: number,
+  mem: MemoryInst,
+  d: number,
+  a: number,
+  b: number,
+  offset: number,
+  next: number,
+): Op {
+  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  d <<= 1, a <<= 1, b <<= 1;
+  switch (op) {
+    case 0x28:
+      return (p) => {
+        const ea = ((i32[p + a] + i32[p + b]) >>> 0) + offset;
+        if (ea + 4 > mem.size) oob();
+        i32[p + d] = mem.view.getInt32(ea, true);
+        return next;
+      };
+    case 0x2b:
+      return (p) => {
+        const ea = ((i32[p + a] + i32[p + b]) >>> 0) + offset;
+        if (ea + 8 > mem.size) oob();
+        const v = mem.view;
+        i32[p + d] = v.getInt32(ea, true);
+        i32[p + d + 1] = v.getInt32(ea + 4, true);
+        return next;
+      };
+    case 0x2d:
+      return (p) => {
+        const ea = ((i32[p + a] + i32[p + b]) >>> 0) + offset;
+        if (ea >= mem.size) oob();
+        i32[p + d] = mem.u8[ea];
+        return next;
+      };
+  }
+  throw new Error(`no indexed form for load 0x${op.toString(16)}`);
 }
