@@ -36,7 +36,7 @@ import {
   i32HasImm,
   i32Unary,
 } from "./ops_i32.ts";
-import { i64Binary, i64Unary } from "./ops_i64.ts";
+import { i64Binary, i64BinaryConst, i64Unary, i64XorShiftRight } from "./ops_i64.ts";
 import { f32Op, f64Op } from "./ops_float.ts";
 import { convert } from "./ops_convert.ts";
 import {
@@ -100,6 +100,10 @@ interface Pending {
   load: PendingLoad | null;
   /** For f64 add/sub/mul/div on two slots. */
   f64: { op: number; a: number; b: number } | null;
+  /** For i64.shr_u by a constant. */
+  i64shr?: { a: number; k: number };
+  /** For f64 arithmetic with one operand from memory. */
+  f64mem?: { op: number; x: number; load: PendingLoad; memLeft: boolean };
   /** An op that was held back too (it runs first); see `condition`. */
   prev: Pending | null;
 }
@@ -872,7 +876,7 @@ class Lowerer {
     if (op >= 0x5b && op <= 0x60) return this.binary(op, ValType.I32, f32Op);
     if (op >= 0x61 && op <= 0x66) return this.binary(op, ValType.I32, f64Op);
     if (op >= 0x79 && op <= 0x7b) return this.unary(op, ValType.I64, i64Unary);
-    if (op >= 0x7c && op <= 0x8a) return this.binary(op, ValType.I64, i64Binary);
+    if (op >= 0x7c && op <= 0x8a) return this.i64Binary(op);
     if (op >= 0x8b && op <= 0x91) return this.unary(op, ValType.F32, (o, d, a, n) => f32Op(o, d, a, a, n));
     if (op >= 0x92 && op <= 0x98) return this.binary(op, ValType.F32, f32Op);
     if (op >= 0x99 && op <= 0x9f) return this.unary(op, ValType.F64, (o, d, a, n) => f64Op(o, d, a, a, n));
@@ -925,6 +929,44 @@ class Lowerer {
     const b = this.popSlot();
     const a = this.popSlot();
     this.emitValue(result, (d, next) => make(op, d, a, b, next), null, f64Arith ? { f64: { op, a, b } } : {});
+  }
+
+  /** i64 arithmetic: constant shift amounts and multipliers get their own closures. */
+  i64Binary(op: number): void {
+    const top = this.h - 1;
+    if (op === 0x7e && this.kind[top - 1] === Kind.Const && this.kind[top] !== Kind.Const) {
+      const lo = this.value[top - 1], hi = this.value2[top - 1];
+      const a = this.popSlot();
+      this.h--; // the constant
+      return this.emitValue(ValType.I64, (d, next) => i64BinaryConst(op, d, a, lo, hi, next));
+    }
+    if ((op === 0x7e || (op >= 0x86 && op <= 0x8a)) && this.kind[top] === Kind.Const) {
+      const lo = this.value[top], hi = this.value2[top];
+      this.h--;
+      const a = this.popSlot();
+      const extra = op === 0x88 ? { i64shr: { a, k: lo & 63 } } : {};
+      return this.emitValue(ValType.I64, (d, next) => i64BinaryConst(op, d, a, lo, hi, next), null, extra);
+    }
+    if (op === 0x85) {
+      // xor with a value the held-back op just shifted right: one closure for the xorshift step
+      const right = this.pendingProduces(top);
+      if (right?.i64shr && right.prev === null) {
+        const { a, k } = right.i64shr;
+        this.pending = null;
+        this.h--;
+        const b = this.popSlot();
+        return this.emitValue(ValType.I64, (d, next) => i64XorShiftRight(d, a, k, b, next));
+      }
+      const left = this.pendingProduces(top - 1);
+      if (left?.i64shr && left.prev === null && this.kind[top] === Kind.Local) {
+        const { a, k } = left.i64shr;
+        const b = this.slotOf[top];
+        this.pending = null;
+        this.h -= 2;
+        return this.emitValue(ValType.I64, (d, next) => i64XorShiftRight(d, a, k, b, next));
+      }
+    }
+    this.binary(op, ValType.I64, i64Binary);
   }
 
   /** f64 arithmetic on a value the held-back op just loaded: the load moves into the arithmetic. */

@@ -223,3 +223,107 @@ export function i64Unary(op: number, d: number, a: number, next: number): Op {
   }
   throw new Error(`not an i64 unary op: 0x${op.toString(16)}`);
 }
+
+/**
+ * i64 shifts and rotations by a constant (0x86..0x8a), and mul by a constant (0x7e): the amount
+ * or the constant's 16-bit pieces are worked out at lowering time, so the closure has no branches.
+ * `lo`/`hi` are the constant's halves.
+ */
+export function i64BinaryConst(op: number, d: number, a: number, lo: number, hi: number, next: number): Op {
+  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  d <<= 1, a <<= 1;
+  if (op === 0x7e) {
+    const b0 = lo & 0xffff, b1 = lo >>> 16;
+    return (p) => {
+      const al = i32[p + a], ah = i32[p + a + 1];
+      const a0 = al & 0xffff, a1 = al >>> 16;
+      const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0;
+      const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+      const carry = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
+      i32[p + d] = Math.imul(al, lo);
+      i32[p + d + 1] = carry + Math.imul(al, hi) + Math.imul(ah, lo);
+      return next;
+    };
+  }
+  let k = lo & 63;
+  if (op === 0x8a) op = 0x89, k = (64 - k) & 63; // rotr k = rotl (64 - k)
+  if (k === 0) return (p) => (i32[p + d] = i32[p + a], i32[p + d + 1] = i32[p + a + 1], next);
+  const r = 32 - k, k2 = k - 32;
+  switch (op) {
+    case 0x86:
+      if (k < 32) {
+        return (p) => {
+          const l = i32[p + a];
+          i32[p + d + 1] = (i32[p + a + 1] << k) | (l >>> r);
+          i32[p + d] = l << k;
+          return next;
+        };
+      }
+      return (p) => (i32[p + d + 1] = i32[p + a] << k2, i32[p + d] = 0, next);
+    case 0x87:
+      if (k < 32) {
+        return (p) => {
+          const h = i32[p + a + 1];
+          i32[p + d] = (i32[p + a] >>> k) | (h << r);
+          i32[p + d + 1] = h >> k;
+          return next;
+        };
+      }
+      return (p) => {
+        const h = i32[p + a + 1];
+        i32[p + d] = h >> k2, i32[p + d + 1] = h >> 31;
+        return next;
+      };
+    case 0x88:
+      if (k < 32) {
+        return (p) => {
+          const h = i32[p + a + 1];
+          i32[p + d] = (i32[p + a] >>> k) | (h << r);
+          i32[p + d + 1] = h >>> k;
+          return next;
+        };
+      }
+      return (p) => (i32[p + d] = i32[p + a + 1] >>> k2, i32[p + d + 1] = 0, next);
+    case 0x89:
+      if (k === 32) return (p) => {
+        const l = i32[p + a];
+        i32[p + d] = i32[p + a + 1], i32[p + d + 1] = l;
+        return next;
+      };
+      if (k < 32) {
+        return (p) => {
+          const l = i32[p + a], h = i32[p + a + 1];
+          i32[p + d + 1] = (h << k) | (l >>> r), i32[p + d] = (l << k) | (h >>> r);
+          return next;
+        };
+      }
+      return (p) => {
+        const l = i32[p + a], h = i32[p + a + 1];
+        i32[p + d + 1] = (l << k2) | (h >>> (32 - k2)), i32[p + d] = (h << k2) | (l >>> (32 - k2));
+        return next;
+      };
+  }
+  throw new Error(`no constant form for i64 op 0x${op.toString(16)}`);
+}
+
+/** i64 `(a >>> k) ^ b` (shr_u by a constant, then xor): the xorshift step of PRNGs and hashes. */
+export function i64XorShiftRight(d: number, a: number, k: number, b: number, next: number): Op {
+  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  d <<= 1, a <<= 1, b <<= 1;
+  k &= 63;
+  if (k === 0 || k >= 32) {
+    const s = k - 32;
+    return (p) => {
+      const l = k === 0 ? i32[p + a] : i32[p + a + 1] >>> s, h = k === 0 ? i32[p + a + 1] : 0;
+      i32[p + d] = l ^ i32[p + b], i32[p + d + 1] = h ^ i32[p + b + 1];
+      return next;
+    };
+  }
+  const r = 32 - k;
+  return (p) => {
+    const h = i32[p + a + 1];
+    i32[p + d] = ((i32[p + a] >>> k) | (h << r)) ^ i32[p + b];
+    i32[p + d + 1] = (h >>> k) ^ i32[p + b + 1];
+    return next;
+  };
+}
