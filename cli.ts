@@ -22,7 +22,7 @@ export type { ByteSink, ByteSource, StdinOption } from "./src/wasi/mod.ts";
 
 /** The engine modules run on; loaded only when a command needs one. */
 async function defaultEngine(): Promise<EngineLike> {
-  return (await import("./src/wasi/_engine.ts")).Engine as unknown as EngineLike;
+  return (await import("./mod.ts")).WebAssembly as unknown as EngineLike;
 }
 
 /** Runs the command line `args` (without the program name) and returns the exit status. */

@@ -47,6 +47,15 @@ export type { WasmFrame } from "./src/interp/exec.ts";
 export type { BufferSource, ModuleExportDescriptor, ModuleImportDescriptor } from "./src/api/module.ts";
 export type { GlobalDescriptor, MemoryDescriptor, TableDescriptor } from "./src/api/objects.ts";
 export type { WebAssemblyInstantiatedSource } from "./src/api/namespace.ts";
+export { BufferSink, BytesSource, Errno, isWasiExit, WASI, WasiExit } from "./src/wasi/mod.ts";
+export type {
+  ByteSink,
+  ByteSource,
+  PermissionGate,
+  PreopenOptions,
+  StdinOption,
+  WASIOptions,
+} from "./src/wasi/mod.ts";
 
 /** The whole API as one namespace object, shaped like the built-in `WebAssembly`. */
 export const WebAssembly: {
