@@ -51,9 +51,13 @@ export { BufferSink, BytesSource, Errno, isWasiExit, WASI, WasiExit } from "./sr
 export type {
   ByteSink,
   ByteSource,
+  HostFunction,
+  HostFunctions,
+  InstanceLike,
   PermissionGate,
   PreopenOptions,
   StdinOption,
+  StdoutOption,
   WASIOptions,
 } from "./src/wasi/mod.ts";
 

@@ -9,14 +9,19 @@ const KIND_NAMES = ["function", "table", "memory", "global"] as const;
 
 /** What `Module.imports` lists for each import. */
 export interface ModuleImportDescriptor {
+  /** First level of the import name: the key in the import object (e.g. "env"). */
   module: string;
+  /** Second level of the import name: the key inside `importObject[module]`. */
   name: string;
+  /** What sort of value the import must supply. */
   kind: "function" | "table" | "memory" | "global";
 }
 
 /** What `Module.exports` lists for each export. */
 export interface ModuleExportDescriptor {
+  /** The key the export appears under in `instance.exports`. */
   name: string;
+  /** What sort of value the export is. */
   kind: "function" | "table" | "memory" | "global";
 }
 

@@ -24,16 +24,19 @@ export function compile(bytes: BufferSource, options?: EngineOptions): Promise<M
 
 /** What `instantiate(bytes)` resolves to. */
 export interface WebAssemblyInstantiatedSource {
+  /** The compiled module, reusable for more instances. */
   module: Module;
+  /** The instance created from it, with its exports. */
   instance: Instance;
 }
 
-/** Compiles and instantiates bytes (resolves to both), or instantiates a `Module` (resolves to the instance). */
+/** Compiles and instantiates `bytes`; resolves to both the module and the instance. */
 export function instantiate(
   bytes: BufferSource,
   importObject?: object,
   options?: EngineOptions,
 ): Promise<WebAssemblyInstantiatedSource>;
+/** Instantiates an already compiled `Module`; resolves to the instance alone. */
 export function instantiate(
   module: Module,
   importObject?: object,

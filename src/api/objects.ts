@@ -29,14 +29,18 @@ export function internalOf(obj: unknown): MemoryInst | TableInst | GlobalInst | 
 
 /** Descriptor of `new Memory(...)`. */
 export interface MemoryDescriptor {
+  /** Size to start with, in 64 KiB pages (at most 65536). */
   initial: number;
+  /** Pages `grow()` may never exceed; no limit but 65536 when absent. */
   maximum?: number;
+  /** Accepted for compatibility with the built-in API but ignored: shared memories (threads) are not supported. */
   shared?: boolean;
 }
 
 /** A linear memory: a resizable array of bytes addressed by wasm loads and stores. */
 export class Memory {
   #mem!: MemoryInst;
+  /** Creates a zero-filled memory; throws RangeError when the sizes are out of bounds. */
   constructor(descriptor: MemoryDescriptor) {
     if (descriptor instanceof Adopt) {
       Memory.#adopt(this, descriptor.inst as MemoryInst);
@@ -76,14 +80,18 @@ export class Memory {
 
 /** Descriptor of `new Table(...)`. */
 export interface TableDescriptor {
+  /** What the table holds: wasm functions ("anyfunc" is the old name of "funcref") or any JS value. */
   element: "anyfunc" | "funcref" | "externref";
+  /** Number of elements to start with. */
   initial: number;
+  /** Elements `grow()` may never exceed; unbounded when absent. */
   maximum?: number;
 }
 
 /** A table of references (functions or host values) that wasm code indexes. */
 export class Table {
   #table!: TableInst;
+  /** Creates a table whose elements all start as `value` (null for funcref, undefined for externref when absent). */
   constructor(descriptor: TableDescriptor, value?: unknown) {
     if (descriptor instanceof Adopt) {
       Table.#adopt(this, descriptor.inst as TableInst);
@@ -146,13 +154,16 @@ export class Table {
 
 /** Descriptor of `new Global(...)`. */
 export interface GlobalDescriptor {
+  /** The global's value type ("anyfunc" is the old name of "funcref"). */
   value: "i32" | "i64" | "f32" | "f64" | "anyfunc" | "funcref" | "externref";
+  /** Whether JS and wasm may change the value after creation (default false). */
   mutable?: boolean;
 }
 
 /** A global variable shared between JS and one or more instances. */
 export class Global {
   #global!: GlobalInst;
+  /** Creates a global holding `value` (i64 as BigInt), or its type's default (0, null, undefined) when absent. */
   constructor(descriptor: GlobalDescriptor, value?: unknown) {
     if (descriptor instanceof Adopt) {
       Global.#adopt(this, descriptor.inst as GlobalInst);
