@@ -48,7 +48,8 @@ export function execute(fn: WasmFunc, slot: number): void {
   let depth = baseDepth;
   try {
     for (;;) {
-      const r = code[pc](b);
+      const op = code[pc];
+      const r = op(b);
       if (r >= 0) {
         pc = r;
       } else if (r === CALL) {

@@ -285,11 +285,13 @@ export function i64BinaryConst(op: number, d: number, a: number, lo: number, hi:
       }
       return (p) => (i32[p + d] = i32[p + a + 1] >>> k2, i32[p + d + 1] = 0, next);
     case 0x89:
-      if (k === 32) return (p) => {
-        const l = i32[p + a];
-        i32[p + d] = i32[p + a + 1], i32[p + d + 1] = l;
-        return next;
-      };
+      if (k === 32) {
+        return (p) => {
+          const l = i32[p + a];
+          i32[p + d] = i32[p + a + 1], i32[p + d + 1] = l;
+          return next;
+        };
+      }
       if (k < 32) {
         return (p) => {
           const l = i32[p + a], h = i32[p + a + 1];
