@@ -29,18 +29,21 @@ import {
 } from "./runtime.ts";
 import {
   addCompareBranch,
+  addImm2,
   branchIf,
   i32Binary,
   i32BinaryImm,
   i32CompareBranch,
   i32HasImm,
   i32Unary,
+  shiftThenBinary,
 } from "./ops_i32.ts";
 import { i64Binary, i64BinaryConst, i64Unary, i64XorShiftRight } from "./ops_i64.ts";
 import { f32Op, f64Op } from "./ops_float.ts";
 import { convert } from "./ops_convert.ts";
 import {
   f64BinaryMem,
+  f64ReadModifyWrite,
   f64StoreBinary,
   load as load_,
   loadIndexed,
@@ -136,6 +139,10 @@ const SWAPPED_COMPARE: Record<number, number> = {
   0x4f: 0x4d,
 };
 const COMMUTATIVE_I32 = new Set([0x46, 0x47, 0x6a, 0x6c, 0x71, 0x72, 0x73]);
+
+function isAddImm(bin: PendingBinary | null): boolean {
+  return bin !== null && bin.op === 0x6a && bin.imm;
+}
 
 function is64(t: ValType): boolean {
   return t === ValType.I64 || t === ValType.F64;
@@ -255,7 +262,12 @@ class Lowerer {
   }
 
   private emitPending(p: Pending): void {
-    if (p.prev) this.emitPending(p.prev);
+    const prev = p.prev;
+    if (prev && prev.prev === null && isAddImm(prev.bin) && isAddImm(p.bin)) {
+      const x1 = prev.dst, a1 = prev.bin!.a, k1 = prev.bin!.b, x2 = p.dst, a2 = p.bin!.a, k2 = p.bin!.b;
+      return this.push((next) => addImm2(x1, a1, k1, x2, a2, k2, next), prev.at);
+    }
+    if (prev) this.emitPending(prev);
     const { make, dst } = p;
     this.push((next) => make(dst, next), p.at);
   }
@@ -510,7 +522,7 @@ class Lowerer {
       this.pending = null;
       this.h--;
       const add = p.prev;
-      if (add && cmp.op !== 0x45 && !this.stackReads(add.dst)) {
+      if (add && add.prev === null && cmp.op !== 0x45 && !this.stackReads(add.dst)) {
         // `x = a + b; if (x OP c)`: a loop counter step and its test in one closure.
         const x = add.dst, s = add.bin!;
         return (when, target, next) =>
@@ -979,7 +991,14 @@ class Lowerer {
       this.pending = null;
       this.h--;
       const x = this.popSlot();
-      this.emitValue(ValType.F64, (d, next) => f64BinaryMem(op, d, x, mem, L.a, L.k, L.offset, false, next));
+      this.emitValue(
+        ValType.F64,
+        (d, next) => f64BinaryMem(op, d, x, mem, L.a, L.k, L.offset, false, next),
+        null,
+        {
+          f64mem: { op, x, load: L, memLeft: false },
+        },
+      );
       return true;
     }
     const left = this.pendingProduces(top - 1);
@@ -990,13 +1009,21 @@ class Lowerer {
       const L = left.load;
       this.pending = null;
       this.h -= 2;
-      this.emitValue(ValType.F64, (d, next) => f64BinaryMem(op, d, y, mem, L.a, L.k, L.offset, true, next));
+      this.emitValue(
+        ValType.F64,
+        (d, next) => f64BinaryMem(op, d, y, mem, L.a, L.k, L.offset, true, next),
+        null,
+        {
+          f64mem: { op, x: y, load: L, memLeft: true },
+        },
+      );
       return true;
     }
     return false;
   }
 
   i32Binary(op: number, isCompare: boolean): void {
+    if (this.fuseShift(op)) return;
     const bConst = this.topIsConst();
     const aConst = this.kind[this.h - 2] === Kind.Const;
     if (bConst && i32HasImm(op)) {
@@ -1037,14 +1064,47 @@ class Lowerer {
       this.pending = null;
       return this.hold(t, make, bin, { prev });
     }
+    if (
+      isAddImm(bin) && prev !== null && prev.prev === null && isAddImm(prev.bin) && prev.dst < this.nLocals
+    ) {
+      // Two pointer steps in a row become one closure (see emitPending).
+      this.pending = null;
+      return this.hold(t, make, bin, { prev });
+    }
     this.emitValue(t, make, bin);
+  }
+
+  /** i32 add/and/or/xor of a value the held-back op just shifted or rotated by a constant. */
+  fuseShift(op: number): boolean {
+    if (op !== 0x6a && (op < 0x71 || op > 0x73)) return false;
+    const top = this.h - 1;
+    const isShift = (p: Pending | null) =>
+      p !== null && p.prev === null && p.bin !== null && p.bin.imm && p.bin.op >= 0x74 && p.bin.op <= 0x78;
+    let shifted = this.pendingProduces(top);
+    let other: number;
+    if (isShift(shifted)) {
+      this.pending = null;
+      this.h--;
+      other = this.popSlot();
+    } else {
+      shifted = this.pendingProduces(top - 1);
+      const k = this.kind[top];
+      if (!isShift(shifted) || k !== Kind.Local) return false;
+      other = this.slotOf[top];
+      this.pending = null;
+      this.h -= 2;
+    }
+    const { op: sh, a, b: k } = shifted!.bin!;
+    const b = other;
+    this.emitValue(ValType.I32, (d, next) => shiftThenBinary(sh, a, k, op, b, d, next));
+    return true;
   }
 
   localSet(x: number, tee: boolean): void {
     const top = this.h - 1;
     const t = this.localTypes[x];
     const p = this.pendingProduces(top);
-    if (p !== null && p.prev === null) {
+    if (p !== null && (p.prev === null || !this.stackReads(x))) {
       // Retarget the held-back op to write the local directly; it stays held back for fusion.
       this.pending = null;
       this.h--;
@@ -1151,6 +1211,22 @@ class Lowerer {
       );
     }
     const value = this.pendingProduces(this.h - 1);
+    const rmw = value?.f64mem;
+    if (op === 0x39 && rmw && value!.prev === null && rmw.load.k === 0 && rmw.load.offset === offset) {
+      // Stored back where it was loaded from: `c[i] += x` in one closure.
+      const addr = this.h - 2;
+      const addrSlot = this.kind[addr] === Kind.Local
+        ? this.slotOf[addr]
+        : this.kind[addr] === Kind.Stack
+        ? this.canonical(addr)
+        : -1;
+      if (addrSlot === rmw.load.a) {
+        this.pending = null;
+        this.h -= 2;
+        const { op: arith, x, memLeft } = rmw;
+        return this.emit((next) => f64ReadModifyWrite(mem, addrSlot, offset, arith, x, memLeft, next));
+      }
+    }
     if (op === 0x39 && value?.f64 && value.prev === null) {
       const { op: arith, a: x, b: y } = value.f64;
       this.pending = null;

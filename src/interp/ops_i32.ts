@@ -39,7 +39,7 @@ function remU(a: number, b: number): number {
 /** i32 binary opcodes that have a constant-operand variant. */
 export function i32HasImm(op: number): boolean {
   return (op >= 0x46 && op <= 0x4f) || op === 0x6a || op === 0x6b || op === 0x6c ||
-    (op >= 0x71 && op <= 0x76);
+    (op >= 0x71 && op <= 0x78);
 }
 
 /** Binary op (0x46..0x4f comparisons, 0x6a..0x78 arithmetic): slot d = slot a OP slot b. */
@@ -153,6 +153,11 @@ export function i32BinaryImm(op: number, d: number, a: number, k: number, next: 
       return (p) => (i32[p + d] = i32[p + a] >> k, next);
     case 0x76:
       return (p) => (i32[p + d] = i32[p + a] >>> k, next);
+    case 0x77:
+    case 0x78: {
+      const l = op === 0x77 ? k & 31 : (32 - (k & 31)) & 31, r = 32 - l;
+      return (p) => (i32[p + d] = (i32[p + a] << l) | (i32[p + a] >>> r), next);
+    }
   }
   throw new Error(`no immediate form for i32 op 0x${op.toString(16)}`);
 }
@@ -371,4 +376,74 @@ export function addCompareBranch(
     }
   }
   throw new Error(`not an i32 comparison: 0x${op.toString(16)}`);
+}
+
+/** Two `x = a + k` steps in one closure (unrolled loops advance several pointers at once). */
+export function addImm2(
+  x1: number,
+  a1: number,
+  k1: number,
+  x2: number,
+  a2: number,
+  k2: number,
+  next: number,
+): Op {
+  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  x1 <<= 1, a1 <<= 1, x2 <<= 1, a2 <<= 1;
+  return (p) => (i32[p + x1] = i32[p + a1] + k1, i32[p + x2] = i32[p + a2] + k2, next);
+}
+
+/**
+ * `(a SH k) OP b` for SH in shl/shr_s/shr_u/rotl/rotr by a constant and OP in add/and/or/xor: the
+ * shape of hash and checksum rounds (sha256's Σ functions are rotations xor-ed together).
+ */
+export function shiftThenBinary(
+  sh: number,
+  a: number,
+  k: number,
+  op: number,
+  b: number,
+  d: number,
+  next: number,
+): Op {
+  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  d <<= 1, a <<= 1, b <<= 1;
+  k &= 31;
+  if (sh === 0x78) sh = 0x77, k = (32 - k) & 31; // rotr k = rotl (32 - k)
+  const r = 32 - k;
+  switch (sh * 256 + op) {
+    case 0x746a:
+      return (p) => (i32[p + d] = (i32[p + a] << k) + i32[p + b], next);
+    case 0x7471:
+      return (p) => (i32[p + d] = (i32[p + a] << k) & i32[p + b], next);
+    case 0x7472:
+      return (p) => (i32[p + d] = (i32[p + a] << k) | i32[p + b], next);
+    case 0x7473:
+      return (p) => (i32[p + d] = (i32[p + a] << k) ^ i32[p + b], next);
+    case 0x756a:
+      return (p) => (i32[p + d] = (i32[p + a] >> k) + i32[p + b], next);
+    case 0x7571:
+      return (p) => (i32[p + d] = (i32[p + a] >> k) & i32[p + b], next);
+    case 0x7572:
+      return (p) => (i32[p + d] = (i32[p + a] >> k) | i32[p + b], next);
+    case 0x7573:
+      return (p) => (i32[p + d] = (i32[p + a] >> k) ^ i32[p + b], next);
+    case 0x766a:
+      return (p) => (i32[p + d] = (i32[p + a] >>> k) + i32[p + b], next);
+    case 0x7671:
+      return (p) => (i32[p + d] = (i32[p + a] >>> k) & i32[p + b], next);
+    case 0x7672:
+      return (p) => (i32[p + d] = (i32[p + a] >>> k) | i32[p + b], next);
+    case 0x7673:
+      return (p) => (i32[p + d] = (i32[p + a] >>> k) ^ i32[p + b], next);
+    case 0x776a:
+      return (p) => (i32[p + d] = ((i32[p + a] << k) | (i32[p + a] >>> r)) + i32[p + b], next);
+    case 0x7771:
+      return (p) => (i32[p + d] = ((i32[p + a] << k) | (i32[p + a] >>> r)) & i32[p + b], next);
+    case 0x7772:
+      return (p) => (i32[p + d] = ((i32[p + a] << k) | (i32[p + a] >>> r)) | i32[p + b], next);
+    case 0x7773:
+      return (p) => (i32[p + d] = ((i32[p + a] << k) | (i32[p + a] >>> r)) ^ i32[p + b], next);
+  }
+  throw new Error(`no fused form for 0x${sh.toString(16)} then 0x${op.toString(16)}`);
 }

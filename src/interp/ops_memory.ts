@@ -337,3 +337,66 @@ export function loadIndexed(
   }
   throw new Error(`no indexed form for load 0x${op.toString(16)}`);
 }
+
+/**
+ * `mem[ea] = mem[ea] OP slot x` (or `slot x OP mem[ea]` unless `memLeft`) for f64 add/sub/mul/div:
+ * a load, the arithmetic and a store back to the same address in one closure (`c[i] += …`).
+ */
+export function f64ReadModifyWrite(
+  mem: MemoryInst,
+  a: number,
+  offset: number,
+  op: number,
+  x: number,
+  memLeft: boolean,
+  next: number,
+): Op {
+  const i32 = I32, f64 = F64; // context slots of each closure: cheaper than module bindings
+  a <<= 1;
+  const at = (p: number) => {
+    const ea = (i32[p + a] >>> 0) + offset;
+    if (ea + 8 > mem.size) oob();
+    return ea;
+  };
+  switch ((op - 0xa0) * 2 + (memLeft ? 1 : 0)) {
+    case 0:
+    case 1:
+      return (p) => {
+        const ea = at(p), v = mem.view;
+        v.setFloat64(ea, v.getFloat64(ea, true) + f64[(p >> 1) + x], true);
+        return next;
+      };
+    case 2:
+      return (p) => {
+        const ea = at(p), v = mem.view;
+        v.setFloat64(ea, f64[(p >> 1) + x] - v.getFloat64(ea, true), true);
+        return next;
+      };
+    case 3:
+      return (p) => {
+        const ea = at(p), v = mem.view;
+        v.setFloat64(ea, v.getFloat64(ea, true) - f64[(p >> 1) + x], true);
+        return next;
+      };
+    case 4:
+    case 5:
+      return (p) => {
+        const ea = at(p), v = mem.view;
+        v.setFloat64(ea, v.getFloat64(ea, true) * f64[(p >> 1) + x], true);
+        return next;
+      };
+    case 6:
+      return (p) => {
+        const ea = at(p), v = mem.view;
+        v.setFloat64(ea, f64[(p >> 1) + x] / v.getFloat64(ea, true), true);
+        return next;
+      };
+    case 7:
+      return (p) => {
+        const ea = at(p), v = mem.view;
+        v.setFloat64(ea, v.getFloat64(ea, true) / f64[(p >> 1) + x], true);
+        return next;
+      };
+  }
+  throw new Error(`not an f64 arithmetic op: 0x${op.toString(16)}`);
+}
