@@ -3,7 +3,7 @@
  * JS, so call depth is bounded by our own limit (never by the JS stack), and blocks are just jumps.
  */
 import { RuntimeError } from "../errors.ts";
-import { callState, F64, I32, machine, R, STACK_SLOTS } from "./machine.ts";
+import { callState, F64, I32, machine, R, STACK_SLOTS, V } from "./machine.ts";
 import { CALL, type Op, trap, type WasmFunc } from "./runtime.ts";
 import { lowerFunction } from "./lower.ts";
 
@@ -34,6 +34,11 @@ function enterFrame(f: WasmFunc, slot: number): Op[] {
   }
   const refs = f.refLocals;
   if (refs.length !== 0) { for (let i = 0; i < refs.length; i++) R[slot + refs[i]] = null; }
+  const vecs = f.v128Locals;
+  for (let i = 0; i < vecs.length; i++) {
+    const q = 4 * (slot + vecs[i]);
+    V[q] = 0, V[q + 1] = 0, V[q + 2] = 0, V[q + 3] = 0;
+  }
   return code;
 }
 

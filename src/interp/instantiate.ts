@@ -53,12 +53,16 @@ function evalConst(inst: InstanceState, expr: ConstExpr, out: GlobalInst): void 
         r.u8();
         v.ref = null;
         break;
+      case 0xfd: // v128.const (the only SIMD constant instruction)
+        r.u32();
+        for (let i = 0; i < 4; i++) v.i32[i] = r.bits32();
+        break;
       case 0xd2:
         v.ref = inst.funcs[r.u32()];
         break;
       case 0x23: {
         const g = inst.globals[r.u32()];
-        v.i32[0] = g.i32[0], v.i32[1] = g.i32[1], v.ref = g.ref;
+        v.i32.set(g.i32), v.ref = g.ref;
         break;
       }
       case 0x6a:
@@ -85,7 +89,7 @@ function evalConst(inst: InstanceState, expr: ConstExpr, out: GlobalInst): void 
     stack.push(v);
   }
   const result = stack.pop()!;
-  out.i32[0] = result.i32[0], out.i32[1] = result.i32[1], out.ref = result.ref;
+  out.i32.set(result.i32), out.ref = result.ref;
 }
 
 function constI32(inst: InstanceState, expr: ConstExpr): number {

@@ -272,6 +272,18 @@ class Lowerer {
     this.push((next) => make(dst, next), p.at);
   }
 
+  /**
+   * The held-back op `p`, with any op held back before it emitted now (that one wrote a local, so
+   * running it first keeps the order), ready to be fused on its own.
+   */
+  detached(p: Pending | null): Pending | null {
+    if (p?.prev) {
+      this.emitPending(p.prev);
+      p.prev = null;
+    }
+    return p;
+  }
+
   /** Does the held-back op produce stack entry h (and nothing has been fused onto it)? */
   pendingProduces(h: number): Pending | null {
     const p = this.pending;
@@ -1175,7 +1187,7 @@ class Lowerer {
     const mem = this.inst.memories[0];
     if (op <= 0x35) {
       // An address computed by the op just before (`base + k`) is folded into the load.
-      const p = this.pendingProduces(this.h - 1);
+      const p = this.detached(this.pendingProduces(this.h - 1));
       const pb = p?.bin;
       if (
         p && pb && p.prev === null && pb.op === 0x6a && !pb.imm && (op === 0x28 || op === 0x2b || op === 0x2d)
@@ -1234,9 +1246,22 @@ class Lowerer {
       const a = this.popSlot();
       return this.emit((next) => f64StoreBinary(mem, a, offset, arith, x, y, next));
     }
+    // An address the held-back op computed as `base + k` (with a value that needs no op) folds in.
+    const addr = this.detached(this.pendingProduces(this.h - 2));
+    const vk = this.kind[this.h - 1];
+    if (
+      addr?.bin && isAddImm(addr.bin) &&
+      (vk === Kind.Local || (vk === Kind.Const && this.poolSlot(this.h - 1) >= 0))
+    ) {
+      const v = vk === Kind.Local ? this.slotOf[this.h - 1] : this.poolSlot(this.h - 1);
+      const { a, b: k } = addr.bin;
+      this.pending = null;
+      this.h -= 2;
+      return this.emit((next) => store(op, mem, a, k, v, offset, next));
+    }
     const v = this.popSlot();
     const a = this.popSlot();
-    this.emit((next) => store(op, mem, a, v, offset, next));
+    this.emit((next) => store(op, mem, a, 0, v, offset, next));
   }
 
   call(f: FuncInst): void {

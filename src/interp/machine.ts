@@ -18,6 +18,8 @@ export const I32: Int32Array = new Int32Array(buffer);
 export const F32: Float32Array = new Float32Array(buffer);
 export const F64: Float64Array = new Float64Array(buffer);
 export const R: unknown[] = [];
+/** v128 values, 4 ints per slot (index 4·slot), apart from the 8-byte slots like `R` (committed lazily). */
+export const V: Int32Array = new Int32Array(STACK_SLOTS * 4);
 
 /** Scratch cell for bit conversions between integers and floats. */
 const scratch = new ArrayBuffer(8);

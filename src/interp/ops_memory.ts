@@ -122,8 +122,16 @@ export function load(
   throw new Error(`not a load: 0x${op.toString(16)}`);
 }
 
-/** Stores (0x36..0x3e): mem[slot a + offset] = slot v. */
-export function store(op: number, mem: MemoryInst, a: number, v: number, offset: number, next: number): Op {
+/** Stores (0x36..0x3e): mem[(slot a + k) mod 2^32 + offset] = slot v; `k` as for loads. */
+export function store(
+  op: number,
+  mem: MemoryInst,
+  a: number,
+  k: number,
+  v: number,
+  offset: number,
+  next: number,
+): Op {
   const i32 = I32; // a context slot of each closure: cheaper than a module binding
   a <<= 1, v <<= 1;
   switch (op) {
@@ -131,7 +139,7 @@ export function store(op: number, mem: MemoryInst, a: number, v: number, offset:
     case 0x38:
     case 0x3e:
       return (p) => {
-        const ea = (i32[p + a] >>> 0) + offset;
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         mem.view.setInt32(ea, i32[p + v], true);
         return next;
@@ -139,7 +147,7 @@ export function store(op: number, mem: MemoryInst, a: number, v: number, offset:
     case 0x37:
     case 0x39:
       return (p) => {
-        const ea = (i32[p + a] >>> 0) + offset;
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const view = mem.view;
         view.setInt32(ea, i32[p + v], true);
@@ -149,7 +157,7 @@ export function store(op: number, mem: MemoryInst, a: number, v: number, offset:
     case 0x3a:
     case 0x3c:
       return (p) => {
-        const ea = (i32[p + a] >>> 0) + offset;
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
         mem.u8[ea] = i32[p + v];
         return next;
@@ -157,7 +165,7 @@ export function store(op: number, mem: MemoryInst, a: number, v: number, offset:
     case 0x3b:
     case 0x3d:
       return (p) => {
-        const ea = (i32[p + a] >>> 0) + offset;
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
         mem.view.setInt16(ea, i32[p + v], true);
         return next;

@@ -67,6 +67,8 @@ export class WasmFunc {
   readonly nLocals: number;
   /** Local slots (beyond the parameters) that hold references and must start as null. */
   readonly refLocals: number[] = [];
+  /** Local slots (beyond the parameters) that hold v128 values and must start as zero. */
+  readonly v128Locals: number[] = [];
   /** The exported JS function, created once so that identity is stable. */
   jsFunction?: (...args: unknown[]) => unknown;
   constructor(
@@ -80,6 +82,7 @@ export class WasmFunc {
     this.nLocals = this.nParams + body.locals.length;
     body.locals.forEach((t, i) => {
       if (t === ValType.FuncRef || t === ValType.ExternRef) this.refLocals.push(this.nParams + i);
+      else if (t === ValType.V128) this.v128Locals.push(this.nParams + i);
     });
   }
 }
@@ -173,7 +176,7 @@ export class GlobalInst {
   readonly f64: Float64Array;
   ref: unknown = null;
   constructor(readonly type: ValType, readonly mutable: boolean) {
-    const cell = new ArrayBuffer(8);
+    const cell = new ArrayBuffer(16); // v128 uses all four i32 elements
     this.i32 = new Int32Array(cell);
     this.f32 = new Float32Array(cell);
     this.f64 = new Float64Array(cell);
