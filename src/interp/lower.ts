@@ -103,6 +103,8 @@ interface Pending {
   load: PendingLoad | null;
   /** For f64 add/sub/mul/div on two slots. */
   f64: { op: number; a: number; b: number } | null;
+  /** For held-back copies: (destination, source) slot pairs. */
+  copies?: number[];
   /** For i64.shr_u by a constant. */
   i64shr?: { a: number; k: number };
   /** For f64 arithmetic with one operand from memory. */
@@ -158,6 +160,49 @@ function copyOp(t: ValType, d: number, s: number, next: number): Op {
   d <<= 1, s <<= 1;
   if (is64(t)) return (p) => (I32[p + d] = I32[p + s], I32[p + d + 1] = I32[p + s + 1], next);
   return (p) => (I32[p + d] = I32[p + s], next);
+}
+
+/**
+ * Several numeric slot-to-slot copies in one closure, in order (register shuffles such as
+ * `h = g; g = f; …` at the end of a hash round). Whole 8-byte slots are copied: the high half of
+ * an i32 slot is never read, so copying it along is harmless.
+ */
+function copyManyOp(pairs: number[], next: number): Op {
+  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const [d1, s1, d2, s2, d3, s3, d4, s4] = pairs.map((x) => x << 1);
+  switch (pairs.length / 2) {
+    case 1:
+      return (p) => (i32[p + d1] = i32[p + s1], i32[p + d1 + 1] = i32[p + s1 + 1], next);
+    case 2:
+      return (p) => (
+        i32[p + d1] = i32[p + s1],
+          i32[p + d1 + 1] = i32[p + s1 + 1],
+          i32[p + d2] = i32[p + s2],
+          i32[p + d2 + 1] = i32[p + s2 + 1],
+          next
+      );
+    case 3:
+      return (p) => (
+        i32[p + d1] = i32[p + s1],
+          i32[p + d1 + 1] = i32[p + s1 + 1],
+          i32[p + d2] = i32[p + s2],
+          i32[p + d2 + 1] = i32[p + s2 + 1],
+          i32[p + d3] = i32[p + s3],
+          i32[p + d3 + 1] = i32[p + s3 + 1],
+          next
+      );
+  }
+  return (p) => (
+    i32[p + d1] = i32[p + s1],
+      i32[p + d1 + 1] = i32[p + s1 + 1],
+      i32[p + d2] = i32[p + s2],
+      i32[p + d2 + 1] = i32[p + s2 + 1],
+      i32[p + d3] = i32[p + s3],
+      i32[p + d3 + 1] = i32[p + s3 + 1],
+      i32[p + d4] = i32[p + s4],
+      i32[p + d4 + 1] = i32[p + s4 + 1],
+      next
+  );
 }
 
 function constI32Op(d: number, k: number, next: number): Op {
@@ -1132,10 +1177,35 @@ class Lowerer {
         this.emit((next) => constOp(t, x, lo, hi, next));
       } else {
         const s = k === Kind.Local ? this.slotOf[top] : this.canonical(top);
-        if (s !== x) this.emit((next) => copyOp(t, x, s, next));
+        if (s !== x) {
+          if (isRef(t)) this.emit((next) => copyOp(t, x, s, next));
+          else this.holdCopy(x, s);
+        }
       }
     }
     if (tee) this.pushLocal(t, x);
+  }
+
+  /** Holds back a numeric copy; copies that follow one another share one closure (up to four). */
+  holdCopy(d: number, s: number): void {
+    const p = this.pending;
+    if (p?.copies && p.copies.length < 8) {
+      p.copies.push(d, s);
+      return;
+    }
+    this.flush();
+    const copies = [d, s];
+    // `make` runs when the closures are created, after the list is complete.
+    this.pending = {
+      make: (_dst, next) => copyManyOp(copies, next),
+      dst: -1,
+      at: this.at,
+      bin: null,
+      load: null,
+      f64: null,
+      prev: null,
+      copies,
+    };
   }
 
   globalGet(g: GlobalInst): void {

@@ -8,9 +8,8 @@
  * loop inside, and reads all inputs a lane depends on before writing it: the destination may be an
  * operand (a `local.set` retargets the op to a local it also reads).
  */
-import { I32, V } from "./machine.ts";
+import { I32, R, V } from "./machine.ts";
 import { type GlobalInst, type MemoryInst, type Op, RETURN, trap } from "./runtime.ts";
-import { R } from "./machine.ts";
 import { ValType } from "../types.ts";
 
 /** Views of the v128 stack, by lane type. */
@@ -41,7 +40,10 @@ export function v128Copy(d: number, s: number, next: number): Op {
   d <<= 2, s <<= 2;
   return (p) => {
     const q = p << 1;
-    v[q + d] = v[q + s], v[q + d + 1] = v[q + s + 1], v[q + d + 2] = v[q + s + 2], v[q + d + 3] = v[q + s + 3];
+    v[q + d] = v[q + s],
+      v[q + d + 1] = v[q + s + 1],
+      v[q + d + 2] = v[q + s + 2],
+      v[q + d + 3] = v[q + s + 3];
     return next;
   };
 }
@@ -142,9 +144,16 @@ export function returnWithV128(sources: ReturnSource[]): Op {
  * v128 loads (0xfd 0x00..0x0a, 0x5c, 0x5d) from slot a + offset into slot d. Effective addresses are
  * 33-bit (base + offset compared exactly as a double), as for the scalar loads.
  */
-export function simdLoad(op: number, mem: MemoryInst, d: number, a: number, offset: number, next: number): Op {
-  const v = V, i32 = I32, v8 = V8, u8 = U8, v16 = V16, u16 = U16;
-  const d4 = d << 2, d8 = d << 3, d16 = d << 4, a2 = a << 1;
+export function simdLoad(
+  op: number,
+  mem: MemoryInst,
+  d: number,
+  a: number,
+  offset: number,
+  next: number,
+): Op {
+  const v = V, i32 = I32, v16 = V16, u16 = U16;
+  const d4 = d << 2, d8 = d << 3, a2 = a << 1;
   switch (op) {
     case 0x00: // v128.load
       return (p) => {
@@ -253,7 +262,6 @@ export function simdLoad(op: number, mem: MemoryInst, d: number, a: number, offs
         return next;
       };
   }
-  void v8, u8, d16;
   throw new Error(`not a v128 load: 0x${op.toString(16)}`);
 }
 

@@ -1,0 +1,528 @@
+/**
+ * Closure factories for i8x16 and i16x8 lane arithmetic (see ops_simd.ts for the slot layout).
+ * Additions, subtractions and equality work on whole 32-bit words (SWAR: lanes kept apart by masking
+ * the top bit of each lane); the rest loops over the lanes of a typed view. Factories pre-scale the
+ * slot numbers to the view's element size: byte lanes at 8·p + 16·slot, 16-bit lanes at 4·p + 8·slot.
+ */
+import { V } from "./machine.ts";
+import type { Op } from "./runtime.ts";
+import { S, S16, S8, SU16, SU8, U16, U8, V16, V8 } from "./ops_simd.ts";
+
+const UC: Uint8ClampedArray = new Uint8ClampedArray(V.buffer);
+
+/** Set bits per byte value, for i8x16.popcnt. */
+const POPCOUNT = Uint8Array.from({ length: 256 }, (_, x) => {
+  let n = 0;
+  for (; x; x &= x - 1) n++;
+  return n;
+});
+
+/** Copies the v128 at V index x (and y, when given) into the scratch pair S. */
+function toScratch(x: number, y: number): void {
+  const v = V, s = S;
+  s[0] = v[x], s[1] = v[x + 1], s[2] = v[x + 2], s[3] = v[x + 3];
+  s[4] = v[y], s[5] = v[y + 1], s[6] = v[y + 2], s[7] = v[y + 3];
+}
+
+/** Unary i8x16/i16x8 ops: abs, neg, popcnt, extend, extadd_pairwise. */
+export function narrowIntUnary(op: number, d: number, a: number, next: number): Op {
+  const v8 = V8, u8 = U8, v16 = V16, u16 = U16, s8 = S8, su8 = SU8;
+  const d16 = d << 4, a16 = a << 4, d8 = d << 3, a8 = a << 3, a4 = a << 2;
+  switch (op) {
+    case 0x60: // i8x16.abs
+      return (p) => {
+        const o = (p << 3) + d16, x = (p << 3) + a16;
+        for (let i = 0; i < 16; i++) {
+          const k = v8[x + i];
+          v8[o + i] = k < 0 ? -k : k;
+        }
+        return next;
+      };
+    case 0x61: // i8x16.neg
+      return (p) => {
+        const o = (p << 3) + d16, x = (p << 3) + a16;
+        for (let i = 0; i < 16; i++) v8[o + i] = -v8[x + i];
+        return next;
+      };
+    case 0x62: // i8x16.popcnt
+      return (p) => {
+        const o = (p << 3) + d16, x = (p << 3) + a16;
+        for (let i = 0; i < 16; i++) u8[o + i] = POPCOUNT[u8[x + i]];
+        return next;
+      };
+    case 0x7c: // i16x8.extadd_pairwise_i8x16_s (lane i reads exactly the bytes it overwrites)
+      return (p) => {
+        const o = (p << 2) + d8, x = (p << 3) + a16;
+        for (let i = 0; i < 8; i++) v16[o + i] = v8[x + 2 * i] + v8[x + 2 * i + 1];
+        return next;
+      };
+    case 0x7d: // i16x8.extadd_pairwise_i8x16_u
+      return (p) => {
+        const o = (p << 2) + d8, x = (p << 3) + a16;
+        for (let i = 0; i < 8; i++) u16[o + i] = u8[x + 2 * i] + u8[x + 2 * i + 1];
+        return next;
+      };
+    case 0x80: // i16x8.abs
+      return (p) => {
+        const o = (p << 2) + d8, x = (p << 2) + a8;
+        for (let i = 0; i < 8; i++) {
+          const k = v16[x + i];
+          v16[o + i] = k < 0 ? -k : k;
+        }
+        return next;
+      };
+    case 0x81: // i16x8.neg
+      return (p) => {
+        const o = (p << 2) + d8, x = (p << 2) + a8;
+        for (let i = 0; i < 8; i++) v16[o + i] = -v16[x + i];
+        return next;
+      };
+    case 0x87: // i16x8.extend_low_i8x16_s
+    case 0x88: { // i16x8.extend_high_i8x16_s
+      const from = op === 0x87 ? 0 : 8;
+      return (p) => {
+        const q = p << 1;
+        toScratch(q + a4, q + a4);
+        const o = (p << 2) + d8;
+        for (let i = 0; i < 8; i++) v16[o + i] = s8[from + i];
+        return next;
+      };
+    }
+    case 0x89: // i16x8.extend_low_i8x16_u
+    case 0x8a: { // i16x8.extend_high_i8x16_u
+      const from = op === 0x89 ? 0 : 8;
+      return (p) => {
+        const q = p << 1;
+        toScratch(q + a4, q + a4);
+        const o = (p << 2) + d8;
+        for (let i = 0; i < 8; i++) u16[o + i] = su8[from + i];
+        return next;
+      };
+    }
+  }
+  throw new Error(`not an i8x16/i16x8 unary op: 0x${op.toString(16)}`);
+}
+
+/** Binary i8x16/i16x8 ops: comparisons, narrowing, add/sub (wrapping and saturating), mul, min/max, avgr, extmul. */
+export function narrowIntBinary(op: number, d: number, a: number, b: number, next: number): Op {
+  const v = V, v8 = V8, u8 = U8, uc = UC, v16 = V16, u16 = U16, s8 = S8, su8 = SU8, s16 = S16, su16 = SU16;
+  const d16 = d << 4, a16 = a << 4, b16 = b << 4, d8 = d << 3, a8 = a << 3, b8 = b << 3;
+  const d4 = d << 2, a4 = a << 2, b4 = b << 2;
+  switch (op) {
+    // ---- i8x16 ----
+    case 0x23: // eq: a byte of x ^ y is zero exactly when its top bit survives this test
+      return (p) => {
+        const q = p << 1;
+        for (let i = 0; i < 4; i++) {
+          const t = v[q + a4 + i] ^ v[q + b4 + i];
+          const z = ~(((t & 0x7f7f7f7f) + 0x7f7f7f7f) | t | 0x7f7f7f7f);
+          v[q + d4 + i] = Math.imul(z >>> 7, 0xff);
+        }
+        return next;
+      };
+    case 0x24: // ne
+      return (p) => {
+        const q = p << 1;
+        for (let i = 0; i < 4; i++) {
+          const t = v[q + a4 + i] ^ v[q + b4 + i];
+          const z = ~(((t & 0x7f7f7f7f) + 0x7f7f7f7f) | t | 0x7f7f7f7f);
+          v[q + d4 + i] = ~Math.imul(z >>> 7, 0xff);
+        }
+        return next;
+      };
+    case 0x25:
+      return (p) => {
+        const o = p << 3;
+        for (let i = 0; i < 16; i++) v8[o + d16 + i] = -(v8[o + a16 + i] < v8[o + b16 + i]);
+        return next;
+      };
+    case 0x26:
+      return (p) => {
+        const o = p << 3;
+        for (let i = 0; i < 16; i++) v8[o + d16 + i] = -(u8[o + a16 + i] < u8[o + b16 + i]);
+        return next;
+      };
+    case 0x27:
+      return (p) => {
+        const o = p << 3;
+        for (let i = 0; i < 16; i++) v8[o + d16 + i] = -(v8[o + a16 + i] > v8[o + b16 + i]);
+        return next;
+      };
+    case 0x28:
+      return (p) => {
+        const o = p << 3;
+        for (let i = 0; i < 16; i++) v8[o + d16 + i] = -(u8[o + a16 + i] > u8[o + b16 + i]);
+        return next;
+      };
+    case 0x29:
+      return (p) => {
+        const o = p << 3;
+        for (let i = 0; i < 16; i++) v8[o + d16 + i] = -(v8[o + a16 + i] <= v8[o + b16 + i]);
+        return next;
+      };
+    case 0x2a:
+      return (p) => {
+        const o = p << 3;
+        for (let i = 0; i < 16; i++) v8[o + d16 + i] = -(u8[o + a16 + i] <= u8[o + b16 + i]);
+        return next;
+      };
+    case 0x2b:
+      return (p) => {
+        const o = p << 3;
+        for (let i = 0; i < 16; i++) v8[o + d16 + i] = -(v8[o + a16 + i] >= v8[o + b16 + i]);
+        return next;
+      };
+    case 0x2c:
+      return (p) => {
+        const o = p << 3;
+        for (let i = 0; i < 16; i++) v8[o + d16 + i] = -(u8[o + a16 + i] >= u8[o + b16 + i]);
+        return next;
+      };
+    case 0x65: // i8x16.narrow_i16x8_s
+      return (p) => {
+        const q = p << 1;
+        toScratch(q + a4, q + b4);
+        const o = (p << 3) + d16;
+        for (let i = 0; i < 16; i++) {
+          const k = s16[i];
+          v8[o + i] = k > 127 ? 127 : k < -128 ? -128 : k;
+        }
+        return next;
+      };
+    case 0x66: // i8x16.narrow_i16x8_u
+      return (p) => {
+        const q = p << 1;
+        toScratch(q + a4, q + b4);
+        const o = (p << 3) + d16;
+        for (let i = 0; i < 16; i++) uc[o + i] = s16[i];
+        return next;
+      };
+    case 0x6e: // i8x16.add
+      return (p) => {
+        const q = p << 1;
+        for (let i = 0; i < 4; i++) {
+          const x = v[q + a4 + i], y = v[q + b4 + i];
+          v[q + d4 + i] = ((x & 0x7f7f7f7f) + (y & 0x7f7f7f7f)) ^ ((x ^ y) & 0x80808080);
+        }
+        return next;
+      };
+    case 0x6f: // i8x16.add_sat_s
+      return (p) => {
+        const o = p << 3;
+        for (let i = 0; i < 16; i++) {
+          const k = v8[o + a16 + i] + v8[o + b16 + i];
+          v8[o + d16 + i] = k > 127 ? 127 : k < -128 ? -128 : k;
+        }
+        return next;
+      };
+    case 0x70: // i8x16.add_sat_u
+      return (p) => {
+        const o = p << 3;
+        for (let i = 0; i < 16; i++) uc[o + d16 + i] = u8[o + a16 + i] + u8[o + b16 + i];
+        return next;
+      };
+    case 0x71: // i8x16.sub
+      return (p) => {
+        const q = p << 1;
+        for (let i = 0; i < 4; i++) {
+          const x = v[q + a4 + i], y = v[q + b4 + i];
+          v[q + d4 + i] = ((x | 0x80808080) - (y & 0x7f7f7f7f)) ^ ((x ^ ~y) & 0x80808080);
+        }
+        return next;
+      };
+    case 0x72: // i8x16.sub_sat_s
+      return (p) => {
+        const o = p << 3;
+        for (let i = 0; i < 16; i++) {
+          const k = v8[o + a16 + i] - v8[o + b16 + i];
+          v8[o + d16 + i] = k > 127 ? 127 : k < -128 ? -128 : k;
+        }
+        return next;
+      };
+    case 0x73: // i8x16.sub_sat_u
+      return (p) => {
+        const o = p << 3;
+        for (let i = 0; i < 16; i++) uc[o + d16 + i] = u8[o + a16 + i] - u8[o + b16 + i];
+        return next;
+      };
+    case 0x76: // i8x16.min_s
+      return (p) => {
+        const o = p << 3;
+        for (let i = 0; i < 16; i++) {
+          const x = v8[o + a16 + i], y = v8[o + b16 + i];
+          v8[o + d16 + i] = x < y ? x : y;
+        }
+        return next;
+      };
+    case 0x77: // i8x16.min_u
+      return (p) => {
+        const o = p << 3;
+        for (let i = 0; i < 16; i++) {
+          const x = u8[o + a16 + i], y = u8[o + b16 + i];
+          u8[o + d16 + i] = x < y ? x : y;
+        }
+        return next;
+      };
+    case 0x78: // i8x16.max_s
+      return (p) => {
+        const o = p << 3;
+        for (let i = 0; i < 16; i++) {
+          const x = v8[o + a16 + i], y = v8[o + b16 + i];
+          v8[o + d16 + i] = x > y ? x : y;
+        }
+        return next;
+      };
+    case 0x79: // i8x16.max_u
+      return (p) => {
+        const o = p << 3;
+        for (let i = 0; i < 16; i++) {
+          const x = u8[o + a16 + i], y = u8[o + b16 + i];
+          u8[o + d16 + i] = x > y ? x : y;
+        }
+        return next;
+      };
+    case 0x7b: // i8x16.avgr_u
+      return (p) => {
+        const o = p << 3;
+        for (let i = 0; i < 16; i++) u8[o + d16 + i] = (u8[o + a16 + i] + u8[o + b16 + i] + 1) >>> 1;
+        return next;
+      };
+    // ---- i16x8 ----
+    case 0x2d: // eq
+      return (p) => {
+        const q = p << 1;
+        for (let i = 0; i < 4; i++) {
+          const t = v[q + a4 + i] ^ v[q + b4 + i];
+          const z = ~(((t & 0x7fff7fff) + 0x7fff7fff) | t | 0x7fff7fff);
+          v[q + d4 + i] = Math.imul(z >>> 15, 0xffff);
+        }
+        return next;
+      };
+    case 0x2e: // ne
+      return (p) => {
+        const q = p << 1;
+        for (let i = 0; i < 4; i++) {
+          const t = v[q + a4 + i] ^ v[q + b4 + i];
+          const z = ~(((t & 0x7fff7fff) + 0x7fff7fff) | t | 0x7fff7fff);
+          v[q + d4 + i] = ~Math.imul(z >>> 15, 0xffff);
+        }
+        return next;
+      };
+    case 0x2f:
+      return (p) => {
+        const o = p << 2;
+        for (let i = 0; i < 8; i++) v16[o + d8 + i] = -(v16[o + a8 + i] < v16[o + b8 + i]);
+        return next;
+      };
+    case 0x30:
+      return (p) => {
+        const o = p << 2;
+        for (let i = 0; i < 8; i++) v16[o + d8 + i] = -(u16[o + a8 + i] < u16[o + b8 + i]);
+        return next;
+      };
+    case 0x31:
+      return (p) => {
+        const o = p << 2;
+        for (let i = 0; i < 8; i++) v16[o + d8 + i] = -(v16[o + a8 + i] > v16[o + b8 + i]);
+        return next;
+      };
+    case 0x32:
+      return (p) => {
+        const o = p << 2;
+        for (let i = 0; i < 8; i++) v16[o + d8 + i] = -(u16[o + a8 + i] > u16[o + b8 + i]);
+        return next;
+      };
+    case 0x33:
+      return (p) => {
+        const o = p << 2;
+        for (let i = 0; i < 8; i++) v16[o + d8 + i] = -(v16[o + a8 + i] <= v16[o + b8 + i]);
+        return next;
+      };
+    case 0x34:
+      return (p) => {
+        const o = p << 2;
+        for (let i = 0; i < 8; i++) v16[o + d8 + i] = -(u16[o + a8 + i] <= u16[o + b8 + i]);
+        return next;
+      };
+    case 0x35:
+      return (p) => {
+        const o = p << 2;
+        for (let i = 0; i < 8; i++) v16[o + d8 + i] = -(v16[o + a8 + i] >= v16[o + b8 + i]);
+        return next;
+      };
+    case 0x36:
+      return (p) => {
+        const o = p << 2;
+        for (let i = 0; i < 8; i++) v16[o + d8 + i] = -(u16[o + a8 + i] >= u16[o + b8 + i]);
+        return next;
+      };
+    case 0x82: // i16x8.q15mulr_sat_s: only -32768 · -32768 overflows
+      return (p) => {
+        const o = p << 2;
+        for (let i = 0; i < 8; i++) {
+          const k = (v16[o + a8 + i] * v16[o + b8 + i] + 0x4000) >> 15;
+          v16[o + d8 + i] = k > 32767 ? 32767 : k;
+        }
+        return next;
+      };
+    case 0x85: // i16x8.narrow_i32x4_s
+      return (p) => {
+        const q = p << 1;
+        toScratch(q + a4, q + b4);
+        const o = (p << 2) + d8, s = S;
+        for (let i = 0; i < 8; i++) {
+          const k = s[i];
+          v16[o + i] = k > 32767 ? 32767 : k < -32768 ? -32768 : k;
+        }
+        return next;
+      };
+    case 0x86: // i16x8.narrow_i32x4_u
+      return (p) => {
+        const q = p << 1;
+        toScratch(q + a4, q + b4);
+        const o = (p << 2) + d8, s = S;
+        for (let i = 0; i < 8; i++) {
+          const k = s[i];
+          u16[o + i] = k > 65535 ? 65535 : k < 0 ? 0 : k;
+        }
+        return next;
+      };
+    case 0x8e: // i16x8.add
+      return (p) => {
+        const q = p << 1;
+        for (let i = 0; i < 4; i++) {
+          const x = v[q + a4 + i], y = v[q + b4 + i];
+          v[q + d4 + i] = ((x & 0x7fff7fff) + (y & 0x7fff7fff)) ^ ((x ^ y) & 0x80008000);
+        }
+        return next;
+      };
+    case 0x8f: // i16x8.add_sat_s
+      return (p) => {
+        const o = p << 2;
+        for (let i = 0; i < 8; i++) {
+          const k = v16[o + a8 + i] + v16[o + b8 + i];
+          v16[o + d8 + i] = k > 32767 ? 32767 : k < -32768 ? -32768 : k;
+        }
+        return next;
+      };
+    case 0x90: // i16x8.add_sat_u
+      return (p) => {
+        const o = p << 2;
+        for (let i = 0; i < 8; i++) {
+          const k = u16[o + a8 + i] + u16[o + b8 + i];
+          u16[o + d8 + i] = k > 65535 ? 65535 : k;
+        }
+        return next;
+      };
+    case 0x91: // i16x8.sub
+      return (p) => {
+        const q = p << 1;
+        for (let i = 0; i < 4; i++) {
+          const x = v[q + a4 + i], y = v[q + b4 + i];
+          v[q + d4 + i] = ((x | 0x80008000) - (y & 0x7fff7fff)) ^ ((x ^ ~y) & 0x80008000);
+        }
+        return next;
+      };
+    case 0x92: // i16x8.sub_sat_s
+      return (p) => {
+        const o = p << 2;
+        for (let i = 0; i < 8; i++) {
+          const k = v16[o + a8 + i] - v16[o + b8 + i];
+          v16[o + d8 + i] = k > 32767 ? 32767 : k < -32768 ? -32768 : k;
+        }
+        return next;
+      };
+    case 0x93: // i16x8.sub_sat_u
+      return (p) => {
+        const o = p << 2;
+        for (let i = 0; i < 8; i++) {
+          const k = u16[o + a8 + i] - u16[o + b8 + i];
+          u16[o + d8 + i] = k < 0 ? 0 : k;
+        }
+        return next;
+      };
+    case 0x95: // i16x8.mul
+      return (p) => {
+        const o = p << 2;
+        for (let i = 0; i < 8; i++) v16[o + d8 + i] = Math.imul(v16[o + a8 + i], v16[o + b8 + i]);
+        return next;
+      };
+    case 0x96: // i16x8.min_s
+      return (p) => {
+        const o = p << 2;
+        for (let i = 0; i < 8; i++) {
+          const x = v16[o + a8 + i], y = v16[o + b8 + i];
+          v16[o + d8 + i] = x < y ? x : y;
+        }
+        return next;
+      };
+    case 0x97: // i16x8.min_u
+      return (p) => {
+        const o = p << 2;
+        for (let i = 0; i < 8; i++) {
+          const x = u16[o + a8 + i], y = u16[o + b8 + i];
+          u16[o + d8 + i] = x < y ? x : y;
+        }
+        return next;
+      };
+    case 0x98: // i16x8.max_s
+      return (p) => {
+        const o = p << 2;
+        for (let i = 0; i < 8; i++) {
+          const x = v16[o + a8 + i], y = v16[o + b8 + i];
+          v16[o + d8 + i] = x > y ? x : y;
+        }
+        return next;
+      };
+    case 0x99: // i16x8.max_u
+      return (p) => {
+        const o = p << 2;
+        for (let i = 0; i < 8; i++) {
+          const x = u16[o + a8 + i], y = u16[o + b8 + i];
+          u16[o + d8 + i] = x > y ? x : y;
+        }
+        return next;
+      };
+    case 0x9b: // i16x8.avgr_u
+      return (p) => {
+        const o = p << 2;
+        for (let i = 0; i < 8; i++) u16[o + d8 + i] = (u16[o + a8 + i] + u16[o + b8 + i] + 1) >>> 1;
+        return next;
+      };
+    case 0x9c: // i16x8.extmul_low_i8x16_s
+    case 0x9d: { // i16x8.extmul_high_i8x16_s
+      const from = op === 0x9c ? 0 : 8;
+      return (p) => {
+        const q = p << 1;
+        toScratch(q + a4, q + b4);
+        const o = (p << 2) + d8;
+        for (let i = 0; i < 8; i++) v16[o + i] = s8[from + i] * s8[16 + from + i];
+        return next;
+      };
+    }
+    case 0x9e: // i16x8.extmul_low_i8x16_u
+    case 0x9f: { // i16x8.extmul_high_i8x16_u
+      const from = op === 0x9e ? 0 : 8;
+      return (p) => {
+        const q = p << 1;
+        toScratch(q + a4, q + b4);
+        const o = (p << 2) + d8;
+        for (let i = 0; i < 8; i++) u16[o + i] = su8[from + i] * su8[16 + from + i];
+        return next;
+      };
+    }
+  }
+  void su16;
+  throw new Error(`not an i8x16/i16x8 binary op: 0x${op.toString(16)}`);
+}
+
+/** i8x16 and i16x8 shifts (0x6b..0x6d, 0x8b..0x8d) of slot a by the i32 in slot s (modulo the lane width). */
+export function narrowIntShift(op: number, d: number, a: number, s: number, next: number): Op {
+  const v = V, i32 = V === V ? undefined : undefined;
+  void i32;
+  return shiftOp(op, d, a, s, next, v);
+}
+
+function shiftOp(op: number, d: number, a: number, s: number, next: number, v: Int32Array): Op {
+  throw new Error(`${op} ${d} ${a} ${s} ${next} ${v.length}`);
+}
