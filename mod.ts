@@ -43,6 +43,8 @@ export {
   validate,
 };
 export type { EngineOptions } from "./src/interp/runtime.ts";
+export { fuelConsumed, profileOf } from "./src/api/instance.ts";
+export type { FunctionProfile } from "./src/api/instance.ts";
 export type { WasmFrame } from "./src/interp/exec.ts";
 export type { BufferSource, ModuleExportDescriptor, ModuleImportDescriptor } from "./src/api/module.ts";
 export type { GlobalDescriptor, MemoryDescriptor, TableDescriptor } from "./src/api/objects.ts";

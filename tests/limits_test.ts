@@ -3,7 +3,7 @@
  * deeply nested blocks lower without recursion, and nothing but RuntimeError escapes.
  */
 import assert from "node:assert/strict";
-import { WebAssembly as W } from "../mod.ts";
+import { fuelConsumed, profileOf, WebAssembly as W } from "../mod.ts";
 import { haveWat2Wasm, wat } from "./wat.ts";
 
 const ignore = !haveWat2Wasm;
@@ -103,4 +103,78 @@ function nestedBlocks(depth: number): Uint8Array<ArrayBuffer> {
 Deno.test("10,000 nested blocks validate, lower and run", () => {
   const inst = new W.Instance(new W.Module(nestedBlocks(10_000)));
   assert.equal((inst.exports.f as () => number)(), 42);
+});
+
+const SPIN = `(module
+  (memory (export "mem") 1 100)
+  (func (export "spin") (loop $l (br $l)))
+  (func (export "count") (param i32) (result i32) (local i32)
+    (loop $l (local.set 1 (i32.add (local.get 1) (i32.const 1))) (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+    (local.get 1))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))`;
+
+Deno.test({
+  name: "fuel: a loop forever traps with 'fuel exhausted', and the use is reported",
+  ignore,
+  fn() {
+    const inst = new W.Instance(new W.Module(wat(SPIN)), {}, { fuel: 10_000 });
+    assert.throws(() => (inst.exports.spin as () => void)(), /fuel exhausted/);
+    assert.ok(fuelConsumed(inst) > 10_000);
+  },
+});
+
+Deno.test({
+  name: "fuel is deterministic and proportional to the work done",
+  ignore,
+  fn() {
+    const used = (n: number) => {
+      const inst = new W.Instance(new W.Module(wat(SPIN)), {}, { fuel: 1e12 });
+      assert.equal((inst.exports.count as (n: number) => number)(n), n);
+      return fuelConsumed(inst);
+    };
+    assert.equal(used(1000), used(1000));
+    const [small, big] = [used(1000), used(100_000)];
+    assert.ok(big > 90 * small && big < 110 * small, `fuel ${small} vs ${big}`);
+  },
+});
+
+Deno.test({
+  name: "timeout stops `loop br 0` without a worker",
+  ignore,
+  fn() {
+    const inst = new W.Instance(new W.Module(wat(SPIN)), {}, { timeoutMs: 50 });
+    const t = performance.now();
+    assert.throws(() => (inst.exports.spin as () => void)(), (e: unknown) => {
+      assert.ok(e instanceof W.RuntimeError);
+      assert.match((e as Error).message, /^timeout/);
+      return true;
+    });
+    assert.ok(performance.now() - t < 5000);
+  },
+});
+
+Deno.test({
+  name: "maxMemoryPages caps memory.grow and refuses a larger minimum",
+  ignore,
+  fn() {
+    const inst = new W.Instance(new W.Module(wat(SPIN)), {}, { maxMemoryPages: 4 });
+    const grow = inst.exports.grow as (n: number) => number;
+    assert.equal(grow(3), 1);
+    assert.equal(grow(1), -1);
+    const big = wat(`(module (memory 10))`);
+    assert.throws(() => new W.Instance(new W.Module(big), {}, { maxMemoryPages: 4 }), /memory limit/);
+  },
+});
+
+Deno.test({
+  name: "profile counts instructions per function",
+  ignore,
+  fn() {
+    const inst = new W.Instance(new W.Module(wat(RECURSE)), {}, { profile: true });
+    (inst.exports.down as (n: number) => number)(100);
+    const profile = profileOf(inst)!;
+    assert.equal(profile[0].name, "down");
+    assert.ok(profile[0].ops > 100);
+    assert.equal(profileOf(new W.Instance(new W.Module(wat(RECURSE)))), undefined);
+  },
 });

@@ -8,6 +8,7 @@ import {
   type FuncInst,
   GlobalInst,
   HostFunc,
+  type InstanceState,
   MemoryInst,
   signatureId,
   TableInst,
@@ -35,8 +36,18 @@ function wrapFunction(f: FuncInst): (...args: unknown[]) => unknown {
     const slot = machine.top;
     if (slot + Math.max(params.length, results.length) + 1 > STACK_SLOTS) trap("call stack exhausted");
     for (let i = 0; i < params.length; i++) jsToSlot(params[i], args[i], slot + i);
-    if (f instanceof WasmFunc) execute(f, slot);
-    else callHost(f, slot);
+    if (f instanceof WasmFunc) {
+      const meter = f.inst.meter;
+      if (meter === null) execute(f, slot);
+      else {
+        meter.enter();
+        try {
+          execute(f, slot);
+        } finally {
+          meter.leave();
+        }
+      }
+    } else callHost(f, slot);
     if (results.length === 0) return undefined;
     if (results.length === 1) return slotToJs(results[0], slot);
     return results.map((t, i) => slotToJs(t, slot + i));
@@ -134,6 +145,39 @@ function resolveImports(module: Module, importObject: unknown): ExternValue[] {
   });
 }
 
+const states = new WeakMap<Instance, InstanceState>();
+
+/**
+ * Fuel used so far by `instance`, in instructions (see the `fuel` option); 0 when it was created
+ * without `fuel`, `timeoutMs` or `profile`.
+ */
+export function fuelConsumed(instance: Instance): number {
+  return states.get(instance)?.meter?.used ?? 0;
+}
+
+/** One function's share of the executed instructions, from `profileOf`. */
+export interface FunctionProfile {
+  /** Function index in the module. */
+  index: number;
+  /** Name from the name section, or `$index`. */
+  name: string;
+  /** Instructions executed (as fuel counts them). */
+  ops: number;
+}
+
+/**
+ * Executed instructions per function, most first, for an instance created with `profile: true`;
+ * undefined otherwise.
+ */
+export function profileOf(instance: Instance): FunctionProfile[] | undefined {
+  const state = states.get(instance);
+  const counts = state?.meter?.perFunction;
+  if (!state || !counts) return undefined;
+  const names = state.module.names.functions;
+  return [...counts].map(([index, ops]) => ({ index, name: names.get(index) ?? `$${index}`, ops }))
+    .sort((a, b) => b.ops - a.ops);
+}
+
 /** An instantiated module: its exports are live functions, memories, tables and globals. */
 export class Instance {
   /** The exported values, by name (a frozen object without prototype). */
@@ -146,6 +190,7 @@ export class Instance {
     const info = moduleInfo(module);
     const opts = { ...moduleOptionsOf(module), ...options };
     const inst = instantiateModule(info, resolveImports(module, importObject), opts);
+    states.set(this, inst);
     const exports: Record<string, unknown> = Object.create(null);
     for (const e of info.exports) {
       switch (e.kind) {

@@ -139,8 +139,18 @@ export function instantiateModule(
   for (const t of module.tables.slice(module.importedTableCount)) {
     inst.tables.push(new TableInst(t.elem, t.limits.min, t.limits.max));
   }
+  const cap = options.maxMemoryPages;
   for (const m of module.memories.slice(module.importedMemoryCount)) {
-    inst.memories.push(new MemoryInst(m.limits.min, m.limits.max));
+    if (cap !== undefined && m.limits.min > cap) {
+      trap(`memory limit: the module needs ${m.limits.min} pages of 64 KiB, the limit is ${cap}`);
+    }
+    const max = cap === undefined ? m.limits.max : Math.min(m.limits.max ?? cap, cap);
+    try {
+      inst.memories.push(new MemoryInst(m.limits.min, max));
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      trap(`memory limit: cannot allocate ${m.limits.min} pages of 64 KiB (${e.message})`);
+    }
   }
   for (const g of module.globals) {
     const cell = new GlobalInst(g.type.type, g.type.mutable);
@@ -180,8 +190,13 @@ export function instantiateModule(
   if (module.start !== undefined) {
     // The start function takes no arguments and returns nothing.
     const start = inst.funcs[module.start];
-    if (start instanceof WasmFunc) execute(start, machine.top);
-    else start.callable();
+    inst.meter?.enter();
+    try {
+      if (start instanceof WasmFunc) execute(start, machine.top);
+      else start.callable();
+    } finally {
+      inst.meter?.leave();
+    }
   }
   return inst;
 }

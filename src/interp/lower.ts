@@ -55,6 +55,15 @@ import {
   store,
 } from "./ops_memory.ts";
 import { tableOp } from "./ops_table.ts";
+import { lowerSimd, skipSimdImmediates } from "./lower_simd.ts";
+import {
+  returnWithV128,
+  v128Copy,
+  v128GlobalGet,
+  v128GlobalSet,
+  v128Return,
+  v128Select,
+} from "./ops_simd.ts";
 
 const enum Kind {
   Stack, // in its canonical slot
@@ -86,6 +95,9 @@ interface ControlFrame {
   unreachable: boolean;
   /** The whole frame sits in unreachable code: nothing in it is emitted. */
   dead: boolean;
+  /** For loops, when metering: instructions lowered before the loop, and in its body. */
+  countStart?: number;
+  size?: number;
 }
 
 /**
@@ -156,6 +168,7 @@ function isRef(t: ValType): boolean {
 
 /** Copies slot s to slot d (frame-relative) for a value of type t. */
 function copyOp(t: ValType, d: number, s: number, next: number): Op {
+  if (t === ValType.V128) return v128Copy(d, s, next);
   if (isRef(t)) return (p) => (R[(p >> 1) + d] = R[(p >> 1) + s], next);
   d <<= 1, s <<= 1;
   if (is64(t)) return (p) => (I32[p + d] = I32[p + s], I32[p + d + 1] = I32[p + s + 1], next);
@@ -694,6 +707,7 @@ class Lowerer {
       }
       const s = this.kind[h] === Kind.Local ? this.slotOf[h] : this.canonical(h);
       if (isRef(t)) return this.emit(() => (p) => (R[p >> 1] = R[(p >> 1) + s], RETURN));
+      if (t === ValType.V128) return this.emit(() => v128Return(s));
       const s2 = s << 1;
       if (is64(t)) {
         return this.emit(() => (p) => (I32[p] = I32[p + s2], I32[p + 1] = I32[p + s2 + 1], RETURN));
@@ -712,6 +726,7 @@ class Lowerer {
         slot: k === Kind.Local ? this.slotOf[h + i] : this.canonical(h + i),
       });
     }
+    if (results.includes(ValType.V128)) return this.emit(() => returnWithV128(sources));
     this.emit(() => (p) => {
       const base = p >> 1;
       const values = sources.map((src) =>
@@ -748,6 +763,10 @@ class Lowerer {
   end(): void {
     const frame = this.ctrl.pop()!;
     if (frame.dead) return;
+    if (frame.countStart !== undefined) {
+      frame.size = Math.max(1, this.count - frame.countStart);
+      this.loopDepth--;
+    }
     if (!frame.unreachable) this.materializeRange(frame.height, this.h);
     if (frame.kind === FrameKind.Func) {
       if (!frame.unreachable) this.emitReturn();
@@ -767,6 +786,7 @@ class Lowerer {
     const r = this.r;
     const fnType = this.fn.type;
     this.pushFrame(FrameKind.Func, [], fnType.results, false);
+    if (this.inst.meter) this.emitMeter(() => this.flatCount);
     while (this.ctrl.length > 0) {
       this.at = r.pos;
       const op = r.u8();
@@ -775,8 +795,30 @@ class Lowerer {
         this.skip(op, frame);
         continue;
       }
+      this.count++;
+      if (this.loopDepth === 0) this.flatCount++;
       this.instruction(op);
     }
+  }
+
+  /** Instructions lowered so far, and those outside any loop (charged once per call). */
+  count = 0;
+  flatCount = 0;
+  loopDepth = 0;
+
+  /** A fuel/timeout/profile check charging `cost()` instructions (known once lowering is done). */
+  emitMeter(cost: () => number): void {
+    const meter = this.inst.meter!;
+    const fn = this.fn.index;
+    this.push((next) => {
+      const n = cost();
+      // Fuel alone is the common case: keep its check down to an add and a compare.
+      if (meter.fuelOnly) {
+        const limit = meter.limit;
+        return () => (meter.used += n) > limit ? meter.exhausted() : next;
+      }
+      return () => (meter.charge(n, fn), next);
+    });
   }
 
   /** Unreachable code: decode to keep nesting straight, emit nothing. */
@@ -832,6 +874,12 @@ class Lowerer {
           false,
         );
         f.loopPc = this.pc;
+        if (op === 0x03 && this.inst.meter) {
+          // Every iteration passes here: charge the loop body's instructions.
+          f.countStart = this.count;
+          this.loopDepth++;
+          this.emitMeter(() => f.size ?? 1);
+        }
         return;
       }
       case 0x04: { // if
@@ -927,6 +975,8 @@ class Lowerer {
       }
       case 0xfc:
         return this.prefixed(r.u32());
+      case 0xfd:
+        return lowerSimd(this, r.u32());
     }
     if (op >= 0x28 && op <= 0x3e) return this.memoryAccess(op);
     this.numeric(op);
@@ -1178,7 +1228,7 @@ class Lowerer {
       } else {
         const s = k === Kind.Local ? this.slotOf[top] : this.canonical(top);
         if (s !== x) {
-          if (isRef(t)) this.emit((next) => copyOp(t, x, s, next));
+          if (isRef(t) || t === ValType.V128) this.emit((next) => copyOp(t, x, s, next));
           else this.holdCopy(x, s);
         }
       }
@@ -1212,6 +1262,7 @@ class Lowerer {
     const t = g.type;
     this.emitValue(t, (d, next) => {
       if (isRef(t)) return (p) => (R[(p >> 1) + d] = g.ref, next);
+      if (t === ValType.V128) return v128GlobalGet(g, d, next);
       const cell = g.i32;
       d <<= 1;
       if (is64(t)) return (p) => (I32[p + d] = cell[0], I32[p + d + 1] = cell[1], next);
@@ -1223,6 +1274,7 @@ class Lowerer {
     const t = g.type;
     const s = this.popSlot();
     if (isRef(t)) return this.emit((next) => (p) => (g.ref = R[(p >> 1) + s], next));
+    if (t === ValType.V128) return this.emit((next) => v128GlobalSet(g, s, next));
     const cell = g.i32, s2 = s << 1;
     if (is64(t)) return this.emit((next) => (p) => (cell[0] = I32[p + s2], cell[1] = I32[p + s2 + 1], next));
     this.emit((next) => (p) => (cell[0] = I32[p + s2], next));
@@ -1234,6 +1286,7 @@ class Lowerer {
     const a = this.popSlot();
     const t = this.type[this.h];
     this.emitValue(t, (d, next) => {
+      if (t === ValType.V128) return v128Select(d, a, b, c, next);
       if (isRef(t)) {
         return (p) => {
           const base = p >> 1;
@@ -1554,6 +1607,8 @@ function skipImmediates(r: Reader, op: number): void {
       else if (sub === 11) r.u8();
       return;
     }
+    case 0xfd:
+      return skipSimdImmediates(r);
   }
   if (op >= 0x28 && op <= 0x3e) r.u32(), r.u32();
 }

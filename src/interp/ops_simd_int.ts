@@ -4,9 +4,9 @@
  * the top bit of each lane); the rest loops over the lanes of a typed view. Factories pre-scale the
  * slot numbers to the view's element size: byte lanes at 8·p + 16·slot, 16-bit lanes at 4·p + 8·slot.
  */
-import { V } from "./machine.ts";
+import { I32, V } from "./machine.ts";
 import type { Op } from "./runtime.ts";
-import { S, S16, S8, SU16, SU8, U16, U8, V16, V8 } from "./ops_simd.ts";
+import { S, S16, S8, SU8, U16, U8, V16, V8 } from "./ops_simd.ts";
 
 const UC: Uint8ClampedArray = new Uint8ClampedArray(V.buffer);
 
@@ -105,7 +105,7 @@ export function narrowIntUnary(op: number, d: number, a: number, next: number): 
 
 /** Binary i8x16/i16x8 ops: comparisons, narrowing, add/sub (wrapping and saturating), mul, min/max, avgr, extmul. */
 export function narrowIntBinary(op: number, d: number, a: number, b: number, next: number): Op {
-  const v = V, v8 = V8, u8 = U8, uc = UC, v16 = V16, u16 = U16, s8 = S8, su8 = SU8, s16 = S16, su16 = SU16;
+  const v = V, v8 = V8, u8 = U8, uc = UC, v16 = V16, u16 = U16, s8 = S8, su8 = SU8, s16 = S16;
   const d16 = d << 4, a16 = a << 4, b16 = b << 4, d8 = d << 3, a8 = a << 3, b8 = b << 3;
   const d4 = d << 2, a4 = a << 2, b4 = b << 2;
   switch (op) {
@@ -512,17 +512,50 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
       };
     }
   }
-  void su16;
   throw new Error(`not an i8x16/i16x8 binary op: 0x${op.toString(16)}`);
 }
 
 /** i8x16 and i16x8 shifts (0x6b..0x6d, 0x8b..0x8d) of slot a by the i32 in slot s (modulo the lane width). */
 export function narrowIntShift(op: number, d: number, a: number, s: number, next: number): Op {
-  const v = V, i32 = V === V ? undefined : undefined;
-  void i32;
-  return shiftOp(op, d, a, s, next, v);
-}
-
-function shiftOp(op: number, d: number, a: number, s: number, next: number, v: Int32Array): Op {
-  throw new Error(`${op} ${d} ${a} ${s} ${next} ${v.length}`);
+  const v = V, i32 = I32, v8 = V8, v16 = V16;
+  const d4 = d << 2, a4 = a << 2, d16 = d << 4, a16 = a << 4, d8 = d << 3, a8 = a << 3, s2 = s << 1;
+  switch (op) {
+    case 0x6b: // i8x16.shl: shift whole words, clear the bits that crossed into the next lane
+      return (p) => {
+        const k = i32[p + s2] & 7, m = Math.imul((0xff << k) & 0xff, 0x01010101), q = p << 1;
+        for (let i = 0; i < 4; i++) v[q + d4 + i] = (v[q + a4 + i] << k) & m;
+        return next;
+      };
+    case 0x6c: // i8x16.shr_s
+      return (p) => {
+        const k = i32[p + s2] & 7, o = p << 3;
+        for (let i = 0; i < 16; i++) v8[o + d16 + i] = v8[o + a16 + i] >> k;
+        return next;
+      };
+    case 0x6d: // i8x16.shr_u
+      return (p) => {
+        const k = i32[p + s2] & 7, m = Math.imul(0xff >>> k, 0x01010101), q = p << 1;
+        for (let i = 0; i < 4; i++) v[q + d4 + i] = (v[q + a4 + i] >>> k) & m;
+        return next;
+      };
+    case 0x8b: // i16x8.shl
+      return (p) => {
+        const k = i32[p + s2] & 15, m = Math.imul((0xffff << k) & 0xffff, 0x10001), q = p << 1;
+        for (let i = 0; i < 4; i++) v[q + d4 + i] = (v[q + a4 + i] << k) & m;
+        return next;
+      };
+    case 0x8c: // i16x8.shr_s
+      return (p) => {
+        const k = i32[p + s2] & 15, o = p << 2;
+        for (let i = 0; i < 8; i++) v16[o + d8 + i] = v16[o + a8 + i] >> k;
+        return next;
+      };
+    case 0x8d: // i16x8.shr_u
+      return (p) => {
+        const k = i32[p + s2] & 15, m = Math.imul(0xffff >>> k, 0x10001), q = p << 1;
+        for (let i = 0; i < 4; i++) v[q + d4 + i] = (v[q + a4 + i] >>> k) & m;
+        return next;
+      };
+  }
+  throw new Error(`not an i8x16/i16x8 shift: 0x${op.toString(16)}`);
 }

@@ -33,6 +33,73 @@ export interface EngineOptions {
   maxCallDepth?: number;
   /** Lower every function at instantiation instead of on its first call. */
   lowering?: "lazy" | "eager";
+  /**
+   * Budget of executed work, in wasm instructions as lowered: each function entry and each loop
+   * iteration charges the instructions of its straight-line body. Past it: trap "fuel exhausted".
+   */
+  fuel?: number;
+  /** Wall-clock limit per call from JS into the instance (checked at calls and loop back-edges). */
+  timeoutMs?: number;
+  /** Cap on every memory the module defines, in 64 KiB pages: `memory.grow` past it returns -1. */
+  maxMemoryPages?: number;
+  /** Count executed instructions per function (see `profileOf`). */
+  profile?: boolean;
+}
+
+/**
+ * Work accounting for fuel, timeouts and profiling. Present only when one of them is asked for, so
+ * that code lowered without it carries no checks at all.
+ */
+export class Meter {
+  used = 0;
+  readonly limit: number;
+  readonly timeoutMs: number;
+  deadline = Infinity;
+  /** Calls from JS currently running in the instance (the deadline is set by the outermost). */
+  active = 0;
+  private tick = 0;
+  /** Instructions charged per function index, when profiling. */
+  readonly perFunction: Map<number, number> | null;
+  /** Only fuel is asked for: the lowering then inlines the check. */
+  readonly fuelOnly: boolean;
+  constructor(options: EngineOptions) {
+    this.limit = options.fuel ?? Infinity;
+    this.timeoutMs = options.timeoutMs ?? Infinity;
+    this.perFunction = options.profile ? new Map() : null;
+    this.fuelOnly = !options.profile && options.timeoutMs === undefined;
+  }
+
+  exhausted(): never {
+    trap("fuel exhausted");
+  }
+
+  static wanted(options: EngineOptions): boolean {
+    return options.fuel !== undefined || options.timeoutMs !== undefined || options.profile === true;
+  }
+
+  /** Charges `n` instructions executed by function `fn`; traps when a limit is passed. */
+  charge(n: number, fn: number): void {
+    this.used += n;
+    if (this.used > this.limit) trap("fuel exhausted");
+    if (this.perFunction) this.perFunction.set(fn, (this.perFunction.get(fn) ?? 0) + n);
+    // Reading the clock costs more than the rest: look at it every 256 charges only.
+    if (this.deadline !== Infinity && ++this.tick >= 256) {
+      this.tick = 0;
+      if (performance.now() > this.deadline) {
+        trap(`timeout: execution took longer than ${this.timeoutMs} ms`);
+      }
+    }
+  }
+
+  enter(): void {
+    if (this.active++ === 0 && this.timeoutMs !== Infinity) {
+      this.deadline = performance.now() + this.timeoutMs;
+    }
+  }
+
+  leave(): void {
+    if (--this.active === 0) this.deadline = Infinity;
+  }
 }
 
 export class InstanceState {
@@ -47,9 +114,12 @@ export class InstanceState {
   /** Data segments' bytes; emptied by `data.drop` (and after active init). */
   datas: Uint8Array[] = [];
   maxCallDepth: number;
+  /** Fuel, timeout and profile accounting; null when none is asked for. */
+  readonly meter: Meter | null;
   constructor(readonly module: ModuleInfo, readonly options: EngineOptions) {
     this.sigIds = module.types.map(signatureId);
     this.maxCallDepth = options.maxCallDepth ?? 30000;
+    this.meter = Meter.wanted(options) ? new Meter(options) : null;
   }
 }
 
