@@ -25,6 +25,11 @@ export class HostContext {
     this.#memory = new GuestMemory(memory);
   }
 
+  /** The guest memory, or undefined before it is bound (for the tracer, which must not throw). */
+  get boundMemory(): GuestMemory | undefined {
+    return this.#memory;
+  }
+
   get mem(): GuestMemory {
     if (!this.#memory) {
       throw new Error("a WASI function was called before WASI.start() or WASI.initialize() bound the memory");

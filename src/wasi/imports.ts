@@ -1,7 +1,8 @@
 /**
  * Assembles the import namespaces. Each host function is wrapped so that a `WasiError` or a host
  * (Deno) error becomes the returned errno; `WasiExit` and genuine bugs propagate to the caller.
- * `wasi_unstable` gets the same functions built with its own memory layouts (see abi.ts).
+ * `wasi_unstable` gets the same functions built with its own memory layouts (see abi.ts). With a
+ * trace sink, each function is also wrapped to log its calls (trace.ts).
  */
 import { type Abi, preview1Abi, unstableAbi } from "./abi.ts";
 import type { HostContext } from "./context.ts";
@@ -15,6 +16,7 @@ import { pollFunctions } from "./poll.ts";
 import { processFunctions } from "./process.ts";
 import { readdirFunctions } from "./readdir.ts";
 import { socketFunctions } from "./sockets.ts";
+import { type FilestatLayout, traced, type TraceSink } from "./trace.ts";
 
 /** Every function of wasi_snapshot_preview1, in the order of its specification. */
 export const PREVIEW1_FUNCTIONS: readonly string[] = [
@@ -82,7 +84,13 @@ function guard(fn: HostFunction): HostFunction {
   };
 }
 
-function build(ctx: HostContext, abi: Abi, names: readonly string[]): HostFunctions {
+function build(
+  ctx: HostContext,
+  abi: Abi,
+  names: readonly string[],
+  layout: FilestatLayout,
+  trace?: TraceSink,
+): HostFunctions {
   const all: HostFunctions = {
     ...processFunctions(ctx),
     ...fdIoFunctions(ctx, abi),
@@ -93,19 +101,21 @@ function build(ctx: HostContext, abi: Abi, names: readonly string[]): HostFuncti
     ...pollFunctions(ctx, abi),
     ...socketFunctions(ctx),
   };
+  const memory = () => ctx.boundMemory;
   const out: HostFunctions = {};
   for (const name of names) {
     const fn = all[name];
     if (!fn) throw new Error(`internal: no host function ${name}`);
-    out[name] = name === "proc_exit" ? fn : guard(fn);
+    const guarded = name === "proc_exit" ? fn : guard(fn);
+    out[name] = trace ? traced(name, guarded, memory, layout, trace) : guarded;
   }
   return out;
 }
 
-export function preview1Imports(ctx: HostContext): HostFunctions {
-  return build(ctx, preview1Abi, PREVIEW1_FUNCTIONS);
+export function preview1Imports(ctx: HostContext, trace?: TraceSink): HostFunctions {
+  return build(ctx, preview1Abi, PREVIEW1_FUNCTIONS, "preview1", trace);
 }
 
-export function unstableImports(ctx: HostContext): HostFunctions {
-  return build(ctx, unstableAbi, UNSTABLE_FUNCTIONS);
+export function unstableImports(ctx: HostContext, trace?: TraceSink): HostFunctions {
+  return build(ctx, unstableAbi, UNSTABLE_FUNCTIONS, "unstable", trace);
 }

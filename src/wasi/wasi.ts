@@ -46,6 +46,12 @@ export interface WASIOptions {
    * it (the sandbox still applies); or a custom gate.
    */
   permissions?: "deno" | "none" | PermissionGate;
+  /**
+   * Logs every host call, one line before it runs and one after it returns (without newlines):
+   * `==> fd_write(fd=1, iovs=0x1000, iovs_len=1, nwritten=0x2000)` then
+   * `<== errno=SUCCESS nwritten=12`. Not part of node:wasi.
+   */
+  trace?: (line: string) => void;
 }
 
 /** What the WASI class needs of an instance, from any engine. */
@@ -139,8 +145,8 @@ export class WASI {
       encodeStrings("env", env),
       gate,
     );
-    this.#preview1 = preview1Imports(this.#ctx);
-    this.#unstable = unstableImports(this.#ctx);
+    this.#preview1 = preview1Imports(this.#ctx, options.trace);
+    this.#unstable = unstableImports(this.#ctx, options.trace);
     this.wasiImport = options.version === "unstable" ? this.#unstable : this.#preview1;
     this.#returnOnExit = options.returnOnExit ?? true;
   }
