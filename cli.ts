@@ -7,7 +7,7 @@
  */
 import denoJson from "./deno.json" with { type: "json" };
 import { parseCommandLine, UsageError } from "./src/cli/args.ts";
-import { type EngineLike, errorMessage } from "./src/cli/engine.ts";
+import { type EngineLike, errorMessage, withExtensions } from "./src/cli/engine.ts";
 import { runExec } from "./src/cli/exec.ts";
 import { CliFailure } from "./src/cli/failure.ts";
 import { helpText } from "./src/cli/help.ts";
@@ -17,12 +17,19 @@ import { oneLine } from "./src/cli/load.ts";
 import { runValidate } from "./src/cli/validate.ts";
 
 export type { CliIo } from "./src/cli/io.ts";
-export type { EngineLike, ExportDescriptor, ImportDescriptor } from "./src/cli/engine.ts";
+export type {
+  EngineLike,
+  EngineLimits,
+  ExportDescriptor,
+  ImportDescriptor,
+  ProfileEntry,
+} from "./src/cli/engine.ts";
 export type { ByteSink, ByteSource, StdinOption } from "./src/wasi/mod.ts";
 
 /** The engine modules run on; loaded only when a command needs one. */
 async function defaultEngine(): Promise<EngineLike> {
-  return (await import("./mod.ts")).WebAssembly as unknown as EngineLike;
+  const mod = await import("./mod.ts");
+  return withExtensions(mod.WebAssembly, mod);
 }
 
 /** Runs the command line `args` (without the program name) and returns the exit status. */

@@ -1,7 +1,7 @@
 /** Runs wasmrun's `main` in-process with in-memory stdio, on a chosen engine. */
 import { main } from "../cli.ts";
-import { WebAssembly as Wasmrun } from "../mod.ts";
-import type { EngineLike } from "../src/cli/engine.ts";
+import * as wasmrun from "../mod.ts";
+import { type EngineLike, withExtensions } from "../src/cli/engine.ts";
 import { BufferSink } from "../src/wasi/mod.ts";
 
 export const FIX = new URL("./fixtures/wasi/", import.meta.url).pathname;
@@ -9,7 +9,7 @@ export const EXAMPLES = new URL("../examples/", import.meta.url).pathname;
 
 /** Both engines the command line must work with. */
 export const ENGINES: [string, EngineLike][] = [
-  ["wasmrun", Wasmrun as unknown as EngineLike],
+  ["wasmrun", withExtensions(wasmrun.WebAssembly, wasmrun)],
   ["V8", globalThis.WebAssembly as unknown as EngineLike],
 ];
 

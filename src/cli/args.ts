@@ -5,13 +5,10 @@
  * just after the module path is dropped.
  */
 
-/** A mistake in how wasmrun was called: one line, exit status 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+import { UsageError } from "./failure.ts";
+import { parseCount, parseDuration, parseMemoryPages } from "./limits.ts";
+
+export { UsageError };
 
 export interface DirSpec {
   host: string;
@@ -34,6 +31,15 @@ export interface ExecCommand {
   inheritEnv: boolean;
   argv0?: string;
   invoke?: string;
+  /** Engine limits (wasmrun's engine options); undefined when not given. */
+  fuel?: number;
+  timeoutMs?: number;
+  maxMemoryPages?: number;
+  maxStack?: number;
+  /** Log every WASI call to stderr. */
+  trace: boolean;
+  /** Print the functions that executed the most instructions, at exit. */
+  profile: boolean;
 }
 
 export type Topic = "main" | "exec" | "inspect" | "validate";
@@ -108,6 +114,8 @@ function parseExec(c: Cursor): Command {
     dirs: [],
     env: [],
     inheritEnv: false,
+    trace: false,
+    profile: false,
   };
   while (!c.done && isOption(c.peek())) {
     const [name, inline] = splitOption(c.next());
@@ -135,6 +143,24 @@ function parseExec(c: Cursor): Command {
       case "--call":
       case "-c":
         cmd.invoke = c.value(name, inline);
+        break;
+      case "--fuel":
+        cmd.fuel = parseCount(name, c.value(name, inline));
+        break;
+      case "--timeout":
+        cmd.timeoutMs = parseDuration(name, c.value(name, inline));
+        break;
+      case "--max-memory":
+        cmd.maxMemoryPages = parseMemoryPages(name, c.value(name, inline));
+        break;
+      case "--max-stack":
+        cmd.maxStack = parseCount(name, c.value(name, inline));
+        break;
+      case "--trace":
+        cmd.trace = true;
+        break;
+      case "--profile":
+        cmd.profile = true;
         break;
       default:
         throw new UsageError(`unknown option ${name} (see wasmrun --help)`);

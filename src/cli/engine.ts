@@ -30,9 +30,55 @@ export interface EngineLike {
     imports(module: object): ImportDescriptor[];
     exports(module: object): ExportDescriptor[];
   };
-  /** Instantiates a compiled module synchronously (running its start function). */
-  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => {
+  /**
+   * Instantiates a compiled module synchronously (running its start function). `options` are
+   * wasmrun's engine options (fuel, timeoutMs, maxMemoryPages, maxCallDepth, profile); the
+   * built-in engine ignores them.
+   */
+  Instance: new (
+    module: object,
+    imports: Record<string, Record<string, unknown>>,
+    options?: EngineLimits,
+  ) => {
     exports: Record<string, unknown>;
+  };
+  /** wasmrun's per-function profile of an instance created with `profile: true`, if the engine has one. */
+  profileOf?: (instance: object) => ProfileEntry[] | undefined;
+}
+
+/** The engine options the command line sets (see wasmrun's EngineOptions). */
+export interface EngineLimits {
+  /** Budget of executed work; the guest traps with "fuel exhausted" when it runs out. */
+  fuel?: number;
+  /** Wall-clock limit of a call into the guest, in milliseconds. */
+  timeoutMs?: number;
+  /** Cap on a memory's size in 64 KiB pages. */
+  maxMemoryPages?: number;
+  /** Maximum wasm call depth. */
+  maxCallDepth?: number;
+  /** Count executed operations per function. */
+  profile?: boolean;
+}
+
+/** One function of a profile: how many lowered operations it executed. */
+export interface ProfileEntry {
+  /** The function's name from the name section, or "" when it has none. */
+  name: string;
+  /** Its index in the function index space. */
+  index: number;
+  /** Operations executed in it. */
+  ops: number;
+}
+
+/**
+ * wasmrun's `WebAssembly` namespace plus the extensions mod.ts exports beside it (profileOf),
+ * taken only when present so the command line works with an engine that lacks them.
+ */
+export function withExtensions(namespace: object, mod: Record<string, unknown>): EngineLike {
+  const profileOf = mod.profileOf;
+  return {
+    ...(namespace as EngineLike),
+    profileOf: typeof profileOf === "function" ? profileOf as EngineLike["profileOf"] : undefined,
   };
 }
 

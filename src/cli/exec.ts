@@ -7,10 +7,11 @@ import { decodeModule } from "../decoder.ts";
 import { ExternKind, type FuncType } from "../types.ts";
 import { isWasiExit, PREVIEW1_FUNCTIONS, UNSTABLE_FUNCTIONS, WASI } from "../wasi/mod.ts";
 import type { ExecCommand } from "./args.ts";
-import { type EngineLike, errorMessage, errorName } from "./engine.ts";
+import { type EngineLike, type EngineLimits, errorMessage, errorName } from "./engine.ts";
 import { CliFailure } from "./failure.ts";
 import { type CliIo, out, writeAll } from "./io.ts";
 import { compileModule, oneLine, readModuleBytes } from "./load.ts";
+import { profileReport } from "./profile.ts";
 import { buildEnv, buildPreopens } from "./setup.ts";
 import { formatTrap, isTrap } from "./trap.ts";
 import { formatValue, parseValue } from "./values.ts";
@@ -124,6 +125,32 @@ function runEntry(
   );
 }
 
+/** The engine options the flags ask for; undefined when none was given. */
+export function engineLimits(cmd: ExecCommand): EngineLimits | undefined {
+  const limits: EngineLimits = {};
+  if (cmd.fuel !== undefined) limits.fuel = cmd.fuel;
+  if (cmd.timeoutMs !== undefined) limits.timeoutMs = cmd.timeoutMs;
+  if (cmd.maxMemoryPages !== undefined) limits.maxMemoryPages = cmd.maxMemoryPages;
+  if (cmd.maxStack !== undefined) limits.maxCallDepth = cmd.maxStack;
+  if (cmd.profile) limits.profile = true;
+  return Object.keys(limits).length > 0 ? limits : undefined;
+}
+
+function instantiate(cmd: ExecCommand, engine: EngineLike, module: object, wasi: WASI): Instance {
+  try {
+    return new engine.Instance(module, wasi.getImportObject(), engineLimits(cmd));
+  } catch (err) {
+    if (errorName(err) === "LinkError") {
+      throw new CliFailure(`${cmd.module}: cannot link: ${oneLine(errorMessage(err))}`);
+    }
+    // The engine refuses a memory whose minimum is above --max-memory before anything runs.
+    if (errorName(err) === "RuntimeError" && errorMessage(err).startsWith("memory limit:")) {
+      throw new CliFailure(`${cmd.module}: cannot instantiate: ${oneLine(errorMessage(err))}`);
+    }
+    throw err; // a trap or proc_exit in the start function is handled by the caller
+  }
+}
+
 export function runExec(cmd: ExecCommand, io: CliIo, engine: EngineLike): number {
   const env = buildEnv(cmd.env, cmd.inheritEnv);
   const preopens = buildPreopens(cmd.dirs);
@@ -138,17 +165,13 @@ export function runExec(cmd: ExecCommand, io: CliIo, engine: EngineLike): number
     stdout: io.stdout,
     stderr: io.stderr,
     returnOnExit: true,
+    trace: cmd.trace ? (line) => writeAll(io.stderr, line + "\n") : undefined,
   });
+  let instance: Instance | undefined;
+  // A module that cannot be linked, or an entry point that cannot be called, ran nothing to profile.
+  let nothingRan = false;
   try {
-    let instance: Instance;
-    try {
-      instance = new engine.Instance(module, wasi.getImportObject());
-    } catch (err) {
-      if (errorName(err) === "LinkError") {
-        throw new CliFailure(`${cmd.module}: cannot link: ${oneLine(errorMessage(err))}`);
-      }
-      throw err; // a trap or proc_exit in the start function is handled below
-    }
+    instance = instantiate(cmd, engine, module, wasi);
     return cmd.invoke === undefined
       ? runEntry(cmd, engine, module, bytes, wasi, instance)
       : invoke(cmd, io, engine, module, bytes, wasi, instance);
@@ -158,8 +181,10 @@ export function runExec(cmd: ExecCommand, io: CliIo, engine: EngineLike): number
       writeAll(io.stderr, formatTrap(err));
       return TRAP_STATUS;
     }
+    nothingRan = err instanceof CliFailure;
     throw err;
   } finally {
     wasi.close();
+    if (cmd.profile && !nothingRan) writeAll(io.stderr, profileReport(engine, instance));
   }
 }

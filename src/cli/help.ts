@@ -35,8 +35,29 @@ Nothing from the host environment or file system is visible unless given with th
 Deno's own permissions apply as well: a file the Deno process may not read or write gives the
 program EACCES for that call.
 
-Exit status: the program's exit code (0 when _start returns); 134 after a trap (the message and
-a backtrace go to stderr); 1 for an unreadable, invalid or unlinkable module; 2 for a usage error.`;
+Limits (a guest that hits one stops with a trap: exit status 134):
+  --fuel N                  stop after N units of executed work ("fuel exhausted"); the count is
+                            deterministic, so the same program and input stop at the same place
+  --timeout DURATION        stop a guest running longer than DURATION (500ms, 10s, 2m, 1h),
+                            checked at loop back-edges and calls
+  --max-memory SIZE         cap every memory at SIZE (bytes, or 640KiB, 64MiB, 1GiB; KB/MB/GB are
+                            powers of 1000), rounded down to 64 KiB pages: memory.grow past it
+                            returns -1, and a module whose minimum is larger does not start (exit 1)
+  --max-stack N             maximum wasm call depth ("call stack exhausted" beyond it)
+
+Diagnostics (on stderr):
+  --trace                   log every WASI call with its decoded arguments, then its errno and
+                            the values it returned:
+                              ==> fd_write(fd=1, iovs=0x1000, iovs_len=1, nwritten=0x2000)
+                              <== errno=SUCCESS nwritten=12
+  --profile                 at exit, list the functions that executed the most operations and
+                            their share of the total
+
+Exit status: the program's exit code (0 when _start returns); 134 after a trap, including
+running out of fuel or time and exhausting the stack ('Error: <message>' and a backtrace go to
+stderr, innermost frame first: '  0: 0x2bb - fib', the byte offset of the instruction in the
+module and the function's name, or $INDEX without a name section); 1 for an unreadable, invalid
+or unlinkable module, or one that needs more memory than --max-memory; 2 for a usage error.`;
 
 const INSPECT = `Usage: wasmrun inspect [--json] <module.wasm>
 
