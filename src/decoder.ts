@@ -4,7 +4,7 @@
  * rules live in `validator.ts`. Function bodies and constant expressions are kept as byte ranges.
  */
 import { CompileError } from "./errors.ts";
-import { isKnownOpcode, Op } from "./opcodes.ts";
+import { isKnownOpcode, isKnownSimdOp, Op, SimdOp } from "./opcodes.ts";
 import { Reader } from "./reader.ts";
 import {
   type ConstExpr,
@@ -195,11 +195,10 @@ export function readValType(r: Reader): ValType {
     case ValType.I64:
     case ValType.F32:
     case ValType.F64:
+    case ValType.V128:
     case ValType.FuncRef:
     case ValType.ExternRef:
       return b;
-    case ValType.V128:
-      return r.fail("SIMD not supported", at);
   }
   return r.fail("malformed value type", at);
 }
@@ -341,8 +340,14 @@ export function readConstExpr(r: Reader): ConstExpr {
       case Op.GlobalGet:
         r.u32();
         break;
-      case Op.PrefixSIMD:
-        return r.fail("SIMD not supported", at);
+      case Op.PrefixSIMD: {
+        const sub = r.u32();
+        if (sub !== SimdOp.V128Const) {
+          return r.fail(isKnownSimdOp(sub) ? "constant expression required" : "illegal opcode", at);
+        }
+        r.take(16);
+        break;
+      }
       default:
         return r.fail(isKnownOpcode(op) ? "constant expression required" : "illegal opcode", at);
     }

@@ -1,11 +1,11 @@
 /**
- * Validator for WebAssembly 2.0 modules (without SIMD). Module-level rules are checked item by item;
+ * Validator for WebAssembly 2.0 modules, SIMD included. Module-level rules are checked item by item;
  * function bodies are checked with the operand-stack algorithm of the spec's validation appendix:
  * a stack of value types (0 = unknown, after unreachable code) and a stack of control frames.
  * All stacks are typed arrays reused across functions, so the per-instruction path allocates nothing.
  */
 import { CompileError } from "./errors.ts";
-import { FcOp, Op } from "./opcodes.ts";
+import { FcOp, isKnownSimdOp, Op, SimdImm, simdImmediate, SimdOp } from "./opcodes.ts";
 import { Reader } from "./reader.ts";
 import {
   type ConstExpr,
@@ -30,8 +30,10 @@ function fail(message: string, at?: number): never {
   throw new CompileError(message, at);
 }
 
+/** Numeric or vector: the types untyped `select` accepts. */
 function isNum(t: number): boolean {
-  return t === ValType.I32 || t === ValType.I64 || t === ValType.F32 || t === ValType.F64 || t === UNKNOWN;
+  return t === ValType.I32 || t === ValType.I64 || t === ValType.F32 || t === ValType.F64 ||
+    t === ValType.V128 || t === UNKNOWN;
 }
 
 function isRef(t: number): boolean {
@@ -142,11 +144,105 @@ function memOp(op: number, type: ValType, alignLog2: number): void {
   memOp(Op.I64Store32, I64, 2);
 }
 
+// ---- SIMD signature tables (indexed by the sub-opcode after 0xfd) ----
+
+/** Operand types, bottom first, and the result type (0: none). */
+const SIMD_IN: Uint8Array[] = [];
+const SIMD_OUT = new Uint8Array(256);
+/** For memory instructions: log2 of the natural alignment. */
+const SIMD_ALIGN = new Uint8Array(256);
+/** For lane instructions: the number of lanes (a lane index must be below it). */
+const SIMD_LANES = new Uint8Array(256);
+
+{
+  const { I32, I64, F32, F64, V128 } = {
+    I32: ValType.I32,
+    I64: ValType.I64,
+    F32: ValType.F32,
+    F64: ValType.F64,
+    V128: ValType.V128,
+  };
+  const set = (subs: number[], ins: ValType[], out: ValType | 0) => {
+    for (const sub of subs) SIMD_IN[sub] = Uint8Array.from(ins), SIMD_OUT[sub] = out;
+  };
+  const range = (first: number, last: number) =>
+    Array.from({ length: last - first + 1 }, (_, i) => first + i);
+  // Most instructions are binary v128 operations; the others are listed below.
+  set(range(0, 0xff), [V128, V128], V128);
+  set([...range(0x00, 0x0a), 0x5c, 0x5d], [I32], V128); // loads
+  set([0x0b, ...range(0x58, 0x5b)], [I32, V128], 0); // stores, lane stores
+  set(range(0x54, 0x57), [I32, V128], V128); // lane loads
+  set([0x0c], [], V128); // v128.const
+  set([0x0f, 0x10, 0x11], [I32], V128);
+  set([0x12], [I64], V128);
+  set([0x13], [F32], V128);
+  set([0x14], [F64], V128);
+  set([0x15, 0x16, 0x18, 0x19, 0x1b], [V128], I32);
+  set([0x1d], [V128], I64);
+  set([0x1f], [V128], F32);
+  set([0x21], [V128], F64);
+  set([0x17, 0x1a, 0x1c], [V128, I32], V128);
+  set([0x1e], [V128, I64], V128);
+  set([0x20], [V128, F32], V128);
+  set([0x22], [V128, F64], V128);
+  set([0x52], [V128, V128, V128], V128); // bitselect
+  set([0x53, 0x63, 0x64, 0x83, 0x84, 0xa3, 0xa4, 0xc3, 0xc4], [V128], I32); // any_true, all_true, bitmask
+  set([0x6b, 0x6c, 0x6d, 0x8b, 0x8c, 0x8d, 0xab, 0xac, 0xad, 0xcb, 0xcc, 0xcd], [V128, I32], V128); // shifts
+  const unary = [
+    0x4d, // not
+    ...range(0x5e, 0x62), // demote, promote, i8x16 abs/neg/popcnt
+    ...range(0x67, 0x6a), // f32x4 rounding
+    0x74,
+    0x75,
+    0x7a,
+    0x94, // f64x2 rounding
+    ...range(0x7c, 0x7f), // extadd_pairwise
+    0x80,
+    0x81,
+    ...range(0x87, 0x8a), // i16x8 abs/neg/extend
+    0xa0,
+    0xa1,
+    ...range(0xa7, 0xaa), // i32x4
+    0xc0,
+    0xc1,
+    ...range(0xc7, 0xca), // i64x2
+    0xe0,
+    0xe1,
+    0xe3,
+    0xec,
+    0xed,
+    0xef, // float abs/neg/sqrt
+    ...range(0xf8, 0xff), // conversions
+  ];
+  set(unary, [V128], V128);
+
+  const align = (subs: number[], log2: number) => subs.forEach((sub) => SIMD_ALIGN[sub] = log2);
+  align([0x00, 0x0b], 4);
+  align([0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0a, 0x57, 0x5b, 0x5d], 3);
+  align([0x07, 0x54, 0x58], 0);
+  align([0x08, 0x55, 0x59], 1);
+  align([0x09, 0x56, 0x5a, 0x5c], 2);
+
+  const lanes = (subs: number[], n: number) => subs.forEach((sub) => SIMD_LANES[sub] = n);
+  lanes([0x15, 0x16, 0x17, 0x54, 0x58], 16);
+  lanes([0x18, 0x19, 0x1a, 0x55, 0x59], 8);
+  lanes([0x1b, 0x1c, 0x1f, 0x20, 0x56, 0x5a], 4);
+  lanes([0x1d, 0x1e, 0x21, 0x22, 0x57, 0x5b], 2);
+}
+
 const NO_TYPES = new Uint8Array(0);
 /** One-element result lists for the value-type block types, indexed by the type's code. */
 const SINGLE = new Array<Uint8Array>(256);
 for (
-  const t of [ValType.I32, ValType.I64, ValType.F32, ValType.F64, ValType.FuncRef, ValType.ExternRef]
+  const t of [
+    ValType.I32,
+    ValType.I64,
+    ValType.F32,
+    ValType.F64,
+    ValType.V128,
+    ValType.FuncRef,
+    ValType.ExternRef,
+  ]
 ) SINGLE[t] = Uint8Array.of(t);
 
 const enum Frame {
@@ -304,6 +400,11 @@ class ModuleValidator {
         case Op.RefNull:
           stack.push(r.u8());
           break;
+        case Op.PrefixSIMD: // the decoder let only v128.const through
+          r.u32();
+          r.take(16);
+          stack.push(ValType.V128);
+          break;
         case Op.RefFunc:
           this.funcType(r.u32(), at);
           stack.push(ValType.FuncRef);
@@ -367,6 +468,10 @@ function skipConstImmediate(r: Reader, op: number): void {
     case Op.RefFunc:
     case Op.GlobalGet:
       r.u32();
+      break;
+    case Op.PrefixSIMD: // v128.const
+      r.u32();
+      r.pos += 16;
       break;
   }
 }
@@ -529,7 +634,6 @@ class BodyValidator {
       this.btParams = NO_TYPES;
       if (b === 0x40) this.btResults = NO_TYPES;
       else if (SINGLE[b] !== undefined) this.btResults = SINGLE[b];
-      else if (b === ValType.V128) this.fail("SIMD not supported");
       else this.fail("malformed value type");
       return;
     }
@@ -599,9 +703,7 @@ class BodyValidator {
 
   readValType(): number {
     const t = this.r.u8();
-    if (SINGLE[t] === undefined) {
-      this.fail(t === ValType.V128 ? "SIMD not supported" : "malformed value type");
-    }
+    if (SINGLE[t] === undefined) this.fail("malformed value type");
     return t;
   }
 
@@ -612,11 +714,7 @@ class BodyValidator {
     const params = mv.typeParams[f.typeIndex];
     const locals = new Uint8Array(params.length + f.locals.length);
     locals.set(params);
-    for (let i = 0; i < f.locals.length; i++) {
-      const t = f.locals[i];
-      if (t === ValType.V128) fail("SIMD not supported", f.codeStart);
-      locals[params.length + i] = t;
-    }
+    for (let i = 0; i < f.locals.length; i++) locals[params.length + i] = f.locals[i];
     this.locals = locals;
     this.sp = 0;
     this.depth = 0;
@@ -834,7 +932,7 @@ class BodyValidator {
           this.prefixFC();
           break;
         case Op.PrefixSIMD:
-          this.fail("SIMD not supported");
+          this.prefixSIMD();
           break;
         default:
           this.fail("illegal opcode");
@@ -935,6 +1033,37 @@ class BodyValidator {
       default:
         this.fail("illegal opcode");
     }
+  }
+
+  /** A SIMD instruction: immediates (alignment, lane indices), then the table-driven typing. */
+  prefixSIMD(): void {
+    const r = this.r;
+    const sub = r.u32();
+    if (!isKnownSimdOp(sub)) this.fail("illegal opcode");
+    switch (simdImmediate(sub)) {
+      case SimdImm.MemArg:
+        this.memarg(SIMD_ALIGN[sub]);
+        break;
+      case SimdImm.MemArgLane:
+        this.memarg(SIMD_ALIGN[sub]);
+        this.laneIndex(SIMD_LANES[sub]);
+        break;
+      case SimdImm.Lane:
+        this.laneIndex(SIMD_LANES[sub]);
+        break;
+      case SimdImm.Bytes16:
+        if (sub === SimdOp.I8x16Shuffle) { for (let i = 0; i < 16; i++) this.laneIndex(32); }
+        else r.take(16);
+        break;
+    }
+    const ins = SIMD_IN[sub];
+    for (let i = ins.length - 1; i >= 0; i--) this.pop(ins[i]);
+    const out = SIMD_OUT[sub];
+    if (out !== 0) this.push(out);
+  }
+
+  laneIndex(lanes: number): void {
+    if (this.r.u8() >= lanes) this.fail("invalid lane index");
   }
 
   popI32s(n: number): void {
