@@ -16,17 +16,23 @@ export interface ModuleOptions {
 /** The part of the WebAssembly JS API the benchmarks use. */
 export interface WasmApi {
   Module: new (bytes: Uint8Array, options?: ModuleOptions) => object;
-  Instance: new (module: object, imports?: Record<string, Record<string, unknown>>) => {
+  Instance: new (module: object, imports?: Record<string, Record<string, unknown>>, options?: object) => {
     exports: Record<string, unknown>;
   };
 }
 
-export type EngineName = "v8" | "wasmrun";
+/** "fuel" is wasmrun with a (never reached) fuel budget: it measures what metering costs. */
+export type EngineName = "v8" | "wasmrun" | "fuel";
 
 export interface Engine {
   name: EngineName;
   api: WasmApi;
+  /** Extra argument for `new Instance` (wasmrun's options). */
+  instanceOptions?: object;
 }
+
+/** The fuel budget of the "fuel" engine: large enough never to run out. */
+export const FUEL_BUDGET = 1e15;
 
 /** Engine selections accepted by `--engine`. */
 export const ENGINE_CHOICES = ["both", "v8", "wasmrun"] as const;
@@ -60,7 +66,10 @@ export async function wasmrunEngine(): Promise<Engine> {
 export async function loadEngines(choice: EngineChoice): Promise<Engine[]> {
   const engines: Engine[] = [];
   if (choice !== "wasmrun") engines.push(v8Engine());
-  if (choice !== "v8") engines.push(await wasmrunEngine());
+  if (choice !== "v8") {
+    const wasmrun = await wasmrunEngine();
+    engines.push(wasmrun, { name: "fuel", api: wasmrun.api, instanceOptions: { fuel: FUEL_BUDGET } });
+  }
   return engines;
 }
 

@@ -18,6 +18,8 @@ export interface ProgramResult {
   engines: Partial<Record<EngineName, EngineRun>>;
   /** wasmrun seconds / V8 seconds, when both ran cleanly. */
   ratio?: number;
+  /** Extra time with a fuel budget, as a fraction of the time without (0.1 = 10 % slower). */
+  fuelOverhead?: number;
 }
 
 export interface BigModuleRun {
@@ -73,10 +75,11 @@ function table(rows: string[][]): string {
 }
 
 function programTable(report: Report): string {
-  const rows = [["benchmark", "n", "V8 s", "wasmrun s", "wasmrun/V8", "checksum"]];
+  const rows = [["benchmark", "n", "V8 s", "wasmrun s", "wasmrun/V8", "+fuel s", "fuel cost", "checksum"]];
   for (const p of report.programs) {
     const v8 = p.engines.v8;
     const wr = p.engines.wasmrun;
+    const fuel = p.engines.fuel;
     const cell = (run: EngineRun | undefined) => (run?.error ? "ERROR" : seconds(run?.seconds));
     const checksum = v8?.checksum ?? wr?.checksum ?? "-";
     rows.push([
@@ -85,11 +88,28 @@ function programTable(report: Report): string {
       cell(v8),
       cell(wr),
       p.ratio ? `${p.ratio.toFixed(1)}x` : "-",
+      cell(fuel),
+      p.fuelOverhead === undefined ? "-" : `${(100 * p.fuelOverhead).toFixed(0)}%`,
       checksum,
     ]);
   }
   const mean = report.geomeanRatio;
-  rows.push(["geometric mean", "", "", "", mean ? `${mean.toFixed(1)}x` : "-", ""]);
+  const overheads = report.programs.flatMap((
+    p,
+  ) => (p.fuelOverhead === undefined ? [] : [1 + p.fuelOverhead]));
+  const fuelMean = overheads.length
+    ? overheads.reduce((a, b) => a * b) ** (1 / overheads.length) - 1
+    : undefined;
+  rows.push([
+    "geometric mean",
+    "",
+    "",
+    "",
+    mean ? `${mean.toFixed(1)}x` : "-",
+    "",
+    fuelMean === undefined ? "-" : `${(100 * fuelMean).toFixed(0)}%`,
+    "",
+  ]);
   return table(rows);
 }
 

@@ -31,7 +31,9 @@ function runProgram(program: Program, engine: Engine, timing: TimingOptions): En
   let checksum: string | undefined;
   try {
     const module = new engine.api.Module(loadProgramBytes(program));
-    const run = new engine.api.Instance(module, {}).exports.run as (n: number) => unknown;
+    const run = new engine.api.Instance(module, {}, engine.instanceOptions).exports.run as (
+      n: number,
+    ) => unknown;
     const expected = formatChecksum(program.expected);
     const t = timeRuns(() => run(program.arg), timing, (result) => {
       checksum = formatChecksum(result);
@@ -61,7 +63,10 @@ export function runPrograms(
       result.engines[engine.name] = run;
       if (run.error) errors.push(`${program.name} [${engine.name}]: ${run.error}`);
     }
-    const { v8, wasmrun } = result.engines;
+    const { v8, wasmrun, fuel } = result.engines;
+    if (wasmrun?.seconds && fuel?.seconds && !wasmrun.error && !fuel.error) {
+      result.fuelOverhead = fuel.seconds / wasmrun.seconds - 1;
+    }
     if (v8?.checksum && wasmrun?.checksum && v8.checksum !== wasmrun.checksum) {
       errors.push(`${program.name}: engines disagree: v8 ${v8.checksum}, wasmrun ${wasmrun.checksum}`);
     }
@@ -126,6 +131,7 @@ export function runBigModule(
   timing: TimingOptions,
   errors: string[],
 ): BigModuleResult {
+  engines = engines.filter((e) => e.name !== "fuel"); // metering does not change decoding
   log(`large module: generating ~${targetMB} MB of code ...`);
   const t0 = performance.now();
   const big = generateBigModule({ targetCodeBytes: Math.round(targetMB * MB) });

@@ -786,7 +786,6 @@ class Lowerer {
     const r = this.r;
     const fnType = this.fn.type;
     this.pushFrame(FrameKind.Func, [], fnType.results, false);
-    if (this.inst.meter) this.emitMeter(() => this.flatCount);
     while (this.ctrl.length > 0) {
       this.at = r.pos;
       const op = r.u8();
@@ -1622,6 +1621,7 @@ export function lowerFunction(fn: WasmFunc): Op[] {
   fn.offsets = Int32Array.from(l.offsets);
   fn.frameSize = l.stackBase + l.maxH + 1;
   fn.poolInit = Int32Array.from(l.poolInit);
+  fn.entryCost = Math.max(1, l.flatCount);
   return fn.code;
 }
 

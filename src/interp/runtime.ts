@@ -131,6 +131,8 @@ export class WasmFunc {
   offsets: Int32Array | null = null;
   /** Slots a frame needs: parameters, locals and the deepest operand stack. */
   frameSize = 0;
+  /** Instructions outside loops: what a call charges when the instance is metered. */
+  entryCost = 1;
   /** Constant pool of the frame, as (slot·2, low, high) triples written at every entry. */
   poolInit: Int32Array = new Int32Array(0);
   readonly nParams: number;
