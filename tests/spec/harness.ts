@@ -1,7 +1,7 @@
 /**
  * Runs the official spec tests (wabt `wast2json` output) against any object with the WebAssembly JS API,
  * so the same runner checks V8's built-in engine and ours. Binary modules only: text-format modules are
- * counted as skipped, and so are SIMD files unless asked for.
+ * counted as skipped (and SIMD files, when asked to leave them out).
  */
 import { describe, describeJs, describeRaw, matchesJs, matchesRaw, type SpecValue, toJs } from "./values.ts";
 import { callThroughBridge, needsBridge, resultSlot } from "./simd_bridge.ts";
@@ -26,7 +26,7 @@ export interface WasmApi {
 }
 
 export interface RunOptions {
-  /** Run `simd_*` files too (they need v128 support); otherwise their commands count as skipped. */
+  /** Run `simd_*` files (the default); with `false` their commands count as skipped. */
   simd?: boolean;
   /** Also accept RangeError for assert_exhaustion: V8 reports stack overflow that way. */
   exhaustionRangeError?: boolean;
@@ -282,7 +282,7 @@ export function runSpecFile(
     deviations: 0,
     failures: [],
   };
-  const skipAll = isSimdFile(file) && !opts.simd;
+  const skipAll = isSimdFile(file) && opts.simd === false;
   const keep = opts.maxFailuresPerFile ?? 20;
   const run = skipAll ? undefined : new FileRun(api, dir, opts);
   for (const cmd of commands) {
@@ -365,9 +365,9 @@ export function formatFailures(reports: FileReport[], maxDetails = 50): string[]
   return lines;
 }
 
-/** Whether WASMRUN_SPEC_SIMD=1 asks for the SIMD files too. */
+/** Whether the SIMD files run: yes unless WASMRUN_SPEC_SIMD=0 leaves them out. */
 export function simdRequested(): boolean {
-  return Deno.env.get("WASMRUN_SPEC_SIMD") === "1";
+  return Deno.env.get("WASMRUN_SPEC_SIMD") !== "0";
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
  * Developer CLI for the spec suite: per-file counts and failure details.
  *
- *   deno run -A tests/spec/run.ts [--engine v8|wasmrun] [--simd] [--max-failures N] [file-filter...]
+ *   deno run -A tests/spec/run.ts [--engine v8|wasmrun] [--no-simd] [--max-failures N] [file-filter...]
  *
  * A filter is a spec file name ("i32") or a prefix ending in "*" ("f32*"). Files named exactly run even
- * when they are SIMD files; otherwise SIMD files run with --simd or WASMRUN_SPEC_SIMD=1.
+ * when they are SIMD files; otherwise SIMD files run unless --no-simd or WASMRUN_SPEC_SIMD=0 leaves them
+ * out (--simd, the default, is still accepted).
  */
 import { parseArgs } from "node:util";
 import {
@@ -36,7 +37,8 @@ const { values, positionals } = parseArgs({
   args: Deno.args,
   options: {
     engine: { type: "string", default: "v8" },
-    simd: { type: "boolean", default: false },
+    simd: { type: "boolean", default: true },
+    "no-simd": { type: "boolean", default: false },
     "max-failures": { type: "string", default: "50" },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -45,7 +47,7 @@ const { values, positionals } = parseArgs({
 
 if (values.help) {
   console.log(
-    "usage: deno run -A tests/spec/run.ts [--engine v8|wasmrun] [--simd] [--max-failures N] [file...]",
+    "usage: deno run -A tests/spec/run.ts [--engine v8|wasmrun] [--no-simd] [--max-failures N] [file...]",
   );
   Deno.exit(0);
 }
@@ -71,7 +73,7 @@ const api = await loadEngine(values.engine);
 const start = performance.now();
 const reports: FileReport[] = chosen.map((file) =>
   runSpecFile(api, file, {
-    simd: values.simd || simdRequested() || (isSimdFile(file) && positionals.includes(file)),
+    simd: (!values["no-simd"] && simdRequested()) || (isSimdFile(file) && positionals.includes(file)),
     exhaustionRangeError: values.engine === "v8",
     knownDeviations: values.engine === "v8" ? V8_DEVIATIONS : undefined,
     maxFailuresPerFile: Number(values["max-failures"]),
