@@ -104,6 +104,17 @@ function runEntry(
         `${cmd.module} exports both _start and _initialize; it is neither a command nor a reactor`,
       );
     }
+    if (!(exports.memory && typeof exports.memory === "object")) {
+      // No memory to bind (node:wasi's start() insists on one): fine for a program making no WASI calls.
+      wasi.attach(instance);
+      try {
+        (exports._start as () => void)();
+        return 0;
+      } catch (err) {
+        if (isWasiExit(err)) return err.code & 0xff;
+        throw err;
+      }
+    }
     return wasi.start(instance) & 0xff;
   }
   if (typeof exports.main === "function") {
