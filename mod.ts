@@ -18,9 +18,11 @@
 import {
   compile,
   CompileError,
+  compileStreaming,
   Global,
   Instance,
   instantiate,
+  instantiateStreaming,
   LinkError,
   Memory,
   Module,
@@ -32,9 +34,11 @@ import {
 export {
   compile,
   CompileError,
+  compileStreaming,
   Global,
   Instance,
   instantiate,
+  instantiateStreaming,
   LinkError,
   Memory,
   Module,
@@ -48,7 +52,7 @@ export type { FunctionProfile } from "./src/api/instance.ts";
 export type { WasmFrame } from "./src/interp/exec.ts";
 export type { BufferSource, ModuleExportDescriptor, ModuleImportDescriptor } from "./src/api/module.ts";
 export type { GlobalDescriptor, MemoryDescriptor, TableDescriptor } from "./src/api/objects.ts";
-export type { WebAssemblyInstantiatedSource } from "./src/api/namespace.ts";
+export type { ResponseSource, WebAssemblyInstantiatedSource } from "./src/api/namespace.ts";
 export { BufferSink, BytesSource, Errno, isWasiExit, WASI, WasiExit } from "./src/wasi/mod.ts";
 export type {
   ByteSink,
@@ -67,7 +71,9 @@ export type {
 export const WebAssembly: {
   validate: typeof validate;
   compile: typeof compile;
+  compileStreaming: typeof compileStreaming;
   instantiate: typeof instantiate;
+  instantiateStreaming: typeof instantiateStreaming;
   Module: typeof Module;
   Instance: typeof Instance;
   Memory: typeof Memory;
@@ -79,7 +85,9 @@ export const WebAssembly: {
 } = Object.freeze({
   validate,
   compile,
+  compileStreaming,
   instantiate,
+  instantiateStreaming,
   Module,
   Instance,
   Memory,

@@ -176,3 +176,12 @@ Deno.test({
     }
   },
 });
+
+both("instantiateStreaming and compileStreaming take a fetch Response", async (W) => {
+  const bytes = wat(`(module (func (export "seven") (result i32) i32.const 7))`);
+  const response = () => new Response(bytes, { headers: { "content-type": "application/wasm" } });
+  const { instance } = await W.instantiateStreaming(response(), {});
+  assert.equal((instance.exports.seven as () => number)(), 7);
+  const module = await W.compileStreaming(Promise.resolve(response()));
+  assert.equal(Object.prototype.toString.call(module), "[object WebAssembly.Module]");
+});

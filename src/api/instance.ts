@@ -211,3 +211,8 @@ export class Instance {
     this.exports = Object.freeze(exports);
   }
 }
+
+Object.defineProperty(Instance.prototype, Symbol.toStringTag, {
+  value: "WebAssembly.Instance",
+  configurable: true,
+});

@@ -99,3 +99,8 @@ export class Module {
 }
 
 export { ExternKind };
+
+Object.defineProperty(Module.prototype, Symbol.toStringTag, {
+  value: "WebAssembly.Module",
+  configurable: true,
+});

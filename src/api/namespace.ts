@@ -54,4 +54,29 @@ export function instantiate(
   });
 }
 
+/** A fetch `Response` (or a promise of one) holding module bytes. */
+export type ResponseSource = Response | PromiseLike<Response>;
+
+async function responseBytes(source: ResponseSource): Promise<ArrayBuffer> {
+  const response = await source;
+  if (!(response instanceof Response)) throw new TypeError("expected a Response or a promise of one");
+  if (!response.ok) throw new TypeError(`cannot compile a module from an HTTP ${response.status} response`);
+  return await response.arrayBuffer();
+}
+
+/** Compiles the bytes of a fetch `Response` (like the built-in, without requiring a wasm MIME type). */
+export async function compileStreaming(source: ResponseSource, options?: EngineOptions): Promise<Module> {
+  return new Module(await responseBytes(source), options);
+}
+
+/** Compiles and instantiates the bytes of a fetch `Response`. */
+export async function instantiateStreaming(
+  source: ResponseSource,
+  importObject?: object,
+  options?: EngineOptions,
+): Promise<WebAssemblyInstantiatedSource> {
+  const module = new Module(await responseBytes(source), options);
+  return { module, instance: new Instance(module, importObject, options) };
+}
+
 export { CompileError, Global, Instance, LinkError, Memory, Module, RuntimeError, Table };

@@ -215,3 +215,16 @@ export function wrapTable(table: TableInst): Table {
 export function wrapGlobal(g: GlobalInst): Global {
   return (wrappers.get(g) as Global) ?? new Global(new Adopt(g) as unknown as GlobalDescriptor);
 }
+
+Object.defineProperty(Memory.prototype, Symbol.toStringTag, {
+  value: "WebAssembly.Memory",
+  configurable: true,
+});
+Object.defineProperty(Table.prototype, Symbol.toStringTag, {
+  value: "WebAssembly.Table",
+  configurable: true,
+});
+Object.defineProperty(Global.prototype, Symbol.toStringTag, {
+  value: "WebAssembly.Global",
+  configurable: true,
+});
