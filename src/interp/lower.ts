@@ -30,6 +30,7 @@ import {
 import {
   addCompareBranch,
   addImm2,
+  binaryThenBinary,
   branchIf,
   i32Binary,
   i32BinaryImm,
@@ -39,7 +40,7 @@ import {
   shiftThenBinary,
 } from "./ops_i32.ts";
 import { i64Binary, i64BinaryConst, i64Unary, i64XorShiftRight } from "./ops_i64.ts";
-import { f32Op, f64Op } from "./ops_float.ts";
+import { f32Op, f64BinaryThenBinary, f64Op } from "./ops_float.ts";
 import { convert } from "./ops_convert.ts";
 import {
   f64BinaryMem,
@@ -1043,7 +1044,7 @@ class Lowerer {
     make: (op: number, d: number, a: number, b: number, next: number) => Op,
   ): void {
     const f64Arith = op >= 0xa0 && op <= 0xa3;
-    if (f64Arith && this.fuseF64Load(op)) return;
+    if (f64Arith && (this.fuseF64Load(op) || this.fuseF64Pair(op))) return;
     const b = this.popSlot();
     const a = this.popSlot();
     this.emitValue(result, (d, next) => make(op, d, a, b, next), null, f64Arith ? { f64: { op, a, b } } : {});
@@ -1085,6 +1086,35 @@ class Lowerer {
       }
     }
     this.binary(op, ValType.I64, i64Binary);
+  }
+
+  /** f64 `(a OP1 b) OP2 c` (or `c - (a OP1 b)`) for add/sub/mul: the held-back op moves in. */
+  fuseF64Pair(op: number): boolean {
+    if (op > 0xa2) return false;
+    const top = this.h - 1;
+    const fusable = (p: Pending | null) =>
+      p !== null && p.prev === null && p.f64 !== null && p.f64.op <= 0xa2;
+    let inner = this.pendingProduces(top);
+    let c: number, reversed: boolean;
+    if (fusable(inner)) {
+      this.pending = null;
+      this.h--;
+      c = this.popSlot();
+      reversed = op === 0xa1; // c - (a OP1 b); add and mul commute
+    } else {
+      inner = this.pendingProduces(top - 1);
+      const k = this.kind[top];
+      if (!fusable(inner) || (k !== Kind.Local && !(k === Kind.Const && this.poolSlot(top) >= 0))) {
+        return false;
+      }
+      c = k === Kind.Local ? this.slotOf[top] : this.poolSlot(top);
+      this.pending = null;
+      this.h -= 2;
+      reversed = false;
+    }
+    const { op: op1, a, b } = inner!.f64!;
+    this.emitValue(ValType.F64, (d, next) => f64BinaryThenBinary(op1, a, b, op, c, reversed, d, next));
+    return true;
   }
 
   /** f64 arithmetic on a value the held-back op just loaded: the load moves into the arithmetic. */
@@ -1129,7 +1159,7 @@ class Lowerer {
   }
 
   i32Binary(op: number, isCompare: boolean): void {
-    if (this.fuseShift(op)) return;
+    if (this.fuseShift(op) || this.fuseI32Pair(op)) return;
     const bConst = this.topIsConst();
     const aConst = this.kind[this.h - 2] === Kind.Const;
     if (bConst && i32HasImm(op)) {
@@ -1178,6 +1208,31 @@ class Lowerer {
       return this.hold(t, make, bin, { prev });
     }
     this.emitValue(t, make, bin);
+  }
+
+  /** `(a OP1 b) OP2 c` with OP1, OP2 in add/and/or/xor: the held-back op moves into this one. */
+  fuseI32Pair(op: number): boolean {
+    if (op !== 0x6a && (op < 0x71 || op > 0x73)) return false;
+    const top = this.h - 1;
+    const fusable = (p: Pending | null) =>
+      p !== null && p.prev === null && p.bin !== null &&
+      (p.bin.op === 0x6a || (p.bin.op >= 0x71 && p.bin.op <= 0x73));
+    let inner = this.pendingProduces(top);
+    let c: number;
+    if (fusable(inner)) {
+      this.pending = null;
+      this.h--;
+      c = this.popSlot();
+    } else {
+      inner = this.pendingProduces(top - 1);
+      if (!fusable(inner) || this.kind[top] !== Kind.Local) return false;
+      c = this.slotOf[top];
+      this.pending = null;
+      this.h -= 2;
+    }
+    const { op: op1, a, b, imm } = inner!.bin!;
+    this.emitValue(ValType.I32, (d, next) => binaryThenBinary(op1, a, b, imm, op, c, d, next));
+    return true;
   }
 
   /** i32 add/and/or/xor of a value the held-back op just shifted or rotated by a constant. */

@@ -122,3 +122,49 @@ export function f64Op(op: number, d: number, a: number, b: number, next: number)
   }
   throw new Error(`not an f64 op: 0x${op.toString(16)}`);
 }
+
+/**
+ * f64 `(a OP1 b) OP2 c` for OP1, OP2 in add/sub/mul, or `c - (a OP1 b)` when `reversed` (OP2 is
+ * sub): dot products and vector arithmetic without an intermediate op. Each intermediate result
+ * rounds to f64 exactly as two separate ops would.
+ */
+export function f64BinaryThenBinary(
+  op1: number,
+  a: number,
+  b: number,
+  op2: number,
+  c: number,
+  reversed: boolean,
+  d: number,
+  next: number,
+): Op {
+  const f64 = F64; // a context slot of each closure: cheaper than a module binding
+  const key = (op1 - 0xa0) * 16 + (op2 - 0xa0) * 2 + (reversed ? 1 : 0);
+  switch (key) {
+    case 0x00:
+      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + a] + f64[(p >> 1) + b] + f64[(p >> 1) + c], next);
+    case 0x02:
+      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + a] + f64[(p >> 1) + b] - f64[(p >> 1) + c], next);
+    case 0x03:
+      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + c] - (f64[(p >> 1) + a] + f64[(p >> 1) + b]), next);
+    case 0x04:
+      return (p) => (f64[(p >> 1) + d] = (f64[(p >> 1) + a] + f64[(p >> 1) + b]) * f64[(p >> 1) + c], next);
+    case 0x10:
+      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + a] - f64[(p >> 1) + b] + f64[(p >> 1) + c], next);
+    case 0x12:
+      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + a] - f64[(p >> 1) + b] - f64[(p >> 1) + c], next);
+    case 0x13:
+      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + c] - (f64[(p >> 1) + a] - f64[(p >> 1) + b]), next);
+    case 0x14:
+      return (p) => (f64[(p >> 1) + d] = (f64[(p >> 1) + a] - f64[(p >> 1) + b]) * f64[(p >> 1) + c], next);
+    case 0x20:
+      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + a] * f64[(p >> 1) + b] + f64[(p >> 1) + c], next);
+    case 0x22:
+      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + a] * f64[(p >> 1) + b] - f64[(p >> 1) + c], next);
+    case 0x23:
+      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + c] - f64[(p >> 1) + a] * f64[(p >> 1) + b], next);
+    case 0x24:
+      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + a] * f64[(p >> 1) + b] * f64[(p >> 1) + c], next);
+  }
+  throw new Error(`no fused form for f64 0x${op1.toString(16)} then 0x${op2.toString(16)}`);
+}

@@ -447,3 +447,95 @@ export function shiftThenBinary(
   }
   throw new Error(`no fused form for 0x${sh.toString(16)} then 0x${op.toString(16)}`);
 }
+
+/**
+ * Two-operation expressions `(a OP1 b) OP2 c` for OP1, OP2 in add/and/or/xor (b a constant when
+ * `imm`): the common shape of hash, checksum and address arithmetic, one closure instead of two.
+ */
+export function binaryThenBinary(
+  op1: number,
+  a: number,
+  b: number,
+  imm: boolean,
+  op2: number,
+  c: number,
+  d: number,
+  next: number,
+): Op {
+  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  d <<= 1, a <<= 1, c <<= 1;
+  if (imm) {
+    const k = b;
+    switch (op1 * 256 + op2) {
+      case 0x6a6a:
+        return (p) => (i32[p + d] = ((i32[p + a] + k) | 0) + i32[p + c], next);
+      case 0x6a71:
+        return (p) => (i32[p + d] = (i32[p + a] + k) & i32[p + c], next);
+      case 0x6a72:
+        return (p) => (i32[p + d] = (i32[p + a] + k) | i32[p + c], next);
+      case 0x6a73:
+        return (p) => (i32[p + d] = (i32[p + a] + k) ^ i32[p + c], next);
+      case 0x716a:
+        return (p) => (i32[p + d] = (i32[p + a] & k) + i32[p + c], next);
+      case 0x7171:
+        return (p) => (i32[p + d] = i32[p + a] & k & i32[p + c], next);
+      case 0x7172:
+        return (p) => (i32[p + d] = (i32[p + a] & k) | i32[p + c], next);
+      case 0x7173:
+        return (p) => (i32[p + d] = (i32[p + a] & k) ^ i32[p + c], next);
+      case 0x726a:
+        return (p) => (i32[p + d] = (i32[p + a] | k) + i32[p + c], next);
+      case 0x7271:
+        return (p) => (i32[p + d] = (i32[p + a] | k) & i32[p + c], next);
+      case 0x7272:
+        return (p) => (i32[p + d] = i32[p + a] | k | i32[p + c], next);
+      case 0x7273:
+        return (p) => (i32[p + d] = (i32[p + a] | k) ^ i32[p + c], next);
+      case 0x736a:
+        return (p) => (i32[p + d] = (i32[p + a] ^ k) + i32[p + c], next);
+      case 0x7371:
+        return (p) => (i32[p + d] = (i32[p + a] ^ k) & i32[p + c], next);
+      case 0x7372:
+        return (p) => (i32[p + d] = (i32[p + a] ^ k) | i32[p + c], next);
+      case 0x7373:
+        return (p) => (i32[p + d] = i32[p + a] ^ k ^ i32[p + c], next);
+    }
+  } else {
+    b <<= 1;
+    switch (op1 * 256 + op2) {
+      case 0x6a6a:
+        return (p) => (i32[p + d] = ((i32[p + a] + i32[p + b]) | 0) + i32[p + c], next);
+      case 0x6a71:
+        return (p) => (i32[p + d] = (i32[p + a] + i32[p + b]) & i32[p + c], next);
+      case 0x6a72:
+        return (p) => (i32[p + d] = (i32[p + a] + i32[p + b]) | i32[p + c], next);
+      case 0x6a73:
+        return (p) => (i32[p + d] = (i32[p + a] + i32[p + b]) ^ i32[p + c], next);
+      case 0x716a:
+        return (p) => (i32[p + d] = (i32[p + a] & i32[p + b]) + i32[p + c], next);
+      case 0x7171:
+        return (p) => (i32[p + d] = i32[p + a] & i32[p + b] & i32[p + c], next);
+      case 0x7172:
+        return (p) => (i32[p + d] = (i32[p + a] & i32[p + b]) | i32[p + c], next);
+      case 0x7173:
+        return (p) => (i32[p + d] = (i32[p + a] & i32[p + b]) ^ i32[p + c], next);
+      case 0x726a:
+        return (p) => (i32[p + d] = (i32[p + a] | i32[p + b]) + i32[p + c], next);
+      case 0x7271:
+        return (p) => (i32[p + d] = (i32[p + a] | i32[p + b]) & i32[p + c], next);
+      case 0x7272:
+        return (p) => (i32[p + d] = i32[p + a] | i32[p + b] | i32[p + c], next);
+      case 0x7273:
+        return (p) => (i32[p + d] = (i32[p + a] | i32[p + b]) ^ i32[p + c], next);
+      case 0x736a:
+        return (p) => (i32[p + d] = (i32[p + a] ^ i32[p + b]) + i32[p + c], next);
+      case 0x7371:
+        return (p) => (i32[p + d] = (i32[p + a] ^ i32[p + b]) & i32[p + c], next);
+      case 0x7372:
+        return (p) => (i32[p + d] = (i32[p + a] ^ i32[p + b]) | i32[p + c], next);
+      case 0x7373:
+        return (p) => (i32[p + d] = i32[p + a] ^ i32[p + b] ^ i32[p + c], next);
+    }
+  }
+  throw new Error(`no fused form for 0x${op1.toString(16)} then 0x${op2.toString(16)}`);
+}
