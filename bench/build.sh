@@ -5,10 +5,20 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 mkdir -p wasm
+build() { # output name, source, extra flags
+  clang-19 --target=wasm32 -O2 -fno-builtin -nostdlib "${@:3}" \
+    -Wl,--no-entry -Wl,--export=run -Wl,--strip-all \
+    -o "wasm/$1.wasm" "$2"
+  echo "built wasm/$1.wasm ($(stat -c %s "wasm/$1.wasm") bytes)"
+}
 for src in src/*.c; do
   name="$(basename "$src" .c)"
-  clang-19 --target=wasm32 -O2 -fno-builtin -nostdlib \
-    -Wl,--no-entry -Wl,--export=run -Wl,--strip-all \
-    -o "wasm/$name.wasm" "$src"
-  echo "built wasm/$name.wasm ($(stat -c %s "wasm/$name.wasm") bytes)"
+  case "$name" in
+    # SIMD kernels: the same C twice, vectorised (-msimd128) and scalar, to compare the two builds.
+    *_simd)
+      build "$name" "$src" -msimd128
+      build "${name%_simd}_scalar" "$src"
+      ;;
+    *) build "$name" "$src" ;;
+  esac
 done

@@ -35,7 +35,19 @@ export const PROGRAMS: Program[] = [
     expected: -10.06614693903615,
   },
   { name: "sort", what: "quicksort of i32 array", file: "sort.wasm", arg: 500_000, expected: -109931803 },
+  // SIMD kernels: each source (src/*_simd.c) built twice, with -msimd128 and without; same checksum.
+  ...simdPair("sum", "i32 array sum", 12_000, -1666547590),
+  ...simdPair("dot", "i16 dot product into i32", 5_000, -1463861294),
+  ...simdPair("saxpy", "f32 y = a*x + y", 12_000, -1874467328),
+  ...simdPair("search", "memchr-style byte search", 1_000, -549801668),
 ];
+
+function simdPair(name: string, what: string, arg: number, expected: number): Program[] {
+  return [
+    { name: `${name}_scalar`, what: `${what} (scalar build)`, file: `${name}_scalar.wasm`, arg, expected },
+    { name: `${name}_simd`, what: `${what} (-msimd128)`, file: `${name}_simd.wasm`, arg, expected },
+  ];
+}
 
 export function loadProgramBytes(program: Program): Uint8Array<ArrayBuffer> {
   return Deno.readFileSync(new URL(`./wasm/${program.file}`, import.meta.url));
