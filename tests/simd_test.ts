@@ -447,3 +447,24 @@ function watNoCheck(text: string): Uint8Array<ArrayBuffer> {
     Deno.removeSync(dir, { recursive: true });
   }
 }
+
+Deno.test({
+  name: "v128.load of base + k: the address wraps like i32.add, then the offset is added exactly",
+  ignore,
+  fn() {
+    const bytes = simdWat(`(module (memory (export "mem") 1)
+      (func (export "load") (param $x i32) (result i32)
+        (i32x4.extract_lane 1 (v128.load offset=4 (i32.add (local.get $x) (i32.const -16))))))`);
+    for (const W of [OURS, V8]) {
+      const e = new W.Instance(new W.Module(bytes)).exports as unknown as {
+        load: (x: number) => number;
+        mem: { buffer: ArrayBuffer };
+      };
+      new Int32Array(e.mem.buffer, 0, 4).set([1, 2, 3, 4]);
+      assert.equal(e.load(16), 3);
+      assert.equal(e.load(20), 4);
+      // (12 - 16) wraps to 2^32 - 4, and the offset takes it to 2^32: out of bounds, not address 0.
+      assert.throws(() => e.load(12), W.RuntimeError);
+    }
+  },
+});

@@ -141,14 +141,15 @@ export function returnWithV128(sources: ReturnSource[]): Op {
 // ---- memory ----
 
 /**
- * v128 loads (0xfd 0x00..0x0a, 0x5c, 0x5d) from slot a + offset into slot d. Effective addresses are
- * 33-bit (base + offset compared exactly as a double), as for the scalar loads.
+ * v128 loads (0xfd 0x00..0x0a, 0x5c, 0x5d) into slot d from ((slot a + k) mod 2^32) + offset, where k
+ * is an `i32.add` folded in. Effective addresses are 33-bit (the offset is added exactly, as a double).
  */
 export function simdLoad(
   op: number,
   mem: MemoryInst,
   d: number,
   a: number,
+  k: number,
   offset: number,
   next: number,
 ): Op {
@@ -157,7 +158,7 @@ export function simdLoad(
   switch (op) {
     case 0x00: // v128.load
       return (p) => {
-        const ea = (i32[p + a2] >>> 0) + offset;
+        const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 16 > mem.size) oob();
         const m = mem.view, q = (p << 1) + d4;
         v[q] = m.getInt32(ea, true), v[q + 1] = m.getInt32(ea + 4, true);
@@ -166,7 +167,7 @@ export function simdLoad(
       };
     case 0x01: // v128.load8x8_s
       return (p) => {
-        const ea = (i32[p + a2] >>> 0) + offset;
+        const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = mem.u8, q = (p << 2) + d8;
         for (let i = 0; i < 8; i++) v16[q + i] = (m[ea + i] << 24) >> 24;
@@ -174,7 +175,7 @@ export function simdLoad(
       };
     case 0x02: // v128.load8x8_u
       return (p) => {
-        const ea = (i32[p + a2] >>> 0) + offset;
+        const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = mem.u8, q = (p << 2) + d8;
         for (let i = 0; i < 8; i++) u16[q + i] = m[ea + i];
@@ -182,7 +183,7 @@ export function simdLoad(
       };
     case 0x03: // v128.load16x4_s
       return (p) => {
-        const ea = (i32[p + a2] >>> 0) + offset;
+        const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = mem.view, q = (p << 1) + d4;
         for (let i = 0; i < 4; i++) v[q + i] = m.getInt16(ea + 2 * i, true);
@@ -190,7 +191,7 @@ export function simdLoad(
       };
     case 0x04: // v128.load16x4_u
       return (p) => {
-        const ea = (i32[p + a2] >>> 0) + offset;
+        const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = mem.view, q = (p << 1) + d4;
         for (let i = 0; i < 4; i++) v[q + i] = m.getUint16(ea + 2 * i, true);
@@ -198,7 +199,7 @@ export function simdLoad(
       };
     case 0x05: // v128.load32x2_s
       return (p) => {
-        const ea = (i32[p + a2] >>> 0) + offset;
+        const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = mem.view, q = (p << 1) + d4;
         const x = m.getInt32(ea, true), y = m.getInt32(ea + 4, true);
@@ -207,7 +208,7 @@ export function simdLoad(
       };
     case 0x06: // v128.load32x2_u
       return (p) => {
-        const ea = (i32[p + a2] >>> 0) + offset;
+        const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = mem.view, q = (p << 1) + d4;
         v[q] = m.getInt32(ea, true), v[q + 1] = 0, v[q + 2] = m.getInt32(ea + 4, true), v[q + 3] = 0;
@@ -215,7 +216,7 @@ export function simdLoad(
       };
     case 0x07: // v128.load8_splat
       return (p) => {
-        const ea = (i32[p + a2] >>> 0) + offset;
+        const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
         const x = Math.imul(mem.u8[ea], 0x01010101), q = (p << 1) + d4;
         v[q] = x, v[q + 1] = x, v[q + 2] = x, v[q + 3] = x;
@@ -223,7 +224,7 @@ export function simdLoad(
       };
     case 0x08: // v128.load16_splat
       return (p) => {
-        const ea = (i32[p + a2] >>> 0) + offset;
+        const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
         const x = Math.imul(mem.view.getUint16(ea, true), 0x10001), q = (p << 1) + d4;
         v[q] = x, v[q + 1] = x, v[q + 2] = x, v[q + 3] = x;
@@ -231,7 +232,7 @@ export function simdLoad(
       };
     case 0x09: // v128.load32_splat
       return (p) => {
-        const ea = (i32[p + a2] >>> 0) + offset;
+        const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         const x = mem.view.getInt32(ea, true), q = (p << 1) + d4;
         v[q] = x, v[q + 1] = x, v[q + 2] = x, v[q + 3] = x;
@@ -239,7 +240,7 @@ export function simdLoad(
       };
     case 0x0a: // v128.load64_splat
       return (p) => {
-        const ea = (i32[p + a2] >>> 0) + offset;
+        const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = mem.view, lo = m.getInt32(ea, true), hi = m.getInt32(ea + 4, true), q = (p << 1) + d4;
         v[q] = lo, v[q + 1] = hi, v[q + 2] = lo, v[q + 3] = hi;
@@ -247,7 +248,7 @@ export function simdLoad(
       };
     case 0x5c: // v128.load32_zero
       return (p) => {
-        const ea = (i32[p + a2] >>> 0) + offset;
+        const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         const q = (p << 1) + d4;
         v[q] = mem.view.getInt32(ea, true), v[q + 1] = 0, v[q + 2] = 0, v[q + 3] = 0;
@@ -255,7 +256,7 @@ export function simdLoad(
       };
     case 0x5d: // v128.load64_zero
       return (p) => {
-        const ea = (i32[p + a2] >>> 0) + offset;
+        const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = mem.view, q = (p << 1) + d4;
         v[q] = m.getInt32(ea, true), v[q + 1] = m.getInt32(ea + 4, true), v[q + 2] = 0, v[q + 3] = 0;
