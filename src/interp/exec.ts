@@ -32,6 +32,8 @@ function enterFrame(f: WasmFunc, slot: number): Op[] {
     const q = b + pool[i];
     I32[q] = pool[i + 1], I32[q + 1] = pool[i + 2];
   }
+  const meter = f.inst.meter;
+  if (meter !== null) meter.charge(f.entryCost, f.index); // loops charge at their back-edges
   const refs = f.refLocals;
   if (refs.length !== 0) { for (let i = 0; i < refs.length; i++) R[slot + refs[i]] = null; }
   const vecs = f.v128Locals;
