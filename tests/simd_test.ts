@@ -468,3 +468,56 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "v128 through calls, loop parameters, if/else, br_table and tee match V8",
+  ignore,
+  fn() {
+    const bytes = simdWat(`(module (memory (export "mem") 1)
+      (type $vv (func (param v128 i32 v128) (result v128 v128)))
+      (table 1 funcref) (elem (i32.const 0) $swapAdd)
+      (func $swapAdd (type $vv) (i32x4.add (local.get 2) (i32x4.splat (local.get 1))) (local.get 0))
+      (func (export "run") (param $n i32) (local $t v128)
+        (v128.load (i32.const 0))
+        (loop $l (param v128) (result v128)
+          (local.tee $t)
+          (i32.const 3)
+          (v128.load (i32.const 16))
+          (call_indirect (type $vv) (i32.const 0))
+          (i8x16.sub)
+          (if (param v128) (result v128) (i32.and (local.get $n) (i32.const 1))
+            (then (i16x8.add (local.get $t)))
+            (else (v128.xor (local.get $t))))
+          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+          (br_if $l (local.get $n)))
+        (block $b2 (param v128) (result v128)
+          (block $b1 (param v128) (result v128)
+            (block $b0 (param v128) (result v128)
+              (br_table $b0 $b1 $b2 (i32.load (i32.const 32))))
+            (local.set $t (i32x4.neg)) (v128.store (i32.const 48) (local.get $t)) (return))
+          (i64x2.add (v128.load (i32.const 16))))
+        (local.set $t)
+        (v128.store (i32.const 48) (local.get $t))))`);
+    const make = (W: Api) =>
+      new W.Instance(new W.Module(bytes)).exports as unknown as {
+        run: (n: number) => void;
+        mem: { buffer: ArrayBuffer };
+      };
+    const ours = make(OURS), ref = make(V8);
+    const next = rng(7);
+    for (let r = 0; r < 60; r++) {
+      const input = new Uint8Array(
+        new Uint32Array([...vector(next), ...vector(next), r % 4, 0, 0, 0]).buffer,
+      );
+      for (const e of [ours, ref]) {
+        const mem = new Uint8Array(e.mem.buffer);
+        mem.fill(0, 0, 64), mem.set(input), e.run(1 + (r % 5));
+      }
+      assert.deepEqual(
+        new Uint8Array(ours.mem.buffer, 0, 64),
+        new Uint8Array(ref.mem.buffer, 0, 64),
+        `round ${r}`,
+      );
+    }
+  },
+});
