@@ -17,13 +17,16 @@ export interface WasmFrame {
   offset?: number;
 }
 
+/** Saved frames of the callers, by depth (typed arrays: no boxing, no write barriers). */
+const MAX_DEPTH = 1_000_000;
 const frameFn: WasmFunc[] = [];
-const framePc: number[] = [];
-const frameBase: number[] = [];
+const framePc = new Int32Array(MAX_DEPTH);
+const frameBase = new Int32Array(MAX_DEPTH);
 
 function enterFrame(f: WasmFunc, slot: number): Op[] {
   const code = f.code ?? lowerFunction(f);
   if (slot + f.frameSize > STACK_SLOTS) trap("call stack exhausted");
+  if (f.plainEntry) return code; // no locals, constants or metering to set up
   // Locals start at zero (references at null); parameters are already in place. A plain loop:
   // most functions have a handful of locals, and TypedArray.fill costs more than it saves there.
   for (let i = slot + f.nParams, end = slot + f.nLocals; i < end; i++) F64[i] = 0;
@@ -47,7 +50,7 @@ function enterFrame(f: WasmFunc, slot: number): Op[] {
 /** Runs `fn` with its frame (arguments already written) at absolute slot `slot`. */
 export function execute(fn: WasmFunc, slot: number): void {
   const baseDepth = machine.depth;
-  const maxDepth = fn.inst.maxCallDepth;
+  const limit = Math.min(baseDepth + fn.inst.maxCallDepth, MAX_DEPTH);
   let f = fn;
   let code = enterFrame(fn, slot);
   let b = slot * 2;
@@ -60,7 +63,7 @@ export function execute(fn: WasmFunc, slot: number): void {
       if (r >= 0) {
         pc = r;
       } else if (r === CALL) {
-        if (depth - baseDepth >= maxDepth || depth >= 1_000_000) trap("call stack exhausted");
+        if (depth >= limit) trap("call stack exhausted");
         frameFn[depth] = f, framePc[depth] = pc + 1, frameBase[depth] = b;
         machine.depth = ++depth;
         f = callState.fn as WasmFunc;

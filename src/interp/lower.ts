@@ -1677,6 +1677,7 @@ export function lowerFunction(fn: WasmFunc): Op[] {
   fn.frameSize = l.stackBase + l.maxH + 1;
   fn.poolInit = Int32Array.from(l.poolInit);
   fn.entryCost = Math.max(1, l.flatCount);
+  fn.plainEntry = fn.nLocals === fn.nParams && fn.poolInit.length === 0 && fn.inst.meter === null;
   return fn.code;
 }
 

@@ -131,6 +131,8 @@ export class WasmFunc {
   offsets: Int32Array | null = null;
   /** Slots a frame needs: parameters, locals and the deepest operand stack. */
   frameSize = 0;
+  /** Entering needs no set-up: no locals beyond the parameters, no constant pool, no metering. */
+  plainEntry = false;
   /** Instructions outside loops: what a call charges when the instance is metered. */
   entryCost = 1;
   /** Constant pool of the frame, as (slot·2, low, high) triples written at every entry. */
