@@ -297,7 +297,10 @@ Deno.test({
       (v128.store (i32.const 452) (v128.load64_zero (i32.const 11)))
       (v128.store (i32.const 468) (v128.load16_lane 5 (i32.const 13) (local.get $b)))
       (v128.store32_lane 3 (i32.const 484) (local.get $b))
-      (v128.store8_lane 14 (i32.const 488) (local.get $b))`;
+      (v128.store8_lane 14 (i32.const 488) (local.get $b))
+      (v128.store (i32.const 492) (i8x16.shuffle 8 9 10 11 28 29 30 31 0 1 2 3 16 17 18 19 (local.get $a) (local.get $b)))
+      (local.set $b (i8x16.shuffle 4 5 6 7 4 5 6 7 24 25 26 27 12 13 14 15 (local.get $a) (local.get $b)))
+      (v128.store (i32.const 508) (local.get $b))`;
     const bytes = simdWat(`(module (memory (export "mem") 1)
       (func (export "run") (local $a v128) (local $b v128)
         (local.set $a (v128.load (i32.const 0))) (local.set $b (v128.load (i32.const 16))) ${body}))`);
@@ -312,11 +315,11 @@ Deno.test({
       const input = new Uint8Array(new Uint32Array([...vector(next), ...vector(next)]).buffer);
       for (const e of [ours, ref]) {
         const mem = new Uint8Array(e.mem.buffer);
-        mem.fill(0, 0, 512), mem.set(input), e.run();
+        mem.fill(0, 0, 600), mem.set(input), e.run();
       }
       assert.deepEqual(
-        new Uint8Array(ours.mem.buffer, 0, 512),
-        new Uint8Array(ref.mem.buffer, 0, 512),
+        new Uint8Array(ours.mem.buffer, 0, 600),
+        new Uint8Array(ref.mem.buffer, 0, 600),
         `input ${hex(input)}`,
       );
     }

@@ -514,6 +514,18 @@ export function shuffle(d: number, a: number, b: number, lanes: Uint8Array, next
   const v = V, u8 = U8, s = S, su8 = SU8;
   const idx = Uint8Array.from(lanes);
   const d16 = d << 4, a4 = a << 2, b4 = b << 2;
+  const words = wordShuffle(idx);
+  if (words) {
+    // Whole 32-bit lanes move (the usual i32x4/f32x4 shuffles of reductions): four word copies.
+    const [w0, w1, w2, w3] = words.map((w) => (w < 4 ? a4 : b4) + (w & 3));
+    const d4 = d << 2;
+    return (p) => {
+      const q = p << 1;
+      const x0 = v[q + w0], x1 = v[q + w1], x2 = v[q + w2], x3 = v[q + w3];
+      v[q + d4] = x0, v[q + d4 + 1] = x1, v[q + d4 + 2] = x2, v[q + d4 + 3] = x3;
+      return next;
+    };
+  }
   return (p) => {
     const q = p << 1;
     s[0] = v[q + a4], s[1] = v[q + a4 + 1], s[2] = v[q + a4 + 2], s[3] = v[q + a4 + 3];
@@ -522,6 +534,19 @@ export function shuffle(d: number, a: number, b: number, lanes: Uint8Array, next
     for (let i = 0; i < 16; i++) u8[o + i] = su8[idx[i]];
     return next;
   };
+}
+
+/** The source words (0..7: a's, then b's) when a shuffle moves whole aligned 32-bit lanes, else null. */
+function wordShuffle(idx: Uint8Array): number[] | null {
+  const words: number[] = [];
+  for (let i = 0; i < 16; i += 4) {
+    const first = idx[i];
+    if (first % 4 !== 0 || idx[i + 1] !== first + 1 || idx[i + 2] !== first + 2 || idx[i + 3] !== first + 3) {
+      return null;
+    }
+    words.push(first / 4);
+  }
+  return words;
 }
 
 /** i8x16.swizzle: byte i of slot d = byte (slot b)[i] of slot a, or 0 when that index is 16 or more. */
