@@ -1193,12 +1193,17 @@ class Lowerer {
    */
   emitI32(t: ValType, make: (dst: number, next: number) => Op, bin: PendingBinary, isCompare: boolean): void {
     const prev = this.pending;
-    if (
-      isCompare && prev !== null && prev.bin?.op === 0x6a && prev.prev === null && prev.dst < this.nLocals &&
-      prev.dst === bin.a
-    ) {
+    const counter = prev !== null && prev.bin?.op === 0x6a && prev.prev === null && prev.dst < this.nLocals
+      ? prev.dst
+      : -1;
+    if (isCompare && counter >= 0 && bin.a === counter) {
       this.pending = null;
       return this.hold(t, make, bin, { prev });
+    }
+    if (isCompare && counter >= 0 && !bin.imm && bin.b === counter && bin.op !== 0x45) {
+      // `n != i` tests the counter too: seen from the counter's side it is `i != n`.
+      this.pending = null;
+      return this.hold(t, make, { op: SWAPPED_COMPARE[bin.op], a: bin.b, b: bin.a, imm: false }, { prev });
     }
     if (
       isAddImm(bin) && prev !== null && prev.prev === null && isAddImm(prev.bin) && prev.dst < this.nLocals

@@ -5,7 +5,7 @@
  * 64-bit and float values move as 32-bit halves so NaN bit patterns survive.
  */
 import { F64, I32 } from "./machine.ts";
-import { type MemoryInst, type Op, PAGE_SIZE, trap } from "./runtime.ts";
+import { LITTLE_ENDIAN, type MemoryInst, type Op, PAGE_SIZE, trap } from "./runtime.ts";
 
 function oob(): never {
   trap("out of bounds memory access");
@@ -14,6 +14,7 @@ function oob(): never {
 /**
  * Loads (0x28..0x35): slot d = mem[(slot a + k) mod 2^32 + offset]. `k` is an `i32.add` folded in
  * from the instruction before; it wraps like that add would, only the offset is added exactly.
+ * Aligned addresses read through typed arrays; others through the DataView.
  */
 export function load(
   op: number,
@@ -26,13 +27,14 @@ export function load(
 ): Op {
   const i32 = I32; // a context slot of each closure: cheaper than a module binding
   d <<= 1, a <<= 1;
+  if (!LITTLE_ENDIAN) return loadPortable(op, mem, d, a, k, offset, next);
   switch (op) {
     case 0x28: // i32.load
     case 0x2a: // f32.load (bits)
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
-        i32[p + d] = mem.view.getInt32(ea, true);
+        i32[p + d] = (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
         return next;
       };
     case 0x29: // i64.load
@@ -40,16 +42,20 @@ export function load(
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
-        const v = mem.view;
-        i32[p + d] = v.getInt32(ea, true);
-        i32[p + d + 1] = v.getInt32(ea + 4, true);
+        if ((ea & 3) === 0) {
+          const m = mem.i32, q = ea >> 2;
+          i32[p + d] = m[q], i32[p + d + 1] = m[q + 1];
+        } else {
+          const v = mem.view;
+          i32[p + d] = v.getInt32(ea, true), i32[p + d + 1] = v.getInt32(ea + 4, true);
+        }
         return next;
       };
     case 0x2c:
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
-        i32[p + d] = (mem.u8[ea] << 24) >> 24;
+        i32[p + d] = mem.i8[ea];
         return next;
       };
     case 0x2d:
@@ -63,21 +69,21 @@ export function load(
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
-        i32[p + d] = mem.view.getInt16(ea, true);
+        i32[p + d] = (ea & 1) === 0 ? mem.i16[ea >> 1] : mem.view.getInt16(ea, true);
         return next;
       };
     case 0x2f:
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
-        i32[p + d] = mem.view.getUint16(ea, true);
+        i32[p + d] = (ea & 1) === 0 ? mem.u16[ea >> 1] : mem.view.getUint16(ea, true);
         return next;
       };
     case 0x30:
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
-        const v = (mem.u8[ea] << 24) >> 24;
+        const v = mem.i8[ea];
         i32[p + d] = v, i32[p + d + 1] = v >> 31;
         return next;
       };
@@ -92,7 +98,7 @@ export function load(
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
-        const v = mem.view.getInt16(ea, true);
+        const v = (ea & 1) === 0 ? mem.i16[ea >> 1] : mem.view.getInt16(ea, true);
         i32[p + d] = v, i32[p + d + 1] = v >> 31;
         return next;
       };
@@ -100,14 +106,14 @@ export function load(
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
-        i32[p + d] = mem.view.getUint16(ea, true), i32[p + d + 1] = 0;
+        i32[p + d] = (ea & 1) === 0 ? mem.u16[ea >> 1] : mem.view.getUint16(ea, true), i32[p + d + 1] = 0;
         return next;
       };
     case 0x34:
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
-        const v = mem.view.getInt32(ea, true);
+        const v = (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
         i32[p + d] = v, i32[p + d + 1] = v >> 31;
         return next;
       };
@@ -115,12 +121,68 @@ export function load(
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
-        i32[p + d] = mem.view.getInt32(ea, true), i32[p + d + 1] = 0;
+        i32[p + d] = (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true), i32[p + d + 1] = 0;
         return next;
       };
   }
   throw new Error(`not a load: 0x${op.toString(16)}`);
 }
+
+/** Loads through the DataView only (hosts whose byte order is not wasm's). `d`, `a` in 32-bit units. */
+function loadPortable(
+  op: number,
+  mem: MemoryInst,
+  d: number,
+  a: number,
+  k: number,
+  offset: number,
+  next: number,
+): Op {
+  const i32 = I32;
+  const width = LOAD_WIDTH[op - 0x28];
+  return (p) => {
+    const ea = ((i32[p + a] + k) >>> 0) + offset;
+    if (ea + width > mem.size) oob();
+    const v = mem.view;
+    switch (op) {
+      case 0x28:
+      case 0x2a:
+        i32[p + d] = v.getInt32(ea, true);
+        break;
+      case 0x29:
+      case 0x2b:
+        i32[p + d] = v.getInt32(ea, true), i32[p + d + 1] = v.getInt32(ea + 4, true);
+        break;
+      case 0x2c:
+        i32[p + d] = v.getInt8(ea);
+        break;
+      case 0x2d:
+        i32[p + d] = v.getUint8(ea);
+        break;
+      case 0x2e:
+        i32[p + d] = v.getInt16(ea, true);
+        break;
+      case 0x2f:
+        i32[p + d] = v.getUint16(ea, true);
+        break;
+      default: {
+        const x = op === 0x30
+          ? v.getInt8(ea)
+          : op === 0x31
+          ? v.getUint8(ea)
+          : op === 0x32
+          ? v.getInt16(ea, true)
+          : op === 0x33
+          ? v.getUint16(ea, true)
+          : v.getInt32(ea, true);
+        i32[p + d] = x, i32[p + d + 1] = op === 0x31 || op === 0x33 || op === 0x35 ? 0 : x >> 31;
+      }
+    }
+    return next;
+  };
+}
+
+const LOAD_WIDTH = [4, 8, 4, 8, 1, 1, 2, 2, 1, 1, 2, 2, 4, 4];
 
 /** Stores (0x36..0x3e): mem[(slot a + k) mod 2^32 + offset] = slot v; `k` as for loads. */
 export function store(
@@ -134,6 +196,7 @@ export function store(
 ): Op {
   const i32 = I32; // a context slot of each closure: cheaper than a module binding
   a <<= 1, v <<= 1;
+  const aligned = LITTLE_ENDIAN;
   switch (op) {
     case 0x36:
     case 0x38:
@@ -141,7 +204,8 @@ export function store(
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
-        mem.view.setInt32(ea, i32[p + v], true);
+        if (aligned && (ea & 3) === 0) mem.i32[ea >> 2] = i32[p + v];
+        else mem.view.setInt32(ea, i32[p + v], true);
         return next;
       };
     case 0x37:
@@ -149,9 +213,14 @@ export function store(
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
-        const view = mem.view;
-        view.setInt32(ea, i32[p + v], true);
-        view.setInt32(ea + 4, i32[p + v + 1], true);
+        if (aligned && (ea & 3) === 0) {
+          const m = mem.i32, q = ea >> 2;
+          m[q] = i32[p + v], m[q + 1] = i32[p + v + 1];
+        } else {
+          const view = mem.view;
+          view.setInt32(ea, i32[p + v], true);
+          view.setInt32(ea + 4, i32[p + v + 1], true);
+        }
         return next;
       };
     case 0x3a:
@@ -167,7 +236,8 @@ export function store(
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
-        mem.view.setInt16(ea, i32[p + v], true);
+        if (aligned && (ea & 1) === 0) mem.i16[ea >> 1] = i32[p + v];
+        else mem.view.setInt16(ea, i32[p + v], true);
         return next;
       };
   }
@@ -230,6 +300,17 @@ export function memoryInit(
   };
 }
 
+/** An f64 value at `ea` (bounds already checked), for arithmetic: NaN bits need not survive. */
+function readF64(mem: MemoryInst, ea: number): number {
+  return LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >> 3] : mem.view.getFloat64(ea, true);
+}
+
+/** Stores an f64 computed by arithmetic at `ea` (bounds already checked). */
+function writeF64(mem: MemoryInst, ea: number, x: number): void {
+  if (LITTLE_ENDIAN && (ea & 7) === 0) mem.f64[ea >> 3] = x;
+  else mem.view.setFloat64(ea, x, true);
+}
+
 /**
  * f64 add/sub/mul/div (0xa0..0xa3) with one operand loaded from memory, the load folded in:
  * slot d = slot x OP mem[…] (or mem[…] OP slot x when `memLeft`). The loaded bits only feed
@@ -257,21 +338,21 @@ export function f64BinaryMem(
   };
   switch (key) {
     case 0:
-      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + x] + mem.view.getFloat64(at(p), true), next);
+      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + x] + readF64(mem, at(p)), next);
     case 1:
-      return (p) => (f64[(p >> 1) + d] = mem.view.getFloat64(at(p), true) + f64[(p >> 1) + x], next);
+      return (p) => (f64[(p >> 1) + d] = readF64(mem, at(p)) + f64[(p >> 1) + x], next);
     case 2:
-      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + x] - mem.view.getFloat64(at(p), true), next);
+      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + x] - readF64(mem, at(p)), next);
     case 3:
-      return (p) => (f64[(p >> 1) + d] = mem.view.getFloat64(at(p), true) - f64[(p >> 1) + x], next);
+      return (p) => (f64[(p >> 1) + d] = readF64(mem, at(p)) - f64[(p >> 1) + x], next);
     case 4:
-      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + x] * mem.view.getFloat64(at(p), true), next);
+      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + x] * readF64(mem, at(p)), next);
     case 5:
-      return (p) => (f64[(p >> 1) + d] = mem.view.getFloat64(at(p), true) * f64[(p >> 1) + x], next);
+      return (p) => (f64[(p >> 1) + d] = readF64(mem, at(p)) * f64[(p >> 1) + x], next);
     case 6:
-      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + x] / mem.view.getFloat64(at(p), true), next);
+      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + x] / readF64(mem, at(p)), next);
     case 7:
-      return (p) => (f64[(p >> 1) + d] = mem.view.getFloat64(at(p), true) / f64[(p >> 1) + x], next);
+      return (p) => (f64[(p >> 1) + d] = readF64(mem, at(p)) / f64[(p >> 1) + x], next);
   }
   throw new Error(`not an f64 arithmetic op: 0x${op.toString(16)}`);
 }
@@ -295,13 +376,13 @@ export function f64StoreBinary(
   };
   switch (op) {
     case 0xa0:
-      return (p) => (mem.view.setFloat64(at(p), f64[(p >> 1) + x] + f64[(p >> 1) + y], true), next);
+      return (p) => (writeF64(mem, at(p), f64[(p >> 1) + x] + f64[(p >> 1) + y]), next);
     case 0xa1:
-      return (p) => (mem.view.setFloat64(at(p), f64[(p >> 1) + x] - f64[(p >> 1) + y], true), next);
+      return (p) => (writeF64(mem, at(p), f64[(p >> 1) + x] - f64[(p >> 1) + y]), next);
     case 0xa2:
-      return (p) => (mem.view.setFloat64(at(p), f64[(p >> 1) + x] * f64[(p >> 1) + y], true), next);
+      return (p) => (writeF64(mem, at(p), f64[(p >> 1) + x] * f64[(p >> 1) + y]), next);
     case 0xa3:
-      return (p) => (mem.view.setFloat64(at(p), f64[(p >> 1) + x] / f64[(p >> 1) + y], true), next);
+      return (p) => (writeF64(mem, at(p), f64[(p >> 1) + x] / f64[(p >> 1) + y]), next);
   }
   throw new Error(`not an f64 arithmetic op: 0x${op.toString(16)}`);
 }
@@ -323,16 +404,20 @@ export function loadIndexed(
       return (p) => {
         const ea = ((i32[p + a] + i32[p + b]) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
-        i32[p + d] = mem.view.getInt32(ea, true);
+        i32[p + d] = LITTLE_ENDIAN && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
         return next;
       };
     case 0x2b:
       return (p) => {
         const ea = ((i32[p + a] + i32[p + b]) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
-        const v = mem.view;
-        i32[p + d] = v.getInt32(ea, true);
-        i32[p + d + 1] = v.getInt32(ea + 4, true);
+        if (LITTLE_ENDIAN && (ea & 3) === 0) {
+          const m = mem.i32, q = ea >> 2;
+          i32[p + d] = m[q], i32[p + d + 1] = m[q + 1];
+        } else {
+          const v = mem.view;
+          i32[p + d] = v.getInt32(ea, true), i32[p + d + 1] = v.getInt32(ea + 4, true);
+        }
         return next;
       };
     case 0x2d:
@@ -370,39 +455,39 @@ export function f64ReadModifyWrite(
     case 0:
     case 1:
       return (p) => {
-        const ea = at(p), v = mem.view;
-        v.setFloat64(ea, v.getFloat64(ea, true) + f64[(p >> 1) + x], true);
+        const ea = at(p);
+        writeF64(mem, ea, readF64(mem, ea) + f64[(p >> 1) + x]);
         return next;
       };
     case 2:
       return (p) => {
-        const ea = at(p), v = mem.view;
-        v.setFloat64(ea, f64[(p >> 1) + x] - v.getFloat64(ea, true), true);
+        const ea = at(p);
+        writeF64(mem, ea, f64[(p >> 1) + x] - readF64(mem, ea));
         return next;
       };
     case 3:
       return (p) => {
-        const ea = at(p), v = mem.view;
-        v.setFloat64(ea, v.getFloat64(ea, true) - f64[(p >> 1) + x], true);
+        const ea = at(p);
+        writeF64(mem, ea, readF64(mem, ea) - f64[(p >> 1) + x]);
         return next;
       };
     case 4:
     case 5:
       return (p) => {
-        const ea = at(p), v = mem.view;
-        v.setFloat64(ea, v.getFloat64(ea, true) * f64[(p >> 1) + x], true);
+        const ea = at(p);
+        writeF64(mem, ea, readF64(mem, ea) * f64[(p >> 1) + x]);
         return next;
       };
     case 6:
       return (p) => {
-        const ea = at(p), v = mem.view;
-        v.setFloat64(ea, f64[(p >> 1) + x] / v.getFloat64(ea, true), true);
+        const ea = at(p);
+        writeF64(mem, ea, f64[(p >> 1) + x] / readF64(mem, ea));
         return next;
       };
     case 7:
       return (p) => {
-        const ea = at(p), v = mem.view;
-        v.setFloat64(ea, v.getFloat64(ea, true) / f64[(p >> 1) + x], true);
+        const ea = at(p);
+        writeF64(mem, ea, readF64(mem, ea) / f64[(p >> 1) + x]);
         return next;
       };
   }

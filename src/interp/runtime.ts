@@ -177,19 +177,41 @@ export type FuncInst = WasmFunc | HostFunc;
 export const PAGE_SIZE = 65536;
 export const MAX_PAGES = 65536;
 
+/** Typed-array views read memory in the host's byte order, which must be wasm's (little-endian). */
+export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * A linear memory. Accesses go through typed-array views when the address is aligned (much cheaper
+ * than the DataView) and through the DataView otherwise; every view is replaced when memory grows.
+ */
 export class MemoryInst {
   buffer: ArrayBuffer;
-  view: DataView;
-  u8: Uint8Array;
+  view!: DataView;
+  u8!: Uint8Array;
+  i8!: Int8Array;
+  i16!: Int16Array;
+  u16!: Uint16Array;
+  i32!: Int32Array;
+  f64!: Float64Array;
   /** Current size in bytes. */
-  size: number;
+  size = 0;
   /** Called after the buffer was replaced by `grow` (the API object refreshes its `buffer`). */
   onGrow?: () => void;
   constructor(pages: number, readonly max: number | undefined) {
     this.buffer = new ArrayBuffer(pages * PAGE_SIZE);
-    this.view = new DataView(this.buffer);
-    this.u8 = new Uint8Array(this.buffer);
-    this.size = this.buffer.byteLength;
+    this.refresh();
+  }
+
+  private refresh(): void {
+    const b = this.buffer;
+    this.view = new DataView(b);
+    this.u8 = new Uint8Array(b);
+    this.i8 = new Int8Array(b);
+    this.i16 = new Int16Array(b);
+    this.u16 = new Uint16Array(b);
+    this.i32 = new Int32Array(b);
+    this.f64 = new Float64Array(b);
+    this.size = b.byteLength;
   }
 
   get pages(): number {
@@ -210,9 +232,7 @@ export class MemoryInst {
       return -1; // the host could not allocate: memory.grow fails, the guest goes on
     }
     this.buffer = next;
-    this.view = new DataView(next);
-    this.u8 = new Uint8Array(next);
-    this.size = next.byteLength;
+    this.refresh();
     this.onGrow?.();
     return old;
   }
