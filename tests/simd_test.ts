@@ -300,7 +300,8 @@ Deno.test({
       (v128.store8_lane 14 (i32.const 488) (local.get $b))
       (v128.store (i32.const 492) (i8x16.shuffle 8 9 10 11 28 29 30 31 0 1 2 3 16 17 18 19 (local.get $a) (local.get $b)))
       (local.set $b (i8x16.shuffle 4 5 6 7 4 5 6 7 24 25 26 27 12 13 14 15 (local.get $a) (local.get $b)))
-      (v128.store (i32.const 508) (local.get $b))`;
+      (v128.store (i32.const 508) (local.get $b))
+      (v128.store offset=1 (i32.const 580) (v128.load offset=2 (i32.const 1)))`;
     const bytes = simdWat(`(module (memory (export "mem") 1)
       (func (export "run") (local $a v128) (local $b v128)
         (local.set $a (v128.load (i32.const 0))) (local.set $b (v128.load (i32.const 16))) ${body}))`);

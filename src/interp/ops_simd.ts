@@ -160,9 +160,15 @@ export function simdLoad(
       return (p) => {
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 16 > mem.size) oob();
-        const m = mem.view, q = (p << 1) + d4;
-        v[q] = m.getInt32(ea, true), v[q + 1] = m.getInt32(ea + 4, true);
-        v[q + 2] = m.getInt32(ea + 8, true), v[q + 3] = m.getInt32(ea + 12, true);
+        const q = (p << 1) + d4;
+        if ((ea & 3) === 0) {
+          const m = mem.i32, w = ea >>> 2;
+          v[q] = m[w], v[q + 1] = m[w + 1], v[q + 2] = m[w + 2], v[q + 3] = m[w + 3];
+        } else {
+          const m = mem.view;
+          v[q] = m.getInt32(ea, true), v[q + 1] = m.getInt32(ea + 4, true);
+          v[q + 2] = m.getInt32(ea + 8, true), v[q + 3] = m.getInt32(ea + 12, true);
+        }
         return next;
       };
     case 0x01: // v128.load8x8_s
@@ -273,9 +279,15 @@ export function simdStore(mem: MemoryInst, a: number, s: number, offset: number,
   return (p) => {
     const ea = (i32[p + a2] >>> 0) + offset;
     if (ea + 16 > mem.size) oob();
-    const m = mem.view, q = (p << 1) + s4;
-    m.setInt32(ea, v[q], true), m.setInt32(ea + 4, v[q + 1], true);
-    m.setInt32(ea + 8, v[q + 2], true), m.setInt32(ea + 12, v[q + 3], true);
+    const q = (p << 1) + s4;
+    if ((ea & 3) === 0) {
+      const m = mem.i32, w = ea >>> 2;
+      m[w] = v[q], m[w + 1] = v[q + 1], m[w + 2] = v[q + 2], m[w + 3] = v[q + 3];
+    } else {
+      const m = mem.view;
+      m.setInt32(ea, v[q], true), m.setInt32(ea + 4, v[q + 1], true);
+      m.setInt32(ea + 8, v[q + 2], true), m.setInt32(ea + 12, v[q + 3], true);
+    }
     return next;
   };
 }
