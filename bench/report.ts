@@ -148,9 +148,9 @@ export function formatReport(report: Report): string {
     );
     out.push(bigModuleTable(big));
     out.push(
-      `MB/s are code-section MB per second of \`new WebAssembly.Module(bytes)\`; eager lowering passes ` +
-        `${big.eagerOption} (not measured on V8, which ignores it); first instruction = Module + Instance + ` +
-        `first call of \`entry\`.`,
+      `MB/s are code-section MB per second of \`new WebAssembly.Module(bytes)\`; eager lowering is Module + ` +
+        `Instance with ${big.eagerOption} (decode, validate and lower every function; not measured on V8); ` +
+        `first instruction = Module + Instance + first call of \`entry\` (lazy lowering).`,
       "",
     );
   }

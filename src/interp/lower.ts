@@ -155,6 +155,9 @@ const SWAPPED_COMPARE: Record<number, number> = {
 };
 const COMMUTATIVE_I32 = new Set([0x46, 0x47, 0x6a, 0x6c, 0x71, 0x72, 0x73]);
 
+/** The default of `emitValue`'s `extra`: nothing to add to the held-back record. */
+const NO_EXTRA: Partial<Pending> = Object.freeze({});
+
 function isAddImm(bin: PendingBinary | null): boolean {
   return bin !== null && bin.op === 0x6a && bin.imm;
 }
@@ -263,7 +266,7 @@ class Lowerer {
    * every op can read them like a local (no const op per use, no immediate variant per op).
    * Layout of a frame: [params | locals | pool | operand stack].
    */
-  readonly pool = new Map<string, number>();
+  readonly pool = new Map<string | number, number>();
   readonly poolInit: number[] = [];
   readonly poolCap: number;
   /** Slot of operand stack height 0. */
@@ -283,6 +286,9 @@ class Lowerer {
   /** Return ops do not depend on their position: a jump to one can become a copy of it. */
   readonly returns = new Set<number>();
   readonly tables: Int32Array[] = [];
+  /** Held-back ops that were emitted unfused: factory and destination, by pc. */
+  readonly valueMakers: ((dst: number, next: number) => Op)[] = [];
+  readonly valueDsts: number[] = [];
 
   constructor(readonly fn: WasmFunc) {
     this.inst = fn.inst;
@@ -307,6 +313,15 @@ class Lowerer {
     this.offsets.push(at);
   }
 
+  /** Appends a held-back op: its factory and destination are kept, the closure is made in `finish`. */
+  private pushValue(make: (dst: number, next: number) => Op, dst: number, at: number): void {
+    const pc = this.makers.length;
+    this.makers.push(null);
+    this.offsets.push(at);
+    this.valueMakers[pc] = make;
+    this.valueDsts[pc] = dst;
+  }
+
   /** The pc the next op will get. */
   get pc(): number {
     return this.makers.length;
@@ -327,8 +342,7 @@ class Lowerer {
       return this.push((next) => addImm2(x1, a1, k1, x2, a2, k2, next), prev.at);
     }
     if (prev) this.emitPending(prev);
-    const { make, dst } = p;
-    this.push((next) => make(dst, next), p.at);
+    this.pushValue(p.make, p.dst, p.at);
   }
 
   /**
@@ -354,7 +368,7 @@ class Lowerer {
     t: ValType,
     make: (dst: number, next: number) => Op,
     bin: PendingBinary | null = null,
-    extra: Partial<Pending> = {},
+    extra: Partial<Pending> = NO_EXTRA,
   ): void {
     this.flush();
     this.hold(t, make, bin, extra);
@@ -367,16 +381,9 @@ class Lowerer {
     extra: Partial<Pending>,
   ) {
     const h = this.pushStack(t);
-    this.pending = {
-      make,
-      dst: this.stackBase + h,
-      at: this.at,
-      bin,
-      load: null,
-      f64: null,
-      prev: null,
-      ...extra,
-    };
+    const p: Pending = { make, dst: this.stackBase + h, at: this.at, bin, load: null, f64: null, prev: null };
+    if (extra !== NO_EXTRA) Object.assign(p, extra);
+    this.pending = p;
   }
 
   /** Emits a branch; its target is `frame`'s label, known now (loops) or patched at the frame's end. */
@@ -406,6 +413,7 @@ class Lowerer {
     for (let pc = 0; pc < n; pc++) {
       const make = this.makers[pc];
       if (make) code[pc] = make(resolve(pc + 1));
+      else if (this.valueMakers[pc]) code[pc] = this.valueMakers[pc](this.valueDsts[pc], resolve(pc + 1));
     }
     for (const [pc, make] of this.branchMake) {
       const target = resolve(this.branchTarget[pc]);
@@ -448,7 +456,7 @@ class Lowerer {
   /** The pool slot holding constant entry h, or -1 when the pool is full. */
   poolSlot(h: number): number {
     const lo = this.value[h], hi = this.value2[h];
-    const key = `${lo},${hi}`;
+    const key = hi === 0 ? lo : `${lo},${hi}`; // small constants: no string to build
     let s = this.pool.get(key);
     if (s === undefined) {
       if (this.pool.size >= this.poolCap) return -1;
