@@ -1,0 +1,49 @@
+/** Compares what a module did on wasmrun and on V8. */
+import type { Outcome } from "./execute.ts";
+
+export interface Mismatch {
+  /** Coarse and stable under reduction (kept identical while wasm-reduce shrinks the module). */
+  signature: string;
+  /** What differed, for people. */
+  detail: string;
+}
+
+function eventKind(event: string | undefined): string {
+  if (event === undefined) return "none";
+  if (event.startsWith("log ")) return "log";
+  const result = event.slice(event.indexOf(" -> ") + 4);
+  return result.startsWith("trap:") ? result : result.includes(":") ? "error" : "value";
+}
+
+/** undefined when the two agree (or ours ran out of budget, which V8 has no notion of). */
+export function compareOutcomes(ours: Outcome, v8: Outcome): Mismatch | undefined {
+  if (ours.exhausted) return undefined;
+  if (ours.compile !== v8.compile) {
+    return {
+      signature: `compile ours=${ours.compile} v8=${v8.compile}`,
+      detail: `compile: ours ${ours.compile}, V8 ${v8.compile}`,
+    };
+  }
+  if (ours.instantiate !== v8.instantiate) {
+    return {
+      signature: `instantiate ours=${ours.instantiate} v8=${v8.instantiate}`,
+      detail: `instantiate: ours ${ours.instantiate}, V8 ${v8.instantiate}`,
+    };
+  }
+  const n = Math.max(ours.events.length, v8.events.length);
+  for (let i = 0; i < n; i++) {
+    const a = ours.events[i], b = v8.events[i];
+    if (a !== b) {
+      return {
+        signature: `event ours=${eventKind(a)} v8=${eventKind(b)}`,
+        detail: `event ${i}: ours ${a ?? "(none)"}, V8 ${b ?? "(none)"}`,
+      };
+    }
+  }
+  const g1 = (ours.globals ?? []).join(", "), g2 = (v8.globals ?? []).join(", ");
+  if (g1 !== g2) return { signature: "globals", detail: `exported globals: ours ${g1}, V8 ${g2}` };
+  if (ours.memory !== v8.memory) {
+    return { signature: "memory", detail: `final memory: ours ${ours.memory}, V8 ${v8.memory}` };
+  }
+  return undefined;
+}

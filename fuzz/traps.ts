@@ -1,0 +1,45 @@
+/**
+ * Errors of both engines sorted into comparable kinds. Trap messages differ between engines
+ * ("integer divide by zero" here, "divide by zero" in V8), so each is mapped to a category; a
+ * message neither table knows is kept verbatim, so a new trap shows up as a mismatch to look at.
+ */
+
+export type ErrorKind = string;
+
+const TRAP_CATEGORIES: [RegExp, string][] = [
+  [/fuel exhausted/, "fuel"],
+  [/timeout/, "timeout"],
+  [/unreachable/, "unreachable"],
+  [/divide by zero|remainder by zero/, "div-zero"],
+  // V8 says "float unrepresentable in integer range" both for a NaN ("invalid conversion to
+  // integer") and for a value out of range ("integer overflow"): one category for all three.
+  [
+    /integer overflow|divide result unrepresentable|invalid conversion to integer|float unrepresentable/,
+    "int-range",
+  ],
+  [/(memory|data segment).*out of bounds|out of bounds memory/, "oob-memory"],
+  [
+    /undefined element|table index is out of bounds|out of bounds table|(table|element segment).*out of bounds/,
+    "oob-table",
+  ],
+  // V8 reports a null entry and a signature mismatch with one message.
+  [/indirect call type mismatch|uninitialized element|null function|signature mismatch/, "indirect-call"],
+  [/call stack exhausted|[Mm]aximum call stack/, "stack"],
+];
+
+function messageOf(err: unknown): string {
+  const message = (err as { message?: unknown })?.message;
+  return typeof message === "string" ? message : String(err);
+}
+
+/** `trap:<category>`, `CompileError`, `LinkError`, or `<Name>:<message>` for anything else. */
+export function describeError(err: unknown): ErrorKind {
+  const name = (err as { name?: unknown })?.name;
+  const message = messageOf(err);
+  if (name === "CompileError" || name === "LinkError") return name;
+  if (name === "RuntimeError" || (name === "RangeError" && /call stack/.test(message))) {
+    const hit = TRAP_CATEGORIES.find(([re]) => re.test(message));
+    return `trap:${hit ? hit[1] : message}`;
+  }
+  return `${typeof name === "string" ? name : "throw"}:${message.split("\n")[0]}`;
+}
