@@ -47,6 +47,7 @@ import {
   f64ReadModifyWrite,
   f64StoreBinary,
   load as load_,
+  loadCompareBranch,
   loadIndexed,
   memoryCopy,
   memoryFill,
@@ -602,8 +603,15 @@ class Lowerer {
       this.h--;
       const add = p.prev;
       if (add && add.prev === null && cmp.op !== 0x45 && !this.stackReads(add.dst)) {
+        const x = add.dst;
+        if (add.load) {
+          // `x = load(…); if (x OP c)`: a scan step in one closure.
+          const L = add.load, mem = this.inst.memories[0];
+          return (when, target, next) =>
+            loadCompareBranch(mem, L.a, L.k, L.offset, x, cmp.op, cmp.b, cmp.imm, when, target, next);
+        }
         // `x = a + b; if (x OP c)`: a loop counter step and its test in one closure.
-        const x = add.dst, s = add.bin!;
+        const s = add.bin!;
         return (when, target, next) =>
           addCompareBranch(x, s.a, s.b, s.imm, cmp.op, cmp.b, cmp.imm, when, target, next);
       }
@@ -1173,6 +1181,8 @@ class Lowerer {
     if (bConst && i32HasImm(op)) {
       const k = this.popConst();
       const a = this.popSlot();
+      // x - k is x + (-k) mod 2^32: one form for every fusion that knows additions.
+      if (op === 0x6b) return this.emitI32Imm(0x6a, a, -k | 0, false);
       return this.emitI32Imm(op, a, k, isCompare);
     }
     if (aConst && !bConst && (COMMUTATIVE_I32.has(op) || isCompare)) {
@@ -1201,9 +1211,12 @@ class Lowerer {
    */
   emitI32(t: ValType, make: (dst: number, next: number) => Op, bin: PendingBinary, isCompare: boolean): void {
     const prev = this.pending;
-    const counter = prev !== null && prev.bin?.op === 0x6a && prev.prev === null && prev.dst < this.nLocals
-      ? prev.dst
-      : -1;
+    // A local just written by an add, or by an i32.load, whose new value this compare tests.
+    const counter =
+      prev !== null && (prev.bin?.op === 0x6a || prev.load?.op === 0x28) && prev.prev === null &&
+        prev.dst < this.nLocals
+        ? prev.dst
+        : -1;
     if (isCompare && counter >= 0 && bin.a === counter) {
       this.pending = null;
       return this.hold(t, make, bin, { prev });
@@ -1284,7 +1297,7 @@ class Lowerer {
       this.h--;
       this.materializeRefsTo(x);
       this.flush();
-      this.pending = { ...p, dst: x, load: null, f64: null };
+      this.pending = { ...p, dst: x };
     } else {
       const k = this.kind[top];
       this.h--;

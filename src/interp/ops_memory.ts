@@ -493,3 +493,81 @@ export function f64ReadModifyWrite(
   }
   throw new Error(`not an f64 arithmetic op: 0x${op.toString(16)}`);
 }
+
+/**
+ * `x = i32.load(…); if (x OP c)`: a load into a local and a test of it in one closure (scanning
+ * loops: `while (a[i] < pivot) i++`). `c` is a constant when `imm`. Jumps to `target` when the
+ * comparison is `when`.
+ */
+export function loadCompareBranch(
+  mem: MemoryInst,
+  a: number,
+  k: number,
+  offset: number,
+  x: number,
+  op: number,
+  c: number,
+  imm: boolean,
+  when: boolean,
+  target: number,
+  next: number,
+): Op {
+  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  a <<= 1, x <<= 1;
+  if (!imm) c <<= 1;
+  const t = when ? target : next, f = when ? next : target;
+  const kc = c, kcu = c >>> 0;
+  const value = (p: number) => {
+    const ea = ((i32[p + a] + k) >>> 0) + offset;
+    if (ea + 4 > mem.size) oob();
+    return i32[p + x] = LITTLE_ENDIAN && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+  };
+  if (imm) {
+    switch (op) {
+      case 0x46:
+        return (p) => value(p) === kc ? t : f;
+      case 0x47:
+        return (p) => value(p) !== kc ? t : f;
+      case 0x48:
+        return (p) => value(p) < kc ? t : f;
+      case 0x49:
+        return (p) => (value(p) >>> 0) < kcu ? t : f;
+      case 0x4a:
+        return (p) => value(p) > kc ? t : f;
+      case 0x4b:
+        return (p) => (value(p) >>> 0) > kcu ? t : f;
+      case 0x4c:
+        return (p) => value(p) <= kc ? t : f;
+      case 0x4d:
+        return (p) => (value(p) >>> 0) <= kcu ? t : f;
+      case 0x4e:
+        return (p) => value(p) >= kc ? t : f;
+      case 0x4f:
+        return (p) => (value(p) >>> 0) >= kcu ? t : f;
+    }
+  } else {
+    switch (op) {
+      case 0x46:
+        return (p) => value(p) === i32[p + c] ? t : f;
+      case 0x47:
+        return (p) => value(p) !== i32[p + c] ? t : f;
+      case 0x48:
+        return (p) => value(p) < i32[p + c] ? t : f;
+      case 0x49:
+        return (p) => (value(p) >>> 0) < (i32[p + c] >>> 0) ? t : f;
+      case 0x4a:
+        return (p) => value(p) > i32[p + c] ? t : f;
+      case 0x4b:
+        return (p) => (value(p) >>> 0) > (i32[p + c] >>> 0) ? t : f;
+      case 0x4c:
+        return (p) => value(p) <= i32[p + c] ? t : f;
+      case 0x4d:
+        return (p) => (value(p) >>> 0) <= (i32[p + c] >>> 0) ? t : f;
+      case 0x4e:
+        return (p) => value(p) >= i32[p + c] ? t : f;
+      case 0x4f:
+        return (p) => (value(p) >>> 0) >= (i32[p + c] >>> 0) ? t : f;
+    }
+  }
+  throw new Error(`not an i32 comparison: 0x${op.toString(16)}`);
+}
