@@ -57,15 +57,9 @@ import {
   store,
 } from "./ops_memory.ts";
 import { tableOp } from "./ops_table.ts";
+import { constOp, copyManyOp, copyOp } from "./ops_move.ts";
 import { lowerSimd, skipSimdImmediates } from "./lower_simd.ts";
-import {
-  returnWithV128,
-  v128Copy,
-  v128GlobalGet,
-  v128GlobalSet,
-  v128Return,
-  v128Select,
-} from "./ops_simd.ts";
+import { returnWithV128, v128GlobalGet, v128GlobalSet, v128Return, v128Select } from "./ops_simd.ts";
 
 const enum Kind {
   Stack, // in its canonical slot
@@ -169,72 +163,6 @@ function is64(t: ValType): boolean {
 
 function isRef(t: ValType): boolean {
   return t === ValType.FuncRef || t === ValType.ExternRef;
-}
-
-/** Copies slot s to slot d (frame-relative) for a value of type t. */
-function copyOp(t: ValType, d: number, s: number, next: number): Op {
-  if (t === ValType.V128) return v128Copy(d, s, next);
-  if (isRef(t)) return (p) => (R[(p >> 1) + d] = R[(p >> 1) + s], next);
-  d <<= 1, s <<= 1;
-  if (is64(t)) return (p) => (I32[p + d] = I32[p + s], I32[p + d + 1] = I32[p + s + 1], next);
-  return (p) => (I32[p + d] = I32[p + s], next);
-}
-
-/**
- * Several numeric slot-to-slot copies in one closure, in order (register shuffles such as
- * `h = g; g = f; …` at the end of a hash round). Whole 8-byte slots are copied: the high half of
- * an i32 slot is never read, so copying it along is harmless.
- */
-function copyManyOp(pairs: number[], next: number): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
-  const [d1, s1, d2, s2, d3, s3, d4, s4] = pairs.map((x) => x << 1);
-  switch (pairs.length / 2) {
-    case 1:
-      return (p) => (i32[p + d1] = i32[p + s1], i32[p + d1 + 1] = i32[p + s1 + 1], next);
-    case 2:
-      return (p) => (
-        i32[p + d1] = i32[p + s1],
-          i32[p + d1 + 1] = i32[p + s1 + 1],
-          i32[p + d2] = i32[p + s2],
-          i32[p + d2 + 1] = i32[p + s2 + 1],
-          next
-      );
-    case 3:
-      return (p) => (
-        i32[p + d1] = i32[p + s1],
-          i32[p + d1 + 1] = i32[p + s1 + 1],
-          i32[p + d2] = i32[p + s2],
-          i32[p + d2 + 1] = i32[p + s2 + 1],
-          i32[p + d3] = i32[p + s3],
-          i32[p + d3 + 1] = i32[p + s3 + 1],
-          next
-      );
-  }
-  return (p) => (
-    i32[p + d1] = i32[p + s1],
-      i32[p + d1 + 1] = i32[p + s1 + 1],
-      i32[p + d2] = i32[p + s2],
-      i32[p + d2 + 1] = i32[p + s2 + 1],
-      i32[p + d3] = i32[p + s3],
-      i32[p + d3 + 1] = i32[p + s3 + 1],
-      i32[p + d4] = i32[p + s4],
-      i32[p + d4 + 1] = i32[p + s4 + 1],
-      next
-  );
-}
-
-function constI32Op(d: number, k: number, next: number): Op {
-  d <<= 1;
-  return (p) => (I32[p + d] = k, next);
-}
-
-function const64Op(d: number, lo: number, hi: number, next: number): Op {
-  d <<= 1;
-  return (p) => (I32[p + d] = lo, I32[p + d + 1] = hi, next);
-}
-
-function constOp(t: ValType, d: number, lo: number, hi: number, next: number): Op {
-  return is64(t) ? const64Op(d, lo, hi, next) : constI32Op(d, lo, next);
 }
 
 /** At most this many constants per function live in the frame's constant pool. */

@@ -5,11 +5,11 @@
 import { I32 } from "./machine.ts";
 import { type Op, trap } from "./runtime.ts";
 
-function ctz32(x: number): number {
+export function ctz32(x: number): number {
   return x === 0 ? 32 : 31 - Math.clz32(x & -x);
 }
 
-function popcnt32(x: number): number {
+export function popcnt32(x: number): number {
   x = x - ((x >>> 1) & 0x55555555);
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);

@@ -3,6 +3,7 @@
  * hot path allocates no BigInt. Division and remainder, rare in practice, go through BigInt.
  */
 import { I32 } from "./machine.ts";
+import { ctz32, popcnt32 } from "./ops_i32.ts";
 import { type Op, trap } from "./runtime.ts";
 
 export function readI64(p: number): bigint {
@@ -12,16 +13,6 @@ export function readI64(p: number): bigint {
 export function writeI64(p: number, v: bigint): void {
   I32[p] = Number(BigInt.asIntN(32, v));
   I32[p + 1] = Number(BigInt.asIntN(32, v >> 32n));
-}
-
-function ctz32(x: number): number {
-  return x === 0 ? 32 : 31 - Math.clz32(x & -x);
-}
-
-function popcnt32(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
 
 /** d = a * b (mod 2^64), from 16-bit partial products so every step is exact in a double. */
