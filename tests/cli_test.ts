@@ -208,6 +208,7 @@ Deno.test("bad input: each is one line naming the problem and a non-zero exit", 
     Deno.writeTextFileSync(`${tmp}/file`, "");
     const cases: [string[], number, RegExp][] = [
       [[`${tmp}/missing.wasm`], 1, /missing\.wasm: no such file$/],
+      [[`${tmp}/file/x.wasm`], 1, /file\/x\.wasm: no such file \(a directory in the path is a file\)$/],
       [[tmp], 1, /is a directory, not a WebAssembly module$/],
       [[`${tmp}/empty.wasm`], 1, /empty\.wasm is empty, not a WebAssembly module$/],
       [[`${FIX}fs_tour.c`], 1, /fs_tour\.c is not a WebAssembly module \(it does not start with \\0asm\)$/],
@@ -226,6 +227,11 @@ Deno.test("bad input: each is one line naming the problem and a non-zero exit", 
       ],
       [["--dir", `${tmp}/nope`, `${FIX}exit_code.wasm`], 1, /--dir .*nope: no such directory$/],
       [["--dir", `${tmp}/file`, `${FIX}exit_code.wasm`], 1, /--dir .*file: not a directory$/],
+      [
+        ["--dir", `${tmp}/file/sub`, `${FIX}exit_code.wasm`],
+        1,
+        /--dir .*file\/sub: no such directory \(a directory in the path is a file\)$/,
+      ],
       [["--dir", "a::b::c", `${FIX}exit_code.wasm`], 2, /--dir "a::b::c": expected HOST\[::GUEST\]\[:ro\]$/],
       [["--dir", "::g", `${FIX}exit_code.wasm`], 2, /expected HOST\[::GUEST\]\[:ro\]$/],
       [
@@ -251,6 +257,26 @@ Deno.test("bad input: each is one line naming the problem and a non-zero exit", 
   } finally {
     Deno.removeSync(tmp, { recursive: true });
   }
+});
+
+Deno.test({
+  // root reads any directory whatever its mode, so this needs an ordinary user.
+  name: "bad input: a --dir the OS does not let this process read is one line, exit 1",
+  ignore: Deno.uid() === 0,
+  async fn() {
+    const tmp = Deno.makeTempDirSync();
+    try {
+      Deno.mkdirSync(`${tmp}/closed`);
+      Deno.chmodSync(`${tmp}/closed`, 0o000);
+      const r = await cli(["--dir", `${tmp}/closed`, `${FIX}exit_code.wasm`]);
+      assert.ok(isOneLineError(r), JSON.stringify(r));
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /--dir .*closed: permission denied\n$/);
+    } finally {
+      Deno.chmodSync(`${tmp}/closed`, 0o700);
+      Deno.removeSync(tmp, { recursive: true });
+    }
+  },
 });
 
 Deno.test("help and version", async () => {

@@ -27,6 +27,9 @@ export function readModuleBytes(path: string): Uint8Array {
   } catch (err) {
     if (err instanceof CliFailure) throw err;
     if (err instanceof Deno.errors.NotFound) throw new CliFailure(`${path}: no such file`);
+    if (err instanceof Deno.errors.NotADirectory) {
+      throw new CliFailure(`${path}: no such file (a directory in the path is a file)`);
+    }
     if (err instanceof Deno.errors.PermissionDenied) {
       throw new CliFailure(`cannot read ${path}: permission denied`);
     }

@@ -47,6 +47,9 @@ export function buildPreopens(dirs: DirSpec[]): Record<string, PreopenOptions> {
     } catch (err) {
       if (err instanceof CliFailure) throw err;
       if (err instanceof Deno.errors.NotFound) throw new CliFailure(`--dir ${host}: no such directory`);
+      if (err instanceof Deno.errors.NotADirectory) {
+        throw new CliFailure(`--dir ${host}: no such directory (a directory in the path is a file)`);
+      }
       if (err instanceof Deno.errors.PermissionDenied) {
         throw new CliFailure(`--dir ${host}: permission denied`);
       }
