@@ -15,9 +15,17 @@ function eventKind(event: string | undefined): string {
   return result.startsWith("trap:") ? result : result.includes(":") ? "error" : "value";
 }
 
-/** undefined when the two agree (or ours ran out of budget, which V8 has no notion of). */
+/**
+ * undefined when the two agree. Generated calls do a few thousand operations at most, so running
+ * out of the fuel or time budget means wasmrun went astray (looped where V8 did not): a mismatch.
+ */
 export function compareOutcomes(ours: Outcome, v8: Outcome): Mismatch | undefined {
-  if (ours.exhausted) return undefined;
+  if (ours.exhausted) {
+    return {
+      signature: "ours exhausted its budget",
+      detail: `wasmrun ran out of fuel or time (${ours.events.at(-1)}); V8 finished`,
+    };
+  }
   if (ours.compile !== v8.compile) {
     return {
       signature: `compile ours=${ours.compile} v8=${v8.compile}`,

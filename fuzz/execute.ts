@@ -32,7 +32,7 @@ export interface Outcome {
   exhausted?: boolean;
 }
 
-/** Our engine stops on fuel or time; the hang limit keeps honest calls far below either. */
+/** wasmrun stops on fuel or time; the hang limits keep honest calls far below either. */
 export const GUARD_OPTIONS = { fuel: 50_000_000, timeoutMs: 10_000 };
 
 function formatNumber(x: number): string {

@@ -6,6 +6,11 @@
  * the final memory. A mismatch is reduced with wasm-reduce and saved under tests/fuzz/ as a
  * regression case. Exit status 1 when any mismatch was found.
  *
+ * Both engines run in this process. Every generated call terminates (binaryen's hang limit and
+ * exprgen's loop fuel bound loops and calls, both reset by `hangLimitInitializer` before each
+ * call), so V8 needs no watchdog; wasmrun still gets a fuel and time budget, and exhausting it is
+ * reported as a mismatch (wasmrun looped where V8 did not).
+ *
  * Options: --seed S (default 1), --count N (default 100), --only I (just module I of the seed),
  * --out DIR (default tests/fuzz), --no-reduce, --reduce-time SECONDS (default 120),
  * --max-saved N (cases saved per mismatch signature, default 2), --generator binaryen|expr|mixed
@@ -142,7 +147,8 @@ async function main(): Promise<number> {
   console.log(
     `fuzz seed ${opts.seed}: ${stats.generated} modules (${stats.byGenerator.binaryen} binaryen, ` +
       `${stats.byGenerator.expr} exprgen; ${stats.compared} compared, ${stats.bothInvalid} ` +
-      `invalid on both, ${stats.beyond20} beyond Wasm 2.0, ${stats.exhausted} out of fuel/time, ${stats.harnessErrors} harness errors), ${stats.mismatches} mismatches, ${secs} s`,
+      `invalid on both, ${stats.beyond20} beyond Wasm 2.0, ${stats.exhausted} out of fuel/time, ` +
+      `${stats.harnessErrors} harness errors), ${stats.mismatches} mismatches, ${secs} s`,
   );
   for (const [signature, n] of stats.bySignature) console.log(`  ${n} x ${signature}`);
   return stats.mismatches + stats.harnessErrors > 0 ? 1 : 0;
