@@ -1,8 +1,11 @@
 /**
  * A second module generator, aimed at what binaryen 108's -ttf rarely produces: dense numeric code.
  * Each function computes random typed expression trees over its parameters, locals, globals and
- * memory with every i32/i64/f32/f64 operator and conversion, inside blocks, ifs, br_if/br_table
- * with values, bounded loops and calls to earlier functions (so every call terminates).
+ * memory with every i32/i64/f32/f64 operator and conversion, inside blocks (multi-value and with
+ * parameters too), ifs, br_if/br_table with values, bounded loops, direct calls and call_indirect
+ * through a table (with null entries, out-of-range indices and structurally equal types). A shared
+ * hang-limit global, counted down at every function entry and loop back-edge, makes every call
+ * terminate.
  *
  * NaN bit patterns may legitimately differ between engines, so a float that comes out of
  * arithmetic is turned into 0 when it is NaN before anything can observe its bits (store,
@@ -141,10 +144,52 @@ function range(lo: number, hi: number): number[] {
 }
 
 const GLOBALS: T[] = [I32, I64, F32, F64];
-/** A fifth global counts loop iterations down across all functions, like binaryen's hang limit. */
-const LOOP_FUEL_GLOBAL = GLOBALS.length;
-const LOOP_FUEL = 2000;
+/**
+ * A fifth global counts function entries and loop iterations down across all functions, like
+ * binaryen's hang limit: at zero a function returns at once and loops stop.
+ */
+const HANG_GLOBAL = GLOBALS.length;
+const HANG_LIMIT = 2000;
+/**
+ * What a call costs from the hang limit: at most HANG_LIMIT / CALL_COST = 100 nested calls, far
+ * from either engine's stack limit (whose depth differs and would show up as false mismatches).
+ */
+const CALL_COST = 20;
+/** Calls per function body: with the hang limit this keeps call trees small. */
 const MAX_CALLS = 2;
+
+/** The type section. Entries are added without merging equal ones, so call_indirect meets
+ * structurally equal types with different indices. */
+class TypeTable {
+  readonly entries: { params: T[]; results: T[] }[] = [];
+
+  add(params: T[], results: T[]): number {
+    this.entries.push({ params, results });
+    return this.entries.length - 1;
+  }
+
+  /** An existing entry with this signature, else a new one. */
+  find(params: T[], results: T[]): number {
+    const key = `${params}:${results}`;
+    const i = this.entries.findIndex((e) => `${e.params}:${e.results}` === key);
+    return i >= 0 ? i : this.add(params, results);
+  }
+
+  encode(): ByteWriter {
+    const w = new ByteWriter().u32(this.entries.length);
+    for (const e of this.entries) {
+      w.byte(0x60).u32(e.params.length).byte(...e.params).u32(e.results.length).byte(...e.results);
+    }
+    return w;
+  }
+}
+
+interface ModuleContext {
+  types: TypeTable;
+  funcs: { sig: FuncSig; typeIndex: number }[];
+  /** Table size: the functions, then two null entries. */
+  tableSize: number;
+}
 const MEMORY_PAGES = 1, MEMORY_MAX = 3;
 
 interface FuncSig {
@@ -166,7 +211,7 @@ class FuncGen {
   constructor(
     readonly rng: Prng,
     readonly sig: FuncSig,
-    readonly callable: { index: number; sig: FuncSig }[],
+    readonly ctx: ModuleContext,
   ) {
     this.locals = [...sig.params];
     const extra = rng.int(0, 4);
@@ -236,10 +281,10 @@ class FuncGen {
     return this.chance(70) ? this.pick(FLOAT_CONSTS) : (this.rng.next() - 2 ** 31) / (this.rng.int(1, 1000));
   }
 
-  /** An address for a memory access: usually masked into the first 32 KiB, sometimes anything. */
+  /** An address for a memory access: nearly always masked into the first 32 KiB. */
   address(depth: number): void {
     this.expr(I32, depth);
-    if (this.chance(90)) {
+    if (this.chance(97)) {
       this.constant(I32, 0x7ff8);
       this.code.byte(0x71);
     }
@@ -266,7 +311,7 @@ class FuncGen {
       this.expr(t, d);
       this.expr(t, d);
       // Divisors are usually made odd, so most divisions do not trap.
-      if (DIVISIONS.has(op) && this.chance(80)) {
+      if (DIVISIONS.has(op) && this.chance(92)) {
         this.constant(t, t === I64 ? 1n : 1);
         this.code.byte(t === I64 ? 0x84 : 0x72);
       }
@@ -287,7 +332,7 @@ class FuncGen {
       return this.op(this.pick(COMPARE[from]));
     }
     if (r < 68) {
-      const trapping = (t === I32 || t === I64) && this.chance(10);
+      const trapping = (t === I32 || t === I64) && this.chance(5);
       const options = (trapping ? TRAPPING_TRUNC : CONVERT).filter(([, , to]) => to === t);
       const reinterpret = REINTERPRET_TO_INT[t];
       if (reinterpret !== undefined && this.chance(15)) {
@@ -326,15 +371,22 @@ class FuncGen {
       return this.op(t === F32 ? 0x98 : 0xa6);
     }
     if (r < 97 && this.calls < MAX_CALLS) {
-      const targets = this.callable.filter((f) => f.sig.result === t);
+      const targets = this.ctx.funcs.map((f, index) => ({ ...f, index })).filter((f) => f.sig.result === t);
       if (targets.length > 0) {
         this.calls++;
         const f = this.pick(targets);
         for (const p of f.sig.params) this.expr(p, d);
-        return void this.code.byte(0x10).u32(f.index);
+        if (this.chance(60)) return void this.code.byte(0x10).u32(f.index);
+        // Through the table: usually the right entry, sometimes another (a signature mismatch
+        // unless the types are structurally equal), a null one or one past the end.
+        const index = this.chance(85) ? f.index : this.rng.int(0, this.ctx.tableSize);
+        this.constant(I32, index);
+        return void this.code.byte(0x11).u32(f.typeIndex).byte(0x00);
       }
     }
+    if (r < 99) return this.multiValueBlock(t, d);
     if (t === I32 && this.chance(50)) {
+      if (this.chance(20)) return void this.code.byte(0xfc).u32(16).byte(0x00);
       if (this.chance(50)) return void this.code.byte(0x3f, 0x00);
       this.constant(I32, this.rng.int(0, 1));
       return void this.code.byte(0x40, 0x00);
@@ -361,6 +413,29 @@ class FuncGen {
     this.expr(t, d);
     this.code.byte(0x05);
     this.expr(t, d);
+    this.code.byte(0x0b);
+  }
+
+  /**
+   * A block typed by a type index: `[] -> [t u]` (left through br_if or the end, then u dropped),
+   * or `[t] -> [t]` taking its operand from the stack.
+   */
+  multiValueBlock(t: T, d: number): void {
+    if (this.chance(50)) {
+      const u = this.pick(TYPES);
+      this.code.byte(0x02).sleb(this.ctx.types.find([], [t, u]));
+      this.expr(t, d);
+      this.expr(u, d);
+      if (this.chance(50)) {
+        this.expr(I32, d);
+        this.code.byte(0x0d, 0x00);
+      }
+      this.code.byte(0x0b, 0x1a);
+      return;
+    }
+    this.expr(t, d);
+    this.code.byte(this.chance(70) ? 0x02 : 0x03).sleb(this.ctx.types.find([t], [t]));
+    this.op(this.pick(UNARY[t]));
     this.code.byte(0x0b);
   }
 
@@ -478,7 +553,7 @@ class FuncGen {
   }
 
   /**
-   * A loop running a few times: its own counter, and the shared loop fuel (reset before each
+   * A loop running a few times: its own counter, and the shared hang limit (reset before each
    * export call by `hangLimitInitializer`), so nested loops and calls in loops stay bounded.
    */
   loop(d: number): void {
@@ -488,18 +563,27 @@ class FuncGen {
     this.code.byte(0x21).u32(counter);
     this.code.byte(0x03, 0x40);
     this.statements(d, this.rng.int(1, 3));
-    this.code.byte(0x23).u32(LOOP_FUEL_GLOBAL);
+    this.code.byte(0x23).u32(HANG_GLOBAL);
     this.constant(I32, 1);
-    this.code.byte(0x6b, 0x24).u32(LOOP_FUEL_GLOBAL);
+    this.code.byte(0x6b, 0x24).u32(HANG_GLOBAL);
     this.code.byte(0x20).u32(counter);
     this.constant(I32, 1);
     this.code.byte(0x6b, 0x22).u32(counter);
-    this.code.byte(0x23).u32(LOOP_FUEL_GLOBAL);
+    this.code.byte(0x23).u32(HANG_GLOBAL);
     this.constant(I32, 0);
     this.code.byte(0x4a, 0x71, 0x0d, 0x00, 0x0b);
   }
 
   body(): ByteWriter {
+    // Entry: return at once when the hang limit is nearly used up, else charge this call.
+    this.code.byte(0x23).u32(HANG_GLOBAL);
+    this.constant(I32, CALL_COST);
+    this.code.byte(0x48, 0x04, 0x40);
+    this.constant(this.sig.result);
+    this.code.byte(0x0f, 0x0b);
+    this.code.byte(0x23).u32(HANG_GLOBAL);
+    this.constant(I32, CALL_COST);
+    this.code.byte(0x6b, 0x24).u32(HANG_GLOBAL);
     this.statements(4, this.rng.int(1, 4));
     this.expr(this.sig.result, 5);
     this.code.byte(0x0b);
@@ -513,52 +597,62 @@ class FuncGen {
 }
 
 /**
- * A random valid module: functions `f0`…, `hangLimitInitializer` (resets the loop fuel), four
- * mutable globals `g0`…, and a memory with random data.
+ * A random valid module: functions `f0`…, `hangLimitInitializer` (resets the hang limit), four
+ * mutable globals `g0`…, a memory with random data, and a table holding the functions.
  */
 export function generateExprModule(seed: bigint): Uint8Array {
   const rng = new Prng(seed);
   const nFuncs = rng.int(1, 6);
-  const sigs: FuncSig[] = [];
+  const types = new TypeTable();
+  const funcs: ModuleContext["funcs"] = [];
   for (let i = 0; i < nFuncs; i++) {
-    const params = Array.from({ length: rng.int(0, 4) }, () => TYPES[rng.int(0, 3)]);
-    sigs.push({ params, result: TYPES[rng.int(0, 3)] });
+    // Now and then the same signature as an earlier function, under a type index of its own.
+    const sig = i > 0 && rng.int(0, 3) === 0 ? funcs[rng.int(0, i - 1)].sig : {
+      params: Array.from({ length: rng.int(0, 4) }, () => TYPES[rng.int(0, 3)]),
+      result: TYPES[rng.int(0, 3)],
+    };
+    funcs.push({ sig, typeIndex: types.add(sig.params, [sig.result]) });
   }
-  // Types: one per function, then () -> () for hangLimitInitializer (function nFuncs).
-  const types = new ByteWriter().u32(nFuncs + 1);
-  for (const s of sigs) types.byte(0x60).u32(s.params.length).byte(...s.params).u32(1).byte(s.result);
-  types.byte(0x60, 0x00, 0x00);
-  const funcs = new ByteWriter().u32(nFuncs + 1);
-  for (let i = 0; i <= nFuncs; i++) funcs.u32(i);
-  const memory = new ByteWriter().u32(1).byte(0x01).u32(MEMORY_PAGES).u32(MEMORY_MAX);
+  const ctx: ModuleContext = { types, funcs, tableSize: nFuncs + 2 };
+  const resetType = types.find([], []);
+
   const globals = new ByteWriter().u32(GLOBALS.length + 1);
-  const init = new FuncGen(rng, { params: [], result: I32 }, []);
+  const init = new FuncGen(rng, { params: [], result: I32 }, ctx);
   for (const t of GLOBALS) {
     globals.byte(t, 0x01);
     init.code.bytes = [];
     init.constant(t);
     globals.byte(...init.code.bytes, 0x0b);
   }
-  globals.byte(I32, 0x01, 0x41).sleb(LOOP_FUEL).byte(0x0b);
+  globals.byte(I32, 0x01, 0x41).sleb(HANG_LIMIT).byte(0x0b);
+
+  const code = new ByteWriter().u32(nFuncs + 1);
+  for (const f of funcs) code.sized(new FuncGen(rng, f.sig, ctx).body());
+  code.sized(new ByteWriter().byte(0x00, 0x41).sleb(HANG_LIMIT).byte(0x24).u32(HANG_GLOBAL).byte(0x0b));
+
+  // Bodies may have added block types, so the type section is written last.
+  const funcSection = new ByteWriter().u32(nFuncs + 1);
+  for (const f of funcs) funcSection.u32(f.typeIndex);
+  funcSection.u32(resetType);
+  const table = new ByteWriter().u32(1).byte(0x70, 0x00).u32(ctx.tableSize);
+  const memory = new ByteWriter().u32(1).byte(0x01).u32(MEMORY_PAGES).u32(MEMORY_MAX);
   const exports = new ByteWriter().u32(nFuncs + 2 + GLOBALS.length);
   for (let i = 0; i < nFuncs; i++) exports.name(`f${i}`).byte(0x00).u32(i);
   exports.name("hangLimitInitializer").byte(0x00).u32(nFuncs);
   exports.name("memory").byte(0x02).u32(0);
   GLOBALS.forEach((_, i) => exports.name(`g${i}`).byte(0x03).u32(i));
-  const code = new ByteWriter().u32(nFuncs + 1);
-  for (let i = 0; i < nFuncs; i++) {
-    const callable = sigs.slice(0, i).map((sig, index) => ({ index, sig }));
-    code.sized(new FuncGen(rng, sigs[i], callable).body());
-  }
-  code.sized(new ByteWriter().byte(0x00, 0x41).sleb(LOOP_FUEL).byte(0x24).u32(LOOP_FUEL_GLOBAL).byte(0x0b));
+  const elems = new ByteWriter().u32(1).byte(0x00, 0x41, 0x00, 0x0b).u32(nFuncs);
+  for (let i = 0; i < nFuncs; i++) elems.u32(i);
   const data = new ByteWriter().u32(1).byte(0x00, 0x41).sleb(rng.int(0, 64)).byte(0x0b);
   data.sized(new ByteWriter().byte(...rng.bytes(rng.int(16, 512))));
   return moduleBytes([
-    [1, types],
-    [3, funcs],
+    [1, types.encode()],
+    [3, funcSection],
+    [4, table],
     [5, memory],
     [6, globals],
     [7, exports],
+    [9, elems],
     [10, code],
     [11, data],
   ]);
