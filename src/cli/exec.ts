@@ -1,7 +1,9 @@
 /**
  * `wasmrun exec`: compile, link against the WASI host, then run the entry point (`_start`, else
- * `main`) or the function named by --invoke. Exit status: the guest's exit code, 134 after a trap,
- * 1 for a module that cannot be read, compiled or linked, 2 for usage errors.
+ * `main`) or the function named by --invoke, within the limits of --fuel, --timeout, --max-memory
+ * and --max-stack (passed to the engine as its instance options). Exit status: the guest's exit
+ * code, 134 after a trap (running out of fuel or time included), 1 for a module that cannot be
+ * read, compiled, linked or fitted under --max-memory, 2 for usage errors.
  */
 import { decodeModule } from "../decoder.ts";
 import { ExternKind, type FuncType } from "../types.ts";
