@@ -300,17 +300,6 @@ export function memoryInit(
   };
 }
 
-/** An f64 value at `ea` (bounds already checked), for arithmetic: NaN bits need not survive. */
-function readF64(mem: MemoryInst, ea: number): number {
-  return LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >> 3] : mem.view.getFloat64(ea, true);
-}
-
-/** Stores an f64 computed by arithmetic at `ea` (bounds already checked). */
-function writeF64(mem: MemoryInst, ea: number, x: number): void {
-  if (LITTLE_ENDIAN && (ea & 7) === 0) mem.f64[ea >> 3] = x;
-  else mem.view.setFloat64(ea, x, true);
-}
-
 /**
  * f64 add/sub/mul/div (0xa0..0xa3) with one operand loaded from memory, the load folded in:
  * slot d = slot x OP mem[…] (or mem[…] OP slot x when `memLeft`). The loaded bits only feed
@@ -331,28 +320,72 @@ export function f64BinaryMem(
   const i32 = I32, f64 = F64; // a context slot of each closure: cheaper than a module binding
   a <<= 1;
   const key = (op - 0xa0) * 2 + (memLeft ? 1 : 0);
-  const at = (p: number) => {
-    const ea = ((i32[p + a] + k) >>> 0) + offset;
-    if (ea + 8 > mem.size) oob();
-    return ea;
-  };
+  // Each case spells the address check out: one closure, no helper call on the hot path.
   switch (key) {
     case 0:
-      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + x] + readF64(mem, at(p)), next);
+      return (p) => {
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
+        if (ea + 8 > mem.size) oob();
+        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >> 3] : mem.view.getFloat64(ea, true);
+        f64[(p >> 1) + d] = f64[(p >> 1) + x] + m;
+        return next;
+      };
     case 1:
-      return (p) => (f64[(p >> 1) + d] = readF64(mem, at(p)) + f64[(p >> 1) + x], next);
+      return (p) => {
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
+        if (ea + 8 > mem.size) oob();
+        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >> 3] : mem.view.getFloat64(ea, true);
+        f64[(p >> 1) + d] = m + f64[(p >> 1) + x];
+        return next;
+      };
     case 2:
-      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + x] - readF64(mem, at(p)), next);
+      return (p) => {
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
+        if (ea + 8 > mem.size) oob();
+        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >> 3] : mem.view.getFloat64(ea, true);
+        f64[(p >> 1) + d] = f64[(p >> 1) + x] - m;
+        return next;
+      };
     case 3:
-      return (p) => (f64[(p >> 1) + d] = readF64(mem, at(p)) - f64[(p >> 1) + x], next);
+      return (p) => {
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
+        if (ea + 8 > mem.size) oob();
+        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >> 3] : mem.view.getFloat64(ea, true);
+        f64[(p >> 1) + d] = m - f64[(p >> 1) + x];
+        return next;
+      };
     case 4:
-      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + x] * readF64(mem, at(p)), next);
+      return (p) => {
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
+        if (ea + 8 > mem.size) oob();
+        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >> 3] : mem.view.getFloat64(ea, true);
+        f64[(p >> 1) + d] = f64[(p >> 1) + x] * m;
+        return next;
+      };
     case 5:
-      return (p) => (f64[(p >> 1) + d] = readF64(mem, at(p)) * f64[(p >> 1) + x], next);
+      return (p) => {
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
+        if (ea + 8 > mem.size) oob();
+        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >> 3] : mem.view.getFloat64(ea, true);
+        f64[(p >> 1) + d] = m * f64[(p >> 1) + x];
+        return next;
+      };
     case 6:
-      return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + x] / readF64(mem, at(p)), next);
+      return (p) => {
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
+        if (ea + 8 > mem.size) oob();
+        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >> 3] : mem.view.getFloat64(ea, true);
+        f64[(p >> 1) + d] = f64[(p >> 1) + x] / m;
+        return next;
+      };
     case 7:
-      return (p) => (f64[(p >> 1) + d] = readF64(mem, at(p)) / f64[(p >> 1) + x], next);
+      return (p) => {
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
+        if (ea + 8 > mem.size) oob();
+        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >> 3] : mem.view.getFloat64(ea, true);
+        f64[(p >> 1) + d] = m / f64[(p >> 1) + x];
+        return next;
+      };
   }
   throw new Error(`not an f64 arithmetic op: 0x${op.toString(16)}`);
 }
@@ -369,20 +402,43 @@ export function f64StoreBinary(
 ): Op {
   const i32 = I32, f64 = F64; // a context slot of each closure: cheaper than a module binding
   a <<= 1;
-  const at = (p: number) => {
-    const ea = (i32[p + a] >>> 0) + offset;
-    if (ea + 8 > mem.size) oob();
-    return ea;
-  };
   switch (op) {
     case 0xa0:
-      return (p) => (writeF64(mem, at(p), f64[(p >> 1) + x] + f64[(p >> 1) + y]), next);
+      return (p) => {
+        const ea = (i32[p + a] >>> 0) + offset;
+        if (ea + 8 > mem.size) oob();
+        const v = f64[(p >> 1) + x] + f64[(p >> 1) + y];
+        if (LITTLE_ENDIAN && (ea & 7) === 0) mem.f64[ea >> 3] = v;
+        else mem.view.setFloat64(ea, v, true);
+        return next;
+      };
     case 0xa1:
-      return (p) => (writeF64(mem, at(p), f64[(p >> 1) + x] - f64[(p >> 1) + y]), next);
+      return (p) => {
+        const ea = (i32[p + a] >>> 0) + offset;
+        if (ea + 8 > mem.size) oob();
+        const v = f64[(p >> 1) + x] - f64[(p >> 1) + y];
+        if (LITTLE_ENDIAN && (ea & 7) === 0) mem.f64[ea >> 3] = v;
+        else mem.view.setFloat64(ea, v, true);
+        return next;
+      };
     case 0xa2:
-      return (p) => (writeF64(mem, at(p), f64[(p >> 1) + x] * f64[(p >> 1) + y]), next);
+      return (p) => {
+        const ea = (i32[p + a] >>> 0) + offset;
+        if (ea + 8 > mem.size) oob();
+        const v = f64[(p >> 1) + x] * f64[(p >> 1) + y];
+        if (LITTLE_ENDIAN && (ea & 7) === 0) mem.f64[ea >> 3] = v;
+        else mem.view.setFloat64(ea, v, true);
+        return next;
+      };
     case 0xa3:
-      return (p) => (writeF64(mem, at(p), f64[(p >> 1) + x] / f64[(p >> 1) + y]), next);
+      return (p) => {
+        const ea = (i32[p + a] >>> 0) + offset;
+        if (ea + 8 > mem.size) oob();
+        const v = f64[(p >> 1) + x] / f64[(p >> 1) + y];
+        if (LITTLE_ENDIAN && (ea & 7) === 0) mem.f64[ea >> 3] = v;
+        else mem.view.setFloat64(ea, v, true);
+        return next;
+      };
   }
   throw new Error(`not an f64 arithmetic op: 0x${op.toString(16)}`);
 }
@@ -446,48 +502,85 @@ export function f64ReadModifyWrite(
 ): Op {
   const i32 = I32, f64 = F64; // context slots of each closure: cheaper than module bindings
   a <<= 1;
-  const at = (p: number) => {
-    const ea = (i32[p + a] >>> 0) + offset;
-    if (ea + 8 > mem.size) oob();
-    return ea;
-  };
   switch ((op - 0xa0) * 2 + (memLeft ? 1 : 0)) {
     case 0:
     case 1:
       return (p) => {
-        const ea = at(p);
-        writeF64(mem, ea, readF64(mem, ea) + f64[(p >> 1) + x]);
+        const ea = (i32[p + a] >>> 0) + offset;
+        if (ea + 8 > mem.size) oob();
+        if (LITTLE_ENDIAN && (ea & 7) === 0) {
+          const m = mem.f64[ea >> 3];
+          mem.f64[ea >> 3] = m + f64[(p >> 1) + x];
+        } else {
+          const m = mem.view.getFloat64(ea, true);
+          mem.view.setFloat64(ea, m + f64[(p >> 1) + x], true);
+        }
         return next;
       };
     case 2:
       return (p) => {
-        const ea = at(p);
-        writeF64(mem, ea, f64[(p >> 1) + x] - readF64(mem, ea));
+        const ea = (i32[p + a] >>> 0) + offset;
+        if (ea + 8 > mem.size) oob();
+        if (LITTLE_ENDIAN && (ea & 7) === 0) {
+          const m = mem.f64[ea >> 3];
+          mem.f64[ea >> 3] = f64[(p >> 1) + x] - m;
+        } else {
+          const m = mem.view.getFloat64(ea, true);
+          mem.view.setFloat64(ea, f64[(p >> 1) + x] - m, true);
+        }
         return next;
       };
     case 3:
       return (p) => {
-        const ea = at(p);
-        writeF64(mem, ea, readF64(mem, ea) - f64[(p >> 1) + x]);
+        const ea = (i32[p + a] >>> 0) + offset;
+        if (ea + 8 > mem.size) oob();
+        if (LITTLE_ENDIAN && (ea & 7) === 0) {
+          const m = mem.f64[ea >> 3];
+          mem.f64[ea >> 3] = m - f64[(p >> 1) + x];
+        } else {
+          const m = mem.view.getFloat64(ea, true);
+          mem.view.setFloat64(ea, m - f64[(p >> 1) + x], true);
+        }
         return next;
       };
     case 4:
     case 5:
       return (p) => {
-        const ea = at(p);
-        writeF64(mem, ea, readF64(mem, ea) * f64[(p >> 1) + x]);
+        const ea = (i32[p + a] >>> 0) + offset;
+        if (ea + 8 > mem.size) oob();
+        if (LITTLE_ENDIAN && (ea & 7) === 0) {
+          const m = mem.f64[ea >> 3];
+          mem.f64[ea >> 3] = m * f64[(p >> 1) + x];
+        } else {
+          const m = mem.view.getFloat64(ea, true);
+          mem.view.setFloat64(ea, m * f64[(p >> 1) + x], true);
+        }
         return next;
       };
     case 6:
       return (p) => {
-        const ea = at(p);
-        writeF64(mem, ea, f64[(p >> 1) + x] / readF64(mem, ea));
+        const ea = (i32[p + a] >>> 0) + offset;
+        if (ea + 8 > mem.size) oob();
+        if (LITTLE_ENDIAN && (ea & 7) === 0) {
+          const m = mem.f64[ea >> 3];
+          mem.f64[ea >> 3] = f64[(p >> 1) + x] / m;
+        } else {
+          const m = mem.view.getFloat64(ea, true);
+          mem.view.setFloat64(ea, f64[(p >> 1) + x] / m, true);
+        }
         return next;
       };
     case 7:
       return (p) => {
-        const ea = at(p);
-        writeF64(mem, ea, readF64(mem, ea) / f64[(p >> 1) + x]);
+        const ea = (i32[p + a] >>> 0) + offset;
+        if (ea + 8 > mem.size) oob();
+        if (LITTLE_ENDIAN && (ea & 7) === 0) {
+          const m = mem.f64[ea >> 3];
+          mem.f64[ea >> 3] = m / f64[(p >> 1) + x];
+        } else {
+          const m = mem.view.getFloat64(ea, true);
+          mem.view.setFloat64(ea, m / f64[(p >> 1) + x], true);
+        }
         return next;
       };
   }
