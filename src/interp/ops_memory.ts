@@ -610,56 +610,152 @@ export function loadCompareBranch(
   if (!imm) c <<= 1;
   const t = when ? target : next, f = when ? next : target;
   const kc = c, kcu = c >>> 0;
-  const value = (p: number) => {
-    const ea = ((i32[p + a] + k) >>> 0) + offset;
-    if (ea + 4 > mem.size) oob();
-    return i32[p + x] = LITTLE_ENDIAN && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
-  };
+  const aligned = LITTLE_ENDIAN;
   if (imm) {
     switch (op) {
       case 0x46:
-        return (p) => value(p) === kc ? t : f;
+        return (p) => {
+          const ea = ((i32[p + a] + k) >>> 0) + offset;
+          if (ea + 4 > mem.size) oob();
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          return v === kc ? t : f;
+        };
       case 0x47:
-        return (p) => value(p) !== kc ? t : f;
+        return (p) => {
+          const ea = ((i32[p + a] + k) >>> 0) + offset;
+          if (ea + 4 > mem.size) oob();
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          return v !== kc ? t : f;
+        };
       case 0x48:
-        return (p) => value(p) < kc ? t : f;
+        return (p) => {
+          const ea = ((i32[p + a] + k) >>> 0) + offset;
+          if (ea + 4 > mem.size) oob();
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          return v < kc ? t : f;
+        };
       case 0x49:
-        return (p) => (value(p) >>> 0) < kcu ? t : f;
+        return (p) => {
+          const ea = ((i32[p + a] + k) >>> 0) + offset;
+          if (ea + 4 > mem.size) oob();
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          return (v >>> 0) < kcu ? t : f;
+        };
       case 0x4a:
-        return (p) => value(p) > kc ? t : f;
+        return (p) => {
+          const ea = ((i32[p + a] + k) >>> 0) + offset;
+          if (ea + 4 > mem.size) oob();
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          return v > kc ? t : f;
+        };
       case 0x4b:
-        return (p) => (value(p) >>> 0) > kcu ? t : f;
+        return (p) => {
+          const ea = ((i32[p + a] + k) >>> 0) + offset;
+          if (ea + 4 > mem.size) oob();
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          return (v >>> 0) > kcu ? t : f;
+        };
       case 0x4c:
-        return (p) => value(p) <= kc ? t : f;
+        return (p) => {
+          const ea = ((i32[p + a] + k) >>> 0) + offset;
+          if (ea + 4 > mem.size) oob();
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          return v <= kc ? t : f;
+        };
       case 0x4d:
-        return (p) => (value(p) >>> 0) <= kcu ? t : f;
+        return (p) => {
+          const ea = ((i32[p + a] + k) >>> 0) + offset;
+          if (ea + 4 > mem.size) oob();
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          return (v >>> 0) <= kcu ? t : f;
+        };
       case 0x4e:
-        return (p) => value(p) >= kc ? t : f;
+        return (p) => {
+          const ea = ((i32[p + a] + k) >>> 0) + offset;
+          if (ea + 4 > mem.size) oob();
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          return v >= kc ? t : f;
+        };
       case 0x4f:
-        return (p) => (value(p) >>> 0) >= kcu ? t : f;
+        return (p) => {
+          const ea = ((i32[p + a] + k) >>> 0) + offset;
+          if (ea + 4 > mem.size) oob();
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          return (v >>> 0) >= kcu ? t : f;
+        };
     }
   } else {
     switch (op) {
       case 0x46:
-        return (p) => value(p) === i32[p + c] ? t : f;
+        return (p) => {
+          const ea = ((i32[p + a] + k) >>> 0) + offset;
+          if (ea + 4 > mem.size) oob();
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          return v === i32[p + c] ? t : f;
+        };
       case 0x47:
-        return (p) => value(p) !== i32[p + c] ? t : f;
+        return (p) => {
+          const ea = ((i32[p + a] + k) >>> 0) + offset;
+          if (ea + 4 > mem.size) oob();
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          return v !== i32[p + c] ? t : f;
+        };
       case 0x48:
-        return (p) => value(p) < i32[p + c] ? t : f;
+        return (p) => {
+          const ea = ((i32[p + a] + k) >>> 0) + offset;
+          if (ea + 4 > mem.size) oob();
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          return v < i32[p + c] ? t : f;
+        };
       case 0x49:
-        return (p) => (value(p) >>> 0) < (i32[p + c] >>> 0) ? t : f;
+        return (p) => {
+          const ea = ((i32[p + a] + k) >>> 0) + offset;
+          if (ea + 4 > mem.size) oob();
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          return (v >>> 0) < (i32[p + c] >>> 0) ? t : f;
+        };
       case 0x4a:
-        return (p) => value(p) > i32[p + c] ? t : f;
+        return (p) => {
+          const ea = ((i32[p + a] + k) >>> 0) + offset;
+          if (ea + 4 > mem.size) oob();
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          return v > i32[p + c] ? t : f;
+        };
       case 0x4b:
-        return (p) => (value(p) >>> 0) > (i32[p + c] >>> 0) ? t : f;
+        return (p) => {
+          const ea = ((i32[p + a] + k) >>> 0) + offset;
+          if (ea + 4 > mem.size) oob();
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          return (v >>> 0) > (i32[p + c] >>> 0) ? t : f;
+        };
       case 0x4c:
-        return (p) => value(p) <= i32[p + c] ? t : f;
+        return (p) => {
+          const ea = ((i32[p + a] + k) >>> 0) + offset;
+          if (ea + 4 > mem.size) oob();
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          return v <= i32[p + c] ? t : f;
+        };
       case 0x4d:
-        return (p) => (value(p) >>> 0) <= (i32[p + c] >>> 0) ? t : f;
+        return (p) => {
+          const ea = ((i32[p + a] + k) >>> 0) + offset;
+          if (ea + 4 > mem.size) oob();
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          return (v >>> 0) <= (i32[p + c] >>> 0) ? t : f;
+        };
       case 0x4e:
-        return (p) => value(p) >= i32[p + c] ? t : f;
+        return (p) => {
+          const ea = ((i32[p + a] + k) >>> 0) + offset;
+          if (ea + 4 > mem.size) oob();
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          return v >= i32[p + c] ? t : f;
+        };
       case 0x4f:
-        return (p) => (value(p) >>> 0) >= (i32[p + c] >>> 0) ? t : f;
+        return (p) => {
+          const ea = ((i32[p + a] + k) >>> 0) + offset;
+          if (ea + 4 > mem.size) oob();
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          return (v >>> 0) >= (i32[p + c] >>> 0) ? t : f;
+        };
     }
   }
   throw new Error(`not an i32 comparison: 0x${op.toString(16)}`);
