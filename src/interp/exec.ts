@@ -68,9 +68,9 @@ export function execute(fn: WasmFunc, slot: number): void {
         machine.depth = ++depth;
         f = callState.fn as WasmFunc;
         const calleeSlot = (b >> 1) + callState.argSlot;
+        pc = 0; // before entering: a trap there (fuel, stack) is reported at the callee's start
         code = enterFrame(f, calleeSlot);
         b = calleeSlot * 2;
-        pc = 0;
       } else {
         if (depth === baseDepth) return;
         machine.depth = --depth;
