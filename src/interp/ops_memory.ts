@@ -34,7 +34,7 @@ export function load(
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
-        i32[p + d] = (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+        i32[p + d] = (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
         return next;
       };
     case 0x29: // i64.load
@@ -43,7 +43,7 @@ export function load(
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         if ((ea & 3) === 0) {
-          const m = mem.i32, q = ea >> 2;
+          const m = mem.i32, q = ea >>> 2;
           i32[p + d] = m[q], i32[p + d + 1] = m[q + 1];
         } else {
           const v = mem.view;
@@ -69,14 +69,14 @@ export function load(
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
-        i32[p + d] = (ea & 1) === 0 ? mem.i16[ea >> 1] : mem.view.getInt16(ea, true);
+        i32[p + d] = (ea & 1) === 0 ? mem.i16[ea >>> 1] : mem.view.getInt16(ea, true);
         return next;
       };
     case 0x2f:
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
-        i32[p + d] = (ea & 1) === 0 ? mem.u16[ea >> 1] : mem.view.getUint16(ea, true);
+        i32[p + d] = (ea & 1) === 0 ? mem.u16[ea >>> 1] : mem.view.getUint16(ea, true);
         return next;
       };
     case 0x30:
@@ -98,7 +98,7 @@ export function load(
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
-        const v = (ea & 1) === 0 ? mem.i16[ea >> 1] : mem.view.getInt16(ea, true);
+        const v = (ea & 1) === 0 ? mem.i16[ea >>> 1] : mem.view.getInt16(ea, true);
         i32[p + d] = v, i32[p + d + 1] = v >> 31;
         return next;
       };
@@ -106,14 +106,14 @@ export function load(
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
-        i32[p + d] = (ea & 1) === 0 ? mem.u16[ea >> 1] : mem.view.getUint16(ea, true), i32[p + d + 1] = 0;
+        i32[p + d] = (ea & 1) === 0 ? mem.u16[ea >>> 1] : mem.view.getUint16(ea, true), i32[p + d + 1] = 0;
         return next;
       };
     case 0x34:
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
-        const v = (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+        const v = (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
         i32[p + d] = v, i32[p + d + 1] = v >> 31;
         return next;
       };
@@ -121,7 +121,7 @@ export function load(
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
-        i32[p + d] = (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true), i32[p + d + 1] = 0;
+        i32[p + d] = (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true), i32[p + d + 1] = 0;
         return next;
       };
   }
@@ -204,7 +204,7 @@ export function store(
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
-        if (aligned && (ea & 3) === 0) mem.i32[ea >> 2] = i32[p + v];
+        if (aligned && (ea & 3) === 0) mem.i32[ea >>> 2] = i32[p + v];
         else mem.view.setInt32(ea, i32[p + v], true);
         return next;
       };
@@ -214,7 +214,7 @@ export function store(
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         if (aligned && (ea & 3) === 0) {
-          const m = mem.i32, q = ea >> 2;
+          const m = mem.i32, q = ea >>> 2;
           m[q] = i32[p + v], m[q + 1] = i32[p + v + 1];
         } else {
           const view = mem.view;
@@ -236,7 +236,7 @@ export function store(
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
-        if (aligned && (ea & 1) === 0) mem.i16[ea >> 1] = i32[p + v];
+        if (aligned && (ea & 1) === 0) mem.i16[ea >>> 1] = i32[p + v];
         else mem.view.setInt16(ea, i32[p + v], true);
         return next;
       };
@@ -326,7 +326,7 @@ export function f64BinaryMem(
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
-        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >> 3] : mem.view.getFloat64(ea, true);
+        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >>> 3] : mem.view.getFloat64(ea, true);
         f64[(p >> 1) + d] = f64[(p >> 1) + x] + m;
         return next;
       };
@@ -334,7 +334,7 @@ export function f64BinaryMem(
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
-        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >> 3] : mem.view.getFloat64(ea, true);
+        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >>> 3] : mem.view.getFloat64(ea, true);
         f64[(p >> 1) + d] = m + f64[(p >> 1) + x];
         return next;
       };
@@ -342,7 +342,7 @@ export function f64BinaryMem(
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
-        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >> 3] : mem.view.getFloat64(ea, true);
+        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >>> 3] : mem.view.getFloat64(ea, true);
         f64[(p >> 1) + d] = f64[(p >> 1) + x] - m;
         return next;
       };
@@ -350,7 +350,7 @@ export function f64BinaryMem(
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
-        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >> 3] : mem.view.getFloat64(ea, true);
+        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >>> 3] : mem.view.getFloat64(ea, true);
         f64[(p >> 1) + d] = m - f64[(p >> 1) + x];
         return next;
       };
@@ -358,7 +358,7 @@ export function f64BinaryMem(
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
-        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >> 3] : mem.view.getFloat64(ea, true);
+        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >>> 3] : mem.view.getFloat64(ea, true);
         f64[(p >> 1) + d] = f64[(p >> 1) + x] * m;
         return next;
       };
@@ -366,7 +366,7 @@ export function f64BinaryMem(
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
-        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >> 3] : mem.view.getFloat64(ea, true);
+        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >>> 3] : mem.view.getFloat64(ea, true);
         f64[(p >> 1) + d] = m * f64[(p >> 1) + x];
         return next;
       };
@@ -374,7 +374,7 @@ export function f64BinaryMem(
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
-        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >> 3] : mem.view.getFloat64(ea, true);
+        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >>> 3] : mem.view.getFloat64(ea, true);
         f64[(p >> 1) + d] = f64[(p >> 1) + x] / m;
         return next;
       };
@@ -382,7 +382,7 @@ export function f64BinaryMem(
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
-        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >> 3] : mem.view.getFloat64(ea, true);
+        const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >>> 3] : mem.view.getFloat64(ea, true);
         f64[(p >> 1) + d] = m / f64[(p >> 1) + x];
         return next;
       };
@@ -408,7 +408,7 @@ export function f64StoreBinary(
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const v = f64[(p >> 1) + x] + f64[(p >> 1) + y];
-        if (LITTLE_ENDIAN && (ea & 7) === 0) mem.f64[ea >> 3] = v;
+        if (LITTLE_ENDIAN && (ea & 7) === 0) mem.f64[ea >>> 3] = v;
         else mem.view.setFloat64(ea, v, true);
         return next;
       };
@@ -417,7 +417,7 @@ export function f64StoreBinary(
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const v = f64[(p >> 1) + x] - f64[(p >> 1) + y];
-        if (LITTLE_ENDIAN && (ea & 7) === 0) mem.f64[ea >> 3] = v;
+        if (LITTLE_ENDIAN && (ea & 7) === 0) mem.f64[ea >>> 3] = v;
         else mem.view.setFloat64(ea, v, true);
         return next;
       };
@@ -426,7 +426,7 @@ export function f64StoreBinary(
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const v = f64[(p >> 1) + x] * f64[(p >> 1) + y];
-        if (LITTLE_ENDIAN && (ea & 7) === 0) mem.f64[ea >> 3] = v;
+        if (LITTLE_ENDIAN && (ea & 7) === 0) mem.f64[ea >>> 3] = v;
         else mem.view.setFloat64(ea, v, true);
         return next;
       };
@@ -435,7 +435,7 @@ export function f64StoreBinary(
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const v = f64[(p >> 1) + x] / f64[(p >> 1) + y];
-        if (LITTLE_ENDIAN && (ea & 7) === 0) mem.f64[ea >> 3] = v;
+        if (LITTLE_ENDIAN && (ea & 7) === 0) mem.f64[ea >>> 3] = v;
         else mem.view.setFloat64(ea, v, true);
         return next;
       };
@@ -460,7 +460,7 @@ export function loadIndexed(
       return (p) => {
         const ea = ((i32[p + a] + i32[p + b]) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
-        i32[p + d] = LITTLE_ENDIAN && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+        i32[p + d] = LITTLE_ENDIAN && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
         return next;
       };
     case 0x2b:
@@ -468,7 +468,7 @@ export function loadIndexed(
         const ea = ((i32[p + a] + i32[p + b]) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         if (LITTLE_ENDIAN && (ea & 3) === 0) {
-          const m = mem.i32, q = ea >> 2;
+          const m = mem.i32, q = ea >>> 2;
           i32[p + d] = m[q], i32[p + d + 1] = m[q + 1];
         } else {
           const v = mem.view;
@@ -509,8 +509,8 @@ export function f64ReadModifyWrite(
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         if (LITTLE_ENDIAN && (ea & 7) === 0) {
-          const m = mem.f64[ea >> 3];
-          mem.f64[ea >> 3] = m + f64[(p >> 1) + x];
+          const m = mem.f64[ea >>> 3];
+          mem.f64[ea >>> 3] = m + f64[(p >> 1) + x];
         } else {
           const m = mem.view.getFloat64(ea, true);
           mem.view.setFloat64(ea, m + f64[(p >> 1) + x], true);
@@ -522,8 +522,8 @@ export function f64ReadModifyWrite(
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         if (LITTLE_ENDIAN && (ea & 7) === 0) {
-          const m = mem.f64[ea >> 3];
-          mem.f64[ea >> 3] = f64[(p >> 1) + x] - m;
+          const m = mem.f64[ea >>> 3];
+          mem.f64[ea >>> 3] = f64[(p >> 1) + x] - m;
         } else {
           const m = mem.view.getFloat64(ea, true);
           mem.view.setFloat64(ea, f64[(p >> 1) + x] - m, true);
@@ -535,8 +535,8 @@ export function f64ReadModifyWrite(
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         if (LITTLE_ENDIAN && (ea & 7) === 0) {
-          const m = mem.f64[ea >> 3];
-          mem.f64[ea >> 3] = m - f64[(p >> 1) + x];
+          const m = mem.f64[ea >>> 3];
+          mem.f64[ea >>> 3] = m - f64[(p >> 1) + x];
         } else {
           const m = mem.view.getFloat64(ea, true);
           mem.view.setFloat64(ea, m - f64[(p >> 1) + x], true);
@@ -549,8 +549,8 @@ export function f64ReadModifyWrite(
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         if (LITTLE_ENDIAN && (ea & 7) === 0) {
-          const m = mem.f64[ea >> 3];
-          mem.f64[ea >> 3] = m * f64[(p >> 1) + x];
+          const m = mem.f64[ea >>> 3];
+          mem.f64[ea >>> 3] = m * f64[(p >> 1) + x];
         } else {
           const m = mem.view.getFloat64(ea, true);
           mem.view.setFloat64(ea, m * f64[(p >> 1) + x], true);
@@ -562,8 +562,8 @@ export function f64ReadModifyWrite(
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         if (LITTLE_ENDIAN && (ea & 7) === 0) {
-          const m = mem.f64[ea >> 3];
-          mem.f64[ea >> 3] = f64[(p >> 1) + x] / m;
+          const m = mem.f64[ea >>> 3];
+          mem.f64[ea >>> 3] = f64[(p >> 1) + x] / m;
         } else {
           const m = mem.view.getFloat64(ea, true);
           mem.view.setFloat64(ea, f64[(p >> 1) + x] / m, true);
@@ -575,8 +575,8 @@ export function f64ReadModifyWrite(
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         if (LITTLE_ENDIAN && (ea & 7) === 0) {
-          const m = mem.f64[ea >> 3];
-          mem.f64[ea >> 3] = m / f64[(p >> 1) + x];
+          const m = mem.f64[ea >>> 3];
+          mem.f64[ea >>> 3] = m / f64[(p >> 1) + x];
         } else {
           const m = mem.view.getFloat64(ea, true);
           mem.view.setFloat64(ea, m / f64[(p >> 1) + x], true);
@@ -617,70 +617,70 @@ export function loadCompareBranch(
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
-          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v === kc ? t : f;
         };
       case 0x47:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
-          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v !== kc ? t : f;
         };
       case 0x48:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
-          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v < kc ? t : f;
         };
       case 0x49:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
-          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return (v >>> 0) < kcu ? t : f;
         };
       case 0x4a:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
-          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v > kc ? t : f;
         };
       case 0x4b:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
-          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return (v >>> 0) > kcu ? t : f;
         };
       case 0x4c:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
-          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v <= kc ? t : f;
         };
       case 0x4d:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
-          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return (v >>> 0) <= kcu ? t : f;
         };
       case 0x4e:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
-          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v >= kc ? t : f;
         };
       case 0x4f:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
-          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return (v >>> 0) >= kcu ? t : f;
         };
     }
@@ -690,70 +690,70 @@ export function loadCompareBranch(
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
-          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v === i32[p + c] ? t : f;
         };
       case 0x47:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
-          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v !== i32[p + c] ? t : f;
         };
       case 0x48:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
-          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v < i32[p + c] ? t : f;
         };
       case 0x49:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
-          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return (v >>> 0) < (i32[p + c] >>> 0) ? t : f;
         };
       case 0x4a:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
-          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v > i32[p + c] ? t : f;
         };
       case 0x4b:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
-          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return (v >>> 0) > (i32[p + c] >>> 0) ? t : f;
         };
       case 0x4c:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
-          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v <= i32[p + c] ? t : f;
         };
       case 0x4d:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
-          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return (v >>> 0) <= (i32[p + c] >>> 0) ? t : f;
         };
       case 0x4e:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
-          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v >= i32[p + c] ? t : f;
         };
       case 0x4f:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
-          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >> 2] : mem.view.getInt32(ea, true);
+          const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return (v >>> 0) >= (i32[p + c] >>> 0) ? t : f;
         };
     }
