@@ -1,5 +1,4 @@
 /** Calling a host (JS) function from wasm code: arguments out of slots, results back into them. */
-import { ValType } from "../types.ts";
 import { machine } from "./machine.ts";
 import type { HostFunc } from "./runtime.ts";
 import { jsToSlot, slotToJs } from "./values.ts";
@@ -31,6 +30,3 @@ export function callHost(f: HostFunc, base: number): void {
   }
 }
 
-export function isNumeric(t: ValType): boolean {
-  return t === ValType.I32 || t === ValType.I64 || t === ValType.F32 || t === ValType.F64;
-}

@@ -13,7 +13,7 @@
  */
 import { Reader } from "../reader.ts";
 import { type FuncType, ValType } from "../types.ts";
-import { callState, F32, F64, I32, R } from "./machine.ts";
+import { callState, I32, R } from "./machine.ts";
 import { callHost } from "./host_call.ts";
 import {
   CALL,
@@ -1634,6 +1634,3 @@ export function lowerFunction(fn: WasmFunc): Op[] {
   fn.plainEntry = fn.nLocals === fn.nParams && fn.poolInit.length === 0 && fn.inst.meter === null;
   return fn.code;
 }
-
-// Keep the float views referenced for tree-shaking-free clarity of what ops touch.
-void F32, F64;
