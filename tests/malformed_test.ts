@@ -29,7 +29,7 @@ const INSTANCE_OPTIONS = { fuel: 1e6 };
  * is not run: only mutants whose code has no loop/call/call_indirect byte at all are instantiated with a
  * start function and have their exports called. Set true here once wasmrun meters fuel (or WASMRUN_FUEL=1).
  */
-const WASMRUN_HAS_FUEL = false;
+const WASMRUN_HAS_FUEL = true;
 const FUEL = Deno.env.get("WASMRUN_FUEL") === "1" || (ENGINE === "wasmrun" && WASMRUN_HAS_FUEL);
 
 /** Every distinct binary module a spec file instantiates (so it is valid), in a stable order. */
@@ -43,6 +43,20 @@ function validModules(): { name: string; bytes: Uint8Array }[] {
       const bytes = Deno.readFileSync(new URL(cmd.filename, dir));
       const key = bytes.join(",");
       if (!modules.has(key)) modules.set(key, { name: cmd.filename, bytes });
+    }
+  }
+  // Our own modules too: compiled C (benchmarks, WASI fixtures, the example) has a different shape.
+  for (const dir of ["../bench/wasm/", "../tests/fixtures/wasi/", "../examples/"]) {
+    const url = new URL(dir, import.meta.url);
+    let names: string[] = [];
+    try {
+      names = [...Deno.readDirSync(url)].map((e) => e.name).filter((n) => n.endsWith(".wasm")).sort();
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const bytes = Deno.readFileSync(new URL(name, url));
+      modules.set(bytes.join(","), { name, bytes });
     }
   }
   return [...modules.values()];
