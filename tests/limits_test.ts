@@ -178,3 +178,16 @@ Deno.test({
     assert.equal(profileOf(new W.Instance(new W.Module(wat(RECURSE)))), undefined);
   },
 });
+
+Deno.test({
+  name: "a table larger than the host limit fails instantiation quickly",
+  ignore,
+  fn() {
+    const t = performance.now();
+    assert.throws(
+      () => new W.Instance(new W.Module(wat(`(module (table 20000000 funcref))`))),
+      /table limit/,
+    );
+    assert.ok(performance.now() - t < 2000);
+  },
+});

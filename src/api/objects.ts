@@ -3,7 +3,7 @@
  * remembers its wrapper so that exporting it again yields the same JS object.
  */
 import { ValType } from "../types.ts";
-import { GlobalInst, MAX_PAGES, MemoryInst, TableInst } from "../interp/runtime.ts";
+import { GlobalInst, MAX_PAGES, MAX_TABLE_SIZE, MemoryInst, TableInst } from "../interp/runtime.ts";
 import { jsToRef } from "../interp/values.ts";
 import { parseValueType, readGlobal, refToJs, writeGlobal } from "./values.ts";
 
@@ -107,7 +107,7 @@ export class Table {
     const initial = toU32(descriptor.initial, "initial");
     const maximum = descriptor.maximum === undefined ? undefined : toU32(descriptor.maximum, "maximum");
     if (maximum !== undefined && maximum < initial) throw new RangeError("Table maximum is below initial");
-    if (initial > 10_000_000) throw new RangeError("Table initial size is too large");
+    if (initial > MAX_TABLE_SIZE) throw new RangeError("Table initial size is too large");
     const init = value === undefined ? (elem === ValType.ExternRef ? undefined : null) : jsToRef(elem, value);
     Table.#adopt(this, new TableInst(elem, initial, maximum, init));
   }

@@ -10,6 +10,7 @@ import {
   type FuncInst,
   GlobalInst,
   InstanceState,
+  MAX_TABLE_SIZE,
   MemoryInst,
   signatureId,
   TableInst,
@@ -137,6 +138,9 @@ export function instantiateModule(
     inst.funcs.push(new WasmFunc(type, signatureId(type), inst, module.importedFuncCount + i, body));
   });
   for (const t of module.tables.slice(module.importedTableCount)) {
+    if (t.limits.min > MAX_TABLE_SIZE) {
+      trap(`table limit: the module needs ${t.limits.min} entries, the limit is ${MAX_TABLE_SIZE}`);
+    }
     inst.tables.push(new TableInst(t.elem, t.limits.min, t.limits.max));
   }
   const cap = options.maxMemoryPages;

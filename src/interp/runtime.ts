@@ -175,6 +175,8 @@ export class HostFunc {
 export type FuncInst = WasmFunc | HostFunc;
 
 export const PAGE_SIZE = 65536;
+/** Largest table we create or grow to (V8's limit too): bigger ones would only exhaust the host. */
+export const MAX_TABLE_SIZE = 10_000_000;
 export const MAX_PAGES = 65536;
 
 /** Typed-array views read memory in the host's byte order, which must be wasm's (little-endian). */
@@ -257,7 +259,7 @@ export class TableInst {
   grow(delta: number, init: unknown): number {
     const old = this.elements.length;
     const size = old + delta;
-    if (size > (this.max ?? 0xffffffff) || size > 10_000_000) return -1;
+    if (size > (this.max ?? 0xffffffff) || size > MAX_TABLE_SIZE) return -1;
     for (let i = old; i < size; i++) this.elements.push(init);
     return old;
   }
