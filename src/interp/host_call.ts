@@ -29,4 +29,3 @@ export function callHost(f: HostFunc, base: number): void {
     for (let i = 0; i < results.length; i++) jsToSlot(results[i], values[i], base + i);
   }
 }
-
