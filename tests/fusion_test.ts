@@ -49,6 +49,14 @@ const MODULE = `(module
     (f64.sub (local.get $x) (f64.load (i32.add (local.get $p) (i32.const 16)))))
   (func (export "store_arith") (param $p i32) (param $x f64) (param $y f64)
     (f64.store offset=24 (local.get $p) (f64.add (local.get $x) (local.get $y))))
+  (func (export "rmw32") (param $p i32) (param $x f32)
+    (f32.store (local.get $p) (f32.add (f32.load (local.get $p)) (f32.mul (local.get $x) (f32.const 3)))))
+  (func (export "mem_left32") (param $p i32) (param $x f32) (result f32)
+    (f32.div (f32.load offset=8 (local.get $p)) (local.get $x)))
+  (func (export "mem_right32") (param $p i32) (param $x f32) (result f32)
+    (f32.sub (local.get $x) (f32.load (i32.add (local.get $p) (i32.const 16)))))
+  (func (export "store_arith32") (param $p i32) (param $x f32) (param $y f32)
+    (f32.store offset=24 (local.get $p) (f32.mul (local.get $x) (local.get $y))))
   (func (export "f64_pair") (param $a f64) (param $b f64) (param $c f64) (result f64)
     (f64.sub (local.get $c) (f64.mul (local.get $a) (local.get $b))))
   ;; i32: shift/rotate + op, two-op expressions, copies
@@ -117,12 +125,16 @@ Deno.test({
     }
     for (const limit of [-50000, -10000, 100000]) agree(ours, v8, "scan", [0, limit]);
     agree(ours, v8, "scan", [65520, 0x7fffffff]); // runs off the end of memory: a trap
-    for (const p of [0, 8, 3, 65528, 65536]) {
+    for (const p of [0, 8, 3, 65528, 65532, 65536]) {
       for (const x of F64_EDGES) {
         agree(ours, v8, "rmw", [p, x], (m) => p + 8 <= m.byteLength && m.setFloat64(p, 10.5, true));
         agree(ours, v8, "mem_left", [p, x]);
         agree(ours, v8, "mem_right", [p, x]);
         agree(ours, v8, "store_arith", [p, x, 0.25]);
+        agree(ours, v8, "rmw32", [p, x], (m) => p + 4 <= m.byteLength && m.setFloat32(p, 10.1, true));
+        agree(ours, v8, "mem_left32", [p, x]);
+        agree(ours, v8, "mem_right32", [p, x]);
+        agree(ours, v8, "store_arith32", [p, x, 0.1]);
       }
     }
     for (const a of F64_EDGES) for (const b of F64_EDGES) agree(ours, v8, "f64_pair", [a, b, 1]);

@@ -43,6 +43,9 @@ import { i64Binary, i64BinaryConst, i64Unary, i64XorShiftRight } from "./ops_i64
 import { f32Op, f64BinaryThenBinary, f64Op } from "./ops_float.ts";
 import { convert } from "./ops_convert.ts";
 import {
+  f32BinaryMem,
+  f32ReadModifyWrite,
+  f32StoreBinary,
   f64BinaryMem,
   f64ReadModifyWrite,
   f64StoreBinary,
@@ -987,11 +990,17 @@ class Lowerer {
     result: ValType,
     make: (op: number, d: number, a: number, b: number, next: number) => Op,
   ): void {
-    const f64Arith = op >= 0xa0 && op <= 0xa3;
-    if (f64Arith && (this.fuseF64Load(op) || this.fuseF64Pair(op))) return;
+    // add/sub/mul/div of f64 or f32: candidates for load, store and pair fusion
+    const floatArith = (op >= 0xa0 && op <= 0xa3) || (op >= 0x92 && op <= 0x95);
+    if (floatArith && (this.fuseFloatLoad(op) || this.fuseF64Pair(op))) return;
     const b = this.popSlot();
     const a = this.popSlot();
-    this.emitValue(result, (d, next) => make(op, d, a, b, next), null, f64Arith ? { f64: { op, a, b } } : {});
+    this.emitValue(
+      result,
+      (d, next) => make(op, d, a, b, next),
+      null,
+      floatArith ? { f64: { op, a, b } } : {},
+    );
   }
 
   /** i64 arithmetic: constant shift amounts and multipliers get their own closures. */
@@ -1034,10 +1043,10 @@ class Lowerer {
 
   /** f64 `(a OP1 b) OP2 c` (or `c - (a OP1 b)`) for add/sub/mul: the held-back op moves in. */
   fuseF64Pair(op: number): boolean {
-    if (op > 0xa2) return false;
+    if (op < 0xa0 || op > 0xa2) return false;
     const top = this.h - 1;
     const fusable = (p: Pending | null) =>
-      p !== null && p.prev === null && p.f64 !== null && p.f64.op <= 0xa2;
+      p !== null && p.prev === null && p.f64 !== null && p.f64.op >= 0xa0 && p.f64.op <= 0xa2;
     let inner = this.pendingProduces(top);
     let c: number, reversed: boolean;
     if (fusable(inner)) {
@@ -1061,19 +1070,22 @@ class Lowerer {
     return true;
   }
 
-  /** f64 arithmetic on a value the held-back op just loaded: the load moves into the arithmetic. */
-  fuseF64Load(op: number): boolean {
+  /** Float arithmetic on a value the held-back op just loaded: the load moves into the arithmetic. */
+  fuseFloatLoad(op: number): boolean {
     const mem = this.inst.memories[0];
     const top = this.h - 1;
+    const isF32 = op < 0xa0;
+    const loadOp = isF32 ? 0x2a : 0x2b, type = isF32 ? ValType.F32 : ValType.F64;
+    const binaryMem = isF32 ? f32BinaryMem : f64BinaryMem;
     const right = this.pendingProduces(top);
-    if (right?.load?.op === 0x2b && right.prev === null) {
+    if (right?.load?.op === loadOp && right.prev === null) {
       const L = right.load;
       this.pending = null;
       this.h--;
       const x = this.popSlot();
       this.emitValue(
-        ValType.F64,
-        (d, next) => f64BinaryMem(op, d, x, mem, L.a, L.k, L.offset, false, next),
+        type,
+        (d, next) => binaryMem(op, d, x, mem, L.a, L.k, L.offset, false, next),
         null,
         {
           f64mem: { op, x, load: L, memLeft: false },
@@ -1083,15 +1095,15 @@ class Lowerer {
     }
     const left = this.pendingProduces(top - 1);
     const k = this.kind[top];
-    if (left?.load?.op === 0x2b && left.prev === null && (k === Kind.Local || k === Kind.Const)) {
+    if (left?.load?.op === loadOp && left.prev === null && (k === Kind.Local || k === Kind.Const)) {
       const y = k === Kind.Local ? this.slotOf[top] : this.poolSlot(top);
       if (y < 0) return false;
       const L = left.load;
       this.pending = null;
       this.h -= 2;
       this.emitValue(
-        ValType.F64,
-        (d, next) => f64BinaryMem(op, d, y, mem, L.a, L.k, L.offset, true, next),
+        type,
+        (d, next) => binaryMem(op, d, y, mem, L.a, L.k, L.offset, true, next),
         null,
         {
           f64mem: { op, x: y, load: L, memLeft: true },
@@ -1355,7 +1367,13 @@ class Lowerer {
     }
     const value = this.pendingProduces(this.h - 1);
     const rmw = value?.f64mem;
-    if (op === 0x39 && rmw && value!.prev === null && rmw.load.k === 0 && rmw.load.offset === offset) {
+    const storesFloat = op === 0x39 || op === 0x38;
+    const isF32 = op === 0x38;
+    const fits = (arith: number) => isF32 ? arith >= 0x92 && arith <= 0x95 : arith >= 0xa0 && arith <= 0xa3;
+    if (
+      storesFloat && rmw && fits(rmw.op) && value!.prev === null && rmw.load.k === 0 &&
+      rmw.load.offset === offset
+    ) {
       // Stored back where it was loaded from: `c[i] += x` in one closure.
       const addr = this.h - 2;
       const addrSlot = this.kind[addr] === Kind.Local
@@ -1367,15 +1385,17 @@ class Lowerer {
         this.pending = null;
         this.h -= 2;
         const { op: arith, x, memLeft } = rmw;
-        return this.emit((next) => f64ReadModifyWrite(mem, addrSlot, offset, arith, x, memLeft, next));
+        const rmwOp = isF32 ? f32ReadModifyWrite : f64ReadModifyWrite;
+        return this.emit((next) => rmwOp(mem, addrSlot, offset, arith, x, memLeft, next));
       }
     }
-    if (op === 0x39 && value?.f64 && value.prev === null) {
+    if (storesFloat && value?.f64 && fits(value.f64.op) && value.prev === null) {
       const { op: arith, a: x, b: y } = value.f64;
       this.pending = null;
       this.h--;
       const a = this.popSlot();
-      return this.emit((next) => f64StoreBinary(mem, a, offset, arith, x, y, next));
+      const storeOp = isF32 ? f32StoreBinary : f64StoreBinary;
+      return this.emit((next) => storeOp(mem, a, offset, arith, x, y, next));
     }
     // An address the held-back op computed as `base + k` (with a value that needs no op) folds in.
     const addr = this.detached(this.pendingProduces(this.h - 2));

@@ -4,7 +4,7 @@
  * exceed 2^32 and is compared exactly as a double), plus memory.size/grow and bulk memory.
  * 64-bit and float values move as 32-bit halves so NaN bit patterns survive.
  */
-import { F64, I32 } from "./machine.ts";
+import { F32, F64, I32 } from "./machine.ts";
 import { LITTLE_ENDIAN, type MemoryInst, type Op, PAGE_SIZE, trap } from "./runtime.ts";
 
 function oob(): never {
@@ -759,4 +759,247 @@ export function loadCompareBranch(
     }
   }
   throw new Error(`not an i32 comparison: 0x${op.toString(16)}`);
+}
+
+/**
+ * f32 add/sub/mul/div (0x92..0x95) with one operand loaded from memory, the load folded in:
+ * slot d = slot x OP mem[…] (or mem[…] OP slot x when `memLeft`). The loaded bits only feed
+ * arithmetic here, so reading them as a double is exact enough (NaN payloads may change, as the
+ * arithmetic may change them anyway).
+ */
+export function f32BinaryMem(
+  op: number,
+  d: number,
+  x: number,
+  mem: MemoryInst,
+  a: number,
+  k: number,
+  offset: number,
+  memLeft: boolean,
+  next: number,
+): Op {
+  const i32 = I32, f32 = F32; // a context slot of each closure: cheaper than a module binding
+  a <<= 1, d <<= 1, x <<= 1; // f32 slots are read at 2·slot
+  const key = (op - 0x92) * 2 + (memLeft ? 1 : 0);
+  // Each case spells the address check out: one closure, no helper call on the hot path.
+  switch (key) {
+    case 0:
+      return (p) => {
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
+        if (ea + 4 > mem.size) oob();
+        const m = LITTLE_ENDIAN && (ea & 3) === 0 ? mem.f32[ea >>> 2] : mem.view.getFloat32(ea, true);
+        f32[p + d] = f32[p + x] + m;
+        return next;
+      };
+    case 1:
+      return (p) => {
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
+        if (ea + 4 > mem.size) oob();
+        const m = LITTLE_ENDIAN && (ea & 3) === 0 ? mem.f32[ea >>> 2] : mem.view.getFloat32(ea, true);
+        f32[p + d] = m + f32[p + x];
+        return next;
+      };
+    case 2:
+      return (p) => {
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
+        if (ea + 4 > mem.size) oob();
+        const m = LITTLE_ENDIAN && (ea & 3) === 0 ? mem.f32[ea >>> 2] : mem.view.getFloat32(ea, true);
+        f32[p + d] = f32[p + x] - m;
+        return next;
+      };
+    case 3:
+      return (p) => {
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
+        if (ea + 4 > mem.size) oob();
+        const m = LITTLE_ENDIAN && (ea & 3) === 0 ? mem.f32[ea >>> 2] : mem.view.getFloat32(ea, true);
+        f32[p + d] = m - f32[p + x];
+        return next;
+      };
+    case 4:
+      return (p) => {
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
+        if (ea + 4 > mem.size) oob();
+        const m = LITTLE_ENDIAN && (ea & 3) === 0 ? mem.f32[ea >>> 2] : mem.view.getFloat32(ea, true);
+        f32[p + d] = f32[p + x] * m;
+        return next;
+      };
+    case 5:
+      return (p) => {
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
+        if (ea + 4 > mem.size) oob();
+        const m = LITTLE_ENDIAN && (ea & 3) === 0 ? mem.f32[ea >>> 2] : mem.view.getFloat32(ea, true);
+        f32[p + d] = m * f32[p + x];
+        return next;
+      };
+    case 6:
+      return (p) => {
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
+        if (ea + 4 > mem.size) oob();
+        const m = LITTLE_ENDIAN && (ea & 3) === 0 ? mem.f32[ea >>> 2] : mem.view.getFloat32(ea, true);
+        f32[p + d] = f32[p + x] / m;
+        return next;
+      };
+    case 7:
+      return (p) => {
+        const ea = ((i32[p + a] + k) >>> 0) + offset;
+        if (ea + 4 > mem.size) oob();
+        const m = LITTLE_ENDIAN && (ea & 3) === 0 ? mem.f32[ea >>> 2] : mem.view.getFloat32(ea, true);
+        f32[p + d] = m / f32[p + x];
+        return next;
+      };
+  }
+  throw new Error(`not an f32 arithmetic op: 0x${op.toString(16)}`);
+}
+
+/** f32.store of `slot x OP slot y` (0x92..0x95), the arithmetic folded in. */
+export function f32StoreBinary(
+  mem: MemoryInst,
+  a: number,
+  offset: number,
+  op: number,
+  x: number,
+  y: number,
+  next: number,
+): Op {
+  const i32 = I32, f32 = F32; // a context slot of each closure: cheaper than a module binding
+  a <<= 1, x <<= 1, y <<= 1;
+  switch (op) {
+    case 0x92:
+      return (p) => {
+        const ea = (i32[p + a] >>> 0) + offset;
+        if (ea + 4 > mem.size) oob();
+        const v = f32[p + x] + f32[p + y];
+        if (LITTLE_ENDIAN && (ea & 3) === 0) mem.f32[ea >>> 2] = v;
+        else mem.view.setFloat32(ea, v, true);
+        return next;
+      };
+    case 0x93:
+      return (p) => {
+        const ea = (i32[p + a] >>> 0) + offset;
+        if (ea + 4 > mem.size) oob();
+        const v = f32[p + x] - f32[p + y];
+        if (LITTLE_ENDIAN && (ea & 3) === 0) mem.f32[ea >>> 2] = v;
+        else mem.view.setFloat32(ea, v, true);
+        return next;
+      };
+    case 0x94:
+      return (p) => {
+        const ea = (i32[p + a] >>> 0) + offset;
+        if (ea + 4 > mem.size) oob();
+        const v = f32[p + x] * f32[p + y];
+        if (LITTLE_ENDIAN && (ea & 3) === 0) mem.f32[ea >>> 2] = v;
+        else mem.view.setFloat32(ea, v, true);
+        return next;
+      };
+    case 0x95:
+      return (p) => {
+        const ea = (i32[p + a] >>> 0) + offset;
+        if (ea + 4 > mem.size) oob();
+        const v = f32[p + x] / f32[p + y];
+        if (LITTLE_ENDIAN && (ea & 3) === 0) mem.f32[ea >>> 2] = v;
+        else mem.view.setFloat32(ea, v, true);
+        return next;
+      };
+  }
+  throw new Error(`not an f32 arithmetic op: 0x${op.toString(16)}`);
+}
+
+/**
+ * `mem[ea] = mem[ea] OP slot x` (or `slot x OP mem[ea]` unless `memLeft`) for f32 add/sub/mul/div:
+ * a load, the arithmetic and a store back to the same address in one closure (`c[i] += …`).
+ */
+export function f32ReadModifyWrite(
+  mem: MemoryInst,
+  a: number,
+  offset: number,
+  op: number,
+  x: number,
+  memLeft: boolean,
+  next: number,
+): Op {
+  const i32 = I32, f32 = F32; // context slots of each closure: cheaper than module bindings
+  a <<= 1, x <<= 1;
+  switch ((op - 0x92) * 2 + (memLeft ? 1 : 0)) {
+    case 0:
+    case 1:
+      return (p) => {
+        const ea = (i32[p + a] >>> 0) + offset;
+        if (ea + 4 > mem.size) oob();
+        if (LITTLE_ENDIAN && (ea & 3) === 0) {
+          const m = mem.f32[ea >>> 2];
+          mem.f32[ea >>> 2] = m + f32[p + x];
+        } else {
+          const m = mem.view.getFloat32(ea, true);
+          mem.view.setFloat32(ea, m + f32[p + x], true);
+        }
+        return next;
+      };
+    case 2:
+      return (p) => {
+        const ea = (i32[p + a] >>> 0) + offset;
+        if (ea + 4 > mem.size) oob();
+        if (LITTLE_ENDIAN && (ea & 3) === 0) {
+          const m = mem.f32[ea >>> 2];
+          mem.f32[ea >>> 2] = f32[p + x] - m;
+        } else {
+          const m = mem.view.getFloat32(ea, true);
+          mem.view.setFloat32(ea, f32[p + x] - m, true);
+        }
+        return next;
+      };
+    case 3:
+      return (p) => {
+        const ea = (i32[p + a] >>> 0) + offset;
+        if (ea + 4 > mem.size) oob();
+        if (LITTLE_ENDIAN && (ea & 3) === 0) {
+          const m = mem.f32[ea >>> 2];
+          mem.f32[ea >>> 2] = m - f32[p + x];
+        } else {
+          const m = mem.view.getFloat32(ea, true);
+          mem.view.setFloat32(ea, m - f32[p + x], true);
+        }
+        return next;
+      };
+    case 4:
+    case 5:
+      return (p) => {
+        const ea = (i32[p + a] >>> 0) + offset;
+        if (ea + 4 > mem.size) oob();
+        if (LITTLE_ENDIAN && (ea & 3) === 0) {
+          const m = mem.f32[ea >>> 2];
+          mem.f32[ea >>> 2] = m * f32[p + x];
+        } else {
+          const m = mem.view.getFloat32(ea, true);
+          mem.view.setFloat32(ea, m * f32[p + x], true);
+        }
+        return next;
+      };
+    case 6:
+      return (p) => {
+        const ea = (i32[p + a] >>> 0) + offset;
+        if (ea + 4 > mem.size) oob();
+        if (LITTLE_ENDIAN && (ea & 3) === 0) {
+          const m = mem.f32[ea >>> 2];
+          mem.f32[ea >>> 2] = f32[p + x] / m;
+        } else {
+          const m = mem.view.getFloat32(ea, true);
+          mem.view.setFloat32(ea, f32[p + x] / m, true);
+        }
+        return next;
+      };
+    case 7:
+      return (p) => {
+        const ea = (i32[p + a] >>> 0) + offset;
+        if (ea + 4 > mem.size) oob();
+        if (LITTLE_ENDIAN && (ea & 3) === 0) {
+          const m = mem.f32[ea >>> 2];
+          mem.f32[ea >>> 2] = m / f32[p + x];
+        } else {
+          const m = mem.view.getFloat32(ea, true);
+          mem.view.setFloat32(ea, m / f32[p + x], true);
+        }
+        return next;
+      };
+  }
+  throw new Error(`not an f32 arithmetic op: 0x${op.toString(16)}`);
 }

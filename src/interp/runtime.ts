@@ -194,6 +194,7 @@ export class MemoryInst {
   i16!: Int16Array;
   u16!: Uint16Array;
   i32!: Int32Array;
+  f32!: Float32Array;
   f64!: Float64Array;
   /** Current size in bytes. */
   size = 0;
@@ -212,6 +213,7 @@ export class MemoryInst {
     this.i16 = new Int16Array(b);
     this.u16 = new Uint16Array(b);
     this.i32 = new Int32Array(b);
+    this.f32 = new Float32Array(b);
     this.f64 = new Float64Array(b);
     this.size = b.byteLength;
   }
