@@ -760,10 +760,7 @@ class Lowerer {
     this.push((next) => {
       const n = cost();
       // Fuel alone is the common case: keep its check down to an add and a compare.
-      if (meter.fuelOnly) {
-        const limit = meter.limit;
-        return () => (meter.used += n) > limit ? meter.exhausted() : next;
-      }
+      if (meter.fuelOnly) return () => ((meter.left -= n) < 0 && meter.refill(), next);
       return () => (meter.charge(n, fn), next);
     });
   }

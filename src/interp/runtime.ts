@@ -46,12 +46,20 @@ export interface EngineOptions {
   profile?: boolean;
 }
 
+const CHUNK = 2 ** 28;
+
 /**
  * Work accounting for fuel, timeouts and profiling. Present only when one of them is asked for, so
  * that code lowered without it carries no checks at all.
  */
 export class Meter {
-  used = 0;
+  /**
+   * Fuel is spent from a chunk of at most 2^28 units: `left` stays a small integer (a V8 "Smi"),
+   * so the hot check never stores a heap number; `used` is updated only when a chunk runs out.
+   */
+  left = 0;
+  private chunk = 0;
+  private spent = 0;
   readonly limit: number;
   readonly timeoutMs: number;
   deadline = Infinity;
@@ -69,8 +77,17 @@ export class Meter {
     this.fuelOnly = !options.profile && options.timeoutMs === undefined;
   }
 
-  exhausted(): never {
-    trap("fuel exhausted");
+  /** Units charged so far. */
+  get used(): number {
+    return this.spent + this.chunk - this.left;
+  }
+
+  /** Called when `left` went negative: books the chunk, traps past the limit, starts a new chunk. */
+  refill(): void {
+    this.spent += this.chunk - this.left;
+    this.chunk = this.left = 0;
+    if (this.spent > this.limit) trap("fuel exhausted");
+    this.chunk = this.left = Math.min(this.limit - this.spent, CHUNK);
   }
 
   static wanted(options: EngineOptions): boolean {
@@ -79,8 +96,7 @@ export class Meter {
 
   /** Charges `n` instructions executed by function `fn`; traps when a limit is passed. */
   charge(n: number, fn: number): void {
-    this.used += n;
-    if (this.used > this.limit) trap("fuel exhausted");
+    if ((this.left -= n) < 0) this.refill();
     if (this.perFunction) this.perFunction.set(fn, (this.perFunction.get(fn) ?? 0) + n);
     // Reading the clock costs more than the rest: look at it every 256 charges only.
     if (this.deadline !== Infinity && ++this.tick >= 256) {
