@@ -57,6 +57,7 @@ import {
   memoryGrow,
   memoryInit,
   memorySize,
+  mulAddReadModifyWrite,
   store,
 } from "./ops_memory.ts";
 import { tableOp } from "./ops_table.ts";
@@ -254,6 +255,11 @@ class Lowerer {
     this.valueDsts[pc] = dst;
   }
 
+  /** The latest pc some branch may jump to: no fusion may reach back across it. */
+  lastLabel = -1;
+  /** The last held-back op that was emitted on its own, and where. */
+  lastValue: { pc: number; p: Pending } | null = null;
+
   /** The pc the next op will get. */
   get pc(): number {
     return this.makers.length;
@@ -275,6 +281,7 @@ class Lowerer {
     }
     if (prev) this.emitPending(prev);
     this.pushValue(p.make, p.dst, p.at);
+    this.lastValue = { pc: this.makers.length - 1, p };
   }
 
   /**
@@ -596,6 +603,7 @@ class Lowerer {
   placeLabel(frame: ControlFrame): void {
     this.flush();
     const pc = this.pc;
+    this.lastLabel = pc;
     for (const fix of frame.fixups) fix(pc);
   }
 
@@ -722,6 +730,7 @@ class Lowerer {
     }
     this.flush();
     const pc = this.pc;
+    this.lastLabel = pc;
     if (frame.elseFixup) frame.elseFixup(pc);
     for (const fix of frame.fixups) fix(pc);
     this.h = frame.height;
@@ -789,6 +798,7 @@ class Lowerer {
       this.emitBranch(frame, (target) => () => target, true);
     }
     this.flush();
+    this.lastLabel = this.pc;
     frame.elseFixup!(this.pc);
     frame.elseFixup = null;
     frame.kind = FrameKind.Else;
@@ -817,7 +827,7 @@ class Lowerer {
           bt.results,
           false,
         );
-        f.loopPc = this.pc;
+        f.loopPc = this.lastLabel = this.pc;
         if (op === 0x03 && this.inst.meter) {
           // Every iteration passes here: charge the loop body's instructions.
           f.countStart = this.count;
@@ -1064,6 +1074,29 @@ class Lowerer {
     }
     const { op: op1, a, b } = inner!.f64!;
     this.emitValue(ValType.F64, (d, next) => f64BinaryThenBinary(op1, a, b, op, c, reversed, d, next));
+    return true;
+  }
+
+  /**
+   * `c[i] += y * b[j]`: the op just emitted multiplied by a loaded value into a stack slot that
+   * this read-modify-write of `c` consumes; both become one closure at the multiply's pc.
+   */
+  fuseMulAdd(isF32: boolean, arith: number, x: number, memLeft: boolean, cA: number, cOff: number): boolean {
+    const last = this.lastValue;
+    const mul = last?.p.f64mem;
+    const isAdd = arith === (isF32 ? 0x92 : 0xa0), isSub = arith === (isF32 ? 0x93 : 0xa1);
+    if (
+      !last || !mul || mul.op !== (isF32 ? 0x94 : 0xa2) || last.pc !== this.makers.length - 1 ||
+      last.p.dst !== x || x < this.stackBase || this.lastLabel > last.pc || !(isAdd || (isSub && memLeft))
+    ) {
+      return false;
+    }
+    const { x: y, load: b } = mul;
+    const mem = this.inst.memories[0];
+    delete this.valueMakers[last.pc];
+    this.makers[last.pc] = (next) =>
+      mulAddReadModifyWrite(isF32, mem, y, b.a, b.k, b.offset, cA, cOff, isSub, next);
+    this.lastValue = null;
     return true;
   }
 
@@ -1382,6 +1415,7 @@ class Lowerer {
         this.pending = null;
         this.h -= 2;
         const { op: arith, x, memLeft } = rmw;
+        if (this.fuseMulAdd(isF32, arith, x, memLeft, addrSlot, offset)) return;
         const rmwOp = isF32 ? f32ReadModifyWrite : f64ReadModifyWrite;
         return this.emit((next) => rmwOp(mem, addrSlot, offset, arith, x, memLeft, next));
       }

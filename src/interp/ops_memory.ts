@@ -1003,3 +1003,66 @@ export function f32ReadModifyWrite(
   }
   throw new Error(`not an f32 arithmetic op: 0x${op.toString(16)}`);
 }
+
+/**
+ * `mem[c] = mem[c] ± y · mem[b]` (f64, or f32 when `f32`): multiply by a loaded value, then add to
+ * (or subtract from) a value read and written back at another address: the inner step of matrix
+ * products, saxpy and convolutions. `b` is addressed as (slot bA + bK) + bOff, `c` as slot cA + cOff;
+ * `b` is checked and read first, as the separate instructions would. With `subtractFrom`,
+ * mem[c] - y·mem[b]; otherwise mem[c] + y·mem[b].
+ */
+export function mulAddReadModifyWrite(
+  f32: boolean,
+  mem: MemoryInst,
+  y: number,
+  bA: number,
+  bK: number,
+  bOff: number,
+  cA: number,
+  cOff: number,
+  subtractFrom: boolean,
+  next: number,
+): Op {
+  const i32 = I32, f64 = F64, fl32 = F32; // context slots of each closure: cheaper than module bindings
+  bA <<= 1, cA <<= 1;
+  if (f32) {
+    const y2 = y << 1;
+    const sign = subtractFrom ? -1 : 1;
+    return (p) => {
+      const eb = ((i32[p + bA] + bK) >>> 0) + bOff;
+      if (eb + 4 > mem.size) oob();
+      const mb = LITTLE_ENDIAN && (eb & 3) === 0 ? mem.f32[eb >>> 2] : mem.view.getFloat32(eb, true);
+      const ec = (i32[p + cA] >>> 0) + cOff;
+      if (ec + 4 > mem.size) oob();
+      // Each step rounds to f32 as the separate instructions would.
+      const t = Math.fround(fl32[p + y2] * mb) * sign;
+      if (LITTLE_ENDIAN && (ec & 3) === 0) mem.f32[ec >>> 2] = mem.f32[ec >>> 2] + t;
+      else mem.view.setFloat32(ec, mem.view.getFloat32(ec, true) + t, true);
+      return next;
+    };
+  }
+  if (subtractFrom) {
+    return (p) => {
+      const eb = ((i32[p + bA] + bK) >>> 0) + bOff;
+      if (eb + 8 > mem.size) oob();
+      const mb = LITTLE_ENDIAN && (eb & 7) === 0 ? mem.f64[eb >>> 3] : mem.view.getFloat64(eb, true);
+      const ec = (i32[p + cA] >>> 0) + cOff;
+      if (ec + 8 > mem.size) oob();
+      const t = f64[(p >> 1) + y] * mb;
+      if (LITTLE_ENDIAN && (ec & 7) === 0) mem.f64[ec >>> 3] = mem.f64[ec >>> 3] - t;
+      else mem.view.setFloat64(ec, mem.view.getFloat64(ec, true) - t, true);
+      return next;
+    };
+  }
+  return (p) => {
+    const eb = ((i32[p + bA] + bK) >>> 0) + bOff;
+    if (eb + 8 > mem.size) oob();
+    const mb = LITTLE_ENDIAN && (eb & 7) === 0 ? mem.f64[eb >>> 3] : mem.view.getFloat64(eb, true);
+    const ec = (i32[p + cA] >>> 0) + cOff;
+    if (ec + 8 > mem.size) oob();
+    const t = f64[(p >> 1) + y] * mb;
+    if (LITTLE_ENDIAN && (ec & 7) === 0) mem.f64[ec >>> 3] = mem.f64[ec >>> 3] + t;
+    else mem.view.setFloat64(ec, mem.view.getFloat64(ec, true) + t, true);
+    return next;
+  };
+}
