@@ -3,13 +3,18 @@
  * reading and writing fixed frame slots and returning the next pc. Runs once per function, on its
  * first call (or at instantiation with eager lowering).
  *
- * The operand stack is resolved at lowering time: stack height h lives in slot nLocals + h. To save
- * copies, an operand may stay virtual: a `local.get` leaves a reference to the local's slot and an
- * `i32.const` leaves its value, and the consumer reads them directly. Virtual operands are made real
- * ("materialised") wherever their meaning could change: before the local is written, at block
- * boundaries and branches. The last value-producing op is held back one step so that a following
- * `local.set` can retarget its destination, and a comparison followed by `br_if`/`if` fuses into one
- * closure.
+ * Frame layout: [params | locals | constant pool | operand stack]; stack height h lives in slot
+ * `stackBase + h`. To save copies, an operand may stay virtual: a `local.get` leaves a reference to
+ * the local's slot and a constant leaves its bits (read from the pool when an op needs a slot).
+ * Virtual operands are made real ("materialised") wherever their meaning could change: before the
+ * local is written, at block boundaries and branches.
+ *
+ * A closure call costs more than most wasm instructions, so frequent sequences become one closure.
+ * The last value-producing op is held back (`pending`) and the next instruction may take it over:
+ * `local.set` retargets its destination; br_if/if fuse a comparison (with the counter step or load
+ * before it); loads and stores fold a `base + k` address; arithmetic takes over a load, a store an
+ * arithmetic result (read-modify-write when the addresses match); two ALU ops become one.
+ * Closures are created only in `finish`, once every branch target is known, so jumps are threaded.
  */
 import { Reader } from "../reader.ts";
 import { type FuncType, ValType } from "../types.ts";
