@@ -89,6 +89,11 @@ const MODULE = `(module
     (local.set $x (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 12))))
     (local.set $x (i64.xor (i64.shr_u (local.get $x) (i64.const 40)) (local.get $x)))
     (i64.mul (local.get $x) (i64.const 0x2545F4914F6CDD1D)))
+  (func (export "xorshift_left") (param $x i64) (param $y i64) (result i64)
+    (local.set $x (i64.xor (local.get $x) (i64.shl (local.get $x) (i64.const 25))))
+    (local.set $x (i64.mul (i64.xor (i64.shl (local.get $x) (i64.const 40)) (local.get $x)) (i64.const 0x100000001b3)))
+    (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 33))) (i64.const -7)))
+    (i64.mul (i64.xor (local.get $x) (local.get $y)) (i64.const 0x9E3779B97F4A7C15)))
   (func (export "i64_shift0") (param $x i64) (result i64) (i64.shr_u (local.get $x) (i64.const 64))))`;
 
 const I32_EDGES = [0, 1, -1, 2, 3, 7, 100, 0x7fffffff, -0x80000000, 65532, 65535, 65536, -4];
@@ -161,6 +166,7 @@ Deno.test({
       agree(ours, v8, "i64_const_ops", [x]);
       agree(ours, v8, "xorshift", [x]);
       agree(ours, v8, "i64_shift0", [x]);
+      for (const y of I64_EDGES) agree(ours, v8, "xorshift_left", [x, y]);
     }
   },
 });

@@ -44,7 +44,7 @@ import {
   i32Unary,
   shiftThenBinary,
 } from "./ops_i32.ts";
-import { i64Binary, i64BinaryConst, i64Unary, i64XorShiftRight } from "./ops_i64.ts";
+import { i64Binary, i64BinaryConst, i64Unary, i64XorShift, ShiftKind } from "./ops_i64.ts";
 import { f32Op, f64BinaryThenBinary, f64Op } from "./ops_float.ts";
 import { convert } from "./ops_convert.ts";
 import {
@@ -122,8 +122,10 @@ interface Pending {
   f64: { op: number; a: number; b: number } | null;
   /** For held-back copies: (destination, source) slot pairs. */
   copies?: number[];
-  /** For i64.shr_u by a constant. */
-  i64shr?: { a: number; k: number };
+  /** For i64 shifts by a constant (shr_u, shl). */
+  i64shift?: { a: number; kind: ShiftKind; k: number };
+  /** For i64 xor, possibly of a shifted operand: `(a SH k) ^ b`. */
+  i64xor?: { a: number; kind: ShiftKind; k: number; b: number };
   /** For f64 arithmetic with one operand from memory. */
   f64mem?: { op: number; x: number; load: PendingLoad; memLeft: boolean };
   /** An op that was held back too (it runs first); see `condition`. */
@@ -1026,29 +1028,52 @@ class Lowerer {
     }
     if ((op === 0x7e || (op >= 0x86 && op <= 0x8a)) && this.kind[top] === Kind.Const) {
       const lo = this.value[top], hi = this.value2[top];
+      if (op === 0x7e) {
+        // `(x ^ y) * K` or `(x ^ (x >> k)) * K`: the held-back xor moves into the multiply.
+        const xor = this.pendingProduces(top - 1)?.i64xor;
+        if (xor && this.pending!.prev === null) {
+          this.pending = null;
+          this.h -= 2;
+          const { a, kind, k, b } = xor;
+          return this.emitValue(ValType.I64, (d, next) => i64XorShift(d, a, kind, k, b, true, lo, hi, next));
+        }
+      }
       this.h--;
       const a = this.popSlot();
-      const extra = op === 0x88 ? { i64shr: { a, k: lo & 63 } } : {};
+      const kind = op === 0x88 ? ShiftKind.Right : op === 0x86 ? ShiftKind.Left : -1;
+      const extra = kind >= 0 ? { i64shift: { a, kind, k: lo & 63 } } : NO_EXTRA;
       return this.emitValue(ValType.I64, (d, next) => i64BinaryConst(op, d, a, lo, hi, next), null, extra);
     }
     if (op === 0x85) {
-      // xor with a value the held-back op just shifted right: one closure for the xorshift step
-      const right = this.pendingProduces(top);
-      if (right?.i64shr && right.prev === null) {
-        const { a, k } = right.i64shr;
+      // xor with a value the held-back op just shifted by a constant: the xorshift step in one closure
+      let shift = this.pendingProduces(top)?.i64shift, b = -1;
+      if (shift && this.pending!.prev === null) {
         this.pending = null;
         this.h--;
-        const b = this.popSlot();
-        return this.emitValue(ValType.I64, (d, next) => i64XorShiftRight(d, a, k, b, next));
+        b = this.popSlot();
+      } else {
+        shift = this.pendingProduces(top - 1)?.i64shift;
+        if (shift && this.pending!.prev === null && this.kind[top] === Kind.Local) {
+          b = this.slotOf[top];
+          this.pending = null;
+          this.h -= 2;
+        }
       }
-      const left = this.pendingProduces(top - 1);
-      if (left?.i64shr && left.prev === null && this.kind[top] === Kind.Local) {
-        const { a, k } = left.i64shr;
-        const b = this.slotOf[top];
-        this.pending = null;
-        this.h -= 2;
-        return this.emitValue(ValType.I64, (d, next) => i64XorShiftRight(d, a, k, b, next));
+      if (b >= 0) {
+        const { a, kind, k } = shift!;
+        const i64xor = { a, kind, k, b };
+        return this.emitValue(
+          ValType.I64,
+          (d, next) => i64XorShift(d, a, kind, k, b, false, 0, 0, next),
+          null,
+          {
+            i64xor,
+          },
+        );
       }
+      const y = this.popSlot(), x = this.popSlot();
+      const i64xor = { a: x, kind: ShiftKind.None, k: 0, b: y };
+      return this.emitValue(ValType.I64, (d, next) => i64Binary(op, d, x, y, next), null, { i64xor });
     }
     this.binary(op, ValType.I64, i64Binary);
   }

@@ -299,24 +299,87 @@ export function i64BinaryConst(op: number, d: number, a: number, lo: number, hi:
   throw new Error(`no constant form for i64 op 0x${op.toString(16)}`);
 }
 
-/** i64 `(a >>> k) ^ b` (shr_u by a constant, then xor): the xorshift step of PRNGs and hashes. */
-export function i64XorShiftRight(d: number, a: number, k: number, b: number, next: number): Op {
+/** xorshift shapes: no shift (a plain xor), shift right (unsigned), shift left. */
+export const enum ShiftKind {
+  None,
+  Right,
+  Left,
+}
+
+/**
+ * `(a SH k) ^ b`, optionally multiplied by the constant (lo, hi): the steps of xorshift and
+ * splitmix-style hashes (`x ^= x >> 12`, `(z ^ (z >> 30)) * K`, `(h ^ v) * prime`) in one closure.
+ */
+export function i64XorShift(
+  d: number,
+  a: number,
+  kind: ShiftKind,
+  k: number,
+  b: number,
+  multiply: boolean,
+  lo: number,
+  hi: number,
+  next: number,
+): Op {
   const i32 = I32; // a context slot of each closure: cheaper than a module binding
   d <<= 1, a <<= 1, b <<= 1;
   k &= 63;
-  if (k === 0 || k >= 32) {
-    const s = k - 32;
+  if (k === 0) kind = ShiftKind.None;
+  const r = 32 - k, k2 = k - 32;
+  const m0 = lo & 0xffff, m1 = lo >>> 16;
+  // The 64-bit product of (xl, xh) and (lo, hi), as in i64BinaryConst.
+  const product = (p: number, xl: number, xh: number) => {
+    const a0 = xl & 0xffff, a1 = xl >>> 16;
+    const p00 = a0 * m0, p01 = a0 * m1, p10 = a1 * m0;
+    const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+    const carry = a1 * m1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
+    i32[p + d] = Math.imul(xl, lo);
+    i32[p + d + 1] = carry + Math.imul(xl, hi) + Math.imul(xh, lo);
+  };
+  if (!multiply) {
+    if (kind === ShiftKind.None) {
+      return (
+        p,
+      ) => (i32[p + d] = i32[p + a] ^ i32[p + b], i32[p + d + 1] = i32[p + a + 1] ^ i32[p + b + 1], next);
+    }
+    if (kind === ShiftKind.Right) {
+      if (k >= 32) {
+        return (
+          p,
+        ) => (i32[p + d] = (i32[p + a + 1] >>> k2) ^ i32[p + b], i32[p + d + 1] = i32[p + b + 1], next);
+      }
+      return (p) => {
+        const h = i32[p + a + 1];
+        i32[p + d] = ((i32[p + a] >>> k) | (h << r)) ^ i32[p + b];
+        i32[p + d + 1] = (h >>> k) ^ i32[p + b + 1];
+        return next;
+      };
+    }
+    if (k >= 32) {
+      return (p) => (i32[p + d + 1] = (i32[p + a] << k2) ^ i32[p + b + 1], i32[p + d] = i32[p + b], next);
+    }
     return (p) => {
-      const l = k === 0 ? i32[p + a] : i32[p + a + 1] >>> s, h = k === 0 ? i32[p + a + 1] : 0;
-      i32[p + d] = l ^ i32[p + b], i32[p + d + 1] = h ^ i32[p + b + 1];
+      const l = i32[p + a];
+      i32[p + d + 1] = ((i32[p + a + 1] << k) | (l >>> r)) ^ i32[p + b + 1];
+      i32[p + d] = (l << k) ^ i32[p + b];
       return next;
     };
   }
-  const r = 32 - k;
+  if (kind === ShiftKind.None) {
+    return (p) => (product(p, i32[p + a] ^ i32[p + b], i32[p + a + 1] ^ i32[p + b + 1]), next);
+  }
+  if (kind === ShiftKind.Right) {
+    if (k >= 32) return (p) => (product(p, (i32[p + a + 1] >>> k2) ^ i32[p + b], i32[p + b + 1]), next);
+    return (p) => {
+      const h = i32[p + a + 1];
+      product(p, ((i32[p + a] >>> k) | (h << r)) ^ i32[p + b], (h >>> k) ^ i32[p + b + 1]);
+      return next;
+    };
+  }
+  if (k >= 32) return (p) => (product(p, i32[p + b], (i32[p + a] << k2) ^ i32[p + b + 1]), next);
   return (p) => {
-    const h = i32[p + a + 1];
-    i32[p + d] = ((i32[p + a] >>> k) | (h << r)) ^ i32[p + b];
-    i32[p + d + 1] = (h >>> k) ^ i32[p + b + 1];
+    const l = i32[p + a];
+    product(p, (l << k) ^ i32[p + b], ((i32[p + a + 1] << k) | (l >>> r)) ^ i32[p + b + 1]);
     return next;
   };
 }
