@@ -1,11 +1,12 @@
 /**
- * `deno run -A fuzz/check.ts module.wasm`: runs one module on wasmrun and on V8. Prints the
+ * `deno run -A fuzz/check.ts module.wasm`: runs one module on wasmrun (on each tier: the threaded
+ * interpreter under fuel, and the JS tier under a timeout) and on V8. Prints the
  * mismatch's coarse signature and exits 1 when they disagree; prints "agree" and exits 0 when they
  * do. This is the interestingness test wasm-reduce runs while it shrinks a module.
  */
 import { WebAssembly as Wasmrun } from "../mod.ts";
 import { compareOutcomes, type Mismatch } from "./compare.ts";
-import { type FuzzEngine, GUARD_OPTIONS, type Outcome, runModule } from "./execute.ts";
+import { type FuzzEngine, GUARD_OPTIONS, JS_TIER_OPTIONS, type Outcome, runModule } from "./execute.ts";
 
 /**
  * Whether wabt's wasm-validate accepts the module with its default features, which are exactly
@@ -32,9 +33,15 @@ export interface Check {
 }
 
 export function checkBytes(bytes: Uint8Array): Check {
-  const ours = runModule(Wasmrun as unknown as FuzzEngine, bytes, GUARD_OPTIONS);
+  const engine = Wasmrun as unknown as FuzzEngine;
   const v8 = runModule(globalThis.WebAssembly as unknown as FuzzEngine, bytes);
-  const mismatch = compareOutcomes(ours, v8);
+  let ours = runModule(engine, bytes, GUARD_OPTIONS);
+  let mismatch = compareOutcomes(ours, v8);
+  if (!mismatch && !ours.exhausted) {
+    ours = runModule(engine, bytes, JS_TIER_OPTIONS);
+    const js = compareOutcomes(ours, v8);
+    if (js) mismatch = { signature: `js tier: ${js.signature}`, detail: `JS tier: ${js.detail}` };
+  }
   if (mismatch && ours.compile === "CompileError" && v8.compile === "ok" && !wabtAccepts(bytes)) {
     return { ours, v8, beyond20: true };
   }

@@ -122,51 +122,54 @@ function agree(ours: Exports, v8: Exports, name: string, args: unknown[], setup?
   assert.deepEqual(outcome(ours), outcome(v8), `${name}(${args.map(String).join(", ")})`);
 }
 
-Deno.test({
-  name: "fused instruction sequences agree with V8 on edge cases",
-  ignore: !haveWat2Wasm,
-  fn() {
-    const bytes = wat(MODULE);
-    const ours = new Ours.Instance(new Ours.Module(bytes)).exports as Exports;
-    const v8 = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Exports;
-    for (const [from, to] of [[0, 10], [5, 5], [0x7ffffff0, 0x7fffffff], [-5, 3]]) {
-      agree(ours, v8, "count_up", [from, to]);
-      agree(ours, v8, "count_plain", [from, to]);
-    }
-    for (const i of [3, 30, 300]) agree(ours, v8, "count_down", [i]);
-    for (const x of I32_EDGES) {
-      agree(ours, v8, "wrap_test", [x]);
-      agree(ours, v8, "load_folded", [x]);
-      agree(ours, v8, "store_folded", [x, 0x1234567]);
-      agree(ours, v8, "sigma", [x]);
-      for (const y of [0, 1, -1, 65535, 65534]) agree(ours, v8, "load_indexed", [x, y]);
-    }
-    for (const limit of [7, 50000, 300000]) agree(ours, v8, "scan", [0, limit]);
-    agree(ours, v8, "scan", [65520, 0x7fffffff]); // runs off the end of memory: a trap
-    for (const p of [0, 8, 3, 65528, 65532, 65536]) {
-      for (const x of F64_EDGES) {
-        agree(ours, v8, "rmw", [p, x], (m) => p + 8 <= m.byteLength && m.setFloat64(p, 10.5, true));
-        agree(ours, v8, "mem_left", [p, x]);
-        agree(ours, v8, "mem_right", [p, x]);
-        agree(ours, v8, "store_arith", [p, x, 0.25]);
-        agree(ours, v8, "rmw32", [p, x], (m) => p + 4 <= m.byteLength && m.setFloat32(p, 10.1, true));
-        agree(ours, v8, "mem_left32", [p, x]);
-        agree(ours, v8, "mem_right32", [p, x]);
-        agree(ours, v8, "store_arith32", [p, x, 0.1]);
-        for (const q of [0, 4, 16, 65528, 65536]) {
-          agree(ours, v8, "axpy", [p, q, x], (m) => p + 8 <= m.byteLength && m.setFloat64(p, 0.1, true));
-          agree(ours, v8, "axpy32", [p, q, x], (m) => p + 4 <= m.byteLength && m.setFloat32(p, 0.1, true));
+// Both tiers: the JS tier (the default) and the threaded-code interpreter (`jit: false`).
+for (const [tier, options] of [["JS tier", {}], ["interpreter", { jit: false }]] as const) {
+  Deno.test({
+    name: `fused instruction sequences agree with V8 on edge cases (${tier})`,
+    ignore: !haveWat2Wasm,
+    fn() {
+      const bytes = wat(MODULE);
+      const ours = new Ours.Instance(new Ours.Module(bytes), {}, options).exports as Exports;
+      const v8 = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Exports;
+      for (const [from, to] of [[0, 10], [5, 5], [0x7ffffff0, 0x7fffffff], [-5, 3]]) {
+        agree(ours, v8, "count_up", [from, to]);
+        agree(ours, v8, "count_plain", [from, to]);
+      }
+      for (const i of [3, 30, 300]) agree(ours, v8, "count_down", [i]);
+      for (const x of I32_EDGES) {
+        agree(ours, v8, "wrap_test", [x]);
+        agree(ours, v8, "load_folded", [x]);
+        agree(ours, v8, "store_folded", [x, 0x1234567]);
+        agree(ours, v8, "sigma", [x]);
+        for (const y of [0, 1, -1, 65535, 65534]) agree(ours, v8, "load_indexed", [x, y]);
+      }
+      for (const limit of [7, 50000, 300000]) agree(ours, v8, "scan", [0, limit]);
+      agree(ours, v8, "scan", [65520, 0x7fffffff]); // runs off the end of memory: a trap
+      for (const p of [0, 8, 3, 65528, 65532, 65536]) {
+        for (const x of F64_EDGES) {
+          agree(ours, v8, "rmw", [p, x], (m) => p + 8 <= m.byteLength && m.setFloat64(p, 10.5, true));
+          agree(ours, v8, "mem_left", [p, x]);
+          agree(ours, v8, "mem_right", [p, x]);
+          agree(ours, v8, "store_arith", [p, x, 0.25]);
+          agree(ours, v8, "rmw32", [p, x], (m) => p + 4 <= m.byteLength && m.setFloat32(p, 10.1, true));
+          agree(ours, v8, "mem_left32", [p, x]);
+          agree(ours, v8, "mem_right32", [p, x]);
+          agree(ours, v8, "store_arith32", [p, x, 0.1]);
+          for (const q of [0, 4, 16, 65528, 65536]) {
+            agree(ours, v8, "axpy", [p, q, x], (m) => p + 8 <= m.byteLength && m.setFloat64(p, 0.1, true));
+            agree(ours, v8, "axpy32", [p, q, x], (m) => p + 4 <= m.byteLength && m.setFloat32(p, 0.1, true));
+          }
         }
       }
-    }
-    for (const a of F64_EDGES) for (const b of F64_EDGES) agree(ours, v8, "f64_pair", [a, b, 1]);
-    for (const a of I32_EDGES) agree(ours, v8, "pair", [a, 0x0ff0, 7]);
-    agree(ours, v8, "shuffle", [1, 2, 3]);
-    for (const x of I64_EDGES) {
-      agree(ours, v8, "i64_const_ops", [x]);
-      agree(ours, v8, "xorshift", [x]);
-      agree(ours, v8, "i64_shift0", [x]);
-      for (const y of I64_EDGES) agree(ours, v8, "xorshift_left", [x, y]);
-    }
-  },
-});
+      for (const a of F64_EDGES) for (const b of F64_EDGES) agree(ours, v8, "f64_pair", [a, b, 1]);
+      for (const a of I32_EDGES) agree(ours, v8, "pair", [a, 0x0ff0, 7]);
+      agree(ours, v8, "shuffle", [1, 2, 3]);
+      for (const x of I64_EDGES) {
+        agree(ours, v8, "i64_const_ops", [x]);
+        agree(ours, v8, "xorshift", [x]);
+        agree(ours, v8, "i64_shift0", [x]);
+        for (const y of I64_EDGES) agree(ours, v8, "xorshift_left", [x, y]);
+      }
+    },
+  });
+}

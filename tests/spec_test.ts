@@ -16,6 +16,7 @@ import {
   simdRequested,
   totals,
 } from "./spec/harness.ts";
+import { jitCounts, jitFailures } from "../src/jit/tier.ts";
 
 const ENGINE = Deno.env.get("WASMRUN_TEST_ENGINE") ?? "wasmrun";
 const files = listSpecFiles();
@@ -23,22 +24,44 @@ if (files.length === 0) {
   console.warn(`spec suite not found at ${defaultSpecRoot.pathname}: spec test skipped`);
 }
 
-Deno.test({
-  name: `spec suite wasm-2.0 (${ENGINE})`,
-  ignore: files.length === 0,
-  async fn() {
-    // Loading ours fails loudly when mod.ts or its WebAssembly export is missing: no silent fallback to V8.
-    const api = await loadEngine(ENGINE);
-    const simd = simdRequested();
-    const reports = files.map((file) =>
-      runSpecFile(api, file, { simd, exhaustionRangeError: ENGINE === "v8" })
-    );
-    console.log(formatReports(reports, 50).join("\n"));
-    const t = totals(reports);
-    assert.ok(t.passed > 0, "no spec assertion ran");
-    if (simd) assert.equal(t.skippedSimd, 0, "SIMD commands were skipped");
-    // The details go into the message too: `deno test --quiet` hides console output even on failure.
-    const details = formatFailures(reports, 20).join("\n");
-    assert.equal(t.failed, 0, `${t.failed} spec assertions failed (${t.passed} passed):\n${details}`);
-  },
-});
+/**
+ * Ours runs twice: with its default JS tier (every non-SIMD function compiled to JS) and with
+ * `jit: false`, the threaded-code interpreter alone (which also runs whatever the JS tier leaves out).
+ */
+const variants: { label: string; options?: object }[] = ENGINE === "v8"
+  ? [{ label: "v8" }]
+  : [{ label: "wasmrun, JS tier" }, { label: "wasmrun, interpreter", options: { jit: false } }];
+
+for (const variant of variants) {
+  Deno.test({
+    name: `spec suite wasm-2.0 (${variant.label})`,
+    ignore: files.length === 0,
+    async fn() {
+      // Loading ours fails loudly when mod.ts or its WebAssembly export is missing: no silent fallback to V8.
+      const api = await loadEngine(ENGINE);
+      const simd = simdRequested();
+      const failuresBefore = jitFailures.length, compiledBefore = jitCounts.compiled;
+      const reports = files.map((file) =>
+        runSpecFile(api, file, {
+          simd,
+          exhaustionRangeError: ENGINE === "v8",
+          instanceOptions: variant.options,
+        })
+      );
+      console.log(formatReports(reports, 50).join("\n"));
+      const t = totals(reports);
+      assert.ok(t.passed > 0, "no spec assertion ran");
+      if (simd) assert.equal(t.skippedSimd, 0, "SIMD commands were skipped");
+      // The details go into the message too: `deno test --quiet` hides console output even on failure.
+      const details = formatFailures(reports, 20).join("\n");
+      assert.equal(t.failed, 0, `${t.failed} spec assertions failed (${t.passed} passed):\n${details}`);
+      // A function the JS tier failed to compile would have passed on the interpreter: not good enough.
+      const failed = jitFailures.slice(failuresBefore).map((f) => `function ${f.index}: ${f.error}`);
+      assert.deepEqual(failed, [], "the JS tier failed to compile some functions");
+      const compiled = jitCounts.compiled - compiledBefore;
+      console.log(`functions compiled to JS: ${compiled}`);
+      if (!variant.options) assert.ok(compiled > 2000, `only ${compiled} functions were compiled to JS`);
+      else assert.equal(compiled, 0, "jit: false still compiled functions to JS");
+    },
+  });
+}

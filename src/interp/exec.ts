@@ -4,8 +4,11 @@
  */
 import { RuntimeError } from "../errors.ts";
 import { callState, F64, I32, machine, R, STACK_SLOTS, V } from "./machine.ts";
-import { CALL, type Op, trap, type WasmFunc } from "./runtime.ts";
+import { CALL, dispatch, type Op, trap, type WasmFunc } from "./runtime.ts";
 import { lowerFunction } from "./lower.ts";
+import { compiledCode } from "../jit/tier.ts";
+import { JS_BUDGET } from "../jit/compile.ts";
+import { env } from "../jit/support.ts";
 
 /** One frame of a wasm backtrace, innermost first. */
 export interface WasmFrame {
@@ -47,10 +50,47 @@ function enterFrame(f: WasmFunc, slot: number): Op[] {
   return code;
 }
 
-/** Runs `fn` with its frame (arguments already written) at absolute slot `slot`. */
+/**
+ * Runs `fn`, called from JS, with its frame (arguments already written) at absolute slot `slot`:
+ * compiled to JS when it can be, else on the interpreter. Restores the machine's bookkeeping after
+ * a trap, so a host that catches it can go on calling.
+ */
 export function execute(fn: WasmFunc, slot: number): void {
+  const baseDepth = machine.depth, savedLimit = machine.limit, savedJsStack = machine.jsStack;
+  machine.limit = Math.min(baseDepth + fn.inst.maxCallDepth, MAX_DEPTH);
+  try {
+    const code = fn.jit === undefined ? compiledCode(fn) : fn.jit;
+    if (code !== null && machine.jsStack + fn.jsCost <= JS_BUDGET) code(slot);
+    else interpret(fn, slot);
+  } catch (e) {
+    throw e instanceof RangeError && e.message.includes("call stack")
+      ? new RuntimeError("call stack exhausted")
+      : e;
+  } finally {
+    machine.depth = baseDepth, machine.limit = savedLimit, machine.jsStack = savedJsStack;
+  }
+}
+
+/** A call from compiled code to a function not compiled yet (or never compiled). */
+function callFromCompiled(fn: WasmFunc, slot: number): void {
+  const code = fn.jit === undefined ? compiledCode(fn) : fn.jit;
+  if (code !== null) code(slot); // its entry sends it to `interpretDeep` when there is no room
+  else interpretDeep(fn, slot);
+}
+
+/** Compiled code out of JS stack (or at the depth limit) runs the call on the interpreter. */
+function interpretDeep(fn: WasmFunc, slot: number): void {
+  if (machine.depth >= machine.limit) trap("call stack exhausted");
+  interpret(fn, slot);
+}
+
+dispatch.run = callFromCompiled;
+env.deep = interpretDeep;
+
+/** The interpreter: runs `fn` with its frame at absolute slot `slot`, up to `machine.limit` deep. */
+function interpret(fn: WasmFunc, slot: number): void {
   const baseDepth = machine.depth;
-  const limit = Math.min(baseDepth + fn.inst.maxCallDepth, MAX_DEPTH);
+  const limit = machine.limit;
   let f = fn;
   let code = enterFrame(fn, slot);
   let b = slot * 2;
@@ -64,10 +104,17 @@ export function execute(fn: WasmFunc, slot: number): void {
         pc = r;
       } else if (r === CALL) {
         if (depth >= limit) trap("call stack exhausted");
+        const callee = callState.fn as WasmFunc;
+        const calleeSlot = (b >> 1) + callState.argSlot;
+        const compiled = callee.jit === undefined ? compiledCode(callee) : callee.jit;
+        if (compiled !== null && machine.jsStack + callee.jsCost <= JS_BUDGET) {
+          compiled(calleeSlot); // a trap in there gets this frame added below, at the call
+          pc++;
+          continue;
+        }
         frameFn[depth] = f, framePc[depth] = pc + 1, frameBase[depth] = b;
         machine.depth = ++depth;
-        f = callState.fn as WasmFunc;
-        const calleeSlot = (b >> 1) + callState.argSlot;
+        f = callee;
         pc = 0; // before entering: a trap there (fuel, stack) is reported at the callee's start
         code = enterFrame(f, calleeSlot);
         b = calleeSlot * 2;

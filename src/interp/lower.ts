@@ -1643,7 +1643,7 @@ function readRaw64(s: number): [number, number] {
 }
 
 /** Skips the immediates of `op` (unreachable code). */
-function skipImmediates(r: Reader, op: number): void {
+export function skipImmediates(r: Reader, op: number): void {
   switch (op) {
     case 0x0c:
     case 0x0d:

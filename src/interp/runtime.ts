@@ -5,6 +5,7 @@
 import type { FuncBody, FuncType, ModuleInfo } from "../types.ts";
 import { ValType } from "../types.ts";
 import { RuntimeError } from "../errors.ts";
+import { callHost } from "./host_call.ts";
 
 /** A lowered instruction: runs against the frame based at `b` (32-bit units), returns the next pc. */
 export type Op = (b: number) => number;
@@ -44,6 +45,11 @@ export interface EngineOptions {
   maxMemoryPages?: number;
   /** Count executed instructions per function (see `profileOf`). */
   profile?: boolean;
+  /**
+   * Compile each function to JavaScript on its first call (default true). With `false`, or when
+   * fuel or profiling is asked for, everything runs on the threaded-code interpreter.
+   */
+  jit?: boolean;
 }
 
 const CHUNK = 2 ** 28;
@@ -107,6 +113,15 @@ export class Meter {
     }
   }
 
+  /** Calls and loop iterations compiled code may run before it looks at the clock again. */
+  ticks = 0;
+
+  /** Called by compiled code (which has no fuel or profile) when `ticks` ran out. */
+  clock(): void {
+    this.ticks = 4096;
+    if (performance.now() > this.deadline) trap(`timeout: execution took longer than ${this.timeoutMs} ms`);
+  }
+
   enter(): void {
     if (this.active++ === 0 && this.timeoutMs !== Infinity) {
       this.deadline = performance.now() + this.timeoutMs;
@@ -132,16 +147,32 @@ export class InstanceState {
   maxCallDepth: number;
   /** Fuel, timeout and profile accounting; null when none is asked for. */
   readonly meter: Meter | null;
+  /** Functions are compiled to JS (which checks timeouts, but counts no fuel and keeps no profile). */
+  readonly jit: boolean;
   constructor(readonly module: ModuleInfo, readonly options: EngineOptions) {
     this.sigIds = module.types.map(signatureId);
     this.maxCallDepth = options.maxCallDepth ?? 30000;
     this.meter = Meter.wanted(options) ? new Meter(options) : null;
+    this.jit = options.jit !== false && options.fuel === undefined && options.profile !== true;
   }
 }
+
+/** Set by the run loop's module: runs a wasm function with its frame at slot `s`. */
+export const dispatch: { run: (f: WasmFunc, s: number) => void } = {
+  run: () => {
+    throw new Error("run loop not installed");
+  },
+};
 
 /** A function defined by a wasm module; lowered to threaded code on its first call. */
 export class WasmFunc {
   readonly kind = "wasm";
+  /** Compiled to JS: undefined until tried, null when it stays on the interpreter. */
+  jit: ((s: number) => void) | null | undefined = undefined;
+  /** Bytes of JS stack a call of the compiled function may take. */
+  jsCost = 0;
+  /** How compiled code calls this function: its frame (arguments in place) at slot `s`. */
+  entry: (s: number) => void;
   code: Op[] | null = null;
   /** Byte offset in the module of the instruction behind each pc (for backtraces). */
   offsets: Int32Array | null = null;
@@ -170,6 +201,7 @@ export class WasmFunc {
   ) {
     this.nParams = type.params.length;
     this.nLocals = this.nParams + body.locals.length;
+    this.entry = (s) => dispatch.run(this, s);
     body.locals.forEach((t, i) => {
       if (t === ValType.FuncRef || t === ValType.ExternRef) this.refLocals.push(this.nParams + i);
       else if (t === ValType.V128) this.v128Locals.push(this.nParams + i);
@@ -181,11 +213,15 @@ export class WasmFunc {
 export class HostFunc {
   readonly kind = "host";
   jsFunction?: (...args: unknown[]) => unknown;
+  /** How compiled code calls this function: its arguments at slot `s`, results written there. */
+  readonly entry: (s: number) => void;
   constructor(
     readonly type: FuncType,
     readonly sigId: number,
     readonly callable: (...args: unknown[]) => unknown,
-  ) {}
+  ) {
+    this.entry = (s) => callHost(this, s);
+  }
 }
 
 export type FuncInst = WasmFunc | HostFunc;

@@ -37,6 +37,8 @@ export interface RunOptions {
   knownDeviations?: ReadonlyMap<string, string>;
   /** Failures kept per file for the report; all are counted. */
   maxFailuresPerFile?: number;
+  /** Extra argument for every `new Instance` (ours: engine options such as `{ jit: false }`). */
+  instanceOptions?: object;
 }
 
 export interface Failure {
@@ -173,7 +175,11 @@ class FileRun {
           return `compile failed: ${describeError(e)}`;
         }
         const expected = cmd.type === "assert_unlinkable" ? this.api.LinkError : this.api.RuntimeError;
-        return this.expectThrow(() => new this.api.Instance(module, this.imports), [expected], cmd.text);
+        return this.expectThrow(
+          () => new this.api.Instance(module, this.imports, this.opts.instanceOptions),
+          [expected],
+          cmd.text,
+        );
       }
     }
     return `unknown command type ${cmd.type}`;
@@ -188,7 +194,7 @@ class FileRun {
     this.current = undefined;
     let instance;
     try {
-      instance = new this.api.Instance(this.compile(cmd), this.imports);
+      instance = new this.api.Instance(this.compile(cmd), this.imports, this.opts.instanceOptions);
     } catch (e) {
       return `module ${cmd.filename} failed: ${describeError(e)}`;
     }
@@ -210,7 +216,7 @@ class FileRun {
     const args = action.args ?? [];
     const resultTypes = (cmd.expected ?? []).map((v) => v.type);
     if (needsBridge(args, resultTypes)) {
-      return { raw: callThroughBridge(this.api, target, args, resultTypes) };
+      return { raw: callThroughBridge(this.api, target, args, resultTypes, this.opts.instanceOptions) };
     }
     return { js: target(...args.map(toJs)) };
   }

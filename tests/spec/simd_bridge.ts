@@ -110,12 +110,18 @@ export function needsBridge(args: SpecValue[], resultTypes: string[]): boolean {
  * Calls `fn` through a bridge; returns a view of memory where result j sits at byte j * resultSlot.
  * Traps propagate as the engine throws them.
  */
-export function callThroughBridge(api: WasmApi, fn: unknown, args: SpecValue[], results: string[]): DataView {
+export function callThroughBridge(
+  api: WasmApi,
+  fn: unknown,
+  args: SpecValue[],
+  results: string[],
+  instanceOptions?: object,
+): DataView {
   for (const t of [...args.map((a) => a.type), ...results]) {
     if (!RAW_SIZE[t]) throw new Error(`the SIMD bridge cannot carry ${t}`);
   }
   const module = bridgeModule(api, args.map((a) => a.type), results);
-  const exports = new api.Instance(module, { m: { f: fn } }).exports;
+  const exports = new api.Instance(module, { m: { f: fn } }, instanceOptions).exports;
   const memory = exports.mem as { buffer: ArrayBuffer };
   const view = () => new DataView(memory.buffer);
   args.forEach((a, i) => writeRaw(view(), i * SLOT, a));

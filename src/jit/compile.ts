@@ -1,0 +1,1298 @@
+/**
+ * The JS tier: compiles one validated function body to the source of a JS function, which V8 then
+ * optimises like any other JS. Wasm locals and operand-stack positions become JS variables (named by
+ * type and depth, so every path agrees on where a value lives), blocks and loops become labelled JS
+ * blocks and loops, and branches become `break`/`continue`. No dispatch remains at run time.
+ *
+ * Representation: i32 is an int32 number; i64 is two int32 variables (low `x`, high `y`), so the hot
+ * path allocates no BigInt; f64 is a number; f32 is kept as its 32 raw bits, converted to a number
+ * only for arithmetic, because a signalling NaN cannot survive as a JS number. References are the
+ * objects the interpreter uses.
+ *
+ * The calling convention is the interpreter's: arguments arrive in the value-stack slots at `s`,
+ * results leave in the same slots. So compiled and interpreted functions call each other freely.
+ * Rare operations (i64 division, table and bulk-memory instructions, conversions that trap) reuse
+ * the interpreter's closures through a few scratch slots of the frame instead of a second copy.
+ */
+import { Reader } from "../reader.ts";
+import { type FuncType, ValType } from "../types.ts";
+import type { InstanceState, Op, WasmFunc } from "../interp/runtime.ts";
+import { STACK_SLOTS } from "../interp/machine.ts";
+import { skipImmediates } from "../interp/lower.ts";
+import { convert } from "../interp/ops_convert.ts";
+import { memoryCopy, memoryFill, memoryGrow, memoryInit } from "../interp/ops_memory.ts";
+import { tableOp } from "../interp/ops_table.ts";
+
+/** The function cannot be compiled to JS (SIMD, nesting too deep for a JS parser); it stays interpreted. */
+export class Unsupported extends Error {}
+
+/** Generated source, and the objects it refers to as `K[i]`. */
+export interface JsUnit {
+  source: string;
+  consts: unknown[];
+  /** Bytes of JS stack a call may take, counted against the tier's budget. */
+  jsCost: number;
+}
+
+/** JS parsers recurse on nested statements; deeper wasm nesting stays on the interpreter. */
+const MAX_NESTING = 200;
+
+const enum Kind {
+  Block,
+  Loop,
+  If,
+  Func,
+}
+
+interface Frame {
+  kind: Kind;
+  label: string;
+  /** Operand stack height below the block's parameters. */
+  height: number;
+  params: ValType[];
+  results: ValType[];
+  unreachable: boolean;
+  /** Opened inside unreachable code: nothing of it is emitted. */
+  dead: boolean;
+  /** For `if` with parameters: copies for the else branch (the then branch may overwrite them). */
+  saved: string[];
+}
+
+const OOB = '"out of bounds memory access"';
+const LOAD_SIZE = [4, 8, 4, 8, 1, 1, 2, 2, 1, 1, 2, 2, 4, 4];
+const STORE_SIZE = [4, 8, 4, 8, 1, 2, 1, 2, 4];
+
+function letter(t: ValType): string {
+  switch (t) {
+    case ValType.I32:
+      return "i";
+    case ValType.I64:
+      return "x";
+    case ValType.F32:
+      return "f";
+    case ValType.F64:
+      return "d";
+    case ValType.FuncRef:
+    case ValType.ExternRef:
+      return "r";
+  }
+  throw new Unsupported("v128");
+}
+
+/** A JS literal for an f64 given by its bits, exact for -0, infinities and NaN payloads. */
+function f64Literal(lo: number, hi: number): string {
+  const cell = new DataView(new ArrayBuffer(8));
+  cell.setInt32(0, lo, true), cell.setInt32(4, hi, true);
+  const x = cell.getFloat64(0, true);
+  if (x !== x) return `(SI[0] = ${lo}, SI[1] = ${hi}, SD[0])`;
+  if (Object.is(x, -0)) return "-0";
+  return String(x);
+}
+
+class Compiler {
+  private readonly r: Reader;
+  private readonly inst: InstanceState;
+  private readonly type: FuncType;
+  private readonly localTypes: ValType[];
+  private out: string[] = [];
+  private consts: unknown[] = [];
+  private constIds = new Map<unknown, string>();
+  private vars = new Map<string, string>(); // name → initial value
+  private types: ValType[] = [];
+  /** Constant values (bits) of stack depths written by a `const` and not since. */
+  private known: (number[] | null)[] = [];
+  private h = 0;
+  private ctrl: Frame[] = [];
+  private labels = 0;
+  private at = 0;
+  /** The last line is `v = (cmp) ? 1 : 0`: a branch on `v` may use `cmp` and drop the line. */
+  private lastCmp: { line: number; depth: number; expr: string } | null = null;
+  /** Slots of the frame: params/results, then four scratch slots, then the callee's frame. */
+  private readonly scratch: number;
+  private readonly callBase: number;
+  private maxArgs = 0;
+  private readonly memory: string | null;
+  /** Checks the clock every few thousand calls and loop iterations (the instance has a timeout). */
+  private readonly meter: string | null;
+
+  constructor(private readonly fn: WasmFunc) {
+    this.inst = fn.inst;
+    this.type = fn.type;
+    const module = fn.inst.module;
+    this.r = new Reader(module.bytes, fn.body.codeStart, fn.body.codeEnd);
+    this.localTypes = [...fn.type.params, ...fn.body.locals];
+    this.scratch = Math.max(fn.type.params.length, fn.type.results.length);
+    this.callBase = this.scratch + 4;
+    this.memory = fn.inst.memories.length > 0 ? this.constant(fn.inst.memories[0]) : null;
+    const meter = fn.inst.meter;
+    this.meter = meter ? this.constant(meter) : null;
+  }
+
+  /** The clock check for the instruction at `at`, when the instance has a timeout. */
+  private tick(at: number): string {
+    return this.meter ? ` if (--${this.meter}.ticks < 0) { site = ${at}; ${this.meter}.clock(); }` : "";
+  }
+
+  // ---- names ----
+
+  private constant(v: unknown): string {
+    let id = this.constIds.get(v);
+    if (id === undefined) {
+      id = `k${this.consts.length}`;
+      this.consts.push(v);
+      this.constIds.set(v, id);
+    }
+    return id;
+  }
+
+  private declare(name: string, init: string): string {
+    if (!this.vars.has(name)) this.vars.set(name, init);
+    return name;
+  }
+
+  /** Variable of the value at stack depth `k` (its low half, for i64). */
+  private v(k: number): string {
+    return `${letter(this.types[k])}${k}`;
+  }
+
+  /** High half of the i64 at depth `k`. */
+  private vh(k: number): string {
+    return `y${k}`;
+  }
+
+  private local(x: number): string {
+    return `l${x}`;
+  }
+
+  private localHi(x: number): string {
+    return `h${x}`;
+  }
+
+  private push(t: ValType): number {
+    const k = this.h++;
+    this.types[k] = t;
+    this.known[k] = null;
+    const name = `${letter(t)}${k}`;
+    this.declare(name, t === ValType.FuncRef || t === ValType.ExternRef ? "null" : "0");
+    if (t === ValType.I64) this.declare(`y${k}`, "0");
+    return k;
+  }
+
+  private pop(): number {
+    return --this.h;
+  }
+
+  private emit(line: string): void {
+    this.out.push(line);
+    this.lastCmp = null;
+    // whatever this line wrote at the top is no longer a known constant (pushes set it again after)
+    if (this.h > 0) this.known[this.h - 1] = null;
+  }
+
+  /** Pushes the i32 result of a comparison, remembering it so a branch can test `expr` directly. */
+  private emitCompare(expr: string): void {
+    const k = this.push(ValType.I32);
+    this.out.push(`i${k} = (${expr}) ? 1 : 0;`);
+    this.lastCmp = { line: this.out.length - 1, depth: k, expr };
+  }
+
+  /** Pops an i32 and returns a JS condition for it being non-zero. */
+  private condition(): string {
+    const k = this.pop();
+    const c = this.lastCmp;
+    if (c && c.depth === k && c.line === this.out.length - 1) {
+      this.out.pop();
+      this.lastCmp = null;
+      return c.expr;
+    }
+    return `i${k} !== 0`;
+  }
+
+  // ---- slots ----
+
+  /** Stores the value at depth `k` into frame slot `slot`. */
+  private toSlot(k: number, slot: number): string {
+    const t = this.types[k], v = this.v(k);
+    switch (t) {
+      case ValType.I32:
+      case ValType.F32:
+        return `I32[s2 + ${2 * slot}] = ${v};`;
+      case ValType.I64:
+        return `I32[s2 + ${2 * slot}] = ${v}; I32[s2 + ${2 * slot + 1}] = ${this.vh(k)};`;
+      case ValType.F64:
+        return `F64[s + ${slot}] = ${v};`;
+    }
+    return `R[s + ${slot}] = ${v};`;
+  }
+
+  /** Loads frame slot `slot` into the value at depth `k`. */
+  private fromSlot(k: number, slot: number): string {
+    const t = this.types[k], v = this.v(k);
+    switch (t) {
+      case ValType.I32:
+      case ValType.F32:
+        return `${v} = I32[s2 + ${2 * slot}];`;
+      case ValType.I64:
+        return `${v} = I32[s2 + ${2 * slot}]; ${this.vh(k)} = I32[s2 + ${2 * slot + 1}];`;
+      case ValType.F64:
+        return `${v} = F64[s + ${slot}];`;
+    }
+    return `${v} = R[s + ${slot}];`;
+  }
+
+  /**
+   * Runs an interpreter closure on the operands at the top of the stack: they are stored in the
+   * scratch slots (first operand first), `make` gets those slots and a result slot.
+   */
+  private bridge(operands: number, result: ValType | null, make: (slots: number[], dst: number) => Op): void {
+    const slots: number[] = [];
+    const lines: string[] = [];
+    for (let i = 0; i < operands; i++) {
+      const slot = this.scratch + i;
+      slots.push(slot);
+      lines.push(this.toSlot(this.h - operands + i, slot));
+    }
+    this.h -= operands;
+    const dst = this.scratch + 3;
+    const op = this.constant(make(slots, dst));
+    this.emit(`${lines.join(" ")} site = ${this.at}; ${op}(s2);`);
+    if (result !== null) {
+      const k = this.push(result);
+      this.emit(this.fromSlot(k, dst));
+    }
+  }
+
+  // ---- control ----
+
+  private blockType(): { params: ValType[]; results: ValType[] } {
+    const r = this.r;
+    const b = r.bytes[r.pos];
+    if (b === 0x40) {
+      r.pos++;
+      return { params: [], results: [] };
+    }
+    if (b >= 0x6f && b <= 0x7f) {
+      r.pos++;
+      return { params: [], results: [b as ValType] };
+    }
+    const t = this.inst.module.types[r.s33()];
+    return { params: t.params, results: t.results };
+  }
+
+  private pushFrame(kind: Kind, params: ValType[], results: ValType[], dead: boolean): Frame {
+    if (this.ctrl.length > MAX_NESTING) throw new Unsupported("nesting");
+    this.known = []; // loop parameters change from one iteration to the next
+    const frame: Frame = {
+      kind,
+      label: `L${this.labels++}`,
+      height: this.h - params.length,
+      params,
+      results,
+      unreachable: dead,
+      dead,
+      saved: [],
+    };
+    this.ctrl.push(frame);
+    return frame;
+  }
+
+  private frame(): Frame {
+    return this.ctrl[this.ctrl.length - 1];
+  }
+
+  private setUnreachable(): void {
+    const f = this.frame();
+    f.unreachable = true;
+    this.h = f.height;
+  }
+
+  /** Moves the top `n` values down to depths from `height` (a branch's arguments). */
+  private moveDown(height: number, n: number): void {
+    const from = this.h - n;
+    if (from === height) return;
+    const lines: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const src = from + i, dst = height + i;
+      const t = this.types[src];
+      this.known[dst] = null;
+      this.types[dst] = t; // same types: validation guarantees the branch's arity matches
+      lines.push(`${letter(t)}${dst} = ${this.v(src)};`);
+      this.declare(`${letter(t)}${dst}`, t === ValType.FuncRef || t === ValType.ExternRef ? "null" : "0");
+      if (t === ValType.I64) lines.push(`y${dst} = y${src};`), this.declare(`y${dst}`, "0");
+    }
+    this.emit(lines.join(" "));
+  }
+
+  /** Code that branches to the frame `depth` levels out (values are moved, then break/continue). */
+  private branch(depth: number): void {
+    const target = this.ctrl[this.ctrl.length - 1 - depth];
+    if (target.kind === Kind.Func) return this.emitReturn();
+    const saved = this.h;
+    const types = this.types.slice();
+    if (target.kind === Kind.Loop) {
+      this.moveDown(target.height, target.params.length);
+      this.emit(`continue ${target.label};`);
+    } else {
+      this.moveDown(target.height, target.results.length);
+      this.emit(`break ${target.label};`);
+    }
+    this.h = saved, this.types = types;
+  }
+
+  private emitReturn(): void {
+    const n = this.type.results.length;
+    const lines: string[] = [];
+    for (let i = 0; i < n; i++) lines.push(this.toSlot(this.h - n + i, i));
+    lines.push("M.depth--; M.jsStack -= COST; return;");
+    this.emit(lines.join(" "));
+  }
+
+  private end(): void {
+    const frame = this.ctrl.pop()!;
+    if (frame.dead) return;
+    if (frame.kind === Kind.Func) {
+      if (!frame.unreachable) this.emitReturn();
+      return;
+    }
+    if (frame.kind === Kind.Loop && !frame.unreachable) this.emit(`break ${frame.label};`);
+    this.emit("}");
+    this.h = frame.height;
+    for (const t of frame.results) this.push(t);
+  }
+
+  private elseBranch(frame: Frame): void {
+    this.emit("} else {");
+    this.known = [];
+    frame.unreachable = false;
+    this.h = frame.height;
+    frame.params.forEach((t, i) => {
+      const k = this.push(t);
+      this.emit(
+        `${this.v(k)} = ${frame.saved[i]};` + (t === ValType.I64 ? ` y${k} = ${frame.saved[i]}h;` : ""),
+      );
+    });
+  }
+
+  // ---- the main loop ----
+
+  compile(): JsUnit {
+    const r = this.r;
+    this.pushFrame(Kind.Func, [], this.type.results, false);
+    while (this.ctrl.length > 0) {
+      this.at = r.pos;
+      const op = r.u8();
+      const frame = this.frame();
+      if (frame.unreachable) {
+        this.skip(op, frame);
+        continue;
+      }
+      this.instruction(op);
+    }
+    return this.assemble();
+  }
+
+  /** Unreachable code: decoded to keep the nesting straight, nothing emitted. */
+  private skip(op: number, frame: Frame): void {
+    switch (op) {
+      case 0x02:
+      case 0x03:
+      case 0x04:
+        this.blockType();
+        this.pushFrame(Kind.Block, [], [], true);
+        return;
+      case 0x05:
+        if (!frame.dead) this.elseBranch(frame);
+        return;
+      case 0x0b:
+        return this.end();
+      case 0xfd:
+        throw new Unsupported("simd");
+    }
+    skipImmediates(this.r, op);
+  }
+
+  private instruction(op: number): void {
+    const r = this.r;
+    switch (op) {
+      case 0x00:
+        this.emit(`E.trapAt(${this.at}, "unreachable");`);
+        return this.setUnreachable();
+      case 0x01:
+        return;
+      case 0x02:
+      case 0x03: {
+        const bt = this.blockType();
+        const f = this.pushFrame(op === 0x02 ? Kind.Block : Kind.Loop, bt.params, bt.results, false);
+        this.emit(op === 0x02 ? `${f.label}: {` : `${f.label}: for (;;) {${this.tick(this.at)}`);
+        return;
+      }
+      case 0x04: {
+        const bt = this.blockType();
+        const cond = this.condition();
+        const f = this.pushFrame(Kind.If, bt.params, bt.results, false);
+        const copies: string[] = [];
+        bt.params.forEach((t, i) => {
+          const k = f.height + i;
+          const name = this.declare(
+            `p${f.label}_${i}`,
+            t === ValType.FuncRef || t === ValType.ExternRef ? "null" : "0",
+          );
+          f.saved.push(name);
+          copies.push(`${name} = ${this.v(k)};`);
+          if (t === ValType.I64) copies.push(`${this.declare(name + "h", "0")} = y${k};`);
+        });
+        if (copies.length) this.emit(copies.join(" "));
+        this.emit(`${f.label}: if (${cond}) {`);
+        return;
+      }
+      case 0x05:
+        return this.elseBranch(this.frame());
+      case 0x0b:
+        return this.end();
+      case 0x0c:
+        this.branch(r.u32());
+        return this.setUnreachable();
+      case 0x0d: {
+        const depth = r.u32();
+        const cond = this.condition();
+        this.emit(`if (${cond}) {`);
+        this.branch(depth);
+        this.emit("}");
+        return;
+      }
+      case 0x0e:
+        return this.brTable();
+      case 0x0f:
+        this.emitReturn();
+        return this.setUnreachable();
+      case 0x10:
+        return this.call(r.u32());
+      case 0x11:
+        return this.callIndirect(r.u32(), r.u32());
+      case 0x1a:
+        this.pop();
+        return;
+      case 0x1b:
+        return this.select();
+      case 0x1c: {
+        const n = r.u32();
+        for (let i = 0; i < n; i++) r.u8();
+        return this.select();
+      }
+      case 0x20: {
+        const x = r.u32();
+        const t = this.localTypes[x];
+        const k = this.push(t);
+        return this.emit(
+          `${this.v(k)} = ${this.local(x)};` + (t === ValType.I64 ? ` y${k} = ${this.localHi(x)};` : ""),
+        );
+      }
+      case 0x21:
+      case 0x22: {
+        const x = r.u32();
+        const k = op === 0x21 ? this.pop() : this.h - 1;
+        const hi = this.localTypes[x] === ValType.I64 ? ` ${this.localHi(x)} = y${k};` : "";
+        return this.emit(`${this.local(x)} = ${this.v(k)};${hi}`);
+      }
+      case 0x23:
+        return this.globalGet(r.u32());
+      case 0x24:
+        return this.globalSet(r.u32());
+      case 0x25: {
+        const table = this.inst.tables[r.u32()];
+        return this.bridge(1, table.elemType, ([i], d) => tableOp("get", table, [d, i], 0));
+      }
+      case 0x26: {
+        const table = this.inst.tables[r.u32()];
+        return this.bridge(2, null, ([i, v]) => tableOp("set", table, [i, v], 0));
+      }
+      case 0x3f: {
+        r.u8();
+        const k = this.push(ValType.I32);
+        return this.emit(`i${k} = (ms / 65536) | 0;`);
+      }
+      case 0x40: {
+        r.u8();
+        const mem = this.inst.memories[0];
+        this.bridge(1, ValType.I32, ([a], d) => memoryGrow(mem, d, a, 0));
+        return this.emit(`dv = ${this.memory}.view; ms = ${this.memory}.size;`);
+      }
+      case 0x41: {
+        const k = this.push(ValType.I32);
+        const v = r.s32();
+        this.emit(`i${k} = ${v};`);
+        this.known[k] = [v];
+        return;
+      }
+      case 0x42: {
+        const v = r.s64();
+        const k = this.push(ValType.I64);
+        const lo = Number(BigInt.asIntN(32, v)), hi = Number(BigInt.asIntN(32, v >> 32n));
+        this.emit(`x${k} = ${lo}; y${k} = ${hi};`);
+        this.known[k] = [lo, hi];
+        return;
+      }
+      case 0x43: {
+        const k = this.push(ValType.F32);
+        return this.emit(`f${k} = ${r.bits32() | 0};`);
+      }
+      case 0x44: {
+        const [lo, hi] = r.bits64();
+        const k = this.push(ValType.F64);
+        return this.emit(`d${k} = ${f64Literal(lo | 0, hi | 0)};`);
+      }
+      case 0xd0: {
+        r.u8();
+        const k = this.push(ValType.FuncRef);
+        return this.emit(`r${k} = null;`);
+      }
+      case 0xd1: {
+        const a = this.pop();
+        return this.emitCompare(`r${a} === null`);
+      }
+      case 0xd2: {
+        const f = this.constant(this.inst.funcs[r.u32()]);
+        const k = this.push(ValType.FuncRef);
+        return this.emit(`r${k} = ${f};`);
+      }
+      case 0xfc:
+        return this.prefixed(r.u32());
+      case 0xfd:
+        throw new Unsupported("simd");
+    }
+    if (op >= 0x28 && op <= 0x35) return this.load(op);
+    if (op >= 0x36 && op <= 0x3e) return this.store(op);
+    this.numeric(op);
+  }
+
+  private brTable(): void {
+    const r = this.r;
+    const n = r.u32();
+    const targets: number[] = [];
+    for (let i = 0; i < n; i++) targets.push(r.u32());
+    const fallback = r.u32();
+    const index = this.pop();
+    const cases = new Map<number, number[]>();
+    targets.forEach((t, i) => {
+      if (t === fallback) return;
+      const list = cases.get(t) ?? [];
+      list.push(i);
+      cases.set(t, list);
+    });
+    this.emit(`switch (i${index}) {`);
+    for (const [target, values] of cases) {
+      this.emit(values.map((v) => `case ${v}:`).join(" ") + " {");
+      this.branch(target);
+      this.emit("}");
+    }
+    this.emit("default: {");
+    this.branch(fallback);
+    this.emit("}");
+    this.emit("}");
+    this.setUnreachable();
+  }
+
+  private select(): void {
+    const c = this.pop();
+    const b = this.pop();
+    const a = this.h - 1;
+    const hi = this.types[a] === ValType.I64 ? ` y${a} = y${b};` : "";
+    this.emit(`if (i${c} === 0) { ${this.v(a)} = ${this.v(b)};${hi} }`);
+  }
+
+  /** Writes the top `n` values as arguments at the callee's frame and calls `target` there. */
+  private callWith(n: number, results: ValType[], target: string): void {
+    const lines: string[] = [];
+    for (let i = 0; i < n; i++) lines.push(this.toSlot(this.h - n + i, this.callBase + i));
+    this.h -= n;
+    this.maxArgs = Math.max(this.maxArgs, n, results.length);
+    lines.push(`site = ${this.at}; ${target}(s + ${this.callBase});`);
+    if (this.memory) lines.push(`dv = ${this.memory}.view; ms = ${this.memory}.size;`);
+    for (let i = 0; i < results.length; i++) {
+      const k = this.push(results[i]);
+      lines.push(this.fromSlot(k, this.callBase + i));
+    }
+    this.emit(lines.join(" "));
+  }
+
+  private call(index: number): void {
+    const f = this.inst.funcs[index];
+    const target = f === this.fn ? "self" : `${this.constant(f)}.entry`;
+    this.callWith(f.type.params.length, f.type.results, target);
+  }
+
+  private callIndirect(typeIndex: number, tableIndex: number): void {
+    const type = this.inst.module.types[typeIndex];
+    const sig = this.inst.sigIds[typeIndex];
+    const table = this.constant(this.inst.tables[tableIndex]);
+    const sel = this.pop();
+    const at = this.at;
+    this.emit(
+      `t = i${sel} >>> 0; cf = ${table}.elements; if (t >= cf.length) E.trapAt(${at}, "undefined element"); ` +
+        `cf = cf[t]; if (cf === null) E.trapAt(${at}, "uninitialized element"); ` +
+        `if (cf.sigId !== ${sig}) E.trapAt(${at}, "indirect call type mismatch");`,
+    );
+    this.callWith(type.params.length, type.results, "cf.entry");
+  }
+
+  private globalGet(x: number): void {
+    const g = this.inst.globals[x];
+    const k = this.push(g.type);
+    const v = this.v(k);
+    switch (g.type) {
+      case ValType.I32:
+      case ValType.F32:
+        return this.emit(`${v} = ${this.constant(g.i32)}[0];`);
+      case ValType.I64: {
+        const c = this.constant(g.i32);
+        return this.emit(`${v} = ${c}[0]; y${k} = ${c}[1];`);
+      }
+      case ValType.F64:
+        return this.emit(`${v} = ${this.constant(g.f64)}[0];`);
+    }
+    this.emit(`${v} = ${this.constant(g)}.ref;`);
+  }
+
+  private globalSet(x: number): void {
+    const g = this.inst.globals[x];
+    const k = this.pop();
+    const v = this.v(k);
+    switch (g.type) {
+      case ValType.I32:
+      case ValType.F32:
+        return this.emit(`${this.constant(g.i32)}[0] = ${v};`);
+      case ValType.I64: {
+        const c = this.constant(g.i32);
+        return this.emit(`${c}[0] = ${v}; ${c}[1] = y${k};`);
+      }
+      case ValType.F64:
+        return this.emit(`${this.constant(g.f64)}[0] = ${v};`);
+    }
+    this.emit(`${this.constant(g)}.ref = ${v};`);
+  }
+
+  // ---- memory ----
+
+  /** Sets `ea` to the effective address of the access and traps when `size` bytes do not fit. */
+  private address(k: number, size: number): string {
+    this.r.u32(); // alignment: a hint only
+    const offset = this.r.u32();
+    const ea = offset === 0 ? `i${k} >>> 0` : `(i${k} >>> 0) + ${offset}`;
+    return `ea = ${ea}; if (ea > ms - ${size}) E.trapAt(${this.at}, ${OOB});`;
+  }
+
+  private load(op: number): void {
+    const a = this.pop();
+    const check = this.address(a, LOAD_SIZE[op - 0x28]);
+    const LOAD_TYPE = [
+      ValType.I32,
+      ValType.I64,
+      ValType.F32,
+      ValType.F64,
+      ValType.I32,
+      ValType.I32,
+      ValType.I32,
+      ValType.I32,
+    ];
+    const k = this.push(op < 0x30 ? LOAD_TYPE[op - 0x28] : ValType.I64);
+    const v = this.v(k);
+    let code: string;
+    switch (op) {
+      case 0x28:
+      case 0x2a:
+        code = `${v} = dv.getInt32(ea, true);`;
+        break;
+      case 0x29:
+        code = `${v} = dv.getInt32(ea, true); y${k} = dv.getInt32(ea + 4, true);`;
+        break;
+      case 0x2b:
+        code = `${v} = dv.getFloat64(ea, true);`;
+        break;
+      case 0x2c:
+        code = `${v} = dv.getInt8(ea);`;
+        break;
+      case 0x2d:
+        code = `${v} = dv.getUint8(ea);`;
+        break;
+      case 0x2e:
+        code = `${v} = dv.getInt16(ea, true);`;
+        break;
+      case 0x2f:
+        code = `${v} = dv.getUint16(ea, true);`;
+        break;
+      case 0x30:
+        code = `${v} = dv.getInt8(ea); y${k} = ${v} >> 31;`;
+        break;
+      case 0x31:
+        code = `${v} = dv.getUint8(ea); y${k} = 0;`;
+        break;
+      case 0x32:
+        code = `${v} = dv.getInt16(ea, true); y${k} = ${v} >> 31;`;
+        break;
+      case 0x33:
+        code = `${v} = dv.getUint16(ea, true); y${k} = 0;`;
+        break;
+      case 0x34:
+        code = `${v} = dv.getInt32(ea, true); y${k} = ${v} >> 31;`;
+        break;
+      default:
+        code = `${v} = dv.getInt32(ea, true); y${k} = 0;`;
+    }
+    this.emit(`${check} ${code}`);
+  }
+
+  private store(op: number): void {
+    const k = this.pop();
+    const a = this.pop();
+    const check = this.address(a, STORE_SIZE[op - 0x36]);
+    const v = this.v(k);
+    let code: string;
+    switch (op) {
+      case 0x36:
+      case 0x38:
+      case 0x3e:
+        code = `dv.setInt32(ea, ${v}, true);`;
+        break;
+      case 0x37:
+        code = `dv.setInt32(ea, ${v}, true); dv.setInt32(ea + 4, y${k}, true);`;
+        break;
+      case 0x39:
+        code = `dv.setFloat64(ea, ${v}, true);`;
+        break;
+      case 0x3a:
+      case 0x3c:
+        code = `dv.setInt8(ea, ${v});`;
+        break;
+      default:
+        code = `dv.setInt16(ea, ${v}, true);`;
+    }
+    this.emit(`${check} ${code}`);
+  }
+
+  // ---- numbers ----
+
+  private unaryI32(expr: (a: string) => string): void {
+    const a = this.v(this.h - 1);
+    this.emit(`${a} = ${expr(a)};`);
+  }
+
+  private binaryI32(expr: (a: string, b: string) => string): void {
+    const b = this.v(this.pop());
+    const a = this.v(this.h - 1);
+    this.emit(`${a} = ${expr(a, b)};`);
+  }
+
+  /** Pops two values of the same type and pushes the i32 result of comparing them. */
+  private compare(expr: (a: number, b: number) => string): void {
+    const b = this.pop();
+    const a = this.pop();
+    this.emitCompare(expr(a, b));
+  }
+
+  private numeric(op: number): void {
+    const at = this.at;
+    switch (op) {
+      case 0x45: {
+        const a = this.pop();
+        return this.emitCompare(`i${a} === 0`);
+      }
+      case 0x46:
+        return this.compare((a, b) => `i${a} === i${b}`);
+      case 0x47:
+        return this.compare((a, b) => `i${a} !== i${b}`);
+      case 0x48:
+        return this.compare((a, b) => `i${a} < i${b}`);
+      case 0x49:
+        return this.compare((a, b) => `(i${a} >>> 0) < (i${b} >>> 0)`);
+      case 0x4a:
+        return this.compare((a, b) => `i${a} > i${b}`);
+      case 0x4b:
+        return this.compare((a, b) => `(i${a} >>> 0) > (i${b} >>> 0)`);
+      case 0x4c:
+        return this.compare((a, b) => `i${a} <= i${b}`);
+      case 0x4d:
+        return this.compare((a, b) => `(i${a} >>> 0) <= (i${b} >>> 0)`);
+      case 0x4e:
+        return this.compare((a, b) => `i${a} >= i${b}`);
+      case 0x4f:
+        return this.compare((a, b) => `(i${a} >>> 0) >= (i${b} >>> 0)`);
+      case 0x50: {
+        const a = this.pop();
+        return this.emitCompare(`(x${a} | y${a}) === 0`);
+      }
+      case 0x51:
+        return this.compare((a, b) => `x${a} === x${b} && y${a} === y${b}`);
+      case 0x52:
+        return this.compare((a, b) => `x${a} !== x${b} || y${a} !== y${b}`);
+      case 0x53:
+        return this.compare((a, b) => ltS(a, b));
+      case 0x54:
+        return this.compare((a, b) => ltU(a, b));
+      case 0x55:
+        return this.compare((a, b) => ltS(b, a));
+      case 0x56:
+        return this.compare((a, b) => ltU(b, a));
+      case 0x57:
+        return this.compare((a, b) => `!(${ltS(b, a)})`);
+      case 0x58:
+        return this.compare((a, b) => `!(${ltU(b, a)})`);
+      case 0x59:
+        return this.compare((a, b) => `!(${ltS(a, b)})`);
+      case 0x5a:
+        return this.compare((a, b) => `!(${ltU(a, b)})`);
+      case 0x5b:
+        return this.compare((a, b) => `N(f${a}) === N(f${b})`);
+      case 0x5c:
+        return this.compare((a, b) => `N(f${a}) !== N(f${b})`);
+      case 0x5d:
+        return this.compare((a, b) => `N(f${a}) < N(f${b})`);
+      case 0x5e:
+        return this.compare((a, b) => `N(f${a}) > N(f${b})`);
+      case 0x5f:
+        return this.compare((a, b) => `N(f${a}) <= N(f${b})`);
+      case 0x60:
+        return this.compare((a, b) => `N(f${a}) >= N(f${b})`);
+      case 0x61:
+        return this.compare((a, b) => `d${a} === d${b}`);
+      case 0x62:
+        return this.compare((a, b) => `d${a} !== d${b}`);
+      case 0x63:
+        return this.compare((a, b) => `d${a} < d${b}`);
+      case 0x64:
+        return this.compare((a, b) => `d${a} > d${b}`);
+      case 0x65:
+        return this.compare((a, b) => `d${a} <= d${b}`);
+      case 0x66:
+        return this.compare((a, b) => `d${a} >= d${b}`);
+      case 0x67:
+        return this.unaryI32((a) => `Math.clz32(${a})`);
+      case 0x68:
+        return this.unaryI32((a) => `E.ctz32(${a})`);
+      case 0x69:
+        return this.unaryI32((a) => `E.popcnt32(${a})`);
+      case 0x6a:
+        return this.binaryI32((a, b) => `(${a} + ${b}) | 0`);
+      case 0x6b:
+        return this.binaryI32((a, b) => `(${a} - ${b}) | 0`);
+      case 0x6c:
+        return this.binaryI32((a, b) => `Math.imul(${a}, ${b})`);
+      case 0x6d:
+        return this.binaryI32((a, b) =>
+          `${b} === 0 ? E.trapAt(${at}, "integer divide by zero") : ` +
+          `${a} === -2147483648 && ${b} === -1 ? E.trapAt(${at}, "integer overflow") : (${a} / ${b}) | 0`
+        );
+      case 0x6e:
+        return this.binaryI32((a, b) =>
+          `${b} === 0 ? E.trapAt(${at}, "integer divide by zero") : ((${a} >>> 0) / (${b} >>> 0)) | 0`
+        );
+      case 0x6f:
+        return this.binaryI32((a, b) =>
+          `${b} === 0 ? E.trapAt(${at}, "integer divide by zero") : (${a} % ${b}) | 0`
+        );
+      case 0x70:
+        return this.binaryI32((a, b) =>
+          `${b} === 0 ? E.trapAt(${at}, "integer divide by zero") : ((${a} >>> 0) % (${b} >>> 0)) | 0`
+        );
+      case 0x71:
+        return this.binaryI32((a, b) => `${a} & ${b}`);
+      case 0x72:
+        return this.binaryI32((a, b) => `${a} | ${b}`);
+      case 0x73:
+        return this.binaryI32((a, b) => `${a} ^ ${b}`);
+      case 0x74:
+        return this.binaryI32((a, b) => `${a} << ${b}`);
+      case 0x75:
+        return this.binaryI32((a, b) => `${a} >> ${b}`);
+      case 0x76:
+        return this.binaryI32((a, b) => `(${a} >>> ${b}) | 0`);
+      case 0x77:
+        return this.binaryI32((a, b) => `(${a} << ${b}) | (${a} >>> (32 - ${b}))`);
+      case 0x78:
+        return this.binaryI32((a, b) => `(${a} >>> ${b}) | (${a} << (32 - ${b}))`);
+    }
+    if (op >= 0x79 && op <= 0x8a) return this.i64(op);
+    if (op >= 0x8b && op <= 0x98) return this.f32(op);
+    if (op >= 0x99 && op <= 0xa6) return this.f64(op);
+    this.conversion(op);
+  }
+
+  private i64(op: number): void {
+    if (op <= 0x7b) {
+      const a = this.h - 1;
+      const x = `x${a}`, y = `y${a}`;
+      switch (op) {
+        case 0x79:
+          return this.emit(`${x} = ${y} !== 0 ? Math.clz32(${y}) : 32 + Math.clz32(${x}); ${y} = 0;`);
+        case 0x7a:
+          return this.emit(`${x} = ${x} !== 0 ? E.ctz32(${x}) : 32 + E.ctz32(${y}); ${y} = 0;`);
+        default:
+          return this.emit(`${x} = E.popcnt32(${x}) + E.popcnt32(${y}); ${y} = 0;`);
+      }
+    }
+    const b = this.h - 1, a = this.h - 2;
+    const al = `x${a}`, ah = `y${a}`, bl = `x${b}`, bh = `y${b}`;
+    switch (op) {
+      case 0x7c:
+        this.pop();
+        return this.emit(
+          `t = (${al} >>> 0) + (${bl} >>> 0); ${ah} = (${ah} + ${bh} + (t > 4294967295 ? 1 : 0)) | 0; ${al} = t | 0;`,
+        );
+      case 0x7d:
+        this.pop();
+        return this.emit(
+          `t = (${al} >>> 0) - (${bl} >>> 0); ${ah} = (${ah} - ${bh} - (t < 0 ? 1 : 0)) | 0; ${al} = t | 0;`,
+        );
+      case 0x7e: {
+        // inline, from 16-bit partial products so every step is exact in a double
+        const known = this.known[b];
+        this.pop();
+        const [b0, b1] = known ? [known[0] & 0xffff, known[0] >>> 16] : ["m3", "m4"];
+        return this.emit(
+          (known ? "" : `m3 = ${bl} & 0xffff; m4 = ${bl} >>> 16; `) +
+            `m0 = ${al} & 0xffff; m1 = ${al} >>> 16; m2 = m0 * ${b0}; m0 = m0 * ${b1}; t = m1 * ${b0}; ` +
+            `m2 = (m2 >>> 16) + (m0 & 0xffff) + (t & 0xffff); ` +
+            `m2 = m1 * ${b1} + (m0 >>> 16) + (t >>> 16) + Math.floor(m2 / 65536); ` +
+            `${ah} = (m2 + Math.imul(${al}, ${bh}) + Math.imul(${ah}, ${bl})) | 0; ${al} = Math.imul(${al}, ${bl});`,
+        );
+      }
+      case 0x83:
+      case 0x84:
+      case 0x85: {
+        this.pop();
+        const o = op === 0x83 ? "&" : op === 0x84 ? "|" : "^";
+        return this.emit(`${al} = ${al} ${o} ${bl}; ${ah} = ${ah} ${o} ${bh};`);
+      }
+      case 0x86:
+      case 0x87:
+      case 0x88:
+      case 0x89:
+      case 0x8a: {
+        const amount = this.known[b];
+        this.pop();
+        if (amount) return this.i64ShiftBy(op, a, amount[0]);
+        const helper = ["shl64", "shrS64", "shrU64", "rotl64", "rotl64"][op - 0x86];
+        const k = op === 0x8a ? `64 - (${bl} & 63)` : bl;
+        return this.emit(`${al} = E.${helper}(${al}, ${ah}, ${k}); ${ah} = HI.v;`);
+      }
+    }
+    this.pop();
+    const helper = ["divS64", "divU64", "remS64", "remU64"][op - 0x7f];
+    this.emit(`${al} = E.${helper}(${al}, ${ah}, ${bl}, ${bh}, ${this.at}); ${ah} = HI.v;`);
+  }
+
+  /** i64 shift or rotation by the constant `c`, on the value at depth `a`, without a helper call. */
+  private i64ShiftBy(op: number, a: number, c: number): void {
+    const x = `x${a}`, y = `y${a}`;
+    c &= 63;
+    if (op === 0x8a) op = 0x89, c = (64 - c) & 63;
+    if (c === 0) return;
+    switch (op) {
+      case 0x86:
+        return this.emit(
+          c < 32
+            ? `${y} = (${y} << ${c}) | (${x} >>> ${32 - c}); ${x} = ${x} << ${c};`
+            : `${y} = ${x} << ${c - 32}; ${x} = 0;`,
+        );
+      case 0x87:
+        return this.emit(
+          c < 32
+            ? `${x} = (${x} >>> ${c}) | (${y} << ${32 - c}); ${y} = ${y} >> ${c};`
+            : `${x} = ${y} >> ${c - 32}; ${y} = ${y} >> 31;`,
+        );
+      case 0x88:
+        return this.emit(
+          c < 32
+            ? `${x} = (${x} >>> ${c}) | (${y} << ${32 - c}); ${y} = (${y} >>> ${c}) | 0;`
+            : `${x} = (${y} >>> ${c - 32}) | 0; ${y} = 0;`,
+        );
+    }
+    // rotl: by 32 or more is a swap of the halves, then a rotation by the rest
+    let [p, q] = [x, y];
+    if (c >= 32) [p, q] = [y, x], c -= 32;
+    if (c === 0) return this.emit(`t = ${x}; ${x} = ${y}; ${y} = t;`);
+    this.emit(
+      `t = ${p}; m0 = ${q}; ${x} = (t << ${c}) | (m0 >>> ${32 - c}); ${y} = (m0 << ${c}) | (t >>> ${
+        32 - c
+      });`,
+    );
+  }
+
+  private f32(op: number): void {
+    if (op <= 0x91) {
+      const a = `f${this.h - 1}`;
+      switch (op) {
+        case 0x8b:
+          return this.emit(`${a} = ${a} & 0x7fffffff;`);
+        case 0x8c:
+          return this.emit(`${a} = ${a} ^ -2147483648;`);
+        case 0x8d:
+          return this.emit(`${a} = B(E.ceil(N(${a})));`);
+        case 0x8e:
+          return this.emit(`${a} = B(E.floor(N(${a})));`);
+        case 0x8f:
+          return this.emit(`${a} = B(E.trunc(N(${a})));`);
+        case 0x90:
+          return this.emit(`${a} = B(E.nearest(N(${a})));`);
+        default:
+          return this.emit(`${a} = B(Math.sqrt(N(${a})));`);
+      }
+    }
+    const b = `f${this.pop()}`, a = `f${this.h - 1}`;
+    switch (op) {
+      case 0x92:
+        return this.emit(`${a} = B(N(${a}) + N(${b}));`);
+      case 0x93:
+        return this.emit(`${a} = B(N(${a}) - N(${b}));`);
+      case 0x94:
+        return this.emit(`${a} = B(N(${a}) * N(${b}));`);
+      case 0x95:
+        return this.emit(`${a} = B(N(${a}) / N(${b}));`);
+      case 0x96:
+        return this.emit(`${a} = B(Math.min(N(${a}), N(${b})));`);
+      case 0x97:
+        return this.emit(`${a} = B(Math.max(N(${a}), N(${b})));`);
+      default:
+        return this.emit(`${a} = (${a} & 0x7fffffff) | (${b} & -2147483648);`);
+    }
+  }
+
+  private f64(op: number): void {
+    if (op <= 0x9f) {
+      const a = `d${this.h - 1}`;
+      const fn = ["Math.abs", "-", "E.ceil", "E.floor", "E.trunc", "E.nearest", "Math.sqrt"][op - 0x99];
+      return this.emit(`${a} = ${fn}(${a});`);
+    }
+    const b = `d${this.pop()}`, a = `d${this.h - 1}`;
+    switch (op) {
+      case 0xa0:
+        return this.emit(`${a} = ${a} + ${b};`);
+      case 0xa1:
+        return this.emit(`${a} = ${a} - ${b};`);
+      case 0xa2:
+        return this.emit(`${a} = ${a} * ${b};`);
+      case 0xa3:
+        return this.emit(`${a} = ${a} / ${b};`);
+      case 0xa4:
+        return this.emit(`${a} = Math.min(${a}, ${b});`);
+      case 0xa5:
+        return this.emit(`${a} = Math.max(${a}, ${b});`);
+      default:
+        return this.emit(`${a} = E.copysign64(${a}, ${b});`);
+    }
+  }
+
+  /** Replaces the top value by one of type `t` computed from it (`a`: the old variable). */
+  private retype(t: ValType, code: (a: string, d: string, k: number) => string): void {
+    const k = this.pop();
+    const a = this.v(k);
+    const d = this.v(this.push(t));
+    this.emit(code(a, d, k));
+  }
+
+  private conversion(op: number): void {
+    switch (op) {
+      case 0xa7:
+        return this.retype(ValType.I32, (a, d) => `${d} = ${a};`);
+      case 0xac:
+        return this.retype(ValType.I64, (a, d, k) => `${d} = ${a}; y${k} = ${a} >> 31;`);
+      case 0xad:
+        return this.retype(ValType.I64, (a, d, k) => `${d} = ${a}; y${k} = 0;`);
+      case 0xb2:
+        return this.retype(ValType.F32, (a, d) => `${d} = B(${a});`);
+      case 0xb3:
+        return this.retype(ValType.F32, (a, d) => `${d} = B(${a} >>> 0);`);
+      case 0xb6:
+        return this.retype(ValType.F32, (a, d) => `${d} = B(${a});`);
+      case 0xb7:
+        return this.retype(ValType.F64, (a, d) => `${d} = ${a};`);
+      case 0xb8:
+        return this.retype(ValType.F64, (a, d) => `${d} = ${a} >>> 0;`);
+      case 0xb9:
+        return this.retype(ValType.F64, (a, d, k) => `${d} = y${k} * 4294967296 + (${a} >>> 0);`);
+      case 0xba:
+        return this.retype(ValType.F64, (a, d, k) => `${d} = (y${k} >>> 0) * 4294967296 + (${a} >>> 0);`);
+      case 0xbb:
+        return this.retype(ValType.F64, (a, d) => `${d} = N(${a});`);
+      case 0xbc:
+        return this.retype(ValType.I32, (a, d) => `${d} = ${a};`);
+      case 0xbd:
+        return this.retype(ValType.I64, (a, d, k) => `SD[0] = ${a}; ${d} = SI[0]; y${k} = SI[1];`);
+      case 0xbe:
+        return this.retype(ValType.F32, (a, d) => `${d} = ${a};`);
+      case 0xbf:
+        return this.retype(ValType.F64, (a, d, k) => `SI[0] = ${a}; SI[1] = y${k}; ${d} = SD[0];`);
+      case 0xc0:
+        return this.unaryI32((a) => `(${a} << 24) >> 24`);
+      case 0xc1:
+        return this.unaryI32((a) => `(${a} << 16) >> 16`);
+      case 0xc2:
+      case 0xc3:
+      case 0xc4: {
+        const k = this.h - 1;
+        const shift = op === 0xc2 ? 24 : op === 0xc3 ? 16 : 0;
+        return this.emit(`x${k} = (x${k} << ${shift}) >> ${shift}; y${k} = x${k} >> 31;`);
+      }
+    }
+    if (op >= 0xa8 && op <= 0xbb) {
+      // trapping truncations and i64 → f32: the interpreter's closures (exact rounding, traps)
+      return this.bridge(1, CONVERT_RESULT[op - 0xa8], ([a], d) => convert(op, d, a, 0));
+    }
+    throw new Error(`js tier: unknown opcode 0x${op.toString(16)} at ${this.at}`);
+  }
+
+  private prefixed(sub: number): void {
+    const r = this.r;
+    const inst = this.inst;
+    if (sub <= 7) {
+      const op = sub < 4 ? 0xa8 + sub : 0xaa + sub; // the i64 forms skip extend_i32_s/u
+      return this.bridge(1, CONVERT_RESULT[op - 0xa8], ([a], d) => convert(op, d, a, 0, true));
+    }
+    switch (sub) {
+      case 8: {
+        const seg = r.u32();
+        r.u8();
+        const mem = inst.memories[0];
+        return this.bridge(3, null, ([d, s, n]) => memoryInit(mem, inst.datas, seg, d, s, n, 0));
+      }
+      case 9:
+        return this.emit(`${this.constant(inst)}.datas[${r.u32()}] = ${this.constant(EMPTY)};`);
+      case 10: {
+        r.u8(), r.u8();
+        const mem = inst.memories[0];
+        return this.bridge(3, null, ([d, s, n]) => memoryCopy(mem, d, s, n, 0));
+      }
+      case 11: {
+        r.u8();
+        const mem = inst.memories[0];
+        return this.bridge(3, null, ([d, v, n]) => memoryFill(mem, d, v, n, 0));
+      }
+      case 12: {
+        const seg = r.u32();
+        const table = inst.tables[r.u32()];
+        return this.bridge(3, null, ([d, s, n]) => tableOp("init", table, [d, s, n], 0, inst.elems, seg));
+      }
+      case 13:
+        return this.emit(`${this.constant(inst)}.elems[${r.u32()}] = [];`);
+      case 14: {
+        const dst = inst.tables[r.u32()];
+        const src = inst.tables[r.u32()];
+        return this.bridge(3, null, ([d, s, n]) => tableOp("copy", dst, [d, s, n], 0, undefined, 0, src));
+      }
+      case 15: {
+        const table = inst.tables[r.u32()];
+        return this.bridge(2, ValType.I32, ([v, n], d) => tableOp("grow", table, [d, v, n], 0));
+      }
+      case 16: {
+        const table = inst.tables[r.u32()];
+        return this.bridge(0, ValType.I32, (_, d) => tableOp("size", table, [d], 0));
+      }
+      case 17: {
+        const table = inst.tables[r.u32()];
+        return this.bridge(3, null, ([i, v, n]) => tableOp("fill", table, [i, v, n], 0));
+      }
+    }
+    throw new Error(`js tier: unknown 0xfc opcode ${sub}`);
+  }
+
+  // ---- the function ----
+
+  private assemble(): JsUnit {
+    const fn = this.fn;
+    const params = fn.type.params;
+    const prologue: string[] = [];
+    this.localTypes.forEach((t, x) => {
+      letter(t); // rejects v128 locals
+      if (x >= params.length) return; // the declarations below start them at zero (or null)
+      const l = this.local(x);
+      switch (t) {
+        case ValType.I32:
+        case ValType.F32:
+          return prologue.push(`${l} = I32[s2 + ${2 * x}];`);
+        case ValType.I64:
+          return prologue.push(`${l} = I32[s2 + ${2 * x}]; ${this.localHi(x)} = I32[s2 + ${2 * x + 1}];`);
+        case ValType.F64:
+          return prologue.push(`${l} = F64[s + ${x}];`);
+      }
+      prologue.push(`${l} = R[s + ${x}];`);
+    });
+    this.type.results.forEach(letter);
+    const decls = [...this.vars].map(([name, init]) => `${name} = ${init}`);
+    for (let x = 0; x < this.localTypes.length; x++) {
+      decls.push(`${this.local(x)} = ${isRef(this.localTypes[x]) ? "null" : "0"}`);
+      if (this.localTypes[x] === ValType.I64) decls.push(`${this.localHi(x)} = 0`);
+    }
+    decls.push("t = 0", "ea = 0", "site = 0", "cf = null", "m0 = 0", "m1 = 0", "m2 = 0", "m3 = 0", "m4 = 0");
+    if (this.memory) decls.push(`dv = ${this.memory}.view`, `ms = ${this.memory}.size`);
+    const jsCost = 8 * (decls.length + 24);
+    const slotLimit = STACK_SLOTS - this.callBase - this.maxArgs - 1;
+    const consts = this.consts.map((_, i) => `k${i} = K[${i}]`);
+    const source = [
+      '"use strict";',
+      "const I32 = E.I32, F64 = E.F64, R = E.R, M = E.machine, SI = E.scratchI32, SF = E.scratchF32, " +
+      "SD = E.scratchF64, HI = E.hi;",
+      `const COST = ${jsCost};`,
+      consts.length ? `const ${consts.join(", ")};` : "",
+      "function N(x) { SI[0] = x; return SF[0]; }",
+      "function B(v) { SF[0] = v; return SI[0]; }",
+      `return function self(s) {`,
+      `if (M.depth >= M.limit || M.jsStack > ${Math.max(0, JS_BUDGET - jsCost)} || s > ${slotLimit}) ` +
+      "return E.deep(F, s);",
+      "M.depth++; M.jsStack += COST;",
+      "const s2 = s * 2;",
+      `let ${decls.join(", ")};`,
+      ...prologue,
+      "try {",
+      this.tick(this.fn.body.codeStart),
+      ...this.out,
+      "} catch (e) { throw E.unwind(e, F, site); }",
+      "};",
+    ].join("\n");
+    return { source, consts: this.consts, jsCost };
+  }
+}
+
+/** Bytes of JS stack compiled frames may take before calls continue on the interpreter. */
+export const JS_BUDGET = 384 * 1024;
+
+function isRef(t: ValType): boolean {
+  return t === ValType.FuncRef || t === ValType.ExternRef;
+}
+
+function ltS(a: number, b: number): string {
+  return `y${a} < y${b} || (y${a} === y${b} && (x${a} >>> 0) < (x${b} >>> 0))`;
+}
+
+function ltU(a: number, b: number): string {
+  return `(y${a} >>> 0) < (y${b} >>> 0) || (y${a} === y${b} && (x${a} >>> 0) < (x${b} >>> 0))`;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Result types of 0xa8..0xbb. */
+const CONVERT_RESULT: ValType[] = [
+  ValType.I32,
+  ValType.I32,
+  ValType.I32,
+  ValType.I32,
+  ValType.I64,
+  ValType.I64,
+  ValType.I64,
+  ValType.I64,
+  ValType.I64,
+  ValType.I64,
+  ValType.F32,
+  ValType.F32,
+  ValType.F32,
+  ValType.F32,
+  ValType.F32,
+  ValType.F64,
+  ValType.F64,
+  ValType.F64,
+  ValType.F64,
+  ValType.F64,
+];
+
+/** Compiles `fn` to JS source; throws `Unsupported` when it must stay on the interpreter. */
+export function compileToJs(fn: WasmFunc): JsUnit {
+  return new Compiler(fn).compile();
+}

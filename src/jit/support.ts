@@ -1,0 +1,213 @@
+/**
+ * What code compiled to JS calls at run time: traps that remember the instruction's offset, the
+ * unwinding step that adds a compiled function's frame to a trap's backtrace, and the few i64 and
+ * float helpers too long to inline. Pure TypeScript, like the rest of the engine.
+ */
+import { RuntimeError } from "../errors.ts";
+import { F32, F64, I32, machine, R, scratchF32, scratchF64, scratchI32 } from "../interp/machine.ts";
+import type { WasmFunc } from "../interp/runtime.ts";
+import type { WasmFrame } from "../interp/exec.ts";
+import { nearest } from "../interp/ops_float.ts";
+
+/** A trap raised by compiled code, carrying the offset of the instruction that raised it. */
+interface SitedError extends RuntimeError {
+  jitSite?: number;
+  wasmFrames?: WasmFrame[];
+}
+
+/** Throws trap `message` for the instruction at byte offset `at`. */
+function trapAt(at: number, message: string): never {
+  const e = new RuntimeError(message) as SitedError;
+  e.jitSite = at;
+  throw e;
+}
+
+/**
+ * Adds the frame of compiled function `f` (stopped at `site`, unless the trap carries its own
+ * offset) to the error's wasm backtrace; a JS stack overflow becomes "call stack exhausted".
+ */
+function unwind(e: unknown, f: WasmFunc, site: number): unknown {
+  let err = e;
+  if (e instanceof RangeError && e.message.includes("call stack")) {
+    err = new RuntimeError("call stack exhausted");
+  }
+  if (!(err instanceof RuntimeError)) return err;
+  const sited = err as SitedError;
+  let offset = site;
+  if (sited.jitSite !== undefined) offset = sited.jitSite, sited.jitSite = undefined;
+  const frames = sited.wasmFrames ??= [];
+  if (frames.length < 1000) {
+    frames.push({ index: f.index, name: f.inst.module.names.functions.get(f.index), offset });
+  }
+  return err;
+}
+
+/** High half of an i64 result returned by a helper (the low half is the return value). */
+const hi = { v: 0 };
+
+/** (al, ah) * (bl, bh) mod 2^64, from 16-bit partial products so every step is exact in a double. */
+function mul64(al: number, ah: number, bl: number, bh: number): number {
+  const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
+  const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0;
+  const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  const carry = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + Math.floor(mid / 65536);
+  hi.v = (carry + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
+  return Math.imul(al, bl);
+}
+
+function shl64(lo: number, h: number, k: number): number {
+  k &= 63;
+  if (k === 0) return hi.v = h, lo;
+  if (k < 32) return hi.v = (h << k) | (lo >>> (32 - k)), lo << k;
+  return hi.v = lo << (k - 32), 0;
+}
+
+function shrS64(lo: number, h: number, k: number): number {
+  k &= 63;
+  if (k === 0) return hi.v = h, lo;
+  if (k < 32) return hi.v = h >> k, (lo >>> k) | (h << (32 - k));
+  return hi.v = h >> 31, h >> (k - 32);
+}
+
+function shrU64(lo: number, h: number, k: number): number {
+  k &= 63;
+  if (k === 0) return hi.v = h, lo;
+  if (k < 32) return hi.v = h >>> k | 0, (lo >>> k) | (h << (32 - k));
+  return hi.v = 0, (h >>> (k - 32)) | 0;
+}
+
+function rotl64(lo: number, h: number, k: number): number {
+  k &= 63;
+  if (k >= 32) {
+    const t = lo;
+    lo = h, h = t, k -= 32;
+  }
+  if (k === 0) return hi.v = h, lo;
+  hi.v = (h << k) | (lo >>> (32 - k));
+  return (lo << k) | (h >>> (32 - k));
+}
+
+const TWO32 = 4294967296;
+const MIN64 = -(1n << 63n);
+
+/** Unsigned (al, ah) / (bl, bh), b ≠ 0: exact in doubles when b is small or both fit 53 bits. */
+function udiv(al: number, ah: number, bl: number, bh: number, rem: boolean): number {
+  const hiA = ah >>> 0, loA = al >>> 0, loB = bl >>> 0;
+  if (bh === 0) {
+    // long division in 16-bit digits: every partial dividend stays below 2^48
+    const qh = Math.floor(hiA / loB);
+    let r = hiA - qh * loB;
+    const n1 = r * 65536 + (loA >>> 16), q1 = Math.floor(n1 / loB);
+    r = n1 - q1 * loB;
+    const n0 = r * 65536 + (loA & 0xffff), q0 = Math.floor(n0 / loB);
+    if (rem) return hi.v = 0, (n0 - q0 * loB) | 0;
+    return hi.v = qh | 0, (q1 * 65536 + q0) | 0;
+  }
+  if (hiA < 0x200000 && (bh >>> 0) < 0x200000) {
+    const a = hiA * TWO32 + loA, b = (bh >>> 0) * TWO32 + loB;
+    const x = rem ? a % b : Math.floor(a / b); // floor(a / b) is exact below 2^53
+    return hi.v = Math.floor(x / TWO32) | 0, x | 0;
+  }
+  const a = (BigInt(hiA) << 32n) | BigInt(loA), b = (BigInt(bh >>> 0) << 32n) | BigInt(loB);
+  return split(rem ? a % b : a / b);
+}
+
+function split(x: bigint): number {
+  hi.v = Number(BigInt.asIntN(32, x >> 32n));
+  return Number(BigInt.asIntN(32, x));
+}
+
+function divU64(al: number, ah: number, bl: number, bh: number, at: number): number {
+  if ((bl | bh) === 0) trapAt(at, "integer divide by zero");
+  return udiv(al, ah, bl, bh, false);
+}
+
+function remU64(al: number, ah: number, bl: number, bh: number, at: number): number {
+  if ((bl | bh) === 0) trapAt(at, "integer divide by zero");
+  return udiv(al, ah, bl, bh, true);
+}
+
+/** Signed division through the magnitudes; only MIN / -1 overflows. */
+function divS64(al: number, ah: number, bl: number, bh: number, at: number): number {
+  if ((bl | bh) === 0) trapAt(at, "integer divide by zero");
+  if (ah === -2147483648 && al === 0 && bl === -1 && bh === -1) trapAt(at, "integer overflow");
+  if (ah >= 0 && bh >= 0) return udiv(al, ah, bl, bh, false);
+  const x = (BigInt(ah) << 32n) | BigInt(al >>> 0), y = (BigInt(bh) << 32n) | BigInt(bl >>> 0);
+  return split(x === MIN64 && y === -1n ? x : x / y);
+}
+
+function remS64(al: number, ah: number, bl: number, bh: number, at: number): number {
+  if ((bl | bh) === 0) trapAt(at, "integer divide by zero");
+  if (ah >= 0 && bh >= 0) return udiv(al, ah, bl, bh, true);
+  const x = (BigInt(ah) << 32n) | BigInt(al >>> 0), y = (BigInt(bh) << 32n) | BigInt(bl >>> 0);
+  return split(x % y);
+}
+
+function ltU64(al: number, ah: number, bl: number, bh: number): boolean {
+  return ah !== bh ? (ah >>> 0) < (bh >>> 0) : (al >>> 0) < (bl >>> 0);
+}
+
+function ltS64(al: number, ah: number, bl: number, bh: number): boolean {
+  return ah !== bh ? ah < bh : (al >>> 0) < (bl >>> 0);
+}
+
+function ctz32(x: number): number {
+  return x === 0 ? 32 : 31 - Math.clz32(x & -x);
+}
+
+function popcnt32(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}
+
+// Math.floor and friends hand a signalling NaN back unchanged; wasm wants it quieted.
+const ceil = (x: number) => x !== x ? NaN : Math.ceil(x);
+const floor = (x: number) => x !== x ? NaN : Math.floor(x);
+const trunc = (x: number) => x !== x ? NaN : Math.trunc(x);
+
+/** f64.copysign on the bits, so that a NaN keeps its payload. */
+function copysign64(a: number, b: number): number {
+  scratchF64[0] = b;
+  const sign = scratchI32[1] & 0x80000000;
+  scratchF64[0] = a;
+  scratchI32[1] = (scratchI32[1] & 0x7fffffff) | sign;
+  return scratchF64[0];
+}
+
+/** The environment every compiled function closes over (passed to its factory as `E`). */
+export const env = {
+  I32,
+  F32,
+  F64,
+  R,
+  machine,
+  scratchI32,
+  scratchF32,
+  scratchF64,
+  hi,
+  trapAt,
+  unwind,
+  mul64,
+  shl64,
+  shrS64,
+  shrU64,
+  rotl64,
+  divU64,
+  remU64,
+  divS64,
+  remS64,
+  ltU64,
+  ltS64,
+  ctz32,
+  popcnt32,
+  ceil,
+  floor,
+  trunc,
+  nearest,
+  copysign64,
+  /** Set by the tier: runs `f` on the threaded interpreter (deep recursion, or no room on the JS stack). */
+  deep: null as unknown as (f: WasmFunc, s: number) => void,
+};
+
+export type JitEnv = typeof env;

@@ -1,0 +1,36 @@
+/**
+ * Tiering: a function is compiled to JS on its first call. Functions the JS tier cannot take (SIMD,
+ * nesting deeper than a JS parser allows) stay on the threaded-code interpreter, as does everything
+ * when the instance is metered (fuel, timeout, profile) or created with `jit: false`.
+ */
+import type { WasmFunc } from "../interp/runtime.ts";
+import { compileToJs, Unsupported } from "./compile.ts";
+import { env, type JitEnv } from "./support.ts";
+
+/** Functions whose compilation failed unexpectedly (a bug in the JS tier); they ran interpreted. */
+export const jitFailures: { index: number; error: unknown }[] = [];
+
+/** Functions compiled to JS, and those left to the interpreter by design, in this realm so far. */
+export const jitCounts = { compiled: 0, unsupported: 0 };
+
+type Factory = (consts: unknown[], env: JitEnv, fn: WasmFunc) => (s: number) => void;
+
+/** The JS code of `f`, compiling it on first use; null when `f` runs on the interpreter. */
+export function compiledCode(f: WasmFunc): ((s: number) => void) | null {
+  if (f.jit !== undefined) return f.jit;
+  f.jit = null;
+  if (!f.inst.jit) return null;
+  try {
+    const unit = compileToJs(f);
+    const factory = new Function("K", "E", "F", unit.source) as Factory;
+    const code = factory(unit.consts, env, f);
+    f.jit = code;
+    f.jsCost = unit.jsCost;
+    f.entry = code;
+    jitCounts.compiled++;
+  } catch (e) {
+    if (e instanceof Unsupported) jitCounts.unsupported++;
+    else jitFailures.push({ index: f.index, error: e });
+  }
+  return f.jit;
+}
