@@ -21,8 +21,12 @@ export interface WasmApi {
   };
 }
 
-/** "fuel" is wasmrun with a (never reached) fuel budget: it measures what metering costs. */
-export type EngineName = "v8" | "wasmrun" | "fuel";
+/**
+ * "wasmrun" is the default engine (functions compiled to JS); "interpreter" is wasmrun with
+ * `jit: false` (the threaded-code interpreter alone); "fuel" is wasmrun with a (never reached) fuel
+ * budget, which runs on the interpreter too: against "interpreter" it measures what metering costs.
+ */
+export type EngineName = "v8" | "wasmrun" | "interpreter" | "fuel";
 
 export interface Engine {
   name: EngineName;
@@ -68,7 +72,11 @@ export async function loadEngines(choice: EngineChoice): Promise<Engine[]> {
   if (choice !== "wasmrun") engines.push(v8Engine());
   if (choice !== "v8") {
     const wasmrun = await wasmrunEngine();
-    engines.push(wasmrun, { name: "fuel", api: wasmrun.api, instanceOptions: { fuel: FUEL_BUDGET } });
+    engines.push(
+      wasmrun,
+      { name: "interpreter", api: wasmrun.api, instanceOptions: { jit: false } },
+      { name: "fuel", api: wasmrun.api, instanceOptions: { fuel: FUEL_BUDGET } },
+    );
   }
   return engines;
 }

@@ -18,7 +18,9 @@ export interface ProgramResult {
   engines: Partial<Record<EngineName, EngineRun>>;
   /** wasmrun seconds / V8 seconds, when both ran cleanly. */
   ratio?: number;
-  /** Extra time with a fuel budget, as a fraction of the time without (0.1 = 10 % slower). */
+  /** wasmrun seconds with `jit: false` / V8 seconds. */
+  interpreterRatio?: number;
+  /** Extra time with a fuel budget, as a fraction of the interpreter's time without (0.1 = 10 % slower). */
   fuelOverhead?: number;
 }
 
@@ -51,6 +53,8 @@ export interface Report {
   programs: ProgramResult[];
   /** Geometric mean of the wasmrun/V8 ratios over the programs where both ran cleanly. */
   geomeanRatio?: number;
+  /** The same for the interpreter alone (`jit: false`). */
+  geomeanInterpreterRatio?: number;
   bigModule?: BigModuleResult;
   /** Every failure or checksum mismatch; non-empty means the run failed. */
   errors: string[];
@@ -75,25 +79,36 @@ function table(rows: string[][]): string {
 }
 
 function programTable(report: Report): string {
-  const rows = [["benchmark", "n", "V8 s", "wasmrun s", "wasmrun/V8", "+fuel s", "fuel cost", "checksum"]];
+  const rows = [[
+    "benchmark",
+    "n",
+    "V8 s",
+    "wasmrun s",
+    "wasmrun/V8",
+    "interp s",
+    "interp/V8",
+    "+fuel s",
+    "fuel cost",
+    "checksum",
+  ]];
+  const ratio = (r: number | undefined) => (r ? `${r.toFixed(1)}x` : "-");
   for (const p of report.programs) {
-    const v8 = p.engines.v8;
-    const wr = p.engines.wasmrun;
-    const fuel = p.engines.fuel;
+    const { v8, wasmrun, interpreter, fuel } = p.engines;
     const cell = (run: EngineRun | undefined) => (run?.error ? "ERROR" : seconds(run?.seconds));
-    const checksum = v8?.checksum ?? wr?.checksum ?? "-";
+    const checksum = v8?.checksum ?? wasmrun?.checksum ?? "-";
     rows.push([
       p.name,
       String(p.arg),
       cell(v8),
-      cell(wr),
-      p.ratio ? `${p.ratio.toFixed(1)}x` : "-",
+      cell(wasmrun),
+      ratio(p.ratio),
+      cell(interpreter),
+      ratio(p.interpreterRatio),
       cell(fuel),
       p.fuelOverhead === undefined ? "-" : `${(100 * p.fuelOverhead).toFixed(0)}%`,
       checksum,
     ]);
   }
-  const mean = report.geomeanRatio;
   const overheads = report.programs.flatMap((
     p,
   ) => (p.fuelOverhead === undefined ? [] : [1 + p.fuelOverhead]));
@@ -105,7 +120,9 @@ function programTable(report: Report): string {
     "",
     "",
     "",
-    mean ? `${mean.toFixed(1)}x` : "-",
+    ratio(report.geomeanRatio),
+    "",
+    ratio(report.geomeanInterpreterRatio),
     "",
     fuelMean === undefined ? "-" : `${(100 * fuelMean).toFixed(0)}%`,
     "",
@@ -137,7 +154,11 @@ function bigModuleTable(big: BigModuleResult): string {
 export function formatReport(report: Report): string {
   const out: string[] = [];
   if (report.programs.length > 0) {
-    out.push(`Programs: fastest of ${report.runs} timed runs after ${report.warmup} warm-up, in seconds`);
+    out.push(
+      `Programs: fastest of ${report.runs} timed runs after ${report.warmup} warm-up, in seconds. ` +
+        "wasmrun = default (functions compiled to JS); interp = jit: false; +fuel = interpreter with a fuel budget " +
+        "(fuel cost is against interp)",
+    );
     out.push(programTable(report), "");
   }
   const big = report.bigModule;

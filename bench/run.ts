@@ -91,13 +91,14 @@ async function main(): Promise<void> {
   // A generous per-measurement budget keeps a slow engine from stretching the suite past minutes.
   const timing = { warmup: options.warmup, runs: options.runs, budgetSeconds: 12 };
   const errors: string[] = [];
-  const { results, geomeanRatio } = runPrograms(programs, engines, timing, errors);
+  const { results, geomeanRatio, geomeanInterpreterRatio } = runPrograms(programs, engines, timing, errors);
   const report: Report = {
     engines: engines.map((e) => e.name),
     warmup: options.warmup,
     runs: options.runs,
     programs: results,
     geomeanRatio,
+    geomeanInterpreterRatio,
     bigModule: withBigModule ? runBigModule(options.bigMB, engines, timing, errors) : undefined,
     errors,
   };

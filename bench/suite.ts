@@ -65,7 +65,7 @@ export function runPrograms(
   engines: Engine[],
   timing: TimingOptions,
   errors: string[],
-): { results: ProgramResult[]; geomeanRatio?: number } {
+): { results: ProgramResult[]; geomeanRatio?: number; geomeanInterpreterRatio?: number } {
   const results: ProgramResult[] = [];
   for (const program of programs) {
     const result: ProgramResult = { name: program.name, what: program.what, arg: program.arg, engines: {} };
@@ -78,20 +78,30 @@ export function runPrograms(
       result.engines[engine.name] = run;
       if (run.error) errors.push(`${program.name} [${engine.name}]: ${run.error}`);
     }
-    const { v8, wasmrun, fuel } = result.engines;
-    if (wasmrun?.seconds && fuel?.seconds && !wasmrun.error && !fuel.error) {
-      result.fuelOverhead = fuel.seconds / wasmrun.seconds - 1;
+    const { v8, wasmrun, interpreter, fuel } = result.engines;
+    if (interpreter?.seconds && fuel?.seconds && !interpreter.error && !fuel.error) {
+      result.fuelOverhead = fuel.seconds / interpreter.seconds - 1;
     }
-    if (v8?.checksum && wasmrun?.checksum && v8.checksum !== wasmrun.checksum) {
-      errors.push(`${program.name}: engines disagree: v8 ${v8.checksum}, wasmrun ${wasmrun.checksum}`);
+    for (const [name, run] of Object.entries(result.engines)) {
+      if (v8?.checksum && run.checksum && v8.checksum !== run.checksum) {
+        errors.push(`${program.name}: engines disagree: v8 ${v8.checksum}, ${name} ${run.checksum}`);
+      }
     }
     if (v8?.seconds && wasmrun?.seconds && !v8.error && !wasmrun.error) {
       result.ratio = wasmrun.seconds / v8.seconds;
     }
+    if (v8?.seconds && interpreter?.seconds && !v8.error && !interpreter.error) {
+      result.interpreterRatio = interpreter.seconds / v8.seconds;
+    }
     results.push(result);
   }
   const ratios = results.flatMap((r) => (r.ratio ? [r.ratio] : []));
-  return { results, geomeanRatio: ratios.length > 0 ? geometricMean(ratios) : undefined };
+  const interpreterRatios = results.flatMap((r) => (r.interpreterRatio ? [r.interpreterRatio] : []));
+  return {
+    results,
+    geomeanRatio: ratios.length > 0 ? geometricMean(ratios) : undefined,
+    geomeanInterpreterRatio: interpreterRatios.length > 0 ? geometricMean(interpreterRatios) : undefined,
+  };
 }
 
 /** Times module preparation for the generated large module on one engine. */
@@ -148,7 +158,8 @@ export function runBigModule(
   timing: TimingOptions,
   errors: string[],
 ): BigModuleResult {
-  engines = engines.filter((e) => e.name !== "fuel"); // metering does not change decoding
+  // metering does not change decoding; the interpreter's lowering is what eager lowering measures
+  engines = engines.filter((e) => e.name !== "fuel" && e.name !== "interpreter");
   log(`large module: generating ~${targetMB} MB of code ...`);
   const t0 = performance.now();
   const big = generateBigModule({ targetCodeBytes: Math.round(targetMB * MB) });

@@ -40,6 +40,8 @@ export interface ExecCommand {
   trace: boolean;
   /** Print the functions that executed the most instructions, at exit. */
   profile: boolean;
+  /** Run on the threaded-code interpreter only (no compilation to JS). */
+  interpret: boolean;
 }
 
 export type Topic = "main" | "exec" | "inspect" | "validate";
@@ -116,6 +118,7 @@ function parseExec(c: Cursor): Command {
     inheritEnv: false,
     trace: false,
     profile: false,
+    interpret: false,
   };
   while (!c.done && isOption(c.peek())) {
     const [name, inline] = splitOption(c.next());
@@ -161,6 +164,9 @@ function parseExec(c: Cursor): Command {
         break;
       case "--profile":
         cmd.profile = true;
+        break;
+      case "--interpret":
+        cmd.interpret = true;
         break;
       default:
         throw new UsageError(`unknown option ${name} (see wasmrun --help)`);

@@ -58,6 +58,8 @@ export interface EngineLimits {
   maxCallDepth?: number;
   /** Count executed operations per function. */
   profile?: boolean;
+  /** false: the threaded-code interpreter only, no compilation to JS. */
+  jit?: boolean;
 }
 
 /** One function of a profile: how many lowered operations it executed. */

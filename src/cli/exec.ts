@@ -146,6 +146,7 @@ export function engineLimits(cmd: ExecCommand): EngineLimits | undefined {
   if (cmd.maxMemoryPages !== undefined) limits.maxMemoryPages = cmd.maxMemoryPages;
   if (cmd.maxStack !== undefined) limits.maxCallDepth = cmd.maxStack;
   if (cmd.profile) limits.profile = true;
+  if (cmd.interpret) limits.jit = false;
   return Object.keys(limits).length > 0 ? limits : undefined;
 }
 

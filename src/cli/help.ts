@@ -45,6 +45,11 @@ Limits (a guest that hits one stops with a trap: exit status 134):
                             returns -1, and a module whose minimum is larger does not start (exit 1)
   --max-stack N             maximum wasm call depth ("call stack exhausted" beyond it)
 
+Engine:
+  --interpret               run on the threaded-code interpreter only; by default each function
+                            is compiled to JavaScript on its first call (--fuel and --profile
+                            always use the interpreter, which counts what they need)
+
 Diagnostics (on stderr):
   --trace                   log every WASI call with its decoded arguments, then its errno and
                             the values it returned:

@@ -1,0 +1,216 @@
+/**
+ * The JS tier (src/jit/): the parts where it does its own work rather than reusing the interpreter's
+ * closures — i64 arithmetic on 32-bit halves, traps and their backtraces, the JS-stack budget, host
+ * re-entrancy and memory growth seen across calls — checked against V8 and against the interpreter.
+ */
+import assert from "node:assert/strict";
+import { WebAssembly as Ours } from "../mod.ts";
+import { jitCounts, jitFailures } from "../src/jit/tier.ts";
+import { haveWat2Wasm, wat } from "./wat.ts";
+
+type Fn = (...args: unknown[]) => unknown;
+type Exports = Record<string, Fn>;
+
+/** The result, or the trap's message, so that both are compared. */
+function outcome(f: Fn, args: unknown[]): unknown {
+  try {
+    return f(...args);
+  } catch (e) {
+    return `trap: ${(e as Error).message}`;
+  }
+}
+
+/** Our trap messages follow the spec's wording; V8's differ, so only "it trapped" is compared. */
+function sameOutcome(ours: unknown, v8: unknown): boolean {
+  if (typeof ours === "string" && typeof v8 === "string") return true;
+  return ours === v8;
+}
+
+function instances(text: string): { js: Exports; interp: Exports; v8: Exports } {
+  const bytes = wat(text);
+  return {
+    js: new Ours.Instance(new Ours.Module(bytes)).exports as Exports,
+    interp: new Ours.Instance(new Ours.Module(bytes), {}, { jit: false }).exports as Exports,
+    v8: new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Exports,
+  };
+}
+
+const AMOUNTS = [0, 1, 7, 31, 32, 33, 40, 63, 64, 65, 127];
+const SHIFTS = ["shl", "shr_s", "shr_u", "rotl", "rotr"];
+
+Deno.test({
+  name: "i64 shifts and rotations by constants agree with V8",
+  ignore: !haveWat2Wasm,
+  fn() {
+    const funcs = SHIFTS.flatMap((op) =>
+      AMOUNTS.map((c) =>
+        `(func (export "${op}_${c}") (param i64) (result i64) (i64.${op} (local.get 0) (i64.const ${c})))`
+      )
+    );
+    const vars = SHIFTS.map((op) =>
+      `(func (export "${op}") (param i64 i64) (result i64) (i64.${op} (local.get 0) (local.get 1)))`
+    );
+    const { js, v8 } = instances(`(module ${funcs.join(" ")} ${vars.join(" ")})`);
+    const values = [0n, 1n, -1n, 0x123456789abcdefn, -(2n ** 63n), 2n ** 63n - 1n, 0xdeadbeefn, 0x80000000n];
+    for (const x of values) {
+      for (const op of SHIFTS) {
+        for (const c of AMOUNTS) {
+          assert.equal(js[`${op}_${c}`](x), v8[`${op}_${c}`](x), `${op} ${x} by constant ${c}`);
+          assert.equal(js[op](x, BigInt(c)), v8[op](x, BigInt(c)), `${op} ${x} by ${c}`);
+        }
+      }
+    }
+  },
+});
+
+/** Random i64 operands in the size classes the division fast paths distinguish. */
+function operands(count: number): bigint[] {
+  let seed = 12345;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+  const word = () => BigInt(next());
+  const out = [0n, 1n, -1n, 2n, -2n, 7n, 1000003n, -(2n ** 63n), 2n ** 63n - 1n, 2n ** 53n, 2n ** 32n];
+  for (let i = 0; i < count; i++) {
+    const full = BigInt.asIntN(64, (word() << 32n) | word());
+    const bits = [8, 21, 22, 32, 33, 52, 53, 54, 64][i % 9];
+    const v = BigInt.asIntN(64, full & ((1n << BigInt(bits)) - 1n));
+    out.push(i % 3 === 0 ? -v : v);
+  }
+  return out;
+}
+
+Deno.test({
+  name: "i64 division, remainder and multiplication agree with V8 on operands of every size",
+  ignore: !haveWat2Wasm,
+  fn() {
+    const ops = ["div_s", "div_u", "rem_s", "rem_u", "mul"];
+    const { js, v8 } = instances(
+      `(module ${
+        ops.map((op) =>
+          `(func (export "${op}") (param i64 i64) (result i64) (i64.${op} (local.get 0) (local.get 1)))`
+        ).join(" ")
+      } (func (export "mul_const") (param i64) (result i64) (i64.mul (local.get 0) (i64.const 0x9E3779B97F4A7C15))))`,
+    );
+    const xs = operands(120);
+    for (const a of xs) {
+      assert.equal(js.mul_const(a), v8.mul_const(a), `mul_const ${a}`);
+      for (const b of xs) {
+        for (const op of ops) {
+          const ours = outcome(js[op], [a, b]), theirs = outcome(v8[op], [a, b]);
+          assert.ok(sameOutcome(ours, theirs), `${op}(${a}, ${b}): ours ${ours}, V8 ${theirs}`);
+        }
+      }
+    }
+    assert.equal(outcome(js.div_s, [-(2n ** 63n), -1n]), "trap: integer overflow");
+    assert.equal(outcome(js.rem_s, [-(2n ** 63n), -1n]), 0n);
+    assert.equal(outcome(js.div_u, [5n, 0n]), "trap: integer divide by zero");
+  },
+});
+
+const TRAPS = `(module
+  (type $v (func))
+  (memory 1)
+  (table 2 funcref)
+  (elem (i32.const 0) $leaf_div)
+  (func $leaf_div (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))
+  (func $leaf_load (param i32) (result i32) (i32.load offset=8 (local.get 0)))
+  (func $middle (param i32 i32) (result i32)
+    (block (br_if 0 (i32.eqz (local.get 1))) (return (call $leaf_load (local.get 0))))
+    (call $leaf_div (local.get 0)))
+  (func (export "div") (param i32) (result i32) (call $middle (local.get 0) (i32.const 0)))
+  (func (export "load") (param i32) (result i32) (call $middle (local.get 0) (i32.const 1)))
+  (func (export "indirect") (param i32) (call_indirect (type $v) (local.get 0)))
+  (func (export "unreachable") (call $middle (i32.const 0) (i32.const 0)) drop unreachable))`;
+
+Deno.test({
+  name: "traps in compiled code have the interpreter's message and backtrace",
+  ignore: !haveWat2Wasm,
+  fn() {
+    const { js, interp } = instances(TRAPS);
+    const report = (f: Fn, args: unknown[]) => {
+      try {
+        f(...args);
+      } catch (e) {
+        return { message: (e as Error).message, frames: (e as { wasmFrames?: unknown }).wasmFrames };
+      }
+      return "no trap";
+    };
+    for (
+      const [name, args] of [["div", [0]], ["load", [65530]], ["indirect", [0]], ["indirect", [1]], [
+        "indirect",
+        [5],
+      ]] as const
+    ) {
+      const ours = report(js[name], [...args]);
+      assert.notEqual(ours, "no trap", `${name}(${args}) did not trap`);
+      assert.deepEqual(ours, report(interp[name], [...args]), `${name}(${args})`);
+    }
+    // The first frame names the trapping function (from the name section).
+    const div = report(js.div, [0]) as { frames: { name?: string }[] };
+    assert.deepEqual(div.frames.map((f) => f.name), ["leaf_div", "middle", undefined]);
+  },
+});
+
+Deno.test({
+  name: "a host function catches a trap from a nested call and goes on; so does deep recursion after it",
+  ignore: !haveWat2Wasm,
+  fn() {
+    const bytes = wat(`(module
+      (import "host" "call" (func $host (param i32) (result i32)))
+      (func (export "trap") (param i32) (result i32) (i32.div_u (i32.const 7) (local.get 0)))
+      (func $down (export "down") (param i32) (result i32)
+        (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+          (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1)))))))
+      (func (export "outer") (param i32) (result i32)
+        (i32.add (call $host (local.get 0)) (call $down (i32.const 100)))))`);
+    let exports: Exports = {};
+    const host = (x: number) => {
+      try {
+        return exports.trap(x) as number;
+      } catch {
+        return -1;
+      }
+    };
+    exports = new Ours.Instance(new Ours.Module(bytes), { host: { call: host } }).exports as Exports;
+    assert.equal(exports.outer(0), 99);
+    assert.equal(exports.outer(7), 101);
+    // Deeper than the JS tier's stack budget: the rest of the recursion runs on the interpreter.
+    assert.equal(exports.down(29_000), 29_000);
+    assert.throws(() => exports.down(100_000), /call stack exhausted/);
+    assert.equal(exports.outer(0), 99);
+  },
+});
+
+Deno.test({
+  name: "memory grown by a callee is seen by its compiled caller",
+  ignore: !haveWat2Wasm,
+  fn() {
+    const { js, v8 } = instances(`(module (memory 1)
+      (func $grow (result i32) (memory.grow (i32.const 2)))
+      (func (export "f") (result i32)
+        (drop (call $grow))
+        (i32.store (i32.const 131072) (i32.const 42))
+        (i32.add (i32.load (i32.const 131072)) (memory.size))))`);
+    assert.equal(js.f(), v8.f());
+    assert.equal(js.f(), v8.f());
+  },
+});
+
+Deno.test({
+  name: "fuel, profiling and jit: false keep every function on the interpreter",
+  ignore: !haveWat2Wasm,
+  fn() {
+    const bytes = wat(
+      `(module (func (export "f") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3))))`,
+    );
+    for (const options of [{ jit: false }, { fuel: 1000 }, { profile: true }]) {
+      const before = jitCounts.compiled;
+      const f = new Ours.Instance(new Ours.Module(bytes), {}, options).exports.f as Fn;
+      assert.equal(f(5), 15);
+      assert.equal(jitCounts.compiled, before, JSON.stringify(options));
+    }
+    const before = jitCounts.compiled;
+    assert.equal((new Ours.Instance(new Ours.Module(bytes), {}, { timeoutMs: 1000 }).exports.f as Fn)(5), 15);
+    assert.equal(jitCounts.compiled, before + 1, "a timeout alone keeps the JS tier");
+    assert.deepEqual(jitFailures, []);
+  },
+});
