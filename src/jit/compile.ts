@@ -22,6 +22,7 @@ import { skipImmediates } from "../interp/lower.ts";
 import { convert } from "../interp/ops_convert.ts";
 import { memoryCopy, memoryFill, memoryGrow, memoryInit } from "../interp/ops_memory.ts";
 import { tableOp } from "../interp/ops_table.ts";
+import { lowerSimd, skipSimdImmediates } from "../interp/lower_simd.ts";
 
 /** The function cannot be compiled to JS (SIMD, nesting too deep for a JS parser); it stays interpreted. */
 export class Unsupported extends Error {}
@@ -55,7 +56,7 @@ interface Frame {
   /** Opened inside unreachable code: nothing of it is emitted. */
   dead: boolean;
   /** For `if` with parameters: copies for the else branch (the then branch may overwrite them). */
-  saved: string[];
+  saved: string[][];
 }
 
 const OOB = '"out of bounds memory access"';
@@ -76,7 +77,21 @@ function letter(t: ValType): string {
     case ValType.ExternRef:
       return "r";
   }
-  throw new Unsupported("v128");
+  return "v"; // v128: four int32 lanes, `v3_0` … `v3_3`
+}
+
+const LANES = [0, 1, 2, 3];
+
+/** The JS variables holding a value of type `t` whose variable (or low half) is `base`. */
+function partsOf(t: ValType, base: string, hi: string): string[] {
+  if (t === ValType.I64) return [base, hi];
+  if (t === ValType.V128) return LANES.map((i) => `${base}_${i}`);
+  return [base];
+}
+
+/** `a = b` for every part of two values of the same type. */
+function assign(to: string[], from: string[]): string {
+  return to.map((name, i) => `${name} = ${from[i]};`).join(" ");
 }
 
 /** A JS literal for an f64 given by its bits, exact for -0, infinities and NaN payloads. */
@@ -168,13 +183,22 @@ class Compiler {
     return `h${x}`;
   }
 
+  /** Every variable of the value at depth `k` (two for i64, four for v128). */
+  private parts(k: number): string[] {
+    return partsOf(this.types[k], this.v(k), `y${k}`);
+  }
+
+  /** Every variable of local `x`. */
+  private localParts(x: number): string[] {
+    return partsOf(this.localTypes[x], this.local(x), this.localHi(x));
+  }
+
   private push(t: ValType): number {
     const k = this.h++;
     this.types[k] = t;
     this.known[k] = null;
-    const name = `${letter(t)}${k}`;
-    this.declare(name, t === ValType.FuncRef || t === ValType.ExternRef ? "null" : "0");
-    if (t === ValType.I64) this.declare(`y${k}`, "0");
+    const init = isRef(t) ? "null" : "0";
+    for (const name of this.parts(k)) this.declare(name, init);
     return k;
   }
 
@@ -221,6 +245,8 @@ class Compiler {
         return `I32[s2 + ${2 * slot}] = ${v}; I32[s2 + ${2 * slot + 1}] = ${this.vh(k)};`;
       case ValType.F64:
         return `F64[s + ${slot}] = ${v};`;
+      case ValType.V128:
+        return `t = 4 * (s + ${slot}); ` + this.parts(k).map((p, i) => `V[t + ${i}] = ${p};`).join(" ");
     }
     return `R[s + ${slot}] = ${v};`;
   }
@@ -236,6 +262,8 @@ class Compiler {
         return `${v} = I32[s2 + ${2 * slot}]; ${this.vh(k)} = I32[s2 + ${2 * slot + 1}];`;
       case ValType.F64:
         return `${v} = F64[s + ${slot}];`;
+      case ValType.V128:
+        return `t = 4 * (s + ${slot}); ` + this.parts(k).map((p, i) => `${p} = V[t + ${i}];`).join(" ");
     }
     return `${v} = R[s + ${slot}];`;
   }
@@ -313,12 +341,11 @@ class Compiler {
     const lines: string[] = [];
     for (let i = 0; i < n; i++) {
       const src = from + i, dst = height + i;
-      const t = this.types[src];
       this.known[dst] = null;
-      this.types[dst] = t; // same types: validation guarantees the branch's arity matches
-      lines.push(`${letter(t)}${dst} = ${this.v(src)};`);
-      this.declare(`${letter(t)}${dst}`, t === ValType.FuncRef || t === ValType.ExternRef ? "null" : "0");
-      if (t === ValType.I64) lines.push(`y${dst} = y${src};`), this.declare(`y${dst}`, "0");
+      this.types[dst] = this.types[src]; // same types: validation guarantees the branch's arity matches
+      const init = isRef(this.types[src]) ? "null" : "0";
+      for (const name of this.parts(dst)) this.declare(name, init);
+      lines.push(assign(this.parts(dst), this.parts(src)));
     }
     this.emit(lines.join(" "));
   }
@@ -367,9 +394,7 @@ class Compiler {
     this.h = frame.height;
     frame.params.forEach((t, i) => {
       const k = this.push(t);
-      this.emit(
-        `${this.v(k)} = ${frame.saved[i]};` + (t === ValType.I64 ? ` y${k} = ${frame.saved[i]}h;` : ""),
-      );
+      this.emit(assign(this.parts(k), frame.saved[i]));
     });
   }
 
@@ -406,7 +431,7 @@ class Compiler {
       case 0x0b:
         return this.end();
       case 0xfd:
-        throw new Unsupported("simd");
+        return skipSimdImmediates(this.r);
     }
     skipImmediates(this.r, op);
   }
@@ -433,13 +458,9 @@ class Compiler {
         const copies: string[] = [];
         bt.params.forEach((t, i) => {
           const k = f.height + i;
-          const name = this.declare(
-            `p${f.label}_${i}`,
-            t === ValType.FuncRef || t === ValType.ExternRef ? "null" : "0",
-          );
-          f.saved.push(name);
-          copies.push(`${name} = ${this.v(k)};`);
-          if (t === ValType.I64) copies.push(`${this.declare(name + "h", "0")} = y${k};`);
+          const saved = this.parts(k).map((p) => this.declare(`${p}_${f.label}`, isRef(t) ? "null" : "0"));
+          f.saved.push(saved);
+          copies.push(assign(saved, this.parts(k)));
         });
         if (copies.length) this.emit(copies.join(" "));
         this.emit(`${f.label}: if (${cond}) {`);
@@ -481,18 +502,14 @@ class Compiler {
       }
       case 0x20: {
         const x = r.u32();
-        const t = this.localTypes[x];
-        const k = this.push(t);
-        return this.emit(
-          `${this.v(k)} = ${this.local(x)};` + (t === ValType.I64 ? ` y${k} = ${this.localHi(x)};` : ""),
-        );
+        const k = this.push(this.localTypes[x]);
+        return this.emit(assign(this.parts(k), this.localParts(x)));
       }
       case 0x21:
       case 0x22: {
         const x = r.u32();
         const k = op === 0x21 ? this.pop() : this.h - 1;
-        const hi = this.localTypes[x] === ValType.I64 ? ` ${this.localHi(x)} = y${k};` : "";
-        return this.emit(`${this.local(x)} = ${this.v(k)};${hi}`);
+        return this.emit(assign(this.localParts(x), this.parts(k)));
       }
       case 0x23:
         return this.globalGet(r.u32());
@@ -558,7 +575,7 @@ class Compiler {
       case 0xfc:
         return this.prefixed(r.u32());
       case 0xfd:
-        throw new Unsupported("simd");
+        return this.simd(r.u32());
     }
     if (op >= 0x28 && op <= 0x35) return this.load(op);
     if (op >= 0x36 && op <= 0x3e) return this.store(op);
@@ -596,8 +613,7 @@ class Compiler {
     const c = this.pop();
     const b = this.pop();
     const a = this.h - 1;
-    const hi = this.types[a] === ValType.I64 ? ` y${a} = y${b};` : "";
-    this.emit(`if (i${c} === 0) { ${this.v(a)} = ${this.v(b)};${hi} }`);
+    this.emit(`if (i${c} === 0) { ${assign(this.parts(a), this.parts(b))} }`);
   }
 
   /** Writes the top `n` values as arguments at the callee's frame and calls `target` there. */
@@ -649,6 +665,10 @@ class Compiler {
       }
       case ValType.F64:
         return this.emit(`${v} = ${this.constant(g.f64)}[0];`);
+      case ValType.V128: {
+        const c = this.constant(g.i32);
+        return this.emit(this.parts(k).map((p, i) => `${p} = ${c}[${i}];`).join(" "));
+      }
     }
     this.emit(`${v} = ${this.constant(g)}.ref;`);
   }
@@ -667,6 +687,10 @@ class Compiler {
       }
       case ValType.F64:
         return this.emit(`${this.constant(g.f64)}[0] = ${v};`);
+      case ValType.V128: {
+        const c = this.constant(g.i32);
+        return this.emit(this.parts(k).map((p, i) => `${c}[${i}] = ${p};`).join(" "));
+      }
     }
     this.emit(`${this.constant(g)}.ref = ${v};`);
   }
@@ -1194,6 +1218,281 @@ class Compiler {
     throw new Error(`js tier: unknown 0xfc opcode ${sub}`);
   }
 
+  // ---- SIMD ----
+
+  /**
+   * A v128 is four int32 variables (lane 0 lowest). Frequent operations are inline; the rest run the
+   * interpreter's closure on copies of their operands in the scratch slots (`V` for v128 values).
+   */
+  private simd(sub: number): void {
+    if (this.simdInline(sub)) return;
+    const at = this.at;
+    const lines: string[] = [];
+    let used = 0;
+    const run = (op: Op) => `${lines.join(" ")} site = ${at}; ${this.constant(op)}(s2);`;
+    lowerSimd({
+      r: this.r,
+      inst: this.inst,
+      h: this.h,
+      pending: null,
+      pendingProduces: () => null,
+      detached: (p) => p,
+      popSlot: () => {
+        const slot = this.scratch + used++;
+        lines.push(this.toSlot(this.pop(), slot));
+        return slot;
+      },
+      emit: (make) => this.emit(run(make(0))),
+      emitValue: (t, make) => {
+        const dst = this.scratch + 3;
+        this.emit(run(make(dst, 0)));
+        this.emit(this.fromSlot(this.push(t), dst));
+      },
+    }, sub);
+  }
+
+  /** Emits SIMD instruction `sub` as JS when it is one of the inline ones; false otherwise. */
+  private simdInline(sub: number): boolean {
+    const r = this.r;
+    const top = () => this.parts(this.h - 1);
+    const binary = (lane: (a: string, b: string) => string) => {
+      const b = this.parts(this.pop()), a = top();
+      this.emit(a.map((x, i) => `${x} = ${lane(x, b[i])};`).join(" "));
+      return true;
+    };
+    switch (sub) {
+      case 0x00: { // v128.load
+        const check = this.address(this.pop(), 16);
+        const v = this.parts(this.push(ValType.V128));
+        this.emit(`${check} ${v.map((x, i) => `${x} = dv.getInt32(ea + ${4 * i}, true);`).join(" ")}`);
+        return true;
+      }
+      case 0x01: // v128.load8x8_s/u: bytes widened to 16-bit lanes, two per word
+      case 0x02: {
+        const check = this.address(this.pop(), 8);
+        const v = this.parts(this.push(ValType.V128));
+        const byte = (i: number) => sub === 0x01 ? `dv.getInt8(ea + ${i})` : `dv.getUint8(ea + ${i})`;
+        const words = v.map((x, i) => `${x} = (${byte(2 * i)} & 0xffff) | (${byte(2 * i + 1)} << 16);`);
+        this.emit(`${check} ${words.join(" ")}`);
+        return true;
+      }
+      case 0x03: // v128.load16x4_s/u
+      case 0x04: {
+        const check = this.address(this.pop(), 8);
+        const v = this.parts(this.push(ValType.V128));
+        const get = sub === 0x03 ? "getInt16" : "getUint16";
+        this.emit(`${check} ${v.map((x, i) => `${x} = dv.${get}(ea + ${2 * i}, true);`).join(" ")}`);
+        return true;
+      }
+      case 0x05: // v128.load32x2_s/u: two i64 lanes
+      case 0x06: {
+        const check = this.address(this.pop(), 8);
+        const [a, b, c, d] = this.parts(this.push(ValType.V128));
+        const high = (lo: string) => sub === 0x05 ? `${lo} >> 31` : "0";
+        this.emit(
+          `${check} ${a} = dv.getInt32(ea, true); ${b} = ${high(a)}; ${c} = dv.getInt32(ea + 4, true); ` +
+            `${d} = ${high(c)};`,
+        );
+        return true;
+      }
+      case 0x0d: { // i8x16.shuffle: each result byte picked from a (0..15) or b (16..31)
+        const lanes = r.take(16);
+        const b = this.parts(this.pop()), a = top();
+        const source = [...a, ...b];
+        const temps = ["m0", "m1", "m2", "m3"];
+        const words = temps.map((m, w) => {
+          const picks = [0, 1, 2, 3].map((j) => lanes[4 * w + j]);
+          // a whole source word in order: no byte arithmetic
+          if (picks[0] % 4 === 0 && picks.every((l, j) => l === picks[0] + j)) {
+            return `${m} = ${source[picks[0] >> 2]};`;
+          }
+          const bytes = picks.map((l, j) => `(((${source[l >> 2]} >>> ${8 * (l & 3)}) & 0xff) << ${8 * j})`);
+          return `${m} = ${bytes.join(" | ")};`;
+        });
+        this.emit(`${words.join(" ")} ${assign(a, temps)}`);
+        return true;
+      }
+      case 0x15: // i8x16.extract_lane_s/u
+      case 0x16: {
+        const lane = r.u8();
+        const v = this.parts(this.pop());
+        const w = v[lane >> 2], shift = 8 * (lane & 3);
+        const value = sub === 0x15 ? `(${w} << ${24 - shift}) >> 24` : `(${w} >>> ${shift}) & 0xff`;
+        this.emit(`i${this.push(ValType.I32)} = ${value};`);
+        return true;
+      }
+      case 0x18: // i16x8.extract_lane_s/u
+      case 0x19: {
+        const lane = r.u8();
+        const v = this.parts(this.pop());
+        const w = v[lane >> 1], shift = 16 * (lane & 1);
+        const value = sub === 0x18 ? `(${w} << ${16 - shift}) >> 16` : `(${w} >>> ${shift}) & 0xffff`;
+        this.emit(`i${this.push(ValType.I32)} = ${value};`);
+        return true;
+      }
+      case 0x17: // i8x16.replace_lane
+      case 0x1a: { // i16x8.replace_lane
+        const lane = r.u8();
+        const x = this.v(this.pop());
+        const [per, mask] = sub === 0x17 ? [4, 0xff] : [2, 0xffff];
+        const w = top()[Math.floor(lane / per)], shift = (32 / per) * (lane % per);
+        this.emit(`${w} = (${w} & ${~(mask << shift)}) | ((${x} & ${mask}) << ${shift});`);
+        return true;
+      }
+      case 0x1f: { // f32x4.extract_lane (bits)
+        const lane = r.u8();
+        const v = this.parts(this.pop());
+        this.emit(`f${this.push(ValType.F32)} = ${v[lane]};`);
+        return true;
+      }
+      case 0x20: { // f32x4.replace_lane
+        const lane = r.u8();
+        const x = this.v(this.pop());
+        this.emit(`${top()[lane]} = ${x};`);
+        return true;
+      }
+      case 0x95: // i16x8.mul
+        return binary((a, b) =>
+          `(Math.imul(${a}, ${b}) & 0xffff) | (Math.imul(${a} >>> 16, ${b} >>> 16) << 16)`
+        );
+      case 0xa7: // i32x4.extend_low/high_i16x8_s/u
+      case 0xa8:
+      case 0xa9:
+      case 0xaa: {
+        const v = top();
+        const [w0, w1] = sub === 0xa7 || sub === 0xa9 ? [v[0], v[1]] : [v[2], v[3]];
+        const signed = sub <= 0xa8;
+        const low = (w: string) => signed ? `(${w} << 16) >> 16` : `${w} & 0xffff`;
+        const high = (w: string) => signed ? `${w} >> 16` : `${w} >>> 16`;
+        this.emit(
+          `m0 = ${w0}; m1 = ${w1}; ${v[0]} = ${low("m0")}; ${v[1]} = ${high("m0")}; ` +
+            `${v[2]} = ${low("m1")}; ${v[3]} = ${high("m1")};`,
+        );
+        return true;
+      }
+      case 0xab: // i32x4.shl, shr_s, shr_u (the count is taken mod 32, as JS does)
+      case 0xac:
+      case 0xad: {
+        const n = this.v(this.pop());
+        const o = sub === 0xab ? "<<" : sub === 0xac ? ">>" : ">>>";
+        this.emit(top().map((x) => `${x} = (${x} ${o} ${n}) | 0;`).join(" "));
+        return true;
+      }
+      case 0xba: // i32x4.dot_i16x8_s
+        return binary((a, b) =>
+          `(Math.imul((${a} << 16) >> 16, (${b} << 16) >> 16) + Math.imul(${a} >> 16, ${b} >> 16)) | 0`
+        );
+      case 0xfa: // f32x4.convert_i32x4_s/u
+        this.emit(top().map((x) => `${x} = B(${x});`).join(" "));
+        return true;
+      case 0xfb:
+        this.emit(top().map((x) => `${x} = B(${x} >>> 0);`).join(" "));
+        return true;
+      case 0x0b: { // v128.store
+        const v = this.parts(this.pop());
+        const check = this.address(this.pop(), 16);
+        this.emit(`${check} ${v.map((x, i) => `dv.setInt32(ea + ${4 * i}, ${x}, true);`).join(" ")}`);
+        return true;
+      }
+      case 0x0c: { // v128.const
+        const bytes = r.take(16);
+        const view = new DataView(bytes.buffer, bytes.byteOffset, 16);
+        const v = this.parts(this.push(ValType.V128));
+        this.emit(v.map((x, i) => `${x} = ${view.getInt32(4 * i, true)};`).join(" "));
+        return true;
+      }
+      case 0x0f: // i8x16.splat
+      case 0x10: // i16x8.splat
+      case 0x11: // i32x4.splat
+      case 0x13: { // f32x4.splat (bits)
+        const a = this.v(this.pop());
+        const word = sub === 0x0f
+          ? `Math.imul(${a} & 0xff, 0x01010101)`
+          : sub === 0x10
+          ? `Math.imul(${a} & 0xffff, 0x10001)`
+          : a;
+        const v = this.parts(this.push(ValType.V128));
+        this.emit(`t = ${word}; ${v.map((x) => `${x} = t;`).join(" ")}`);
+        return true;
+      }
+      case 0x1b: { // i32x4.extract_lane
+        const lane = r.u8();
+        const v = this.parts(this.pop());
+        this.emit(`i${this.push(ValType.I32)} = ${v[lane]};`);
+        return true;
+      }
+      case 0x1c: { // i32x4.replace_lane
+        const lane = r.u8();
+        const x = this.v(this.pop());
+        this.emit(`${top()[lane]} = ${x};`);
+        return true;
+      }
+      case 0x4d: // v128.not
+        this.emit(top().map((x) => `${x} = ~${x};`).join(" "));
+        return true;
+      case 0x4e:
+        return binary((a, b) => `${a} & ${b}`);
+      case 0x4f:
+        return binary((a, b) => `${a} & ~${b}`);
+      case 0x50:
+        return binary((a, b) => `${a} | ${b}`);
+      case 0x51:
+        return binary((a, b) => `${a} ^ ${b}`);
+      case 0x52: { // v128.bitselect
+        const c = this.parts(this.pop()), b = this.parts(this.pop()), a = top();
+        this.emit(a.map((x, i) => `${x} = (${x} & ${c[i]}) | (${b[i]} & ~${c[i]});`).join(" "));
+        return true;
+      }
+      case 0x53: { // v128.any_true
+        const v = this.parts(this.pop());
+        this.emitCompare(`(${v.join(" | ")}) !== 0`);
+        return true;
+      }
+      case 0x23: // i8x16.eq: a zero byte of a ^ b becomes 0xff
+        return binary((a, b) =>
+          `Math.imul((~(((t = ${a} ^ ${b}) & 0x7f7f7f7f) + 0x7f7f7f7f | t) & 0x80808080) >>> 7, 0xff)`
+        );
+      case 0x64: { // i8x16.bitmask: the top bit of each byte, byte 0 lowest
+        const v = this.parts(this.pop());
+        const nibble = (x: string, i: number) =>
+          `(((${x} >>> 7) & 1) | ((${x} >>> 14) & 2) | ((${x} >>> 21) & 4) | ((${x} >>> 28) & 8)) << ${
+            4 * i
+          }`;
+        this.emit(`i${this.push(ValType.I32)} = ${v.map(nibble).join(" | ")};`);
+        return true;
+      }
+      case 0x6e: // i8x16.add, lane by lane within each word
+        return binary((a, b) => `((${a} & 0x7f7f7f7f) + (${b} & 0x7f7f7f7f)) ^ ((${a} ^ ${b}) & 0x80808080)`);
+      case 0x71: // i8x16.sub
+        return binary((a, b) =>
+          `((${a} | 0x80808080) - (${b} & 0x7f7f7f7f)) ^ ((${a} ^ ~${b}) & 0x80808080)`
+        );
+      case 0x8e: // i16x8.add
+        return binary((a, b) => `((${a} & 0x7fff7fff) + (${b} & 0x7fff7fff)) ^ ((${a} ^ ${b}) & 0x80008000)`);
+      case 0x91: // i16x8.sub
+        return binary((a, b) =>
+          `((${a} | 0x80008000) - (${b} & 0x7fff7fff)) ^ ((${a} ^ ~${b}) & 0x80008000)`
+        );
+      case 0xae:
+        return binary((a, b) => `(${a} + ${b}) | 0`);
+      case 0xb1:
+        return binary((a, b) => `(${a} - ${b}) | 0`);
+      case 0xb5:
+        return binary((a, b) => `Math.imul(${a}, ${b})`);
+      case 0x37: // i32x4.eq
+        return binary((a, b) => `${a} === ${b} ? -1 : 0`);
+      case 0xe4:
+        return binary((a, b) => `B(N(${a}) + N(${b}))`);
+      case 0xe5:
+        return binary((a, b) => `B(N(${a}) - N(${b}))`);
+      case 0xe6:
+        return binary((a, b) => `B(N(${a}) * N(${b}))`);
+      case 0xe7:
+        return binary((a, b) => `B(N(${a}) / N(${b}))`);
+    }
+    return false;
+  }
+
   // ---- the function ----
 
   private assemble(): JsUnit {
@@ -1201,10 +1500,13 @@ class Compiler {
     const params = fn.type.params;
     const prologue: string[] = [];
     this.localTypes.forEach((t, x) => {
-      letter(t); // rejects v128 locals
       if (x >= params.length) return; // the declarations below start them at zero (or null)
       const l = this.local(x);
       switch (t) {
+        case ValType.V128:
+          return prologue.push(
+            `t = 4 * (s + ${x}); ` + this.localParts(x).map((p, i) => `${p} = V[t + ${i}];`).join(" "),
+          );
         case ValType.I32:
         case ValType.F32:
           return prologue.push(`${l} = I32[s2 + ${2 * x}];`);
@@ -1215,11 +1517,10 @@ class Compiler {
       }
       prologue.push(`${l} = R[s + ${x}];`);
     });
-    this.type.results.forEach(letter);
     const decls = [...this.vars].map(([name, init]) => `${name} = ${init}`);
     for (let x = 0; x < this.localTypes.length; x++) {
-      decls.push(`${this.local(x)} = ${isRef(this.localTypes[x]) ? "null" : "0"}`);
-      if (this.localTypes[x] === ValType.I64) decls.push(`${this.localHi(x)} = 0`);
+      const init = isRef(this.localTypes[x]) ? "null" : "0";
+      for (const name of this.localParts(x)) decls.push(`${name} = ${init}`);
     }
     decls.push("t = 0", "ea = 0", "site = 0", "cf = null", "m0 = 0", "m1 = 0", "m2 = 0", "m3 = 0", "m4 = 0");
     if (this.memory) decls.push(`dv = ${this.memory}.view`, `ms = ${this.memory}.size`);
@@ -1228,8 +1529,8 @@ class Compiler {
     const consts = this.consts.map((_, i) => `k${i} = K[${i}]`);
     const source = [
       '"use strict";',
-      "const I32 = E.I32, F64 = E.F64, R = E.R, M = E.machine, SI = E.scratchI32, SF = E.scratchF32, " +
-      "SD = E.scratchF64, HI = E.hi;",
+      "const I32 = E.I32, F64 = E.F64, R = E.R, V = E.V, M = E.machine, SI = E.scratchI32, " +
+      "SF = E.scratchF32, SD = E.scratchF64, HI = E.hi;",
       `const COST = ${jsCost};`,
       consts.length ? `const ${consts.join(", ")};` : "",
       "function N(x) { SI[0] = x; return SF[0]; }",

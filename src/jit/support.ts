@@ -4,7 +4,7 @@
  * float helpers too long to inline. Pure TypeScript, like the rest of the engine.
  */
 import { RuntimeError } from "../errors.ts";
-import { F32, F64, I32, machine, R, scratchF32, scratchF64, scratchI32 } from "../interp/machine.ts";
+import { F32, F64, I32, machine, R, scratchF32, scratchF64, scratchI32, V } from "../interp/machine.ts";
 import type { WasmFunc } from "../interp/runtime.ts";
 import type { WasmFrame } from "../interp/exec.ts";
 import { nearest } from "../interp/ops_float.ts";
@@ -181,6 +181,7 @@ export const env = {
   F32,
   F64,
   R,
+  V,
   machine,
   scratchI32,
   scratchF32,

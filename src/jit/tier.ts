@@ -13,6 +13,8 @@ export const jitFailures: { index: number; error: unknown }[] = [];
 /** Functions compiled to JS, and those left to the interpreter by design, in this realm so far. */
 export const jitCounts = { compiled: 0, unsupported: 0 };
 
+let compilations = 0;
+
 type Factory = (consts: unknown[], env: JitEnv, fn: WasmFunc) => (s: number) => void;
 
 /** The JS code of `f`, compiling it on first use; null when `f` runs on the interpreter. */
@@ -22,7 +24,10 @@ export function compiledCode(f: WasmFunc): ((s: number) => void) | null {
   if (!f.inst.jit) return null;
   try {
     const unit = compileToJs(f);
-    const factory = new Function("K", "E", "F", unit.source) as Factory;
+    // A distinct source per compilation: V8 would otherwise share one SharedFunctionInfo among the
+    // instances of a module, and code shared by several closures cannot embed their constants.
+    const tag = `// wasm function ${f.index}, compilation ${++compilations}\n`;
+    const factory = new Function("K", "E", "F", tag + unit.source) as Factory;
     const code = factory(unit.consts, env, f);
     f.jit = code;
     f.jsCost = unit.jsCost;
