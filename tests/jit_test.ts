@@ -214,3 +214,55 @@ Deno.test({
     assert.deepEqual(jitFailures, []);
   },
 });
+
+Deno.test({
+  name:
+    "f32 bit patterns, signalling NaNs included, survive moves, calls, globals, memory and sign operations",
+  ignore: !haveWat2Wasm,
+  fn() {
+    const { js, interp, v8 } = instances(`(module (memory 1) (global $g (mut f32) (f32.const 0))
+      (func $id (param f32) (result f32) (local f32) (local.set 1 (local.get 0)) (local.get 1))
+      (func (export "moves") (param i32) (result i32)
+        (global.set $g (call $id (f32.neg (f32.neg (f32.reinterpret_i32 (local.get 0))))))
+        (f32.store (i32.const 8) (select (global.get $g) (f32.const 1) (i32.const 1)))
+        (i32.load (i32.const 8)))
+      (func (export "load") (param i32) (result i32)
+        (i32.store (i32.const 4) (local.get 0))
+        (i32.reinterpret_f32 (f32.abs (f32.load (i32.const 4)))))
+      (func (export "copysign") (param i32 i32) (result i32)
+        (i32.reinterpret_f32 (f32.copysign (f32.reinterpret_i32 (local.get 0)) (f32.reinterpret_i32 (local.get 1)))))
+      (func (export "promote") (param i32) (result i32)
+        (i32.reinterpret_f32 (f32.demote_f64 (f64.promote_f32 (f32.reinterpret_i32 (local.get 0))))))
+      (func (export "arith") (param i32) (result i32)
+        (i32.reinterpret_f32 (f32.add (f32.reinterpret_i32 (local.get 0)) (f32.const 1)))))`);
+    const patterns = [
+      0,
+      0x80000000,
+      0x3f800000,
+      0x7f800000,
+      0xff800000,
+      0x7f800001,
+      0xffa00000,
+      0x7fbfffff,
+      0x7fc00000,
+      0x7fc00001,
+      0xffffffff,
+      1,
+    ]
+      .map((x) => x | 0);
+    for (const x of patterns) {
+      for (const f of ["moves", "load"]) {
+        assert.equal(js[f](x), v8[f](x), `${f}(0x${(x >>> 0).toString(16)})`);
+        assert.equal(interp[f](x), v8[f](x), `interpreter ${f}(0x${(x >>> 0).toString(16)})`);
+      }
+      for (const y of [0, -1]) assert.equal(js.copysign(x, y), v8.copysign(x, y), `copysign(${x}, ${y})`);
+      // promote/demote and arithmetic only promise a quiet NaN: compare NaN-ness and the quiet bit
+      for (const f of ["promote", "arith"]) {
+        const ours = js[f](x) as number, theirs = v8[f](x) as number;
+        const isNaN = (b: number) => (b & 0x7f800000) === 0x7f800000 && (b & 0x7fffff) !== 0;
+        if (isNaN(theirs)) assert.ok(isNaN(ours) && (ours & 0x400000) !== 0, `${f}(${x}) is a quiet NaN`);
+        else assert.equal(ours, theirs, `${f}(${x})`);
+      }
+    }
+  },
+});

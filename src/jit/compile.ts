@@ -5,9 +5,9 @@
  * blocks and loops, and branches become `break`/`continue`. No dispatch remains at run time.
  *
  * Representation: i32 is an int32 number; i64 is two int32 variables (low `x`, high `y`), so the hot
- * path allocates no BigInt; f64 is a number; f32 is kept as its 32 raw bits, converted to a number
- * only for arithmetic, because a signalling NaN cannot survive as a JS number. References are the
- * objects the interpreter uses.
+ * path allocates no BigInt; f64 is a number; f32 is a number too, rounded by `Math.fround` after each
+ * operation, with signalling NaNs marked so that their bits survive (see `f32FromBits` in
+ * support.ts); v128 is four int32 variables. References are the objects the interpreter uses.
  *
  * The calling convention is the interpreter's: arguments arrive in the value-stack slots at `s`,
  * results leave in the same slots. So compiled and interpreted functions call each other freely.
@@ -92,6 +92,25 @@ function partsOf(t: ValType, base: string, hi: string): string[] {
 /** `a = b` for every part of two values of the same type. */
 function assign(to: string[], from: string[]): string {
   return to.map((name, i) => `${name} = ${from[i]};`).join(" ");
+}
+
+/** JS for the bits of the f32 number `v` (a variable): plain unless it is a NaN. */
+function f32Bits(v: string): string {
+  return `(${v} === ${v} ? B(${v}) : E.f32NaNBits(${v}))`;
+}
+
+/** JS for the f32 number of the bits `e` (an expression). */
+function f32FromBits(e: string): string {
+  return `E.f32FromBits(${e})`;
+}
+
+/** A JS literal for the f32 with the given bits. */
+function f32Literal(bits: number): string {
+  const cell = new DataView(new ArrayBuffer(4));
+  cell.setInt32(0, bits, true);
+  const x = cell.getFloat32(0, true);
+  if (x !== x) return `E.f32FromBits(${bits})`;
+  return Object.is(x, -0) ? "-0" : String(x);
 }
 
 /** A JS literal for an f64 given by its bits, exact for -0, infinities and NaN payloads. */
@@ -239,8 +258,9 @@ class Compiler {
     const t = this.types[k], v = this.v(k);
     switch (t) {
       case ValType.I32:
-      case ValType.F32:
         return `I32[s2 + ${2 * slot}] = ${v};`;
+      case ValType.F32:
+        return `I32[s2 + ${2 * slot}] = ${f32Bits(v)};`;
       case ValType.I64:
         return `I32[s2 + ${2 * slot}] = ${v}; I32[s2 + ${2 * slot + 1}] = ${this.vh(k)};`;
       case ValType.F64:
@@ -256,8 +276,9 @@ class Compiler {
     const t = this.types[k], v = this.v(k);
     switch (t) {
       case ValType.I32:
-      case ValType.F32:
         return `${v} = I32[s2 + ${2 * slot}];`;
+      case ValType.F32:
+        return `${v} = ${f32FromBits(`I32[s2 + ${2 * slot}]`)};`;
       case ValType.I64:
         return `${v} = I32[s2 + ${2 * slot}]; ${this.vh(k)} = I32[s2 + ${2 * slot + 1}];`;
       case ValType.F64:
@@ -551,7 +572,7 @@ class Compiler {
       }
       case 0x43: {
         const k = this.push(ValType.F32);
-        return this.emit(`f${k} = ${r.bits32() | 0};`);
+        return this.emit(`f${k} = ${f32Literal(r.bits32() | 0)};`);
       }
       case 0x44: {
         const [lo, hi] = r.bits64();
@@ -657,8 +678,9 @@ class Compiler {
     const v = this.v(k);
     switch (g.type) {
       case ValType.I32:
-      case ValType.F32:
         return this.emit(`${v} = ${this.constant(g.i32)}[0];`);
+      case ValType.F32:
+        return this.emit(`${v} = ${f32FromBits(`${this.constant(g.i32)}[0]`)};`);
       case ValType.I64: {
         const c = this.constant(g.i32);
         return this.emit(`${v} = ${c}[0]; y${k} = ${c}[1];`);
@@ -679,8 +701,9 @@ class Compiler {
     const v = this.v(k);
     switch (g.type) {
       case ValType.I32:
-      case ValType.F32:
         return this.emit(`${this.constant(g.i32)}[0] = ${v};`);
+      case ValType.F32:
+        return this.emit(`${this.constant(g.i32)}[0] = ${f32Bits(v)};`);
       case ValType.I64: {
         const c = this.constant(g.i32);
         return this.emit(`${c}[0] = ${v}; ${c}[1] = y${k};`);
@@ -723,8 +746,11 @@ class Compiler {
     let code: string;
     switch (op) {
       case 0x28:
-      case 0x2a:
         code = `${v} = dv.getInt32(ea, true);`;
+        break;
+      case 0x2a:
+        code =
+          `${v} = dv.getFloat32(ea, true); if (${v} !== ${v}) ${v} = E.f32FromBits(dv.getInt32(ea, true));`;
         break;
       case 0x29:
         code = `${v} = dv.getInt32(ea, true); y${k} = dv.getInt32(ea + 4, true);`;
@@ -773,9 +799,12 @@ class Compiler {
     let code: string;
     switch (op) {
       case 0x36:
-      case 0x38:
       case 0x3e:
         code = `dv.setInt32(ea, ${v}, true);`;
+        break;
+      case 0x38:
+        code =
+          `if (${v} === ${v}) dv.setFloat32(ea, ${v}, true); else dv.setInt32(ea, E.f32NaNBits(${v}), true);`;
         break;
       case 0x37:
         code = `dv.setInt32(ea, ${v}, true); dv.setInt32(ea + 4, y${k}, true);`;
@@ -865,17 +894,17 @@ class Compiler {
       case 0x5a:
         return this.compare((a, b) => `!(${ltU(a, b)})`);
       case 0x5b:
-        return this.compare((a, b) => `N(f${a}) === N(f${b})`);
+        return this.compare((a, b) => `f${a} === f${b}`);
       case 0x5c:
-        return this.compare((a, b) => `N(f${a}) !== N(f${b})`);
+        return this.compare((a, b) => `f${a} !== f${b}`);
       case 0x5d:
-        return this.compare((a, b) => `N(f${a}) < N(f${b})`);
+        return this.compare((a, b) => `f${a} < f${b}`);
       case 0x5e:
-        return this.compare((a, b) => `N(f${a}) > N(f${b})`);
+        return this.compare((a, b) => `f${a} > f${b}`);
       case 0x5f:
-        return this.compare((a, b) => `N(f${a}) <= N(f${b})`);
+        return this.compare((a, b) => `f${a} <= f${b}`);
       case 0x60:
-        return this.compare((a, b) => `N(f${a}) >= N(f${b})`);
+        return this.compare((a, b) => `f${a} >= f${b}`);
       case 0x61:
         return this.compare((a, b) => `d${a} === d${b}`);
       case 0x62:
@@ -1041,42 +1070,29 @@ class Compiler {
     );
   }
 
+  /** f32 values are numbers (see the module comment); every result is rounded with `Math.fround`. */
   private f32(op: number): void {
     if (op <= 0x91) {
       const a = `f${this.h - 1}`;
-      switch (op) {
-        case 0x8b:
-          return this.emit(`${a} = ${a} & 0x7fffffff;`);
-        case 0x8c:
-          return this.emit(`${a} = ${a} ^ -2147483648;`);
-        case 0x8d:
-          return this.emit(`${a} = B(E.ceil(N(${a})));`);
-        case 0x8e:
-          return this.emit(`${a} = B(E.floor(N(${a})));`);
-        case 0x8f:
-          return this.emit(`${a} = B(E.trunc(N(${a})));`);
-        case 0x90:
-          return this.emit(`${a} = B(E.nearest(N(${a})));`);
-        default:
-          return this.emit(`${a} = B(Math.sqrt(N(${a})));`);
-      }
+      const fn = ["Math.abs", "-", "E.ceil", "E.floor", "E.trunc", "E.nearest"][op - 0x8b];
+      return this.emit(fn ? `${a} = ${fn}(${a});` : `${a} = Math.fround(Math.sqrt(${a}));`);
     }
     const b = `f${this.pop()}`, a = `f${this.h - 1}`;
     switch (op) {
       case 0x92:
-        return this.emit(`${a} = B(N(${a}) + N(${b}));`);
+        return this.emit(`${a} = Math.fround(${a} + ${b});`);
       case 0x93:
-        return this.emit(`${a} = B(N(${a}) - N(${b}));`);
+        return this.emit(`${a} = Math.fround(${a} - ${b});`);
       case 0x94:
-        return this.emit(`${a} = B(N(${a}) * N(${b}));`);
+        return this.emit(`${a} = Math.fround(${a} * ${b});`);
       case 0x95:
-        return this.emit(`${a} = B(N(${a}) / N(${b}));`);
-      case 0x96:
-        return this.emit(`${a} = B(Math.min(N(${a}), N(${b})));`);
+        return this.emit(`${a} = Math.fround(${a} / ${b});`);
+      case 0x96: // fround: a NaN that comes out is quiet, whatever went in
+        return this.emit(`${a} = Math.fround(Math.min(${a}, ${b}));`);
       case 0x97:
-        return this.emit(`${a} = B(Math.max(N(${a}), N(${b})));`);
+        return this.emit(`${a} = Math.fround(Math.max(${a}, ${b}));`);
       default:
-        return this.emit(`${a} = (${a} & 0x7fffffff) | (${b} & -2147483648);`);
+        return this.emit(`${a} = E.copysign64(${a}, ${b});`);
     }
   }
 
@@ -1122,11 +1138,11 @@ class Compiler {
       case 0xad:
         return this.retype(ValType.I64, (a, d, k) => `${d} = ${a}; y${k} = 0;`);
       case 0xb2:
-        return this.retype(ValType.F32, (a, d) => `${d} = B(${a});`);
+        return this.retype(ValType.F32, (a, d) => `${d} = Math.fround(${a});`);
       case 0xb3:
-        return this.retype(ValType.F32, (a, d) => `${d} = B(${a} >>> 0);`);
+        return this.retype(ValType.F32, (a, d) => `${d} = Math.fround(${a} >>> 0);`);
       case 0xb6:
-        return this.retype(ValType.F32, (a, d) => `${d} = B(${a});`);
+        return this.retype(ValType.F32, (a, d) => `${d} = Math.fround(${a});`);
       case 0xb7:
         return this.retype(ValType.F64, (a, d) => `${d} = ${a};`);
       case 0xb8:
@@ -1135,14 +1151,14 @@ class Compiler {
         return this.retype(ValType.F64, (a, d, k) => `${d} = y${k} * 4294967296 + (${a} >>> 0);`);
       case 0xba:
         return this.retype(ValType.F64, (a, d, k) => `${d} = (y${k} >>> 0) * 4294967296 + (${a} >>> 0);`);
-      case 0xbb:
-        return this.retype(ValType.F64, (a, d) => `${d} = N(${a});`);
+      case 0xbb: // a marked signalling NaN is a quiet NaN as an f64: an arithmetic NaN, as promote wants
+        return this.retype(ValType.F64, (a, d) => `${d} = ${a};`);
       case 0xbc:
-        return this.retype(ValType.I32, (a, d) => `${d} = ${a};`);
+        return this.retype(ValType.I32, (a, d) => `${d} = ${f32Bits(a)};`);
       case 0xbd:
         return this.retype(ValType.I64, (a, d, k) => `SD[0] = ${a}; ${d} = SI[0]; y${k} = SI[1];`);
       case 0xbe:
-        return this.retype(ValType.F32, (a, d) => `${d} = ${a};`);
+        return this.retype(ValType.F32, (a, d) => `${d} = ${f32FromBits(a)};`);
       case 0xbf:
         return this.retype(ValType.F64, (a, d, k) => `SI[0] = ${a}; SI[1] = y${k}; ${d} = SD[0];`);
       case 0xc0:
@@ -1342,13 +1358,13 @@ class Compiler {
       case 0x1f: { // f32x4.extract_lane (bits)
         const lane = r.u8();
         const v = this.parts(this.pop());
-        this.emit(`f${this.push(ValType.F32)} = ${v[lane]};`);
+        this.emit(`f${this.push(ValType.F32)} = ${f32FromBits(v[lane])};`);
         return true;
       }
       case 0x20: { // f32x4.replace_lane
         const lane = r.u8();
         const x = this.v(this.pop());
-        this.emit(`${top()[lane]} = ${x};`);
+        this.emit(`${top()[lane]} = ${f32Bits(x)};`);
         return true;
       }
       case 0x95: // i16x8.mul
@@ -1410,6 +1426,8 @@ class Compiler {
           ? `Math.imul(${a} & 0xff, 0x01010101)`
           : sub === 0x10
           ? `Math.imul(${a} & 0xffff, 0x10001)`
+          : sub === 0x13
+          ? f32Bits(a)
           : a;
         const v = this.parts(this.push(ValType.V128));
         this.emit(`t = ${word}; ${v.map((x) => `${x} = t;`).join(" ")}`);
@@ -1508,8 +1526,9 @@ class Compiler {
             `t = 4 * (s + ${x}); ` + this.localParts(x).map((p, i) => `${p} = V[t + ${i}];`).join(" "),
           );
         case ValType.I32:
-        case ValType.F32:
           return prologue.push(`${l} = I32[s2 + ${2 * x}];`);
+        case ValType.F32:
+          return prologue.push(`${l} = ${f32FromBits(`I32[s2 + ${2 * x}]`)};`);
         case ValType.I64:
           return prologue.push(`${l} = I32[s2 + ${2 * x}]; ${this.localHi(x)} = I32[s2 + ${2 * x + 1}];`);
         case ValType.F64:

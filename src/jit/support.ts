@@ -175,6 +175,29 @@ function copysign64(a: number, b: number): number {
   return scratchF64[0];
 }
 
+/**
+ * f32 values live in JS numbers in compiled code. Converting float to double quiets a signalling NaN,
+ * so one is kept as the quiet double NaN it converts to, marked by the lowest mantissa bit (which a
+ * converted float never sets): moves, `neg`, `abs` and `copysign` keep the mark; arithmetic, whose
+ * result goes through `Math.fround`, drops it, as the quieting the spec asks for.
+ */
+function f32FromBits(bits: number): number {
+  scratchI32[0] = bits;
+  const x = scratchF32[0];
+  if (x === x || (bits & 0x400000) !== 0) return x; // not NaN, or a quiet NaN: the conversion is exact
+  scratchF64[0] = x;
+  scratchI32[0] |= 1;
+  return scratchF64[0];
+}
+
+/** The bits of an f32 NaN held as a number (marked when it was signalling). */
+function f32NaNBits(x: number): number {
+  scratchF64[0] = x;
+  const signalling = (scratchI32[0] & 1) !== 0;
+  scratchF32[0] = x;
+  return signalling ? scratchI32[0] & ~0x400000 : scratchI32[0];
+}
+
 /** The environment every compiled function closes over (passed to its factory as `E`). */
 export const env = {
   I32,
@@ -207,6 +230,8 @@ export const env = {
   trunc,
   nearest,
   copysign64,
+  f32FromBits,
+  f32NaNBits,
   /** Set by the tier: runs `f` on the threaded interpreter (deep recursion, or no room on the JS stack). */
   deep: null as unknown as (f: WasmFunc, s: number) => void,
 };
