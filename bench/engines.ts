@@ -24,7 +24,7 @@ export interface WasmApi {
 /**
  * "wasmrun" is the default engine (functions compiled to JS); "interpreter" is wasmrun with
  * `jit: false` (the threaded-code interpreter alone); "fuel" is wasmrun with a (never reached) fuel
- * budget, which runs on the interpreter too: against "interpreter" it measures what metering costs.
+ * budget: against "wasmrun" it measures what metering costs.
  */
 export type EngineName = "v8" | "wasmrun" | "interpreter" | "fuel";
 

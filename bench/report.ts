@@ -20,7 +20,7 @@ export interface ProgramResult {
   ratio?: number;
   /** wasmrun seconds with `jit: false` / V8 seconds. */
   interpreterRatio?: number;
-  /** Extra time with a fuel budget, as a fraction of the interpreter's time without (0.1 = 10 % slower). */
+  /** Extra time with a fuel budget, as a fraction of the time without (0.1 = 10 % slower). */
   fuelOverhead?: number;
 }
 
@@ -156,8 +156,7 @@ export function formatReport(report: Report): string {
   if (report.programs.length > 0) {
     out.push(
       `Programs: fastest of ${report.runs} timed runs after ${report.warmup} warm-up, in seconds. ` +
-        "wasmrun = default (functions compiled to JS); interp = jit: false; +fuel = interpreter with a fuel budget " +
-        "(fuel cost is against interp)",
+        "wasmrun = default (functions compiled to JS); interp = jit: false; +fuel = wasmrun with a fuel budget",
     );
     out.push(programTable(report), "");
   }

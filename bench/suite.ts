@@ -79,8 +79,8 @@ export function runPrograms(
       if (run.error) errors.push(`${program.name} [${engine.name}]: ${run.error}`);
     }
     const { v8, wasmrun, interpreter, fuel } = result.engines;
-    if (interpreter?.seconds && fuel?.seconds && !interpreter.error && !fuel.error) {
-      result.fuelOverhead = fuel.seconds / interpreter.seconds - 1;
+    if (wasmrun?.seconds && fuel?.seconds && !wasmrun.error && !fuel.error) {
+      result.fuelOverhead = fuel.seconds / wasmrun.seconds - 1;
     }
     for (const [name, run] of Object.entries(result.engines)) {
       if (v8?.checksum && run.checksum && v8.checksum !== run.checksum) {

@@ -4,7 +4,8 @@
  * re-entrancy and memory growth seen across calls — checked against V8 and against the interpreter.
  */
 import assert from "node:assert/strict";
-import { WebAssembly as Ours } from "../mod.ts";
+import { fuelConsumed, profileOf, WebAssembly as Ours } from "../mod.ts";
+import { PROGRAMS } from "../bench/programs.ts";
 import { jitCounts, jitFailures } from "../src/jit/tier.ts";
 import { haveWat2Wasm, wat } from "./wat.ts";
 
@@ -196,26 +197,6 @@ Deno.test({
 });
 
 Deno.test({
-  name: "fuel, profiling and jit: false keep every function on the interpreter",
-  ignore: !haveWat2Wasm,
-  fn() {
-    const bytes = wat(
-      `(module (func (export "f") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3))))`,
-    );
-    for (const options of [{ jit: false }, { fuel: 1000 }, { profile: true }]) {
-      const before = jitCounts.compiled;
-      const f = new Ours.Instance(new Ours.Module(bytes), {}, options).exports.f as Fn;
-      assert.equal(f(5), 15);
-      assert.equal(jitCounts.compiled, before, JSON.stringify(options));
-    }
-    const before = jitCounts.compiled;
-    assert.equal((new Ours.Instance(new Ours.Module(bytes), {}, { timeoutMs: 1000 }).exports.f as Fn)(5), 15);
-    assert.equal(jitCounts.compiled, before + 1, "a timeout alone keeps the JS tier");
-    assert.deepEqual(jitFailures, []);
-  },
-});
-
-Deno.test({
   name:
     "f32 bit patterns, signalling NaNs included, survive moves, calls, globals, memory and sign operations",
   ignore: !haveWat2Wasm,
@@ -264,5 +245,54 @@ Deno.test({
         else assert.equal(ours, theirs, `${f}(${x})`);
       }
     }
+  },
+});
+
+Deno.test({
+  name: "fuel and profiles count the same on both tiers, to the instruction",
+  fn() {
+    for (const program of PROGRAMS) {
+      const bytes = Deno.readFileSync(new URL(`../bench/wasm/${program.file}`, import.meta.url));
+      const n = Math.max(1, Math.floor(program.arg / 50));
+      const run = (options: object) => {
+        const instance = new Ours.Instance(new Ours.Module(bytes), {}, options);
+        const result = (instance.exports.run as Fn)(n);
+        return { result, fuel: fuelConsumed(instance), profile: profileOf(instance) };
+      };
+      const compiledBefore = jitCounts.compiled;
+      const js = run({ fuel: 1e12, profile: true });
+      assert.ok(jitCounts.compiled > compiledBefore, `${program.name}: the JS tier was not used`);
+      const interp = run({ fuel: 1e12, profile: true, jit: false });
+      assert.deepEqual(js, interp, program.name);
+      // Running out: the same trap after the same count.
+      const budget = Math.floor(js.fuel! / 3);
+      const stop = (options: object) => {
+        const instance = new Ours.Instance(new Ours.Module(bytes), {}, { fuel: budget, ...options });
+        return { trap: outcome(instance.exports.run as Fn, [n]), fuel: fuelConsumed(instance) };
+      };
+      const stopped = stop({});
+      assert.equal(stopped.trap, "trap: fuel exhausted", program.name);
+      assert.deepEqual(stopped, stop({ jit: false }), `${program.name} out of fuel`);
+    }
+  },
+});
+
+Deno.test({
+  name: "jit: false keeps every function on the interpreter; a timeout keeps the JS tier",
+  ignore: !haveWat2Wasm,
+  fn() {
+    const bytes = wat(
+      `(module (func (export "f") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3))))`,
+    );
+    const calls = (options: object) => {
+      const before = jitCounts.compiled;
+      assert.equal((new Ours.Instance(new Ours.Module(bytes), {}, options).exports.f as Fn)(5), 15);
+      return jitCounts.compiled - before;
+    };
+    assert.equal(calls({ jit: false }), 0);
+    assert.equal(calls({ jit: false, fuel: 100 }), 0);
+    assert.equal(calls({ timeoutMs: 1000 }), 1);
+    assert.equal(calls({ fuel: 100, profile: true }), 1);
+    assert.deepEqual(jitFailures, []);
   },
 });

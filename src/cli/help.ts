@@ -47,8 +47,7 @@ Limits (a guest that hits one stops with a trap: exit status 134):
 
 Engine:
   --interpret               run on the threaded-code interpreter only; by default each function
-                            is compiled to JavaScript on its first call (--fuel and --profile
-                            always use the interpreter, which counts what they need)
+                            is compiled to JavaScript on its first call (fuel counts the same)
 
 Diagnostics (on stderr):
   --trace                   log every WASI call with its decoded arguments, then its errno and

@@ -46,8 +46,8 @@ export interface EngineOptions {
   /** Count executed instructions per function (see `profileOf`). */
   profile?: boolean;
   /**
-   * Compile each function to JavaScript on its first call (default true). With `false`, or when
-   * fuel or profiling is asked for, everything runs on the threaded-code interpreter.
+   * Compile each function to JavaScript on its first call (default true). With `false`, everything
+   * runs on the threaded-code interpreter. Both count fuel alike.
    */
   jit?: boolean;
 }
@@ -113,15 +113,6 @@ export class Meter {
     }
   }
 
-  /** Calls and loop iterations compiled code may run before it looks at the clock again. */
-  ticks = 0;
-
-  /** Called by compiled code (which has no fuel or profile) when `ticks` ran out. */
-  clock(): void {
-    this.ticks = 4096;
-    if (performance.now() > this.deadline) trap(`timeout: execution took longer than ${this.timeoutMs} ms`);
-  }
-
   enter(): void {
     if (this.active++ === 0 && this.timeoutMs !== Infinity) {
       this.deadline = performance.now() + this.timeoutMs;
@@ -147,13 +138,13 @@ export class InstanceState {
   maxCallDepth: number;
   /** Fuel, timeout and profile accounting; null when none is asked for. */
   readonly meter: Meter | null;
-  /** Functions are compiled to JS (which checks timeouts, but counts no fuel and keeps no profile). */
+  /** Functions are compiled to JS (else all of them run on the interpreter). */
   readonly jit: boolean;
   constructor(readonly module: ModuleInfo, readonly options: EngineOptions) {
     this.sigIds = module.types.map(signatureId);
     this.maxCallDepth = options.maxCallDepth ?? 30000;
     this.meter = Meter.wanted(options) ? new Meter(options) : null;
-    this.jit = options.jit !== false && options.fuel === undefined && options.profile !== true;
+    this.jit = options.jit !== false;
   }
 }
 

@@ -57,6 +57,10 @@ interface Frame {
   dead: boolean;
   /** For `if` with parameters: copies for the else branch (the then branch may overwrite them). */
   saved: string[][];
+  /** For loops, when metered: `count` at the start, and the line that charges an iteration. */
+  countStart?: number;
+  meterLine?: number;
+  at: number;
 }
 
 const OOB = '"out of bounds memory access"';
@@ -147,7 +151,12 @@ class Compiler {
   private maxArgs = 0;
   private readonly memory: string | null;
   /** Checks the clock every few thousand calls and loop iterations (the instance has a timeout). */
+  /** The instance's meter (fuel, timeout, profile), when it has one. */
   private readonly meter: string | null;
+  /** Instructions compiled so far, and those outside any loop: fuel counts them as the interpreter does. */
+  private count = 0;
+  private flatCount = 0;
+  private loopDepth = 0;
 
   constructor(private readonly fn: WasmFunc) {
     this.inst = fn.inst;
@@ -162,9 +171,14 @@ class Compiler {
     this.meter = meter ? this.constant(meter) : null;
   }
 
-  /** The clock check for the instruction at `at`, when the instance has a timeout. */
-  private tick(at: number): string {
-    return this.meter ? ` if (--${this.meter}.ticks < 0) { site = ${at}; ${this.meter}.clock(); }` : "";
+  /**
+   * Charges `n` instructions to the meter (the interpreter's rule: a call charges the function's
+   * instructions outside loops, each loop iteration the loop's), for the instruction at `at`.
+   */
+  private charge(n: number, at: number): string {
+    const m = this.meter;
+    if (this.fn.inst.meter!.fuelOnly) return `if ((${m}.left -= ${n}) < 0) { site = ${at}; ${m}.refill(); }`;
+    return `site = ${at}; ${m}.charge(${n}, ${this.fn.index});`;
   }
 
   // ---- names ----
@@ -340,6 +354,7 @@ class Compiler {
       unreachable: dead,
       dead,
       saved: [],
+      at: this.at,
     };
     this.ctrl.push(frame);
     return frame;
@@ -398,6 +413,10 @@ class Compiler {
   private end(): void {
     const frame = this.ctrl.pop()!;
     if (frame.dead) return;
+    if (frame.countStart !== undefined) {
+      this.out[frame.meterLine!] = this.charge(Math.max(1, this.count - frame.countStart), frame.at);
+      this.loopDepth--;
+    }
     if (frame.kind === Kind.Func) {
       if (!frame.unreachable) this.emitReturn();
       return;
@@ -432,6 +451,8 @@ class Compiler {
         this.skip(op, frame);
         continue;
       }
+      this.count++;
+      if (this.loopDepth === 0) this.flatCount++;
       this.instruction(op);
     }
     return this.assemble();
@@ -469,7 +490,13 @@ class Compiler {
       case 0x03: {
         const bt = this.blockType();
         const f = this.pushFrame(op === 0x02 ? Kind.Block : Kind.Loop, bt.params, bt.results, false);
-        this.emit(op === 0x02 ? `${f.label}: {` : `${f.label}: for (;;) {${this.tick(this.at)}`);
+        this.emit(op === 0x02 ? `${f.label}: {` : `${f.label}: for (;;) {`);
+        if (op === 0x03 && this.meter) {
+          f.countStart = this.count;
+          this.loopDepth++;
+          f.meterLine = this.out.length;
+          this.emit(""); // the charge, once the loop's size is known
+        }
         return;
       }
       case 0x04: {
@@ -1562,7 +1589,7 @@ class Compiler {
       `let ${decls.join(", ")};`,
       ...prologue,
       "try {",
-      this.tick(this.fn.body.codeStart),
+      this.meter ? this.charge(Math.max(1, this.flatCount), this.fn.body.codeStart) : "",
       ...this.out,
       "} catch (e) { throw E.unwind(e, F, site); }",
       "};",
