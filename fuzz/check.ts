@@ -1,6 +1,6 @@
 /**
  * `deno run -A fuzz/check.ts module.wasm`: runs one module on wasmrun (on each tier: the threaded
- * interpreter under fuel, and the JS tier under a timeout) and on V8. Prints the
+ * interpreter and the JS tier, both under fuel and a timeout) and on V8. Prints the
  * mismatch's coarse signature and exits 1 when they disagree; prints "agree" and exits 0 when they
  * do. This is the interestingness test wasm-reduce runs while it shrinks a module.
  */

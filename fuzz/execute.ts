@@ -32,10 +32,10 @@ export interface Outcome {
   exhausted?: boolean;
 }
 
-/** wasmrun stops on fuel or time; the hang limits keep honest calls far below either. */
-export const GUARD_OPTIONS = { fuel: 50_000_000, timeoutMs: 10_000 };
-/** Fuel keeps the interpreter; the JS tier runs under the timeout alone. */
-export const JS_TIER_OPTIONS = { timeoutMs: 10_000 };
+/** wasmrun stops on fuel or time; the hang limits keep honest calls far below either. The interpreter: */
+export const GUARD_OPTIONS = { fuel: 50_000_000, timeoutMs: 10_000, jit: false };
+/** The same budget on the JS tier (the default engine). */
+export const JS_TIER_OPTIONS = { fuel: 50_000_000, timeoutMs: 10_000 };
 
 function formatNumber(x: number): string {
   return Object.is(x, -0) ? "-0" : String(x);
