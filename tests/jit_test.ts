@@ -278,6 +278,22 @@ Deno.test({
 });
 
 Deno.test({
+  name: "fuel spent before a trap is counted the same on both tiers",
+  ignore: !haveWat2Wasm,
+  fn() {
+    const spent = (options: object) => {
+      const instance = new Ours.Instance(new Ours.Module(wat(TRAPS)), {}, { fuel: 1e9, ...options });
+      const exports = instance.exports as Exports;
+      return [["div", 0], ["load", 65530], ["indirect", 1], ["div", 3]].map(([name, arg]) => {
+        outcome(exports[name], [arg]);
+        return fuelConsumed(instance);
+      });
+    };
+    assert.deepEqual(spent({}), spent({ jit: false }));
+  },
+});
+
+Deno.test({
   name: "jit: false keeps every function on the interpreter; a timeout keeps the JS tier",
   ignore: !haveWat2Wasm,
   fn() {
@@ -293,6 +309,25 @@ Deno.test({
     assert.equal(calls({ jit: false, fuel: 100 }), 0);
     assert.equal(calls({ timeoutMs: 1000 }), 1);
     assert.equal(calls({ fuel: 100, profile: true }), 1);
+    assert.deepEqual(jitFailures, []);
+  },
+});
+
+Deno.test({
+  name: "deeply nested blocks: 400 levels compile to JS, 5,000 stay on the interpreter, both run",
+  ignore: !haveWat2Wasm,
+  fn() {
+    const nested = (depth: number) =>
+      `(module (func (export "f") (param i32) (result i32) ${"(block ".repeat(depth)}` +
+      `(br_if ${depth - 1} (local.get 0))${")".repeat(depth)} (i32.const 7)))`;
+    for (const [depth, compiles] of [[400, true], [5000, false]] as const) {
+      const before = { ...jitCounts };
+      const f = new Ours.Instance(new Ours.Module(wat(nested(depth)))).exports.f as Fn;
+      assert.equal(f(1), 7);
+      assert.equal(f(0), 7);
+      assert.equal(jitCounts.compiled - before.compiled, compiles ? 1 : 0, `${depth} levels`);
+      assert.equal(jitCounts.unsupported - before.unsupported, compiles ? 0 : 1, `${depth} levels`);
+    }
     assert.deepEqual(jitFailures, []);
   },
 });

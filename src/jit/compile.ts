@@ -11,8 +11,10 @@
  *
  * The calling convention is the interpreter's: arguments arrive in the value-stack slots at `s`,
  * results leave in the same slots. So compiled and interpreted functions call each other freely.
- * Rare operations (i64 division, table and bulk-memory instructions, conversions that trap) reuse
- * the interpreter's closures through a few scratch slots of the frame instead of a second copy.
+ * Rare operations (table and bulk-memory instructions, conversions that trap, most SIMD) reuse the
+ * interpreter's closures through a few scratch slots of the frame instead of a second copy. Fuel and
+ * profiles are charged exactly as the interpreter charges them, so the count does not depend on
+ * the tier.
  */
 import { Reader } from "../reader.ts";
 import { type FuncType, ValType } from "../types.ts";
@@ -24,7 +26,7 @@ import { memoryCopy, memoryFill, memoryGrow, memoryInit } from "../interp/ops_me
 import { tableOp } from "../interp/ops_table.ts";
 import { lowerSimd, skipSimdImmediates } from "../interp/lower_simd.ts";
 
-/** The function cannot be compiled to JS (SIMD, nesting too deep for a JS parser); it stays interpreted. */
+/** The function cannot be compiled to JS (nesting too deep for a JS parser); it stays interpreted. */
 export class Unsupported extends Error {}
 
 /** Generated source, and the objects it refers to as `K[i]`. */
@@ -35,8 +37,11 @@ export interface JsUnit {
   jsCost: number;
 }
 
-/** JS parsers recurse on nested statements; deeper wasm nesting stays on the interpreter. */
-const MAX_NESTING = 200;
+/**
+ * JS parsers recurse on nested statements (V8 manages about 2,000 levels on an empty stack);
+ * deeper wasm nesting stays on the interpreter.
+ */
+const MAX_NESTING = 500;
 
 const enum Kind {
   Block,
@@ -177,8 +182,20 @@ class Compiler {
    */
   private charge(n: number, at: number): string {
     const m = this.meter;
-    if (this.fn.inst.meter!.fuelOnly) return `if ((${m}.left -= ${n}) < 0) { site = ${at}; ${m}.refill(); }`;
+    if (this.fuelOnly) {
+      return `if ((fl -= ${n}) < 0) { site = ${at}; ${m}.left = fl; fl = ${FUEL_IN_CALL}; ${m}.refill(); fl = ${m}.left; }`;
+    }
     return `site = ${at}; ${m}.charge(${n}, ${this.fn.index});`;
+  }
+
+  /**
+   * With fuel alone, the function spends from a local copy `fl` of the meter's `left` (a property
+   * write per loop iteration costs as much as a small loop): it is written back around calls and
+   * on the way out. During a call (and a refill) `fl` holds FUEL_IN_CALL, so an exception passing
+   * through does not write back a stale copy over what the meter counted since.
+   */
+  private get fuelOnly(): boolean {
+    return this.fn.inst.meter?.fuelOnly === true;
   }
 
   // ---- names ----
@@ -406,6 +423,7 @@ class Compiler {
     const n = this.type.results.length;
     const lines: string[] = [];
     for (let i = 0; i < n; i++) lines.push(this.toSlot(this.h - n + i, i));
+    if (this.fuelOnly) lines.push(`${this.meter}.left = fl;`);
     lines.push("M.depth--; M.jsStack -= COST; return;");
     this.emit(lines.join(" "));
   }
@@ -670,7 +688,10 @@ class Compiler {
     for (let i = 0; i < n; i++) lines.push(this.toSlot(this.h - n + i, this.callBase + i));
     this.h -= n;
     this.maxArgs = Math.max(this.maxArgs, n, results.length);
+    const m = this.meter;
+    if (this.fuelOnly) lines.push(`${m}.left = fl; fl = ${FUEL_IN_CALL};`);
     lines.push(`site = ${this.at}; ${target}(s + ${this.callBase});`);
+    if (this.fuelOnly) lines.push(`fl = ${m}.left;`);
     if (this.memory) lines.push(`dv = ${this.memory}.view; ms = ${this.memory}.size;`);
     for (let i = 0; i < results.length; i++) {
       const k = this.push(results[i]);
@@ -1569,6 +1590,7 @@ class Compiler {
       for (const name of this.localParts(x)) decls.push(`${name} = ${init}`);
     }
     decls.push("t = 0", "ea = 0", "site = 0", "cf = null", "m0 = 0", "m1 = 0", "m2 = 0", "m3 = 0", "m4 = 0");
+    if (this.fuelOnly) decls.push(`fl = ${this.meter}.left`);
     if (this.memory) decls.push(`dv = ${this.memory}.view`, `ms = ${this.memory}.size`);
     const jsCost = 8 * (decls.length + 24);
     const slotLimit = STACK_SLOTS - this.callBase - this.maxArgs - 1;
@@ -1591,12 +1613,17 @@ class Compiler {
       "try {",
       this.meter ? this.charge(Math.max(1, this.flatCount), this.fn.body.codeStart) : "",
       ...this.out,
-      "} catch (e) { throw E.unwind(e, F, site); }",
+      this.fuelOnly
+        ? `} catch (e) { if (fl !== ${FUEL_IN_CALL}) ${this.meter}.left = fl; throw E.unwind(e, F, site); }`
+        : "} catch (e) { throw E.unwind(e, F, site); }",
       "};",
     ].join("\n");
     return { source, consts: this.consts, jsCost };
   }
 }
+
+/** What the local fuel copy holds while a call runs (a value `left` never takes: see `fuelOnly`). */
+const FUEL_IN_CALL = -2147483648;
 
 /** Bytes of JS stack compiled frames may take before calls continue on the interpreter. */
 export const JS_BUDGET = 384 * 1024;

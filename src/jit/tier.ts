@@ -1,7 +1,7 @@
 /**
- * Tiering: a function is compiled to JS on its first call. Functions the JS tier cannot take (SIMD,
- * nesting deeper than a JS parser allows) stay on the threaded-code interpreter, as does everything
- * when the instance is metered (fuel, timeout, profile) or created with `jit: false`.
+ * Tiering: a function is compiled to JS on its first call. A function the JS tier cannot take
+ * (nesting deeper than a JS parser allows) stays on the threaded-code interpreter, as does everything
+ * of an instance created with `jit: false`.
  */
 import type { WasmFunc } from "../interp/runtime.ts";
 import { compileToJs, Unsupported } from "./compile.ts";
@@ -35,7 +35,9 @@ export function compiledCode(f: WasmFunc): ((s: number) => void) | null {
     jitCounts.compiled++;
   } catch (e) {
     if (e instanceof Unsupported) jitCounts.unsupported++;
+    // Compiled while the JS stack was nearly full (V8's parser recurses): try again on a later call.
+    else if (e instanceof RangeError && e.message.includes("call stack")) f.jit = undefined;
     else jitFailures.push({ index: f.index, error: e });
   }
-  return f.jit;
+  return f.jit ?? null;
 }
