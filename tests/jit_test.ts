@@ -331,3 +331,46 @@ Deno.test({
     assert.deepEqual(jitFailures, []);
   },
 });
+
+Deno.test({
+  name: "f32x4 lanes kept as numbers between operations agree with V8 across blocks, branches and selects",
+  ignore: !haveWat2Wasm,
+  fn() {
+    const bytes = wat(
+      `(module (memory 1)
+      (func $sum (param v128) (result i32)
+        (i32.add
+          (i32.add (i32x4.extract_lane 0 (local.get 0)) (i32.rotl (i32x4.extract_lane 1 (local.get 0)) (i32.const 1)))
+          (i32.add (i32.rotl (i32x4.extract_lane 2 (local.get 0)) (i32.const 2))
+            (i32.rotl (i32x4.extract_lane 3 (local.get 0)) (i32.const 3)))))
+      (func (export "chain") (param f32 i32) (result i32)
+        (local $v v128)
+        (f32.store (i32.const 0) (local.get 0))
+        (f32x4.mul (f32x4.splat (local.get 0)) (v128.load (i32.const 0)))
+        (block (param v128) (result v128)
+          (f32x4.add (v128.load (i32.const 16)))
+          (br_if 0 (local.get 1))
+          (f32x4.sub (f32x4.splat (f32.const 1.5))))
+        (if (param v128) (result v128) (local.get 1)
+          (then (f32x4.div (f32x4.splat (f32.const 3))))
+          (else (i32x4.add (v128.const i32x4 1 2 3 4))))
+        (local.set $v)
+        (select (local.get $v) (f32x4.mul (local.get $v) (local.get $v)) (local.get 1))
+        (call $sum))
+      (func (export "loop") (param i32) (result i32)
+        (f32x4.splat (f32.const 1.25))
+        (loop (param v128) (result v128)
+          (f32x4.mul (f32x4.splat (f32.const 1.0625)))
+          (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))
+          (br_if 0))
+        (call $sum)))`,
+      { simd: true },
+    );
+    const ours = new Ours.Instance(new Ours.Module(bytes)).exports as Exports;
+    const v8 = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Exports;
+    for (const x of [0, 1.5, -2.25, 1e30, Infinity, NaN, 3.4e38]) {
+      for (const c of [0, 1]) assert.equal(ours.chain(x, c), v8.chain(x, c), `chain(${x}, ${c})`);
+    }
+    for (const n of [1, 2, 10, 1000]) assert.equal(ours.loop(n), v8.loop(n), `loop(${n})`);
+  },
+});

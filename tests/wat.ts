@@ -13,20 +13,28 @@ export const haveWat2Wasm: boolean = (() => {
   }
 })();
 
-/** Compiles WAT text to module bytes (all post-MVP features of Wasm 2.0 enabled). */
-export function wat(text: string): Uint8Array<ArrayBuffer> {
-  const hit = cache.get(text);
+/** Compiles WAT text to module bytes (the features of Wasm 2.0; SIMD only when asked for). */
+export function wat(text: string, options: { simd?: boolean } = {}): Uint8Array<ArrayBuffer> {
+  const key = `${options.simd ? "simd:" : ""}${text}`;
+  const hit = cache.get(key);
   if (hit) return hit;
   const dir = Deno.makeTempDirSync({ prefix: "wasmrun-wat-" });
   try {
     Deno.writeTextFileSync(`${dir}/m.wat`, text);
     const out = new Deno.Command("wat2wasm", {
-      args: ["--enable-all", "--disable-simd", "--debug-names", `${dir}/m.wat`, "-o", `${dir}/m.wasm`],
+      args: [
+        "--enable-all",
+        ...(options.simd ? [] : ["--disable-simd"]),
+        "--debug-names",
+        `${dir}/m.wat`,
+        "-o",
+        `${dir}/m.wasm`,
+      ],
       stderr: "piped",
     }).outputSync();
     if (!out.success) throw new Error(`wat2wasm failed: ${new TextDecoder().decode(out.stderr)}`);
     const bytes = Deno.readFileSync(`${dir}/m.wasm`);
-    cache.set(text, bytes);
+    cache.set(key, bytes);
     return bytes;
   } finally {
     Deno.removeSync(dir, { recursive: true });

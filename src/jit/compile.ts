@@ -142,6 +142,11 @@ class Compiler {
   private constIds = new Map<unknown, string>();
   private vars = new Map<string, string>(); // name → initial value
   private types: ValType[] = [];
+  /**
+   * Stack depths holding a v128 whose lanes are f32 numbers rather than bits: what f32x4 arithmetic
+   * produces, so that a chain of it converts only at its ends. `parts` converts back on any other use.
+   */
+  private floatLanes = new Set<number>();
   /** Constant values (bits) of stack depths written by a `const` and not since. */
   private known: (number[] | null)[] = [];
   private h = 0;
@@ -233,9 +238,29 @@ class Compiler {
     return `h${x}`;
   }
 
-  /** Every variable of the value at depth `k` (two for i64, four for v128). */
+  /** Every variable of the value at depth `k` (two for i64, four for v128 lanes as bits). */
   private parts(k: number): string[] {
+    if (this.floatLanes.has(k)) {
+      this.floatLanes.delete(k);
+      this.emit(this.lanes(k).map((x) => `${x} = ${f32Bits(x)};`).join(" "));
+    }
     return partsOf(this.types[k], this.v(k), `y${k}`);
+  }
+
+  /** The lane variables of the v128 at depth `k`, in whatever form they are. */
+  private lanes(k: number): string[] {
+    return LANES.map((i) => `v${k}_${i}`);
+  }
+
+  /**
+   * Back to bits: every v128 whose lanes hold f32 numbers. Called where control flow splits or
+   * joins, so that all paths agree on the form of every value.
+   */
+  private canonical(): void {
+    for (const k of this.floatLanes) {
+      if (k < this.h) this.emit(this.lanes(k).map((x) => `${x} = ${f32Bits(x)};`).join(" "));
+    }
+    this.floatLanes.clear();
   }
 
   /** Every variable of local `x`. */
@@ -247,6 +272,7 @@ class Compiler {
     const k = this.h++;
     this.types[k] = t;
     this.known[k] = null;
+    this.floatLanes.delete(k);
     const init = isRef(t) ? "null" : "0";
     for (const name of this.parts(k)) this.declare(name, init);
     return k;
@@ -362,6 +388,7 @@ class Compiler {
   private pushFrame(kind: Kind, params: ValType[], results: ValType[], dead: boolean): Frame {
     if (this.ctrl.length > MAX_NESTING) throw new Unsupported("nesting");
     this.known = []; // loop parameters change from one iteration to the next
+    if (!dead) this.canonical();
     const frame: Frame = {
       kind,
       label: `L${this.labels++}`,
@@ -382,6 +409,7 @@ class Compiler {
   }
 
   private setUnreachable(): void {
+    this.floatLanes.clear();
     const f = this.frame();
     f.unreachable = true;
     this.h = f.height;
@@ -405,6 +433,7 @@ class Compiler {
 
   /** Code that branches to the frame `depth` levels out (values are moved, then break/continue). */
   private branch(depth: number): void {
+    this.canonical();
     const target = this.ctrl[this.ctrl.length - 1 - depth];
     if (target.kind === Kind.Func) return this.emitReturn();
     const saved = this.h;
@@ -420,6 +449,7 @@ class Compiler {
   }
 
   private emitReturn(): void {
+    this.canonical();
     const n = this.type.results.length;
     const lines: string[] = [];
     for (let i = 0; i < n; i++) lines.push(this.toSlot(this.h - n + i, i));
@@ -431,6 +461,8 @@ class Compiler {
   private end(): void {
     const frame = this.ctrl.pop()!;
     if (frame.dead) return;
+    if (frame.unreachable) this.floatLanes.clear();
+    else this.canonical();
     if (frame.countStart !== undefined) {
       this.out[frame.meterLine!] = this.charge(Math.max(1, this.count - frame.countStart), frame.at);
       this.loopDepth--;
@@ -446,6 +478,8 @@ class Compiler {
   }
 
   private elseBranch(frame: Frame): void {
+    if (frame.unreachable) this.floatLanes.clear();
+    else this.canonical();
     this.emit("} else {");
     this.known = [];
     frame.unreachable = false;
@@ -542,6 +576,7 @@ class Compiler {
       case 0x0d: {
         const depth = r.u32();
         const cond = this.condition();
+        this.canonical(); // both ways on, values are bits
         this.emit(`if (${cond}) {`);
         this.branch(depth);
         this.emit("}");
@@ -662,6 +697,7 @@ class Compiler {
       list.push(i);
       cases.set(t, list);
     });
+    this.canonical();
     this.emit(`switch (i${index}) {`);
     for (const [target, values] of cases) {
       this.emit(values.map((v) => `case ${v}:`).join(" ") + " {");
@@ -1327,8 +1363,14 @@ class Compiler {
     switch (sub) {
       case 0x00: { // v128.load
         const check = this.address(this.pop(), 16);
-        const v = this.parts(this.push(ValType.V128));
-        this.emit(`${check} ${v.map((x, i) => `${x} = dv.getInt32(ea + ${4 * i}, true);`).join(" ")}`);
+        const k = this.push(ValType.V128);
+        // Straight into f32x4 arithmetic: load the lanes as numbers (a NaN would be quieted anyway).
+        const asFloats = this.nextIsF32x4Arithmetic();
+        const get = asFloats ? "getFloat32" : "getInt32";
+        this.emit(
+          `${check} ${this.lanes(k).map((x, i) => `${x} = dv.${get}(ea + ${4 * i}, true);`).join(" ")}`,
+        );
+        if (asFloats) this.floatLanes.add(k);
         return true;
       }
       case 0x01: // v128.load8x8_s/u: bytes widened to 16-bit lanes, two per word
@@ -1465,17 +1507,21 @@ class Compiler {
         this.emit(v.map((x, i) => `${x} = ${view.getInt32(4 * i, true)};`).join(" "));
         return true;
       }
+      case 0x13: { // f32x4.splat: lanes as numbers
+        const a = this.v(this.pop());
+        const k = this.push(ValType.V128);
+        this.emit(this.lanes(k).map((x) => `${x} = ${a};`).join(" "));
+        this.floatLanes.add(k);
+        return true;
+      }
       case 0x0f: // i8x16.splat
       case 0x10: // i16x8.splat
-      case 0x11: // i32x4.splat
-      case 0x13: { // f32x4.splat (bits)
+      case 0x11: { // i32x4.splat
         const a = this.v(this.pop());
         const word = sub === 0x0f
           ? `Math.imul(${a} & 0xff, 0x01010101)`
           : sub === 0x10
           ? `Math.imul(${a} & 0xffff, 0x10001)`
-          : sub === 0x13
-          ? f32Bits(a)
           : a;
         const v = this.parts(this.push(ValType.V128));
         this.emit(`t = ${word}; ${v.map((x) => `${x} = t;`).join(" ")}`);
@@ -1547,16 +1593,26 @@ class Compiler {
         return binary((a, b) => `Math.imul(${a}, ${b})`);
       case 0x37: // i32x4.eq
         return binary((a, b) => `${a} === ${b} ? -1 : 0`);
-      case 0xe4:
-        return binary((a, b) => `B(N(${a}) + N(${b}))`);
+      case 0xe4: // f32x4 add, sub, mul, div: lanes as numbers in and out
       case 0xe5:
-        return binary((a, b) => `B(N(${a}) - N(${b}))`);
       case 0xe6:
-        return binary((a, b) => `B(N(${a}) * N(${b}))`);
-      case 0xe7:
-        return binary((a, b) => `B(N(${a}) / N(${b}))`);
+      case 0xe7: {
+        const o = ["+", "-", "*", "/"][sub - 0xe4];
+        const b = this.pop(), a = this.h - 1;
+        const num = (k: number) => this.lanes(k).map((x) => this.floatLanes.has(k) ? x : `N(${x})`);
+        const x = num(a), y = num(b);
+        this.emit(this.lanes(a).map((v, i) => `${v} = Math.fround(${x[i]} ${o} ${y[i]});`).join(" "));
+        this.floatLanes.add(a);
+        return true;
+      }
     }
     return false;
+  }
+
+  /** Whether the next instruction is f32x4 add, sub, mul or div (0xfd 0xe4..0xe7, two-byte LEB). */
+  private nextIsF32x4Arithmetic(): boolean {
+    const b = this.r.bytes, p = this.r.pos;
+    return b[p] === 0xfd && b[p + 1] >= 0xe4 && b[p + 1] <= 0xe7 && b[p + 2] === 0x01;
   }
 
   // ---- the function ----
