@@ -1,0 +1,71 @@
+/**
+ * How wasm values are spelled in the generated JS: the variables of each value (by type and stack
+ * depth, or by local), and exact literals for floats.
+ */
+import { ValType } from "../types.ts";
+
+/** The letter of a type in variable names: `i3` is the i32 at stack depth 3. */
+export function letter(t: ValType): string {
+  switch (t) {
+    case ValType.I32:
+      return "i";
+    case ValType.I64:
+      return "x";
+    case ValType.F32:
+      return "f";
+    case ValType.F64:
+      return "d";
+    case ValType.FuncRef:
+    case ValType.ExternRef:
+      return "r";
+  }
+  return "v"; // v128: four int32 lanes, `v3_0` … `v3_3`
+}
+
+/** The lanes of a v128 in compiled code: four int32 words, lane 0 lowest. */
+export const LANES = [0, 1, 2, 3];
+
+/** The JS variables holding a value of type `t` whose variable (or low half) is `base`. */
+export function partsOf(t: ValType, base: string, hi: string): string[] {
+  if (t === ValType.I64) return [base, hi];
+  if (t === ValType.V128) return LANES.map((i) => `${base}_${i}`);
+  return [base];
+}
+
+/** `a = b` for every part of two values of the same type. */
+export function assign(to: string[], from: string[]): string {
+  return to.map((name, i) => `${name} = ${from[i]};`).join(" ");
+}
+
+/** JS for the bits of the f32 number `v` (a variable): plain unless it is a NaN. */
+export function f32Bits(v: string): string {
+  return `(${v} === ${v} ? B(${v}) : E.f32NaNBits(${v}))`;
+}
+
+/** JS for the f32 number of the bits `e` (an expression). */
+export function f32FromBits(e: string): string {
+  return `E.f32FromBits(${e})`;
+}
+
+/** A JS literal for the f32 with the given bits. */
+export function f32Literal(bits: number): string {
+  const cell = new DataView(new ArrayBuffer(4));
+  cell.setInt32(0, bits, true);
+  const x = cell.getFloat32(0, true);
+  if (x !== x) return `E.f32FromBits(${bits})`;
+  return Object.is(x, -0) ? "-0" : String(x);
+}
+
+export function isRef(t: ValType): boolean {
+  return t === ValType.FuncRef || t === ValType.ExternRef;
+}
+
+/** A JS literal for an f64 given by its bits, exact for -0, infinities and NaN payloads. */
+export function f64Literal(lo: number, hi: number): string {
+  const cell = new DataView(new ArrayBuffer(8));
+  cell.setInt32(0, lo, true), cell.setInt32(4, hi, true);
+  const x = cell.getFloat64(0, true);
+  if (x !== x) return `(SI[0] = ${lo}, SI[1] = ${hi}, SD[0])`;
+  if (Object.is(x, -0)) return "-0";
+  return String(x);
+}

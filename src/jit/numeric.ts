@@ -1,0 +1,397 @@
+/**
+ * The JS tier's numeric instructions: i32, i64 (on two int32 halves), f32 and f64 arithmetic,
+ * comparisons and conversions, each emitted as a line of JS over the stack variables.
+ */
+import { ValType } from "../types.ts";
+import { convert } from "../interp/ops_convert.ts";
+import type { Compiler } from "./compile.ts";
+import { f32Bits, f32FromBits } from "./names.ts";
+function unaryI32(c: Compiler, expr: (a: string) => string): void {
+  const a = c.v(c.h - 1);
+  c.emit(`${a} = ${expr(a)};`);
+}
+
+function binaryI32(c: Compiler, expr: (a: string, b: string) => string): void {
+  const b = c.v(c.pop());
+  const a = c.v(c.h - 1);
+  c.emit(`${a} = ${expr(a, b)};`);
+}
+
+/** Pops two values of the same type and pushes the i32 result of comparing them. */
+function compare(c: Compiler, expr: (a: number, b: number) => string): void {
+  const b = c.pop();
+  const a = c.pop();
+  c.emitCompare(expr(a, b));
+}
+
+export function numeric(c: Compiler, op: number): void {
+  const at = c.at;
+  switch (op) {
+    case 0x45: {
+      const a = c.pop();
+      return c.emitCompare(`i${a} === 0`);
+    }
+    case 0x46:
+      return compare(c, (a, b) => `i${a} === i${b}`);
+    case 0x47:
+      return compare(c, (a, b) => `i${a} !== i${b}`);
+    case 0x48:
+      return compare(c, (a, b) => `i${a} < i${b}`);
+    case 0x49:
+      return compare(c, (a, b) => `(i${a} >>> 0) < (i${b} >>> 0)`);
+    case 0x4a:
+      return compare(c, (a, b) => `i${a} > i${b}`);
+    case 0x4b:
+      return compare(c, (a, b) => `(i${a} >>> 0) > (i${b} >>> 0)`);
+    case 0x4c:
+      return compare(c, (a, b) => `i${a} <= i${b}`);
+    case 0x4d:
+      return compare(c, (a, b) => `(i${a} >>> 0) <= (i${b} >>> 0)`);
+    case 0x4e:
+      return compare(c, (a, b) => `i${a} >= i${b}`);
+    case 0x4f:
+      return compare(c, (a, b) => `(i${a} >>> 0) >= (i${b} >>> 0)`);
+    case 0x50: {
+      const a = c.pop();
+      return c.emitCompare(`(x${a} | y${a}) === 0`);
+    }
+    case 0x51:
+      return compare(c, (a, b) => `x${a} === x${b} && y${a} === y${b}`);
+    case 0x52:
+      return compare(c, (a, b) => `x${a} !== x${b} || y${a} !== y${b}`);
+    case 0x53:
+      return compare(c, (a, b) => ltS(a, b));
+    case 0x54:
+      return compare(c, (a, b) => ltU(a, b));
+    case 0x55:
+      return compare(c, (a, b) => ltS(b, a));
+    case 0x56:
+      return compare(c, (a, b) => ltU(b, a));
+    case 0x57:
+      return compare(c, (a, b) => `!(${ltS(b, a)})`);
+    case 0x58:
+      return compare(c, (a, b) => `!(${ltU(b, a)})`);
+    case 0x59:
+      return compare(c, (a, b) => `!(${ltS(a, b)})`);
+    case 0x5a:
+      return compare(c, (a, b) => `!(${ltU(a, b)})`);
+    case 0x5b:
+      return compare(c, (a, b) => `f${a} === f${b}`);
+    case 0x5c:
+      return compare(c, (a, b) => `f${a} !== f${b}`);
+    case 0x5d:
+      return compare(c, (a, b) => `f${a} < f${b}`);
+    case 0x5e:
+      return compare(c, (a, b) => `f${a} > f${b}`);
+    case 0x5f:
+      return compare(c, (a, b) => `f${a} <= f${b}`);
+    case 0x60:
+      return compare(c, (a, b) => `f${a} >= f${b}`);
+    case 0x61:
+      return compare(c, (a, b) => `d${a} === d${b}`);
+    case 0x62:
+      return compare(c, (a, b) => `d${a} !== d${b}`);
+    case 0x63:
+      return compare(c, (a, b) => `d${a} < d${b}`);
+    case 0x64:
+      return compare(c, (a, b) => `d${a} > d${b}`);
+    case 0x65:
+      return compare(c, (a, b) => `d${a} <= d${b}`);
+    case 0x66:
+      return compare(c, (a, b) => `d${a} >= d${b}`);
+    case 0x67:
+      return unaryI32(c, (a) => `Math.clz32(${a})`);
+    case 0x68:
+      return unaryI32(c, (a) => `E.ctz32(${a})`);
+    case 0x69:
+      return unaryI32(c, (a) => `E.popcnt32(${a})`);
+    case 0x6a:
+      return binaryI32(c, (a, b) => `(${a} + ${b}) | 0`);
+    case 0x6b:
+      return binaryI32(c, (a, b) => `(${a} - ${b}) | 0`);
+    case 0x6c:
+      return binaryI32(c, (a, b) => `Math.imul(${a}, ${b})`);
+    case 0x6d:
+      return binaryI32(c, (a, b) =>
+        `${b} === 0 ? E.trapAt(${at}, "integer divide by zero") : ` +
+        `${a} === -2147483648 && ${b} === -1 ? E.trapAt(${at}, "integer overflow") : (${a} / ${b}) | 0`);
+    case 0x6e:
+      return binaryI32(
+        c,
+        (a, b) =>
+          `${b} === 0 ? E.trapAt(${at}, "integer divide by zero") : ((${a} >>> 0) / (${b} >>> 0)) | 0`,
+      );
+    case 0x6f:
+      return binaryI32(
+        c,
+        (a, b) => `${b} === 0 ? E.trapAt(${at}, "integer divide by zero") : (${a} % ${b}) | 0`,
+      );
+    case 0x70:
+      return binaryI32(
+        c,
+        (a, b) =>
+          `${b} === 0 ? E.trapAt(${at}, "integer divide by zero") : ((${a} >>> 0) % (${b} >>> 0)) | 0`,
+      );
+    case 0x71:
+      return binaryI32(c, (a, b) => `${a} & ${b}`);
+    case 0x72:
+      return binaryI32(c, (a, b) => `${a} | ${b}`);
+    case 0x73:
+      return binaryI32(c, (a, b) => `${a} ^ ${b}`);
+    case 0x74:
+      return binaryI32(c, (a, b) => `${a} << ${b}`);
+    case 0x75:
+      return binaryI32(c, (a, b) => `${a} >> ${b}`);
+    case 0x76:
+      return binaryI32(c, (a, b) => `(${a} >>> ${b}) | 0`);
+    case 0x77:
+      return binaryI32(c, (a, b) => `(${a} << ${b}) | (${a} >>> (32 - ${b}))`);
+    case 0x78:
+      return binaryI32(c, (a, b) => `(${a} >>> ${b}) | (${a} << (32 - ${b}))`);
+  }
+  if (op >= 0x79 && op <= 0x8a) return i64(c, op);
+  if (op >= 0x8b && op <= 0x98) return f32(c, op);
+  if (op >= 0x99 && op <= 0xa6) return f64(c, op);
+  conversion(c, op);
+}
+
+function i64(c: Compiler, op: number): void {
+  if (op <= 0x7b) {
+    const a = c.h - 1;
+    const x = `x${a}`, y = `y${a}`;
+    switch (op) {
+      case 0x79:
+        return c.emit(`${x} = ${y} !== 0 ? Math.clz32(${y}) : 32 + Math.clz32(${x}); ${y} = 0;`);
+      case 0x7a:
+        return c.emit(`${x} = ${x} !== 0 ? E.ctz32(${x}) : 32 + E.ctz32(${y}); ${y} = 0;`);
+      default:
+        return c.emit(`${x} = E.popcnt32(${x}) + E.popcnt32(${y}); ${y} = 0;`);
+    }
+  }
+  const b = c.h - 1, a = c.h - 2;
+  const al = `x${a}`, ah = `y${a}`, bl = `x${b}`, bh = `y${b}`;
+  switch (op) {
+    case 0x7c:
+      c.pop();
+      return c.emit(
+        `t = (${al} >>> 0) + (${bl} >>> 0); ${ah} = (${ah} + ${bh} + (t > 4294967295 ? 1 : 0)) | 0; ${al} = t | 0;`,
+      );
+    case 0x7d:
+      c.pop();
+      return c.emit(
+        `t = (${al} >>> 0) - (${bl} >>> 0); ${ah} = (${ah} - ${bh} - (t < 0 ? 1 : 0)) | 0; ${al} = t | 0;`,
+      );
+    case 0x7e: {
+      // inline, from 16-bit partial products so every step is exact in a double
+      const known = c.known[b];
+      c.pop();
+      const [b0, b1] = known ? [known[0] & 0xffff, known[0] >>> 16] : ["m3", "m4"];
+      return c.emit(
+        (known ? "" : `m3 = ${bl} & 0xffff; m4 = ${bl} >>> 16; `) +
+          `m0 = ${al} & 0xffff; m1 = ${al} >>> 16; m2 = m0 * ${b0}; m0 = m0 * ${b1}; t = m1 * ${b0}; ` +
+          `m2 = (m2 >>> 16) + (m0 & 0xffff) + (t & 0xffff); ` +
+          `m2 = m1 * ${b1} + (m0 >>> 16) + (t >>> 16) + Math.floor(m2 / 65536); ` +
+          `${ah} = (m2 + Math.imul(${al}, ${bh}) + Math.imul(${ah}, ${bl})) | 0; ${al} = Math.imul(${al}, ${bl});`,
+      );
+    }
+    case 0x83:
+    case 0x84:
+    case 0x85: {
+      c.pop();
+      const o = op === 0x83 ? "&" : op === 0x84 ? "|" : "^";
+      return c.emit(`${al} = ${al} ${o} ${bl}; ${ah} = ${ah} ${o} ${bh};`);
+    }
+    case 0x86:
+    case 0x87:
+    case 0x88:
+    case 0x89:
+    case 0x8a: {
+      const amount = c.known[b];
+      c.pop();
+      if (amount) return i64ShiftBy(c, op, a, amount[0]);
+      const helper = ["shl64", "shrS64", "shrU64", "rotl64", "rotl64"][op - 0x86];
+      const k = op === 0x8a ? `64 - (${bl} & 63)` : bl;
+      return c.emit(`${al} = E.${helper}(${al}, ${ah}, ${k}); ${ah} = HI.v;`);
+    }
+  }
+  c.pop();
+  const helper = ["divS64", "divU64", "remS64", "remU64"][op - 0x7f];
+  c.emit(`${al} = E.${helper}(${al}, ${ah}, ${bl}, ${bh}, ${c.at}); ${ah} = HI.v;`);
+}
+
+/** i64 shift or rotation by the constant `n`, on the value at depth `a`, without a helper call. */
+function i64ShiftBy(c: Compiler, op: number, a: number, n: number): void {
+  const x = `x${a}`, y = `y${a}`;
+  n &= 63;
+  if (op === 0x8a) op = 0x89, n = (64 - n) & 63;
+  if (n === 0) return;
+  switch (op) {
+    case 0x86:
+      return c.emit(
+        n < 32
+          ? `${y} = (${y} << ${n}) | (${x} >>> ${32 - n}); ${x} = ${x} << ${n};`
+          : `${y} = ${x} << ${n - 32}; ${x} = 0;`,
+      );
+    case 0x87:
+      return c.emit(
+        n < 32
+          ? `${x} = (${x} >>> ${n}) | (${y} << ${32 - n}); ${y} = ${y} >> ${n};`
+          : `${x} = ${y} >> ${n - 32}; ${y} = ${y} >> 31;`,
+      );
+    case 0x88:
+      return c.emit(
+        n < 32
+          ? `${x} = (${x} >>> ${n}) | (${y} << ${32 - n}); ${y} = (${y} >>> ${n}) | 0;`
+          : `${x} = (${y} >>> ${n - 32}) | 0; ${y} = 0;`,
+      );
+  }
+  // rotl: by 32 or more is a swap of the halves, then a rotation by the rest
+  let [p, q] = [x, y];
+  if (n >= 32) [p, q] = [y, x], n -= 32;
+  if (n === 0) return c.emit(`t = ${x}; ${x} = ${y}; ${y} = t;`);
+  c.emit(
+    `t = ${p}; m0 = ${q}; ${x} = (t << ${n}) | (m0 >>> ${32 - n}); ${y} = (m0 << ${n}) | (t >>> ${32 - n});`,
+  );
+}
+
+/** f32 values are numbers (see the module comment); every result is rounded with `Math.fround`. */
+function f32(c: Compiler, op: number): void {
+  if (op <= 0x91) {
+    const a = `f${c.h - 1}`;
+    const fn = ["Math.abs", "-", "E.ceil", "E.floor", "E.trunc", "E.nearest"][op - 0x8b];
+    return c.emit(fn ? `${a} = ${fn}(${a});` : `${a} = Math.fround(Math.sqrt(${a}));`);
+  }
+  const b = `f${c.pop()}`, a = `f${c.h - 1}`;
+  switch (op) {
+    case 0x92:
+      return c.emit(`${a} = Math.fround(${a} + ${b});`);
+    case 0x93:
+      return c.emit(`${a} = Math.fround(${a} - ${b});`);
+    case 0x94:
+      return c.emit(`${a} = Math.fround(${a} * ${b});`);
+    case 0x95:
+      return c.emit(`${a} = Math.fround(${a} / ${b});`);
+    case 0x96: // fround: a NaN that comes out is quiet, whatever went in
+      return c.emit(`${a} = Math.fround(Math.min(${a}, ${b}));`);
+    case 0x97:
+      return c.emit(`${a} = Math.fround(Math.max(${a}, ${b}));`);
+    default:
+      return c.emit(`${a} = E.copysign64(${a}, ${b});`);
+  }
+}
+
+function f64(c: Compiler, op: number): void {
+  if (op <= 0x9f) {
+    const a = `d${c.h - 1}`;
+    const fn = ["Math.abs", "-", "E.ceil", "E.floor", "E.trunc", "E.nearest", "Math.sqrt"][op - 0x99];
+    return c.emit(`${a} = ${fn}(${a});`);
+  }
+  const b = `d${c.pop()}`, a = `d${c.h - 1}`;
+  switch (op) {
+    case 0xa0:
+      return c.emit(`${a} = ${a} + ${b};`);
+    case 0xa1:
+      return c.emit(`${a} = ${a} - ${b};`);
+    case 0xa2:
+      return c.emit(`${a} = ${a} * ${b};`);
+    case 0xa3:
+      return c.emit(`${a} = ${a} / ${b};`);
+    case 0xa4:
+      return c.emit(`${a} = Math.min(${a}, ${b});`);
+    case 0xa5:
+      return c.emit(`${a} = Math.max(${a}, ${b});`);
+    default:
+      return c.emit(`${a} = E.copysign64(${a}, ${b});`);
+  }
+}
+
+/** Replaces the top value by one of type `t` computed from it (`a`: the old variable). */
+function retype(c: Compiler, t: ValType, code: (a: string, d: string, k: number) => string): void {
+  const k = c.pop();
+  const a = c.v(k);
+  const d = c.v(c.push(t));
+  c.emit(code(a, d, k));
+}
+
+function conversion(c: Compiler, op: number): void {
+  switch (op) {
+    case 0xa7:
+      return retype(c, ValType.I32, (a, d) => `${d} = ${a};`);
+    case 0xac:
+      return retype(c, ValType.I64, (a, d, k) => `${d} = ${a}; y${k} = ${a} >> 31;`);
+    case 0xad:
+      return retype(c, ValType.I64, (a, d, k) => `${d} = ${a}; y${k} = 0;`);
+    case 0xb2:
+      return retype(c, ValType.F32, (a, d) => `${d} = Math.fround(${a});`);
+    case 0xb3:
+      return retype(c, ValType.F32, (a, d) => `${d} = Math.fround(${a} >>> 0);`);
+    case 0xb6:
+      return retype(c, ValType.F32, (a, d) => `${d} = Math.fround(${a});`);
+    case 0xb7:
+      return retype(c, ValType.F64, (a, d) => `${d} = ${a};`);
+    case 0xb8:
+      return retype(c, ValType.F64, (a, d) => `${d} = ${a} >>> 0;`);
+    case 0xb9:
+      return retype(c, ValType.F64, (a, d, k) => `${d} = y${k} * 4294967296 + (${a} >>> 0);`);
+    case 0xba:
+      return retype(c, ValType.F64, (a, d, k) => `${d} = (y${k} >>> 0) * 4294967296 + (${a} >>> 0);`);
+    case 0xbb: // a marked signalling NaN is a quiet NaN as an f64: an arithmetic NaN, as promote wants
+      return retype(c, ValType.F64, (a, d) => `${d} = ${a};`);
+    case 0xbc:
+      return retype(c, ValType.I32, (a, d) => `${d} = ${f32Bits(a)};`);
+    case 0xbd:
+      return retype(c, ValType.I64, (a, d, k) => `SD[0] = ${a}; ${d} = SI[0]; y${k} = SI[1];`);
+    case 0xbe:
+      return retype(c, ValType.F32, (a, d) => `${d} = ${f32FromBits(a)};`);
+    case 0xbf:
+      return retype(c, ValType.F64, (a, d, k) => `SI[0] = ${a}; SI[1] = y${k}; ${d} = SD[0];`);
+    case 0xc0:
+      return unaryI32(c, (a) => `(${a} << 24) >> 24`);
+    case 0xc1:
+      return unaryI32(c, (a) => `(${a} << 16) >> 16`);
+    case 0xc2:
+    case 0xc3:
+    case 0xc4: {
+      const k = c.h - 1;
+      const shift = op === 0xc2 ? 24 : op === 0xc3 ? 16 : 0;
+      return c.emit(`x${k} = (x${k} << ${shift}) >> ${shift}; y${k} = x${k} >> 31;`);
+    }
+  }
+  if (op >= 0xa8 && op <= 0xbb) {
+    // trapping truncations and i64 → f32: the interpreter's closures (exact rounding, traps)
+    return c.bridge(1, CONVERT_RESULT[op - 0xa8], ([a], d) => convert(op, d, a, 0));
+  }
+  throw new Error(`js tier: unknown opcode 0x${op.toString(16)} at ${c.at}`);
+}
+
+function ltS(a: number, b: number): string {
+  return `y${a} < y${b} || (y${a} === y${b} && (x${a} >>> 0) < (x${b} >>> 0))`;
+}
+
+function ltU(a: number, b: number): string {
+  return `(y${a} >>> 0) < (y${b} >>> 0) || (y${a} === y${b} && (x${a} >>> 0) < (x${b} >>> 0))`;
+}
+
+/** Result types of 0xa8..0xbb. */
+export const CONVERT_RESULT: ValType[] = [
+  ValType.I32,
+  ValType.I32,
+  ValType.I32,
+  ValType.I32,
+  ValType.I64,
+  ValType.I64,
+  ValType.I64,
+  ValType.I64,
+  ValType.I64,
+  ValType.I64,
+  ValType.F32,
+  ValType.F32,
+  ValType.F32,
+  ValType.F32,
+  ValType.F32,
+  ValType.F64,
+  ValType.F64,
+  ValType.F64,
+  ValType.F64,
+  ValType.F64,
+];

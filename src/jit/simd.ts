@@ -1,0 +1,298 @@
+/**
+ * The JS tier's SIMD instructions. A v128 is four int32 variables (lane 0 lowest); frequent
+ * operations are emitted inline, the rest run the interpreter's closure on copies of their operands
+ * in the frame's scratch slots.
+ */
+import { ValType } from "../types.ts";
+import type { Op } from "../interp/runtime.ts";
+import { lowerSimd } from "../interp/lower_simd.ts";
+import type { Compiler } from "./compile.ts";
+import { assign, f32Bits, f32FromBits } from "./names.ts";
+/**
+ * A v128 is four int32 variables (lane 0 lowest). Frequent operations are inline; the rest run the
+ * interpreter's closure on copies of their operands in the scratch slots (`V` for v128 values).
+ */
+export function simd(c: Compiler, sub: number): void {
+  if (simdInline(c, sub)) return;
+  const at = c.at;
+  const lines: string[] = [];
+  let used = 0;
+  const run = (op: Op) => `${lines.join(" ")} site = ${at}; ${c.constant(op)}(s2);`;
+  lowerSimd({
+    r: c.r,
+    inst: c.inst,
+    h: c.h,
+    pending: null,
+    pendingProduces: () => null,
+    detached: (p) => p,
+    popSlot: () => {
+      const slot = c.scratch + used++;
+      lines.push(c.toSlot(c.pop(), slot));
+      return slot;
+    },
+    emit: (make) => c.emit(run(make(0))),
+    emitValue: (t, make) => {
+      const dst = c.scratch + 3;
+      c.emit(run(make(dst, 0)));
+      c.emit(c.fromSlot(c.push(t), dst));
+    },
+  }, sub);
+}
+
+/** Emits SIMD instruction `sub` as JS when it is one of the inline ones; false otherwise. */
+function simdInline(c: Compiler, sub: number): boolean {
+  const r = c.r;
+  const top = () => c.parts(c.h - 1);
+  const binary = (lane: (a: string, b: string) => string) => {
+    const b = c.parts(c.pop()), a = top();
+    c.emit(a.map((x, i) => `${x} = ${lane(x, b[i])};`).join(" "));
+    return true;
+  };
+  switch (sub) {
+    case 0x00: { // v128.load
+      const check = c.address(c.pop(), 16);
+      const k = c.push(ValType.V128);
+      // Straight into f32x4 arithmetic: load the lanes as numbers (a NaN would be quieted anyway).
+      const asFloats = nextIsF32x4Arithmetic(c);
+      const get = asFloats ? "getFloat32" : "getInt32";
+      c.emit(
+        `${check} ${c.lanes(k).map((x, i) => `${x} = dv.${get}(ea + ${4 * i}, true);`).join(" ")}`,
+      );
+      if (asFloats) c.floatLanes.add(k);
+      return true;
+    }
+    case 0x01: // v128.load8x8_s/u: bytes widened to 16-bit lanes, two per word
+    case 0x02: {
+      const check = c.address(c.pop(), 8);
+      const v = c.parts(c.push(ValType.V128));
+      const byte = (i: number) => sub === 0x01 ? `dv.getInt8(ea + ${i})` : `dv.getUint8(ea + ${i})`;
+      const words = v.map((x, i) => `${x} = (${byte(2 * i)} & 0xffff) | (${byte(2 * i + 1)} << 16);`);
+      c.emit(`${check} ${words.join(" ")}`);
+      return true;
+    }
+    case 0x03: // v128.load16x4_s/u
+    case 0x04: {
+      const check = c.address(c.pop(), 8);
+      const v = c.parts(c.push(ValType.V128));
+      const get = sub === 0x03 ? "getInt16" : "getUint16";
+      c.emit(`${check} ${v.map((x, i) => `${x} = dv.${get}(ea + ${2 * i}, true);`).join(" ")}`);
+      return true;
+    }
+    case 0x05: // v128.load32x2_s/u: two i64 lanes
+    case 0x06: {
+      const check = c.address(c.pop(), 8);
+      const [a, b, e, d] = c.parts(c.push(ValType.V128));
+      const high = (lo: string) => sub === 0x05 ? `${lo} >> 31` : "0";
+      c.emit(
+        `${check} ${a} = dv.getInt32(ea, true); ${b} = ${high(a)}; ${e} = dv.getInt32(ea + 4, true); ` +
+          `${d} = ${high(e)};`,
+      );
+      return true;
+    }
+    case 0x0d: { // i8x16.shuffle: each result byte picked from a (0..15) or b (16..31)
+      const lanes = r.take(16);
+      const b = c.parts(c.pop()), a = top();
+      const source = [...a, ...b];
+      const temps = ["m0", "m1", "m2", "m3"];
+      const words = temps.map((m, w) => {
+        const picks = [0, 1, 2, 3].map((j) => lanes[4 * w + j]);
+        // a whole source word in order: no byte arithmetic
+        if (picks[0] % 4 === 0 && picks.every((l, j) => l === picks[0] + j)) {
+          return `${m} = ${source[picks[0] >> 2]};`;
+        }
+        const bytes = picks.map((l, j) => `(((${source[l >> 2]} >>> ${8 * (l & 3)}) & 0xff) << ${8 * j})`);
+        return `${m} = ${bytes.join(" | ")};`;
+      });
+      c.emit(`${words.join(" ")} ${assign(a, temps)}`);
+      return true;
+    }
+    case 0x15: // i8x16.extract_lane_s/u
+    case 0x16: {
+      const lane = r.u8();
+      const v = c.parts(c.pop());
+      const w = v[lane >> 2], shift = 8 * (lane & 3);
+      const value = sub === 0x15 ? `(${w} << ${24 - shift}) >> 24` : `(${w} >>> ${shift}) & 0xff`;
+      c.emit(`i${c.push(ValType.I32)} = ${value};`);
+      return true;
+    }
+    case 0x18: // i16x8.extract_lane_s/u
+    case 0x19: {
+      const lane = r.u8();
+      const v = c.parts(c.pop());
+      const w = v[lane >> 1], shift = 16 * (lane & 1);
+      const value = sub === 0x18 ? `(${w} << ${16 - shift}) >> 16` : `(${w} >>> ${shift}) & 0xffff`;
+      c.emit(`i${c.push(ValType.I32)} = ${value};`);
+      return true;
+    }
+    case 0x17: // i8x16.replace_lane
+    case 0x1a: { // i16x8.replace_lane
+      const lane = r.u8();
+      const x = c.v(c.pop());
+      const [per, mask] = sub === 0x17 ? [4, 0xff] : [2, 0xffff];
+      const w = top()[Math.floor(lane / per)], shift = (32 / per) * (lane % per);
+      c.emit(`${w} = (${w} & ${~(mask << shift)}) | ((${x} & ${mask}) << ${shift});`);
+      return true;
+    }
+    case 0x1f: { // f32x4.extract_lane (bits)
+      const lane = r.u8();
+      const v = c.parts(c.pop());
+      c.emit(`f${c.push(ValType.F32)} = ${f32FromBits(v[lane])};`);
+      return true;
+    }
+    case 0x20: { // f32x4.replace_lane
+      const lane = r.u8();
+      const x = c.v(c.pop());
+      c.emit(`${top()[lane]} = ${f32Bits(x)};`);
+      return true;
+    }
+    case 0x95: // i16x8.mul
+      return binary((a, b) =>
+        `(Math.imul(${a}, ${b}) & 0xffff) | (Math.imul(${a} >>> 16, ${b} >>> 16) << 16)`
+      );
+    case 0xa7: // i32x4.extend_low/high_i16x8_s/u
+    case 0xa8:
+    case 0xa9:
+    case 0xaa: {
+      const v = top();
+      const [w0, w1] = sub === 0xa7 || sub === 0xa9 ? [v[0], v[1]] : [v[2], v[3]];
+      const signed = sub <= 0xa8;
+      const low = (w: string) => signed ? `(${w} << 16) >> 16` : `${w} & 0xffff`;
+      const high = (w: string) => signed ? `${w} >> 16` : `${w} >>> 16`;
+      c.emit(
+        `m0 = ${w0}; m1 = ${w1}; ${v[0]} = ${low("m0")}; ${v[1]} = ${high("m0")}; ` +
+          `${v[2]} = ${low("m1")}; ${v[3]} = ${high("m1")};`,
+      );
+      return true;
+    }
+    case 0xab: // i32x4.shl, shr_s, shr_u (the count is taken mod 32, as JS does)
+    case 0xac:
+    case 0xad: {
+      const n = c.v(c.pop());
+      const o = sub === 0xab ? "<<" : sub === 0xac ? ">>" : ">>>";
+      c.emit(top().map((x) => `${x} = (${x} ${o} ${n}) | 0;`).join(" "));
+      return true;
+    }
+    case 0xba: // i32x4.dot_i16x8_s
+      return binary((a, b) =>
+        `(Math.imul((${a} << 16) >> 16, (${b} << 16) >> 16) + Math.imul(${a} >> 16, ${b} >> 16)) | 0`
+      );
+    case 0xfa: // f32x4.convert_i32x4_s/u
+      c.emit(top().map((x) => `${x} = B(${x});`).join(" "));
+      return true;
+    case 0xfb:
+      c.emit(top().map((x) => `${x} = B(${x} >>> 0);`).join(" "));
+      return true;
+    case 0x0b: { // v128.store
+      const v = c.parts(c.pop());
+      const check = c.address(c.pop(), 16);
+      c.emit(`${check} ${v.map((x, i) => `dv.setInt32(ea + ${4 * i}, ${x}, true);`).join(" ")}`);
+      return true;
+    }
+    case 0x0c: { // v128.const
+      const bytes = r.take(16);
+      const view = new DataView(bytes.buffer, bytes.byteOffset, 16);
+      const v = c.parts(c.push(ValType.V128));
+      c.emit(v.map((x, i) => `${x} = ${view.getInt32(4 * i, true)};`).join(" "));
+      return true;
+    }
+    case 0x13: { // f32x4.splat: lanes as numbers
+      const a = c.v(c.pop());
+      const k = c.push(ValType.V128);
+      c.emit(c.lanes(k).map((x) => `${x} = ${a};`).join(" "));
+      c.floatLanes.add(k);
+      return true;
+    }
+    case 0x0f: // i8x16.splat
+    case 0x10: // i16x8.splat
+    case 0x11: { // i32x4.splat
+      const a = c.v(c.pop());
+      const word = sub === 0x0f
+        ? `Math.imul(${a} & 0xff, 0x01010101)`
+        : sub === 0x10
+        ? `Math.imul(${a} & 0xffff, 0x10001)`
+        : a;
+      const v = c.parts(c.push(ValType.V128));
+      c.emit(`t = ${word}; ${v.map((x) => `${x} = t;`).join(" ")}`);
+      return true;
+    }
+    case 0x1b: { // i32x4.extract_lane
+      const lane = r.u8();
+      const v = c.parts(c.pop());
+      c.emit(`i${c.push(ValType.I32)} = ${v[lane]};`);
+      return true;
+    }
+    case 0x1c: { // i32x4.replace_lane
+      const lane = r.u8();
+      const x = c.v(c.pop());
+      c.emit(`${top()[lane]} = ${x};`);
+      return true;
+    }
+    case 0x4d: // v128.not
+      c.emit(top().map((x) => `${x} = ~${x};`).join(" "));
+      return true;
+    case 0x4e:
+      return binary((a, b) => `${a} & ${b}`);
+    case 0x4f:
+      return binary((a, b) => `${a} & ~${b}`);
+    case 0x50:
+      return binary((a, b) => `${a} | ${b}`);
+    case 0x51:
+      return binary((a, b) => `${a} ^ ${b}`);
+    case 0x52: { // v128.bitselect
+      const m = c.parts(c.pop()), b = c.parts(c.pop()), a = top();
+      c.emit(a.map((x, i) => `${x} = (${x} & ${m[i]}) | (${b[i]} & ~${m[i]});`).join(" "));
+      return true;
+    }
+    case 0x53: { // v128.any_true
+      const v = c.parts(c.pop());
+      c.emitCompare(`(${v.join(" | ")}) !== 0`);
+      return true;
+    }
+    case 0x23: // i8x16.eq: a zero byte of a ^ b becomes 0xff
+      return binary((a, b) =>
+        `Math.imul((~(((t = ${a} ^ ${b}) & 0x7f7f7f7f) + 0x7f7f7f7f | t) & 0x80808080) >>> 7, 0xff)`
+      );
+    case 0x64: { // i8x16.bitmask: the top bit of each byte, byte 0 lowest
+      const v = c.parts(c.pop());
+      const nibble = (x: string, i: number) =>
+        `(((${x} >>> 7) & 1) | ((${x} >>> 14) & 2) | ((${x} >>> 21) & 4) | ((${x} >>> 28) & 8)) << ${4 * i}`;
+      c.emit(`i${c.push(ValType.I32)} = ${v.map(nibble).join(" | ")};`);
+      return true;
+    }
+    case 0x6e: // i8x16.add, lane by lane within each word
+      return binary((a, b) => `((${a} & 0x7f7f7f7f) + (${b} & 0x7f7f7f7f)) ^ ((${a} ^ ${b}) & 0x80808080)`);
+    case 0x71: // i8x16.sub
+      return binary((a, b) => `((${a} | 0x80808080) - (${b} & 0x7f7f7f7f)) ^ ((${a} ^ ~${b}) & 0x80808080)`);
+    case 0x8e: // i16x8.add
+      return binary((a, b) => `((${a} & 0x7fff7fff) + (${b} & 0x7fff7fff)) ^ ((${a} ^ ${b}) & 0x80008000)`);
+    case 0x91: // i16x8.sub
+      return binary((a, b) => `((${a} | 0x80008000) - (${b} & 0x7fff7fff)) ^ ((${a} ^ ~${b}) & 0x80008000)`);
+    case 0xae:
+      return binary((a, b) => `(${a} + ${b}) | 0`);
+    case 0xb1:
+      return binary((a, b) => `(${a} - ${b}) | 0`);
+    case 0xb5:
+      return binary((a, b) => `Math.imul(${a}, ${b})`);
+    case 0x37: // i32x4.eq
+      return binary((a, b) => `${a} === ${b} ? -1 : 0`);
+    case 0xe4: // f32x4 add, sub, mul, div: lanes as numbers in and out
+    case 0xe5:
+    case 0xe6:
+    case 0xe7: {
+      const o = ["+", "-", "*", "/"][sub - 0xe4];
+      const b = c.pop(), a = c.h - 1;
+      const num = (k: number) => c.lanes(k).map((x) => c.floatLanes.has(k) ? x : `N(${x})`);
+      const x = num(a), y = num(b);
+      c.emit(c.lanes(a).map((v, i) => `${v} = Math.fround(${x[i]} ${o} ${y[i]});`).join(" "));
+      c.floatLanes.add(a);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Whether the next instruction is f32x4 add, sub, mul or div (0xfd 0xe4..0xe7, two-byte LEB). */
+function nextIsF32x4Arithmetic(c: Compiler): boolean {
+  const b = c.r.bytes, p = c.r.pos;
+  return b[p] === 0xfd && b[p + 1] >= 0xe4 && b[p + 1] <= 0xe7 && b[p + 2] === 0x01;
+}
