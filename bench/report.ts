@@ -131,7 +131,7 @@ function programTable(report: Report): string {
 }
 
 function bigModuleTable(big: BigModuleResult): string {
-  const rows = [["engine", "decode+validate", "eager lowering", "first instruction"]];
+  const rows = [["engine", "decode+validate", "eager compile", "first instruction"]];
   for (const [name, run] of Object.entries(big.engines)) {
     if (run.error) {
       rows.push([name, "ERROR", "", ""]);
@@ -168,8 +168,8 @@ export function formatReport(report: Report): string {
     );
     out.push(bigModuleTable(big));
     out.push(
-      `MB/s are code-section MB per second of \`new WebAssembly.Module(bytes)\`; eager lowering is Module + ` +
-        `Instance with ${big.eagerOption} (decode, validate and lower every function; not measured on V8); ` +
+      `MB/s are code-section MB per second of \`new WebAssembly.Module(bytes)\`; eager compile is Module + ` +
+        `Instance with ${big.eagerOption} (decode, validate and compile every function to JS; not measured on V8); ` +
         `first instruction = Module + Instance + first call of \`entry\` (lazy lowering).`,
       "",
     );

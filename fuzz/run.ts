@@ -1,7 +1,8 @@
 /**
  * Differential fuzzing: `deno task fuzz [--seed S] [--count N]`. Generates modules with binaryen's
  * `wasm-opt -ttf` and with exprgen.ts (dense numeric code, which binaryen 108 seldom writes),
- * runs each on wasmrun and on V8 (Deno's built-in WebAssembly), and compares
+ * runs each on wasmrun (on both tiers: the JS tier, then the threaded-code interpreter with
+ * `jit: false`) and on V8 (Deno's built-in WebAssembly), and compares
  * compile/instantiate outcomes, logged values, export results and traps, exported globals and
  * the final memory. A mismatch is reduced with wasm-reduce and saved under tests/fuzz/ as a
  * regression case. Exit status 1 when any mismatch was found.

@@ -17,6 +17,7 @@ import {
   trap,
   WasmFunc,
 } from "./runtime.ts";
+import { compiledCode } from "../jit/tier.ts";
 import { execute } from "./exec.ts";
 import { machine } from "./machine.ts";
 import { lowerFunction } from "./lower.ts";
@@ -168,7 +169,10 @@ export function instantiateModule(
   );
   inst.datas = module.datas.map((d) => module.bytes.subarray(d.start, d.end));
   if (options.lowering === "eager") {
-    for (const f of inst.funcs) if (f instanceof WasmFunc && f.inst === inst) lowerFunction(f);
+    // Compiled to JS, or lowered to threaded code when the JS tier does not take the function.
+    for (const f of inst.funcs) {
+      if (f instanceof WasmFunc && f.inst === inst && compiledCode(f) === null) lowerFunction(f);
+    }
   }
 
   // Active element segments, then data segments, in order; a failing one traps (earlier ones stay).

@@ -32,7 +32,7 @@ export function signatureId(type: FuncType): number {
 export interface EngineOptions {
   /** Maximum wasm call depth before "call stack exhausted" (default 30,000). */
   maxCallDepth?: number;
-  /** Lower every function at instantiation instead of on its first call. */
+  /** Prepare every function (compile it to JS, or lower it) at instantiation instead of on its first call. */
   lowering?: "lazy" | "eager";
   /**
    * Budget of executed work, in wasm instructions as lowered: each function entry and each loop

@@ -209,9 +209,7 @@ function i64(c: Compiler, op: number): void {
       const amount = c.known[b];
       c.pop();
       if (amount) return i64ShiftBy(c, op, a, amount[0]);
-      const helper = ["shl64", "shrS64", "shrU64", "rotl64", "rotl64"][op - 0x86];
-      const k = op === 0x8a ? `64 - (${bl} & 63)` : bl;
-      return c.emit(`${al} = E.${helper}(${al}, ${ah}, ${k}); ${ah} = HI.v;`);
+      return i64ShiftByVariable(c, op, al, ah, bl);
     }
   }
   c.pop();
@@ -251,6 +249,36 @@ function i64ShiftBy(c: Compiler, op: number, a: number, n: number): void {
   if (n === 0) return c.emit(`t = ${x}; ${x} = ${y}; ${y} = t;`);
   c.emit(
     `t = ${p}; m0 = ${q}; ${x} = (t << ${n}) | (m0 >>> ${32 - n}); ${y} = (m0 << ${n}) | (t >>> ${32 - n});`,
+  );
+}
+
+/**
+ * i64 shift or rotation of (`x`, `y`) by the i32 in `amount` (only its low 6 bits count), inline:
+ * `m0` holds the amount, `t` a saved half.
+ */
+function i64ShiftByVariable(c: Compiler, op: number, x: string, y: string, amount: string): void {
+  const n = op === 0x8a ? `m0 = (64 - (${amount} & 63)) & 63;` : `m0 = ${amount} & 63;`;
+  switch (op) {
+    case 0x86:
+      return c.emit(
+        `${n} if (m0 >= 32) { ${y} = ${x} << (m0 - 32); ${x} = 0; } ` +
+          `else if (m0 !== 0) { ${y} = (${y} << m0) | (${x} >>> (32 - m0)); ${x} = ${x} << m0; }`,
+      );
+    case 0x87:
+      return c.emit(
+        `${n} if (m0 >= 32) { ${x} = ${y} >> (m0 - 32); ${y} = ${y} >> 31; } ` +
+          `else if (m0 !== 0) { ${x} = (${x} >>> m0) | (${y} << (32 - m0)); ${y} = ${y} >> m0; }`,
+      );
+    case 0x88:
+      return c.emit(
+        `${n} if (m0 >= 32) { ${x} = (${y} >>> (m0 - 32)) | 0; ${y} = 0; } ` +
+          `else if (m0 !== 0) { ${x} = (${x} >>> m0) | (${y} << (32 - m0)); ${y} = (${y} >>> m0) | 0; }`,
+      );
+  }
+  // rotations: by 32 or more swaps the halves first
+  c.emit(
+    `${n} if (m0 >= 32) { t = ${x}; ${x} = ${y}; ${y} = t; m0 -= 32; } ` +
+      `if (m0 !== 0) { t = ${x}; ${x} = (t << m0) | (${y} >>> (32 - m0)); ${y} = (${y} << m0) | (t >>> (32 - m0)); }`,
   );
 }
 

@@ -4,7 +4,7 @@
  * float helpers too long to inline. Pure TypeScript, like the rest of the engine.
  */
 import { RuntimeError } from "../errors.ts";
-import { F32, F64, I32, machine, R, scratchF32, scratchF64, scratchI32, V } from "../interp/machine.ts";
+import { F64, I32, machine, R, scratchF32, scratchF64, scratchI32, V } from "../interp/machine.ts";
 import type { WasmFunc } from "../interp/runtime.ts";
 import type { WasmFrame } from "../interp/exec.ts";
 import { nearest } from "../interp/ops_float.ts";
@@ -44,48 +44,6 @@ function unwind(e: unknown, f: WasmFunc, site: number): unknown {
 
 /** High half of an i64 result returned by a helper (the low half is the return value). */
 const hi = { v: 0 };
-
-/** (al, ah) * (bl, bh) mod 2^64, from 16-bit partial products so every step is exact in a double. */
-function mul64(al: number, ah: number, bl: number, bh: number): number {
-  const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
-  const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0;
-  const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-  const carry = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + Math.floor(mid / 65536);
-  hi.v = (carry + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
-  return Math.imul(al, bl);
-}
-
-function shl64(lo: number, h: number, k: number): number {
-  k &= 63;
-  if (k === 0) return hi.v = h, lo;
-  if (k < 32) return hi.v = (h << k) | (lo >>> (32 - k)), lo << k;
-  return hi.v = lo << (k - 32), 0;
-}
-
-function shrS64(lo: number, h: number, k: number): number {
-  k &= 63;
-  if (k === 0) return hi.v = h, lo;
-  if (k < 32) return hi.v = h >> k, (lo >>> k) | (h << (32 - k));
-  return hi.v = h >> 31, h >> (k - 32);
-}
-
-function shrU64(lo: number, h: number, k: number): number {
-  k &= 63;
-  if (k === 0) return hi.v = h, lo;
-  if (k < 32) return hi.v = h >>> k | 0, (lo >>> k) | (h << (32 - k));
-  return hi.v = 0, (h >>> (k - 32)) | 0;
-}
-
-function rotl64(lo: number, h: number, k: number): number {
-  k &= 63;
-  if (k >= 32) {
-    const t = lo;
-    lo = h, h = t, k -= 32;
-  }
-  if (k === 0) return hi.v = h, lo;
-  hi.v = (h << k) | (lo >>> (32 - k));
-  return (lo << k) | (h >>> (32 - k));
-}
 
 const TWO32 = 4294967296;
 const MIN64 = -(1n << 63n);
@@ -143,14 +101,6 @@ function remS64(al: number, ah: number, bl: number, bh: number, at: number): num
   return split(x % y);
 }
 
-function ltU64(al: number, ah: number, bl: number, bh: number): boolean {
-  return ah !== bh ? (ah >>> 0) < (bh >>> 0) : (al >>> 0) < (bl >>> 0);
-}
-
-function ltS64(al: number, ah: number, bl: number, bh: number): boolean {
-  return ah !== bh ? ah < bh : (al >>> 0) < (bl >>> 0);
-}
-
 function ctz32(x: number): number {
   return x === 0 ? 32 : 31 - Math.clz32(x & -x);
 }
@@ -201,7 +151,7 @@ function f32NaNBits(x: number): number {
 /** The environment every compiled function closes over (passed to its factory as `E`). */
 export const env = {
   I32,
-  F32,
+
   F64,
   R,
   V,
@@ -212,17 +162,10 @@ export const env = {
   hi,
   trapAt,
   unwind,
-  mul64,
-  shl64,
-  shrS64,
-  shrU64,
-  rotl64,
   divU64,
   remU64,
   divS64,
   remS64,
-  ltU64,
-  ltS64,
   ctz32,
   popcnt32,
   ceil,
