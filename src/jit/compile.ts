@@ -81,7 +81,6 @@ interface Frame {
   at: number;
 }
 
-const OOB = '"out of bounds memory access"';
 const LOAD_SIZE = [4, 8, 4, 8, 1, 1, 2, 2, 1, 1, 2, 2, 4, 4];
 const STORE_SIZE = [4, 8, 4, 8, 1, 2, 1, 2, 4];
 
@@ -100,6 +99,13 @@ export class Compiler {
   constIds = new Map<unknown, string>();
   vars = new Map<string, string>(); // name → initial value
   types: ValType[] = [];
+  /**
+   * Virtual operands: the JS expressions (one per part) of stack entries that are still a local or a
+   * constant, not yet copied into their variables. Instructions in VIRTUAL_AWARE read operands with
+   * `read`; before any other instruction, and where control flow splits or joins, they are copied.
+   * This keeps `local.get` and constants out of the generated source, which V8 must parse.
+   */
+  virt: (string[] | null)[] = [];
   /**
    * Stack depths holding a v128 whose lanes are f32 numbers rather than bits: what f32x4 arithmetic
    * produces, so that a chain of it converts only at its ends. `parts` converts back on any other use.
@@ -215,6 +221,7 @@ export class Compiler {
    * joins, so that all paths agree on the form of every value.
    */
   canonical(): void {
+    this.materializeAll();
     for (const k of this.floatLanes) {
       if (k < this.h) this.emit(this.lanes(k).map((x) => `${x} = ${f32Bits(x)};`).join(" "));
     }
@@ -230,6 +237,7 @@ export class Compiler {
     const k = this.h++;
     this.types[k] = t;
     this.known[k] = null;
+    this.virt[k] = null;
     this.floatLanes.delete(k);
     const init = isRef(t) ? "null" : "0";
     for (const name of this.parts(k)) this.declare(name, init);
@@ -238,6 +246,49 @@ export class Compiler {
 
   pop(): number {
     return --this.h;
+  }
+
+  /** Pushes a virtual operand: `parts` are its expressions (low and high for i64). */
+  pushVirtual(t: ValType, parts: string[]): number {
+    const k = this.push(t);
+    this.virt[k] = parts;
+    return k;
+  }
+
+  /** The expression for the value at depth `k` (its low half, for i64). */
+  read(k: number): string {
+    return this.virt[k]?.[0] ?? this.v(k);
+  }
+
+  /** The expression for the high half of the i64 at depth `k`. */
+  readHi(k: number): string {
+    return this.virt[k]?.[1] ?? `y${k}`;
+  }
+
+  /** The variable of depth `k`, about to be written: the entry stops being virtual. */
+  dest(k: number): string {
+    this.virt[k] = null;
+    return this.v(k);
+  }
+
+  /** Copies a virtual operand into its variables. */
+  materialize(k: number): void {
+    const parts = this.virt[k];
+    if (!parts) return;
+    this.virt[k] = null;
+    this.emit(assign(partsOf(this.types[k], this.v(k), `y${k}`), parts));
+  }
+
+  materializeAll(): void {
+    for (let k = 0; k < this.h; k++) this.materialize(k);
+  }
+
+  /** Before local `x` changes: entries that still read it get their own copy. */
+  materializeLocal(x: number): void {
+    const names = this.localParts(x);
+    for (let k = 0; k < this.h; k++) {
+      if (this.virt[k]?.some((e) => names.includes(e))) this.materialize(k);
+    }
   }
 
   emit(line: string): void {
@@ -263,21 +314,21 @@ export class Compiler {
       this.lastCmp = null;
       return c.expr;
     }
-    return `i${k} !== 0`;
+    return `${this.read(k)} !== 0`;
   }
 
   // ---- slots ----
 
   /** Stores the value at depth `k` into frame slot `slot`. */
   toSlot(k: number, slot: number): string {
-    const t = this.types[k], v = this.v(k);
+    const t = this.types[k], v = this.read(k);
     switch (t) {
       case ValType.I32:
         return `I32[s2 + ${2 * slot}] = ${v};`;
       case ValType.F32:
         return `I32[s2 + ${2 * slot}] = ${f32Bits(v)};`;
       case ValType.I64:
-        return `I32[s2 + ${2 * slot}] = ${v}; I32[s2 + ${2 * slot + 1}] = ${this.vh(k)};`;
+        return `I32[s2 + ${2 * slot}] = ${v}; I32[s2 + ${2 * slot + 1}] = ${this.readHi(k)};`;
       case ValType.F64:
         return `F64[s + ${slot}] = ${v};`;
       case ValType.V128:
@@ -463,6 +514,7 @@ export class Compiler {
       }
       this.count++;
       if (this.loopDepth === 0) this.flatCount++;
+      if (!VIRTUAL_AWARE[op]) this.materializeAll();
       this.instruction(op);
     }
     return this.assemble();
@@ -561,14 +613,19 @@ export class Compiler {
       }
       case 0x20: {
         const x = r.u32();
-        const k = this.push(this.localTypes[x]);
+        const t = this.localTypes[x];
+        if (t !== ValType.V128) return void this.pushVirtual(t, this.localParts(x));
+        const k = this.push(t);
         return this.emit(assign(this.parts(k), this.localParts(x)));
       }
       case 0x21:
       case 0x22: {
         const x = r.u32();
+        this.materializeLocal(x);
         const k = op === 0x21 ? this.pop() : this.h - 1;
-        return this.emit(assign(this.localParts(x), this.parts(k)));
+        if (this.types[k] === ValType.V128) return this.emit(assign(this.localParts(x), this.parts(k)));
+        const value = this.types[k] === ValType.I64 ? [this.read(k), this.readHi(k)] : [this.read(k)];
+        return this.emit(assign(this.localParts(x), value));
       }
       case 0x23:
         return this.globalGet(r.u32());
@@ -594,28 +651,22 @@ export class Compiler {
         return this.emit(`dv = ${this.memory}.view; ms = ${this.memory}.size;`);
       }
       case 0x41: {
-        const k = this.push(ValType.I32);
         const v = r.s32();
-        this.emit(`i${k} = ${v};`);
-        this.known[k] = [v];
+        this.known[this.pushVirtual(ValType.I32, [String(v)])] = [v];
         return;
       }
       case 0x42: {
         const v = r.s64();
-        const k = this.push(ValType.I64);
         const lo = Number(BigInt.asIntN(32, v)), hi = Number(BigInt.asIntN(32, v >> 32n));
-        this.emit(`x${k} = ${lo}; y${k} = ${hi};`);
-        this.known[k] = [lo, hi];
+        this.known[this.pushVirtual(ValType.I64, [String(lo), String(hi)])] = [lo, hi];
         return;
       }
       case 0x43: {
-        const k = this.push(ValType.F32);
-        return this.emit(`f${k} = ${f32Literal(r.bits32() | 0)};`);
+        return void this.pushVirtual(ValType.F32, [f32Literal(r.bits32() | 0)]);
       }
       case 0x44: {
         const [lo, hi] = r.bits64();
-        const k = this.push(ValType.F64);
-        return this.emit(`d${k} = ${f64Literal(lo | 0, hi | 0)};`);
+        return void this.pushVirtual(ValType.F64, [f64Literal(lo | 0, hi | 0)]);
       }
       case 0xd0: {
         r.u8();
@@ -655,8 +706,9 @@ export class Compiler {
       list.push(i);
       cases.set(t, list);
     });
+    const selector = this.read(index);
     this.canonical();
-    this.emit(`switch (i${index}) {`);
+    this.emit(`switch (${selector}) {`);
     for (const [target, values] of cases) {
       this.emit(values.map((v) => `case ${v}:`).join(" ") + " {");
       this.branch(target);
@@ -766,8 +818,9 @@ export class Compiler {
   address(k: number, size: number): string {
     this.r.u32(); // alignment: a hint only
     const offset = this.r.u32();
-    const ea = offset === 0 ? `i${k} >>> 0` : `(i${k} >>> 0) + ${offset}`;
-    return `ea = ${ea}; if (ea > ms - ${size}) E.trapAt(${this.at}, ${OOB});`;
+    const a = this.read(k);
+    const ea = offset === 0 ? `${a} >>> 0` : `(${a} >>> 0) + ${offset}`;
+    return `ea = ${ea}; if (ea > ms - ${size}) E.trapAt(${this.at}, OOB);`; // OOB: the message, a constant of every compiled function
   }
 
   load(op: number): void {
@@ -837,7 +890,7 @@ export class Compiler {
     const k = this.pop();
     const a = this.pop();
     const check = this.address(a, STORE_SIZE[op - 0x36]);
-    const v = this.v(k);
+    const v = this.read(k);
     let code: string;
     switch (op) {
       case 0x36:
@@ -849,7 +902,7 @@ export class Compiler {
           `if (${v} === ${v}) dv.setFloat32(ea, ${v}, true); else dv.setInt32(ea, E.f32NaNBits(${v}), true);`;
         break;
       case 0x37:
-        code = `dv.setInt32(ea, ${v}, true); dv.setInt32(ea + 4, y${k}, true);`;
+        code = `dv.setInt32(ea, ${v}, true); dv.setInt32(ea + 4, ${this.readHi(k)}, true);`;
         break;
       case 0x39:
         code = `dv.setFloat64(ea, ${v}, true);`;
@@ -960,6 +1013,7 @@ export class Compiler {
       "SF = E.scratchF32, SD = E.scratchF64, HI = E.hi;",
       `const COST = ${jsCost};`,
       consts.length ? `const ${consts.join(", ")};` : "",
+      'const OOB = "out of bounds memory access";',
       "function N(x) { SI[0] = x; return SF[0]; }",
       "function B(v) { SF[0] = v; return SI[0]; }",
       `return function self(s) {`,
@@ -980,6 +1034,29 @@ export class Compiler {
     return { source, consts: this.consts, jsCost };
   }
 }
+
+/**
+ * Opcodes whose handlers read their operands with `read` (or only move or drop them), so virtual
+ * operands may reach them: control (whose joins materialize), locals, constants, i32 and f64
+ * arithmetic and comparisons, loads and stores. Before any other instruction they are materialized.
+ */
+const VIRTUAL_AWARE: boolean[] = (() => {
+  const aware: boolean[] = [];
+  const mark = (from: number, to: number) => {
+    for (let op = from; op <= to; op++) aware[op] = true;
+  };
+  mark(0x00, 0x05); // unreachable, nop, block, loop, if, else
+  mark(0x0b, 0x0f); // end, br, br_if, br_table, return
+  mark(0x1a, 0x1a); // drop
+  mark(0x20, 0x22); // local.get, local.set, local.tee
+  mark(0x28, 0x3e); // loads and stores
+  mark(0x41, 0x44); // constants
+  mark(0x45, 0x4f); // i32 comparisons
+  mark(0x61, 0x66); // f64 comparisons
+  mark(0x6a, 0x78); // i32 arithmetic
+  mark(0xa0, 0xa5); // f64 arithmetic
+  return aware;
+})();
 
 /** What the local fuel copy holds while a call runs (a value `left` never takes: see `fuelOnly`). */
 const FUEL_IN_CALL = -2147483648;

@@ -11,10 +11,12 @@ function unaryI32(c: Compiler, expr: (a: string) => string): void {
   c.emit(`${a} = ${expr(a)};`);
 }
 
+/** An i32 operation on the top two values (which may be virtual), its result in place of the first. */
 function binaryI32(c: Compiler, expr: (a: string, b: string) => string): void {
-  const b = c.v(c.pop());
-  const a = c.v(c.h - 1);
-  c.emit(`${a} = ${expr(a, b)};`);
+  const b = c.read(c.pop());
+  const k = c.h - 1;
+  const a = c.read(k);
+  c.emit(`${c.dest(k)} = ${expr(a, b)};`);
 }
 
 /** Pops two values of the same type and pushes the i32 result of comparing them. */
@@ -24,33 +26,38 @@ function compare(c: Compiler, expr: (a: number, b: number) => string): void {
   c.emitCompare(expr(a, b));
 }
 
+/** The same for operands that may be virtual: `expr` gets their expressions. */
+function compareRead(c: Compiler, expr: (a: string, b: string) => string): void {
+  const b = c.read(c.pop());
+  const a = c.read(c.pop());
+  c.emitCompare(expr(a, b));
+}
+
 export function numeric(c: Compiler, op: number): void {
   const at = c.at;
   switch (op) {
-    case 0x45: {
-      const a = c.pop();
-      return c.emitCompare(`i${a} === 0`);
-    }
+    case 0x45:
+      return c.emitCompare(`${c.read(c.pop())} === 0`);
     case 0x46:
-      return compare(c, (a, b) => `i${a} === i${b}`);
+      return compareRead(c, (a, b) => `${a} === ${b}`);
     case 0x47:
-      return compare(c, (a, b) => `i${a} !== i${b}`);
+      return compareRead(c, (a, b) => `${a} !== ${b}`);
     case 0x48:
-      return compare(c, (a, b) => `i${a} < i${b}`);
+      return compareRead(c, (a, b) => `${a} < ${b}`);
     case 0x49:
-      return compare(c, (a, b) => `(i${a} >>> 0) < (i${b} >>> 0)`);
+      return compareRead(c, (a, b) => `(${a} >>> 0) < (${b} >>> 0)`);
     case 0x4a:
-      return compare(c, (a, b) => `i${a} > i${b}`);
+      return compareRead(c, (a, b) => `${a} > ${b}`);
     case 0x4b:
-      return compare(c, (a, b) => `(i${a} >>> 0) > (i${b} >>> 0)`);
+      return compareRead(c, (a, b) => `(${a} >>> 0) > (${b} >>> 0)`);
     case 0x4c:
-      return compare(c, (a, b) => `i${a} <= i${b}`);
+      return compareRead(c, (a, b) => `${a} <= ${b}`);
     case 0x4d:
-      return compare(c, (a, b) => `(i${a} >>> 0) <= (i${b} >>> 0)`);
+      return compareRead(c, (a, b) => `(${a} >>> 0) <= (${b} >>> 0)`);
     case 0x4e:
-      return compare(c, (a, b) => `i${a} >= i${b}`);
+      return compareRead(c, (a, b) => `${a} >= ${b}`);
     case 0x4f:
-      return compare(c, (a, b) => `(i${a} >>> 0) >= (i${b} >>> 0)`);
+      return compareRead(c, (a, b) => `(${a} >>> 0) >= (${b} >>> 0)`);
     case 0x50: {
       const a = c.pop();
       return c.emitCompare(`(x${a} | y${a}) === 0`);
@@ -88,17 +95,17 @@ export function numeric(c: Compiler, op: number): void {
     case 0x60:
       return compare(c, (a, b) => `f${a} >= f${b}`);
     case 0x61:
-      return compare(c, (a, b) => `d${a} === d${b}`);
+      return compareRead(c, (a, b) => `${a} === ${b}`);
     case 0x62:
-      return compare(c, (a, b) => `d${a} !== d${b}`);
+      return compareRead(c, (a, b) => `${a} !== ${b}`);
     case 0x63:
-      return compare(c, (a, b) => `d${a} < d${b}`);
+      return compareRead(c, (a, b) => `${a} < ${b}`);
     case 0x64:
-      return compare(c, (a, b) => `d${a} > d${b}`);
+      return compareRead(c, (a, b) => `${a} > ${b}`);
     case 0x65:
-      return compare(c, (a, b) => `d${a} <= d${b}`);
+      return compareRead(c, (a, b) => `${a} <= ${b}`);
     case 0x66:
-      return compare(c, (a, b) => `d${a} >= d${b}`);
+      return compareRead(c, (a, b) => `${a} >= ${b}`);
     case 0x67:
       return unaryI32(c, (a) => `Math.clz32(${a})`);
     case 0x68:
@@ -314,23 +321,16 @@ function f64(c: Compiler, op: number): void {
     const fn = ["Math.abs", "-", "E.ceil", "E.floor", "E.trunc", "E.nearest", "Math.sqrt"][op - 0x99];
     return c.emit(`${a} = ${fn}(${a});`);
   }
-  const b = `d${c.pop()}`, a = `d${c.h - 1}`;
-  switch (op) {
-    case 0xa0:
-      return c.emit(`${a} = ${a} + ${b};`);
-    case 0xa1:
-      return c.emit(`${a} = ${a} - ${b};`);
-    case 0xa2:
-      return c.emit(`${a} = ${a} * ${b};`);
-    case 0xa3:
-      return c.emit(`${a} = ${a} / ${b};`);
-    case 0xa4:
-      return c.emit(`${a} = Math.min(${a}, ${b});`);
-    case 0xa5:
-      return c.emit(`${a} = Math.max(${a}, ${b});`);
-    default:
-      return c.emit(`${a} = E.copysign64(${a}, ${b});`);
-  }
+  // operands may be virtual (a local or a constant)
+  const b = c.read(c.pop()), k = c.h - 1, a = c.read(k);
+  const value = op === 0xa4
+    ? `Math.min(${a}, ${b})`
+    : op === 0xa5
+    ? `Math.max(${a}, ${b})`
+    : op === 0xa6
+    ? `E.copysign64(${a}, ${b})`
+    : `${a} ${["+", "-", "*", "/"][op - 0xa0]} ${b}`;
+  c.emit(`${c.dest(k)} = ${value};`);
 }
 
 /** Replaces the top value by one of type `t` computed from it (`a`: the old variable). */
