@@ -374,3 +374,31 @@ Deno.test({
     for (const n of [1, 2, 10, 1000]) assert.equal(ours.loop(n), v8.loop(n), `loop(${n})`);
   },
 });
+
+Deno.test({
+  name: "an operand read from a local keeps its value when the local is written before it is used",
+  ignore: !haveWat2Wasm,
+  fn() {
+    const { js, interp, v8 } = instances(`(module
+      (func (export "tee") (param i32) (result i32) (i32.sub (local.get 0) (local.tee 0 (i32.const 7))))
+      (func (export "set") (param i32 i32) (result i32)
+        (local.get 0) (local.get 1) (local.get 0) (local.set 1) (local.set 0)
+        (i32.mul (local.get 0) (i32.add (local.get 1) (i32.const 3))) (i32.add))
+      (func (export "i64") (param i64) (result i64)
+        (i64.add (local.get 0) (local.tee 0 (i64.mul (local.get 0) (i64.const 3)))))
+      (func (export "f64") (param f64) (result f64)
+        (f64.sub (local.get 0) (local.tee 0 (f64.const 0.5))))
+      (func (export "deep") (param i32) (result i32)
+        (local.get 0) (i32.const 1) (local.get 0)
+        (local.set 0 (i32.const 100))
+        (i32.add) (i32.add) (local.get 0) (i32.add)))`);
+    for (
+      const [name, args] of [["tee", [5]], ["set", [2, 9]], ["i64", [11n]], ["f64", [2.25]], ["deep", [
+        4,
+      ]]] as const
+    ) {
+      assert.equal(js[name](...args), v8[name](...args), name);
+      assert.equal(interp[name](...args), v8[name](...args), `interpreter ${name}`);
+    }
+  },
+});
