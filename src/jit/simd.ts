@@ -182,6 +182,75 @@ function simdInline(c: Compiler, sub: number): boolean {
     case 0xfb:
       c.emit(top().map((x) => `${x} = B(${x} >>> 0);`).join(" "));
       return true;
+    case 0x07: // v128.load8/16/32_splat: one element repeated
+    case 0x08:
+    case 0x09: {
+      const size = [1, 2, 4][sub - 0x07];
+      const check = c.address(c.pop(), size);
+      const v = c.parts(c.push(ValType.V128));
+      const word = sub === 0x07
+        ? "Math.imul(dv.getUint8(ea), 0x01010101)"
+        : sub === 0x08
+        ? "Math.imul(dv.getUint16(ea, true), 0x10001)"
+        : "dv.getInt32(ea, true)";
+      c.emit(`${check} t = ${word}; ${v.map((x) => `${x} = t;`).join(" ")}`);
+      return true;
+    }
+    case 0x5c: // v128.load32_zero, load64_zero
+    case 0x5d: {
+      const check = c.address(c.pop(), sub === 0x5c ? 4 : 8);
+      const [a, b, d, e] = c.parts(c.push(ValType.V128));
+      const second = sub === 0x5c ? "0" : "dv.getInt32(ea + 4, true)";
+      c.emit(`${check} ${a} = dv.getInt32(ea, true); ${b} = ${second}; ${d} = 0; ${e} = 0;`);
+      return true;
+    }
+    case 0x54: // v128.load8/16/32/64_lane: one lane from memory, the others kept
+    case 0x55:
+    case 0x56:
+    case 0x57: {
+      const size = [1, 2, 4, 8][sub - 0x54];
+      const v = c.parts(c.pop());
+      const check = c.address(c.pop(), size);
+      const lane = c.r.u8();
+      const k = c.push(ValType.V128);
+      const out = c.parts(k);
+      const copy = assign(out, v);
+      if (size >= 4) {
+        const first = (lane * size) / 4;
+        const words = size === 4 ? [first] : [first, first + 1];
+        c.emit(
+          `${check} ${copy} ${
+            words.map((w, i) => `${out[w]} = dv.getInt32(ea + ${4 * i}, true);`).join(" ")
+          }`,
+        );
+        return true;
+      }
+      const perWord = 4 / size, mask = size === 1 ? 0xff : 0xffff;
+      const w = out[Math.floor(lane / perWord)], shift = 8 * size * (lane % perWord);
+      const get = size === 1 ? "dv.getUint8(ea)" : "dv.getUint16(ea, true)";
+      c.emit(`${check} ${copy} ${w} = (${w} & ${~(mask << shift)}) | (${get} << ${shift});`);
+      return true;
+    }
+    case 0x58: // v128.store8/16/32/64_lane
+    case 0x59:
+    case 0x5a:
+    case 0x5b: {
+      const size = [1, 2, 4, 8][sub - 0x58];
+      const v = c.parts(c.pop());
+      const check = c.address(c.pop(), size);
+      const lane = c.r.u8();
+      if (size >= 4) {
+        const first = (lane * size) / 4;
+        const words = size === 4 ? [first] : [first, first + 1];
+        c.emit(`${check} ${words.map((w, i) => `dv.setInt32(ea + ${4 * i}, ${v[w]}, true);`).join(" ")}`);
+        return true;
+      }
+      const perWord = 4 / size;
+      const w = v[Math.floor(lane / perWord)], shift = 8 * size * (lane % perWord);
+      const set = size === 1 ? `dv.setInt8(ea, ${w} >> ${shift})` : `dv.setInt16(ea, ${w} >> ${shift}, true)`;
+      c.emit(`${check} ${set};`);
+      return true;
+    }
     case 0x0b: { // v128.store
       const v = c.parts(c.pop());
       const check = c.address(c.pop(), 16);
