@@ -124,6 +124,8 @@ export class Compiler {
   readonly callBase: number;
   maxArgs = 0;
   readonly memory: string | null;
+  /** The body reads `dv`/`ms` (loads, stores, memory.size): only then are they kept up to date. */
+  usesMemory = false;
   /** Checks the clock every few thousand calls and loop iterations (the instance has a timeout). */
   /** The instance's meter (fuel, timeout, profile), when it has one. */
   readonly meter: string | null;
@@ -642,13 +644,14 @@ export class Compiler {
       case 0x3f: {
         r.u8();
         const k = this.push(ValType.I32);
+        this.usesMemory = true;
         return this.emit(`i${k} = (ms / 65536) | 0;`);
       }
       case 0x40: {
         r.u8();
         const mem = this.inst.memories[0];
         this.bridge(1, ValType.I32, ([a], d) => memoryGrow(mem, d, a, 0));
-        return this.emit(`dv = ${this.memory}.view; ms = ${this.memory}.size;`);
+        return this.emit(REFRESH);
       }
       case 0x41: {
         const v = r.s32();
@@ -738,7 +741,7 @@ export class Compiler {
     if (this.fuelOnly) lines.push(`${m}.left = fl; fl = ${FUEL_IN_CALL};`);
     lines.push(`site = ${this.at}; ${target}(s + ${this.callBase});`);
     if (this.fuelOnly) lines.push(`fl = ${m}.left;`);
-    if (this.memory) lines.push(`dv = ${this.memory}.view; ms = ${this.memory}.size;`);
+    if (this.memory) lines.push(REFRESH);
     for (let i = 0; i < results.length; i++) {
       const k = this.push(results[i]);
       lines.push(this.fromSlot(k, this.callBase + i));
@@ -819,6 +822,7 @@ export class Compiler {
     this.r.u32(); // alignment: a hint only
     const offset = this.r.u32();
     const a = this.read(k);
+    this.usesMemory = true;
     const ea = offset === 0 ? `${a} >>> 0` : `(${a} >>> 0) + ${offset}`;
     return `ea = ${ea}; if (ea > ms - ${size}) E.trapAt(${this.at}, OOB);`; // OOB: the message, a constant of every compiled function
   }
@@ -1003,8 +1007,9 @@ export class Compiler {
     }
     decls.push("t = 0", "ea = 0", "site = 0", "cf = null", "m0 = 0", "m1 = 0", "m2 = 0", "m3 = 0", "m4 = 0");
     if (this.fuelOnly) decls.push(`fl = ${this.meter}.left`);
-    if (this.memory) decls.push(`dv = ${this.memory}.view`, `ms = ${this.memory}.size`);
+    if (this.usesMemory) decls.push(`dv = ${this.memory}.view`, `ms = ${this.memory}.size`);
     const jsCost = 8 * (decls.length + 24);
+    const refresh = this.usesMemory ? `dv = ${this.memory}.view; ms = ${this.memory}.size;` : "";
     const slotLimit = STACK_SLOTS - this.callBase - this.maxArgs - 1;
     const consts = this.consts.map((_, i) => `k${i} = K[${i}]`);
     const source = [
@@ -1025,7 +1030,7 @@ export class Compiler {
       ...prologue,
       "try {",
       this.meter ? this.charge(Math.max(1, this.flatCount), this.fn.body.codeStart) : "",
-      ...this.out,
+      ...this.out.map((line) => line.replaceAll(REFRESH, refresh)),
       this.fuelOnly
         ? `} catch (e) { if (fl !== ${FUEL_IN_CALL}) ${this.meter}.left = fl; throw E.unwind(e, F, site); }`
         : "} catch (e) { throw E.unwind(e, F, site); }",
@@ -1057,6 +1062,12 @@ const VIRTUAL_AWARE: boolean[] = (() => {
   mark(0xa0, 0xa5); // f64 arithmetic
   return aware;
 })();
+
+/**
+ * Where memory may have grown (after calls and memory.grow), the cached view and size are reloaded;
+ * a marker in the body until the function is known to use them.
+ */
+const REFRESH = "/*refresh*/";
 
 /** What the local fuel copy holds while a call runs (a value `left` never takes: see `fuelOnly`). */
 const FUEL_IN_CALL = -2147483648;
