@@ -126,7 +126,6 @@ export class Compiler {
   readonly memory: string | null;
   /** The body reads `dv`/`ms` (loads, stores, memory.size): only then are they kept up to date. */
   usesMemory = false;
-  /** Checks the clock every few thousand calls and loop iterations (the instance has a timeout). */
   /** The instance's meter (fuel, timeout, profile), when it has one. */
   readonly meter: string | null;
   /** Instructions compiled so far, and those outside any loop: fuel counts them as the interpreter does. */
@@ -134,7 +133,7 @@ export class Compiler {
   flatCount = 0;
   loopDepth = 0;
 
-  constructor(private readonly fn: WasmFunc) {
+  constructor(readonly fn: WasmFunc) {
     this.inst = fn.inst;
     this.type = fn.type;
     const module = fn.inst.module;
@@ -278,7 +277,9 @@ export class Compiler {
     const parts = this.virt[k];
     if (!parts) return;
     this.virt[k] = null;
-    this.emit(assign(partsOf(this.types[k], this.v(k), `y${k}`), parts));
+    // Not through `emit`: the value is unchanged, so what is known of it (a constant) stays known.
+    this.out.push(assign(partsOf(this.types[k], this.v(k), `y${k}`), parts));
+    this.lastCmp = null;
   }
 
   materializeAll(): void {
