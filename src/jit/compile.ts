@@ -11,7 +11,7 @@
  *
  * The calling convention is the interpreter's: arguments arrive in the value-stack slots at `s`,
  * results leave in the same slots. So compiled and interpreted functions call each other freely.
- * Rare operations (table and bulk-memory instructions, conversions that trap, most SIMD) reuse the
+ * Rare operations (table and bulk-memory instructions, conversions that trap, less common SIMD) reuse the
  * interpreter's closures through a few scratch slots of the frame instead of a second copy. Fuel and
  * profiles are charged exactly as the interpreter charges them, so the count does not depend on
  * the tier.
