@@ -468,18 +468,7 @@ class Lowerer {
   // ---- control ----
 
   blockType(): { params: ValType[]; results: ValType[] } {
-    const r = this.r;
-    const b = r.bytes[r.pos];
-    if (b === 0x40) {
-      r.pos++;
-      return { params: [], results: [] };
-    }
-    if (b >= 0x6f && b <= 0x7f) {
-      r.pos++;
-      return { params: [], results: [b as ValType] };
-    }
-    const t: FuncType = this.inst.module.types[r.s33()];
-    return { params: t.params, results: t.results };
+    return readBlockType(this.r, this.inst.module.types);
   }
 
   pushFrame(kind: FrameKind, params: ValType[], results: ValType[], dead: boolean): ControlFrame {
@@ -1597,7 +1586,7 @@ class Lowerer {
 const EMPTY = new Uint8Array(0);
 
 /** Result types of 0xa8..0xbb (and of the saturating forms 0xfc 0..7). */
-const CONVERT_RESULT: ValType[] = [
+export const CONVERT_RESULT: ValType[] = [
   ValType.I32,
   ValType.I32,
   ValType.I32,
@@ -1643,6 +1632,21 @@ function readRaw64(s: number): [number, number] {
 }
 
 /** Skips the immediates of `op` (unreachable code). */
+/** Reads a (validated) block type: empty, one value type, or a type index. */
+export function readBlockType(r: Reader, types: FuncType[]): { params: ValType[]; results: ValType[] } {
+  const b = r.bytes[r.pos];
+  if (b === 0x40) {
+    r.pos++;
+    return { params: [], results: [] };
+  }
+  if (b >= 0x6f && b <= 0x7f) {
+    r.pos++;
+    return { params: [], results: [b as ValType] };
+  }
+  const t = types[r.s33()];
+  return { params: t.params, results: t.results };
+}
+
 export function skipImmediates(r: Reader, op: number): void {
   switch (op) {
     case 0x0c:

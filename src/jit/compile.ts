@@ -20,7 +20,7 @@ import { Reader } from "../reader.ts";
 import { type FuncType, ValType } from "../types.ts";
 import type { InstanceState, Op, WasmFunc } from "../interp/runtime.ts";
 import { STACK_SLOTS } from "../interp/machine.ts";
-import { skipImmediates } from "../interp/lower.ts";
+import { CONVERT_RESULT, readBlockType, skipImmediates } from "../interp/lower.ts";
 import { convert } from "../interp/ops_convert.ts";
 import { memoryCopy, memoryFill, memoryGrow, memoryInit } from "../interp/ops_memory.ts";
 import { tableOp } from "../interp/ops_table.ts";
@@ -36,7 +36,7 @@ import {
   letter,
   partsOf,
 } from "./names.ts";
-import { CONVERT_RESULT, numeric } from "./numeric.ts";
+import { numeric } from "./numeric.ts";
 import { simd } from "./simd.ts";
 
 /** The function cannot be compiled to JS (nesting too deep for a JS parser); it stays interpreted. */
@@ -383,18 +383,7 @@ export class Compiler {
   // ---- control ----
 
   blockType(): { params: ValType[]; results: ValType[] } {
-    const r = this.r;
-    const b = r.bytes[r.pos];
-    if (b === 0x40) {
-      r.pos++;
-      return { params: [], results: [] };
-    }
-    if (b >= 0x6f && b <= 0x7f) {
-      r.pos++;
-      return { params: [], results: [b as ValType] };
-    }
-    const t = this.inst.module.types[r.s33()];
-    return { params: t.params, results: t.results };
+    return readBlockType(this.r, this.inst.module.types);
   }
 
   pushFrame(kind: Kind, params: ValType[], results: ValType[], dead: boolean): Frame {

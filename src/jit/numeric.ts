@@ -4,6 +4,7 @@
  */
 import { ValType } from "../types.ts";
 import { convert } from "../interp/ops_convert.ts";
+import { CONVERT_RESULT } from "../interp/lower.ts";
 import type { Compiler } from "./compile.ts";
 import { f32Bits, f32FromBits } from "./names.ts";
 function unaryI32(c: Compiler, expr: (a: string) => string): void {
@@ -399,27 +400,3 @@ function ltS(a: number, b: number): string {
 function ltU(a: number, b: number): string {
   return `(y${a} >>> 0) < (y${b} >>> 0) || (y${a} === y${b} && (x${a} >>> 0) < (x${b} >>> 0))`;
 }
-
-/** Result types of 0xa8..0xbb. */
-export const CONVERT_RESULT: ValType[] = [
-  ValType.I32,
-  ValType.I32,
-  ValType.I32,
-  ValType.I32,
-  ValType.I64,
-  ValType.I64,
-  ValType.I64,
-  ValType.I64,
-  ValType.I64,
-  ValType.I64,
-  ValType.F32,
-  ValType.F32,
-  ValType.F32,
-  ValType.F32,
-  ValType.F32,
-  ValType.F64,
-  ValType.F64,
-  ValType.F64,
-  ValType.F64,
-  ValType.F64,
-];
