@@ -155,7 +155,7 @@ export const dispatch: { run: (f: WasmFunc, s: number) => void } = {
   },
 };
 
-/** A function defined by a wasm module; lowered to threaded code on its first call. */
+/** A function defined by a wasm module; compiled to JS (or lowered to threaded code) on its first call. */
 export class WasmFunc {
   readonly kind = "wasm";
   /** Compiled to JS: undefined until tried, null when it stays on the interpreter. */
