@@ -342,8 +342,35 @@ function simdInline(c: Compiler, sub: number): boolean {
       return binary((a, b) => `(${a} - ${b}) | 0`);
     case 0xb5:
       return binary((a, b) => `Math.imul(${a}, ${b})`);
-    case 0x37: // i32x4.eq
-      return binary((a, b) => `${a} === ${b} ? -1 : 0`);
+    case 0x37: // i32x4 comparisons: all ones where true
+    case 0x38:
+    case 0x39:
+    case 0x3a:
+    case 0x3b:
+    case 0x3c:
+    case 0x3d:
+    case 0x3e:
+    case 0x3f:
+    case 0x40: {
+      const o = ["===", "!==", "<", "<", ">", ">", "<=", "<=", ">=", ">="][sub - 0x37];
+      const unsigned = sub >= 0x39 && (sub - 0x39) % 2 === 1;
+      const u = (x: string) => unsigned ? `(${x} >>> 0)` : x;
+      return binary((a, b) => `${u(a)} ${o} ${u(b)} ? -1 : 0`);
+    }
+    case 0xb6: // i32x4.min_s, min_u, max_s, max_u
+    case 0xb7:
+    case 0xb8:
+    case 0xb9: {
+      const o = sub <= 0xb7 ? "<" : ">";
+      const u = (x: string) => sub === 0xb7 || sub === 0xb9 ? `(${x} >>> 0)` : x;
+      return binary((a, b) => `${u(a)} ${o} ${u(b)} ? ${a} : ${b}`);
+    }
+    case 0xa0: // i32x4.abs (of the minimum: itself), neg
+      c.emit(top().map((x) => `${x} = ${x} < 0 ? -${x} | 0 : ${x};`).join(" "));
+      return true;
+    case 0xa1:
+      c.emit(top().map((x) => `${x} = -${x} | 0;`).join(" "));
+      return true;
     case 0xe4: // f32x4 add, sub, mul, div: lanes as numbers in and out
     case 0xe5:
     case 0xe6:
