@@ -3,12 +3,12 @@
  * Expected errnos follow POSIX and wasmtime; where Node's node:wasi (uvwasi) differs it is noted.
  */
 import assert from "node:assert/strict";
-import { Errno, FileType, Harness, R, RD, RW, SANDBOX_FD } from "./wasi_harness.ts";
+import { Errno, FileType, Harness, R, RD, RW, SANDBOX_FD, testBoth } from "./wasi_harness.ts";
 
 const CREAT = 1, DIRECTORY = 2, EXCL = 4, TRUNC = 8;
 const APPEND = 1, SYNC = 16;
 
-Deno.test("fd_write to stdout/stderr sinks and to a file; fd_read back", () => {
+testBoth("fd_write to stdout/stderr sinks and to a file; fd_read back", () => {
   using h = new Harness();
   assert.deepEqual(h.write(1, "héllo\n"), [0, 7]); // UTF-8 byte count
   assert.deepEqual(h.write(2, "err"), [0, 3]);
@@ -23,7 +23,7 @@ Deno.test("fd_write to stdout/stderr sinks and to a file; fd_read back", () => {
   assert.deepEqual(h.read(fd2, 100), [0, ""]); // end of file: 0 bytes
 });
 
-Deno.test("fd_read/fd_write scatter and gather across several iovecs", () => {
+testBoth("fd_read/fd_write scatter and gather across several iovecs", () => {
   using h = new Harness();
   Deno.writeTextFileSync(h.host("g.txt"), "0123456789");
   const fd = h.mustOpen("g.txt");
@@ -43,7 +43,7 @@ Deno.test("fd_read/fd_write scatter and gather across several iovecs", () => {
   assert.equal(h.stdout.text(), "0123456");
 });
 
-Deno.test("fd_read/fd_write: bad fd is EBADF, directory is EISDIR, missing right is ENOTCAPABLE", () => {
+testBoth("fd_read/fd_write: bad fd is EBADF, directory is EISDIR, missing right is ENOTCAPABLE", () => {
   using h = new Harness();
   assert.equal(h.read(77, 4)[0], Errno.BADF);
   assert.equal(h.write(77, "x")[0], Errno.BADF);
@@ -56,7 +56,7 @@ Deno.test("fd_read/fd_write: bad fd is EBADF, directory is EISDIR, missing right
   assert.equal(Deno.readTextFileSync(h.host("r.txt")), "data");
 });
 
-Deno.test("fd_read/fd_write: iovecs or result pointers outside memory are EFAULT", () => {
+testBoth("fd_read/fd_write: iovecs or result pointers outside memory are EFAULT", () => {
   using h = new Harness();
   const out = h.alloc(4);
   assert.equal(h.fn.fd_write(1, 65536 - 4, 1, out), Errno.FAULT);
@@ -70,14 +70,14 @@ Deno.test("fd_read/fd_write: iovecs or result pointers outside memory are EFAULT
   assert.equal(h.fn.fd_write(1, iov, 1, -1), Errno.FAULT);
 });
 
-Deno.test("stdin from bytes: fd_read returns them, then 0 at end of input", () => {
+testBoth("stdin from bytes: fd_read returns them, then 0 at end of input", () => {
   using h = new Harness({ stdin: "line1\nline2" });
   assert.deepEqual(h.read(0, 6), [0, "line1\n"]);
   assert.deepEqual(h.read(0, 100), [0, "line2"]);
   assert.deepEqual(h.read(0, 100), [0, ""]);
 });
 
-Deno.test("fd_pread/fd_pwrite use the offset and leave the position alone", () => {
+testBoth("fd_pread/fd_pwrite use the offset and leave the position alone", () => {
   using h = new Harness();
   Deno.writeTextFileSync(h.host("p.txt"), "abcdefgh");
   const fd = h.mustOpen("p.txt", { rights: RW });
@@ -97,7 +97,7 @@ Deno.test("fd_pread/fd_pwrite use the offset and leave the position alone", () =
   assert.equal(h.fn.fd_pwrite(SANDBOX_FD, iov, 1, 0n, out), Errno.ISDIR);
 });
 
-Deno.test("fd_seek: SET/CUR/END, negative result EINVAL, bad whence EINVAL, streams ESPIPE; fd_tell", () => {
+testBoth("fd_seek: SET/CUR/END, negative result EINVAL, bad whence EINVAL, streams ESPIPE; fd_tell", () => {
   using h = new Harness();
   Deno.writeTextFileSync(h.host("s.txt"), "0123456789");
   const fd = h.mustOpen("s.txt");
@@ -120,7 +120,7 @@ Deno.test("fd_seek: SET/CUR/END, negative result EINVAL, bad whence EINVAL, stre
   assert.equal(h.fn.fd_seek(SANDBOX_FD, 0n, 0, out), Errno.BADF);
 });
 
-Deno.test("fd_close closes once; fd_renumber moves an fd (preopens too) and needs both ends open", () => {
+testBoth("fd_close closes once; fd_renumber moves an fd (preopens too) and needs both ends open", () => {
   using h = new Harness();
   const fd = h.mustOpen("x", { oflags: CREAT, rights: RW });
   assert.equal(h.fn.fd_close(fd), 0);
@@ -141,7 +141,7 @@ Deno.test("fd_close closes once; fd_renumber moves an fd (preopens too) and need
   assert.equal(h.fn.fd_prestat_get(a, pre), 0);
 });
 
-Deno.test("fd_fdstat_get reports WASI filetypes, flags and rights", () => {
+testBoth("fd_fdstat_get reports WASI filetypes, flags and rights", () => {
   using h = new Harness();
   const st = h.alloc(24);
   assert.equal(h.fn.fd_fdstat_get(SANDBOX_FD, st), 0);
@@ -161,7 +161,7 @@ Deno.test("fd_fdstat_get reports WASI filetypes, flags and rights", () => {
   assert.equal(h.fn.fd_fdstat_get(50, st), Errno.BADF);
 });
 
-Deno.test("fd_fdstat_set_flags: APPEND takes effect, unknown bits are EINVAL", () => {
+testBoth("fd_fdstat_set_flags: APPEND takes effect, unknown bits are EINVAL", () => {
   using h = new Harness();
   Deno.writeTextFileSync(h.host("log"), "one\n");
   const fd = h.mustOpen("log", { rights: RW });
@@ -179,7 +179,7 @@ Deno.test("fd_fdstat_set_flags: APPEND takes effect, unknown bits are EINVAL", (
   assert.equal(Deno.readTextFileSync(h.host("log")), "ONE!two\n");
 });
 
-Deno.test("fd_fdstat_set_rights only drops rights, and dropped rights are enforced", () => {
+testBoth("fd_fdstat_set_rights only drops rights, and dropped rights are enforced", () => {
   using h = new Harness();
   const fd = h.mustOpen("f", { oflags: CREAT, rights: RW });
   const st = h.alloc(24);
@@ -192,7 +192,7 @@ Deno.test("fd_fdstat_set_rights only drops rights, and dropped rights are enforc
   assert.equal(h.u64(st + 8), base & ~R.WRITE);
 });
 
-Deno.test("fd_filestat_get: size, type, links and nanosecond timestamps", () => {
+testBoth("fd_filestat_get: size, type, links and nanosecond timestamps", () => {
   using h = new Harness();
   Deno.writeTextFileSync(h.host("f"), "12345");
   Deno.utimeSync(h.host("f"), new Date(1_600_000_000_123), new Date(1_700_000_000_456));
@@ -212,7 +212,7 @@ Deno.test("fd_filestat_get: size, type, links and nanosecond timestamps", () => 
   assert.equal(h.fn.fd_filestat_get(42, buf), Errno.BADF);
 });
 
-Deno.test("fd_filestat_set_size truncates and extends; needs the right; not on directories", () => {
+testBoth("fd_filestat_set_size truncates and extends; needs the right; not on directories", () => {
   using h = new Harness();
   Deno.writeTextFileSync(h.host("f"), "0123456789");
   const fd = h.mustOpen("f", { rights: RW });
@@ -225,7 +225,7 @@ Deno.test("fd_filestat_set_size truncates and extends; needs the right; not on d
   assert.equal(h.fn.fd_filestat_set_size(SANDBOX_FD, 1n), Errno.NOTCAPABLE); // dirs lack the right
 });
 
-Deno.test("fd_filestat_set_times: explicit times, NOW, and conflicting flags", () => {
+testBoth("fd_filestat_set_times: explicit times, NOW, and conflicting flags", () => {
   using h = new Harness();
   Deno.writeTextFileSync(h.host("f"), "x");
   const fd = h.mustOpen("f", { rights: RW });
@@ -251,7 +251,7 @@ Deno.test("fd_filestat_set_times: explicit times, NOW, and conflicting flags", (
   assert.equal(Deno.statSync(h.root).mtime!.getTime(), 3_000_000_000_000);
 });
 
-Deno.test("fd_advise validates its arguments; fd_allocate extends but never shrinks", () => {
+testBoth("fd_advise validates its arguments; fd_allocate extends but never shrinks", () => {
   using h = new Harness();
   Deno.writeTextFileSync(h.host("f"), "0123456789");
   const fd = h.mustOpen("f", { rights: RW });
@@ -270,7 +270,7 @@ Deno.test("fd_advise validates its arguments; fd_allocate extends but never shri
   assert.equal(h.fn.fd_allocate(1, 0n, 1n), Errno.NOTCAPABLE);
 });
 
-Deno.test("fd_sync and fd_datasync on files and directories; streams are EINVAL", () => {
+testBoth("fd_sync and fd_datasync on files and directories; streams are EINVAL", () => {
   using h = new Harness();
   const fd = h.mustOpen("f", { oflags: CREAT, rights: RW });
   h.write(fd, "x");
@@ -283,7 +283,7 @@ Deno.test("fd_sync and fd_datasync on files and directories; streams are EINVAL"
   assert.equal(h.fn.fd_datasync(ro), Errno.NOTCAPABLE); // wasi-libc's O_RDONLY drops FD_DATASYNC
 });
 
-Deno.test("fd_prestat_get / fd_prestat_dir_name: preopens only; a short buffer is ENAMETOOLONG", () => {
+testBoth("fd_prestat_get / fd_prestat_dir_name: preopens only; a short buffer is ENAMETOOLONG", () => {
   const dir = Deno.makeTempDirSync();
   using h = new Harness({ preopens: { "/dåta": dir } });
   const pre = h.alloc(8);
@@ -319,7 +319,7 @@ function parseDirents(h: Harness, buf: number, used: number) {
   return out;
 }
 
-Deno.test("fd_readdir lists . and .., types and inodes, and resumes from cookies", () => {
+testBoth("fd_readdir lists . and .., types and inodes, and resumes from cookies", () => {
   using h = new Harness();
   Deno.writeTextFileSync(h.host("file"), "");
   Deno.mkdirSync(h.host("sub"));
@@ -344,7 +344,7 @@ Deno.test("fd_readdir lists . and .., types and inodes, and resumes from cookies
   assert.equal(readdir(h, SANDBOX_FD, 4096, 99n).used, 0);
 });
 
-Deno.test("fd_readdir fills a short buffer exactly, truncating the last entry", () => {
+testBoth("fd_readdir fills a short buffer exactly, truncating the last entry", () => {
   using h = new Harness();
   Deno.writeTextFileSync(h.host("abcdefgh"), "");
   // "." takes 25 bytes, ".." 26, "abcdefgh" 32: 60 bytes cut the third entry after 9 bytes.
@@ -361,7 +361,7 @@ Deno.test("fd_readdir fills a short buffer exactly, truncating the last entry", 
   assert.equal(readdir(h, SANDBOX_FD, 10, 0n).used, 10);
 });
 
-Deno.test("fd_readdir: files are ENOTDIR, bad fds EBADF, and cookie 0 takes a fresh listing", () => {
+testBoth("fd_readdir: files are ENOTDIR, bad fds EBADF, and cookie 0 takes a fresh listing", () => {
   using h = new Harness();
   const fd = h.mustOpen("f", { oflags: CREAT, rights: RW });
   const buf = h.alloc(100), out = h.alloc(4);
@@ -374,7 +374,7 @@ Deno.test("fd_readdir: files are ENOTDIR, bad fds EBADF, and cookie 0 takes a fr
   assert.equal(parseDirents(h, second.buf, second.used).length, 4);
 });
 
-Deno.test("directories opened with path_open list their own entries", () => {
+testBoth("directories opened with path_open list their own entries", () => {
   using h = new Harness();
   Deno.mkdirSync(h.host("d/e"), { recursive: true });
   Deno.writeTextFileSync(h.host("d/inner"), "");

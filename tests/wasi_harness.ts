@@ -8,6 +8,27 @@ import { BufferSink, Errno, WASI, type WASIOptions } from "../src/wasi/mod.ts";
 
 export { Errno };
 
+/** The file system backends every direct-call test runs on. */
+export const FS_BACKENDS = ["native", "deno"] as const;
+export type FsBackendName = typeof FS_BACKENDS[number];
+
+/** The backend a Harness uses when its options name none (set by `testBoth`). */
+let currentBackend: FsBackendName = "native";
+
+/** Registers `fn` once per file system backend, as "name [native]" and "name [deno]". */
+export function testBoth(name: string, fn: (backend: FsBackendName) => void | Promise<void>): void {
+  for (const backend of FS_BACKENDS) {
+    Deno.test(`${name} [${backend}]`, async () => {
+      currentBackend = backend;
+      try {
+        await fn(backend);
+      } finally {
+        currentBackend = "native";
+      }
+    });
+  }
+}
+
 export const SANDBOX_FD = 3;
 export const RO_FD = 4;
 
@@ -52,7 +73,14 @@ export class Harness {
     this.roRoot = Deno.realPathSync(Deno.makeTempDirSync({ prefix: "wasi_ro_" }));
     const preopens: WASIOptions["preopens"] = { "/sandbox": this.root };
     if (options.readOnlyPreopen) preopens["/ro"] = { path: this.roRoot, readOnly: true };
-    this.wasi = new WASI({ stdin: "", stdout: this.stdout, stderr: this.stderr, preopens, ...options });
+    this.wasi = new WASI({
+      stdin: "",
+      stdout: this.stdout,
+      stderr: this.stderr,
+      preopens,
+      fsBackend: currentBackend,
+      ...options,
+    });
     this.memory = new WebAssembly.Memory({ initial: 1 });
     this.wasi.initialize({ exports: { memory: this.memory } });
     // deno-lint-ignore no-explicit-any

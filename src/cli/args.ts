@@ -42,6 +42,8 @@ export interface ExecCommand {
   profile: boolean;
   /** Run on the threaded-code interpreter only (no compilation to JS). */
   interpret: boolean;
+  /** How the WASI host reaches the preopened directories. */
+  fsBackend: "auto" | "native" | "deno";
 }
 
 export type Topic = "main" | "exec" | "inspect" | "validate";
@@ -119,6 +121,7 @@ function parseExec(c: Cursor): Command {
     trace: false,
     profile: false,
     interpret: false,
+    fsBackend: "auto",
   };
   while (!c.done && isOption(c.peek())) {
     const [name, inline] = splitOption(c.next());
@@ -168,6 +171,14 @@ function parseExec(c: Cursor): Command {
       case "--interpret":
         cmd.interpret = true;
         break;
+      case "--fs-backend": {
+        const value = c.value(name, inline);
+        if (value !== "auto" && value !== "native" && value !== "deno") {
+          throw new UsageError(`--fs-backend ${JSON.stringify(value)}: expected auto, native or deno`);
+        }
+        cmd.fsBackend = value;
+        break;
+      }
       default:
         throw new UsageError(`unknown option ${name} (see wasmrun --help)`);
     }

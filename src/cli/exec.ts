@@ -7,7 +7,7 @@
  */
 import { decodeModule } from "../decoder.ts";
 import { ExternKind, type FuncType } from "../types.ts";
-import { isWasiExit, PREVIEW1_FUNCTIONS, UNSTABLE_FUNCTIONS, WASI } from "../wasi/mod.ts";
+import { isWasiExit, PREVIEW1_FUNCTIONS, UNSTABLE_FUNCTIONS, WASI, type WASIOptions } from "../wasi/mod.ts";
 import type { ExecCommand } from "./args.ts";
 import { type EngineLike, type EngineLimits, errorMessage, errorName } from "./engine.ts";
 import { CliFailure } from "./failure.ts";
@@ -165,16 +165,30 @@ function instantiate(cmd: ExecCommand, engine: EngineLike, module: object, wasi:
   }
 }
 
+/** The WASI host; a backend that cannot be used here is a one-line failure. */
+function createWasi(cmd: ExecCommand, options: WASIOptions): WASI {
+  try {
+    return new WASI(options);
+  } catch (err) {
+    const message = (err as Error).message;
+    if (message.startsWith("the native file system backend")) {
+      throw new CliFailure(`--fs-backend ${cmd.fsBackend}: ${message}`);
+    }
+    throw new CliFailure(oneLine(message));
+  }
+}
+
 export function runExec(cmd: ExecCommand, io: CliIo, engine: EngineLike): number {
   const env = buildEnv(cmd.env, cmd.inheritEnv);
   const preopens = buildPreopens(cmd.dirs);
   const bytes = readModuleBytes(cmd.module);
   const module = compileModule(engine, cmd.module, bytes);
   checkImports(engine, module, cmd.module);
-  const wasi = new WASI({
+  const wasi = createWasi(cmd, {
     args: [cmd.argv0 ?? cmd.module, ...(cmd.invoke === undefined ? cmd.guestArgs : [])],
     env,
     preopens,
+    fsBackend: cmd.fsBackend,
     stdin: io.stdin,
     stdout: io.stdout,
     stderr: io.stderr,

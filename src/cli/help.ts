@@ -35,6 +35,21 @@ Nothing from the host environment or file system is visible unless given with th
 Deno's own permissions apply as well: a file the Deno process may not read or write gives the
 program EACCES for that call.
 
+Sandbox (how the host reaches the --dir directories):
+  --fs-backend auto|native|deno
+                            native: real directory descriptors through the C library (needs
+                            deno --allow-ffi or -A; Linux on x86_64/aarch64). Every path is
+                            resolved by the kernel below the directory it starts from
+                            (openat2 RESOLVE_BENEATH), so nothing another process does to the
+                            directories meanwhile can lead the program out; times are exact to
+                            the nanosecond. deno: Deno's path APIs; each stored path is checked
+                            again, component by component, on every use, and an opened file must
+                            be the one that was checked. What stays racy there: while another
+                            process swaps a directory inside a --dir for a symlink, a create,
+                            mkdir, remove, rename, link or set-times can land where the symlink
+                            points; reads of the process's stdin are not cut short by --timeout.
+                            auto (default): native when it can be used, else deno.
+
 Limits (a guest that hits one stops with a trap: exit status 134):
   --fuel N                  stop after N units of executed work ("fuel exhausted"); the count is
                             deterministic, so the same program and input stop at the same place

@@ -1,14 +1,15 @@
 /**
  * The state one WASI instance's functions share: the guest memory (known once the instance
- * exists), the fd table, argv/environment, the permission gate, and the checks most functions
- * start with (right held, fd is a directory, path resolved, write allowed).
+ * exists), the fd table, argv/environment, the file system backend, the permission gate, the
+ * deadline of blocking waits, and the checks most functions start with (right held, fd is a
+ * directory, path resolved, write allowed).
  */
 import { Errno } from "./constants.ts";
 import { fail } from "./errors.ts";
 import type { DirEntry, Entry, FdTable } from "./fd_table.ts";
 import type { PermissionGate } from "./gate.ts";
+import type { FsBackend, Resolved } from "./fs/types.ts";
 import { GuestMemory, type MemoryLike } from "./memory.ts";
-import { resolve, type Resolved } from "./sandbox.ts";
 
 export class HostContext {
   #memory: GuestMemory | undefined;
@@ -19,6 +20,9 @@ export class HostContext {
     readonly args: Uint8Array[],
     readonly env: Uint8Array[],
     readonly gate: PermissionGate,
+    readonly fs: FsBackend,
+    /** When blocking waits must end (a performance.now() time; Infinity: never). */
+    readonly deadline: () => number,
   ) {}
 
   bindMemory(memory: MemoryLike): void {
@@ -50,16 +54,24 @@ export class HostContext {
     return entry;
   }
 
-  /** Reads the guest path at (ptr, len) and resolves it below directory `fd`. */
-  resolveAt(fd: number, right: bigint, ptr: number, len: number, followLast: boolean): Resolved {
-    const dir = this.dir(fd, right);
-    return resolve(dir, this.mem.string(ptr, len), followLast, this.gate);
+  /**
+   * Reads the guest path at (ptr, len) and resolves it below directory `dir`; the result holds a
+   * handle of its parent directory, so take it with `using`.
+   */
+  resolveIn(dir: DirEntry, ptr: number, len: number, followLast: boolean): Resolved {
+    const r = this.fs.resolve(dir.handle, this.mem.string(ptr, len), followLast);
+    // Even looking at an entry (does it exist, what is it) needs read permission for its path.
+    if (!this.gate.read(r.host)) {
+      r[Symbol.dispose]();
+      fail(Errno.ACCES);
+    }
+    return r;
   }
 
-  /** Fails unless the host may modify `r.host`: EROFS for read-only preopens, EACCES without a grant. */
-  mayWrite(r: { preopen: { readOnly: boolean }; host: string }): void {
-    if (r.preopen.readOnly) fail(Errno.ROFS);
-    if (!this.gate.write(r.host)) fail(Errno.ACCES);
+  /** Fails unless the host may modify `host`: EROFS below read-only preopens, EACCES without a grant. */
+  mayWrite(entry: { readOnly: boolean }, host: string): void {
+    if (entry.readOnly) fail(Errno.ROFS);
+    if (!this.gate.write(host)) fail(Errno.ACCES);
   }
 
   mayRead(host: string): void {

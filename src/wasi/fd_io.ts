@@ -1,7 +1,10 @@
 /**
  * Reading, writing and positioning: fd_read, fd_pread, fd_write, fd_pwrite, fd_seek, fd_tell.
- * Scatter/gather goes through one host read or write, as readv/writev would, so a pipe returns what
- * it has instead of blocking to fill a second buffer.
+ * Scatter/gather works on the guest's own buffers, one iovec after the other, with no copy for
+ * files (a guest-controlled total is never gathered into host memory), and at most IOV_MAX iovecs
+ * per call, as writev(2) allows: the rest is a short count, which callers loop on. A stream (stdio)
+ * read fills only the first non-empty buffer, so a pipe returns what it has instead of blocking to
+ * fill a second one; it ends at the deadline of a --timeout.
  */
 import type { Abi } from "./abi.ts";
 import { Errno, FdFlags, Rights } from "./constants.ts";
@@ -9,33 +12,25 @@ import type { HostContext } from "./context.ts";
 import { fail } from "./errors.ts";
 import type { Entry, FileEntry } from "./fd_table.ts";
 import type { HostFunctions } from "./functions.ts";
+import type { GuestMemory } from "./memory.ts";
 
-/** Caps one host read, so a guest offering a huge buffer does not make the host allocate it. */
-const MAX_READ = 16 << 20;
+/** Linux's IOV_MAX: iovecs looked at per call. */
+export const IOV_MAX = 1024;
+/** A stream read goes through a host buffer of at most this size (the source is user code). */
+const STREAM_CHUNK = 64 << 10;
 
-function totalLength(bufs: Uint8Array[]): number {
-  let n = 0;
-  for (const b of bufs) n += b.length;
-  return n;
-}
-
-function scatter(data: Uint8Array, bufs: Uint8Array[]): void {
-  let at = 0;
-  for (const b of bufs) {
-    if (at >= data.length) break;
-    const n = Math.min(b.length, data.length - at);
-    b.set(data.subarray(at, at + n));
-    at += n;
-  }
-}
-
-function gather(bufs: Uint8Array[]): Uint8Array {
-  if (bufs.length === 1) return bufs[0].slice();
-  const out = new Uint8Array(totalLength(bufs));
-  let at = 0;
-  for (const b of bufs) {
-    out.set(b, at);
-    at += b.length;
+/**
+ * The (ptr, len) pairs of an iovec array, bounds-checked up front (EFAULT before anything is
+ * done), at most IOV_MAX of them. Views are taken one at a time by the caller.
+ */
+function iovecList(mem: GuestMemory, ptr: number, count: number): number[] {
+  const n = Math.min(count >>> 0, IOV_MAX);
+  mem.check(ptr, n * 8);
+  const out = new Array<number>(2 * n);
+  for (let i = 0; i < n; i++) {
+    const p = mem.u32(ptr + i * 8), len = mem.u32(ptr + i * 8 + 4);
+    mem.check(p, len);
+    out[2 * i] = p, out[2 * i + 1] = len;
   }
   return out;
 }
@@ -47,91 +42,113 @@ function seekable(entry: Entry): FileEntry {
   return entry;
 }
 
-function readFile(handle: Deno.FsFile, into: Uint8Array): number {
-  let done = 0;
-  // Regular files return short counts only at end of file; keep reading until then.
-  while (done < into.length) {
-    const n = handle.readSync(into.subarray(done));
-    if (n === null || n === 0) break;
-    done += n;
-  }
-  return done;
-}
-
-function writeFile(handle: Deno.FsFile, data: Uint8Array): void {
-  let done = 0;
-  while (done < data.length) done += handle.writeSync(data.subarray(done));
-}
-
-/** Runs `body` with the file positioned at `offset`, then puts the position back (pread/pwrite). */
-function atOffset<T>(handle: Deno.FsFile, offset: bigint, body: () => T): T {
-  const off = BigInt.asUintN(64, offset);
-  if (off > BigInt(Number.MAX_SAFE_INTEGER)) fail(Errno.INVAL);
-  const saved = handle.seekSync(0, Deno.SeekMode.Current);
-  handle.seekSync(Number(off), Deno.SeekMode.Start);
-  try {
-    return body();
-  } finally {
-    handle.seekSync(saved, Deno.SeekMode.Start);
-  }
-}
-
 /** Honours the SYNC/DSYNC fdflags after a write. */
 function syncAfterWrite(entry: FileEntry): void {
-  if (entry.fdflags & FdFlags.SYNC) entry.handle.syncSync();
-  else if (entry.fdflags & FdFlags.DSYNC) entry.handle.syncDataSync();
+  if (entry.fdflags & FdFlags.SYNC) entry.handle.sync();
+  else if (entry.fdflags & FdFlags.DSYNC) entry.handle.datasync();
+}
+
+function checkOffset(offset: bigint): number {
+  const off = BigInt.asUintN(64, offset);
+  if (off > BigInt(Number.MAX_SAFE_INTEGER)) fail(Errno.INVAL);
+  return Number(off);
 }
 
 export function fdIoFunctions(ctx: HostContext, abi: Abi): HostFunctions {
+  /**
+   * Reads a file into the iovecs in order; `at` is the file offset for pread, or undefined for
+   * the current position. Stops at end of file (a short read).
+   */
+  function readFile(entry: FileEntry, iovs: number[], at: number | undefined): number {
+    let total = 0;
+    for (let i = 0; i < iovs.length; i += 2) {
+      const buf = ctx.mem.bytes(iovs[i], iovs[i + 1]);
+      let done = 0;
+      while (done < buf.length) {
+        const part = buf.subarray(done);
+        const n = at === undefined ? entry.handle.read(part) : entry.handle.pread(part, at + total + done);
+        if (n === 0) return total + done;
+        done += n;
+      }
+      total += done;
+    }
+    return total;
+  }
+
+  /** Writes the iovecs to a file in order; stops at a short write. */
+  function writeFile(entry: FileEntry, iovs: number[], at: number | undefined): number {
+    const append = (entry.fdflags & FdFlags.APPEND) !== 0;
+    let total = 0;
+    for (let i = 0; i < iovs.length; i += 2) {
+      const buf = ctx.mem.bytes(iovs[i], iovs[i + 1]);
+      let done = 0;
+      while (done < buf.length) {
+        const part = buf.subarray(done);
+        const n = at === undefined
+          ? entry.handle.write(part, append)
+          : entry.handle.pwrite(part, at + total + done);
+        if (n === 0) return total + done;
+        done += n;
+      }
+      total += done;
+    }
+    return total;
+  }
+
   return {
     fd_read(fd: number, iovs: number, iovsLen: number, nreadPtr: number) {
       const entry = ctx.fds.get(fd);
       if (entry.kind === "dir") fail(Errno.ISDIR);
       ctx.need(entry, Rights.FD_READ);
-      const bufs = ctx.mem.iovecs(iovs, iovsLen);
+      const list = iovecList(ctx.mem, iovs, iovsLen);
       ctx.mem.check(nreadPtr, 4);
-      const temp = new Uint8Array(Math.min(totalLength(bufs), MAX_READ));
-      const n = entry.kind === "stream" ? entry.stream.read(temp) : readFile(entry.handle, temp);
-      // The read may have blocked; fetch the views again in case the memory was replaced meanwhile.
-      scatter(temp.subarray(0, n), ctx.mem.iovecs(iovs, iovsLen));
+      let n = 0;
+      if (entry.kind === "stream") {
+        const i = list.findIndex((len, k) => k % 2 === 1 && len > 0);
+        if (i >= 0) {
+          const temp = new Uint8Array(Math.min(list[i], STREAM_CHUNK));
+          n = entry.stream.read(temp, ctx.deadline());
+          // The source is user code: take the view only now, after it ran.
+          ctx.mem.write(list[i - 1], temp.subarray(0, n));
+        }
+      } else {
+        n = readFile(entry, list, undefined);
+      }
       ctx.mem.setU32(nreadPtr, n);
     },
 
     fd_pread(fd: number, iovs: number, iovsLen: number, offset: bigint, nreadPtr: number) {
       const entry = seekable(ctx.fds.get(fd));
       ctx.need(entry, Rights.FD_READ | Rights.FD_SEEK);
-      const bufs = ctx.mem.iovecs(iovs, iovsLen);
+      const list = iovecList(ctx.mem, iovs, iovsLen);
       ctx.mem.check(nreadPtr, 4);
-      const temp = new Uint8Array(Math.min(totalLength(bufs), MAX_READ));
-      const n = atOffset(entry.handle, offset, () => readFile(entry.handle, temp));
-      scatter(temp.subarray(0, n), bufs);
-      ctx.mem.setU32(nreadPtr, n);
+      ctx.mem.setU32(nreadPtr, readFile(entry, list, checkOffset(offset)));
     },
 
     fd_write(fd: number, iovs: number, iovsLen: number, nwrittenPtr: number) {
       const entry = ctx.fds.get(fd);
       if (entry.kind === "dir") fail(Errno.ISDIR);
       ctx.need(entry, Rights.FD_WRITE);
-      const data = gather(ctx.mem.iovecs(iovs, iovsLen));
+      const list = iovecList(ctx.mem, iovs, iovsLen);
       ctx.mem.check(nwrittenPtr, 4);
+      let n = 0;
       if (entry.kind === "stream") {
-        entry.stream.write(data);
+        for (let i = 0; i < list.length; i += 2) n += entry.stream.write(ctx.mem.bytes(list[i], list[i + 1]));
       } else {
-        if (entry.fdflags & FdFlags.APPEND) entry.handle.seekSync(0, Deno.SeekMode.End);
-        writeFile(entry.handle, data);
+        n = writeFile(entry, list, undefined);
         syncAfterWrite(entry);
       }
-      ctx.mem.setU32(nwrittenPtr, data.length);
+      ctx.mem.setU32(nwrittenPtr, n);
     },
 
     fd_pwrite(fd: number, iovs: number, iovsLen: number, offset: bigint, nwrittenPtr: number) {
       const entry = seekable(ctx.fds.get(fd));
       ctx.need(entry, Rights.FD_WRITE | Rights.FD_SEEK);
-      const data = gather(ctx.mem.iovecs(iovs, iovsLen));
+      const list = iovecList(ctx.mem, iovs, iovsLen);
       ctx.mem.check(nwrittenPtr, 4);
-      atOffset(entry.handle, offset, () => writeFile(entry.handle, data));
+      const n = writeFile(entry, list, checkOffset(offset));
       syncAfterWrite(entry);
-      ctx.mem.setU32(nwrittenPtr, data.length);
+      ctx.mem.setU32(nwrittenPtr, n);
     },
 
     fd_seek(fd: number, offset: bigint, whence: number, newOffsetPtr: number) {
@@ -144,16 +161,15 @@ export function fdIoFunctions(ctx: HostContext, abi: Abi): HostFunctions {
       const isTell = offset === 0n && mode === Deno.SeekMode.Current;
       ctx.need(entry, isTell ? Rights.FD_TELL : Rights.FD_SEEK);
       ctx.mem.check(newOffsetPtr, 8);
-      const current = entry.handle.seekSync(0, Deno.SeekMode.Current);
+      const h = entry.handle;
       const base = mode === Deno.SeekMode.Start
         ? 0n
         : mode === Deno.SeekMode.Current
-        ? BigInt(current)
-        : BigInt(entry.handle.statSync().size);
+        ? BigInt(h.seek(0, 1))
+        : h.stat().size;
       const target = base + offset;
       if (target < 0n || target > BigInt(Number.MAX_SAFE_INTEGER)) fail(Errno.INVAL);
-      const pos = entry.handle.seekSync(Number(target), Deno.SeekMode.Start);
-      ctx.mem.setU64(newOffsetPtr, BigInt(pos));
+      ctx.mem.setU64(newOffsetPtr, BigInt(h.seek(Number(target), 0)));
     },
 
     fd_tell(fd: number, offsetPtr: number) {
@@ -162,7 +178,7 @@ export function fdIoFunctions(ctx: HostContext, abi: Abi): HostFunctions {
       if (entry.kind === "dir") fail(Errno.BADF);
       ctx.need(entry, Rights.FD_TELL);
       ctx.mem.check(offsetPtr, 8);
-      ctx.mem.setU64(offsetPtr, BigInt(entry.handle.seekSync(0, Deno.SeekMode.Current)));
+      ctx.mem.setU64(offsetPtr, BigInt(entry.handle.seek(0, 1)));
     },
   };
 }

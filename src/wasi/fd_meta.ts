@@ -2,17 +2,15 @@
  * Descriptor management and metadata: fd_close, fd_renumber, fd_fdstat_*, fd_filestat_*,
  * fd_advise, fd_allocate, fd_sync, fd_datasync, fd_prestat_get, fd_prestat_dir_name.
  */
-import { futimesSync } from "node:fs";
 import type { Abi } from "./abi.ts";
 import { ALL_FDFLAGS, Errno, FileType, PREOPENTYPE_DIR, Rights } from "./constants.ts";
 import type { HostContext } from "./context.ts";
 import { fail } from "./errors.ts";
-import type { DirEntry, Entry } from "./fd_table.ts";
-import { type Filestat, filestatOf } from "./filestat.ts";
+import type { Entry } from "./fd_table.ts";
+import type { Filestat } from "./filestat.ts";
 import type { HostFunctions } from "./functions.ts";
 import { utf8Encoder } from "./memory.ts";
-import { hostPathOf } from "./sandbox.ts";
-import { checkFstFlags, chooseTimes } from "./times.ts";
+import { newTimes } from "./times.ts";
 
 function filetypeOf(entry: Entry): number {
   switch (entry.kind) {
@@ -22,18 +20,6 @@ function filetypeOf(entry: Entry): number {
       return entry.filetype;
     case "dir":
       return FileType.DIRECTORY;
-  }
-}
-
-/** Runs `body` on a short-lived host handle for a directory fd (Deno keeps no handle for them). */
-function withDirHandle(ctx: HostContext, dir: DirEntry, body: (h: Deno.FsFile) => void): void {
-  const host = hostPathOf(dir);
-  ctx.mayRead(host);
-  const handle = Deno.openSync(host, { read: true });
-  try {
-    body(handle);
-  } finally {
-    handle.close();
   }
 }
 
@@ -47,12 +33,10 @@ export function fdMetaFunctions(ctx: HostContext, abi: Abi): HostFunctions {
       case "stream":
         return entry.stream.stat();
       case "file":
-        return filestatOf(entry.handle.statSync(), entry.filetype);
-      case "dir": {
-        const host = hostPathOf(entry);
-        ctx.mayRead(host);
-        return filestatOf(Deno.statSync(host));
-      }
+        return { ...entry.handle.stat(), filetype: entry.filetype };
+      case "dir":
+        ctx.mayRead(entry.handle.hostPath());
+        return entry.handle.stat();
     }
   }
 
@@ -103,39 +87,27 @@ export function fdMetaFunctions(ctx: HostContext, abi: Abi): HostFunctions {
       const entry = ctx.fds.get(fd);
       ctx.need(entry, Rights.FD_FILESTAT_SET_SIZE);
       if (entry.kind === "dir") fail(Errno.ISDIR);
-      if (entry.kind === "stream") fail(Errno.INVAL);
-      if (entry.preopen.readOnly) fail(Errno.ROFS);
+      // stdio is not a file of the guest's (wasmtime says EBADF too): the host file behind a
+      // redirected stdout is never truncated or touched.
+      if (entry.kind === "stream") fail(Errno.BADF);
+      if (entry.readOnly) fail(Errno.ROFS);
       const n = u64(size);
       if (n > BigInt(Number.MAX_SAFE_INTEGER)) fail(Errno.FBIG);
-      entry.handle.truncateSync(Number(n));
+      entry.handle.setSize(Number(n));
     },
 
     fd_filestat_set_times(fd: number, atim: bigint, mtim: bigint, flags: number) {
       const entry = ctx.fds.get(fd);
       ctx.need(entry, Rights.FD_FILESTAT_SET_TIMES);
-      checkFstFlags(flags);
-      if (entry.kind === "stream") {
-        if (entry.stream.hostFd === undefined) fail(Errno.INVAL);
-        const st = entry.stream.stat();
-        const cur = {
-          atime: new Date(Number(st.atim / 1_000_000n)),
-          mtime: new Date(Number(st.mtim / 1_000_000n)),
-        };
-        const [a, m] = chooseTimes(cur, atim, mtim, flags);
-        futimesSync(entry.stream.hostFd, a, m);
-        return;
-      }
-      if (entry.preopen.readOnly) fail(Errno.ROFS);
-      if (entry.kind === "file") {
-        const [a, m] = chooseTimes(entry.handle.statSync(), atim, mtim, flags);
-        entry.handle.utimeSync(a, m);
-      } else {
-        const host = hostPathOf(entry);
-        ctx.mayWrite({ preopen: entry.preopen, host });
+      const [a, m] = newTimes(atim, mtim, flags);
+      if (entry.kind === "stream") fail(Errno.BADF);
+      if (entry.readOnly) fail(Errno.ROFS);
+      if (entry.kind === "dir") {
+        const host = entry.handle.hostPath();
+        ctx.mayWrite(entry, host);
         ctx.mayRead(host);
-        const [a, m] = chooseTimes(Deno.statSync(host), atim, mtim, flags);
-        Deno.utimeSync(host, a, m);
       }
+      entry.handle.setTimes(a, m);
     },
 
     fd_advise(fd: number, offset: bigint, len: bigint, advice: number) {
@@ -155,27 +127,26 @@ export function fdMetaFunctions(ctx: HostContext, abi: Abi): HostFunctions {
       const off = u64(offset);
       const n = u64(len);
       if (n === 0n) fail(Errno.INVAL);
-      if (entry.preopen.readOnly) fail(Errno.ROFS);
-      const end = off + n;
-      if (end > BigInt(Number.MAX_SAFE_INTEGER)) fail(Errno.FBIG);
-      // posix_fallocate: afterwards the file is at least `end` bytes long; data is never lost.
-      if (BigInt(entry.handle.statSync().size) < end) entry.handle.truncateSync(Number(end));
+      if (entry.readOnly) fail(Errno.ROFS);
+      if (off + n > BigInt(Number.MAX_SAFE_INTEGER)) fail(Errno.FBIG);
+      // posix_fallocate: afterwards the file is at least offset + len bytes long; data is never lost.
+      entry.handle.allocate(Number(off), Number(n));
     },
 
     fd_datasync(fd: number) {
       const entry = ctx.fds.get(fd);
       ctx.need(entry, Rights.FD_DATASYNC);
       if (entry.kind === "stream") fail(Errno.INVAL);
-      if (entry.kind === "file") entry.handle.syncDataSync();
-      else withDirHandle(ctx, entry, (h) => h.syncDataSync());
+      if (entry.kind === "dir") ctx.mayRead(entry.handle.hostPath());
+      entry.handle.datasync();
     },
 
     fd_sync(fd: number) {
       const entry = ctx.fds.get(fd);
       ctx.need(entry, Rights.FD_SYNC);
       if (entry.kind === "stream") fail(Errno.INVAL);
-      if (entry.kind === "file") entry.handle.syncSync();
-      else withDirHandle(ctx, entry, (h) => h.syncSync());
+      if (entry.kind === "dir") ctx.mayRead(entry.handle.hostPath());
+      entry.handle.sync();
     },
 
     fd_prestat_get(fd: number, ptr: number) {

@@ -10,6 +10,7 @@ import {
   DIR_RIGHTS,
   Errno,
   FILE_RIGHTS,
+  FileType,
   LOOKUP_SYMLINK_FOLLOW,
   OFlags,
   Rights,
@@ -17,7 +18,6 @@ import {
 import type { HostContext } from "./context.ts";
 import { fail } from "./errors.ts";
 import type { Entry } from "./fd_table.ts";
-import { fileTypeOf } from "./filestat.ts";
 import type { HostFunctions } from "./functions.ts";
 
 /** Rights that need the host file opened for writing. */
@@ -49,36 +49,35 @@ export function pathOpenFunctions(ctx: HostContext): HostFunctions {
       if (trunc) ctx.need(dir, Rights.PATH_FILESTAT_SET_SIZE);
       ctx.mem.check(fdPtr, 4);
 
-      const r = ctx.resolveAt(fd, Rights.PATH_OPEN, ptr, len, (lookupFlags & LOOKUP_SYMLINK_FOLLOW) !== 0);
+      using r = ctx.resolveIn(dir, ptr, len, (lookupFlags & LOOKUP_SYMLINK_FOLLOW) !== 0);
       const write = trunc || (base & WRITE_RIGHTS) !== 0n;
       const read = (base & (Rights.FD_READ | Rights.FD_READDIR)) !== 0n || !write;
+      const readOnly = dir.readOnly;
       let entry: Entry;
 
       if (r.info) {
         if (creat && (oflags & OFlags.EXCL)) fail(Errno.EXIST);
-        if (r.info.isSymlink) fail(Errno.LOOP); // not followed: O_NOFOLLOW semantics
-        if (r.info.isDirectory) {
+        if (r.info.filetype === FileType.SYMBOLIC_LINK) fail(Errno.LOOP); // not followed: O_NOFOLLOW
+        if (r.info.filetype === FileType.DIRECTORY) {
           if (write) fail(Errno.ISDIR);
           ctx.mayRead(r.host);
           entry = {
             kind: "dir",
-            preopen: r.preopen,
-            parts: r.parts,
+            handle: ctx.fs.openDir(r),
+            readOnly,
             rightsBase: base & DIR_RIGHTS,
             rightsInheriting: inheriting,
             fdflags,
           };
         } else {
           if (oflags & OFlags.DIRECTORY) fail(Errno.NOTDIR);
-          if (write) ctx.mayWrite(r);
+          if (write) ctx.mayWrite(dir, r.host);
           if (read) ctx.mayRead(r.host);
-          const handle = Deno.openSync(r.host, { read, write, truncate: trunc });
           entry = {
             kind: "file",
-            preopen: r.preopen,
-            parts: r.parts,
-            handle,
-            filetype: fileTypeOf(r.info),
+            handle: ctx.fs.openFile(r, { read, write, create: false, truncate: trunc }),
+            filetype: r.info.filetype,
+            readOnly,
             rightsBase: base & FILE_RIGHTS,
             rightsInheriting: inheriting,
             fdflags,
@@ -88,22 +87,26 @@ export function pathOpenFunctions(ctx: HostContext): HostFunctions {
         if (!creat) fail(Errno.NOENT);
         if (r.mustBeDir) fail(Errno.ISDIR); // open("name/", O_CREAT)
         if (oflags & OFlags.DIRECTORY) fail(Errno.INVAL);
-        ctx.mayWrite(r);
+        ctx.mayWrite(dir, r.host);
         if (read) ctx.mayRead(r.host);
-        // createNew is O_EXCL: a file that appeared since the lookup is not silently reused.
-        const handle = Deno.openSync(r.host, { read, write: true, createNew: true });
+        // Created exclusively: a file that appeared since the lookup is not silently reused.
+        const handle = ctx.fs.openFile(r, { read, write: true, create: true, truncate: false });
         entry = {
           kind: "file",
-          preopen: r.preopen,
-          parts: r.parts,
           handle,
-          filetype: fileTypeOf(handle.statSync()),
+          filetype: FileType.REGULAR_FILE,
+          readOnly,
           rightsBase: base & FILE_RIGHTS,
           rightsInheriting: inheriting,
           fdflags,
         };
       }
-      ctx.mem.setU32(fdPtr, ctx.fds.add(entry));
+      try {
+        ctx.mem.setU32(fdPtr, ctx.fds.add(entry));
+      } catch (err) {
+        entry.handle.close(); // EMFILE: the host handle must not outlive the failed call
+        throw err;
+      }
     },
   };
 }

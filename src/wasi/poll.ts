@@ -2,7 +2,9 @@
  * poll_oneoff: waits for the first of a set of events. Clock subscriptions really sleep (the guest
  * is synchronous, so the thread blocks until the earliest deadline). File descriptors are reported
  * ready at once: regular files always are (with the bytes left to read), and for the process's
- * stdin Deno offers no way to ask without reading, so the following read blocks instead.
+ * stdin Deno offers no way to ask without reading, so the following read blocks instead. A sleep
+ * never outlasts the host's deadline (a --timeout): cut short, the call fails with EINTR, and the
+ * engine's timeout traps as soon as it returns.
  */
 import type { Abi, Subscription } from "./abi.ts";
 import { clockNow, monotonicNow, sleepNs } from "./clocks.ts";
@@ -28,9 +30,9 @@ export function pollFunctions(ctx: HostContext, abi: Abi): HostFunctions {
       const entry = ctx.fds.get(sub.fd);
       ctx.need(entry, Rights.POLL_FD_READWRITE);
       if (entry.kind === "file" && sub.type === EventType.FD_READ) {
-        const pos = entry.handle.seekSync(0, Deno.SeekMode.Current);
-        const size = entry.handle.statSync().size;
-        event.nbytes = BigInt(Math.max(0, size - pos));
+        const pos = BigInt(entry.handle.seek(0, 1));
+        const size = entry.handle.stat().size;
+        event.nbytes = size > pos ? size - pos : 0n;
       }
     } catch (err) {
       const errno = errnoOf(err);
@@ -71,7 +73,13 @@ export function pollFunctions(ctx: HostContext, abi: Abi): HostFunctions {
 
       if (events.length === 0 && timers.length > 0) {
         const earliest = timers.reduce((a, b) => (b.deadline < a.deadline ? b : a)).deadline;
-        sleepNs(earliest - monotonicNow());
+        const wait = earliest - monotonicNow();
+        const limit = ctx.deadline() - performance.now();
+        if (limit < Infinity && Number(wait) / 1e6 > limit) {
+          sleepNs(BigInt(Math.max(0, Math.ceil(limit * 1e6))));
+          fail(Errno.INTR);
+        }
+        sleepNs(wait);
       }
       const now = monotonicNow();
       for (const t of timers) {

@@ -5,55 +5,26 @@
  * that does not fit is written truncated to fill the buffer exactly, which tells the guest to call
  * again (with a bigger buffer if not even the header fitted).
  */
-import { dirname } from "node:path";
 import { Errno, FileType, Rights } from "./constants.ts";
 import type { HostContext } from "./context.ts";
 import { fail } from "./errors.ts";
-import type { DirEntry, ListedEntry } from "./fd_table.ts";
-import { fileTypeOf } from "./filestat.ts";
+import type { DirEntry } from "./fd_table.ts";
+import type { ListedEntry } from "./fs/types.ts";
 import type { HostFunctions } from "./functions.ts";
 import { utf8Encoder } from "./memory.ts";
-import { hostPathOf } from "./sandbox.ts";
 
 const DIRENT_SIZE = 24;
 
-function direntType(e: Deno.DirEntry): number {
-  if (e.isFile) return FileType.REGULAR_FILE;
-  if (e.isDirectory) return FileType.DIRECTORY;
-  if (e.isSymlink) return FileType.SYMBOLIC_LINK;
-  return FileType.UNKNOWN;
-}
-
 function listing(ctx: HostContext, dir: DirEntry): ListedEntry[] {
-  const host = hostPathOf(dir);
-  ctx.mayRead(host);
-  const self = BigInt(Deno.statSync(host).ino ?? 0);
+  ctx.mayRead(dir.handle.hostPath());
+  const self = dir.handle.stat().ino;
   // At a preopen's root, ".." is the root itself: the sandbox has no parent to show.
-  let parent = self;
-  if (dir.parts.length > 0) {
-    const up = dirname(host);
-    if (ctx.gate.read(up)) parent = BigInt(Deno.statSync(up).ino ?? 0);
-  }
-  const out: ListedEntry[] = [
+  const parent = dir.handle.parentIno(dir.preopenName !== undefined);
+  return [
     { name: utf8Encoder.encode("."), filetype: FileType.DIRECTORY, ino: self },
     { name: utf8Encoder.encode(".."), filetype: FileType.DIRECTORY, ino: parent },
+    ...dir.handle.list(),
   ];
-  for (const e of Deno.readDirSync(host)) {
-    const path = `${host}/${e.name}`;
-    let filetype = direntType(e);
-    let ino = 0n;
-    if (ctx.gate.read(path)) {
-      try {
-        const st = Deno.lstatSync(path);
-        filetype = fileTypeOf(st);
-        ino = BigInt(st.ino ?? 0);
-      } catch {
-        // Removed since the listing was read: keep what readDir said.
-      }
-    }
-    out.push({ name: utf8Encoder.encode(e.name), filetype, ino });
-  }
-  return out;
 }
 
 function encodeDirent(e: ListedEntry, next: number): Uint8Array {

@@ -4,8 +4,10 @@
  * embedders and tests.
  */
 import { fstatSync } from "node:fs";
-import { FileType, Rights, STREAM_RIGHTS, TTY_RIGHTS } from "./constants.ts";
+import { Errno, FileType, Rights, STREAM_RIGHTS, TTY_RIGHTS } from "./constants.ts";
+import { fail } from "./errors.ts";
 import { type Filestat, syntheticFilestat } from "./filestat.ts";
+import { nativeUnavailable, pollReadable } from "./fs/libc.ts";
 
 /** Anything with a synchronous `readSync` (Deno.stdin has one); null or 0 means end of input. */
 export interface ByteSource {
@@ -99,9 +101,18 @@ export class StdioStream {
     }
   }
 
-  /** One read (blocking for the process's stdin); 0 at end of input. */
-  read(buf: Uint8Array): number {
+  /**
+   * One read (blocking for the process's stdin); 0 at end of input. A read of the process's
+   * stdin that would block past `deadline` (a performance.now() time) fails with EINTR at the
+   * deadline instead; that needs poll(2), so without Deno's FFI permission it blocks as long as
+   * the input does.
+   */
+  read(buf: Uint8Array, deadline = Infinity): number {
     if (!this.#source || buf.length === 0) return 0;
+    if (this.hostFd === 0 && deadline !== Infinity && nativeUnavailable() === undefined) {
+      const ms = Math.max(0, Math.ceil(deadline - performance.now()));
+      if (!pollReadable(0, ms)) fail(Errno.INTR);
+    }
     return this.#source.readSync(buf) ?? 0;
   }
 

@@ -12,7 +12,8 @@ import type { HostFunctions } from "./functions.ts";
 import { denoGate, openGate, type PermissionGate } from "./gate.ts";
 import { preview1Imports, unstableImports } from "./imports.ts";
 import type { MemoryLike } from "./memory.ts";
-import type { Preopen } from "./sandbox.ts";
+import { createBackend, type FsBackendChoice } from "./fs/select.ts";
+import type { DirHandle, FsBackend } from "./fs/types.ts";
 import { type StdinOption, StdioStream, type StdoutOption } from "./stdio.ts";
 
 /** A preopened directory with options. */
@@ -47,6 +48,20 @@ export interface WASIOptions {
    */
   permissions?: "deno" | "none" | PermissionGate;
   /**
+   * How the host reaches the preopened directories. "native": real directory descriptors through
+   * the C library (Deno's FFI, Linux), so containment holds even while other processes change the
+   * directories, and times are exact to the nanosecond. "deno": Deno's path APIs, each stored
+   * path re-checked on every use (see docs/sandbox.md for what stays racy there). "auto" (the
+   * default): native when Deno's FFI is permitted and the platform is supported, else deno.
+   */
+  fsBackend?: FsBackendChoice;
+  /**
+   * When blocking waits must end (poll_oneoff sleeps, reads of the process's stdin): returns a
+   * `performance.now()` time, or Infinity. Default: the deadline of the wasmrun engine call that
+   * is running (its `timeoutMs` option), so a guest cannot sleep through its timeout.
+   */
+  deadline?: () => number;
+  /**
    * Logs every host call, one line before it runs and one after it returns (without newlines):
    * `==> fd_write(fd=1, iovs=0x1000, iovs_len=1, nwritten=0x2000)` then
    * `<== errno=SUCCESS nwritten=12`. Not part of node:wasi.
@@ -70,16 +85,19 @@ function encodeStrings(kind: string, strings: string[]): Uint8Array[] {
   });
 }
 
-function openPreopen(guestPath: string, option: string | PreopenOptions): Preopen {
+function openPreopen(
+  fs: FsBackend,
+  option: string | PreopenOptions,
+): { handle: DirHandle; readOnly: boolean } {
   const { path, readOnly = false } = typeof option === "string" ? { path: option } : option;
-  let hostPath: string;
   try {
-    hostPath = Deno.realPathSync(path);
+    const hostPath = Deno.realPathSync(path);
     if (!Deno.statSync(hostPath).isDirectory) throw new Error("not a directory");
+    return { handle: fs.openPreopen(hostPath), readOnly };
   } catch (err) {
-    throw new Error(`cannot preopen ${JSON.stringify(path)}: ${(err as Error).message}`);
+    const why = err instanceof Error && err.name !== "WasiError" ? err.message : "cannot open it";
+    throw new Error(`cannot preopen ${JSON.stringify(path)}: ${why}`);
   }
-  return { guestPath, hostPath, readOnly };
 }
 
 /** True for the exit signal thrown by proc_exit, even if an engine re-created the error object. */
@@ -101,6 +119,8 @@ export function isWasiExit(err: unknown): err is WasiExit {
 export class WASI {
   /** The host functions of the namespace chosen by `version` (default wasi_snapshot_preview1). */
   readonly wasiImport: HostFunctions;
+  /** The file system backend in use (see `fsBackend` in the options). Not part of node:wasi. */
+  readonly fsBackend: "native" | "deno";
   readonly #ctx: HostContext;
   readonly #unstable: HostFunctions;
   readonly #preview1: HostFunctions;
@@ -118,6 +138,7 @@ export class WASI {
       : options.permissions === undefined || options.permissions === "deno"
       ? denoGate
       : options.permissions;
+    const fs = createBackend(options.fsBackend ?? "auto", gate);
     const fds = new FdTable();
     const stdio = [
       new StdioStream(0, options.stdin ?? 0),
@@ -128,11 +149,11 @@ export class WASI {
       fds.add({ kind: "stream", stream, rightsBase: stream.rights, rightsInheriting: 0n, fdflags: 0 });
     }
     for (const [guest, host] of Object.entries(options.preopens ?? {})) {
-      const preopen = openPreopen(guest, host);
+      const { handle, readOnly } = openPreopen(fs, host);
       fds.add({
         kind: "dir",
-        preopen,
-        parts: [],
+        handle,
+        readOnly,
         preopenName: guest,
         rightsBase: DIR_RIGHTS,
         rightsInheriting: ALL_RIGHTS,
@@ -144,7 +165,10 @@ export class WASI {
       encodeStrings("args", options.args ?? []),
       encodeStrings("env", env),
       gate,
+      fs,
+      options.deadline ?? (() => Infinity),
     );
+    this.fsBackend = fs.name;
     this.#preview1 = preview1Imports(this.#ctx, options.trace);
     this.#unstable = unstableImports(this.#ctx, options.trace);
     this.wasiImport = options.version === "unstable" ? this.#unstable : this.#preview1;
