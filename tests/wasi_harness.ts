@@ -5,25 +5,32 @@
  * function can be exercised with exact arguments and its errno checked.
  */
 import { BufferSink, Errno, WASI, type WASIOptions } from "../src/wasi/mod.ts";
+import { nativeResolver } from "../src/wasi/fs/select.ts";
 
 export { Errno };
 
-/** The file system backends every direct-call test runs on. */
-export const FS_BACKENDS = ["native", "deno"] as const;
+/**
+ * The file system backends every direct-call test runs on: native with openat2, native with the
+ * per-component fallback walk (what kernels before 5.6 get), and the Deno-API backend.
+ */
+export const FS_BACKENDS = ["native", "native-walk", "deno"] as const;
 export type FsBackendName = typeof FS_BACKENDS[number];
 
 /** The backend a Harness uses when its options name none (set by `testBoth`). */
-let currentBackend: FsBackendName = "native";
+let currentBackend: "native" | "deno" = "native";
 
-/** Registers `fn` once per file system backend, as "name [native]" and "name [deno]". */
-export function testBoth(name: string, fn: (backend: FsBackendName) => void | Promise<void>): void {
-  for (const backend of FS_BACKENDS) {
-    Deno.test(`${name} [${backend}]`, async () => {
+/** Registers `fn` once per file system backend, as "name [native]", "name [native-walk]", "name [deno]". */
+export function testBoth(name: string, fn: (backend: "native" | "deno") => void | Promise<void>): void {
+  for (const variant of FS_BACKENDS) {
+    const backend = variant === "deno" ? "deno" : "native";
+    Deno.test(`${name} [${variant}]`, async () => {
       currentBackend = backend;
+      nativeResolver.use = variant === "native-walk" ? "walk" : "openat2";
       try {
         await fn(backend);
       } finally {
         currentBackend = "native";
+        nativeResolver.use = "openat2";
       }
     });
   }
@@ -55,6 +62,8 @@ export const RW = R.ALL;
 
 export interface HarnessOptions extends WASIOptions {
   readOnlyPreopen?: boolean;
+  /** Also preopen this subdirectory of the sandbox (created first) as "/inner", fd 4. */
+  nested?: string;
 }
 
 export class Harness {
@@ -73,6 +82,10 @@ export class Harness {
     this.roRoot = Deno.realPathSync(Deno.makeTempDirSync({ prefix: "wasi_ro_" }));
     const preopens: WASIOptions["preopens"] = { "/sandbox": this.root };
     if (options.readOnlyPreopen) preopens["/ro"] = { path: this.roRoot, readOnly: true };
+    if (options.nested) {
+      Deno.mkdirSync(`${this.root}/${options.nested}`, { recursive: true });
+      preopens["/inner"] = `${this.root}/${options.nested}`;
+    }
     this.wasi = new WASI({
       stdin: "",
       stdout: this.stdout,

@@ -197,3 +197,99 @@ testBoth("permission gate: a refused read or write is EACCES for that call only"
   denied.add(h.root);
   assert.equal(h.fn.fd_readdir(SANDBOX_FD, buf, 64, 0n, used), Errno.ACCES);
 });
+
+/** path_rename / path_symlink / path_remove_directory with two paths below two directory fds. */
+function rename(h: Harness, fromFd: number, a: string, toFd: number, b: string): number {
+  const [p, n] = h.str(a);
+  const [q, m] = h.str(b);
+  return h.fn.path_rename(fromFd, p, n, toFd, q, m);
+}
+function symlink(h: Harness, target: string, at: string, fd = SANDBOX_FD): number {
+  const [p, n] = h.str(target);
+  const [q, m] = h.str(at);
+  return h.fn.path_symlink(p, n, fd, q, m);
+}
+
+testBoth("sandbox: a directory fd whose directory was replaced by an escaping link leads nowhere", () => {
+  using h = new Harness();
+  const out = outsideDir();
+  const name = basename(out.dir);
+  try {
+    Deno.mkdirSync(h.host("a"));
+    Deno.mkdirSync(h.host("dd"));
+    const before = out.snapshot();
+    const a = h.mustOpen("a", { oflags: DIRECTORY, rights: RD, inheriting: RW });
+    // Replace a by a link whose target, one level up, leads out of the sandbox.
+    assert.equal(h.pathCall("path_remove_directory", "a"), 0);
+    assert.equal(symlink(h, "..", "dd/l"), 0); // dd/.. is the sandbox: allowed
+    assert.equal(rename(h, SANDBOX_FD, "dd/l", SANDBOX_FD, "a"), 0); // now a -> .. is outside
+    // Followed from the sandbox, the link is judged where it is followed: out, refused.
+    assert.equal(h.open(`a/${name}/secret`)[0], Errno.NOTCAPABLE);
+    // Through the stale fd: its directory is gone, so nothing is found (as on a real descriptor).
+    for (const path of [`${name}/secret`, name]) {
+      const errno = h.open(path, { dirFd: a })[0];
+      assert.ok(errno === Errno.NOENT || errno === Errno.NOTCAPABLE, `open ${path} via stale fd: ${errno}`);
+    }
+    assert.equal(h.open(`${name}/created`, { dirFd: a, oflags: CREAT, rights: RW })[0], Errno.NOENT);
+    assert.equal(h.pathCall("path_create_directory", `${name}/made`, a), Errno.NOENT);
+    assert.equal(h.pathCall("path_unlink_file", `${name}/secret`, a), Errno.NOENT);
+    const buf = h.alloc(256), used = h.alloc(4);
+    const listed = h.fn.fd_readdir(a, buf, 256, 0n, used);
+    // A removed directory lists as empty (native: only . and ..) or not at all (deno: ENOENT).
+    if (listed === 0) assert.ok(!h.text(buf, h.u32(used)).includes(name));
+    else assert.equal(listed, Errno.NOENT);
+    assert.equal(out.snapshot(), before);
+  } finally {
+    Deno.removeSync(out.dir, { recursive: true });
+  }
+});
+
+testBoth("sandbox: a nested preopen whose path was replaced by a link stays the directory it was", () => {
+  using h = new Harness({ nested: "nest" });
+  const INNER = 4;
+  const out = outsideDir();
+  const name = basename(out.dir);
+  try {
+    Deno.writeTextFileSync(h.host("nest/mine"), "inner file");
+    Deno.mkdirSync(h.host("dd"));
+    Deno.symlinkSync("..", h.host("dd/l")); // made by the host: no path_symlink needed
+    const before = out.snapshot();
+    assert.equal(rename(h, SANDBOX_FD, "nest", SANDBOX_FD, "nest_away"), 0);
+    assert.equal(rename(h, SANDBOX_FD, "dd/l", SANDBOX_FD, "nest"), 0); // /sandbox/nest -> .. (outside)
+    const [errno, fd] = h.open(`${name}/secret`, { dirFd: INNER });
+    assert.notEqual(errno, 0, `read the secret through /inner (fd ${fd})`);
+    assert.equal(h.open(`${name}/new`, { dirFd: INNER, oflags: CREAT, rights: RW })[0] === 0, false);
+    // Native: /inner is still the directory it was (now at nest_away), so its file is still there;
+    // deno: the preopen's path no longer leads to it, so /inner fails (ENOENT) instead.
+    const mine = h.open("mine", { dirFd: INNER });
+    if (mine[0] === 0) assert.deepEqual(h.read(mine[1], 20), [0, "inner file"]);
+    else assert.equal(mine[0], Errno.NOENT);
+    assert.equal(out.snapshot(), before);
+  } finally {
+    Deno.removeSync(out.dir, { recursive: true });
+  }
+});
+
+testBoth("sandbox: a link renamed to where its target leads out is refused when followed", () => {
+  using h = new Harness();
+  const out = outsideDir();
+  const name = basename(out.dir);
+  try {
+    Deno.mkdirSync(h.host("d/e"), { recursive: true });
+    const before = out.snapshot();
+    assert.equal(symlink(h, `../../../${name}/secret`, "d/e/l"), Errno.NOTCAPABLE); // out from where it is made
+    assert.equal(symlink(h, `..`, "d/e/up"), 0); // d/e/.. = d: inside
+    assert.equal(h.open("d/e/up/e/up/..")[0], 0); // still inside: the sandbox itself
+    assert.equal(rename(h, SANDBOX_FD, "d/e/up", SANDBOX_FD, "up"), 0); // up -> .. leads out now
+    assert.equal(h.open(`up/${name}/secret`)[0], Errno.NOTCAPABLE);
+    assert.equal(h.stat(`up/${name}`)[0], Errno.NOTCAPABLE);
+    assert.equal(h.open(`up/${name}/new`, { oflags: CREAT, rights: RW })[0], Errno.NOTCAPABLE);
+    // Moving the whole directory that holds a link one level up does the same.
+    assert.equal(symlink(h, "../..", "d/e/up2"), 0); // d/e/../.. = the sandbox
+    assert.equal(rename(h, SANDBOX_FD, "d/e", SANDBOX_FD, "e"), 0); // e/up2 -> ../.. leads out
+    assert.equal(h.open(`e/up2/${name}/secret`)[0], Errno.NOTCAPABLE);
+    assert.equal(out.snapshot(), before);
+  } finally {
+    Deno.removeSync(out.dir, { recursive: true });
+  }
+});

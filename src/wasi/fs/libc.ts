@@ -166,15 +166,22 @@ export function cstr(s: string): Uint8Array {
   return encoder.encode(s + "\0");
 }
 
-/** openat2(dirfd, path, { flags, mode, resolve }); EXDEV (escape) is reported as ENOTCAPABLE. */
+/**
+ * openat2(dirfd, path, { flags, mode, resolve }); EXDEV (an escape) is reported as ENOTCAPABLE.
+ * EAGAIN means a rename raced with a `..` in the lookup: the kernel refused it; try again.
+ */
 export function openat2(dirfd: number, path: string, flags: number, resolve: number, mode = 0): number {
-  const how = new BigUint64Array([BigInt(flags), BigInt(mode), BigInt(resolve)]);
-  const fd = Number(libc().syscall(BigInt(SYS_OPENAT2), dirfd, cstr(path), new Uint8Array(how.buffer), 24n));
-  if (fd >= 0) return fd;
-  const code = errnoView.getInt32();
-  if (code === 18) throw new WasiError(Errno.NOTCAPABLE);
-  if (code === 38) throw new WasiError(Errno.NOSYS); // a kernel before 5.6
-  throw new WasiError(ERRNO[code] ?? Errno.IO);
+  const how = new Uint8Array(new BigUint64Array([BigInt(flags), BigInt(mode), BigInt(resolve)]).buffer);
+  const p = cstr(path);
+  for (let attempt = 0;; attempt++) {
+    const fd = Number(libc().syscall(BigInt(SYS_OPENAT2), dirfd, p, how, 24n));
+    if (fd >= 0) return fd;
+    const code = errnoView.getInt32();
+    if ((code === 11 || code === 4) && attempt < 16) continue; // EAGAIN, EINTR
+    if (code === 18) throw new WasiError(Errno.NOTCAPABLE);
+    if (code === 38) throw new WasiError(Errno.NOSYS); // a kernel before 5.6
+    throw new WasiError(ERRNO[code] ?? Errno.IO);
+  }
 }
 
 /** What `statx` says of a file, as WASI's filestat fields (see filestat.ts). */
