@@ -48,6 +48,11 @@ export {
 };
 export type { EngineOptions } from "./src/interp/runtime.ts";
 export { fuelConsumed, profileOf } from "./src/api/instance.ts";
+/**
+ * `currentDeadline()`: the deadline (`performance.now()` ms) of the innermost running call from JS
+ * of an instance created with `timeoutMs`, or Infinity; for host functions that block.
+ */
+export { currentDeadline } from "./src/interp/runtime.ts";
 export type { FunctionProfile } from "./src/api/instance.ts";
 export type { WasmFrame } from "./src/interp/exec.ts";
 export type { BufferSource, ModuleExportDescriptor, ModuleImportDescriptor } from "./src/api/module.ts";

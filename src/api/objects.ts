@@ -37,7 +37,12 @@ export interface MemoryDescriptor {
   shared?: boolean;
 }
 
-/** A linear memory: a resizable array of bytes addressed by wasm loads and stores. */
+/**
+ * A linear memory: a resizable array of bytes addressed by wasm loads and stores.
+ *
+ * Deviation without a built-in WebAssembly (V8's `--jitless`): `buffer` is then a resizable
+ * ArrayBuffer that grows in place, not a fixed-length one replaced at each growth (see `buffer`).
+ */
 export class Memory {
   #mem!: MemoryInst;
   /** Creates a zero-filled memory; throws RangeError when the sizes are out of bounds. */
@@ -64,7 +69,15 @@ export class Memory {
     internals.set(self, mem);
   }
 
-  /** The current contents; replaced (and the old one detached) whenever the memory grows. */
+  /**
+   * The current contents: a fixed-length ArrayBuffer, replaced (and the old one detached) whenever
+   * the memory grows, and by every `grow` call from JS, `grow(0)` included.
+   *
+   * Where the host has no built-in WebAssembly (Deno run with `--v8-flags=--jitless`), this is a
+   * resizable ArrayBuffer instead, so that growing need not copy the memory each time: it keeps its
+   * identity while growth fits its reservation (its `byteLength` grows) and shrinks to length 0 when
+   * the bytes move to a larger one; `grow(0)` keeps it. Do not `resize` it yourself.
+   */
   get buffer(): ArrayBuffer {
     return this.#mem.buffer;
   }
@@ -74,6 +87,7 @@ export class Memory {
     const d = toU32(delta, "delta");
     const old = this.#mem.grow(d);
     if (old < 0) throw new RangeError("Memory.grow(): cannot grow beyond the maximum size");
+    if (d === 0) this.#mem.renewBuffer(); // the JS API refreshes the buffer even when the size stays
     return old;
   }
 }

@@ -9,6 +9,7 @@ import { lowerFunction } from "./lower.ts";
 import { compiledCode } from "../jit/tier.ts";
 import { JS_BUDGET } from "../jit/compile.ts";
 import { env } from "../jit/support.ts";
+import { HostThrow } from "./host_call.ts";
 
 /** One frame of a wasm backtrace, innermost first. */
 export interface WasmFrame {
@@ -53,7 +54,8 @@ function enterFrame(f: WasmFunc, slot: number): Op[] {
 /**
  * Runs `fn`, called from JS, with its frame (arguments already written) at absolute slot `slot`:
  * compiled to JS when it can be, else on the interpreter. Restores the machine's bookkeeping after
- * a trap, so a host that catches it can go on calling.
+ * a trap, so a host that catches it can go on calling. What a host function threw arrives as a
+ * `HostThrow`: the caller, where execution returns to JS, unwraps it (`HostThrow.unwrap`).
  */
 export function execute(fn: WasmFunc, slot: number): void {
   const baseDepth = machine.depth, savedLimit = machine.limit, savedJsStack = machine.jsStack;
@@ -63,12 +65,21 @@ export function execute(fn: WasmFunc, slot: number): void {
     if (code !== null && machine.jsStack + fn.jsCost <= JS_BUDGET) code(slot);
     else interpret(fn, slot);
   } catch (e) {
-    throw e instanceof RangeError && e.message.includes("call stack")
-      ? new RuntimeError("call stack exhausted")
-      : e;
+    throw engineError(e);
   } finally {
     machine.depth = baseDepth, machine.limit = savedLimit, machine.jsStack = savedJsStack;
   }
+}
+
+/**
+ * An error raised while the engine ran (never a host's value: those come as `HostThrow`, returned
+ * as they are): V8's own stack overflow in our code becomes the trap "call stack exhausted".
+ */
+export function engineError(e: unknown): unknown {
+  if (HostThrow.is(e)) return e;
+  return e instanceof RangeError && e.message.includes("call stack")
+    ? new RuntimeError("call stack exhausted")
+    : e;
 }
 
 /** A call from compiled code to a function not compiled yet (or never compiled). */
@@ -132,8 +143,12 @@ function interpret(fn: WasmFunc, slot: number): void {
   }
 }
 
-/** Turns a JS stack overflow into a trap and records the wasm frames on the error. */
+/**
+ * Turns a JS stack overflow into a trap and records the wasm frames on the error. Only errors the
+ * engine raised are looked at: a host's thrown value comes wrapped in a `HostThrow`.
+ */
 function withBacktrace(e: unknown, f: WasmFunc, pc: number, depth: number, baseDepth: number): unknown {
+  if (HostThrow.is(e)) return e; // a host's value: passed on untouched
   let err = e;
   // The JS stack ran out (deep recursion through host functions). No regex here: near the limit,
   // compiling one overflows again; whatever overflows in here is converted by an outer run instead.

@@ -20,6 +20,7 @@ import {
 import { compiledCode } from "../jit/tier.ts";
 import { execute } from "./exec.ts";
 import { machine } from "./machine.ts";
+import { HostThrow } from "./host_call.ts";
 import { lowerFunction } from "./lower.ts";
 
 /** An import, already resolved to a runtime object of the right kind. */
@@ -201,7 +202,12 @@ export function instantiateModule(
     inst.meter?.enter();
     try {
       if (start instanceof WasmFunc) execute(start, machine.top);
-      else start.callable();
+      else {
+        const fn = start.callable; // called with `this` undefined, as the JS API does
+        fn();
+      }
+    } catch (e) {
+      throw HostThrow.unwrap(e); // back in JS: what a host function threw, unchanged
     } finally {
       inst.meter?.leave();
     }

@@ -5,7 +5,7 @@
 import type { FuncBody, FuncType, ModuleInfo } from "../types.ts";
 import { ValType } from "../types.ts";
 import { RuntimeError } from "../errors.ts";
-import { callHost } from "./host_call.ts";
+import { callHost, timeoutTrap, timing } from "./host_call.ts";
 
 /** A lowered instruction: runs against the frame based at `b` (32-bit units), returns the next pc. */
 export type Op = (b: number) => number;
@@ -107,21 +107,43 @@ export class Meter {
     // Reading the clock costs more than the rest: look at it every 256 charges only.
     if (this.deadline !== Infinity && ++this.tick >= 256) {
       this.tick = 0;
-      if (performance.now() > this.deadline) {
-        trap(`timeout: execution took longer than ${this.timeoutMs} ms`);
-      }
+      if (performance.now() > this.deadline) timeoutTrap(this.timeoutMs);
     }
   }
 
+  /** A call from JS into the instance starts (paired with `leave`, in a `finally`). */
   enter(): void {
-    if (this.active++ === 0 && this.timeoutMs !== Infinity) {
-      this.deadline = performance.now() + this.timeoutMs;
+    if (this.timeoutMs === Infinity) {
+      this.active++;
+      return;
     }
+    if (this.active++ === 0) this.deadline = performance.now() + this.timeoutMs;
+    // This call is now the innermost with a timeout: its deadline binds after host calls.
+    outerDeadlines.push(timing.deadline, timing.timeoutMs);
+    timing.deadline = this.deadline, timing.timeoutMs = this.timeoutMs;
   }
 
+  /** The call from JS started by the matching `enter` has ended. */
   leave(): void {
+    if (this.timeoutMs !== Infinity) {
+      timing.timeoutMs = outerDeadlines.pop()!, timing.deadline = outerDeadlines.pop()!;
+    }
     if (--this.active === 0) this.deadline = Infinity;
   }
+}
+
+/** The deadlines and timeouts of the enclosing calls with a timeout, in pairs, innermost last. */
+const outerDeadlines: number[] = [];
+
+/**
+ * The deadline, in `performance.now()` milliseconds, of the innermost call from JS now running in
+ * an instance created with `timeoutMs`; Infinity when there is none. A host function (a blocking
+ * read, a sleep) can use it to stop waiting in time: when it returns to wasm code after the
+ * deadline, the call traps "timeout: …" at once. Calls nested inside such a call (through host
+ * functions, into instances without limits) report the enclosing call's deadline.
+ */
+export function currentDeadline(): number {
+  return timing.deadline;
 }
 
 export class InstanceState {
@@ -225,12 +247,42 @@ export const MAX_PAGES = 65536;
 /** Typed-array views read memory in the host's byte order, which must be wasm's (little-endian). */
 export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/** What a built-in `WebAssembly.Memory` offers us: its bytes, and growth in place. */
+interface ByteStore {
+  readonly buffer: ArrayBuffer;
+  grow(delta: number): number;
+}
+
+/**
+ * The host's own `WebAssembly.Memory`, when there is one (not under `--jitless`, where V8 has no
+ * WebAssembly): a byte store that grows in place, as V8 reserves its address space up front.
+ */
+const BuiltinMemory: (new (descriptor: { initial: number; maximum?: number }) => ByteStore) | undefined =
+  (() => {
+    const M = (globalThis as { WebAssembly?: { Memory?: unknown } }).WebAssembly?.Memory;
+    // Only V8's own: a namespace put in its place (ours, say) would not be a byte store.
+    if (typeof M !== "function" || !Function.prototype.toString.call(M).includes("[native code]")) {
+      return undefined;
+    }
+    return M as new (descriptor: { initial: number; maximum?: number }) => ByteStore;
+  })();
+
+/** Smallest address space reserved for a memory without a built-in byte store (see `MemoryInst`). */
+const MIN_RESERVATION = 16 * 1024 * 1024;
+
 /**
  * A linear memory. Accesses go through typed-array views when the address is aligned (much cheaper
  * than the DataView) and through the DataView otherwise; every view is replaced when memory grows.
+ *
+ * The bytes live in a built-in `WebAssembly.Memory` used as a byte store, when the host has one:
+ * `buffer` is then its (fixed-length) buffer, which V8 detaches when the memory grows, and growing
+ * copies nothing. Without one (V8 run with `--jitless`), `buffer` is a resizable ArrayBuffer that
+ * reserves twice the size needed (at least 16 MiB, at most the maximum): growth within the
+ * reservation is in place, and past it the bytes move once to a buffer reserving twice as much, the
+ * old one shrinking to length 0. Growing by one page at a time thus costs amortised O(1) per byte.
  */
 export class MemoryInst {
-  buffer: ArrayBuffer;
+  buffer!: ArrayBuffer;
   view!: DataView;
   u8!: Uint8Array;
   i8!: Int8Array;
@@ -243,22 +295,42 @@ export class MemoryInst {
   size = 0;
   /** Called after the buffer was replaced by `grow` (the API object refreshes its `buffer`). */
   onGrow?: () => void;
+  /** The built-in memory holding the bytes; null without one (then `buffer` is resizable). */
+  private readonly store: ByteStore | null;
+  /** Throws RangeError when the host cannot allocate `pages`. */
   constructor(pages: number, readonly max: number | undefined) {
-    this.buffer = new ArrayBuffer(pages * PAGE_SIZE);
+    if (BuiltinMemory !== undefined) {
+      this.store = new BuiltinMemory(
+        max === undefined ? { initial: pages } : { initial: pages, maximum: max },
+      );
+      this.buffer = this.store.buffer;
+    } else {
+      this.store = null;
+      this.buffer = this.reserve(pages * PAGE_SIZE);
+    }
     this.refresh();
+  }
+
+  /** A resizable buffer of `bytes` bytes reserving room to grow (no built-in byte store). */
+  private reserve(bytes: number): ArrayBuffer {
+    const cap = Math.min(this.max ?? MAX_PAGES, MAX_PAGES) * PAGE_SIZE;
+    const room = Math.min(Math.max(2 * bytes, MIN_RESERVATION), cap);
+    return new ArrayBuffer(bytes, { maxByteLength: Math.max(room, bytes) });
   }
 
   private refresh(): void {
     const b = this.buffer;
-    this.view = new DataView(b);
-    this.u8 = new Uint8Array(b);
-    this.i8 = new Int8Array(b);
-    this.i16 = new Int16Array(b);
-    this.u16 = new Uint16Array(b);
-    this.i32 = new Int32Array(b);
-    this.f32 = new Float32Array(b);
-    this.f64 = new Float64Array(b);
-    this.size = b.byteLength;
+    const n = b.byteLength;
+    // Explicit lengths: views of a resizable buffer would otherwise track its length.
+    this.view = new DataView(b, 0, n);
+    this.u8 = new Uint8Array(b, 0, n);
+    this.i8 = new Int8Array(b, 0, n);
+    this.i16 = new Int16Array(b, 0, n / 2); // n is a multiple of 64 KiB, up to 4 GiB: no shifts
+    this.u16 = new Uint16Array(b, 0, n / 2);
+    this.i32 = new Int32Array(b, 0, n / 4);
+    this.f32 = new Float32Array(b, 0, n / 4);
+    this.f64 = new Float64Array(b, 0, n / 8);
+    this.size = n;
   }
 
   get pages(): number {
@@ -271,17 +343,38 @@ export class MemoryInst {
     const pages = old + delta;
     if (pages > (this.max ?? MAX_PAGES) || pages > MAX_PAGES) return -1;
     if (delta === 0) return old;
-    let next: ArrayBuffer;
     try {
-      // transfer() detaches the old buffer, as the JS API requires of Memory.buffer after growth.
-      next = this.buffer.transfer(pages * PAGE_SIZE);
+      if (this.store !== null) {
+        this.store.grow(delta); // detaches the old buffer, as the JS API requires of Memory.buffer
+        this.buffer = this.store.buffer;
+      } else {
+        const bytes = pages * PAGE_SIZE, b = this.buffer;
+        if (bytes <= b.maxByteLength) b.resize(bytes);
+        else {
+          const next = this.reserve(bytes);
+          new Uint8Array(next).set(new Uint8Array(b, 0, this.size));
+          b.resize(0);
+          this.buffer = next;
+        }
+      }
     } catch {
       return -1; // the host could not allocate: memory.grow fails, the guest goes on
     }
-    this.buffer = next;
     this.refresh();
     this.onGrow?.();
     return old;
+  }
+
+  /**
+   * A new `buffer` object for the same bytes, the old one detached: what the JS API's
+   * `Memory.grow(0)` does. Not possible without a built-in byte store (the buffer stays).
+   */
+  renewBuffer(): void {
+    if (this.store === null) return;
+    this.store.grow(0);
+    this.buffer = this.store.buffer;
+    this.refresh();
+    this.onGrow?.();
   }
 }
 

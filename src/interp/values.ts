@@ -37,10 +37,13 @@ export function slotToJs(type: ValType, s: number): unknown {
   throw new TypeError(`type ${type} cannot cross the JS boundary`);
 }
 
-/** ToBigInt64 of the JS API: numbers are a TypeError, not converted. */
+/**
+ * ToBigInt64 of the JS API. `BigInt.asIntN` applies ToBigInt itself: numbers are a TypeError, also
+ * when an object's valueOf returns one (`BigInt(v)` would convert those).
+ */
 export function toBigInt64(v: unknown): bigint {
   if (typeof v === "number") throw new TypeError("Cannot convert a Number to a BigInt for an i64 value");
-  return BigInt.asIntN(64, BigInt(v as string | boolean | bigint));
+  return BigInt.asIntN(64, v as bigint);
 }
 
 /** Converts a JS value to a reference of `type`, checking that funcrefs are wasm functions. */
@@ -52,27 +55,47 @@ export function jsToRef(type: ValType, v: unknown): unknown {
   return f;
 }
 
-/** Writes JS value `v` into slot `s` as `type`. */
-export function jsToSlot(type: ValType, v: unknown, s: number): void {
+/**
+ * ToWebAssemblyValue without the write: the wasm value of JS value `v` as `type` (a number for
+ * i32/f32/f64, a BigInt for i64, the reference for funcref/externref). This is where user code runs
+ * (valueOf, toString, Symbol.toPrimitive), so callers convert everything before writing any slot.
+ */
+export function toWasmValue(type: ValType, v: unknown): unknown {
   switch (type) {
     case ValType.I32:
-      I32[2 * s] = +(v as number);
+    case ValType.F32:
+    case ValType.F64:
+      return +(v as number);
+    case ValType.I64:
+      return toBigInt64(v);
+    case ValType.FuncRef:
+    case ValType.ExternRef:
+      return jsToRef(type, v);
+  }
+  throw new TypeError(`type ${type} cannot cross the JS boundary`);
+}
+
+/** Writes `x`, a value converted by `toWasmValue` for `type`, into slot `s`. Runs no user code. */
+export function storeSlot(type: ValType, x: unknown, s: number): void {
+  switch (type) {
+    case ValType.I32:
+      I32[2 * s] = x as number;
       return;
     case ValType.I64: {
-      const x = toBigInt64(v);
-      I32[2 * s] = Number(BigInt.asIntN(32, x));
-      I32[2 * s + 1] = Number(x >> 32n);
+      const b = x as bigint;
+      I32[2 * s] = Number(BigInt.asIntN(32, b));
+      I32[2 * s + 1] = Number(b >> 32n);
       return;
     }
     case ValType.F32:
-      F32[2 * s] = +(v as number);
+      F32[2 * s] = x as number;
       return;
     case ValType.F64:
-      F64[s] = +(v as number);
+      F64[s] = x as number;
       return;
     case ValType.FuncRef:
     case ValType.ExternRef:
-      R[s] = jsToRef(type, v);
+      R[s] = x;
       return;
   }
   throw new TypeError(`type ${type} cannot cross the JS boundary`);

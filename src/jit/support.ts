@@ -8,6 +8,7 @@ import { F64, I32, machine, R, scratchF32, scratchF64, scratchI32, V } from "../
 import type { WasmFunc } from "../interp/runtime.ts";
 import type { WasmFrame } from "../interp/exec.ts";
 import { nearest } from "../interp/ops_float.ts";
+import { HostThrow } from "../interp/host_call.ts";
 
 /** A trap raised by compiled code, carrying the offset of the instruction that raised it. */
 interface SitedError extends RuntimeError {
@@ -24,9 +25,11 @@ function trapAt(at: number, message: string): never {
 
 /**
  * Adds the frame of compiled function `f` (stopped at `site`, unless the trap carries its own
- * offset) to the error's wasm backtrace; a JS stack overflow becomes "call stack exhausted".
+ * offset) to the error's wasm backtrace; a JS stack overflow becomes "call stack exhausted". A
+ * host's thrown value (a `HostThrow`) passes untouched: nothing of it is read.
  */
 function unwind(e: unknown, f: WasmFunc, site: number): unknown {
+  if (HostThrow.is(e)) return e;
   let err = e;
   if (e instanceof RangeError && e.message.includes("call stack")) {
     err = new RuntimeError("call stack exhausted");

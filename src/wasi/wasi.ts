@@ -4,6 +4,7 @@
  * `initialize(instance)` a reactor. It only touches `instance.exports.memory` and exported functions,
  * so it works with any engine that implements the WebAssembly JS API.
  */
+import { currentDeadline } from "../interp/runtime.ts";
 import { ALL_RIGHTS, DIR_RIGHTS } from "./constants.ts";
 import { HostContext } from "./context.ts";
 import { WasiExit } from "./errors.ts";
@@ -12,7 +13,7 @@ import type { HostFunctions } from "./functions.ts";
 import { denoGate, openGate, type PermissionGate } from "./gate.ts";
 import { preview1Imports, unstableImports } from "./imports.ts";
 import type { MemoryLike } from "./memory.ts";
-import { createBackend, type FsBackendChoice } from "./fs/select.ts";
+import { createBackend } from "./fs/select.ts";
 import type { DirHandle, FsBackend } from "./fs/types.ts";
 import { type StdinOption, StdioStream, type StdoutOption } from "./stdio.ts";
 
@@ -54,7 +55,7 @@ export interface WASIOptions {
    * path re-checked on every use (see docs/sandbox.md for what stays racy there). "auto" (the
    * default): native when Deno's FFI is permitted and the platform is supported, else deno.
    */
-  fsBackend?: FsBackendChoice;
+  fsBackend?: "auto" | "native" | "deno";
   /**
    * When blocking waits must end (poll_oneoff sleeps, reads of the process's stdin): returns a
    * `performance.now()` time, or Infinity. Default: the deadline of the wasmrun engine call that
@@ -166,7 +167,7 @@ export class WASI {
       encodeStrings("env", env),
       gate,
       fs,
-      options.deadline ?? (() => Infinity),
+      options.deadline ?? currentDeadline,
     );
     this.fsBackend = fs.name;
     this.#preview1 = preview1Imports(this.#ctx, options.trace);

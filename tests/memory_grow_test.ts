@@ -1,0 +1,231 @@
+/**
+ * Memory growth without copying: memories live in a built-in `WebAssembly.Memory` used as a byte
+ * store (grown in place by V8), or, without a built-in WebAssembly (`--jitless`), in a resizable
+ * ArrayBuffer with a geometric reservation. Checked on both tiers and through the JS API: contents
+ * survive every growth, the old `Memory.buffer` is detached, limits still bind.
+ */
+import assert from "node:assert/strict";
+import { WebAssembly as Ours } from "../mod.ts";
+import type { EngineOptions } from "../mod.ts";
+import { MemoryInst } from "../src/interp/runtime.ts";
+import { haveWat2Wasm, wat } from "./wat.ts";
+
+type Fn = (...args: unknown[]) => number;
+const ignore = !haveWat2Wasm;
+const TIERS: [string, EngineOptions][] = [["JS tier", {}], ["interpreter", { jit: false }]];
+const PAGE = 65536;
+
+const GROWER = `(module
+  (memory (export "mem") 1 65536)
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  (func (export "size") (result i32) (memory.size))
+  (func (export "poke") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+  (func (export "peek") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "growAndPoke") (param i32) (result i32) (local i32)
+    ;; grows by one page, writes the page number at its start and end, reads both back
+    (local.set 1 (memory.grow (i32.const 1)))
+    (i32.store (i32.mul (local.get 1) (i32.const 65536)) (local.get 0))
+    (i32.store (i32.sub (i32.mul (i32.add (local.get 1) (i32.const 1)) (i32.const 65536)) (i32.const 4))
+      (local.get 0))
+    (i32.add (i32.load (i32.mul (local.get 1) (i32.const 65536)))
+      (i32.load (i32.sub (i32.mul (i32.add (local.get 1) (i32.const 1)) (i32.const 65536)) (i32.const 4))))))`;
+
+for (const [tier, options] of TIERS) {
+  Deno.test({
+    name: `1,023 one-page grows keep every byte, detach each old buffer (${tier})`,
+    ignore,
+    fn() {
+      const e = new Ours.Instance(new Ours.Module(wat(GROWER)), {}, options).exports as Record<string, Fn>;
+      const mem = e.mem as unknown as WebAssembly.Memory;
+      e.poke(0, 0x12345678);
+      for (let i = 1; i <= 1023; i++) {
+        const old = mem.buffer;
+        assert.equal(e.growAndPoke(i), 2 * i);
+        assert.equal(old.byteLength, 0, `old buffer detached after grow ${i}`);
+        assert.equal(mem.buffer.byteLength, (i + 1) * PAGE);
+      }
+      assert.equal(e.size(), 1024);
+      assert.equal(e.peek(0), 0x12345678);
+      const view = new DataView(mem.buffer);
+      for (let i = 1; i <= 1023; i++) {
+        assert.equal(e.peek(i * PAGE), i);
+        assert.equal(view.getInt32(i * PAGE, true), i);
+        assert.equal(view.getInt32((i + 1) * PAGE - 4, true), i);
+      }
+      // writes through the JS API's buffer are seen by wasm and the other way round
+      view.setInt32(1000 * PAGE + 8, -7, true);
+      assert.equal(e.peek(1000 * PAGE + 8), -7);
+      assert.throws(() => e.peek(1024 * PAGE), Ours.RuntimeError);
+    },
+  });
+
+  Deno.test({
+    name: `a large growth, above 2 GiB, copies nothing and keeps the contents (${tier})`,
+    ignore,
+    fn() {
+      const e = new Ours.Instance(new Ours.Module(wat(GROWER)), {}, options).exports as Record<string, Fn>;
+      e.poke(65532, 99);
+      assert.equal(e.grow(40_000), 1);
+      assert.equal(e.peek(65532), 99);
+      const high = 40_000 * PAGE + 12; // above 2^31
+      e.poke(high, 0x7eadbeef);
+      assert.equal(e.peek(high), 0x7eadbeef);
+      assert.equal(
+        new DataView((e.mem as unknown as WebAssembly.Memory).buffer).getInt32(high, true),
+        0x7eadbeef,
+      );
+      assert.equal(e.grow(30_000), -1, "past 65536 pages");
+      assert.equal(e.size(), 40_001);
+    },
+  });
+
+  Deno.test({
+    name: `maxMemoryPages still caps growth, and a failed grow changes nothing (${tier})`,
+    ignore,
+    fn() {
+      const e = new Ours.Instance(new Ours.Module(wat(GROWER)), {}, { ...options, maxMemoryPages: 10 })
+        .exports as Record<string, Fn>;
+      const mem = e.mem as unknown as WebAssembly.Memory;
+      e.poke(100, 5);
+      assert.equal(e.grow(9), 1);
+      const buffer = mem.buffer;
+      assert.equal(e.grow(1), -1);
+      assert.equal(mem.buffer, buffer, "a failed grow keeps the buffer");
+      assert.equal(buffer.byteLength, 10 * PAGE);
+      assert.equal(e.peek(100), 5);
+      assert.throws(() => mem.grow(1), RangeError);
+    },
+  });
+
+  Deno.test({
+    name: `an imported memory grown by JS and by another instance is seen by compiled code (${tier})`,
+    ignore,
+    fn() {
+      const bytes = wat(`(module (import "m" "mem" (memory 1))
+        (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+        (func (export "peek") (param i32) (result i32) (i32.load (local.get 0)))
+        (func (export "poke") (param i32 i32) (i32.store (local.get 0) (local.get 1))))`);
+      const mem = new Ours.Memory({ initial: 1, maximum: 100 });
+      const a = new Ours.Instance(new Ours.Module(bytes), { m: { mem } }, options).exports as Record<
+        string,
+        Fn
+      >;
+      const b = new Ours.Instance(new Ours.Module(bytes), { m: { mem } }, { jit: options.jit === false })
+        .exports as Record<string, Fn>;
+      a.poke(4, 11);
+      assert.equal(mem.grow(2), 1);
+      a.poke(2 * PAGE + 4, 22);
+      assert.equal(b.peek(2 * PAGE + 4), 22);
+      assert.equal(b.grow(3), 3);
+      b.poke(5 * PAGE, 33);
+      assert.equal(a.peek(5 * PAGE), 33);
+      assert.equal(a.peek(4), 11);
+      assert.equal(new Int32Array(mem.buffer)[5 * PAGE / 4], 33);
+    },
+  });
+}
+
+Deno.test("the JS API: grow keeps contents, detaches the old buffer, grow(0) gives a new one", () => {
+  for (const W of [Ours, WebAssembly] as unknown as (typeof WebAssembly)[]) {
+    const mem = new W.Memory({ initial: 1, maximum: 1100 });
+    new Uint8Array(mem.buffer).set([1, 2, 3], 65533);
+    for (let i = 1; i <= 1023; i++) {
+      const old = mem.buffer;
+      assert.equal(mem.grow(1), i);
+      assert.equal(old.byteLength, 0);
+      new Uint8Array(mem.buffer)[i * PAGE] = i & 0xff;
+    }
+    const bytes = new Uint8Array(mem.buffer);
+    assert.deepEqual([...bytes.subarray(65533, 65536)], [1, 2, 3]);
+    for (let i = 1; i <= 1023; i++) assert.equal(bytes[i * PAGE], i & 0xff);
+    const before = mem.buffer;
+    assert.equal(mem.grow(0), 1024);
+    assert.notEqual(mem.buffer, before);
+    assert.equal(before.byteLength, 0);
+    assert.equal(mem.buffer.byteLength, 1024 * PAGE);
+    assert.equal(new Uint8Array(mem.buffer)[1023 * PAGE], 1023 & 0xff);
+    assert.equal((mem.buffer as ArrayBuffer).resizable, false);
+    assert.throws(() => mem.grow(100), RangeError);
+    assert.equal(mem.buffer.byteLength, 1024 * PAGE);
+  }
+});
+
+Deno.test("memory.grow(0) inside wasm keeps the buffer; growth of the byte store is in place", () => {
+  const mem = new MemoryInst(1, undefined);
+  // The byte store is V8's own WebAssembly.Memory, the same object through every growth: nothing
+  // is reallocated (V8 reserves the address space up front and commits pages as they are used).
+  const store = (mem as unknown as { store: unknown }).store;
+  assert.ok(store instanceof WebAssembly.Memory);
+  const buffer = mem.buffer;
+  assert.equal(mem.grow(0), 1);
+  assert.equal(mem.buffer, buffer);
+  for (let i = 0; i < 1023; i++) assert.equal(mem.grow(1), i + 1);
+  assert.equal((mem as unknown as { store: unknown }).store, store);
+  assert.equal(mem.buffer, (store as WebAssembly.Memory).buffer);
+  assert.equal(mem.size, 1024 * PAGE);
+  assert.equal(mem.u8.length, 1024 * PAGE);
+  assert.equal(mem.f64.length, 1024 * PAGE / 8);
+  assert.equal(buffer.byteLength, 0);
+});
+
+/** Run under `--v8-flags=--jitless`, where there is no built-in WebAssembly (the resizable fallback). */
+const JITLESS_SCRIPT = `
+import assert from "node:assert/strict";
+import { WebAssembly as W } from "MOD";
+assert.equal(typeof globalThis.WebAssembly, "undefined");
+const bytes = Deno.readFileSync(Deno.args[0]);
+const PAGE = 65536;
+for (const options of [{}, { jit: false }]) {
+  const e = new W.Instance(new W.Module(bytes), {}, options).exports;
+  const mem = e.mem;
+  e.poke(0, 0x12345678);
+  let buffer = mem.buffer, moves = 0;
+  assert.equal(buffer.resizable, true);
+  for (let i = 1; i <= 4095; i++) {
+    assert.equal(e.growAndPoke(i), 2 * i);
+    if (mem.buffer !== buffer) {
+      moves++;
+      assert.equal(buffer.byteLength, 0, "the old buffer is emptied when the bytes move");
+      buffer = mem.buffer;
+    }
+    assert.equal(buffer.byteLength, (i + 1) * PAGE);
+  }
+  // 16 MiB reserved first, then twice the size needed each time: 4 moves up to 256 MiB
+  assert.equal(moves, 4);
+  assert.equal(e.peek(0), 0x12345678);
+  for (let i = 1; i <= 4095; i++) assert.equal(e.peek(i * PAGE), i);
+  assert.equal(new DataView(mem.buffer).getInt32(4095 * PAGE, true), 4095);
+  assert.equal(e.grow(65536), -1);
+  assert.equal(e.grow(0), 4096);
+  const api = new W.Memory({ initial: 1, maximum: 3 });
+  new Uint8Array(api.buffer)[5] = 9;
+  assert.equal(api.grow(2), 1);
+  assert.equal(new Uint8Array(api.buffer)[5], 9);
+  assert.equal(api.buffer.byteLength, 3 * PAGE);
+  assert.throws(() => api.grow(1), RangeError);
+}
+console.log("ok");
+`;
+
+Deno.test({
+  name: "without a built-in WebAssembly (--jitless): a resizable buffer, moved only past its reservation",
+  ignore,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "wasmrun-jitless-" });
+    try {
+      const mod = new URL("../mod.ts", import.meta.url).href;
+      await Deno.writeTextFile(`${dir}/run.ts`, JITLESS_SCRIPT.replace("MOD", mod));
+      await Deno.writeFile(`${dir}/grower.wasm`, wat(GROWER));
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", "--v8-flags=--jitless", `${dir}/run.ts`, `${dir}/grower.wasm`],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+      assert.ok(out.success, text);
+      assert.match(text, /^ok$/m);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
