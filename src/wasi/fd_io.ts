@@ -1,8 +1,10 @@
 /**
  * Reading, writing and positioning: fd_read, fd_pread, fd_write, fd_pwrite, fd_seek, fd_tell.
- * Scatter/gather works on the guest's own buffers, one iovec after the other, with no copy for
- * files (a guest-controlled total is never gathered into host memory), and at most IOV_MAX iovecs
- * per call, as writev(2) allows: the rest is a short count, which callers loop on. A stream (stdio)
+ * Scatter/gather works on the guest's own buffers, one iovec after the other (a guest-controlled
+ * total is never gathered into host memory): reads go straight into them, and writes take large
+ * buffers as they are and copy small ones into one bounded scratch buffer first, so a thousand
+ * one-byte iovecs are one host write. At most IOV_MAX iovecs are looked at per call, as writev(2)
+ * allows: the rest is a short count, which callers loop on. A stream (stdio)
  * read fills only the first non-empty buffer, so a pipe returns what it has instead of blocking to
  * fill a second one; it ends at the deadline of a --timeout.
  */
@@ -18,6 +20,51 @@ import type { GuestMemory } from "./memory.ts";
 export const IOV_MAX = 1024;
 /** A stream read goes through a host buffer of at most this size (the source is user code). */
 const STREAM_CHUNK = 64 << 10;
+/** Writes of iovecs smaller than this are gathered, up to this many bytes, into one host write. */
+const GATHER = 64 << 10;
+
+/** The scratch buffer small iovecs are gathered in (shared: a WASI call runs to completion). */
+const gatherBuffer = new Uint8Array(GATHER);
+
+/**
+ * Writes the iovecs in order through `write(chunk, at)` (`at`: bytes written so far) and returns
+ * the total; stops at a short write. Small buffers are copied together first (see above).
+ */
+function writeAll(
+  mem: GuestMemory,
+  iovs: number[],
+  write: (chunk: Uint8Array, at: number) => number,
+): number {
+  let total = 0, fill = 0;
+  /** Writes `chunk` fully; false after a short write. */
+  const put = (chunk: Uint8Array): boolean => {
+    let done = 0;
+    while (done < chunk.length) {
+      const n = write(chunk.subarray(done), total);
+      total += n, done += n;
+      if (n === 0) return false;
+    }
+    return true;
+  };
+  const flush = (): boolean => {
+    const ok = fill === 0 || put(gatherBuffer.subarray(0, fill));
+    fill = 0;
+    return ok;
+  };
+  for (let i = 0; i < iovs.length; i += 2) {
+    const len = iovs[i + 1];
+    if (len === 0) continue;
+    if (len >= GATHER / 2) {
+      if (!flush() || !put(mem.bytes(iovs[i], len))) return total;
+    } else {
+      if (fill + len > GATHER && !flush()) return total;
+      gatherBuffer.set(mem.bytes(iovs[i], len), fill);
+      fill += len;
+    }
+  }
+  flush();
+  return total;
+}
 
 /**
  * The (ptr, len) pairs of an iovec array, bounds-checked up front (EFAULT before anything is
@@ -75,24 +122,16 @@ export function fdIoFunctions(ctx: HostContext, abi: Abi): HostFunctions {
     return total;
   }
 
-  /** Writes the iovecs to a file in order; stops at a short write. */
+  /** Writes the iovecs to a file at its position (or at `at` for pwrite). */
   function writeFile(entry: FileEntry, iovs: number[], at: number | undefined): number {
     const append = (entry.fdflags & FdFlags.APPEND) !== 0;
-    let total = 0;
-    for (let i = 0; i < iovs.length; i += 2) {
-      const buf = ctx.mem.bytes(iovs[i], iovs[i + 1]);
-      let done = 0;
-      while (done < buf.length) {
-        const part = buf.subarray(done);
-        const n = at === undefined
-          ? entry.handle.write(part, append)
-          : entry.handle.pwrite(part, at + total + done);
-        if (n === 0) return total + done;
-        done += n;
-      }
-      total += done;
-    }
-    return total;
+    return writeAll(
+      ctx.mem,
+      iovs,
+      at === undefined
+        ? (chunk) => entry.handle.write(chunk, append)
+        : (chunk, done) => entry.handle.pwrite(chunk, at + done),
+    );
   }
 
   return {
@@ -133,7 +172,8 @@ export function fdIoFunctions(ctx: HostContext, abi: Abi): HostFunctions {
       ctx.mem.check(nwrittenPtr, 4);
       let n = 0;
       if (entry.kind === "stream") {
-        for (let i = 0; i < list.length; i += 2) n += entry.stream.write(ctx.mem.bytes(list[i], list[i + 1]));
+        const stream = entry.stream;
+        n = writeAll(ctx.mem, list, (chunk) => stream.write(chunk));
       } else {
         n = writeFile(entry, list, undefined);
         syncAfterWrite(entry);

@@ -6,11 +6,13 @@
  * the same directory. A handle whose directory was removed or replaced fails with ENOENT, as a
  * descriptor of a removed directory does, instead of following whatever now sits at its path.
  *
- * What cannot be made race-free here: between the check and the Deno call that uses the path,
+ * What cannot be made race-free here: between the checks and the Deno call that uses the path,
  * another process (a second guest or the host) may swap a directory on the path for a symlink.
- * Opened files are checked afterwards (the handle's dev and ino must be what was resolved, or it
- * is closed unread), but a create, mkdir, unlink, rename, link, symlink or set-times can land in
- * the swapped-in place. The native backend has no such window (see docs/sandbox.md).
+ * Opened files are checked afterwards (the directories on the way must still be the ones entered,
+ * and the handle's dev and ino what was looked up, or it is closed unread), which catches a single
+ * swap but not one timed both ways around the lookup and the open; and a create, mkdir, unlink,
+ * rename, link, symlink or set-times can land in the swapped-in place. The native backend has no
+ * such window (see docs/sandbox.md).
  */
 import { dirname, join } from "node:path";
 import { Errno, FileType } from "../constants.ts";
@@ -235,9 +237,37 @@ class DenoFile implements FileHandle {
   }
 }
 
+/**
+ * A directory entered during a walk: its path, the identity it had when it was looked at, and the
+ * directory it was entered from (null for the walk's root, checked by `DenoDir.hostPath`).
+ */
+interface DirRef {
+  path: string;
+  dev: bigint;
+  ino: bigint;
+  up: DirRef | null;
+}
+
+/**
+ * Checks that every directory entered on the way to `ref` is still a directory, not a symlink,
+ * with the identity it had. Done after the last lookup and again after an open: a lookup below a
+ * directory that was swapped for a symlink meanwhile went through the symlink, and this sees it.
+ */
+function checkChain(ref: DirRef): void {
+  for (let r: DirRef | null = ref; r !== null; r = r.up) {
+    const st = lstatOrNull(r.path);
+    if (
+      !st || st.isSymlink || !st.isDirectory || BigInt(st.dev ?? 0) !== r.dev || BigInt(st.ino ?? 0) !== r.ino
+    ) {
+      fail(Errno.NOTCAPABLE);
+    }
+  }
+}
+
 /** A resolved name: `parent` is a checked host directory path. */
 class DenoResolved implements Resolved {
   constructor(
+    readonly chain: DirRef,
     readonly parent: string,
     readonly name: string,
     readonly info: Filestat | null,
@@ -265,7 +295,7 @@ export class DenoBackend implements FsBackend {
   readonly name = "deno";
   /** Open directory handles, so a rename can carry them along (a descriptor follows its directory). */
   readonly dirs: Set<DenoDir> = new Set();
-  readonly #walkOps: WalkOps<string>;
+  readonly #walkOps: WalkOps<DirRef>;
 
   constructor(readonly gate: PermissionGate) {
     const checked = (path: string): string => {
@@ -274,13 +304,18 @@ export class DenoBackend implements FsBackend {
     };
     this.#walkOps = {
       lstat: (dir, name) => {
-        const st = lstatOrNull(checked(join(dir, name)));
+        const st = lstatOrNull(checked(join(dir.path, name)));
         return st && filestatOf(st);
       },
-      readlink: (dir, name) => Deno.readLinkSync(join(dir, name)),
-      enter: (dir, name) => join(dir, name),
+      readlink: (dir, name) => Deno.readLinkSync(join(dir.path, name)),
+      enter: (dir, name) => {
+        const path = join(dir.path, name);
+        const st = Deno.lstatSync(path);
+        if (st.isSymlink || !st.isDirectory) fail(Errno.NOTCAPABLE); // swapped since its lstat
+        return { path, dev: BigInt(st.dev ?? 0), ino: BigInt(st.ino ?? 0), up: dir };
+      },
       release: () => {},
-      stat: (dir) => filestatOf(Deno.lstatSync(checked(dir))),
+      stat: (dir) => filestatOf(Deno.lstatSync(checked(dir.path))),
     };
   }
 
@@ -298,16 +333,28 @@ export class DenoBackend implements FsBackend {
   }
 
   resolve(dir: DirHandle, path: string, followLast: boolean): Resolved {
-    const root = (dir as DenoDir).hostPath();
+    const d = dir as DenoDir;
+    const root: DirRef = { path: d.hostPath(), dev: d.dev, ino: d.ino, up: null };
     const w = walk(this.#walkOps, root, path, followLast);
+    checkChain(w.parent);
     const last = lastComponentOf(path);
-    return new DenoResolved(w.parent, w.name, w.info, w.isRoot, w.depth, namesDirectory(path), last);
+    return new DenoResolved(
+      w.parent,
+      w.parent.path,
+      w.name,
+      w.info,
+      w.isRoot,
+      w.depth,
+      namesDirectory(path),
+      last,
+    );
   }
 
   openDir(r: Resolved): DirHandle {
     const d = r as DenoResolved;
     const st = Deno.lstatSync(d.host);
     if (!st.isDirectory || !d.info || !sameFile(d.info, st)) fail(Errno.NOTCAPABLE);
+    checkChain(d.chain);
     return this.#track(d.host, st);
   }
 
@@ -323,6 +370,7 @@ export class DenoBackend implements FsBackend {
     // the one that was resolved (or, when created, the one now at the resolved place).
     try {
       const opened = handle.statSync();
+      checkChain(d.chain); // still the directories it was resolved through
       let expected = d.info;
       if (options.create) {
         // Created through a swapped-in link, the file would sit elsewhere: the parent must still
