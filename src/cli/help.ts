@@ -47,7 +47,8 @@ Sandbox (how the host reaches the --dir directories):
                             be the one that was checked. What stays racy there: while another
                             process swaps a directory inside a --dir for a symlink, a create,
                             mkdir, remove, rename, link or set-times can land where the symlink
-                            points; reads of the process's stdin are not cut short by --timeout.
+                            points, and an open timed around both swaps can read what it points
+                            to; reads of the process's stdin are not cut short by --timeout.
                             auto (default): native when it can be used, else deno.
 
 Limits (a guest that hits one stops with a trap: exit status 134):
