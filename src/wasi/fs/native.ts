@@ -123,10 +123,36 @@ function joinName(dir: string, name: string): string {
   return dir.endsWith("/") ? dir + name : `${dir}/${name}`;
 }
 
-class NativeDir implements DirHandle {
+/** What file and directory descriptors share: metadata, times, sync, close. */
+class NativeDescriptor {
+  constructor(readonly fd: number) {}
+
+  stat(): Filestat {
+    return fstat(this.fd);
+  }
+
+  setTimes(atime: NewTime, mtime: NewTime): void {
+    check(libc().futimens(this.fd, timespecs(timespec(atime), timespec(mtime))));
+  }
+
+  sync(): void {
+    retry(() => libc().fsync(this.fd));
+  }
+
+  datasync(): void {
+    retry(() => libc().fdatasync(this.fd));
+  }
+
+  close(): void {
+    libc().close(this.fd);
+  }
+}
+
+class NativeDir extends NativeDescriptor implements DirHandle {
   readonly kind = "dir";
   readonly #id: { dev: bigint; ino: bigint };
-  constructor(readonly fd: number, readonly openedAt: string) {
+  constructor(fd: number, readonly openedAt: string) {
+    super(fd);
     this.#id = fstat(fd);
   }
 
@@ -137,10 +163,6 @@ class NativeDir implements DirHandle {
 
   hostPath(): string {
     return pathOfFd(this.fd, this.openedAt);
-  }
-
-  stat(): Filestat {
-    return fstat(this.fd);
   }
 
   list(): ListedEntry[] {
@@ -163,27 +185,10 @@ class NativeDir implements DirHandle {
     if (isPreopen) return this.#id.ino;
     return filestat(statx(this.fd, "..", 0)).ino;
   }
-
-  setTimes(atime: NewTime, mtime: NewTime): void {
-    check(libc().futimens(this.fd, timespecs(timespec(atime), timespec(mtime))));
-  }
-
-  sync(): void {
-    retry(() => libc().fsync(this.fd));
-  }
-
-  datasync(): void {
-    retry(() => libc().fdatasync(this.fd));
-  }
-
-  close(): void {
-    libc().close(this.fd);
-  }
 }
 
-class NativeFile implements FileHandle {
+class NativeFile extends NativeDescriptor implements FileHandle {
   readonly kind = "file";
-  constructor(readonly fd: number) {}
 
   read(into: Uint8Array): number {
     return into.length === 0 ? 0 : retry(() => libc().read(this.fd, into, BigInt(into.length)));
@@ -208,10 +213,6 @@ class NativeFile implements FileHandle {
     return check(libc().lseek(this.fd, BigInt(offset), whence));
   }
 
-  stat(): Filestat {
-    return fstat(this.fd);
-  }
-
   setSize(size: number): void {
     retry(() => libc().ftruncate(this.fd, BigInt(size)));
   }
@@ -223,22 +224,6 @@ class NativeFile implements FileHandle {
       const errno = { 9: Errno.BADF, 22: Errno.INVAL, 27: Errno.FBIG, 28: Errno.NOSPC, 29: Errno.SPIPE }[err];
       fail(errno ?? (err === 95 ? Errno.NOTSUP : Errno.IO));
     }
-  }
-
-  setTimes(atime: NewTime, mtime: NewTime): void {
-    check(libc().futimens(this.fd, timespecs(timespec(atime), timespec(mtime))));
-  }
-
-  sync(): void {
-    retry(() => libc().fsync(this.fd));
-  }
-
-  datasync(): void {
-    retry(() => libc().fdatasync(this.fd));
-  }
-
-  close(): void {
-    libc().close(this.fd);
   }
 }
 
