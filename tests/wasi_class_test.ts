@@ -183,3 +183,35 @@ Deno.test("wasi_unstable: 56-byte clock subscriptions (with their identifier fie
   assert.equal(h.u32(n), 1);
   assert.equal(h.u64(ev), 2n);
 });
+
+Deno.test("native backend: the descriptors of a WASI host dropped without close() are closed after GC", async () => {
+  // In a subprocess with gc() exposed: count this process's open fds around 200 dropped hosts.
+  const dir = Deno.makeTempDirSync({ prefix: "wasi_gc_" });
+  const script = `
+    import { WASI } from ${JSON.stringify(new URL("../src/wasi/mod.ts", import.meta.url).href)};
+    const count = () => [...Deno.readDirSync("/proc/self/fd")].length;
+    const before = count();
+    for (let i = 0; i < 200; i++) {
+      const w = new WASI({ preopens: { "/a": ${JSON.stringify(dir)}, "/b": ${
+    JSON.stringify(dir)
+  } }, fsBackend: "native" });
+      if (w.fsBackend !== "native") throw new Error("not native");
+    }
+    const held = count() - before;
+    for (let i = 0; i < 10; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 10)); }
+    console.log(held, count() - before);`;
+  try {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["eval", "--v8-flags=--expose-gc", script],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout).trim();
+    assert.ok(out.success, new TextDecoder().decode(out.stderr));
+    const [held, after] = text.split(" ").map(Number);
+    assert.ok(held >= 400, `held ${held} fds for 200 hosts`);
+    assert.ok(after < 20, `${after} fds still open after GC`);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -101,6 +101,9 @@ function openPreopen(
   }
 }
 
+/** Closes the descriptors of WASI hosts that were dropped without `close()`. */
+const unclosed = new FinalizationRegistry<FdTable>((fds) => fds.closeAll());
+
 /** True for the exit signal thrown by proc_exit, even if an engine re-created the error object. */
 export function isWasiExit(err: unknown): err is WasiExit {
   return err instanceof WasiExit ||
@@ -170,6 +173,9 @@ export class WASI {
       options.deadline ?? currentDeadline,
     );
     this.fsBackend = fs.name;
+    // A reactor nobody closes must not keep its host descriptors until the process ends: once
+    // the host context (which the instance's imports hold) is unreachable, they are closed.
+    unclosed.register(this.#ctx, fds, fds);
     this.#preview1 = preview1Imports(this.#ctx, options.trace);
     this.#unstable = unstableImports(this.#ctx, options.trace);
     this.wasiImport = options.version === "unstable" ? this.#unstable : this.#preview1;
@@ -226,6 +232,7 @@ export class WASI {
   /** Releases the host files the guest left open (start() does this itself). */
   close(): void {
     this.#ctx.fds.closeAll();
+    unclosed.unregister(this.#ctx.fds);
   }
 
   #bind(instance: InstanceLike, entry: string, forbidden: string): unknown {
