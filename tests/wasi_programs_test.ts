@@ -81,3 +81,18 @@ Deno.test("unstable_hello.wat: wasi_unstable imports with snapshot-0 whence numb
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("clock_res.c: clock_getres/clock_gettime as a program's first calls, and into freshly grown memory", () => {
+  const r = runWasi("clock_res");
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(
+    r.stdout,
+    [
+      "monotonic getres=0 res=0.000000001 gettime=0 positive=1",
+      "realtime getres=0 res=0.000000001 gettime=0 positive=1",
+      "after grow getres=0 res=0.000000001",
+      "process getres=0 res=0.000001000 gettime=0 positive=1",
+      "",
+    ].join("\n"),
+  );
+});

@@ -38,29 +38,39 @@ export class GuestMemory {
     return p;
   }
 
+  // Each accessor checks (which refreshes the views after a grow) before it reads a view: in
+  // `this.#view.getUint8(this.check(…))` the view would be read first, stale or not yet made.
   u8(ptr: number): number {
-    return this.#view.getUint8(this.check(ptr, 1));
+    const p = this.check(ptr, 1);
+    return this.#view.getUint8(p);
   }
   u16(ptr: number): number {
-    return this.#view.getUint16(this.check(ptr, 2), true);
+    const p = this.check(ptr, 2);
+    return this.#view.getUint16(p, true);
   }
   u32(ptr: number): number {
-    return this.#view.getUint32(this.check(ptr, 4), true);
+    const p = this.check(ptr, 4);
+    return this.#view.getUint32(p, true);
   }
   u64(ptr: number): bigint {
-    return this.#view.getBigUint64(this.check(ptr, 8), true);
+    const p = this.check(ptr, 8);
+    return this.#view.getBigUint64(p, true);
   }
   setU8(ptr: number, v: number): void {
-    this.#view.setUint8(this.check(ptr, 1), v);
+    const p = this.check(ptr, 1);
+    this.#view.setUint8(p, v);
   }
   setU16(ptr: number, v: number): void {
-    this.#view.setUint16(this.check(ptr, 2), v, true);
+    const p = this.check(ptr, 2);
+    this.#view.setUint16(p, v, true);
   }
   setU32(ptr: number, v: number): void {
-    this.#view.setUint32(this.check(ptr, 4), v, true);
+    const p = this.check(ptr, 4);
+    this.#view.setUint32(p, v, true);
   }
   setU64(ptr: number, v: bigint | number): void {
-    this.#view.setBigUint64(this.check(ptr, 8), BigInt.asUintN(64, BigInt(v)), true);
+    const p = this.check(ptr, 8);
+    this.#view.setBigUint64(p, BigInt.asUintN(64, BigInt(v)), true);
   }
 
   /** A live view of guest bytes (invalidated by memory.grow: use it before calling anything else). */
