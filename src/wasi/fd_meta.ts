@@ -85,11 +85,12 @@ export function fdMetaFunctions(ctx: HostContext, abi: Abi): HostFunctions {
 
     fd_filestat_set_size(fd: number, size: bigint) {
       const entry = ctx.fds.get(fd);
+      // stdio is not a file of the guest's (wasmtime says EBADF too): the host file behind a
+      // redirected stdout is never truncated or touched. (Checked before the right, which streams
+      // never hold: otherwise this was ENOTCAPABLE.)
+      if (entry.kind === "stream") fail(Errno.BADF);
       ctx.need(entry, Rights.FD_FILESTAT_SET_SIZE);
       if (entry.kind === "dir") fail(Errno.ISDIR);
-      // stdio is not a file of the guest's (wasmtime says EBADF too): the host file behind a
-      // redirected stdout is never truncated or touched.
-      if (entry.kind === "stream") fail(Errno.BADF);
       if (entry.readOnly) fail(Errno.ROFS);
       const n = u64(size);
       if (n > BigInt(Number.MAX_SAFE_INTEGER)) fail(Errno.FBIG);
