@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { Errno, FileType, Harness, R, RD, RW, SANDBOX_FD, testBoth } from "./wasi_harness.ts";
 import { FIXTURES, runWasi } from "./wasi_run.ts";
+import { missingPrerequisite } from "./spec/prerequisites.ts";
 
 const CREAT = 1, DIRECTORY = 2, EXCL = 4;
 const FD_APPEND = 1, FD_DSYNC = 2, FD_NONBLOCK = 4, FD_RSYNC = 8, FD_SYNC = 16;
@@ -418,6 +419,9 @@ const haveStrace = (() => {
     return false;
   }
 })();
+if (!haveStrace) {
+  missingPrerequisite("strace", "the strace SYNC/DSYNC tests", "Debian package strace; .ci/run installs it");
+}
 
 for (const backend of ["native", "deno"] as const) {
   Deno.test({

@@ -1,7 +1,10 @@
 /**
  * Test helper: builds small modules from WebAssembly text with wabt's `wat2wasm` (a Debian package
- * that `.ci/run` installs). Tests that need it are skipped with a message when it is missing.
+ * that `.ci/run` installs). Tests that need it are ignored when it is missing: said once per run on
+ * stderr, or, with CI=true, a failing test (see spec/prerequisites.ts).
  */
+import { missingPrerequisite } from "./spec/prerequisites.ts";
+
 const cache = new Map<string, Uint8Array<ArrayBuffer>>();
 
 export const haveWat2Wasm: boolean = (() => {
@@ -12,6 +15,14 @@ export const haveWat2Wasm: boolean = (() => {
     return false;
   }
 })();
+
+if (!haveWat2Wasm) {
+  missingPrerequisite(
+    "wat2wasm",
+    "the tests that build modules from WebAssembly text",
+    "install wabt: apt-get install wabt",
+  );
+}
 
 /** Compiles WAT text to module bytes (the features of Wasm 2.0; SIMD only when asked for). */
 export function wat(text: string, options: { simd?: boolean } = {}): Uint8Array<ArrayBuffer> {

@@ -52,7 +52,38 @@ export function moduleOptionsOf(m: Module): EngineOptions {
   return moduleOptions.get(m) ?? {};
 }
 
-/** Decodes and validates; throws CompileError, never another error type, for bad bytes. */
+/**
+ * A bug of wasmrun's, not a problem of the module: an exception the decoder or validator did not
+ * throw on purpose (a `TypeError`, a `RangeError`, …) while compiling. It is never relabelled as a
+ * `CompileError`, so neither a caller nor a test can take it for a refusal of bad bytes; the
+ * original exception is its `cause`.
+ */
+export class InternalError extends Error {
+  /** `cause` is what was thrown; `during` says what the engine was doing. */
+  constructor(during: string, cause: unknown) {
+    super(
+      `wasmrun internal error while ${during}: ${describeCause(cause)} ` +
+        "(a bug in wasmrun, not in the module: please report it, with the module)",
+      { cause },
+    );
+    this.name = "InternalError";
+  }
+}
+
+function describeCause(e: unknown): string {
+  if (e instanceof Error) return `${e.name}: ${e.message.split("\n")[0]}`;
+  try {
+    return `non-Error thrown: ${String(e)}`;
+  } catch {
+    return "non-Error thrown";
+  }
+}
+
+/**
+ * Decodes and validates. Bad bytes raise a `CompileError`: only the ones the decoder, reader and
+ * validator throw on purpose (always the `CompileError` class itself), passed on unchanged. Any other
+ * exception is a bug of ours and raises an `InternalError` carrying it as `cause`.
+ */
 export function compileInfo(bytes: Uint8Array): ModuleInfo {
   try {
     const info = decodeModule(bytes);
@@ -60,8 +91,7 @@ export function compileInfo(bytes: Uint8Array): ModuleInfo {
     return info;
   } catch (e) {
     if (e instanceof CompileError) throw e;
-    // A bug of ours must still surface as a compile failure of this module, with the cause kept.
-    throw new CompileError(`internal error while compiling: ${(e as Error)?.message ?? e}`);
+    throw new InternalError("compiling a module", e);
   }
 }
 

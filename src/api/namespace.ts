@@ -5,7 +5,10 @@ import { Global, Memory, Table } from "./objects.ts";
 import { type BufferSource, bytesOf, compileInfo, Module } from "./module.ts";
 import { Instance } from "./instance.ts";
 
-/** Whether `bytes` is a valid module (never throws for bad bytes). */
+/**
+ * Whether `bytes` is a valid module. Never throws for bad bytes; an `InternalError` (a bug of
+ * wasmrun's, see module.ts) is not an answer about the module and propagates.
+ */
 export function validate(bytes: BufferSource): boolean {
   const copy = bytesOf(bytes);
   try {

@@ -66,6 +66,12 @@ export function oneLine(message: string): string {
   return message.split("\n")[0].trimEnd();
 }
 
+/**
+ * Compiles the module. A `CompileError` is the module's fault: one line, exit status 1. Anything
+ * else thrown while compiling is a bug of the engine (wasmrun wraps it in an `InternalError`; the
+ * built-in engine should never throw one): one line that says so and asks for a report, exit
+ * status 1, no stack trace.
+ */
 export function compileModule(engine: EngineLike, path: string, bytes: Uint8Array): object {
   try {
     return new engine.Module(bytes);
@@ -73,6 +79,22 @@ export function compileModule(engine: EngineLike, path: string, bytes: Uint8Arra
     if (errorName(err) === "CompileError") {
       throw new CliFailure(`${path}: invalid module: ${oneLine(errorMessage(err))}`);
     }
-    throw err;
+    throw new CliFailure(internalErrorLine(`compiling ${path}`, err));
   }
+}
+
+/**
+ * "internal error while …: <the original exception>" and a request to report it, on one line.
+ * For wasmrun's `InternalError` the original is its `cause`, so the line names the real exception.
+ */
+export function internalErrorLine(during: string, err: unknown): string {
+  const original = errorName(err) === "InternalError" && (err as { cause?: unknown }).cause !== undefined
+    ? (err as { cause: unknown }).cause
+    : err;
+  const name = errorName(original);
+  const what = original instanceof Error && name
+    ? `${name}: ${errorMessage(original)}`
+    : errorMessage(original);
+  return `internal error while ${during}: ${oneLine(what)} ` +
+    "(a bug in wasmrun, not in the module: please report it, with the module)";
 }

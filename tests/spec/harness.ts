@@ -5,6 +5,7 @@
  */
 import { describe, describeJs, describeRaw, matchesJs, matchesRaw, type SpecValue, toJs } from "./values.ts";
 import { callThroughBridge, needsBridge, resultSlot } from "./simd_bridge.ts";
+import { missingPrerequisite } from "./prerequisites.ts";
 
 export type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -23,6 +24,9 @@ export interface WasmApi {
   CompileError: ErrorClass;
   LinkError: ErrorClass;
   RuntimeError: ErrorClass;
+  /** `WebAssembly.validate`, where the engine has it. */
+  // deno-lint-ignore no-explicit-any
+  validate?: (bytes: any) => boolean;
 }
 
 export interface RunOptions {
@@ -39,6 +43,45 @@ export interface RunOptions {
   maxFailuresPerFile?: number;
   /** Extra argument for every `new Instance` (ours: engine options such as `{ jit: false }`). */
   instanceOptions?: object;
+  /**
+   * Check the message of every expected error whose kind is listed here (see MESSAGE_CHECKED_COMMANDS),
+   * not only its class: it must start with the spec's text (the reference interpreter's rule). Empty or
+   * absent: classes only (for V8, whose messages are its own).
+   */
+  checkMessages?: ReadonlySet<string>;
+  /**
+   * Assertions ("file:line") whose message may differ from the spec's text, with the exact message this
+   * engine gives instead. A listed assertion passes only with exactly that message; it is reported in
+   * `messageExceptions`.
+   */
+  messageExceptions?: ReadonlyMap<string, string>;
+}
+
+/**
+ * The commands whose expected error carries a message worth comparing: the traps (a RuntimeError at
+ * run time or while instantiating) and the refusals of bad modules (CompileError). Not
+ * assert_unlinkable: the JS API has its own LinkError wording ("import … expected a function").
+ */
+export const MESSAGE_CHECKED_COMMANDS: ReadonlySet<string> = new Set([
+  "assert_trap",
+  "assert_exhaustion",
+  "assert_uninstantiable",
+  "assert_invalid",
+  "assert_malformed",
+]);
+
+/** The rule: the engine's message starts with the spec's text (as the reference interpreter checks). */
+export function messageMatches(actual: string, expected: string): boolean {
+  return actual.startsWith(expected);
+}
+
+/** An assertion that passed with a message other than the spec's, because it is listed as an exception. */
+export interface MessageException {
+  file: string;
+  line: number;
+  command: string;
+  expected: string;
+  actual: string;
 }
 
 export interface Failure {
@@ -56,6 +99,10 @@ export interface FileReport {
   skippedSimd: number;
   deviations: number;
   failures: Failure[];
+  /** Passed assertions whose error message was compared with the spec's text, per command type. */
+  messagesChecked: Record<string, number>;
+  /** Passed assertions whose message differs from the spec's, as listed in `messageExceptions`. */
+  messageExceptions: MessageException[];
 }
 
 /** Where the suite lives: ../shared beside the repository root. */
@@ -73,6 +120,23 @@ export function listSpecFiles(root: URL = defaultSpecRoot): string[] {
     if (e instanceof Deno.errors.NotFound) return [];
     throw e;
   }
+}
+
+/**
+ * The spec files, for a test module: when the suite is missing, says so once per run, or with CI=true
+ * registers a failing test (spec/prerequisites.ts), so a run without it is never silently green. Call at
+ * module load.
+ */
+export function specFilesForTests(): string[] {
+  const files = listSpecFiles();
+  if (files.length === 0) {
+    missingPrerequisite(
+      `the spec suite (${defaultSpecRoot.pathname})`,
+      "the spec, validator-spec and malformed-input tests",
+      "it comes with the project's ../shared folder",
+    );
+  }
+  return files;
 }
 
 /** The `spectest` host module every spec file may import, built from the engine under test. */
@@ -137,7 +201,13 @@ class FileRun {
     get: (_target, key) => typeof key === "string" ? this.registry.get(key) ?? {} : undefined,
   });
 
-  constructor(private readonly api: WasmApi, private readonly dir: URL, private readonly opts: RunOptions) {
+  constructor(
+    private readonly api: WasmApi,
+    private readonly file: string,
+    private readonly dir: URL,
+    private readonly opts: RunOptions,
+    private readonly report: FileReport,
+  ) {
     this.registry.set("spectest", makeSpectest(api));
   }
 
@@ -157,15 +227,15 @@ class FileRun {
       case "assert_return":
         return this.assertReturn(cmd);
       case "assert_trap":
-        return this.expectThrow(() => this.perform(cmd), [this.api.RuntimeError], cmd.text);
+        return this.expectThrow(() => this.perform(cmd), [this.api.RuntimeError], cmd);
       case "assert_exhaustion": {
         const accepted: ErrorClass[] = [this.api.RuntimeError];
         if (this.opts.exhaustionRangeError) accepted.push(RangeError);
-        return this.expectThrow(() => this.perform(cmd), accepted, cmd.text);
+        return this.expectThrow(() => this.perform(cmd), accepted, cmd);
       }
       case "assert_invalid":
       case "assert_malformed":
-        return this.expectThrow(() => this.compile(cmd), [this.api.CompileError], cmd.text);
+        return this.expectThrow(() => this.compile(cmd), [this.api.CompileError], cmd);
       case "assert_unlinkable":
       case "assert_uninstantiable": {
         let module: object;
@@ -178,7 +248,7 @@ class FileRun {
         return this.expectThrow(
           () => new this.api.Instance(module, this.imports, this.opts.instanceOptions),
           [expected],
-          cmd.text,
+          cmd,
         );
       }
     }
@@ -257,16 +327,42 @@ class FileRun {
     }
   }
 
-  private expectThrow(run: () => unknown, accepted: ErrorClass[], text?: string): string | null {
-    const want = `${accepted.map((c) => c.name).join(" or ")} (${text ?? "?"})`;
+  private expectThrow(run: () => unknown, accepted: ErrorClass[], cmd: Command): string | null {
+    const want = `${accepted.map((c) => c.name).join(" or ")} (${cmd.text ?? "?"})`;
     try {
       run();
     } catch (e) {
       if (e instanceof SetupProblem) return e.message;
-      if (accepted.some((c) => e instanceof c)) return null;
-      return `expected ${want}, got ${describeError(e)}`;
+      if (!accepted.some((c) => e instanceof c)) return `expected ${want}, got ${describeError(e)}`;
+      return this.checkMessage(cmd, e as Error);
     }
     return `expected ${want}, nothing thrown`;
+  }
+
+  /** With `checkMessages`, the error's message against the spec's text (or the listed exception). */
+  private checkMessage(cmd: Command, e: Error): string | null {
+    // V8 reports stack exhaustion as a RangeError of its own: only its class is checked.
+    if (!this.opts.checkMessages?.has(cmd.type) || e instanceof RangeError) return null;
+    const expected = cmd.text ?? "";
+    const actual = String(e.message);
+    const listed = this.opts.messageExceptions?.get(`${this.file}:${cmd.line}`);
+    if (listed !== undefined) {
+      if (actual !== listed) {
+        return `listed message exception: expected exactly ${JSON.stringify(listed)} (the spec says ` +
+          `${JSON.stringify(expected)}), got ${JSON.stringify(actual)}`;
+      }
+      this.report.messageExceptions.push({
+        file: this.file,
+        line: cmd.line,
+        command: cmd.type,
+        expected,
+        actual,
+      });
+    } else if (!messageMatches(actual, expected)) {
+      return `message ${JSON.stringify(actual)} does not start with the spec's ${JSON.stringify(expected)}`;
+    }
+    this.report.messagesChecked[cmd.type] = (this.report.messagesChecked[cmd.type] ?? 0) + 1;
+    return null;
   }
 }
 
@@ -287,10 +383,12 @@ export function runSpecFile(
     skippedSimd: 0,
     deviations: 0,
     failures: [],
+    messagesChecked: {},
+    messageExceptions: [],
   };
   const skipAll = isSimdFile(file) && opts.simd === false;
   const keep = opts.maxFailuresPerFile ?? 20;
-  const run = skipAll ? undefined : new FileRun(api, dir, opts);
+  const run = skipAll ? undefined : new FileRun(api, file, dir, opts, report);
   for (const cmd of commands) {
     if (isTextModule(cmd)) report.skippedText++;
     else if (!run) report.skippedSimd++;
