@@ -90,6 +90,7 @@ export function decodeModule(bytes: Uint8Array): ModuleInfo {
     }
     m.sections.push({ id, start, size });
     const s = new Reader(bytes, start, end);
+    s.section = true;
     switch (id) {
       case SectionId.Custom:
         readCustomSection(s, m);
@@ -183,7 +184,7 @@ function readHeader(r: Reader): void {
  */
 function vecLength(r: Reader): number {
   const n = r.u32();
-  if (n > r.end - r.pos) r.fail("unexpected end");
+  if (n > r.end - r.pos) r.unexpectedEnd();
   return n;
 }
 
@@ -408,9 +409,10 @@ function readCodeSection(r: Reader, m: ModuleInfo): number {
   for (let i = 0; i < n; i++) {
     const bodyOffset = r.pos;
     const size = r.u32();
-    if (size > r.end - r.pos) r.fail("unexpected end", bodyOffset);
+    if (size > r.end - r.pos) r.unexpectedEnd(bodyOffset);
     const codeEnd = r.pos + size;
     const body = new Reader(r.bytes, r.pos, codeEnd);
+    body.section = true;
     const locals = readLocals(body);
     m.funcs.push(
       {
@@ -459,7 +461,7 @@ function readNameSection(r: Reader): NameSection {
   while (!r.atEnd()) {
     const id = r.u8();
     const size = r.u32();
-    if (size > r.end - r.pos) r.fail("unexpected end");
+    if (size > r.end - r.pos) r.unexpectedEnd();
     const sub = new Reader(r.bytes, r.pos, r.pos + size);
     r.pos += size;
     if (id === 0) {

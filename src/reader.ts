@@ -10,6 +10,8 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 export class Reader {
   pos: number;
+  /** Reads a section or a function body: running out is "unexpected end of section or function". */
+  section = false;
   constructor(readonly bytes: Uint8Array, pos = 0, public end = bytes.length) {
     this.pos = pos;
   }
@@ -18,12 +20,18 @@ export class Reader {
     throw new CompileError(message, at);
   }
 
+  /** Fails because the bytes ran out: of the section or function being read, or of the module. */
+  unexpectedEnd(at = this.pos): never {
+    const bounded = this.section || this.end < this.bytes.length;
+    this.fail(bounded ? "unexpected end of section or function" : "unexpected end", at);
+  }
+
   atEnd(): boolean {
     return this.pos >= this.end;
   }
 
   u8(): number {
-    if (this.pos >= this.end) this.fail("unexpected end");
+    if (this.pos >= this.end) this.unexpectedEnd();
     return this.bytes[this.pos++];
   }
 
@@ -40,7 +48,7 @@ export class Reader {
     }
     let result = 0;
     for (let shift = 0; shift < 35; shift += 7) {
-      if (pos >= this.end) this.fail("unexpected end", pos);
+      if (pos >= this.end) this.unexpectedEnd(pos);
       const b = bytes[pos++];
       if (shift === 28) {
         if (b & 0x80) this.fail("integer representation too long", pos - 1);
@@ -63,7 +71,7 @@ export class Reader {
     let pos = this.pos;
     let result = 0;
     for (let shift = 0; shift < 35; shift += 7) {
-      if (pos >= this.end) this.fail("unexpected end", pos);
+      if (pos >= this.end) this.unexpectedEnd(pos);
       const b = bytes[pos++];
       if (shift === 28) {
         if (b & 0x80) this.fail("integer representation too long", pos - 1);
@@ -89,7 +97,7 @@ export class Reader {
     let result = 0;
     let mul = 1;
     for (let i = 0; i < 5; i++) {
-      if (pos >= this.end) this.fail("unexpected end", pos);
+      if (pos >= this.end) this.unexpectedEnd(pos);
       const b = bytes[pos++];
       if (i === 4) {
         if (b & 0x80) this.fail("integer representation too long", pos - 1);
@@ -117,7 +125,7 @@ export class Reader {
     let hi = 0n;
     let shift = 0;
     for (let i = 0; i < 10; i++) {
-      if (pos >= this.end) this.fail("unexpected end", pos);
+      if (pos >= this.end) this.unexpectedEnd(pos);
       const b = bytes[pos++];
       if (i === 9) {
         if (b & 0x80) this.fail("integer representation too long", pos - 1);
@@ -142,7 +150,7 @@ export class Reader {
 
   /** Raw little-endian 32-bit pattern (for f32 immediates). */
   bits32(): number {
-    if (this.pos + 4 > this.end) this.fail("unexpected end");
+    if (this.pos + 4 > this.end) this.unexpectedEnd();
     const b = this.bytes, p = this.pos;
     this.pos = p + 4;
     return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
@@ -157,7 +165,7 @@ export class Reader {
 
   /** `n` raw bytes as a subarray (no copy). */
   take(n: number): Uint8Array {
-    if (n > this.end - this.pos) this.fail("unexpected end");
+    if (n > this.end - this.pos) this.unexpectedEnd();
     const out = this.bytes.subarray(this.pos, this.pos + n);
     this.pos += n;
     return out;

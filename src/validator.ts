@@ -481,7 +481,7 @@ function skipS64(r: Reader): void {
   const bytes = r.bytes;
   let pos = r.pos;
   for (let i = 0; i < 10; i++) {
-    if (pos >= r.end) r.fail("unexpected end", pos);
+    if (pos >= r.end) r.unexpectedEnd(pos);
     const b = bytes[pos++];
     if (i === 9) {
       if (b & 0x80) r.fail("integer representation too long", pos - 1);
@@ -627,7 +627,7 @@ class BodyValidator {
   btResults: Uint8Array = NO_TYPES;
   readBlockType(): void {
     const r = this.r;
-    if (r.pos >= r.end) r.fail("unexpected end");
+    if (r.pos >= r.end) r.unexpectedEnd();
     const b = this.bytes[r.pos];
     if (b >= 0x40 && b < 0x80) {
       r.pos++;
@@ -943,7 +943,7 @@ class BodyValidator {
   brTable(): void {
     const r = this.r;
     const count = r.u32();
-    if (count > r.end - r.pos) r.fail("unexpected end");
+    if (count > r.end - r.pos) r.unexpectedEnd();
     // The default label comes last but fixes the arity, so read it first, then the list again.
     const listStart = r.pos;
     for (let i = 0; i < count; i++) r.u32();
