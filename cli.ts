@@ -7,13 +7,13 @@
  */
 import denoJson from "./deno.json" with { type: "json" };
 import { parseCommandLine, UsageError } from "./src/cli/args.ts";
-import { type EngineLike, errorMessage, withExtensions } from "./src/cli/engine.ts";
+import { type EngineLike, withExtensions } from "./src/cli/engine.ts";
 import { runExec } from "./src/cli/exec.ts";
 import { CliFailure } from "./src/cli/failure.ts";
 import { helpText } from "./src/cli/help.ts";
 import { runInspect } from "./src/cli/inspect.ts";
 import { type CliIo, complain, out, processIo, writeAll } from "./src/cli/io.ts";
-import { oneLine } from "./src/cli/load.ts";
+import { internalErrorLine } from "./src/cli/load.ts";
 import { runValidate } from "./src/cli/validate.ts";
 
 export type { CliIo } from "./src/cli/io.ts";
@@ -63,7 +63,7 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
       complain(io, err.message);
       return err.status;
     }
-    complain(io, `internal error: ${oneLine(errorMessage(err))}`);
+    complain(io, internalErrorLine("running", err));
     return 1;
   }
 }

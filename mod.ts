@@ -48,6 +48,7 @@ export {
 };
 export type { EngineOptions } from "./src/interp/runtime.ts";
 export { fuelConsumed, profileOf } from "./src/api/instance.ts";
+export { InternalError } from "./src/api/module.ts";
 /**
  * `currentDeadline()`: the deadline (`performance.now()` ms) of the innermost running call from JS
  * of an instance created with `timeoutMs`, or Infinity; for host functions that block.
