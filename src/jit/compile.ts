@@ -236,6 +236,9 @@ export class Compiler {
 
   push(t: ValType): number {
     const k = this.h++;
+    // A comparison whose result was dropped no longer sits at this depth: a branch on what is
+    // pushed here (a virtual `local.get` or constant, which writes no line) must not test it.
+    if (this.lastCmp !== null && this.lastCmp.depth >= k) this.lastCmp = null;
     this.types[k] = t;
     this.known[k] = null;
     this.virt[k] = null;
