@@ -16,10 +16,20 @@ class Adopt {
   constructor(readonly inst: MemoryInst | TableInst | GlobalInst) {}
 }
 
+/**
+ * WebIDL's `[EnforceRange] unsigned long`, as V8 applies it: ToNumber (a BigInt or Symbol is a
+ * TypeError, an object's valueOf runs), then NaN, infinities and values outside 0..2^32-1 (fractions
+ * below 0 included) are TypeErrors; the rest is truncated.
+ */
 function toU32(v: unknown, what: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0 || n > 0xffffffff) throw new TypeError(`${what} must be a u32, got ${v}`);
+  const n = +(v as number);
+  if (!Number.isFinite(n) || n < 0 || n > 0xffffffff) throw new TypeError(`${what} must be a u32, got ${n}`);
   return Math.trunc(n);
+}
+
+/** A dictionary argument: any object (functions included), as WebIDL converts dictionaries. */
+function isDictionary(v: unknown): v is Record<string, unknown> {
+  return (typeof v === "object" && v !== null) || typeof v === "function";
 }
 
 /** The runtime object behind a Memory, Table or Global (undefined for anything else). */
@@ -33,7 +43,10 @@ export interface MemoryDescriptor {
   initial: number;
   /** Pages `grow()` may never exceed; no limit but 65536 when absent. */
   maximum?: number;
-  /** Accepted for compatibility with the built-in API but ignored: shared memories (threads) are not supported. */
+  /**
+   * Accepted for compatibility with the built-in API but otherwise ignored: shared memories (threads)
+   * are not supported, `buffer` stays an ArrayBuffer. As there, `true` requires a `maximum`.
+   */
   shared?: boolean;
 }
 
@@ -51,11 +64,12 @@ export class Memory {
       Memory.#adopt(this, descriptor.inst as MemoryInst);
       return;
     }
-    if (typeof descriptor !== "object" || descriptor === null) {
-      throw new TypeError("Memory descriptor required");
-    }
+    if (!isDictionary(descriptor)) throw new TypeError("Memory descriptor required");
+    // Each member read once, in WebIDL's (alphabetical) order, and converted as it is read.
     const initial = toU32(descriptor.initial, "initial");
-    const maximum = descriptor.maximum === undefined ? undefined : toU32(descriptor.maximum, "maximum");
+    const max = descriptor.maximum;
+    const maximum = max === undefined ? undefined : toU32(max, "maximum");
+    if (descriptor.shared && maximum === undefined) throw new TypeError("a shared memory needs a maximum");
     if (initial > MAX_PAGES) throw new RangeError("Memory initial size exceeds 65536 pages");
     if (maximum !== undefined && (maximum < initial || maximum > MAX_PAGES)) {
       throw new RangeError("Memory maximum is below initial or above 65536 pages");
@@ -111,19 +125,21 @@ export class Table {
       Table.#adopt(this, descriptor.inst as TableInst);
       return;
     }
-    if (typeof descriptor !== "object" || descriptor === null) {
-      throw new TypeError("Table descriptor required");
-    }
+    if (!isDictionary(descriptor)) throw new TypeError("Table descriptor required");
     const elem = parseValueType(descriptor.element);
     if (elem !== ValType.FuncRef && elem !== ValType.ExternRef) {
       throw new TypeError("invalid table element type");
     }
     const initial = toU32(descriptor.initial, "initial");
-    const maximum = descriptor.maximum === undefined ? undefined : toU32(descriptor.maximum, "maximum");
+    const max = descriptor.maximum;
+    const maximum = max === undefined ? undefined : toU32(max, "maximum");
     if (maximum !== undefined && maximum < initial) throw new RangeError("Table maximum is below initial");
     if (initial > MAX_TABLE_SIZE) throw new RangeError("Table initial size is too large");
     const init = value === undefined ? (elem === ValType.ExternRef ? undefined : null) : jsToRef(elem, value);
-    Table.#adopt(this, new TableInst(elem, initial, maximum, init));
+    const table = new TableInst(elem, initial, maximum, init);
+    // TableInst takes a missing `init` for null: an externref table's entries are JS undefined here.
+    if (init === undefined) table.elements.fill(undefined);
+    Table.#adopt(this, table);
   }
 
   static #adopt(self: Table, table: TableInst): void {
@@ -183,12 +199,11 @@ export class Global {
       Global.#adopt(this, descriptor.inst as GlobalInst);
       return;
     }
-    if (typeof descriptor !== "object" || descriptor === null) {
-      throw new TypeError("Global descriptor required");
-    }
+    if (!isDictionary(descriptor)) throw new TypeError("Global descriptor required");
+    const mutable = Boolean(descriptor.mutable); // read before `value`, in WebIDL's order
     const type = parseValueType(descriptor.value);
     if (type === ValType.V128) throw new TypeError("v128 globals cannot be created from JS");
-    const g = new GlobalInst(type, Boolean(descriptor.mutable));
+    const g = new GlobalInst(type, mutable);
     // Without a value a global holds its type's default: 0, null for funcref, undefined for externref.
     if (value !== undefined) writeGlobal(g, value);
     else if (type === ValType.ExternRef) g.ref = undefined;

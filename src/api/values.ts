@@ -4,8 +4,13 @@ import type { GlobalInst } from "../interp/runtime.ts";
 import { exporter, jsToRef, toBigInt64 } from "../interp/values.ts";
 import type { FuncInst } from "../interp/runtime.ts";
 
+/**
+ * A value or element type by its JS API name. The name goes through ToString first, as WebIDL
+ * converts an enum (an object whose toString gives "i32" names i32; a Symbol is a TypeError). Beyond
+ * the JS API's names, "funcref" is accepted for "anyfunc" (V8 accepts only "anyfunc").
+ */
 export function parseValueType(name: unknown): ValType {
-  switch (name) {
+  switch (typeof name === "string" ? name : `${name as string}`) {
     case "i32":
       return ValType.I32;
     case "i64":

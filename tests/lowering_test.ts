@@ -1,0 +1,181 @@
+/**
+ * `lowering: "eager"` prepares every function of the instance at instantiation: on the JS tier each
+ * is compiled to JS (`jitCounts.compiled` counts them, each function instance holds its code), and a
+ * function the JS tier cannot take is lowered to threaded code instead; with `jit: false` each is
+ * lowered. `"lazy"` (the default) does neither until a function's first call. Observed through the
+ * function instances behind exported functions (`funcOfJs`) and the JS tier's counters.
+ */
+import assert from "node:assert/strict";
+import { fuelConsumed, type Instance, WebAssembly as W } from "../mod.ts";
+import type { EngineOptions } from "../mod.ts";
+import { funcOfJs } from "../src/interp/values.ts";
+import type { WasmFunc } from "../src/interp/runtime.ts";
+import { jitCounts } from "../src/jit/tier.ts";
+import { haveWat2Wasm, wat } from "./wat.ts";
+
+const ignore = !haveWat2Wasm;
+
+/** Three exported functions and one that is only called (never exported), plus an import. */
+const TEXT = `(module
+  (import "js" "f" (func $imported (result i32)))
+  (func $hidden (result i32) i32.const 40)
+  (func (export "a") (result i32) call $hidden i32.const 2 i32.add)
+  (func (export "b") (result i32) call $imported)
+  (func (export "c") (param i32) (result i32) local.get 0 i32.const 1 i32.shl))`;
+
+const DEFINED = 4; // $hidden, a, b, c
+
+function funcOf(f: unknown): WasmFunc {
+  return funcOfJs.get(f as object) as WasmFunc;
+}
+
+/** The module's own (defined) function instances, in index order. */
+function defined(inst: Instance): WasmFunc[] {
+  const state = funcOf(inst.exports.a).inst;
+  return state.funcs.filter((f): f is WasmFunc => "body" in f && (f as WasmFunc).inst === state);
+}
+
+const imports = { js: { f: () => 7 } };
+
+/** Functions compiled to JS (`jit` a function) and lowered (`code` set) so far. */
+function prepared(inst: Instance): { compiled: number; lowered: number } {
+  const fs = defined(inst);
+  assert.equal(fs.length, DEFINED);
+  return {
+    compiled: fs.filter((f) => typeof f.jit === "function").length,
+    lowered: fs.filter((f) => f.code !== null).length,
+  };
+}
+
+function make(options: EngineOptions, on: "module" | "instance" = "instance"): Instance {
+  const bytes = wat(TEXT);
+  if (on === "module") return new W.Instance(new W.Module(bytes, options), imports);
+  return new W.Instance(new W.Module(bytes), imports, options);
+}
+
+Deno.test({
+  name: "lowering eager (JS tier): every defined function is compiled to JS at instantiation",
+  ignore,
+  fn() {
+    const before = jitCounts.compiled;
+    const inst = make({ lowering: "eager" });
+    // All four, the unexported $hidden included, before any call; the import is not ours to compile.
+    assert.equal(jitCounts.compiled - before, DEFINED);
+    assert.deepEqual(prepared(inst), { compiled: DEFINED, lowered: 0 });
+    // Calls compile nothing more, and the code runs.
+    assert.equal((inst.exports.a as () => number)(), 42);
+    assert.equal((inst.exports.b as () => number)(), 7);
+    assert.equal((inst.exports.c as (x: number) => number)(21), 42);
+    assert.equal(jitCounts.compiled - before, DEFINED);
+  },
+});
+
+Deno.test({
+  name: "lowering lazy (JS tier, the default): nothing is compiled until a function's first call",
+  ignore,
+  fn() {
+    for (const options of [{}, { lowering: "lazy" as const }]) {
+      const before = jitCounts.compiled;
+      const inst = make(options);
+      assert.equal(jitCounts.compiled - before, 0);
+      assert.deepEqual(prepared(inst), { compiled: 0, lowered: 0 });
+      // a() compiles a and $hidden (its callee); b and c stay untouched.
+      assert.equal((inst.exports.a as () => number)(), 42);
+      assert.equal(jitCounts.compiled - before, 2);
+      assert.deepEqual(prepared(inst), { compiled: 2, lowered: 0 });
+      assert.equal(typeof funcOf(inst.exports.c).jit, "undefined");
+      assert.equal((inst.exports.c as (x: number) => number)(2), 4);
+      assert.equal(jitCounts.compiled - before, 3);
+    }
+  },
+});
+
+Deno.test({
+  name: "lowering eager (interpreter): every defined function is lowered at instantiation, lazy lowers none",
+  ignore,
+  fn() {
+    const before = jitCounts.compiled;
+    const eager = make({ lowering: "eager", jit: false });
+    assert.deepEqual(prepared(eager), { compiled: 0, lowered: DEFINED });
+    assert.equal(jitCounts.compiled - before, 0);
+    assert.equal((eager.exports.a as () => number)(), 42);
+
+    const lazy = make({ jit: false });
+    assert.deepEqual(prepared(lazy), { compiled: 0, lowered: 0 });
+    assert.equal((lazy.exports.c as (x: number) => number)(5), 10);
+    assert.deepEqual(prepared(lazy), { compiled: 0, lowered: 1 });
+    assert.equal((lazy.exports.a as () => number)(), 42);
+    assert.deepEqual(prepared(lazy), { compiled: 0, lowered: 3 });
+  },
+});
+
+Deno.test({
+  name: "lowering eager given to the Module applies at instantiation; the Instance's option overrides it",
+  ignore,
+  fn() {
+    const before = jitCounts.compiled;
+    const inst = make({ lowering: "eager" }, "module");
+    assert.equal(jitCounts.compiled - before, DEFINED);
+    assert.deepEqual(prepared(inst), { compiled: DEFINED, lowered: 0 });
+    const overridden = new W.Instance(new W.Module(wat(TEXT), { lowering: "eager" }), imports, {
+      lowering: "lazy",
+    });
+    assert.deepEqual(prepared(overridden), { compiled: 0, lowered: 0 });
+    const interp = make({ lowering: "eager", jit: false }, "module");
+    assert.deepEqual(prepared(interp), { compiled: 0, lowered: DEFINED });
+  },
+});
+
+Deno.test({
+  name: "lowering eager through instantiate(); it runs no code and charges no fuel",
+  ignore,
+  async fn() {
+    const before = jitCounts.compiled;
+    const { instance } = await W.instantiate(wat(TEXT), imports, { lowering: "eager", fuel: 100 });
+    assert.equal(jitCounts.compiled - before, DEFINED);
+    assert.equal(fuelConsumed(instance), 0);
+    // a (4) + $hidden (2): a: call, i32.const, i32.add, end; $hidden: i32.const, end.
+    assert.equal((instance.exports.a as () => number)(), 42);
+    assert.equal(fuelConsumed(instance), 6);
+  },
+});
+
+/** A function nested 600 blocks deep: too deep for the JS tier (its limit is 500), fine lowered. */
+function deepModule(): Uint8Array<ArrayBuffer> {
+  const depth = 600;
+  let body = "";
+  for (let i = 0; i < depth; i++) body += "block ";
+  body += "i32.const 42 return ";
+  for (let i = 0; i < depth; i++) body += "end ";
+  return wat(`(module
+    (func (export "deep") (result i32) ${body} i32.const 0)
+    (func (export "flat") (result i32) i32.const 1))`);
+}
+
+Deno.test({
+  name:
+    "lowering eager (JS tier): a function the JS tier cannot take is known unsupported and lowered at instantiation",
+  ignore,
+  fn() {
+    const bytes = deepModule();
+    const compiled = jitCounts.compiled, unsupported = jitCounts.unsupported;
+    const inst = new W.Instance(new W.Module(bytes), {}, { lowering: "eager" });
+    assert.equal(jitCounts.unsupported - unsupported, 1);
+    assert.equal(jitCounts.compiled - compiled, 1);
+    const deep = funcOf(inst.exports.deep), flat = funcOf(inst.exports.flat);
+    assert.equal(deep.jit, null); // tried, left to the interpreter
+    assert.notEqual(deep.code, null); // and lowered already
+    assert.equal(typeof flat.jit, "function");
+    assert.equal(flat.code, null);
+    assert.equal((inst.exports.deep as () => number)(), 42);
+    assert.equal(jitCounts.unsupported - unsupported, 1); // not tried again
+
+    // Lazily, the attempt (and the lowering) waits for the first call.
+    const lazy = new W.Instance(new W.Module(bytes), {});
+    assert.equal(jitCounts.unsupported - unsupported, 1);
+    assert.equal(funcOf(lazy.exports.deep).code, null);
+    assert.equal((lazy.exports.deep as () => number)(), 42);
+    assert.equal(jitCounts.unsupported - unsupported, 2);
+    assert.notEqual(funcOf(lazy.exports.deep).code, null);
+  },
+});
