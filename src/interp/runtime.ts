@@ -35,8 +35,10 @@ export interface EngineOptions {
   /** Prepare every function (compile it to JS, or lower it) at instantiation instead of on its first call. */
   lowering?: "lazy" | "eager";
   /**
-   * Budget of executed work, in wasm instructions as lowered: each function entry and each loop
-   * iteration charges the instructions of its straight-line body. Past it: trap "fuel exhausted".
+   * Budget of executed work, in wasm instructions (each reachable one counts 1, `end` included): a
+   * function entry charges its instructions outside every loop, and each iteration of a loop
+   * charges every instruction inside that loop (an inner loop's too, besides its own iterations).
+   * Deterministic on both tiers (tests/fuel_test.ts). Past it: trap "fuel exhausted".
    */
   fuel?: number;
   /** Wall-clock limit per call from JS into the instance (checked at calls and loop back-edges). */
