@@ -185,3 +185,25 @@ both("instantiateStreaming and compileStreaming take a fetch Response", async (W
   const module = await W.compileStreaming(Promise.resolve(response()));
   assert.equal(Object.prototype.toString.call(module), "[object WebAssembly.Module]");
 });
+
+both("an externref keeps undefined and null apart, through params, locals, tables and globals", (W) => {
+  const inst = new W.Instance(
+    new W.Module(wat(`(module
+      (func (export "id") (param externref) (result externref) local.get 0)
+      (func (export "fresh") (result externref) (local externref) local.get 0)
+      (table (export "t") 2 externref)
+      (func (export "put") (param externref) (table.set (i32.const 1) (local.get 0)))
+      (func (export "at") (result externref) (table.get (i32.const 1)))
+      (global (export "g") (mut externref) (ref.null extern)))`)),
+  );
+  const e = inst.exports as Record<string, unknown> & Record<string, (...a: unknown[]) => unknown>;
+  assert.equal(e.id(undefined), undefined);
+  assert.equal(e.id(null), null);
+  assert.equal(e.fresh(), null);
+  e.put(undefined);
+  assert.equal(e.at(), undefined);
+  assert.equal((e.t as WebAssembly.Table).get(1), undefined);
+  assert.equal((e.t as WebAssembly.Table).get(0), null);
+  (e.g as WebAssembly.Global).value = undefined;
+  assert.equal((e.g as WebAssembly.Global).value, undefined);
+});

@@ -32,7 +32,7 @@ export function slotToJs(type: ValType, s: number): unknown {
       return f ? exporter.wrap(f) : null;
     }
     case ValType.ExternRef:
-      return R[s] === undefined ? null : R[s];
+      return R[s]; // an externref may hold undefined (the JS API keeps it)
   }
   throw new TypeError(`type ${type} cannot cross the JS boundary`);
 }
