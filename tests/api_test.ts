@@ -196,14 +196,15 @@ both("an externref keeps undefined and null apart, through params, locals, table
       (func (export "at") (result externref) (table.get (i32.const 1)))
       (global (export "g") (mut externref) (ref.null extern)))`)),
   );
-  const e = inst.exports as Record<string, unknown> & Record<string, (...a: unknown[]) => unknown>;
+  const e = inst.exports as Record<string, (...a: unknown[]) => unknown>;
+  const t = inst.exports.t as WebAssembly.Table, g = inst.exports.g as WebAssembly.Global;
   assert.equal(e.id(undefined), undefined);
   assert.equal(e.id(null), null);
   assert.equal(e.fresh(), null);
   e.put(undefined);
   assert.equal(e.at(), undefined);
-  assert.equal((e.t as WebAssembly.Table).get(1), undefined);
-  assert.equal((e.t as WebAssembly.Table).get(0), null);
-  (e.g as WebAssembly.Global).value = undefined;
-  assert.equal((e.g as WebAssembly.Global).value, undefined);
+  assert.equal(t.get(1), undefined);
+  assert.equal(t.get(0), null);
+  g.value = undefined;
+  assert.equal(g.value, undefined);
 });
