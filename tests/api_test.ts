@@ -192,8 +192,8 @@ both("an externref keeps undefined and null apart, through params, locals, table
       (func (export "id") (param externref) (result externref) local.get 0)
       (func (export "fresh") (result externref) (local externref) local.get 0)
       (table (export "t") 2 externref)
-      (func (export "put") (param externref) (table.set (i32.const 1) (local.get 0)))
-      (func (export "at") (result externref) (table.get (i32.const 1)))
+      (func (export "put") (param externref) i32.const 1 local.get 0 table.set 0)
+      (func (export "at") (result externref) i32.const 1 table.get 0)
       (global (export "g") (mut externref) (ref.null extern)))`)),
   );
   const e = inst.exports as Record<string, (...a: unknown[]) => unknown>;
