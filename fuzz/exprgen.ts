@@ -11,6 +11,17 @@
  * arithmetic is turned into 0 when it is NaN before anything can observe its bits (store,
  * reinterpret, copysign's sign operand). Loads, stores, abs/neg and reinterpret are bit-exact in
  * the spec, so one statement kind copies loaded (possibly NaN) floats through them unsanitised.
+ *
+ * About a third of the statements are written in the shapes the interpreter fuses into one
+ * closure (see src/interp/lower.ts): a load into a local tested by a br_if or if, a local
+ * compared with a constant or another local and branched on, a counted loop whose step and test
+ * are its back edge, `c[i] += y * b[j]` and `c[i] = c[i] OP x`, arithmetic stored, float
+ * arithmetic on a loaded value, narrow and sign-extending loads and stores at `base + k` with
+ * offsets, pointer steps, shift-then-op and two-op expressions, xorshift steps. Their operands sit
+ * at the edges where a wrong signedness or width shows (0, ±1, 0x7fffffff, 0x80000000, 0xff…),
+ * memory holds such values (an edge-value data segment, and the last bytes of the first page), and
+ * their addresses reach the last valid and the first invalid byte. What they compute lands in the
+ * exported globals (g0 records which way each branch went), so a wrong result is seen.
  */
 import { Prng } from "./prng.ts";
 import { ByteWriter, moduleBytes } from "./wasm_writer.ts";
@@ -91,6 +102,70 @@ const STORES: Record<T, [number, number][]> = {
   [F64]: [[0x39, 3]],
 };
 
+/** i32 values at the edges of signedness and width: what a fused op gets wrong if it is wrong. */
+const EDGE_I32 = [
+  0,
+  1,
+  -1,
+  2,
+  -2,
+  0x7f,
+  0x80,
+  0xff,
+  0x100,
+  -0x80,
+  -0x81,
+  0x7fff,
+  0x8000,
+  0xffff,
+  -0x8000,
+  0x10000,
+  0x7fffffff,
+  -0x80000000,
+  0x7ffffffe,
+  -0x7fffffff,
+];
+const EDGE_I64 = [0n, 1n, -1n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0x100000000n, -0x8000000000000000n];
+/** Where the edge values are in memory (a data segment), and the bytes at the end of page 1. */
+const EDGE_DATA_AT = 1024;
+const PAGE = 65536;
+const TAIL_BYTES = [
+  0x00,
+  0x00,
+  0x00,
+  0x80,
+  0xff,
+  0xff,
+  0xff,
+  0x7f,
+  0x01,
+  0x80,
+  0x7f,
+  0xff,
+  0x00,
+  0x80,
+  0xff,
+  0x80,
+];
+const I32_COMPARES = range(0x46, 0x4f);
+/** i32 loads: [opcode, width, natural alignment]; i64 loads and all stores likewise. */
+const I32_LOADS: [number, number, number][] = [[0x28, 4, 2], [0x2c, 1, 0], [0x2d, 1, 0], [0x2e, 2, 1], [
+  0x2f,
+  2,
+  1,
+]];
+const I64_LOADS: [number, number, number][] = [
+  [0x29, 8, 3],
+  [0x30, 1, 0],
+  [0x31, 1, 0],
+  [0x32, 2, 1],
+  [0x33, 2, 1],
+  [0x34, 4, 2],
+  [0x35, 4, 2],
+];
+const I32_STORES: [number, number, number][] = [[0x36, 4, 2], [0x3a, 1, 0], [0x3b, 2, 1]];
+const I64_STORES: [number, number, number][] = [[0x37, 8, 3], [0x3c, 1, 0], [0x3d, 2, 1], [0x3e, 4, 2]];
+
 const I32_CONSTS = [
   0,
   1,
@@ -157,6 +232,8 @@ const HANG_LIMIT = 2000;
 const CALL_COST = 20;
 /** Calls per function body: with the hang limit this keeps call trees small. */
 const MAX_CALLS = 2;
+/** Statements written in a shape the interpreter fuses (see `fusedStatement`). */
+const FUSED_PERCENT = 40;
 
 /** The type section. Entries are added without merging equal ones, so call_indirect meets
  * structurally equal types with different indices. */
@@ -470,6 +547,7 @@ class FuncGen {
 
   statement(depth: number): void {
     const d = depth - 1;
+    if (this.chance(FUSED_PERCENT)) return this.fusedStatement(d);
     const r = this.rng.int(0, 99);
     if (r < 25 || depth <= 0) {
       const t = this.pick(TYPES);
@@ -532,6 +610,437 @@ class FuncGen {
     const t = this.pick(TYPES);
     this.expr(t, d);
     this.code.byte(0x1a);
+  }
+
+  // ---- the shapes the interpreter fuses ----
+
+  fusedStatement(d: number): void {
+    const r = this.rng.int(0, 99);
+    if (r < 22) return this.loadCompareBranch(d);
+    if (r < 34) return this.compareBranch(d);
+    if (r < 50) return this.countedLoop(d);
+    if (r < 63) return this.foldedAccess(d);
+    if (r < 76) return this.floatMemory(d);
+    if (r < 86) return this.twoOps(d);
+    if (r < 92) return this.pointerSteps();
+    return this.xorshift(d);
+  }
+
+  edgeI32(): number {
+    return this.chance(85) ? this.pick(EDGE_I32) : this.rng.next() | 0;
+  }
+
+  /** g0 = g0 * 31 + tag: records that (and in which order) code ran. */
+  mark(): void {
+    this.code.byte(0x23).u32(0);
+    this.constant(I32, 31);
+    this.code.byte(0x6c);
+    this.constant(I32, this.rng.int(1, 1 << 20));
+    this.code.byte(0x6a, 0x24).u32(0);
+  }
+
+  /** Mixes an i32 (on the stack) into g0, an i64 into g1. */
+  observe(t: T): void {
+    if (t === I64) this.code.byte(0x23).u32(1).byte(0x85, 0x24).u32(1);
+    else this.code.byte(0x23).u32(0).byte(0x73, 0x24).u32(0);
+  }
+
+  /**
+   * Sets a fresh local to a base address for a `width`-byte access at `base + k` plus `offset`,
+   * and returns them: usually an edge value in the data segment or the test data, or any 8-aligned
+   * place; sometimes the last bytes of page 1, or just past them (a trap unless memory grew), or a
+   * base that reaches its target only by wrapping `base + k` around 2^32.
+   */
+  fusedAddress(width: number, d: number, folded = true): { base: number; k: number; offset: number } {
+    const base = this.newLocal(I32);
+    // Wide accesses are mostly aligned: the typed-array path (unaligned ones take the DataView's).
+    const aligned = width >= 4 && this.chance(70);
+    const offset = aligned ? this.pick([0, 0, 8, 16]) : this.pick([0, 0, 0, 1, 2, 3, 4, 8, 16, 100]);
+    const k = !folded || this.chance(25)
+      ? 0
+      : this.pick(aligned ? [8, -8, 16, -0x80000000] : [1, 2, 3, 4, 8, -4, -8, 16, -0x80000000]);
+    const r = this.rng.int(0, 99);
+    let target: number;
+    if (r < 40) {
+      target = EDGE_DATA_AT + 4 * this.rng.int(0, EDGE_I32.length - 1) +
+        (this.chance(20) ? this.rng.int(1, 3) : 0);
+    } else if (r < 55) target = this.rng.int(0, 600);
+    else if (r < 83) target = PAGE - width - this.rng.int(0, 6);
+    else if (r < 90) target = PAGE - width + this.rng.int(1, 3);
+    else if (r < 96 && offset > 0) target = 2 ** 32 + this.rng.int(0, offset - 1); // past 2^32 by the offset only
+    else target = -1;
+    if (aligned && target >= 0 && target < PAGE) target -= target % width;
+    if (target === -1) {
+      // Any 8-aligned place in the first 32 KiB, computed.
+      this.expr(I32, d);
+      this.constant(I32, 0x7ff8);
+      this.code.byte(0x71);
+    } else this.constant(I32, (target - k - offset) | 0);
+    this.code.byte(0x21).u32(base);
+    return { base, k, offset };
+  }
+
+  /** Pushes `base + k` (folded into the access that follows). */
+  foldedAddressExpr(a: { base: number; k: number }): void {
+    this.code.byte(0x20).u32(a.base);
+    if (a.k !== 0 || this.chance(50)) {
+      if (a.k < 0 && this.chance(50)) {
+        this.constant(I32, -a.k | 0);
+        this.code.byte(0x6b); // base - k: the same fold
+      } else {
+        this.constant(I32, a.k);
+        this.code.byte(0x6a);
+      }
+    }
+  }
+
+  memargAt(align: number, offset: number): void {
+    this.code.u32(this.rng.int(0, align)).u32(offset);
+  }
+
+  /** An i32 local holding an edge value (or any i32 local), for the right side of a comparison. */
+  edgeLocal(): number {
+    const ints = this.localsOf(I32, false);
+    if (ints.length > 0 && this.chance(40)) return this.pick(ints);
+    const l = this.newLocal(I32);
+    this.constant(I32, this.edgeI32());
+    this.code.byte(0x21).u32(l);
+    return l;
+  }
+
+  /**
+   * `cond` as the condition of one of the three branch shapes: `block … br_if 0 … end` (jump when
+   * true), `if … end` (jump when false), and a br_if that carries a value to its block. `prologue`
+   * runs inside the block, just before the condition.
+   */
+  branchOn(prologue: () => void, cond: () => void): void {
+    const shape = this.rng.int(0, 2);
+    if (shape === 0) {
+      this.code.byte(0x02, 0x40);
+      prologue();
+      cond();
+      this.code.byte(0x0d, 0x00);
+      this.mark();
+      this.code.byte(0x0b);
+    } else if (shape === 1) {
+      prologue();
+      cond();
+      this.code.byte(0x04, 0x40);
+      this.mark();
+      if (this.chance(50)) {
+        this.code.byte(0x05);
+        this.mark();
+      }
+      this.code.byte(0x0b);
+    } else {
+      this.code.byte(0x02, I32);
+      this.constant(I32, this.rng.int(1, 1000));
+      prologue();
+      cond();
+      this.code.byte(0x0d, 0x00, 0x1a);
+      this.constant(I32, this.rng.int(1001, 2000));
+      this.code.byte(0x0b);
+      this.observe(I32);
+    }
+  }
+
+  /** `v = i32.load(base + k); br_if (v OP c)` (and the if forms): the scan step. */
+  loadCompareBranch(d: number): void {
+    const a = this.fusedAddress(4, d);
+    if (this.chance(35)) {
+      // Put an edge value there first (through a folded store).
+      this.foldedAddressExpr(a);
+      this.constant(I32, this.edgeI32());
+      this.code.byte(0x36);
+      this.memargAt(2, a.offset);
+    }
+    const v = this.newLocal(I32);
+    const op = this.pick(I32_COMPARES);
+    const constRight = this.chance(60);
+    const other = constRight ? -1 : this.edgeLocal();
+    const k = this.edgeI32();
+    const swapped = this.chance(25);
+    const load = () => {
+      this.foldedAddressExpr(a);
+      this.code.byte(0x28);
+      this.memargAt(2, a.offset);
+    };
+    const operand = () => constRight ? this.constant(I32, k) : void this.code.byte(0x20).u32(other);
+    // The load goes into v by local.tee in the condition, or by a local.set just before it.
+    const stored = !swapped && this.chance(30);
+    this.branchOn(
+      () => {
+        if (stored) load(), this.code.byte(0x21).u32(v);
+      },
+      () => {
+        if (swapped) operand();
+        if (stored) this.code.byte(0x20).u32(v);
+        else load(), this.code.byte(0x22).u32(v);
+        if (!swapped) operand();
+        this.code.byte(op);
+      },
+    );
+    this.code.byte(0x20).u32(v);
+    this.observe(I32);
+  }
+
+  /** `br_if (x OP c)` on a local and a constant or another local (and the if forms). */
+  compareBranch(_d: number): void {
+    const x = this.edgeLocal();
+    const op = this.chance(10) ? 0x45 : this.pick(I32_COMPARES);
+    const y = this.chance(50) ? -1 : this.edgeLocal();
+    const k = this.edgeI32();
+    const swapped = this.chance(25);
+    this.branchOn(() => {}, () => {
+      if (op === 0x45) return void this.code.byte(0x20).u32(x).byte(0x45);
+      const right = () => y < 0 ? this.constant(I32, k) : void this.code.byte(0x20).u32(y);
+      if (swapped) right();
+      this.code.byte(0x20).u32(x);
+      if (!swapped) right();
+      this.code.byte(op);
+    });
+  }
+
+  /**
+   * A loop whose back edge is `br_if (i = i + step) OP limit`: the counter step and its test in
+   * one closure. The counter starts near where the step wraps or the test flips; the hang limit
+   * (checked first) ends it when the test never fails.
+   */
+  countedLoop(d: number): void {
+    const i = this.newLocal(I32);
+    this.counters.add(i);
+    const step = this.pick([1, 1, 2, -1, -3, 4, 0x40000000]);
+    const limit = this.edgeI32();
+    const op = this.pick(I32_COMPARES);
+    // A few steps before the limit, or before the step wraps (signed or unsigned), or anywhere.
+    const r = this.rng.int(0, 99);
+    const signed = this.chance(70);
+    const wrapsAt = step > 0 ? (signed ? 0x7fffffff : -1) : (signed ? -0x80000000 : 0);
+    const start = r < 30
+      ? (limit - step * this.rng.int(0, 4)) | 0
+      : r < 80
+      ? (wrapsAt - step * this.rng.int(0, 2)) | 0
+      : this.edgeI32();
+    const stepLocal = this.chance(25) ? this.newLocal(I32) : -1;
+    const limitLocal = this.chance(40) ? this.newLocal(I32) : -1;
+    if (stepLocal >= 0) this.constant(I32, step), this.code.byte(0x21).u32(stepLocal);
+    if (limitLocal >= 0) this.constant(I32, limit), this.code.byte(0x21).u32(limitLocal);
+    this.constant(I32, start);
+    this.code.byte(0x21).u32(i);
+    this.code.byte(0x02, 0x40, 0x03, 0x40);
+    if (this.chance(40)) this.statements(d, 1);
+    this.code.byte(0x20).u32(i);
+    this.observe(I32);
+    // The hang limit: count down, leave when used up.
+    this.code.byte(0x23).u32(HANG_GLOBAL);
+    this.constant(I32, 1);
+    this.code.byte(0x6b, 0x24).u32(HANG_GLOBAL);
+    this.code.byte(0x23).u32(HANG_GLOBAL);
+    this.constant(I32, 0);
+    this.code.byte(0x4c, 0x0d, 0x01);
+    // The back edge.
+    this.code.byte(0x20).u32(i);
+    if (stepLocal >= 0) this.code.byte(0x20).u32(stepLocal).byte(0x6a);
+    else if (step < 0 && this.chance(50)) this.constant(I32, -step), this.code.byte(0x6b);
+    else this.constant(I32, step), this.code.byte(0x6a);
+    this.code.byte(0x22).u32(i);
+    if (limitLocal >= 0) this.code.byte(0x20).u32(limitLocal);
+    else this.constant(I32, limit);
+    this.code.byte(op, 0x0d, 0x00, 0x0b, 0x0b);
+    this.code.byte(0x20).u32(i);
+    this.observe(I32);
+  }
+
+  /**
+   * Loads and stores of every width at `base + k` with an offset (or `a + b`), at the edges; float
+   * ones move bits (reinterpreted), which the spec makes exact even for NaNs.
+   */
+  foldedAccess(d: number): void {
+    const kind = this.rng.int(0, 9);
+    const [wide, float] = [kind >= 5 && kind < 8, kind >= 8];
+    const [op, width, align] = float
+      ? (kind === 8 ? [0x2a, 4, 2] : [0x2b, 8, 3])
+      : this.pick(wide ? I64_LOADS : I32_LOADS);
+    const bits = float ? (op === 0x2a ? I32 : I64) : wide ? I64 : I32;
+    const a = this.fusedAddress(width, d);
+    if (this.chance(50)) {
+      const [sop, , salign] = float
+        ? (op === 0x2a ? [0x38, 4, 2] : [0x39, 8, 3])
+        : this.pick(wide ? I64_STORES : I32_STORES);
+      this.foldedAddressExpr(a);
+      if (bits === I64) {
+        const v = this.localsOf(I64, false);
+        if (v.length > 0 && this.chance(30)) this.code.byte(0x20).u32(this.pick(v));
+        else this.constant(I64, this.pick(EDGE_I64));
+      } else if (this.chance(30)) this.code.byte(0x20).u32(this.edgeLocal());
+      else this.constant(I32, this.edgeI32());
+      if (float) this.code.byte(op === 0x2a ? 0xbe : 0xbf); // reinterpret: the bits as they are
+      this.code.byte(sop);
+      this.memargAt(salign, a.offset);
+    }
+    if (this.chance(30) && (op === 0x28 || op === 0x2b || op === 0x2d)) {
+      // `a + b` as the address.
+      this.code.byte(0x20).u32(a.base);
+      const b = this.newLocal(I32);
+      this.constant(I32, a.k);
+      this.code.byte(0x21).u32(b).byte(0x20).u32(b).byte(0x6a);
+    } else this.foldedAddressExpr(a);
+    this.code.byte(op);
+    this.memargAt(align, a.offset);
+    if (float) this.code.byte(op === 0x2a ? 0xbc : 0xbd);
+    this.observe(bits);
+  }
+
+  /** A float local holding a sanitised value of `t` (never NaN). */
+  floatLocal(t: T, d: number): number {
+    const l = this.newLocal(t);
+    if (this.chance(50)) this.constant(t, this.pick([0, -0, 1, -1.5, 0.5, 3, 1e300, -Infinity, 2.5]));
+    else {
+      this.expr(t, d);
+      this.sanitize(t);
+    }
+    this.code.byte(0x21).u32(l);
+    return l;
+  }
+
+  /** Loads the float at `base + offset` and stores it back with NaN turned into 0. */
+  sanitizeAt(t: T, base: number, offset: number): void {
+    const [load, store] = t === F32 ? [0x2a, 0x38] : [0x2b, 0x39];
+    this.code.byte(0x20).u32(base).byte(0x20).u32(base).byte(load);
+    this.memargAt(0, offset);
+    this.sanitize(t);
+    this.code.byte(store);
+    this.memargAt(0, offset);
+  }
+
+  /**
+   * `c[i] += y * b[j]`, `c[i] = c[i] OP x` (either side), `p[o] = x OP y` and `x OP load`: float
+   * arithmetic with memory operands. Memory may hold any bits, so every float that arithmetic
+   * wrote is sanitised right after (its NaN payload is not deterministic).
+   */
+  floatMemory(d: number): void {
+    const t = this.chance(50) ? F64 : F32;
+    const width = t === F64 ? 8 : 4;
+    const [load, store, add] = t === F64 ? [0x2b, 0x39, 0xa0] : [0x2a, 0x38, 0x92];
+    const arith = add + this.rng.int(0, 3); // add sub mul div
+    const r = this.rng.int(0, 99);
+    // c is read and written back at `base + offset` (a read-modify-write needs no `+ k` there).
+    const c = this.fusedAddress(width, d, r >= 80);
+    const x = this.floatLocal(t, d);
+    if (r < 30) {
+      const b = this.fusedAddress(width, d);
+      this.code.byte(0x20).u32(c.base);
+      this.code.byte(0x20).u32(x);
+      this.foldedAddressExpr(b);
+      this.code.byte(load);
+      this.memargAt(0, b.offset);
+      this.code.byte(add + 2); // mul
+      this.code.byte(0x20).u32(c.base).byte(load);
+      this.memargAt(0, c.offset);
+      this.code.byte(add, store);
+      this.memargAt(0, c.offset);
+      return this.sanitizeAt(t, c.base, c.offset);
+    }
+    if (r < 60) {
+      this.code.byte(0x20).u32(c.base);
+      const memLeft = this.chance(50);
+      if (!memLeft) this.code.byte(0x20).u32(x);
+      this.code.byte(0x20).u32(c.base).byte(load);
+      this.memargAt(0, c.offset);
+      if (memLeft) this.code.byte(0x20).u32(x);
+      this.code.byte(arith, store);
+      this.memargAt(0, c.offset);
+      return this.sanitizeAt(t, c.base, c.offset);
+    }
+    if (r < 80) {
+      const y = this.floatLocal(t, d);
+      this.code.byte(0x20).u32(c.base).byte(0x20).u32(x).byte(0x20).u32(y).byte(arith, store);
+      this.memargAt(0, c.offset);
+      return this.sanitizeAt(t, c.base, c.offset);
+    }
+    // x OP load (or load OP x), then into the float global.
+    const memLeft = this.chance(50);
+    if (!memLeft) this.code.byte(0x20).u32(x);
+    this.foldedAddressExpr(c);
+    this.code.byte(load);
+    this.memargAt(0, c.offset);
+    if (memLeft) this.code.byte(0x20).u32(x);
+    this.code.byte(arith);
+    this.sanitize(t);
+    this.code.byte(0x24).u32(GLOBALS.indexOf(t));
+  }
+
+  /** `(a SH k) OP b` and `(a OP1 k|b) OP2 c` into a local, then observed. */
+  twoOps(d: number): void {
+    const a = this.edgeLocal(), b = this.edgeLocal();
+    const logic = [0x6a, 0x71, 0x72, 0x73];
+    const outer = this.pick(logic);
+    const inner = this.chance(50) ? this.pick([0x74, 0x75, 0x76, 0x77, 0x78]) : this.pick(logic);
+    const innerFirst = this.chance(50);
+    const innerExpr = () => {
+      this.code.byte(0x20).u32(a);
+      if (inner >= 0x74 || this.chance(50)) {
+        this.constant(I32, inner >= 0x74 ? this.pick([0, 1, 7, 31, 32, 33]) : this.edgeI32());
+      } else this.code.byte(0x20).u32(b);
+      this.code.byte(inner);
+    };
+    if (innerFirst) innerExpr(), this.code.byte(0x20).u32(b);
+    else this.code.byte(0x20).u32(b), innerExpr();
+    this.code.byte(outer);
+    if (this.chance(30)) {
+      // and a comparison of the result, branched on
+      const r = this.newLocal(I32);
+      this.code.byte(0x21).u32(r);
+      this.branchOn(() => {}, () => {
+        this.code.byte(0x20).u32(r);
+        this.constant(I32, this.edgeI32());
+        this.code.byte(this.pick(I32_COMPARES));
+      });
+      this.code.byte(0x20).u32(r);
+    }
+    this.observe(I32);
+    void d;
+  }
+
+  /** Two pointer steps in a row (`p += k1; q += k2`), then both observed. */
+  pointerSteps(): void {
+    const p = this.edgeLocal(), q = this.newLocal(I32);
+    this.constant(I32, this.edgeI32());
+    this.code.byte(0x21).u32(q);
+    this.code.byte(0x20).u32(p);
+    this.constant(I32, this.pick([1, 4, 8, -4, 0x7fffffff, -0x80000000]));
+    this.code.byte(0x6a, 0x21).u32(p);
+    this.code.byte(0x20).u32(q);
+    this.constant(I32, this.pick([1, 4, -1, -8, 0x7fffffff]));
+    this.code.byte(0x6a, 0x21).u32(q);
+    this.code.byte(0x20).u32(p).byte(0x20).u32(q).byte(0x73);
+    this.observe(I32);
+  }
+
+  /** `x ^= x >> k`, `x ^= x << k`, `x = (x ^ y) * K`: constant shifts and multiplies on i64. */
+  xorshift(d: number): void {
+    const x = this.newLocal(I64);
+    if (this.chance(60)) this.constant(I64, this.chance(50) ? this.pick(EDGE_I64) : undefined);
+    else this.expr(I64, d);
+    this.code.byte(0x21).u32(x);
+    for (let n = this.rng.int(1, 3); n > 0; n--) {
+      const shift = this.pick([0x86, 0x88]);
+      const k = this.pick([0, 1, 12, 25, 31, 32, 33, 40, 63, 64]);
+      const shiftFirst = this.chance(50);
+      if (!shiftFirst) this.code.byte(0x20).u32(x);
+      this.code.byte(0x20).u32(x);
+      this.constant(I64, BigInt(k));
+      this.code.byte(shift);
+      if (shiftFirst) this.code.byte(0x20).u32(x);
+      this.code.byte(0x85);
+      if (this.chance(50)) {
+        this.constant(I64, this.pick([0x2545f4914f6cdd1dn, 0x100000001b3n, -7n, 0xffffffffn]));
+        this.code.byte(0x7e);
+      }
+      this.code.byte(0x21).u32(x);
+    }
+    this.code.byte(0x20).u32(x);
+    this.observe(I64);
   }
 
   /** Copies a possibly-NaN float through load, abs/neg and store: the bits must survive exactly. */
@@ -643,8 +1152,13 @@ export function generateExprModule(seed: bigint): Uint8Array {
   GLOBALS.forEach((_, i) => exports.name(`g${i}`).byte(0x03).u32(i));
   const elems = new ByteWriter().u32(1).byte(0x00, 0x41, 0x00, 0x0b).u32(nFuncs);
   for (let i = 0; i < nFuncs; i++) elems.u32(i);
-  const data = new ByteWriter().u32(1).byte(0x00, 0x41).sleb(rng.int(0, 64)).byte(0x0b);
+  const data = new ByteWriter().u32(3).byte(0x00, 0x41).sleb(rng.int(0, 64)).byte(0x0b);
   data.sized(new ByteWriter().byte(...rng.bytes(rng.int(16, 512))));
+  // The edge values, and sign-edge bytes at the end of the first page (see `fusedAddress`).
+  const edges = new ByteWriter();
+  for (const v of EDGE_I32) edges.byte(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
+  data.byte(0x00, 0x41).sleb(EDGE_DATA_AT).byte(0x0b).sized(edges);
+  data.byte(0x00, 0x41).sleb(PAGE - TAIL_BYTES.length).byte(0x0b).sized(new ByteWriter().byte(...TAIL_BYTES));
   return moduleBytes([
     [1, types.encode()],
     [3, funcSection],

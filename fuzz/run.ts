@@ -15,13 +15,16 @@
  * Options: --seed S (default 1), --count N (default 100), --only I (just module I of the seed),
  * --out DIR (default tests/fuzz), --no-reduce, --reduce-time SECONDS (default 120),
  * --max-saved N (cases saved per mismatch signature, default 2), --generator binaryen|expr|mixed
- * (default mixed: binaryen for even indices, exprgen for odd ones), --quiet.
+ * (default mixed: binaryen for even indices, exprgen for odd ones), --quiet, --forms (at the end,
+ * how often the interpreter's lowering produced each fused form over the run, and which it never
+ * produced: see `allFusedForms` in src/interp/lower.ts).
  */
 import { parseArgs } from "node:util";
 import { type Check, checkBytes } from "./check.ts";
 import { generateModule, type GeneratorChoice } from "./generate.ts";
 import { reduce } from "./reduce.ts";
 import { caseName, saveCase } from "./save.ts";
+import { allFusedForms, countForms } from "../src/interp/lower.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
@@ -52,6 +55,7 @@ function parse() {
       "max-saved": { type: "string", default: "2" },
       quiet: { type: "boolean", default: false },
       generator: { type: "string", default: "mixed" },
+      forms: { type: "boolean", default: false },
     },
   });
   const int = (name: string, text: string) => {
@@ -74,6 +78,7 @@ function parse() {
     maxSaved: int("max-saved", values["max-saved"]),
     quiet: values.quiet,
     generator,
+    forms: values.forms,
   };
 }
 
@@ -92,6 +97,8 @@ async function main(): Promise<number> {
     bySignature: new Map(),
   };
   const started = performance.now();
+  const census = opts.forms ? new Map<string, number>() : null;
+  if (census) countForms(census);
   try {
     for (const index of opts.indices) {
       const generated = await generateModule(opts.seed, index, workDir, opts.generator);
@@ -152,7 +159,26 @@ async function main(): Promise<number> {
       `${stats.harnessErrors} harness errors), ${stats.mismatches} mismatches, ${secs} s`,
   );
   for (const [signature, n] of stats.bySignature) console.log(`  ${n} x ${signature}`);
+  if (census) printCensus(census);
   return stats.mismatches + stats.harnessErrors > 0 ? 1 : 0;
+}
+
+/** The fused forms the run produced (how often) and those it never did. */
+function printCensus(census: Map<string, number>): void {
+  countForms(null);
+  const fused = allFusedForms();
+  const made = fused.filter((f) => census.has(f));
+  console.log(`fused forms produced: ${made.length} of ${fused.length}`);
+  const byFamily = new Map<string, number>();
+  for (const f of made) {
+    const family = f.slice(0, f.indexOf(":") < 0 ? f.length : f.indexOf(":"));
+    byFamily.set(family, (byFamily.get(family) ?? 0) + census.get(f)!);
+  }
+  for (const [family, n] of [...byFamily].sort((a, b) => b[1] - a[1])) console.log(`  ${family}: ${n}`);
+  const never = fused.filter((f) => !census.has(f));
+  if (never.length > 0) console.log(`never produced: ${never.join(" ")}`);
+  const lcb = fused.filter((f) => f.startsWith("loadCompareBranch:"));
+  console.log(`loadCompareBranch forms: ${lcb.map((f) => `${f.slice(18)}=${census.get(f) ?? 0}`).join(" ")}`);
 }
 
 if (import.meta.main) Deno.exit(await main());

@@ -6,11 +6,15 @@
  */
 import assert from "node:assert/strict";
 import { WebAssembly as Ours } from "../mod.ts";
+import { fusedForms } from "../src/interp/lower.ts";
+import type { WasmFunc } from "../src/interp/runtime.ts";
+import { funcOfJs } from "../src/interp/values.ts";
 import { haveWat2Wasm, wat } from "./wat.ts";
 
 const MODULE = `(module
   (memory (export "mem") 1)
-  ;; counter step + test (add-imm, add-reg, sub-imm), both operand orders, wrapping at 2^31
+  ;; counter step + test (add-imm, add-reg, sub-imm), both operand orders, wrapping at 2^31; with a
+  ;; second step right before it (count_up, count_down) the two steps pair up instead (addImm2)
   (func (export "count_up") (param $from i32) (param $to i32) (result i32) (local $n i32)
     (loop $l
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
@@ -40,7 +44,9 @@ const MODULE = `(module
     (i32.load8_u offset=1 (i32.add (local.get $a) (local.get $b))))
   (func (export "store_folded") (param $base i32) (param $v i32)
     (i32.store offset=4 (i32.add (local.get $base) (i32.const 2)) (local.get $v)))
-  ;; f64: load + arithmetic, read-modify-write, arithmetic + store, two-op expressions
+  ;; f64: load + arithmetic, arithmetic + store, two-op expressions; rmw and rmw32 are no
+  ;; read-modify-write (the multiply flushes the load; tests/fused_forms_test.ts has those); axpy
+  ;; is the multiply-add read-modify-write
   (func (export "rmw") (param $p i32) (param $x f64)
     (f64.store (local.get $p) (f64.sub (f64.load (local.get $p)) (f64.mul (local.get $x) (f64.const 3)))))
   (func (export "mem_left") (param $p i32) (param $x f64) (result f64)
@@ -96,6 +102,46 @@ const MODULE = `(module
     (i64.mul (i64.xor (local.get $x) (local.get $y)) (i64.const 0x9E3779B97F4A7C15)))
   (func (export "i64_shift0") (param $x i64) (result i64) (i64.shr_u (local.get $x) (i64.const 64))))`;
 
+/** The fused forms lowering each function makes (so that no case silently runs unfused code). */
+const FORMS: Record<string, string[]> = {
+  count_up: ["addImm2", "i32CompareBranch:lt_s:reg"],
+  count_plain: ["addCompareBranch:imm:lt_s:reg"],
+  count_down: ["addImm2", "i32CompareBranch:ne:imm"],
+  wrap_test: ["addCompareBranch:imm:lt_s:imm"],
+  scan: ["i32BinaryImm:add", "loadCompareBranch:lt_s:reg"],
+  load_folded: ["load:i32.load:folded"],
+  load_indexed: ["loadIndexed:i32.load8_u"],
+  store_folded: ["store:i32.store:folded"],
+  rmw: ["f64BinaryThenBinary:mul:rsub"],
+  mem_left: ["f64BinaryMem:div:left"],
+  mem_right: ["f64BinaryMem:sub:right"],
+  store_arith: ["f64StoreBinary:add"],
+  rmw32: ["f32StoreBinary:add"],
+  mem_left32: ["f32BinaryMem:div:left"],
+  mem_right32: ["f32BinaryMem:sub:right"],
+  store_arith32: ["f32StoreBinary:mul"],
+  axpy: ["mulAddReadModifyWrite:f64:add"],
+  axpy32: ["mulAddReadModifyWrite:f32:add"],
+  f64_pair: ["f64BinaryThenBinary:mul:rsub"],
+  sigma: ["i32BinaryImm:rotr", "shiftThenBinary:rotr:xor", "shiftThenBinary:shr_u:xor"],
+  pair: ["binaryThenBinary:and:add:reg"],
+  shuffle: ["binaryThenBinary:add:add:reg", "copyManyOp:4", "i32BinaryImm:mul"],
+  i64_const_ops: [
+    "i64BinaryConst:rotl:32",
+    "i64BinaryConst:rotr:lt32",
+    "i64BinaryConst:shl:ge32",
+    "i64BinaryConst:shr_s:ge32",
+  ],
+  xorshift: ["i64BinaryConst:mul", "i64XorShift:xor:shr_u:ge32", "i64XorShift:xor:shr_u:lt32"],
+  xorshift_left: [
+    "i64XorShift:xor:shl:lt32",
+    "i64XorShift:xormul:none",
+    "i64XorShift:xormul:shl:ge32",
+    "i64XorShift:xormul:shr_u:ge32",
+  ],
+  i64_shift0: ["i64BinaryConst:shr_u:0"],
+};
+
 const I32_EDGES = [0, 1, -1, 2, 3, 7, 100, 0x7fffffff, -0x80000000, 65532, 65535, 65536, -4];
 const F64_EDGES = [0, -0, 1.5, -2.25, 1e300, Infinity, NaN];
 const I64_EDGES = [0n, 1n, -1n, 0x123456789abcdefn, -(2n ** 63n), 2n ** 63n - 1n, 0xdeadbeefn];
@@ -131,6 +177,9 @@ for (const [tier, options] of [["JS tier", {}], ["interpreter", { jit: false }]]
       const bytes = wat(MODULE);
       const ours = new Ours.Instance(new Ours.Module(bytes), {}, options).exports as Exports;
       const v8 = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Exports;
+      for (const [name, forms] of Object.entries(FORMS)) {
+        assert.deepEqual(fusedForms(funcOfJs.get(ours[name]) as WasmFunc), forms, `fused forms of ${name}`);
+      }
       for (const [from, to] of [[0, 10], [5, 5], [0x7ffffff0, 0x7fffffff], [-5, 3]]) {
         agree(ours, v8, "count_up", [from, to]);
         agree(ours, v8, "count_plain", [from, to]);

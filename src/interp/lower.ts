@@ -15,9 +15,14 @@
  * before it); loads and stores fold a `base + k` address; arithmetic takes over a load, a store an
  * arithmetic result (read-modify-write when the addresses match); two ALU ops become one.
  * Closures are created only in `finish`, once every branch target is known, so jumps are threaded.
+ *
+ * Which closures a function got can be asked: `fusedForms(fn)` / `loweredForms(fn)` lower it afresh
+ * and name each closure by its form (`loadCompareBranch:lt_u:imm`: the factory, then what selects
+ * its closure), `allFusedForms()` lists every fused form there is, and `countForms(map)` counts the
+ * forms of all functions lowered meanwhile (the fuzzer's census). Unless asked, nothing is named.
  */
 import { Reader } from "../reader.ts";
-import { type FuncType, ValType } from "../types.ts";
+import { type FuncType, ValType, valTypeName } from "../types.ts";
 import { callState, I32, R } from "./machine.ts";
 import { callHost } from "./host_call.ts";
 import {
@@ -69,6 +74,179 @@ import { tableOp } from "./ops_table.ts";
 import { constOp, copyManyOp, copyOp } from "./ops_move.ts";
 import { lowerSimd, skipSimdImmediates } from "./lower_simd.ts";
 import { returnWithV128, v128GlobalGet, v128GlobalSet, v128Return, v128Select } from "./ops_simd.ts";
+
+// ---- observability: which closure forms the lowering makes ----
+
+/**
+ * While someone asks (`loweredForms`, `fusedForms`, `countForms`), every closure the lowering
+ * creates is counted here under its form: the factory's name and what selects its closure, e.g.
+ * `loadCompareBranch:lt_u:imm` or `i32Binary:i32.add`. Otherwise null, and the lowering builds no
+ * name and wraps nothing: call sites pass `counts && \`…\``, so the name is not even formatted.
+ */
+let counts: Map<string, number> | null = null;
+
+function bump(into: Map<string, number>, form: string): void {
+  into.set(form, (into.get(form) ?? 0) + 1);
+}
+
+/** `make`, counting `form` each time it creates a closure while counting; else `make` itself. */
+function tag<A extends unknown[]>(form: string | null, make: (...args: A) => Op): (...args: A) => Op {
+  const into = counts;
+  if (form === null || into === null) return make;
+  return (...args) => (bump(into, form), make(...args));
+}
+
+let opNameTable: Record<number, string> | null = null;
+
+/** Wasm names of the memory opcodes 0x28..0x3e and of the numeric ones 0x45..0xc4 (built on first use). */
+function opNames(): Record<number, string> {
+  if (opNameTable) return opNameTable;
+  const names: Record<number, string> = {};
+  const add = (first: number, list: string) => list.split(" ").forEach((n, i) => (names[first + i] = n));
+  add(
+    0x28,
+    "i32.load i64.load f32.load f64.load i32.load8_s i32.load8_u i32.load16_s i32.load16_u i64.load8_s " +
+      "i64.load8_u i64.load16_s i64.load16_u i64.load32_s i64.load32_u i32.store i64.store f32.store " +
+      "f64.store i32.store8 i32.store16 i64.store8 i64.store16 i64.store32",
+  );
+  const cmp = "eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u";
+  const fcmp = "eq ne lt gt le ge";
+  const bits = "add sub mul div_s div_u rem_s rem_u and or xor shl shr_s shr_u rotl rotr";
+  const fl = "abs neg ceil floor trunc nearest sqrt add sub mul div min max copysign";
+  const pre = (t: string, list: string) => list.split(" ").map((n) => `${t}.${n}`).join(" ");
+  add(0x45, `i32.eqz ${pre("i32", cmp)} i64.eqz ${pre("i64", cmp)} ${pre("f32", fcmp)} ${pre("f64", fcmp)}`);
+  add(0x67, `${pre("i32", `clz ctz popcnt ${bits}`)} ${pre("i64", `clz ctz popcnt ${bits}`)}`);
+  add(0x8b, `${pre("f32", fl)} ${pre("f64", fl)}`);
+  add(
+    0xa7,
+    "i32.wrap_i64 i32.trunc_f32_s i32.trunc_f32_u i32.trunc_f64_s i32.trunc_f64_u i64.extend_i32_s " +
+      "i64.extend_i32_u i64.trunc_f32_s i64.trunc_f32_u i64.trunc_f64_s i64.trunc_f64_u f32.convert_i32_s " +
+      "f32.convert_i32_u f32.convert_i64_s f32.convert_i64_u f32.demote_f64 f64.convert_i32_s " +
+      "f64.convert_i32_u f64.convert_i64_s f64.convert_i64_u f64.promote_f32 i32.reinterpret_f32 " +
+      "i64.reinterpret_f64 f32.reinterpret_i32 f64.reinterpret_i64 i32.extend8_s i32.extend16_s " +
+      "i64.extend8_s i64.extend16_s i64.extend32_s",
+  );
+  return (opNameTable = names);
+}
+
+/** `i32.lt_u` → `lt_u`: the operator part of an opcode's name. */
+function opName(op: number): string {
+  const n = opNames()[op];
+  return n.slice(n.indexOf(".") + 1);
+}
+
+const imm = (isImm: boolean) => (isImm ? "imm" : "reg");
+
+/** The closure `i64BinaryConst` picks for a constant shift or rotation: by the amount's range. */
+function i64ShiftForm(op: number, lo: number): string {
+  const k = lo & 63;
+  const range = k === 0 ? "0" : k < 32 ? "lt32" : op < 0x89 ? "ge32" : k === 32 ? "32" : "gt32";
+  return `i64BinaryConst:${opName(op)}:${range}`;
+}
+
+/** The closure `i64XorShift` picks: a plain xor, or a shift right/left by less than 32 or more. */
+function i64XorShiftForm(kind: ShiftKind, k: number, multiply: boolean): string {
+  k &= 63;
+  const shift = kind === ShiftKind.None || k === 0
+    ? "none"
+    : `${kind === ShiftKind.Right ? "shr_u" : "shl"}:${k < 32 ? "lt32" : "ge32"}`;
+  return `i64XorShift:${multiply ? "xormul" : "xor"}:${shift}`;
+}
+
+let fusedList: readonly string[] | null = null;
+
+/**
+ * Every fused or specialised form the lowering can produce (built on first use): each names one
+ * closure of a fused factory (for the i64 constant forms and shiftThenBinary, one per input
+ * opcode the lowering maps onto it). The tests in tests/fused_forms_test.ts produce and run each.
+ */
+export function allFusedForms(): readonly string[] {
+  if (fusedList) return fusedList;
+  const list: string[] = [];
+  const cmps = "eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u".split(" ");
+  const ir = ["imm", "reg"];
+  const logic = ["add", "and", "or", "xor"];
+  for (const c of cmps) {
+    for (const m of ir) list.push(`i32CompareBranch:${c}:${m}`, `loadCompareBranch:${c}:${m}`);
+  }
+  list.push("branchIf:eqz", "addImm2");
+  for (const a of ir) for (const c of cmps) for (const m of ir) list.push(`addCompareBranch:${a}:${c}:${m}`);
+  for (const sh of ["shl", "shr_s", "shr_u", "rotl", "rotr"]) {
+    for (const op of logic) list.push(`shiftThenBinary:${sh}:${op}`);
+  }
+  for (const op1 of logic) {
+    for (const op2 of logic) for (const m of ir) list.push(`binaryThenBinary:${op1}:${op2}:${m}`);
+  }
+  for (const op of [...cmps, "add", "mul", "and", "or", "xor", "shl", "shr_s", "shr_u", "rotl", "rotr"]) {
+    list.push(`i32BinaryImm:${op}`);
+  }
+  list.push("i64BinaryConst:mul");
+  for (const sh of ["shl", "shr_s", "shr_u"]) {
+    for (const r of ["0", "lt32", "ge32"]) list.push(`i64BinaryConst:${sh}:${r}`);
+  }
+  for (const sh of ["rotl", "rotr"]) {
+    for (const r of ["0", "lt32", "32", "gt32"]) list.push(`i64BinaryConst:${sh}:${r}`);
+  }
+  for (const mul of ["xor", "xormul"]) {
+    for (const s of ["none", "shr_u:lt32", "shr_u:ge32", "shl:lt32", "shl:ge32"]) {
+      list.push(`i64XorShift:${mul}:${s}`);
+    }
+  }
+  for (const op1 of ["add", "sub", "mul"]) {
+    for (const op2 of ["add", "sub", "rsub", "mul"]) list.push(`f64BinaryThenBinary:${op1}:${op2}`);
+  }
+  for (const t of ["f32", "f64"]) {
+    for (const op of ["add", "sub", "mul", "div"]) {
+      list.push(`${t}StoreBinary:${op}`);
+      for (const side of ["left", "right"]) {
+        list.push(`${t}BinaryMem:${op}:${side}`, `${t}ReadModifyWrite:${op}:${side}`);
+      }
+    }
+    // Only the add form: the lowering never meets `c[i] - y * b[j]` with c's load on the left of the
+    // subtraction still held back (the multiply's own load flushes it), so `…:sub` is never made.
+    list.push(`mulAddReadModifyWrite:${t}:add`);
+  }
+  for (let op = 0x28; op <= 0x35; op++) list.push(`load:${opNames()[op]}:folded`);
+  for (let op = 0x36; op <= 0x3e; op++) list.push(`store:${opNames()[op]}:folded`);
+  for (const op of [0x28, 0x2b, 0x2d]) list.push(`loadIndexed:${opNames()[op]}`);
+  for (let n = 2; n <= 4; n++) list.push(`copyManyOp:${n}`);
+  list.push("simdLoad:folded");
+  return (fusedList = list);
+}
+
+/**
+ * The forms of the closures that lowering `fn` makes, with how many of each (for tests and
+ * debugging: lowers `fn` afresh, leaving its installed code alone).
+ */
+export function loweredForms(fn: WasmFunc): Map<string, number> {
+  const saved = counts;
+  const mine = new Map<string, number>();
+  counts = mine;
+  try {
+    const l = new Lowerer(fn);
+    l.run();
+    l.finish();
+  } finally {
+    counts = saved;
+  }
+  return mine;
+}
+
+/** The fused forms (see `allFusedForms`) among the closures lowering `fn` makes, sorted. */
+export function fusedForms(fn: WasmFunc): string[] {
+  const fused = new Set(allFusedForms());
+  return [...loweredForms(fn).keys()].filter((f) => fused.has(f)).sort();
+}
+
+/**
+ * Counts the forms of every closure lowered from now on into `into` (the fuzzer's form census),
+ * until called with null. Returns the previous map.
+ */
+export function countForms(into: Map<string, number> | null): Map<string, number> | null {
+  const previous = counts;
+  counts = into;
+  return previous;
+}
 
 const enum Kind {
   Stack, // in its canonical slot
@@ -242,6 +420,11 @@ class Lowerer {
 
   // ---- emitting ----
 
+  /** For lower_simd.ts: `make`, counted under `form` while closure forms are counted. */
+  named<A extends unknown[]>(form: string, make: (...args: A) => Op): (...args: A) => Op {
+    return tag(counts && form, make);
+  }
+
   /** Appends an op; `make` receives the pc that follows it. */
   emit(make: (next: number) => Op): void {
     this.flush();
@@ -284,7 +467,7 @@ class Lowerer {
     const prev = p.prev;
     if (prev && prev.prev === null && isAddImm(prev.bin) && isAddImm(p.bin)) {
       const x1 = prev.dst, a1 = prev.bin!.a, k1 = prev.bin!.b, x2 = p.dst, a2 = p.bin!.a, k2 = p.bin!.b;
-      return this.push((next) => addImm2(x1, a1, k1, x2, a2, k2, next), prev.at);
+      return this.push(tag(counts && "addImm2", (next) => addImm2(x1, a1, k1, x2, a2, k2, next)), prev.at);
     }
     if (prev) this.emitPending(prev);
     this.pushValue(p.make, p.dst, p.at);
@@ -420,10 +603,10 @@ class Lowerer {
     const d = this.canonical(h);
     if (k === Kind.Local) {
       const s = this.slotOf[h], t = this.type[h];
-      this.emit((next) => copyOp(t, d, s, next));
+      this.emit(tag(counts && `copyOp:${valTypeName(t)}`, (next) => copyOp(t, d, s, next)));
     } else {
       const t = this.type[h], lo = this.value[h], hi = this.value2[h];
-      this.emit((next) => constOp(t, d, lo, hi, next));
+      this.emit(tag(counts && `constOp:${valTypeName(t)}`, (next) => constOp(t, d, lo, hi, next)));
     }
     this.kind[h] = Kind.Stack;
   }
@@ -511,10 +694,14 @@ class Lowerer {
       const k = this.kind[h];
       if (k === Kind.Const) {
         const lo = this.value[h], hi = this.value2[h];
-        this.emit((next) => constOp(types[i], d, lo, hi, next));
+        this.emit(
+          tag(counts && `constOp:${valTypeName(types[i])}`, (next) => constOp(types[i], d, lo, hi, next)),
+        );
       } else {
         const s = k === Kind.Local ? this.slotOf[h] : this.canonical(h);
-        if (s !== d) this.emit((next) => copyOp(types[i], d, s, next));
+        if (s !== d) {
+          this.emit(tag(counts && `copyOp:${valTypeName(types[i])}`, (next) => copyOp(types[i], d, s, next)));
+        }
       }
     }
   }
@@ -541,24 +728,45 @@ class Lowerer {
         if (add.load) {
           // `x = load(…); if (x OP c)`: a scan step in one closure.
           const L = add.load, mem = this.inst.memories[0];
-          return (when, target, next) =>
-            loadCompareBranch(mem, L.a, L.k, L.offset, x, cmp.op, cmp.b, cmp.imm, when, target, next);
+          return tag(
+            counts && `loadCompareBranch:${opName(cmp.op)}:${imm(cmp.imm)}`,
+            (when: boolean, target: number, next: number) =>
+              loadCompareBranch(mem, L.a, L.k, L.offset, x, cmp.op, cmp.b, cmp.imm, when, target, next),
+          );
         }
         // `x = a + b; if (x OP c)`: a loop counter step and its test in one closure.
         const s = add.bin!;
-        return (when, target, next) =>
-          addCompareBranch(x, s.a, s.b, s.imm, cmp.op, cmp.b, cmp.imm, when, target, next);
+        return tag(
+          counts && `addCompareBranch:${imm(s.imm)}:${opName(cmp.op)}:${imm(cmp.imm)}`,
+          (when: boolean, target: number, next: number) =>
+            addCompareBranch(x, s.a, s.b, s.imm, cmp.op, cmp.b, cmp.imm, when, target, next),
+        );
       }
       if (add) this.emitPending(add);
-      if (cmp.op === 0x45) return (when, target, next) => branchIf(cmp.a, !when, target, next);
-      return (when, target, next) => i32CompareBranch(cmp.op, cmp.a, cmp.b, cmp.imm, when, target, next);
+      if (cmp.op === 0x45) {
+        return tag(
+          counts && "branchIf:eqz",
+          (when: boolean, target: number, next: number) => branchIf(cmp.a, !when, target, next),
+        );
+      }
+      return tag(
+        counts && `i32CompareBranch:${opName(cmp.op)}:${imm(cmp.imm)}`,
+        (when: boolean, target: number, next: number) =>
+          i32CompareBranch(cmp.op, cmp.a, cmp.b, cmp.imm, when, target, next),
+      );
     }
     if (this.topIsConst()) {
       const k = this.popConst();
-      return (when, target, next) => (k !== 0) === when ? () => target : () => next;
+      return tag(
+        counts && "branchConst",
+        (when: boolean, target: number, next: number) => (k !== 0) === when ? () => target : () => next,
+      );
     }
     const s = this.popSlot();
-    return (when, target, next) => branchIf(s, when, target, next);
+    return tag(
+      counts && "branchIf",
+      (when: boolean, target: number, next: number) => branchIf(s, when, target, next),
+    );
   }
 
   /** Does any stack entry still read local `slot`? */
@@ -620,10 +828,10 @@ class Lowerer {
     this.tables.push(targets);
     const n = count;
     this.flush();
-    this.push(() => (p) => {
+    this.push(tag(counts && "brTable", () => (p) => {
       const i = I32[p + sel] >>> 0;
       return targets[i < n ? i : n];
-    });
+    }));
     // Targets needing moves or a return get a stub after the table.
     for (let i = 0; i <= count; i++) {
       const frame = frames[frames.length - 1 - depths[i]];
@@ -650,21 +858,28 @@ class Lowerer {
     const results = this.fn.type.results;
     const n = results.length;
     const h = this.h - n;
-    if (n === 0) return this.emit(() => () => RETURN);
+    if (n === 0) return this.emit(tag(counts && "return:none", () => () => RETURN));
     if (n === 1) {
       const t = results[0];
       if (this.kind[h] === Kind.Const) {
         const lo = this.value[h], hi = this.value2[h];
-        return this.emit(() => (p) => (I32[p] = lo, I32[p + 1] = hi, RETURN));
+        return this.emit(tag(counts && "return:const", () => (p) => (I32[p] = lo, I32[p + 1] = hi, RETURN)));
       }
       const s = this.kind[h] === Kind.Local ? this.slotOf[h] : this.canonical(h);
-      if (isRef(t)) return this.emit(() => (p) => (R[p >> 1] = R[(p >> 1) + s], RETURN));
-      if (t === ValType.V128) return this.emit(() => v128Return(s));
+      if (isRef(t)) {
+        return this.emit(tag(counts && "return:ref", () => (p) => (R[p >> 1] = R[(p >> 1) + s], RETURN)));
+      }
+      if (t === ValType.V128) return this.emit(tag(counts && "return:v128", () => v128Return(s)));
       const s2 = s << 1;
       if (is64(t)) {
-        return this.emit(() => (p) => (I32[p] = I32[p + s2], I32[p + 1] = I32[p + s2 + 1], RETURN));
+        return this.emit(
+          tag(
+            counts && "return:64",
+            () => (p) => (I32[p] = I32[p + s2], I32[p + 1] = I32[p + s2 + 1], RETURN),
+          ),
+        );
       }
-      return this.emit(() => (p) => (I32[p] = I32[p + s2], RETURN));
+      return this.emit(tag(counts && "return:32", () => (p) => (I32[p] = I32[p + s2], RETURN)));
     }
     // Several results: read them all before writing any, since sources may be locals in 0..n-1.
     const sources: { type: ValType; isConst: boolean; lo: number; hi: number; slot: number }[] = [];
@@ -678,8 +893,10 @@ class Lowerer {
         slot: k === Kind.Local ? this.slotOf[h + i] : this.canonical(h + i),
       });
     }
-    if (results.includes(ValType.V128)) return this.emit(() => returnWithV128(sources));
-    this.emit(() => (p) => {
+    if (results.includes(ValType.V128)) {
+      return this.emit(tag(counts && "return:many:v128", () => returnWithV128(sources)));
+    }
+    this.emit(tag(counts && "return:many", () => (p) => {
       const base = p >> 1;
       const values = sources.map((src) =>
         src.isConst ? [src.lo, src.hi] : isRef(src.type) ? R[base + src.slot] : readRaw64(p + 2 * src.slot)
@@ -692,7 +909,7 @@ class Lowerer {
         }
       }
       return RETURN;
-    });
+    }));
   }
 
   doReturn(): void {
@@ -762,12 +979,12 @@ class Lowerer {
   emitMeter(cost: () => number): void {
     const meter = this.inst.meter!;
     const fn = this.fn.index;
-    this.push((next) => {
+    this.push(tag(counts && (meter.fuelOnly ? "meter:fuel" : "meter"), (next) => {
       const n = cost();
       // Fuel alone is the common case: keep its check down to an add and a compare.
       if (meter.fuelOnly) return () => ((meter.left -= n) < 0 && meter.refill(), next);
       return () => (meter.charge(n, fn), next);
-    });
+    }));
   }
 
   /** Unreachable code: decode to keep nesting straight, emit nothing. */
@@ -807,7 +1024,7 @@ class Lowerer {
     const r = this.r;
     switch (op) {
       case 0x00:
-        this.emit(() => () => trap("unreachable"));
+        this.emit(tag(counts && "unreachable", () => () => trap("unreachable")));
         return this.setUnreachable();
       case 0x01:
         return;
@@ -888,13 +1105,19 @@ class Lowerer {
       case 0x3f: {
         r.u8();
         const mem = this.inst.memories[0];
-        return this.emitValue(ValType.I32, (d, next) => memorySize(mem, d, next));
+        return this.emitValue(
+          ValType.I32,
+          tag(counts && "memorySize", (d, next) => memorySize(mem, d, next)),
+        );
       }
       case 0x40: {
         r.u8();
         const mem = this.inst.memories[0];
         const a = this.popSlot();
-        return this.emitValue(ValType.I32, (d, next) => memoryGrow(mem, d, a, next));
+        return this.emitValue(
+          ValType.I32,
+          tag(counts && "memoryGrow", (d, next) => memoryGrow(mem, d, a, next)),
+        );
       }
       case 0x41:
         return this.pushConst(ValType.I32, r.s32());
@@ -910,18 +1133,27 @@ class Lowerer {
       }
       case 0xd0: { // ref.null
         const t = r.u8() as ValType;
-        return this.emitValue(t, (d, next) => (p) => (R[(p >> 1) + d] = null, next));
+        return this.emitValue(
+          t,
+          tag(counts && "ref.null", (d, next) => (p) => (R[(p >> 1) + d] = null, next)),
+        );
       }
       case 0xd1: { // ref.is_null
         const s = this.popSlot();
-        return this.emitValue(ValType.I32, (d, next) => {
-          d <<= 1;
-          return (p) => (I32[p + d] = +(R[(p >> 1) + s] === null), next);
-        });
+        return this.emitValue(
+          ValType.I32,
+          tag(counts && "ref.is_null", (d, next) => {
+            d <<= 1;
+            return (p) => (I32[p + d] = +(R[(p >> 1) + s] === null), next);
+          }),
+        );
       }
       case 0xd2: { // ref.func
         const f = this.inst.funcs[r.u32()];
-        return this.emitValue(ValType.FuncRef, (d, next) => (p) => (R[(p >> 1) + d] = f, next));
+        return this.emitValue(
+          ValType.FuncRef,
+          tag(counts && "ref.func", (d, next) => (p) => (R[(p >> 1) + d] = f, next)),
+        );
       }
       case 0xfc:
         return this.prefixed(r.u32());
@@ -935,33 +1167,41 @@ class Lowerer {
   numeric(op: number): void {
     if (op === 0x45) { // i32.eqz
       const a = this.popSlot();
-      return this.emitValue(ValType.I32, (d, next) => i32Unary(op, d, a, next), { op, a, b: 0, imm: false });
+      return this.emitValue(
+        ValType.I32,
+        tag(counts && "i32Unary:i32.eqz", (d, next) => i32Unary(op, d, a, next)),
+        { op, a, b: 0, imm: false },
+      );
     }
     if (op >= 0x46 && op <= 0x4f) return this.i32Binary(op, true);
-    if (op >= 0x67 && op <= 0x69) return this.unary(op, ValType.I32, i32Unary);
+    if (op >= 0x67 && op <= 0x69) return this.unary(op, ValType.I32, i32Unary, "i32Unary");
     if (op >= 0x6a && op <= 0x78) return this.i32Binary(op, false);
-    if (op === 0x50) return this.unary(op, ValType.I32, i64Unary);
-    if (op >= 0x51 && op <= 0x5a) return this.binary(op, ValType.I32, i64Binary);
-    if (op >= 0x5b && op <= 0x60) return this.binary(op, ValType.I32, f32Op);
-    if (op >= 0x61 && op <= 0x66) return this.binary(op, ValType.I32, f64Op);
-    if (op >= 0x79 && op <= 0x7b) return this.unary(op, ValType.I64, i64Unary);
+    if (op === 0x50) return this.unary(op, ValType.I32, i64Unary, "i64Unary");
+    if (op >= 0x51 && op <= 0x5a) return this.binary(op, ValType.I32, i64Binary, "i64Binary");
+    if (op >= 0x5b && op <= 0x60) return this.binary(op, ValType.I32, f32Op, "f32Op");
+    if (op >= 0x61 && op <= 0x66) return this.binary(op, ValType.I32, f64Op, "f64Op");
+    if (op >= 0x79 && op <= 0x7b) return this.unary(op, ValType.I64, i64Unary, "i64Unary");
     if (op >= 0x7c && op <= 0x8a) return this.i64Binary(op);
-    if (op >= 0x8b && op <= 0x91) return this.unary(op, ValType.F32, (o, d, a, n) => f32Op(o, d, a, a, n));
-    if (op >= 0x92 && op <= 0x98) return this.binary(op, ValType.F32, f32Op);
-    if (op >= 0x99 && op <= 0x9f) return this.unary(op, ValType.F64, (o, d, a, n) => f64Op(o, d, a, a, n));
-    if (op >= 0xa0 && op <= 0xa6) return this.binary(op, ValType.F64, f64Op);
+    if (op >= 0x8b && op <= 0x91) {
+      return this.unary(op, ValType.F32, (o, d, a, n) => f32Op(o, d, a, a, n), "f32Op");
+    }
+    if (op >= 0x92 && op <= 0x98) return this.binary(op, ValType.F32, f32Op, "f32Op");
+    if (op >= 0x99 && op <= 0x9f) {
+      return this.unary(op, ValType.F64, (o, d, a, n) => f64Op(o, d, a, a, n), "f64Op");
+    }
+    if (op >= 0xa0 && op <= 0xa6) return this.binary(op, ValType.F64, f64Op, "f64Op");
     switch (op) {
       case 0xa7:
-        return this.unary(op, ValType.I32, i64Unary);
+        return this.unary(op, ValType.I32, i64Unary, "i64Unary");
       case 0xac:
       case 0xad:
       case 0xc2:
       case 0xc3:
       case 0xc4:
-        return this.unary(op, ValType.I64, i64Unary);
+        return this.unary(op, ValType.I64, i64Unary, "i64Unary");
       case 0xc0:
       case 0xc1:
-        return this.unary(op, ValType.I32, i32Unary);
+        return this.unary(op, ValType.I32, i32Unary, "i32Unary");
       // Reinterpretations: the bits stay, only the type changes.
       case 0xbc:
         return this.retype(ValType.I32);
@@ -974,7 +1214,7 @@ class Lowerer {
     }
     if (op >= 0xa8 && op <= 0xbb) {
       const result = CONVERT_RESULT[op - 0xa8];
-      return this.unary(op, result, (o, d, a, n) => convert(o, d, a, n));
+      return this.unary(op, result, (o, d, a, n) => convert(o, d, a, n), "convert");
     }
     throw new Error(`lowering: unknown opcode 0x${op.toString(16)} at ${this.at}`);
   }
@@ -983,15 +1223,23 @@ class Lowerer {
     this.type[this.h - 1] = t; // a constant keeps its bits, a slot keeps its contents
   }
 
-  unary(op: number, result: ValType, make: (op: number, d: number, a: number, next: number) => Op): void {
+  /** A unary op from `make` (the factory named `factory`, for the form census). */
+  unary(
+    op: number,
+    result: ValType,
+    make: (op: number, d: number, a: number, next: number) => Op,
+    factory: string,
+    form: string | null = counts && `${factory}:${opNames()[op]}`,
+  ): void {
     const a = this.popSlot();
-    this.emitValue(result, (d, next) => make(op, d, a, next));
+    this.emitValue(result, tag(form, (d, next) => make(op, d, a, next)));
   }
 
   binary(
     op: number,
     result: ValType,
     make: (op: number, d: number, a: number, b: number, next: number) => Op,
+    factory: string,
   ): void {
     // add/sub/mul/div of f64 or f32: candidates for load, store and pair fusion
     const floatArith = (op >= 0xa0 && op <= 0xa3) || (op >= 0x92 && op <= 0x95);
@@ -1000,7 +1248,7 @@ class Lowerer {
     const a = this.popSlot();
     this.emitValue(
       result,
-      (d, next) => make(op, d, a, b, next),
+      tag(counts && `${factory}:${opNames()[op]}`, (d, next) => make(op, d, a, b, next)),
       null,
       floatArith ? { f64: { op, a, b } } : {},
     );
@@ -1013,7 +1261,10 @@ class Lowerer {
       const lo = this.value[top - 1], hi = this.value2[top - 1];
       const a = this.popSlot();
       this.h--; // the constant
-      return this.emitValue(ValType.I64, (d, next) => i64BinaryConst(op, d, a, lo, hi, next));
+      return this.emitValue(
+        ValType.I64,
+        tag(counts && "i64BinaryConst:mul", (d, next) => i64BinaryConst(op, d, a, lo, hi, next)),
+      );
     }
     if ((op === 0x7e || (op >= 0x86 && op <= 0x8a)) && this.kind[top] === Kind.Const) {
       const lo = this.value[top], hi = this.value2[top];
@@ -1024,14 +1275,26 @@ class Lowerer {
           this.pending = null;
           this.h -= 2;
           const { a, kind, k, b } = xor;
-          return this.emitValue(ValType.I64, (d, next) => i64XorShift(d, a, kind, k, b, true, lo, hi, next));
+          return this.emitValue(
+            ValType.I64,
+            tag(
+              counts && i64XorShiftForm(kind, k, true),
+              (d, next) => i64XorShift(d, a, kind, k, b, true, lo, hi, next),
+            ),
+          );
         }
       }
       this.h--;
       const a = this.popSlot();
       const kind = op === 0x88 ? ShiftKind.Right : op === 0x86 ? ShiftKind.Left : -1;
       const extra = kind >= 0 ? { i64shift: { a, kind, k: lo & 63 } } : NO_EXTRA;
-      return this.emitValue(ValType.I64, (d, next) => i64BinaryConst(op, d, a, lo, hi, next), null, extra);
+      const form = counts && (op === 0x7e ? "i64BinaryConst:mul" : i64ShiftForm(op, lo));
+      return this.emitValue(
+        ValType.I64,
+        tag(form, (d, next) => i64BinaryConst(op, d, a, lo, hi, next)),
+        null,
+        extra,
+      );
     }
     if (op === 0x85) {
       // xor with a value the held-back op just shifted by a constant: the xorshift step in one closure
@@ -1053,18 +1316,24 @@ class Lowerer {
         const i64xor = { a, kind, k, b };
         return this.emitValue(
           ValType.I64,
-          (d, next) => i64XorShift(d, a, kind, k, b, false, 0, 0, next),
+          tag(
+            counts && i64XorShiftForm(kind, k, false),
+            (d, next) => i64XorShift(d, a, kind, k, b, false, 0, 0, next),
+          ),
           null,
-          {
-            i64xor,
-          },
+          { i64xor },
         );
       }
       const y = this.popSlot(), x = this.popSlot();
       const i64xor = { a: x, kind: ShiftKind.None, k: 0, b: y };
-      return this.emitValue(ValType.I64, (d, next) => i64Binary(op, d, x, y, next), null, { i64xor });
+      return this.emitValue(
+        ValType.I64,
+        tag(counts && "i64Binary:i64.xor", (d, next) => i64Binary(op, d, x, y, next)),
+        null,
+        { i64xor },
+      );
     }
-    this.binary(op, ValType.I64, i64Binary);
+    this.binary(op, ValType.I64, i64Binary, "i64Binary");
   }
 
   /** f64 `(a OP1 b) OP2 c` (or `c - (a OP1 b)`) for add/sub/mul: the held-back op moves in. */
@@ -1092,7 +1361,13 @@ class Lowerer {
       reversed = false;
     }
     const { op: op1, a, b } = inner!.f64!;
-    this.emitValue(ValType.F64, (d, next) => f64BinaryThenBinary(op1, a, b, op, c, reversed, d, next));
+    this.emitValue(
+      ValType.F64,
+      tag(
+        counts && `f64BinaryThenBinary:${opName(op1)}:${reversed ? "rsub" : opName(op)}`,
+        (d, next) => f64BinaryThenBinary(op1, a, b, op, c, reversed, d, next),
+      ),
+    );
     return true;
   }
 
@@ -1113,8 +1388,10 @@ class Lowerer {
     const { x: y, load: b } = mul;
     const mem = this.inst.memories[0];
     delete this.valueMakers[last.pc];
-    this.makers[last.pc] = (next) =>
-      mulAddReadModifyWrite(isF32, mem, y, b.a, b.k, b.offset, cA, cOff, isSub, next);
+    this.makers[last.pc] = tag(
+      counts && `mulAddReadModifyWrite:${isF32 ? "f32" : "f64"}:${isSub ? "sub" : "add"}`,
+      (next: number) => mulAddReadModifyWrite(isF32, mem, y, b.a, b.k, b.offset, cA, cOff, isSub, next),
+    );
     this.lastValue = null;
     return true;
   }
@@ -1134,11 +1411,12 @@ class Lowerer {
       const x = this.popSlot();
       this.emitValue(
         type,
-        (d, next) => binaryMem(op, d, x, mem, L.a, L.k, L.offset, false, next),
+        tag(
+          counts && `${isF32 ? "f32" : "f64"}BinaryMem:${opName(op)}:right`,
+          (d, next) => binaryMem(op, d, x, mem, L.a, L.k, L.offset, false, next),
+        ),
         null,
-        {
-          f64mem: { op, x, load: L, memLeft: false },
-        },
+        { f64mem: { op, x, load: L, memLeft: false } },
       );
       return true;
     }
@@ -1152,11 +1430,12 @@ class Lowerer {
       this.h -= 2;
       this.emitValue(
         type,
-        (d, next) => binaryMem(op, d, y, mem, L.a, L.k, L.offset, true, next),
+        tag(
+          counts && `${isF32 ? "f32" : "f64"}BinaryMem:${opName(op)}:left`,
+          (d, next) => binaryMem(op, d, y, mem, L.a, L.k, L.offset, true, next),
+        ),
         null,
-        {
-          f64mem: { op, x: y, load: L, memLeft: true },
-        },
+        { f64mem: { op, x: y, load: L, memLeft: true } },
       );
       return true;
     }
@@ -1182,13 +1461,18 @@ class Lowerer {
     }
     const b = this.popSlot();
     const a = this.popSlot();
-    this.emitI32(ValType.I32, (d, next) => i32Binary(op, d, a, b, next), { op, a, b, imm: false }, isCompare);
+    this.emitI32(
+      ValType.I32,
+      tag(counts && `i32Binary:${opNames()[op]}`, (d, next) => i32Binary(op, d, a, b, next)),
+      { op, a, b, imm: false },
+      isCompare,
+    );
   }
 
   emitI32Imm(op: number, a: number, k: number, isCompare: boolean): void {
     this.emitI32(
       ValType.I32,
-      (d, next) => i32BinaryImm(op, d, a, k, next),
+      tag(counts && `i32BinaryImm:${opName(op)}`, (d, next) => i32BinaryImm(op, d, a, k, next)),
       { op, a, b: k, imm: true },
       isCompare,
     );
@@ -1246,7 +1530,13 @@ class Lowerer {
       this.h -= 2;
     }
     const { op: op1, a, b, imm } = inner!.bin!;
-    this.emitValue(ValType.I32, (d, next) => binaryThenBinary(op1, a, b, imm, op, c, d, next));
+    this.emitValue(
+      ValType.I32,
+      tag(
+        counts && `binaryThenBinary:${opName(op1)}:${opName(op)}:${imm ? "imm" : "reg"}`,
+        (d, next) => binaryThenBinary(op1, a, b, imm, op, c, d, next),
+      ),
+    );
     return true;
   }
 
@@ -1272,7 +1562,13 @@ class Lowerer {
     }
     const { op: sh, a, b: k } = shifted!.bin!;
     const b = other;
-    this.emitValue(ValType.I32, (d, next) => shiftThenBinary(sh, a, k, op, b, d, next));
+    this.emitValue(
+      ValType.I32,
+      tag(
+        counts && `shiftThenBinary:${opName(sh)}:${opName(op)}`,
+        (d, next) => shiftThenBinary(sh, a, k, op, b, d, next),
+      ),
+    );
     return true;
   }
 
@@ -1293,12 +1589,13 @@ class Lowerer {
       this.materializeRefsTo(x);
       if (k === Kind.Const) {
         const lo = this.value[top], hi = this.value2[top];
-        this.emit((next) => constOp(t, x, lo, hi, next));
+        this.emit(tag(counts && `constOp:${valTypeName(t)}`, (next) => constOp(t, x, lo, hi, next)));
       } else {
         const s = k === Kind.Local ? this.slotOf[top] : this.canonical(top);
         if (s !== x) {
-          if (isRef(t) || t === ValType.V128) this.emit((next) => copyOp(t, x, s, next));
-          else this.holdCopy(x, s);
+          if (isRef(t) || t === ValType.V128) {
+            this.emit(tag(counts && `copyOp:${valTypeName(t)}`, (next) => copyOp(t, x, s, next)));
+          } else this.holdCopy(x, s);
         }
       }
     }
@@ -1314,9 +1611,13 @@ class Lowerer {
     }
     this.flush();
     const copies = [d, s];
+    const into = counts;
     // `make` runs when the closures are created, after the list is complete.
     this.pending = {
-      make: (_dst, next) => copyManyOp(copies, next),
+      make: (_dst, next) => {
+        if (into) bump(into, `copyManyOp:${copies.length / 2}`);
+        return copyManyOp(copies, next);
+      },
       dst: -1,
       at: this.at,
       bin: null,
@@ -1329,24 +1630,30 @@ class Lowerer {
 
   globalGet(g: GlobalInst): void {
     const t = g.type;
-    this.emitValue(t, (d, next) => {
-      if (isRef(t)) return (p) => (R[(p >> 1) + d] = g.ref, next);
-      if (t === ValType.V128) return v128GlobalGet(g, d, next);
-      const cell = g.i32;
-      d <<= 1;
-      if (is64(t)) return (p) => (I32[p + d] = cell[0], I32[p + d + 1] = cell[1], next);
-      return (p) => (I32[p + d] = cell[0], next);
-    });
+    this.emitValue(
+      t,
+      tag(counts && `global.get:${valTypeName(t)}`, (d, next) => {
+        if (isRef(t)) return (p) => (R[(p >> 1) + d] = g.ref, next);
+        if (t === ValType.V128) return v128GlobalGet(g, d, next);
+        const cell = g.i32;
+        d <<= 1;
+        if (is64(t)) return (p) => (I32[p + d] = cell[0], I32[p + d + 1] = cell[1], next);
+        return (p) => (I32[p + d] = cell[0], next);
+      }),
+    );
   }
 
   globalSet(g: GlobalInst): void {
     const t = g.type;
     const s = this.popSlot();
-    if (isRef(t)) return this.emit((next) => (p) => (g.ref = R[(p >> 1) + s], next));
-    if (t === ValType.V128) return this.emit((next) => v128GlobalSet(g, s, next));
+    const form = counts && `global.set:${valTypeName(t)}`;
+    if (isRef(t)) return this.emit(tag(form, (next) => (p) => (g.ref = R[(p >> 1) + s], next)));
+    if (t === ValType.V128) return this.emit(tag(form, (next) => v128GlobalSet(g, s, next)));
     const cell = g.i32, s2 = s << 1;
-    if (is64(t)) return this.emit((next) => (p) => (cell[0] = I32[p + s2], cell[1] = I32[p + s2 + 1], next));
-    this.emit((next) => (p) => (cell[0] = I32[p + s2], next));
+    if (is64(t)) {
+      return this.emit(tag(form, (next) => (p) => (cell[0] = I32[p + s2], cell[1] = I32[p + s2 + 1], next)));
+    }
+    this.emit(tag(form, (next) => (p) => (cell[0] = I32[p + s2], next)));
   }
 
   select(): void {
@@ -1354,22 +1661,25 @@ class Lowerer {
     const b = this.popSlot();
     const a = this.popSlot();
     const t = this.type[this.h];
-    this.emitValue(t, (d, next) => {
-      if (t === ValType.V128) return v128Select(d, a, b, c, next);
-      if (isRef(t)) {
+    this.emitValue(
+      t,
+      tag(counts && `select:${valTypeName(t)}`, (d, next) => {
+        if (t === ValType.V128) return v128Select(d, a, b, c, next);
+        if (isRef(t)) {
+          return (p) => {
+            const base = p >> 1;
+            R[base + d] = I32[p + c] !== 0 ? R[base + a] : R[base + b];
+            return next;
+          };
+        }
+        const d2 = d << 1, a2 = a << 1, b2 = b << 1;
         return (p) => {
-          const base = p >> 1;
-          R[base + d] = I32[p + c] !== 0 ? R[base + a] : R[base + b];
+          const s = I32[p + c] !== 0 ? a2 : b2;
+          I32[p + d2] = I32[p + s], I32[p + d2 + 1] = I32[p + s + 1];
           return next;
         };
-      }
-      const d2 = d << 1, a2 = a << 1, b2 = b << 1;
-      return (p) => {
-        const s = I32[p + c] !== 0 ? a2 : b2;
-        I32[p + d2] = I32[p + s], I32[p + d2 + 1] = I32[p + s + 1];
-        return next;
-      };
-    });
+      }),
+    );
   }
 
   memoryAccess(op: number): void {
@@ -1388,7 +1698,10 @@ class Lowerer {
         this.h--;
         return this.emitValue(
           LOAD_RESULT[op - 0x28],
-          (d, next) => loadIndexed(op, mem, d, pb.a, pb.b, offset, next),
+          tag(
+            counts && `loadIndexed:${opNames()[op]}`,
+            (d, next) => loadIndexed(op, mem, d, pb.a, pb.b, offset, next),
+          ),
         );
       }
       if (p && pb && p.prev === null && pb.op === 0x6a && pb.imm) {
@@ -1397,21 +1710,20 @@ class Lowerer {
         const load = { op, a: pb.a, k: pb.b, offset };
         return this.emitValue(
           LOAD_RESULT[op - 0x28],
-          (d, next) => load_(op, mem, d, pb.a, pb.b, offset, next),
+          tag(
+            counts && `load:${opNames()[op]}:folded`,
+            (d, next) => load_(op, mem, d, pb.a, pb.b, offset, next),
+          ),
           null,
-          {
-            load,
-          },
+          { load },
         );
       }
       const a = this.popSlot();
       return this.emitValue(
         LOAD_RESULT[op - 0x28],
-        (d, next) => load_(op, mem, d, a, 0, offset, next),
+        tag(counts && `load:${opNames()[op]}`, (d, next) => load_(op, mem, d, a, 0, offset, next)),
         null,
-        {
-          load: { op, a, k: 0, offset },
-        },
+        { load: { op, a, k: 0, offset } },
       );
     }
     const value = this.pendingProduces(this.h - 1);
@@ -1436,7 +1748,10 @@ class Lowerer {
         const { op: arith, x, memLeft } = rmw;
         if (this.fuseMulAdd(isF32, arith, x, memLeft, addrSlot, offset)) return;
         const rmwOp = isF32 ? f32ReadModifyWrite : f64ReadModifyWrite;
-        return this.emit((next) => rmwOp(mem, addrSlot, offset, arith, x, memLeft, next));
+        return this.emit(tag(
+          counts && `${isF32 ? "f32" : "f64"}ReadModifyWrite:${opName(arith)}:${memLeft ? "left" : "right"}`,
+          (next) => rmwOp(mem, addrSlot, offset, arith, x, memLeft, next),
+        ));
       }
     }
     if (storesFloat && value?.f64 && fits(value.f64.op) && value.prev === null) {
@@ -1445,7 +1760,10 @@ class Lowerer {
       this.h--;
       const a = this.popSlot();
       const storeOp = isF32 ? f32StoreBinary : f64StoreBinary;
-      return this.emit((next) => storeOp(mem, a, offset, arith, x, y, next));
+      return this.emit(tag(
+        counts && `${isF32 ? "f32" : "f64"}StoreBinary:${opName(arith)}`,
+        (next) => storeOp(mem, a, offset, arith, x, y, next),
+      ));
     }
     // An address the held-back op computed as `base + k` (with a value that needs no op) folds in.
     const addr = this.detached(this.pendingProduces(this.h - 2));
@@ -1458,11 +1776,13 @@ class Lowerer {
       const { a, b: k } = addr.bin;
       this.pending = null;
       this.h -= 2;
-      return this.emit((next) => store(op, mem, a, k, v, offset, next));
+      return this.emit(
+        tag(counts && `store:${opNames()[op]}:folded`, (next) => store(op, mem, a, k, v, offset, next)),
+      );
     }
     const v = this.popSlot();
     const a = this.popSlot();
-    this.emit((next) => store(op, mem, a, 0, v, offset, next));
+    this.emit(tag(counts && `store:${opNames()[op]}`, (next) => store(op, mem, a, 0, v, offset, next)));
   }
 
   call(f: FuncInst): void {
@@ -1471,9 +1791,9 @@ class Lowerer {
     const argSlot = this.canonical(this.h - np);
     this.h -= np;
     if (f.kind === "wasm") {
-      this.emit(() => () => (callState.fn = f, callState.argSlot = argSlot, CALL));
+      this.emit(tag(counts && "call", () => () => (callState.fn = f, callState.argSlot = argSlot, CALL)));
     } else {
-      this.emit((next) => (p) => (callHost(f, (p >> 1) + argSlot), next));
+      this.emit(tag(counts && "call:host", (next) => (p) => (callHost(f, (p >> 1) + argSlot), next)));
     }
     this.flush();
     for (const t of f.type.results) this.pushStack(t);
@@ -1488,7 +1808,7 @@ class Lowerer {
     this.materializeRange(this.h - np, this.h);
     const argSlot = this.canonical(this.h - np);
     this.h -= np;
-    this.emit((next) => (p) => {
+    this.emit(tag(counts && "call_indirect", (next) => (p) => {
       const i = I32[p + sel] >>> 0;
       const elems = table.elements;
       if (i >= elems.length) trap("undefined element");
@@ -1501,7 +1821,7 @@ class Lowerer {
       }
       callHost(f as HostFunc, (p >> 1) + argSlot);
       return next;
-    });
+    }));
     this.flush();
     for (const t of type.results) this.pushStack(t);
   }
@@ -1510,18 +1830,22 @@ class Lowerer {
     const table: TableInst = this.inst.tables[x];
     if (op === 0x25) { // table.get
       const i = this.popSlot();
-      return this.emitValue(table.elemType, (d, next) => tableOp("get", table, [d, i], next));
+      return this.emitValue(
+        table.elemType,
+        tag(counts && "table.get", (d, next) => tableOp("get", table, [d, i], next)),
+      );
     }
     const v = this.popSlot();
     const i = this.popSlot();
-    this.emit((next) => tableOp("set", table, [i, v], next));
+    this.emit(tag(counts && "table.set", (next) => tableOp("set", table, [i, v], next)));
   }
 
   prefixed(sub: number): void {
     const r = this.r;
     if (sub <= 7) {
       const op = sub < 4 ? 0xa8 + sub : 0xaa + sub; // the i64 forms skip extend_i32_s/u
-      return this.unary(op, CONVERT_RESULT[sub], (o, d, a, n) => convert(o, d, a, n, true));
+      const form = counts && `convert:${opNames()[op]}_sat`;
+      return this.unary(op, CONVERT_RESULT[sub], (o, d, a, n) => convert(o, d, a, n, true), "convert", form);
     }
     const inst = this.inst;
     switch (sub) {
@@ -1530,53 +1854,65 @@ class Lowerer {
         r.u8();
         const [n, s, d] = [this.popSlot(), this.popSlot(), this.popSlot()];
         const mem = inst.memories[0];
-        return this.emit((next) => memoryInit(mem, inst.datas, seg, d, s, n, next));
+        return this.emit(
+          tag(counts && "memoryInit", (next) => memoryInit(mem, inst.datas, seg, d, s, n, next)),
+        );
       }
       case 9: { // data.drop
         const seg = r.u32();
-        return this.emit((next) => () => (inst.datas[seg] = EMPTY, next));
+        return this.emit(tag(counts && "data.drop", (next) => () => (inst.datas[seg] = EMPTY, next)));
       }
       case 10: { // memory.copy
         r.u8(), r.u8();
         const [n, s, d] = [this.popSlot(), this.popSlot(), this.popSlot()];
         const mem = inst.memories[0];
-        return this.emit((next) => memoryCopy(mem, d, s, n, next));
+        return this.emit(tag(counts && "memoryCopy", (next) => memoryCopy(mem, d, s, n, next)));
       }
       case 11: { // memory.fill
         r.u8();
         const [n, v, d] = [this.popSlot(), this.popSlot(), this.popSlot()];
         const mem = inst.memories[0];
-        return this.emit((next) => memoryFill(mem, d, v, n, next));
+        return this.emit(tag(counts && "memoryFill", (next) => memoryFill(mem, d, v, n, next)));
       }
       case 12: { // table.init
         const seg = r.u32();
         const table = inst.tables[r.u32()];
         const [n, s, d] = [this.popSlot(), this.popSlot(), this.popSlot()];
-        return this.emit((next) => tableOp("init", table, [d, s, n], next, inst.elems, seg));
+        return this.emit(
+          tag(counts && "table.init", (next) => tableOp("init", table, [d, s, n], next, inst.elems, seg)),
+        );
       }
       case 13: { // elem.drop
         const seg = r.u32();
-        return this.emit((next) => () => (inst.elems[seg] = [], next));
+        return this.emit(tag(counts && "elem.drop", (next) => () => (inst.elems[seg] = [], next)));
       }
       case 14: { // table.copy
         const dst = inst.tables[r.u32()];
         const src = inst.tables[r.u32()];
         const [n, s, d] = [this.popSlot(), this.popSlot(), this.popSlot()];
-        return this.emit((next) => tableOp("copy", dst, [d, s, n], next, undefined, 0, src));
+        return this.emit(
+          tag(counts && "table.copy", (next) => tableOp("copy", dst, [d, s, n], next, undefined, 0, src)),
+        );
       }
       case 15: { // table.grow
         const table = inst.tables[r.u32()];
         const [n, v] = [this.popSlot(), this.popSlot()];
-        return this.emitValue(ValType.I32, (d, next) => tableOp("grow", table, [d, v, n], next));
+        return this.emitValue(
+          ValType.I32,
+          tag(counts && "table.grow", (d, next) => tableOp("grow", table, [d, v, n], next)),
+        );
       }
       case 16: { // table.size
         const table = inst.tables[r.u32()];
-        return this.emitValue(ValType.I32, (d, next) => tableOp("size", table, [d], next));
+        return this.emitValue(
+          ValType.I32,
+          tag(counts && "table.size", (d, next) => tableOp("size", table, [d], next)),
+        );
       }
       case 17: { // table.fill
         const table = inst.tables[r.u32()];
         const [n, v, i] = [this.popSlot(), this.popSlot(), this.popSlot()];
-        return this.emit((next) => tableOp("fill", table, [i, v, n], next));
+        return this.emit(tag(counts && "table.fill", (next) => tableOp("fill", table, [i, v, n], next)));
       }
     }
     throw new Error(`lowering: unknown 0xfc opcode ${sub}`);

@@ -49,6 +49,8 @@ export interface SimdLowering {
   emit(make: (next: number) => Op): void;
   /** Emits an op producing a value of type `t` on top of the operand stack. */
   emitValue(t: ValType, make: (dst: number, next: number) => Op): void;
+  /** `make`, counted under `form` while the lowering counts closure forms (see lower.ts). */
+  named?<A extends unknown[]>(form: string, make: (...args: A) => Op): (...args: A) => Op;
 }
 
 /** Result types of extract_lane (0x15..0x21; replace_lane entries unused). */
@@ -121,8 +123,12 @@ export function lowerSimd(l: SimdLowering, sub: number): void {
         const s = l.popSlot(), a = l.popSlot();
         return l.emit((next) => simdStore(mem, a, s, offset, next));
       }
-      const [a, k] = popAddress(l);
-      return l.emitValue(ValType.V128, (d, next) => simdLoad(sub, mem, d, a, k, offset, next));
+      const [a, k, folded] = popAddress(l);
+      const make = (d: number, next: number) => simdLoad(sub, mem, d, a, k, offset, next);
+      return l.emitValue(
+        ValType.V128,
+        l.named ? l.named(folded ? "simdLoad:folded" : "simdLoad", make) : make,
+      );
     }
     case SimdImm.MemArgLane: {
       r.u32();
@@ -198,15 +204,15 @@ export function lowerSimd(l: SimdLowering, sub: number): void {
  * Pops a load address as (slot, k): an `i32.add` of a constant k that was just held back is folded
  * into the load (it wraps as that add would), saving one op per access in typical loops.
  */
-function popAddress(l: SimdLowering): [number, number] {
+function popAddress(l: SimdLowering): [number, number, boolean] {
   const p = l.detached(l.pendingProduces(l.h - 1));
   const add = p?.bin;
   if (p && add && p.prev === null && add.op === 0x6a && add.imm) {
     l.pending = null;
     l.h--;
-    return [add.a, add.b];
+    return [add.a, add.b, true];
   }
-  return [l.popSlot(), 0];
+  return [l.popSlot(), 0, false];
 }
 
 type Binary = (op: number, d: number, a: number, b: number, next: number) => Op;

@@ -128,8 +128,11 @@ export function load(
   throw new Error(`not a load: 0x${op.toString(16)}`);
 }
 
-/** Loads through the DataView only (hosts whose byte order is not wasm's). `d`, `a` in 32-bit units. */
-function loadPortable(
+/**
+ * Loads through the DataView only (hosts whose byte order is not wasm's). `d`, `a` in 32-bit units.
+ * Exported so that tests can run it on little-endian hosts too (tests/fused_forms_test.ts).
+ */
+export function loadPortable(
   op: number,
   mem: MemoryInst,
   d: number,
