@@ -73,7 +73,15 @@ export const MAPPING: MappingEntry[] = [
     tests: ["tests/wasi_*_test.ts", "tests/cli_trace_test.ts", "tests/sandbox_caps_test.ts"],
   },
   { src: "src/wasi/fs/", tests: ["tests/wasi_*_test.ts", "tests/sandbox_attacks_test.ts"] },
-  { src: "src/cli/", tests: ["tests/cli_test.ts", "tests/cli_*_test.ts", "tests/wasi_programs_test.ts"] },
+  {
+    src: "src/cli/",
+    tests: [
+      "tests/cli_test.ts",
+      "tests/cli_*_test.ts",
+      "tests/features_test.ts",
+      "tests/wasi_programs_test.ts",
+    ],
+  },
 ];
 
 /** The mapping entry for `file`, or undefined (then the whole suite runs). */

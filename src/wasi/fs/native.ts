@@ -227,6 +227,27 @@ class NativeFile extends NativeDescriptor implements FileHandle {
   }
 }
 
+/**
+ * The per-component walk (walk.ts) on descriptors, for kernels without openat2. Exported for
+ * tests: `enter` refusing a symlink matters only when one is swapped in after the walk's lstat
+ * saw a directory, which no sequence of WASI calls can arrange deterministically.
+ */
+export const nativeWalkOps: WalkOps<number> = {
+  lstat: lstatOrNull,
+  readlink: (dir, name) => decoder.decode(readlinkat(dir, name)),
+  enter: (dir, name) => {
+    const fd = check(libc().openat(dir, cstr(name), PATH_FLAGS | O.NOFOLLOW, 0));
+    // O_PATH|O_NOFOLLOW would open a symlink swapped in since the lstat: it must be a directory.
+    if (fstat(fd).filetype !== FileType.DIRECTORY) {
+      libc().close(fd);
+      fail(Errno.NOTDIR);
+    }
+    return fd;
+  },
+  release: (fd) => void libc().close(fd),
+  stat: fstat,
+};
+
 /** A name in a parent directory held open by descriptor (closed on dispose unless borrowed). */
 class NativeResolved implements Resolved {
   #host?: string;
@@ -253,22 +274,6 @@ export class NativeBackend implements FsBackend {
   readonly name = "native";
   /** openat2 is used until the kernel says it has none (before Linux 5.6). */
   #openat2: boolean;
-  readonly #walkOps: WalkOps<number> = {
-    lstat: lstatOrNull,
-    readlink: (dir, name) => decoder.decode(readlinkat(dir, name)),
-    enter: (dir, name) => {
-      const fd = check(libc().openat(dir, cstr(name), PATH_FLAGS | O.NOFOLLOW, 0));
-      // O_PATH|O_NOFOLLOW would open a symlink swapped in since the lstat: it must be a directory.
-      if (fstat(fd).filetype !== FileType.DIRECTORY) {
-        libc().close(fd);
-        fail(Errno.NOTDIR);
-      }
-      return fd;
-    },
-    release: (fd) => void libc().close(fd),
-    stat: fstat,
-  };
-
   /** `resolver: "walk"` forces the per-component resolution (tests use it on new kernels too). */
   constructor(options: { resolver?: "openat2" | "walk" } = {}) {
     this.#openat2 = options.resolver !== "walk";
@@ -292,7 +297,7 @@ export class NativeBackend implements FsBackend {
         this.#openat2 = false;
       }
     }
-    const w = walk(this.#walkOps, root.fd, path, followLast);
+    const w = walk(nativeWalkOps, root.fd, path, followLast);
     const owned = w.parent !== root.fd;
     const hint = () => root.hostPath();
     return new NativeResolved(w.parent, hint, owned, w.name, w.info, w.isRoot, w.depth, mustBeDir, last);
