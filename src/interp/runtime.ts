@@ -273,18 +273,30 @@ const BuiltinMemory: (new (descriptor: { initial: number; maximum?: number }) =>
 const MIN_RESERVATION = 16 * 1024 * 1024;
 
 /**
+ * Built-in byte stores alive at once, at most. Each reserves gigabytes of address space and a few
+ * memory mappings, released only when the collector gets to it: thousands of short-lived instances
+ * could exhaust the process's mappings before that (V8 then dies of "out of memory").
+ */
+const MAX_STORES = 1024;
+let liveStores = 0;
+const storeReleased = new FinalizationRegistry<null>(() => liveStores--);
+
+/**
  * A linear memory. Accesses go through typed-array views when the address is aligned (much cheaper
  * than the DataView) and through the DataView otherwise; every view is replaced when memory grows.
  *
- * The bytes live in a built-in `WebAssembly.Memory` used as a byte store, when the host has one:
- * `buffer` is then its (fixed-length) buffer, which V8 detaches when the memory grows, and growing
- * copies nothing. Without one (V8 run with `--jitless`), `buffer` is a resizable ArrayBuffer that
- * reserves twice the size needed (at least 16 MiB, at most the maximum): growth within the
- * reservation is in place, and past it the bytes move once to a buffer reserving twice as much, the
- * old one shrinking to length 0. Growing by one page at a time thus costs amortised O(1) per byte.
+ * A memory starts as a plain ArrayBuffer of its initial size, which is all most instances ever
+ * need. The first growth moves the bytes (once) to where they can grow without being copied again:
+ * a built-in `WebAssembly.Memory` used as a byte store, when the host has one (V8 reserves its
+ * address space, so growth is in place; `buffer` stays a fixed-length ArrayBuffer that is detached
+ * on growth, as the JS API requires). Without one (V8 run with `--jitless`), `buffer` becomes a
+ * resizable ArrayBuffer reserving twice the size needed (at least 16 MiB, at most the maximum): growth
+ * within the reservation is in place, and past it the bytes move once to a buffer reserving twice as
+ * much, the old one shrinking to length 0, so growing a page at a time costs amortised O(1) per byte.
+ * With MAX_STORES byte stores alive, a further memory grows by copying (`ArrayBuffer.transfer`).
  */
 export class MemoryInst {
-  buffer!: ArrayBuffer;
+  buffer: ArrayBuffer;
   view!: DataView;
   u8!: Uint8Array;
   i8!: Int8Array;
@@ -297,19 +309,11 @@ export class MemoryInst {
   size = 0;
   /** Called after the buffer was replaced by `grow` (the API object refreshes its `buffer`). */
   onGrow?: () => void;
-  /** The built-in memory holding the bytes; null without one (then `buffer` is resizable). */
-  private readonly store: ByteStore | null;
+  /** The built-in memory holding the bytes once the memory has grown (when the host has one). */
+  private store: ByteStore | null = null;
   /** Throws RangeError when the host cannot allocate `pages`. */
   constructor(pages: number, readonly max: number | undefined) {
-    if (BuiltinMemory !== undefined) {
-      this.store = new BuiltinMemory(
-        max === undefined ? { initial: pages } : { initial: pages, maximum: max },
-      );
-      this.buffer = this.store.buffer;
-    } else {
-      this.store = null;
-      this.buffer = this.reserve(pages * PAGE_SIZE);
-    }
+    this.buffer = new ArrayBuffer(pages * PAGE_SIZE);
     this.refresh();
   }
 
@@ -346,19 +350,7 @@ export class MemoryInst {
     if (pages > (this.max ?? MAX_PAGES) || pages > MAX_PAGES) return -1;
     if (delta === 0) return old;
     try {
-      if (this.store !== null) {
-        this.store.grow(delta); // detaches the old buffer, as the JS API requires of Memory.buffer
-        this.buffer = this.store.buffer;
-      } else {
-        const bytes = pages * PAGE_SIZE, b = this.buffer;
-        if (bytes <= b.maxByteLength) b.resize(bytes);
-        else {
-          const next = this.reserve(bytes);
-          new Uint8Array(next).set(new Uint8Array(b, 0, this.size));
-          b.resize(0);
-          this.buffer = next;
-        }
-      }
+      this.buffer = this.grown(pages * PAGE_SIZE);
     } catch {
       return -1; // the host could not allocate: memory.grow fails, the guest goes on
     }
@@ -367,14 +359,55 @@ export class MemoryInst {
     return old;
   }
 
+  /** The buffer of `bytes` bytes holding the current contents; the old one is detached or emptied. */
+  private grown(bytes: number): ArrayBuffer {
+    const b = this.buffer;
+    if (this.store !== null) {
+      this.store.grow((bytes - this.size) / PAGE_SIZE); // detaches the old buffer
+      return this.store.buffer;
+    }
+    if (b.resizable) {
+      if (bytes <= b.maxByteLength) {
+        b.resize(bytes);
+        return b;
+      }
+      const next = this.reserve(bytes);
+      new Uint8Array(next).set(new Uint8Array(b, 0, this.size));
+      b.resize(0);
+      return next;
+    }
+    // A plain buffer, growing for the first time (or one of too many).
+    if (BuiltinMemory === undefined) {
+      const next = this.reserve(bytes);
+      new Uint8Array(next).set(new Uint8Array(b));
+      b.transfer(); // detached, as the JS API wants of the buffer a memory had before growing
+      return next;
+    }
+    if (liveStores >= MAX_STORES) return b.transfer(bytes);
+    const max = this.max;
+    const store = new BuiltinMemory({
+      initial: bytes / PAGE_SIZE,
+      ...(max === undefined ? {} : { maximum: max }),
+    });
+    new Uint8Array(store.buffer).set(new Uint8Array(b));
+    b.transfer();
+    liveStores++;
+    storeReleased.register(this, null);
+    this.store = store;
+    return store.buffer;
+  }
+
   /**
    * A new `buffer` object for the same bytes, the old one detached: what the JS API's
-   * `Memory.grow(0)` does. Not possible without a built-in byte store (the buffer stays).
+   * `Memory.grow(0)` does. Not possible for a resizable buffer (without a built-in byte store).
    */
   renewBuffer(): void {
-    if (this.store === null) return;
-    this.store.grow(0);
-    this.buffer = this.store.buffer;
+    if (this.store !== null) {
+      this.store.grow(0);
+      this.buffer = this.store.buffer;
+    } else if (!this.buffer.resizable) {
+      this.buffer = this.buffer.transfer();
+    } else return;
     this.refresh();
     this.onGrow?.();
   }
