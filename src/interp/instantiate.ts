@@ -26,73 +26,51 @@ import { lowerFunction } from "./lower.ts";
 /** An import, already resolved to a runtime object of the right kind. */
 export type ExternValue = FuncInst | TableInst | MemoryInst | GlobalInst;
 
-/** Evaluates a constant expression into `out` (bits, or `out.ref`). */
+/**
+ * Evaluates a constant expression into `out`, a fresh cell (bits, or `out.ref`). The decoder and the
+ * validator admit exactly one constant instruction (Wasm 2.0 has no extended constant expressions:
+ * `i32.add` and the like are refused with "constant expression required").
+ */
 function evalConst(inst: InstanceState, expr: ConstExpr, out: GlobalInst): void {
   const r = new Reader(inst.module.bytes, expr.start, expr.end);
-  // Stack of intermediate values for extended constant expressions (add/sub/mul).
-  const stack: GlobalInst[] = [];
-  while (r.pos < expr.end) {
-    const op = r.u8();
-    const v = new GlobalInst(out.type, false);
-    switch (op) {
-      case 0x41:
-        v.i32[0] = r.s32();
-        break;
-      case 0x42: {
-        const x = r.s64();
-        v.i32[0] = Number(BigInt.asIntN(32, x));
-        v.i32[1] = Number(x >> 32n);
-        break;
-      }
-      case 0x43:
-        v.i32[0] = r.bits32();
-        break;
-      case 0x44: {
-        const [lo, hi] = r.bits64();
-        v.i32[0] = lo, v.i32[1] = hi;
-        break;
-      }
-      case 0xd0:
-        r.u8();
-        v.ref = null;
-        break;
-      case 0xfd: // v128.const (the only SIMD constant instruction)
-        r.u32();
-        for (let i = 0; i < 4; i++) v.i32[i] = r.bits32();
-        break;
-      case 0xd2:
-        v.ref = inst.funcs[r.u32()];
-        break;
-      case 0x23: {
-        const g = inst.globals[r.u32()];
-        v.i32.set(g.i32), v.ref = g.ref;
-        break;
-      }
-      case 0x6a:
-      case 0x6b:
-      case 0x6c: {
-        const b = stack.pop()!, a = stack.pop()!;
-        const x = a.i32[0], y = b.i32[0];
-        v.i32[0] = op === 0x6a ? x + y : op === 0x6b ? x - y : Math.imul(x, y);
-        break;
-      }
-      case 0x7c:
-      case 0x7d:
-      case 0x7e: {
-        const b = stack.pop()!, a = stack.pop()!;
-        const big = (g: GlobalInst) => (BigInt(g.i32[1]) << 32n) | BigInt(g.i32[0] >>> 0);
-        const x = big(a), y = big(b);
-        const z = BigInt.asIntN(64, op === 0x7c ? x + y : op === 0x7d ? x - y : x * y);
-        v.i32[0] = Number(BigInt.asIntN(32, z)), v.i32[1] = Number(z >> 32n);
-        break;
-      }
-      default:
-        throw new Error(`constant expression: unexpected opcode 0x${op.toString(16)}`);
+  const op = r.u8();
+  switch (op) {
+    case 0x41:
+      out.i32[0] = r.s32();
+      break;
+    case 0x42: {
+      const x = r.s64();
+      out.i32[0] = Number(BigInt.asIntN(32, x));
+      out.i32[1] = Number(x >> 32n);
+      break;
     }
-    stack.push(v);
+    case 0x43:
+      out.i32[0] = r.bits32();
+      break;
+    case 0x44: {
+      const [lo, hi] = r.bits64();
+      out.i32[0] = lo, out.i32[1] = hi;
+      break;
+    }
+    case 0xd0:
+      r.u8();
+      out.ref = null;
+      break;
+    case 0xfd: // v128.const (the only SIMD constant instruction)
+      r.u32();
+      for (let i = 0; i < 4; i++) out.i32[i] = r.bits32();
+      break;
+    case 0xd2:
+      out.ref = inst.funcs[r.u32()];
+      break;
+    case 0x23: {
+      const g = inst.globals[r.u32()];
+      out.i32.set(g.i32), out.ref = g.ref;
+      break;
+    }
+    default:
+      throw new Error(`constant expression: unexpected opcode 0x${op.toString(16)}`);
   }
-  const result = stack.pop()!;
-  out.i32.set(result.i32), out.ref = result.ref;
 }
 
 function constI32(inst: InstanceState, expr: ConstExpr): number {

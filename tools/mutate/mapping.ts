@@ -33,6 +33,9 @@ export const MAPPING: MappingEntry[] = [
     src: "src/interp/",
     tests: [
       "tests/spec_test.ts",
+      "tests/interp_*_test.ts",
+      "tests/simd_*_test.ts",
+      "tests/const_expr_test.ts",
       "tests/fus*_test.ts",
       "tests/lowering_test.ts",
       "tests/limits_test.ts",
@@ -49,7 +52,7 @@ export const MAPPING: MappingEntry[] = [
     tests: [
       "tests/jit*_test.ts",
       "tests/spec_test.ts",
-      "tests/simd_test.ts",
+      "tests/simd_*_test.ts",
       "tests/fuzz_regression_test.ts",
       "tests/boundary_test.ts",
       "tests/bounds_test.ts",
