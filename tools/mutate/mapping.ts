@@ -27,7 +27,7 @@ export const MAPPING: MappingEntry[] = [
   { src: "src/decoder.ts", tests: DECODING },
   { src: "src/validator.ts", tests: DECODING },
   { src: "src/types.ts", tests: DECODING },
-  { src: "src/opcodes.ts", tests: [...DECODING, "tests/jit_test.ts"] },
+  { src: "src/opcodes.ts", tests: [...DECODING, "tests/jit_test.ts", "tests/opcodes_test.ts"] },
   { src: "src/errors.ts", tests: ["tests/api_test.ts", "tests/spec_test.ts", "tests/malformed_test.ts"] },
   {
     src: "src/interp/",
@@ -63,7 +63,7 @@ export const MAPPING: MappingEntry[] = [
   {
     src: "src/api/",
     tests: [
-      "tests/api_test.ts",
+      "tests/api*_test.ts",
       "tests/memory*_test.ts",
       "tests/spec_test.ts",
       "tests/limits_test.ts",
