@@ -344,6 +344,17 @@ testBoth("fd_readdir lists . and .., types and inodes, and resumes from cookies"
   assert.equal(readdir(h, SANDBOX_FD, 4096, 99n).used, 0);
 });
 
+testBoth("fd_readdir returns names of every length from 1 to 255 bytes whole", () => {
+  using h = new Harness();
+  // Every length, so every record size the host's readdir uses (glibc rounds 19 + length + 1 up to 8:
+  // lengths 229-236 make a 256-byte record) comes up; a letter per length keeps the names apart.
+  const names = Array.from({ length: 255 }, (_, i) => String.fromCharCode(97 + (i % 26)).repeat(i + 1));
+  for (const name of names) Deno.writeTextFileSync(h.host(name), "");
+  const { used, buf } = readdir(h, SANDBOX_FD, 60_000, 0n);
+  const listed = parseDirents(h, buf, used).map((e) => e.name).filter((n) => n !== "." && n !== "..");
+  assert.deepEqual(listed.sort(), names.toSorted());
+});
+
 testBoth("fd_readdir fills a short buffer exactly, truncating the last entry", () => {
   using h = new Harness();
   Deno.writeTextFileSync(h.host("abcdefgh"), "");
