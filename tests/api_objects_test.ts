@@ -434,3 +434,23 @@ Deno.test("value type names: parseValueType, valTypeName and isRefType", () => {
   assert.equal(valTypeName(0x40 as ValType), "0x40");
   assert.equal(valTypeName(0x6e as ValType), "0x6e");
 });
+
+Deno.test({
+  name: "exported functions: name (the function index) and length (the parameter count), as V8",
+  ignore: !haveWat2Wasm,
+  fn() {
+    const bytes = wat(`(module
+      (import "m" "h" (func $h (param i32 i64 f32)))
+      (func (export "none"))
+      (func (export "two") (param i32 f64) (result i32) local.get 0)
+      (func (export "five") (param i32 i32 i64 f32 f64))
+      (export "h" (func $h)))`);
+    const run = (ns: NS) => {
+      const x = new ns.Instance(new ns.Module(bytes), { m: { h: () => {} } }).exports;
+      return ["none", "two", "five", "h"].map((e) => `${e}:${x[e].name}/${x[e].length}`).join(" ");
+    };
+    assert.equal(run(OURS), run(V8));
+    // A re-exported import is an exported function too: named by its index, its length from its type.
+    assert.equal(run(OURS), "none:1/0 two:2/2 five:3/5 h:0/3");
+  },
+});

@@ -197,8 +197,22 @@ testBoth("fd_filestat_get: size, type, links and nanosecond timestamps", () => {
   Deno.writeTextFileSync(h.host("f"), "12345");
   Deno.utimeSync(h.host("f"), new Date(1_600_000_000_123), new Date(1_700_000_000_456));
   const fd = h.mustOpen("f");
-  const buf = h.alloc(64);
+  // 64 bytes between two canaries: the record fills its 64 bytes and nothing beside them.
+  const before = h.alloc(8), buf = h.alloc(64), after = h.alloc(8);
+  h.bytes.fill(0xaa, before, after + 8);
   assert.equal(h.fn.fd_filestat_get(fd, buf), 0);
+  assert.deepEqual([...h.bytes.subarray(before, before + 8), ...h.bytes.subarray(after, after + 8)], [
+    ...new Array(16).fill(0xaa),
+  ]);
+  const host = Deno.statSync(h.host("f"));
+  assert.equal(h.u64(buf), BigInt(host.dev));
+  assert.deepEqual(
+    [...h.bytes.subarray(buf + 17, buf + 24)],
+    [0, 0, 0, 0, 0, 0, 0],
+    "padding after the type",
+  );
+  // ctim: the host's status-change time (Deno's stat gives it in whole seconds; the native backend has the ns).
+  assert.equal(h.u64(buf + 56) / 1_000_000_000n, BigInt(Math.floor(host.ctime!.getTime() / 1000)));
   assert.equal(h.u8(buf + 16), FileType.REGULAR_FILE);
   assert.equal(h.u64(buf + 24), 1n); // nlink
   assert.equal(h.u64(buf + 32), 5n);
