@@ -187,9 +187,29 @@ function firstDifference(a: Uint8Array[], b: Uint8Array[]): string | null {
   return null;
 }
 
-/** The module holding every case as export `c<i>`, with an exported memory (one page by default). */
-export function moduleText(cases: Case[], extra = "", memory = "1 1"): string {
-  const funcs = cases.map((c, i) => `(func (export "c${i}") ${c.sig}\n${c.body})`);
+/** The parameter and result types of a case's signature, in order. */
+function signatureTypes(sig: string): { params: string[]; results: string[] } {
+  const types = (kind: string) =>
+    [...sig.matchAll(new RegExp(`\\(${kind}(?: \\$[\\w.]+)?((?: \\w+)+)\\)`, "g"))]
+      .flatMap((m) => m[1].trim().split(/\s+/));
+  return { params: types("param"), results: types("result") };
+}
+
+/**
+ * The module holding every case as export `c<i>`, with an exported memory (one page by default).
+ * With `called`, each case also gets an export `t<i>` that calls it from wasm, from a frame with
+ * locals of its own, so that the case's frame does not start at the base of the value stack.
+ */
+export function moduleText(cases: Case[], extra = "", memory = "1 1", called = false): string {
+  const funcs = cases.map((c, i) => {
+    const func = `(func $c${i} (export "c${i}") ${c.sig}\n${c.body})`;
+    if (!called) return func;
+    const { params, results } = signatureTypes(c.sig);
+    const args = params.map((_, k) => `(local.get ${k})`).join(" ");
+    const result = results.length > 0 ? `(result ${results.join(" ")})` : "";
+    return `${func}\n(func (export "t${i}") (param ${params.join(" ")}) ${result} (local i64 i64 i64)
+      (call $c${i} ${args}))`;
+  });
   return `(module ${extra}\n(memory (export "mem") ${memory})\n${funcs.join("\n")})`;
 }
 
@@ -211,12 +231,34 @@ export interface Run {
 }
 
 /**
+ * The case with one more parameter in front: every parameter and local of its own then sits a slot
+ * further from the frame's base. A closure that reads slot `p - a` instead of `p + a`, or ignores
+ * `a`, is only wrong when `a` is not 0, and the cases as written mostly put their first operand there.
+ * (The second run also calls each case from wasm, so that `p`, the frame's base, is not 0 either.)
+ */
+function withLeadingParam(c: Case): Case {
+  return {
+    ...c,
+    label: `${c.label} [after a leading i64 param, called from wasm]`,
+    sig: `(param $lead i64) ${c.sig}`,
+    args: c.args.map((args) => [-0x5a5a5a5a5a5a5a5bn, ...args]),
+  };
+}
+
+/**
  * Instantiates `cases` on both engines and checks every one: first that each produces its forms
  * (those found go into `covered` even when something else fails), then each call against V8. A
- * disagreement fails the run, listing the first few cases that disagreed.
+ * disagreement fails the run, listing the first few cases that disagreed. Every case runs as written,
+ * called from JS, and once more after a leading parameter and called from wasm (`withLeadingParam`).
  */
 export function runCases(cases: Case[], options: RunOptions = {}): Run {
-  const bytes = wat20(moduleText(cases, options.extra, options.memory));
+  const first = runCasesOnce(cases, options, false);
+  const second = runCasesOnce(cases.map(withLeadingParam), { ...options, covered: first.covered }, true);
+  return { covered: second.covered, calls: first.calls + second.calls };
+}
+
+function runCasesOnce(cases: Case[], options: RunOptions, called: boolean): Run {
+  const bytes = wat20(moduleText(cases, options.extra, options.memory, called));
   const imports = options.imports ?? {};
   const engineOptions = { ...options.options, jit: false };
   const ours = new Ours.Instance(new Ours.Module(bytes), imports, engineOptions).exports as Exports;
@@ -246,7 +288,7 @@ export function runCases(cases: Case[], options: RunOptions = {}): Run {
   });
   let calls = 0;
   cases.forEach((c, i) => {
-    const name = `c${i}`;
+    const name = called ? `t${i}` : `c${i}`;
     const flags = new Set<unknown>();
     let traps = 0, fine = 0, failed = false;
     for (const args of c.args) {
