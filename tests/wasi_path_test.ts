@@ -76,6 +76,9 @@ testBoth("path_open: NUL, invalid UTF-8, empty and over-long names", () => {
   assert.equal(h.open("x".repeat(256), { oflags: CREAT, rights: RW })[0], Errno.NAMETOOLONG);
   assert.equal(h.open("x".repeat(255), { oflags: CREAT, rights: RW })[0], 0);
   assert.equal(h.open("é/".repeat(2100))[0], Errno.NAMETOOLONG); // > PATH_MAX bytes
+  // PATH_MAX (4096) counts the terminating NUL: 4095 bytes are the longest path, 4096 one too many.
+  assert.equal(h.open(`${"./".repeat(2047)}a`)[0], 0);
+  assert.equal(h.open(`${"./".repeat(2047)}aa`)[0], Errno.NAMETOOLONG);
 });
 
 testBoth("path_open: rights must be within the directory's inheriting rights; bad flags EINVAL", () => {
