@@ -128,6 +128,7 @@ for (const [engineName, engine] of ENGINES) {
     assert.equal(await inv("fsum", "-0", "-0"), "-0\n");
     assert.equal(await inv("fsum", "1e3", "nan"), "nan\n");
     assert.equal(await inv("neg32", "0.1"), "-0.1\n"); // shortest f32 text, not 0.10000000149…
+    assert.equal(await inv("neg32", "-1.00025465e-36"), "1.00025465e-36\n"); // an f32 that needs all 9 digits
     assert.equal(await inv("neg32", "-inf"), "inf\n");
     assert.equal(await inv("pair", "-7"), "-7\n-7\n"); // multi-value: one line each
     assert.equal(await inv("nothing"), "");

@@ -215,3 +215,42 @@ Deno.test("native backend: the descriptors of a WASI host dropped without close(
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("fsBackend: auto is native with FFI permission and deno without; native without FFI is a clear error", async () => {
+  assert.equal(new WASI().fsBackend, "native"); // this test process runs with -A
+  assert.equal(new WASI({ fsBackend: "deno" }).fsBackend, "deno");
+  assert.equal(new WASI({ fsBackend: "native" }).fsBackend, "native");
+  // Without --allow-ffi, in a process of its own.
+  const dir = Deno.makeTempDirSync({ prefix: "wasi_backend_" });
+  try {
+    const script = `${dir}/probe.ts`;
+    Deno.writeTextFileSync(
+      script,
+      `import { WASI } from ${JSON.stringify(new URL("../src/wasi/mod.ts", import.meta.url).href)};
+      const out: string[] = [];
+      for (const fsBackend of [undefined, "auto", "deno", "native"] as const) {
+        try {
+          out.push(new WASI({ fsBackend }).fsBackend);
+        } catch (err) {
+          out.push("error: " + (err as Error).message);
+        }
+      }
+      console.log(JSON.stringify(out));`,
+    );
+    const root = new URL("..", import.meta.url).pathname;
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-prompt", "--no-lock", `--allow-read=${root},${dir}`, script],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(new TextDecoder().decode(r.stderr).replace(/^.*Check.*\n/gm, ""), "");
+    assert.deepEqual(JSON.parse(new TextDecoder().decode(r.stdout)), [
+      "deno",
+      "deno",
+      "deno",
+      "error: the native file system backend cannot be used: Deno's FFI is not permitted (add --allow-ffi or -A to deno's flags)",
+    ]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -94,6 +94,13 @@ export class Harness {
       fsBackend: currentBackend,
       ...options,
     });
+    // A test registered per backend must run on the one it names (and "auto" picks native here).
+    const wanted = options.fsBackend === undefined || options.fsBackend === "auto"
+      ? currentBackend
+      : options.fsBackend;
+    if (this.wasi.fsBackend !== wanted) {
+      throw new Error(`the WASI host uses the ${this.wasi.fsBackend} backend, not ${wanted}`);
+    }
     this.memory = new WebAssembly.Memory({ initial: 1 });
     this.wasi.initialize({ exports: { memory: this.memory } });
     // deno-lint-ignore no-explicit-any
