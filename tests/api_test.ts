@@ -3,7 +3,8 @@
  * namespace and with the built-in one, so most checks run against both engines.
  */
 import assert from "node:assert/strict";
-import { WebAssembly as Ours } from "../mod.ts";
+import { InternalError, WebAssembly as Ours } from "../mod.ts";
+import { compileInfo } from "../src/api/module.ts";
 import { haveWat2Wasm, wat } from "./wat.ts";
 
 type Api = typeof globalThis.WebAssembly;
@@ -207,4 +208,38 @@ both("an externref keeps undefined and null apart, through params, locals, table
   assert.equal(t.get(0), null);
   g.value = undefined;
   assert.equal(g.value, undefined);
+});
+
+Deno.test("Module: bytes must be a buffer, a module argument a Module (TypeError, as V8)", () => {
+  for (const ns of [Ours, WebAssembly] as const) {
+    assert.throws(() => new ns.Module("\0asm" as unknown as ArrayBuffer), TypeError);
+    assert.throws(() => ns.Module.imports({} as WebAssembly.Module), TypeError);
+    assert.throws(() => ns.Module.exports(null as unknown as WebAssembly.Module), TypeError);
+  }
+});
+
+Deno.test("compiling: an exception that is not a refusal of the bytes is an InternalError, never a CompileError", () => {
+  // Not bytes at all, past the API's own check: the decoder fails on it with a TypeError of its own.
+  let err: unknown;
+  try {
+    compileInfo(null as unknown as Uint8Array);
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof InternalError && !(err instanceof Ours.CompileError));
+  assert.equal(err.name, "InternalError");
+  assert.ok(err.cause instanceof TypeError);
+  assert.match(
+    err.message,
+    /^wasmrun internal error while compiling a module: TypeError: .* \(a bug in wasmrun, not in the module: please report it, with the module\)$/,
+  );
+  const thrown = new InternalError("lowering", "a string");
+  assert.equal(thrown.message.split(":")[1].trim(), "non-Error thrown");
+  assert.match(thrown.message, /non-Error thrown: a string/);
+  const hostile = {
+    toString() {
+      throw new Error("no");
+    },
+  };
+  assert.match(new InternalError("lowering", hostile).message, /while lowering: non-Error thrown \(a bug/);
 });

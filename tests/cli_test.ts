@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import denoJson from "../deno.json" with { type: "json" };
 import { cli, ENGINES, EXAMPLES, FIX, isOneLineError } from "./cli_harness.ts";
+import { haveWat2Wasm, wat } from "./wat.ts";
 
 for (const [engineName, engine] of ENGINES) {
   const run = (args: string[], stdin?: string) => cli(args, { engine, stdin });
@@ -136,6 +137,52 @@ for (const [engineName, engine] of ENGINES) {
     // -c and --call are the same option; a command's exports can be called too.
     assert.equal((await run(["-c", "add", `${FIX}reactor.wasm`, "1", "2"])).stdout, "3\n");
     assert.equal((await run(["--call=add", `${FIX}reactor.wasm`, "1", "2"])).stdout, "3\n");
+  });
+
+  Deno.test({
+    name: `[${engineName}] --invoke: references, negative hex floats, infinities; v128 parameters refused`,
+    ignore: !haveWat2Wasm,
+    async fn() {
+      const dir = Deno.makeTempDirSync({ prefix: "wasmrun-invoke-" });
+      try {
+        const path = `${dir}/m.wasm`;
+        Deno.writeFileSync(
+          path,
+          wat(
+            `(module
+            (func $f)
+            (table funcref (elem $f))
+            (func (export "refs") (param externref funcref) (result externref funcref) local.get 0 local.get 1)
+            (func (export "fref") (result funcref) (table.get 0 (i32.const 0)))
+            (func (export "neg64") (param f64) (result f64) (f64.neg (local.get 0)))
+            (func (export "neg32") (param f32) (result f32) (f32.neg (local.get 0)))
+            (func (export "vec") (param v128)))`,
+            { simd: true },
+          ),
+        );
+        const inv = (...a: string[]) => run(["--invoke", a[0], path, ...a.slice(1)]);
+        const out = async (...a: string[]) => {
+          const r = await inv(...a);
+          assert.equal(r.stderr, "", r.stderr);
+          assert.equal(r.code, 0);
+          return r.stdout;
+        };
+        assert.equal(await out("refs", "null", "null"), "null\nnull\n");
+        assert.equal(await out("fref"), "<funcref>\n");
+        assert.equal(await out("neg64", "-0x10"), "16\n");
+        assert.equal(await out("neg64", "+0x10"), "-16\n");
+        assert.equal(await out("neg64", "inf"), "-inf\n");
+        assert.equal(await out("neg32", "-0x1"), "1\n");
+        const bad = await inv("refs", "0", "null");
+        assert.equal(bad.stderr, 'wasmrun: argument 1: "0" is not a valid externref\n');
+        assert.equal(bad.code, 2);
+        const vec = await inv("vec", "0");
+        assert.equal(vec.stderr, "wasmrun: argument 1: cannot pass a v128 from the command line\n");
+        assert.equal(vec.code, 2);
+      } finally {
+        Deno.removeSync(dir, { recursive: true });
+      }
+    },
   });
 
   Deno.test(`[${engineName}] --invoke errors: unknown name lists functions, wrong count, bad values, traps`, async () => {

@@ -50,6 +50,19 @@ Deno.test({
 });
 
 Deno.test({
+  name: "options given to the Module apply to its instances; the Instance's own options win",
+  ignore,
+  fn() {
+    const module = new W.Module(wat(RECURSE), { maxCallDepth: 50 });
+    const down = new W.Instance(module, {}).exports.down as (n: number) => number;
+    assert.equal(down(40), 40);
+    assert.throws(() => down(60), /call stack exhausted/);
+    const deeper = new W.Instance(module, {}, { maxCallDepth: 500 }).exports.down as (n: number) => number;
+    assert.equal(deeper(400), 400);
+  },
+});
+
+Deno.test({
   name: "recursion through a JS import never leaks a RangeError",
   ignore,
   fn() {

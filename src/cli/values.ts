@@ -26,8 +26,9 @@ function parseFloating(text: string, f32: boolean): number | undefined {
   if (s === "inf" || s === "+inf" || s === "infinity" || s === "+infinity") return Infinity;
   if (s === "-inf" || s === "-infinity") return -Infinity;
   if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(s) && !/^[+-]?0x[0-9a-f]+$/.test(s)) return undefined;
-  const n = Number(s.replace(/^\+/, ""));
-  if (Number.isNaN(n)) return undefined;
+  // The sign apart: Number() reads "0x10" but not "-0x10".
+  const magnitude = Number(s.replace(/^[+-]/, ""));
+  const n = s.startsWith("-") ? -magnitude : magnitude;
   return f32 ? Math.fround(n) : n;
 }
 
@@ -68,13 +69,13 @@ export function parseValue(text: string, type: ValType, position: number): unkno
   return value;
 }
 
-/** The shortest decimal that reads back as the same f32. */
+/** The shortest decimal that reads back as the same f32 (9 significant digits always do). */
 function formatF32(x: number): string {
-  for (let p = 1; p <= 9; p++) {
+  for (let p = 1; p < 9; p++) {
     const s = x.toPrecision(p);
     if (Math.fround(Number(s)) === x) return String(Number(s));
   }
-  return String(x);
+  return String(Number(x.toPrecision(9)));
 }
 
 export function formatValue(value: unknown, type: ValType): string {
