@@ -402,3 +402,56 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "a function the JS tier fails to compile runs on the interpreter, and the failure is recorded",
+  ignore: !haveWat2Wasm,
+  fn() {
+    const bytes = wat(
+      `(module (func (export "f") (param i32) (result i32) (i32.add (local.get 0) (i32.const 7))))`,
+    );
+    const before = { failures: jitFailures.length, compiled: jitCounts.compiled };
+    const realFunction = globalThis.Function;
+    // The tier builds each function with `new Function`: make that fail once, as a bug in the
+    // generated source would.
+    globalThis.Function = function () {
+      throw new SyntaxError("planted: the generated source does not parse");
+    } as unknown as FunctionConstructor;
+    let result: unknown;
+    try {
+      result = (new Ours.Instance(new Ours.Module(bytes)).exports.f as Fn)(35);
+    } finally {
+      globalThis.Function = realFunction;
+    }
+    assert.equal(result, 42);
+    assert.equal(jitCounts.compiled, before.compiled);
+    const recorded = jitFailures.splice(before.failures);
+    assert.equal(recorded.length, 1);
+    assert.equal(recorded[0].index, 0);
+    assert.match(String(recorded[0].error), /planted/);
+  },
+});
+
+Deno.test({
+  name: "a trap's backtrace keeps the innermost 1,000 frames, on both tiers",
+  ignore: !haveWat2Wasm,
+  fn() {
+    const bytes = wat(`(module (func $down (export "down") (param i32)
+      (if (i32.eqz (local.get 0)) (then unreachable))
+      (call $down (i32.sub (local.get 0) (i32.const 1)))))`);
+    for (const jit of [true, false]) {
+      const down = new Ours.Instance(new Ours.Module(bytes), {}, { jit }).exports.down as Fn;
+      for (const [depth, frames] of [[998, 999], [999, 1000], [1500, 1000]]) {
+        try {
+          down(depth);
+          assert.fail("should trap");
+        } catch (e) {
+          assert.equal((e as Error).message, "unreachable");
+          const got = (e as { wasmFrames?: { name?: string }[] }).wasmFrames!;
+          assert.equal(got.length, frames, `jit ${jit}, depth ${depth}`);
+          assert.ok(got.every((f) => f.name === "down"));
+        }
+      }
+    }
+  },
+});
