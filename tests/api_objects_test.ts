@@ -454,3 +454,39 @@ Deno.test({
     assert.equal(run(OURS), "none:1/0 two:2/2 five:3/5 h:0/3");
   },
 });
+
+Deno.test({
+  name:
+    "imported globals given as plain values: immutable ones take numbers and BigInts, mutable ones need a Global, as V8",
+  ignore: !haveWat2Wasm,
+  fn() {
+    const module = (type: string) =>
+      wat(
+        `(module (import "m" "g" (global ${type})) (func (export "get") (result ${
+          type.replace(/[()]|mut /g, "")
+        })
+        global.get 0))`,
+      );
+    const cases: [string, unknown][] = [
+      ["i32", 42],
+      ["i32", 2 ** 32 + 5], // ToInt32
+      ["f64", -0.5],
+      ["f32", 0.1],
+      ["i64", 5n],
+      ["i64", 5], // a number for an i64: LinkError
+      ["i32", 5n], // a BigInt for an i32: LinkError
+      ["i32", "7"], // not a number: LinkError
+      ["(mut i32)", 42], // mutable: only a Global
+      ["(mut i64)", 5n],
+    ];
+    const run = (ns: NS) =>
+      cases.map(([type, value]) =>
+        outcome(ns, (ns) => new ns.Instance(new ns.Module(module(type)), { m: { g: value } }).exports.get())
+      ).join(" ");
+    assert.equal(run(OURS), run(V8));
+    assert.equal(
+      run(OURS),
+      "ok 42 ok 5 ok -0.5 ok 0.10000000149011612 ok 5n LinkError LinkError LinkError LinkError LinkError",
+    );
+  },
+});
