@@ -348,6 +348,12 @@ Deno.test("features: multi-memory from two memories and from every memory index 
   uses("a load from memory 1", build({ body: [0x41, 0, 0x28, 0x40 | 2, 0x01, 0x00] }), mm);
   uses("a store to memory 1", build({ body: [0x36, 0x40 | 2, 0x01, 0x08] }), mm);
   uses("a load from memory 0, said explicitly", build({ body: [0x28, 0x40 | 2, 0x00, 0x00] }), []);
+  // Every load and store, 0x28 (i32.load) to 0x3e (i64.store32), takes a memarg, with or without a memory index.
+  for (let op = 0x28; op <= 0x3e; op++) {
+    const name = `load/store 0x${op.toString(16)}`;
+    uses(`${name} (memory 0)`, build({ body: [op, 0x02, 0x10, 0x1a] }), []);
+    uses(`${name} from memory 1`, build({ body: [op, 0x40 | 2, 0x01, 0x10, 0x1a] }), mm);
+  }
   uses("memory.size 1", build({ body: [0x3f, 0x01] }), mm);
   uses("memory.grow 1", build({ body: [0x40, 0x01] }), mm);
   uses("memory.init into memory 1", build({ body: [0xfc, 8, 0, 1] }), ["bulk-memory", "multi-memory"]);

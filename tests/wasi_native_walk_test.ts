@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { Errno } from "../src/wasi/constants.ts";
 import { WasiError } from "../src/wasi/errors.ts";
-import { AT, check, cstr, libc, nativeUnavailable, O } from "../src/wasi/fs/libc.ts";
+import { AT, check, cstr, libc, nativeUnavailable, O, openat2, RESOLVE } from "../src/wasi/fs/libc.ts";
 import { nativeWalkOps } from "../src/wasi/fs/native.ts";
 import { walk, type WalkOps } from "../src/wasi/fs/walk.ts";
 
@@ -100,4 +100,16 @@ Deno.test("native walk: a directory swapped for an escaping symlink after its ls
   } finally {
     nativeWalkOps.release(w.parent);
   }
+});
+
+Deno.test("openat2: each refusal is its own errno (an escape ENOTCAPABLE), so a failed lookup never passes for a kernel without openat2", () => {
+  using t = tree();
+  const beneath = RESOLVE.BENEATH | RESOLVE.NO_MAGICLINKS, flags = O.PATH | O.DIRECTORY | O.CLOEXEC;
+  libc().close(openat2(t.rootFd, "d", flags, beneath));
+  assert.equal(errnoOf(() => openat2(t.rootFd, "missing", flags, beneath)), Errno.NOENT);
+  assert.equal(errnoOf(() => openat2(t.rootFd, "f", flags, beneath)), Errno.NOTDIR);
+  assert.equal(errnoOf(() => openat2(t.rootFd, "../outside", flags, beneath)), Errno.NOTCAPABLE);
+  Deno.symlinkSync("../outside", `${t.root}/out`);
+  assert.equal(errnoOf(() => openat2(t.rootFd, "out", flags, beneath)), Errno.NOTCAPABLE);
+  libc().close(openat2(t.rootFd, "link", flags, beneath)); // a link that stays inside is followed
 });
