@@ -1085,7 +1085,13 @@ Deno.test("fused forms the lowering never makes still compute what their instruc
   const memory = new MemoryInst(1, 1);
   for (const f32 of [false, true]) {
     for (const [c, b, y] of [[1.5, 2, 3], [0.1, 0.2, 0.3], [Infinity, 1, Infinity], [-0, 0, 5]]) {
-      for (const [cA, bA] of [[8, 16], [9, 18], [PAGE - 8, 0], [PAGE - 2, 0], [0, PAGE - 2]]) {
+      // The last valid and first invalid address of c and of b, for both widths (PAGE - 7: the first
+      // invalid f64, a valid f32; PAGE - 3: the first invalid f32).
+      const edges = [[PAGE - 8, 0], [PAGE - 7, 0], [PAGE - 4, 0], [PAGE - 3, 0], [0, PAGE - 7], [
+        0,
+        PAGE - 3,
+      ]];
+      for (const [cA, bA] of [[8, 16], [9, 18], ...edges, [PAGE - 2, 0], [0, PAGE - 2]]) {
         fillMemory(memory.u8);
         const width = f32 ? 4 : 8;
         const write = (at: number, v: number) => {
