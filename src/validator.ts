@@ -523,6 +523,7 @@ class BodyValidator {
     this.m = mv.m;
     this.bytes = mv.bytes;
     this.r = new Reader(this.bytes);
+    this.r.section = true; // it reads function bodies: running out is "of section or function"
     this.hasMemory = this.m.memories.length > 0;
   }
 

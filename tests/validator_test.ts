@@ -259,6 +259,16 @@ Deno.test("br_table: arity must agree; unknown operands may feed differently typ
   const arity = [0x02, 0x40, 0x02, I32, UNREACHABLE, 0x0e, 1, 0, 1, END, DROP, END, END];
   refuses(oneFunc(arity), "type mismatch");
   refuses(oneFunc([...i32c(0), 0x0e, 0, 1, END]), "unknown label");
+  // A label count larger than the bytes left is refused where the count ends, before any label is read.
+  for (const count of [3, 10, 0x0fffffff]) {
+    const tooMany = oneFunc([...i32c(0), 0x0e, ...u32(count), 0, END]);
+    const countEnd = tooMany.lastIndexOf(0x0e) + 1 + u32(count).length;
+    assert.equal(
+      refuses(tooMany, "unexpected end of section or function").offset,
+      countEnd,
+      `count ${count}`,
+    );
+  }
 });
 
 Deno.test("blocks: multi-value type-index block types, if without else", () => {
