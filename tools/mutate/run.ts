@@ -16,7 +16,8 @@
  *    mutant; a passing one means it survived; past the timeout it is killed by timeout.
  * 4. Prints the score (killed + timeout) / (killed + timeout + survived) and every survivor with its place
  *    and diff. With --json the results are written after every mutant; --resume continues such a file
- *    (same seed, sample and files) after an interruption, skipping what is done.
+ *    (same seed, sample and files) after an interruption, skipping what is done; with --recheck-survivors
+ *    it runs the survivors again on the current tree (after tests were written for them).
  *
  * Exit status: 0 when the run completed (whatever the score), 1 on a usage or setup error.
  */
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     jobs: { type: "string", default: "1" },
     json: { type: "string" },
     resume: { type: "boolean", default: false },
+    "recheck-survivors": { type: "boolean", default: false },
     timeout: { type: "string" },
     worktree: { type: "boolean", default: false },
     "dry-run": { type: "boolean", default: false },
@@ -47,7 +49,7 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(
     "usage: deno run -A tools/mutate/run.ts [--sample N] [--seed S] [--files PREFIX]... [--jobs N]\n" +
-      "         [--json FILE] [--resume] [--timeout SECONDS] [--worktree] [--dry-run]\n" +
+      "         [--json FILE] [--resume [--recheck-survivors]] [--timeout SECONDS] [--worktree] [--dry-run]\n" +
       "see docs/testing.md",
   );
   Deno.exit(0);
@@ -66,6 +68,7 @@ const FILES = (values.files ?? ["src/"]).map((f) => f.replace(/^\.\//, ""));
 const FIXED_TIMEOUT = values.timeout === undefined ? undefined : Number(values.timeout);
 if (FIXED_TIMEOUT !== undefined && !(FIXED_TIMEOUT > 0)) usage("--timeout must be a number of seconds");
 if (values.resume && !values.json) usage("--resume needs --json FILE (the file to continue)");
+if (values["recheck-survivors"] && !values.resume) usage("--recheck-survivors needs --resume --json FILE");
 
 type Status = "killed" | "survived" | "timeout" | "skipped" | "stale";
 
@@ -105,6 +108,8 @@ interface State {
   mutants: SampledMutant[];
   baselines: Record<string, Baseline>;
   results: Record<string, Result>;
+  /** The first results of survivors run again with --recheck-survivors. */
+  firstResults?: Record<string, Result>;
   finishedAt?: string;
 }
 
@@ -294,6 +299,25 @@ function loadState(): State {
   return state;
 }
 
+/**
+ * --recheck-survivors: the survivors run again, on the tree as it is now (the tests written for them
+ * included), each with the tests the mapping gives it now. Their first results are kept in the file
+ * as `firstResults`, so the score before the new tests can still be reported.
+ */
+function forgetSurvivors(state: State, tree: string): void {
+  const first = state.firstResults ??= {};
+  let n = 0;
+  for (const m of state.mutants) {
+    const r = state.results[m.id];
+    if (r?.status !== "survived") continue;
+    first[m.id] ??= r;
+    delete state.results[m.id];
+    m.tests = testsFor(tree, m.file);
+    n++;
+  }
+  console.log(`rechecking ${n} survivors on the current tree`);
+}
+
 /** Resuming: a mutant whose file changed since the sample (as the new workspaces hold it) is stale. */
 async function markStale(state: State, tree: string): Promise<void> {
   const hashes = new Map<string, string>();
@@ -477,6 +501,18 @@ function report(state: State): string[] {
     } not run)` +
     `; ${perMutant} s of tests per mutant`,
   ];
+  if (state.firstResults && Object.keys(state.firstResults).length > 0) {
+    // The score before the survivors were rechecked: their first results in place of the new ones.
+    const before = state.mutants.map((m) => (state.firstResults![m.id] ?? state.results[m.id])?.status);
+    const caught = before.filter((st) => st === "killed" || st === "timeout").length;
+    const missed = before.filter((st) => st === "survived").length;
+    const rechecked = Object.keys(state.firstResults).map((id) => state.results[id]?.status);
+    lines.push(
+      `first pass ${(100 * caught / (caught + missed)).toFixed(1)} %: ${missed} survived; rechecked on the ` +
+        `current tree: ${rechecked.filter((st) => st === "killed" || st === "timeout").length} killed now, ` +
+        `${rechecked.filter((st) => st === "stale").length} stale (their file changed)`,
+    );
+  }
   const dropped = [...new Set(Object.values(state.baselines).flatMap((b) => b.dropped))];
   if (dropped.length) {
     lines.push(`test files failing unmutated, left out of their sets: ${dropped.join(" ")}`);
@@ -515,6 +551,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 try {
   const state = resumed ?? await sample(spaces[0].root);
+  if (resumed && values["recheck-survivors"]) forgetSurvivors(state, spaces[0].root);
   if (resumed) await markStale(state, spaces[0].root);
   saveState(state);
   if (values["dry-run"]) {
