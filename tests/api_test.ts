@@ -243,3 +243,44 @@ Deno.test("compiling: an exception that is not a refusal of the bytes is an Inte
   };
   assert.match(new InternalError("lowering", hostile).message, /while lowering: non-Error thrown \(a bug/);
 });
+
+Deno.test({
+  name: "imports with 0 to 8 parameters of every type get their arguments, on both tiers, as V8",
+  ignore,
+  fn() {
+    const types = ["i32", "i64", "f32", "f64", "externref", "i32", "f64", "i64"];
+    const values = [
+      "(i32.const -7)",
+      "(i64.const -0x123456789)",
+      "(f32.const 1.5)",
+      "(f64.const -0.25)",
+      "(local.get 0)",
+      "(i32.const 0x7fffffff)",
+      "(f64.const 1e300)",
+      "(i64.const 5)",
+    ];
+    const imports = types.map((_, n) =>
+      `(import "js" "h${n}" (func $h${n} ${n ? `(param ${types.slice(0, n).join(" ")})` : ""}))`
+    ).join("\n");
+    const calls = types.map((_, n) => `(call $h${n} ${values.slice(0, n).join(" ")})`).join(" ");
+    const bytes = wat(`(module ${imports} (func $h8 (import "js" "h8") (param ${types.join(" ")}))
+      (func (export "run") (param externref) ${calls} (call $h8 ${values.join(" ")})))`);
+    type Make = (js: WebAssembly.ModuleImports) => Record<string, unknown>;
+    const run = (make: Make) => {
+      const seen: string[] = [];
+      const record = (n: number) => (...args: unknown[]) => {
+        seen.push(`${n}: ${args.map((a) => typeof a === "bigint" ? `${a}n` : String(a)).join(" ")}`);
+      };
+      const js = Object.fromEntries(Array.from({ length: 9 }, (_, n) => [`h${n}`, record(n)]));
+      (make(js).run as (x: unknown) => void)("ref");
+      return seen;
+    };
+    const v8 = run((js) => new WebAssembly.Instance(new WebAssembly.Module(bytes), { js }).exports);
+    assert.equal(v8.at(-1), "8: -7 -4886718345n 1.5 -0.25 ref 2147483647 1e+300 5n");
+    assert.deepEqual(run((js) => new Ours.Instance(new Ours.Module(bytes), { js }).exports), v8);
+    assert.deepEqual(
+      run((js) => new Ours.Instance(new Ours.Module(bytes), { js }, { jit: false }).exports),
+      v8,
+    );
+  },
+});

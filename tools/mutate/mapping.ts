@@ -33,6 +33,7 @@ export const MAPPING: MappingEntry[] = [
     src: "src/interp/",
     tests: [
       "tests/spec_test.ts",
+      "tests/api_test.ts",
       "tests/interp_*_test.ts",
       "tests/simd_*_test.ts",
       "tests/const_expr_test.ts",
