@@ -284,3 +284,27 @@ Deno.test({
     );
   },
 });
+
+Deno.test({
+  name: "a trap's backtrace keeps the innermost 1,000 frames, on both tiers",
+  ignore: !haveWat2Wasm,
+  fn() {
+    const bytes = wat(`(module (func $down (export "down") (param i32)
+      (if (i32.eqz (local.get 0)) (then unreachable))
+      (call $down (i32.sub (local.get 0) (i32.const 1)))))`);
+    for (const jit of [true, false]) {
+      const down = new Ours.Instance(new Ours.Module(bytes), {}, { jit }).exports.down as (n: number) => void;
+      for (const [depth, frames] of [[998, 999], [999, 1000], [1500, 1000]]) {
+        try {
+          down(depth);
+          assert.fail("should trap");
+        } catch (e) {
+          assert.equal((e as Error).message, "unreachable");
+          const got = (e as { wasmFrames?: { name?: string }[] }).wasmFrames!;
+          assert.equal(got.length, frames, `jit ${jit}, depth ${depth}`);
+          assert.ok(got.every((f) => f.name === "down"));
+        }
+      }
+    }
+  },
+});
