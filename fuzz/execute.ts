@@ -3,8 +3,8 @@
  * instantiated, every call to the logging imports, each export's result or trap, the exported
  * globals and a hash of the final memory. Engine-agnostic: given wasmrun's namespace or V8's.
  */
-import { decodeModule } from "../src/decoder.ts";
-import { ExternKind, type FuncType, type ModuleInfo, ValType } from "../src/types.ts";
+import { decodeModule } from "../src/wasm/decoder.ts";
+import { ExternKind, type FuncType, type ModuleInfo, ValType } from "../src/wasm/types.ts";
 import { describeError, type ErrorKind } from "./traps.ts";
 
 /** The part of the WebAssembly namespace the fuzzer uses; `options` is wasmrun's extension. */

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { WebAssembly as W } from "../mod.ts";
-import { isRefType, ValType, valTypeName } from "../src/types.ts";
+import { isRefType, ValType, valTypeName } from "../src/wasm/types.ts";
 import { parseValueType } from "../src/api/values.ts";
 import { haveWat2Wasm, wat } from "./wat.ts";
 

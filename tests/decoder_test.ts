@@ -1,9 +1,9 @@
 /** Unit tests of the byte reader's LEB128/UTF-8 rules and of the module decoder's framing checks. */
 import assert from "node:assert/strict";
-import { decodeModule, MAX_LOCALS } from "../src/decoder.ts";
-import { CompileError } from "../src/errors.ts";
-import { Reader } from "../src/reader.ts";
-import { SegmentMode, ValType } from "../src/types.ts";
+import { decodeModule, MAX_LOCALS } from "../src/wasm/decoder.ts";
+import { CompileError } from "../src/wasm/errors.ts";
+import { Reader } from "../src/wasm/reader.ts";
+import { SegmentMode, ValType } from "../src/wasm/types.ts";
 
 // ---- A minimal module builder (bytes as number arrays) ----
 

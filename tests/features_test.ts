@@ -7,7 +7,7 @@
  * as unscanned, and the command line (in-process and as a subprocess) prints the result.
  */
 import assert from "node:assert/strict";
-import { decodeModule } from "../src/decoder.ts";
+import { decodeModule } from "../src/wasm/decoder.ts";
 import { detectFeatures, type Feature } from "../src/cli/features.ts";
 import { cli } from "./cli_harness.ts";
 import { haveWat2Wasm, wat } from "./wat.ts";

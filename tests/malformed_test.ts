@@ -3,7 +3,7 @@
  * must only ever make the engine throw the JS API's own errors, never crash it with another exception:
  *
  * - compiling: exactly a CompileError, and on wasmrun one the decoder, reader or validator raised on
- *   purpose (no `cause`, created in src/reader.ts, src/decoder.ts or src/validator.ts). Anything else is a
+ *   purpose (no `cause`, created in src/wasm/reader.ts, src/wasm/decoder.ts or src/wasm/validator.ts). Anything else is a
  *   bug: wasmrun reports it as an `InternalError`, never as a CompileError, and this test fails on it.
  *   `validate` must agree with `new Module` and never throw;
  * - instantiating: LinkError or RuntimeError, with every function lowered (and compiled to JS) at
@@ -175,7 +175,7 @@ const CHECKS: Checks = ENGINE === "wasmrun"
   : { origin: false, variants: [INSTANCE_OPTIONS] };
 
 /** Where wasmrun raises CompileErrors on purpose: `Reader.fail` and the validator's `fail`s. */
-const DELIBERATE_SOURCES = /\/src\/(reader|decoder|validator)\.ts:\d+:\d+\)?$/;
+const DELIBERATE_SOURCES = /\/src\/wasm\/(reader|decoder|validator)\.ts:\d+:\d+\)?$/;
 
 /**
  * Why a CompileError is not one of the deliberate refusals, or null when it is: it must carry no `cause`
@@ -361,9 +361,13 @@ function plantedCopy(): URL {
   const dir = new URL(`file://${Deno.makeTempDirSync({ prefix: "wasmrun-planted-" })}/`);
   copyTree(new URL("src/", ROOT), new URL("src/", dir));
   for (const f of ["mod.ts", "cli.ts", "deno.json"]) Deno.copyFileSync(new URL(f, ROOT), new URL(f, dir));
-  const reader = new URL("src/reader.ts", dir);
+  const reader = new URL("src/wasm/reader.ts", dir);
   const text = Deno.readTextFileSync(reader);
-  assert.match(text, PLANT_SITE, "Reader.fail not found in src/reader.ts: update PLANT_SITE in this test");
+  assert.match(
+    text,
+    PLANT_SITE,
+    "Reader.fail not found in src/wasm/reader.ts: update PLANT_SITE in this test",
+  );
   Deno.writeTextFileSync(reader, text.replace(PLANT_SITE, `$1${PLANTED}`));
   return dir;
 }

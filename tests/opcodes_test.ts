@@ -1,12 +1,12 @@
 /**
- * The opcode tables of src/opcodes.ts against wabt's assembler: every member's name, written as the text
+ * The opcode tables of src/wasm/opcodes.ts against wabt's assembler: every member's name, written as the text
  * format spells it (`I32x4TruncSatF64x2SZero` → `i32x4.trunc_sat_f64x2_s_zero`), is assembled by wat2wasm
  * and must encode to the member's value. The engine's decoder is not involved, so a wrong value is caught
  * even for members no code refers to yet (the next walkers and tiers will).
  */
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import * as opcodes from "../src/opcodes.ts";
-import { Op } from "../src/opcodes.ts";
+import * as opcodes from "../src/wasm/opcodes.ts";
+import { Op } from "../src/wasm/opcodes.ts";
 import { haveWat2Wasm, wat } from "./wat.ts";
 
 /**

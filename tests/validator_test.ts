@@ -5,9 +5,9 @@
  * Also unit tests of validation rules on hand-built modules.
  */
 import assert from "node:assert/strict";
-import { decodeModule } from "../src/decoder.ts";
-import { CompileError } from "../src/errors.ts";
-import { validateModule } from "../src/validator.ts";
+import { decodeModule } from "../src/wasm/decoder.ts";
+import { CompileError } from "../src/wasm/errors.ts";
+import { validateModule } from "../src/wasm/validator.ts";
 
 const specDir = new URL("../../shared/spec/wasm-2.0-json/", import.meta.url);
 

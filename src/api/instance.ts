@@ -1,6 +1,6 @@
 /** The JS API's `Instance`: import resolution from a JS object, exports as JS values. */
-import { LinkError } from "../errors.ts";
-import { ExternKind, type FuncType, type GlobalType, type Limits, ValType } from "../types.ts";
+import { LinkError } from "../wasm/errors.ts";
+import { ExternKind, type FuncType, type GlobalType, type Limits, ValType } from "../wasm/types.ts";
 import { engineError, execute } from "../interp/exec.ts";
 import { I32, machine, STACK_SLOTS } from "../interp/machine.ts";
 import {

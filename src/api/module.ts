@@ -1,8 +1,8 @@
 /** The JS API's `Module`: decoded and validated bytes, ready to instantiate any number of times. */
-import { CompileError } from "../errors.ts";
-import { decodeModule } from "../decoder.ts";
-import { validateModule } from "../validator.ts";
-import { ExternKind, type ModuleInfo } from "../types.ts";
+import { CompileError } from "../wasm/errors.ts";
+import { decodeModule } from "../wasm/decoder.ts";
+import { validateModule } from "../wasm/validator.ts";
+import { ExternKind, type ModuleInfo } from "../wasm/types.ts";
 import type { EngineOptions } from "../interp/runtime.ts";
 
 const KIND_NAMES = ["function", "table", "memory", "global"] as const;

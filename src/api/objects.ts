@@ -2,7 +2,7 @@
  * The JS API's Memory, Table and Global classes. Each wraps a runtime object; the runtime object
  * remembers its wrapper so that exporting it again yields the same JS object.
  */
-import { ValType } from "../types.ts";
+import { ValType } from "../wasm/types.ts";
 import { GlobalInst, MAX_PAGES, MAX_TABLE_SIZE, MemoryInst, TableInst } from "../interp/runtime.ts";
 import { jsToRef } from "../interp/values.ts";
 import { parseValueType, readGlobal, refToJs, writeGlobal } from "./values.ts";

@@ -1,5 +1,5 @@
 /** Value-type names of the JS API ("i32", "anyfunc", …) and conversions for globals and tables. */
-import { ValType } from "../types.ts";
+import { ValType } from "../wasm/types.ts";
 import type { GlobalInst } from "../interp/runtime.ts";
 import { exporter, jsToRef, toBigInt64 } from "../interp/values.ts";
 import type { FuncInst } from "../interp/runtime.ts";

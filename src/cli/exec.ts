@@ -5,8 +5,8 @@
  * code, 134 after a trap (running out of fuel or time included), 1 for a module that cannot be
  * read, compiled, linked or fitted under --max-memory, 2 for usage errors.
  */
-import { decodeModule } from "../decoder.ts";
-import { ExternKind, type FuncType } from "../types.ts";
+import { decodeModule } from "../wasm/decoder.ts";
+import { ExternKind, type FuncType } from "../wasm/types.ts";
 import { isWasiExit, PREVIEW1_FUNCTIONS, UNSTABLE_FUNCTIONS, WASI, type WASIOptions } from "../wasi/mod.ts";
 import type { ExecCommand } from "./args.ts";
 import { type EngineLike, type EngineLimits, errorMessage, errorName } from "./engine.ts";

@@ -4,8 +4,8 @@
  * The walk knows the Wasm 2.0 instruction set plus the SIMD, threads, tail-call and exception
  * prefixes/opcodes well enough to name them; an opcode it cannot size ends the walk of that body.
  */
-import { Reader } from "../reader.ts";
-import { ExternKind, type ModuleInfo, SegmentMode, ValType } from "../types.ts";
+import { Reader } from "../wasm/reader.ts";
+import { ExternKind, type ModuleInfo, SegmentMode, ValType } from "../wasm/types.ts";
 
 export const FEATURE_NAMES = [
   "multi-value",

@@ -3,7 +3,7 @@
  * globals, sections and custom sections with sizes, and the post-MVP features it uses; as text,
  * or as JSON with `--json`. Uses wasmrun's decoder only (no validation, nothing is run).
  */
-import { decodeModule } from "../decoder.ts";
+import { decodeModule } from "../wasm/decoder.ts";
 import {
   ExternKind,
   type FuncType,
@@ -12,7 +12,7 @@ import {
   type ModuleInfo,
   type TableType,
   valTypeName,
-} from "../types.ts";
+} from "../wasm/types.ts";
 import { detectFeatures } from "./features.ts";
 import { CliFailure } from "./failure.ts";
 import { type CliIo, out } from "./io.ts";

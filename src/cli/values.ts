@@ -2,7 +2,7 @@
  * --invoke arguments and results: text ↔ wasm values by the function's own signature. Integers
  * in decimal or 0x hex (either sign convention), floats as numbers or nan/inf/-inf/-0.
  */
-import { ValType, valTypeName } from "../types.ts";
+import { ValType, valTypeName } from "../wasm/types.ts";
 import { CliFailure } from "./failure.ts";
 
 const INT = /^[+-]?(0x[0-9a-f]+|[0-9]+)$/i;

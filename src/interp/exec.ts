@@ -2,7 +2,7 @@
  * The run loop. Wasm-to-wasm calls and returns switch frames inside this loop instead of recursing in
  * JS, so call depth is bounded by our own limit (never by the JS stack), and blocks are just jumps.
  */
-import { RuntimeError } from "../errors.ts";
+import { RuntimeError } from "../wasm/errors.ts";
 import { callState, F64, I32, machine, R, STACK_SLOTS, V } from "./machine.ts";
 import { CALL, dispatch, type Op, trap, type WasmFunc } from "./runtime.ts";
 import { lowerFunction } from "./lower.ts";

@@ -3,7 +3,7 @@
  * what the engine needs around it — the marker that carries a host's thrown value through the
  * engine untouched, and the deadline of the running call from JS, which binds after each host call.
  */
-import { RuntimeError } from "../errors.ts";
+import { RuntimeError } from "../wasm/errors.ts";
 import { machine } from "./machine.ts";
 import type { HostFunc } from "./runtime.ts";
 import { slotToJs, storeSlot, toWasmValue } from "./values.ts";

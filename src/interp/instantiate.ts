@@ -3,8 +3,8 @@
  * globals, evaluates constant expressions, applies active segments and runs the start function.
  * Import resolution from a JS object lives in the API layer; this takes already-typed externs.
  */
-import { Reader } from "../reader.ts";
-import { type ConstExpr, ExternKind, type ModuleInfo, SegmentMode, ValType } from "../types.ts";
+import { Reader } from "../wasm/reader.ts";
+import { type ConstExpr, ExternKind, type ModuleInfo, SegmentMode, ValType } from "../wasm/types.ts";
 import {
   type EngineOptions,
   type FuncInst,

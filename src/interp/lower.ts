@@ -21,8 +21,8 @@
  * its closure), `allFusedForms()` lists every fused form there is, and `countForms(map)` counts the
  * forms of all functions lowered meanwhile (the fuzzer's census). Unless asked, nothing is named.
  */
-import { Reader } from "../reader.ts";
-import { type FuncType, ValType, valTypeName } from "../types.ts";
+import { Reader } from "../wasm/reader.ts";
+import { ValType, valTypeName } from "../wasm/types.ts";
 import { callState, I32, R } from "./machine.ts";
 import { callHost } from "./host_call.ts";
 import {
@@ -72,7 +72,8 @@ import {
 } from "./ops_memory.ts";
 import { tableOp } from "./ops_table.ts";
 import { constOp, copyManyOp, copyOp } from "./ops_move.ts";
-import { lowerSimd, skipSimdImmediates } from "./lower_simd.ts";
+import { lowerSimd } from "./lower_simd.ts";
+import { CONVERT_RESULT, LOAD_RESULT, readBlockType, skipImmediates } from "../wasm/code.ts";
 import { allFusedForms, i64ShiftForm, i64XorShiftForm, imm, opName, opNames } from "./forms.ts";
 
 export { allFusedForms };
@@ -1806,125 +1807,8 @@ class Lowerer {
 
 const EMPTY = new Uint8Array(0);
 
-/** Result types of 0xa8..0xbb (and of the saturating forms 0xfc 0..7). */
-export const CONVERT_RESULT: ValType[] = [
-  ValType.I32,
-  ValType.I32,
-  ValType.I32,
-  ValType.I32,
-  ValType.I64, // 0xac extend_i32_s
-  ValType.I64,
-  ValType.I64,
-  ValType.I64,
-  ValType.I64,
-  ValType.I64,
-  ValType.F32, // 0xb2
-  ValType.F32,
-  ValType.F32,
-  ValType.F32,
-  ValType.F32,
-  ValType.F64, // 0xb7
-  ValType.F64,
-  ValType.F64,
-  ValType.F64,
-  ValType.F64,
-];
-// For the saturating forms, indices 4..7 are i64 truncations; CONVERT_RESULT[4..7] are I64 too.
-
-const LOAD_RESULT: ValType[] = [
-  ValType.I32,
-  ValType.I64,
-  ValType.F32,
-  ValType.F64,
-  ValType.I32,
-  ValType.I32,
-  ValType.I32,
-  ValType.I32,
-  ValType.I64,
-  ValType.I64,
-  ValType.I64,
-  ValType.I64,
-  ValType.I64,
-  ValType.I64,
-];
-
 function readRaw64(s: number): [number, number] {
   return [I32[s], I32[s + 1]];
-}
-
-/** Skips the immediates of `op` (unreachable code). */
-/** Reads a (validated) block type: empty, one value type, or a type index. */
-export function readBlockType(r: Reader, types: FuncType[]): { params: ValType[]; results: ValType[] } {
-  const b = r.bytes[r.pos];
-  if (b === 0x40) {
-    r.pos++;
-    return { params: [], results: [] };
-  }
-  if (b >= 0x6f && b <= 0x7f) {
-    r.pos++;
-    return { params: [], results: [b as ValType] };
-  }
-  const t = types[r.s33()];
-  return { params: t.params, results: t.results };
-}
-
-export function skipImmediates(r: Reader, op: number): void {
-  switch (op) {
-    case 0x0c:
-    case 0x0d:
-    case 0x10:
-    case 0x20:
-    case 0x21:
-    case 0x22:
-    case 0x23:
-    case 0x24:
-    case 0x25:
-    case 0x26:
-    case 0xd2:
-      r.u32();
-      return;
-    case 0x0e: {
-      const n = r.u32();
-      for (let i = 0; i <= n; i++) r.u32();
-      return;
-    }
-    case 0x11:
-      r.u32(), r.u32();
-      return;
-    case 0x1c: {
-      const n = r.u32();
-      for (let i = 0; i < n; i++) r.u8();
-      return;
-    }
-    case 0x3f:
-    case 0x40:
-    case 0xd0:
-      r.u8();
-      return;
-    case 0x41:
-      r.s32();
-      return;
-    case 0x42:
-      r.s64();
-      return;
-    case 0x43:
-      r.pos += 4;
-      return;
-    case 0x44:
-      r.pos += 8;
-      return;
-    case 0xfc: {
-      const sub = r.u32();
-      if (sub === 8 || sub === 12 || sub === 14) r.u32(), r.u32();
-      else if (sub === 10) r.u8(), r.u8();
-      else if (sub === 9 || sub === 13 || sub === 15 || sub === 16 || sub === 17) r.u32();
-      else if (sub === 11) r.u8();
-      return;
-    }
-    case 0xfd:
-      return skipSimdImmediates(r);
-  }
-  if (op >= 0x28 && op <= 0x3e) r.u32(), r.u32();
 }
 
 /** Lowers `fn` (once) and returns its code. */

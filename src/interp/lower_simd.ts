@@ -3,9 +3,9 @@
  * emits one closure from the ops_simd* factories. Called by the main lowering for `case 0xfd`; v128
  * values occupy ordinary frame slots, whose contents live in `V` (see machine.ts).
  */
-import type { Reader } from "../reader.ts";
-import { SimdImm, simdImmediate, SimdOp } from "../opcodes.ts";
-import { ValType } from "../types.ts";
+import type { Reader } from "../wasm/reader.ts";
+import { SimdImm, simdImmediate, SimdOp } from "../wasm/opcodes.ts";
+import { ValType } from "../wasm/types.ts";
 import type { InstanceState, Op } from "./runtime.ts";
 import {
   anyTrue,
@@ -223,22 +223,4 @@ function binaryFactory(sub: number): Binary {
   if ((sub >= SimdOp.F32x4Eq && sub <= SimdOp.F64x2Ge) || sub >= SimdOp.F32x4Add) return floatBinary;
   if ((sub >= SimdOp.I32x4Eq && sub <= SimdOp.I32x4GeU) || sub >= SimdOp.I32x4Add) return wideIntBinary;
   return narrowIntBinary;
-}
-
-/** Skips the immediates of SIMD instruction (unreachable code); the reader is after the 0xfd. */
-export function skipSimdImmediates(r: Reader): void {
-  switch (simdImmediate(r.u32())) {
-    case SimdImm.MemArg:
-      r.u32(), r.u32();
-      return;
-    case SimdImm.MemArgLane:
-      r.u32(), r.u32(), r.u8();
-      return;
-    case SimdImm.Lane:
-      r.u8();
-      return;
-    case SimdImm.Bytes16:
-      r.pos += 16;
-      return;
-  }
 }

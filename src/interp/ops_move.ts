@@ -2,7 +2,7 @@
  * Closure factories for moving values between frame slots: copies (one or several at once) and
  * constants. Used by the lowering wherever a virtual operand must become real.
  */
-import { ValType } from "../types.ts";
+import { ValType } from "../wasm/types.ts";
 import { I32, R } from "./machine.ts";
 import type { Op } from "./runtime.ts";
 import { v128Copy } from "./ops_simd.ts";

@@ -10,7 +10,7 @@
  */
 import { I32, R, V } from "./machine.ts";
 import { type GlobalInst, type MemoryInst, type Op, RETURN, trap } from "./runtime.ts";
-import { ValType } from "../types.ts";
+import { ValType } from "../wasm/types.ts";
 
 /** Views of the v128 stack, by lane type. */
 export const V8: Int8Array = new Int8Array(V.buffer);

@@ -2,9 +2,9 @@
  * Runtime objects: function, memory, table and global instances, and the per-instance state the
  * lowered code closes over. Pure TypeScript: the JS-API wrappers in `src/api/` sit on top of these.
  */
-import type { FuncBody, FuncType, ModuleInfo } from "../types.ts";
-import { ValType } from "../types.ts";
-import { RuntimeError } from "../errors.ts";
+import type { FuncBody, FuncType, ModuleInfo } from "../wasm/types.ts";
+import { ValType } from "../wasm/types.ts";
+import { RuntimeError } from "../wasm/errors.ts";
 import { callHost, timeoutTrap, timing } from "./host_call.ts";
 
 /** A lowered instruction: runs against the frame based at `b` (32-bit units), returns the next pc. */

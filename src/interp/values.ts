@@ -2,7 +2,7 @@
  * Moving values between frame slots and JS, following the JS API's ToJSValue / ToWebAssemblyValue:
  * i64 is a BigInt, f32 is rounded, funcref is an exported function (or null), externref is any value.
  */
-import { ValType } from "../types.ts";
+import { ValType } from "../wasm/types.ts";
 import { F32, F64, I32, R } from "./machine.ts";
 import type { FuncInst } from "./runtime.ts";
 

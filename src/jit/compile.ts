@@ -16,15 +16,14 @@
  * profiles are charged exactly as the interpreter charges them, so the count does not depend on
  * the tier.
  */
-import { Reader } from "../reader.ts";
-import { type FuncType, ValType } from "../types.ts";
+import { Reader } from "../wasm/reader.ts";
+import { type FuncType, ValType } from "../wasm/types.ts";
 import type { InstanceState, Op, WasmFunc } from "../interp/runtime.ts";
 import { STACK_SLOTS } from "../interp/machine.ts";
-import { CONVERT_RESULT, readBlockType, skipImmediates } from "../interp/lower.ts";
 import { convert } from "../interp/ops_convert.ts";
 import { memoryCopy, memoryFill, memoryGrow, memoryInit } from "../interp/ops_memory.ts";
 import { tableOp } from "../interp/ops_table.ts";
-import { skipSimdImmediates } from "../interp/lower_simd.ts";
+import { CONVERT_RESULT, readBlockType, skipImmediates, skipSimdImmediates } from "../wasm/code.ts";
 import {
   assign,
   f32Bits,

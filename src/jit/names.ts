@@ -2,7 +2,7 @@
  * How wasm values are spelled in the generated JS: the variables of each value (by type and stack
  * depth, or by local), and exact literals for floats.
  */
-import { ValType } from "../types.ts";
+import { ValType } from "../wasm/types.ts";
 
 /** The letter of a type in variable names: `i3` is the i32 at stack depth 3. */
 export function letter(t: ValType): string {

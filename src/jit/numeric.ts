@@ -2,9 +2,9 @@
  * The JS tier's numeric instructions: i32, i64 (on two int32 halves), f32 and f64 arithmetic,
  * comparisons and conversions, each emitted as a line of JS over the stack variables.
  */
-import { ValType } from "../types.ts";
+import { ValType } from "../wasm/types.ts";
 import { convert } from "../interp/ops_convert.ts";
-import { CONVERT_RESULT } from "../interp/lower.ts";
+import { CONVERT_RESULT } from "../wasm/code.ts";
 import type { Compiler } from "./compile.ts";
 import { f32Bits, f32FromBits } from "./names.ts";
 function unaryI32(c: Compiler, expr: (a: string) => string): void {

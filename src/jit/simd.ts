@@ -3,7 +3,7 @@
  * operations are emitted inline, the rest run the interpreter's closure on copies of their operands
  * in the frame's scratch slots.
  */
-import { ValType } from "../types.ts";
+import { ValType } from "../wasm/types.ts";
 import type { Op } from "../interp/runtime.ts";
 import { lowerSimd } from "../interp/lower_simd.ts";
 import type { Compiler } from "./compile.ts";

@@ -3,7 +3,7 @@
  * unwinding step that adds a compiled function's frame to a trap's backtrace, and the few i64 and
  * float helpers too long to inline. Pure TypeScript, like the rest of the engine.
  */
-import { RuntimeError } from "../errors.ts";
+import { RuntimeError } from "../wasm/errors.ts";
 import { F64, I32, machine, R, scratchF32, scratchF64, scratchI32, V } from "../interp/machine.ts";
 import type { WasmFunc } from "../interp/runtime.ts";
 import type { WasmFrame } from "../interp/exec.ts";

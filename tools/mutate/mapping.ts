@@ -8,7 +8,7 @@
  */
 
 export interface MappingEntry {
-  /** A folder ("src/wasi/") or a file ("src/reader.ts"), relative to the repository root. */
+  /** A folder ("src/wasi/") or a file ("src/wasm/reader.ts"), relative to the repository root. */
   src: string;
   /** Test files or globs, relative to the repository root. */
   tests: string[];
@@ -23,12 +23,19 @@ const DECODING = [
 ];
 
 export const MAPPING: MappingEntry[] = [
-  { src: "src/reader.ts", tests: DECODING },
-  { src: "src/decoder.ts", tests: DECODING },
-  { src: "src/validator.ts", tests: DECODING },
-  { src: "src/types.ts", tests: DECODING },
-  { src: "src/opcodes.ts", tests: [...DECODING, "tests/jit_test.ts", "tests/opcodes_test.ts"] },
-  { src: "src/errors.ts", tests: ["tests/api_test.ts", "tests/spec_test.ts", "tests/malformed_test.ts"] },
+  { src: "src/wasm/reader.ts", tests: DECODING },
+  { src: "src/wasm/decoder.ts", tests: DECODING },
+  { src: "src/wasm/validator.ts", tests: DECODING },
+  { src: "src/wasm/types.ts", tests: DECODING },
+  {
+    src: "src/wasm/code.ts",
+    tests: ["tests/spec_test.ts", "tests/lowering_test.ts", "tests/jit*_test.ts", "tests/fus*_test.ts"],
+  },
+  { src: "src/wasm/opcodes.ts", tests: [...DECODING, "tests/jit_test.ts", "tests/opcodes_test.ts"] },
+  {
+    src: "src/wasm/errors.ts",
+    tests: ["tests/api_test.ts", "tests/spec_test.ts", "tests/malformed_test.ts"],
+  },
   {
     src: "src/interp/",
     tests: [

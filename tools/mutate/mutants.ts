@@ -20,7 +20,7 @@ import { ts } from "./typecheck.ts";
 export interface Mutant {
   /** Stable id: "file:start:operator:replacement-index". */
   id: string;
-  /** Repository-relative path, e.g. "src/reader.ts". */
+  /** Repository-relative path, e.g. "src/wasm/reader.ts". */
   file: string;
   operator: string;
   /** 1-based line and column of the change. */

@@ -1,0 +1,143 @@
+/**
+ * Facts about instruction streams that both tiers read while walking a validated body: block types,
+ * the immediates to skip, and the result types of conversions and loads.
+ */
+import { SimdImm, simdImmediate } from "./opcodes.ts";
+import type { Reader } from "./reader.ts";
+import { type FuncType, ValType } from "./types.ts";
+
+/** Result types of 0xa8..0xbb (and of the saturating forms 0xfc 0..7). */
+export const CONVERT_RESULT: ValType[] = [
+  ValType.I32,
+  ValType.I32,
+  ValType.I32,
+  ValType.I32,
+  ValType.I64, // 0xac extend_i32_s
+  ValType.I64,
+  ValType.I64,
+  ValType.I64,
+  ValType.I64,
+  ValType.I64,
+  ValType.F32, // 0xb2
+  ValType.F32,
+  ValType.F32,
+  ValType.F32,
+  ValType.F32,
+  ValType.F64, // 0xb7
+  ValType.F64,
+  ValType.F64,
+  ValType.F64,
+  ValType.F64,
+];
+// For the saturating forms, indices 4..7 are i64 truncations; CONVERT_RESULT[4..7] are I64 too.
+
+/** Result types of the loads 0x28..0x35. */
+export const LOAD_RESULT: ValType[] = [
+  ValType.I32,
+  ValType.I64,
+  ValType.F32,
+  ValType.F64,
+  ValType.I32,
+  ValType.I32,
+  ValType.I32,
+  ValType.I32,
+  ValType.I64,
+  ValType.I64,
+  ValType.I64,
+  ValType.I64,
+  ValType.I64,
+  ValType.I64,
+];
+
+/** Reads a (validated) block type: empty, one value type, or a type index. */
+export function readBlockType(r: Reader, types: FuncType[]): { params: ValType[]; results: ValType[] } {
+  const b = r.bytes[r.pos];
+  if (b === 0x40) {
+    r.pos++;
+    return { params: [], results: [] };
+  }
+  if (b >= 0x6f && b <= 0x7f) {
+    r.pos++;
+    return { params: [], results: [b as ValType] };
+  }
+  const t = types[r.s33()];
+  return { params: t.params, results: t.results };
+}
+
+/** Skips the immediates of `op` (unreachable code, or code a tier does not look into). */
+export function skipImmediates(r: Reader, op: number): void {
+  switch (op) {
+    case 0x0c:
+    case 0x0d:
+    case 0x10:
+    case 0x20:
+    case 0x21:
+    case 0x22:
+    case 0x23:
+    case 0x24:
+    case 0x25:
+    case 0x26:
+    case 0xd2:
+      r.u32();
+      return;
+    case 0x0e: {
+      const n = r.u32();
+      for (let i = 0; i <= n; i++) r.u32();
+      return;
+    }
+    case 0x11:
+      r.u32(), r.u32();
+      return;
+    case 0x1c: {
+      const n = r.u32();
+      for (let i = 0; i < n; i++) r.u8();
+      return;
+    }
+    case 0x3f:
+    case 0x40:
+    case 0xd0:
+      r.u8();
+      return;
+    case 0x41:
+      r.s32();
+      return;
+    case 0x42:
+      r.s64();
+      return;
+    case 0x43:
+      r.pos += 4;
+      return;
+    case 0x44:
+      r.pos += 8;
+      return;
+    case 0xfc: {
+      const sub = r.u32();
+      if (sub === 8 || sub === 12 || sub === 14) r.u32(), r.u32();
+      else if (sub === 10) r.u8(), r.u8();
+      else if (sub === 9 || sub === 13 || sub === 15 || sub === 16 || sub === 17) r.u32();
+      else if (sub === 11) r.u8();
+      return;
+    }
+    case 0xfd:
+      return skipSimdImmediates(r);
+  }
+  if (op >= 0x28 && op <= 0x3e) r.u32(), r.u32();
+}
+
+/** Skips the immediates of SIMD instruction (unreachable code); the reader is after the 0xfd. */
+export function skipSimdImmediates(r: Reader): void {
+  switch (simdImmediate(r.u32())) {
+    case SimdImm.MemArg:
+      r.u32(), r.u32();
+      return;
+    case SimdImm.MemArgLane:
+      r.u32(), r.u32(), r.u8();
+      return;
+    case SimdImm.Lane:
+      r.u8();
+      return;
+    case SimdImm.Bytes16:
+      r.pos += 16;
+      return;
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The layer rule of src/ (issue 11, ../shared/design/engine-layers.md §4), read from the imports of every
+ * file: a folder imports only from the folders below it. The rule is enforced for the folders that have
+ * their final shape:
+ *
+ * - `src/wasm/`, the binary format, imports nothing outside itself;
+ * - `src/wasi/`, the WASI host, imports nothing of the engine (only itself);
+ * - `src/cli/`, the command line, imports only itself, `src/wasm/` and `src/wasi/`.
+ *
+ * `src/runtime/`, `src/engine/` and the split of `src/interp/` do not exist yet; their rules join this
+ * table when they do. An arrow that breaks a rule today but is known and due to go is listed in `KNOWN`
+ * with its reason; a listed arrow that no longer exists fails the test, so the list only shrinks.
+ */
+import assert from "node:assert/strict";
+
+const ROOT = new URL("../", import.meta.url);
+
+/** A folder of src/ and the folders (or files) its files may import from. */
+const RULES: { folder: string; mayImport: string[] }[] = [
+  { folder: "src/wasm/", mayImport: ["src/wasm/"] },
+  { folder: "src/wasi/", mayImport: ["src/wasi/"] },
+  { folder: "src/cli/", mayImport: ["src/cli/", "src/wasm/", "src/wasi/"] },
+];
+
+/** Arrows that break a rule, each with the reason it is still there. */
+const KNOWN: { from: string; to: string; why: string }[] = [
+  {
+    from: "src/wasi/wasi.ts",
+    to: "src/interp/runtime.ts",
+    why: "the default deadline of poll_oneoff and stdin reads is the engine's currentDeadline(); " +
+      "issue 11 moves it to src/runtime/ and hands it to the host instead",
+  },
+];
+
+interface Arrow {
+  from: string;
+  to: string;
+  typeOnly: boolean;
+}
+
+const IMPORT =
+  /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^"';]*?\sfrom\s+)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+
+/** The relative imports of one source text, resolved to repository paths. */
+export function importsOf(file: string, text: string): Arrow[] {
+  const arrows: Arrow[] = [];
+  for (const m of text.matchAll(IMPORT)) {
+    const spec = m[3] ?? m[4];
+    if (!spec.startsWith(".")) continue;
+    const to = new URL(spec, new URL(file, ROOT)).href.slice(ROOT.href.length);
+    arrows.push({ from: file, to, typeOnly: m[2] !== undefined });
+  }
+  return arrows;
+}
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of Deno.readDirSync(new URL(dir, ROOT))) {
+    const path = `${dir}${entry.name}`;
+    if (entry.isDirectory) out.push(...sourceFiles(`${path}/`));
+    else if (entry.name.endsWith(".ts")) out.push(path);
+  }
+  return out;
+}
+
+/** The arrows that break a rule (type-only imports included: a layer should not even name what is above it). */
+export function violations(arrows: Arrow[]): Arrow[] {
+  return arrows.filter((a) => {
+    const rule = RULES.filter((r) =>
+      a.from.startsWith(r.folder)
+    ).sort((x, y) => y.folder.length - x.folder.length)[0];
+    return rule !== undefined && !rule.mayImport.some((allowed) => a.to.startsWith(allowed));
+  });
+}
+
+const allArrows = () =>
+  sourceFiles("src/").flatMap((file) => importsOf(file, Deno.readTextFileSync(new URL(file, ROOT))));
+
+Deno.test("layers: src/wasm, src/wasi and src/cli import only what lies below them", () => {
+  const arrows = allArrows();
+  assert.ok(arrows.length > 300, `only ${arrows.length} imports found: is the import pattern still right?`);
+  const broken = violations(arrows);
+  const unknown = broken.filter((a) => !KNOWN.some((k) => k.from === a.from && k.to === a.to));
+  assert.deepEqual(unknown.map((a) => `${a.from} -> ${a.to}`), [], "imports that break the layer rule");
+  const gone = KNOWN.filter((k) => !broken.some((a) => a.from === k.from && a.to === k.to));
+  assert.deepEqual(
+    gone.map((k) => `${k.from} -> ${k.to}`),
+    [],
+    "KNOWN lists arrows that no longer exist: remove them",
+  );
+});
+
+Deno.test("layers: the check notices an upward import, a dynamic one and a type-only one", () => {
+  const planted = [
+    ["src/wasm/reader.ts", `import { I32 } from "../interp/machine.ts";`],
+    ["src/wasm/decoder.ts", `const jit = await import("../jit/tier.ts");`],
+    ["src/cli/run.ts", `import type { WasmFunc } from "../interp/runtime.ts";`],
+    ["src/wasi/poll.ts", `export { x } from "../api/instance.ts";`],
+  ] as const;
+  for (const [file, line] of planted) {
+    const arrows = importsOf(file, `// a comment\n${line}\n`);
+    assert.equal(arrows.length, 1, line);
+    assert.equal(violations(arrows).length, 1, `${file}: ${line}`);
+  }
+  // And the same files importing within their rule pass.
+  assert.deepEqual(violations(importsOf("src/wasm/decoder.ts", `import { Reader } from "./reader.ts";`)), []);
+  assert.deepEqual(violations(importsOf("src/cli/run.ts", `import { WASI } from "../wasi/mod.ts";`)), []);
+});
