@@ -46,14 +46,14 @@ export {
   Table,
   validate,
 };
-export type { EngineOptions } from "./src/interp/runtime.ts";
+export type { EngineOptions } from "./src/runtime/objects.ts";
 export { fuelConsumed, profileOf } from "./src/api/instance.ts";
 export { InternalError } from "./src/api/module.ts";
 /**
  * `currentDeadline()`: the deadline (`performance.now()` ms) of the innermost running call from JS
  * of an instance created with `timeoutMs`, or Infinity; for host functions that block.
  */
-export { currentDeadline } from "./src/interp/runtime.ts";
+export { currentDeadline } from "./src/runtime/objects.ts";
 export type { FunctionProfile } from "./src/api/instance.ts";
 export type { WasmFrame } from "./src/interp/exec.ts";
 export type { BufferSource, ModuleExportDescriptor, ModuleImportDescriptor } from "./src/api/module.ts";

@@ -1,6 +1,6 @@
 /**
  * Fuel, pinned to absolute numbers. Every expected count below is worked out by hand from the rule
- * (src/interp/runtime.ts `EngineOptions.fuel`, README "Library"), never copied from a run:
+ * (src/runtime/objects.ts `EngineOptions.fuel`, README "Library"), never copied from a run:
  *
  * - every instruction the validator sees in reachable code counts 1 (`block`, `loop`, `if`, `else`
  *   and `end` included, the function's final `end` too; a prefixed opcode such as `memory.fill` is one

@@ -13,8 +13,8 @@
 import assert from "node:assert/strict";
 import { WebAssembly as Ours } from "../mod.ts";
 import { allFusedForms, countForms } from "../src/interp/lower.ts";
-import { F32, F64, I32, STACK_SLOTS } from "../src/interp/machine.ts";
-import { MemoryInst, type Op } from "../src/interp/runtime.ts";
+import { F32, F64, I32, STACK_SLOTS } from "../src/runtime/machine.ts";
+import { MemoryInst, type Op } from "../src/runtime/objects.ts";
 import * as mem_ from "../src/interp/ops_memory.ts";
 import * as i32_ from "../src/interp/ops_i32.ts";
 import * as i64_ from "../src/interp/ops_i64.ts";

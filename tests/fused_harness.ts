@@ -8,9 +8,9 @@
  */
 import assert from "node:assert/strict";
 import { WebAssembly as Ours } from "../mod.ts";
-import { funcOfJs } from "../src/interp/values.ts";
+import { funcOfJs } from "../src/runtime/values.ts";
 import { allFusedForms, fusedForms, loweredForms } from "../src/interp/lower.ts";
-import type { WasmFunc } from "../src/interp/runtime.ts";
+import type { WasmFunc } from "../src/runtime/objects.ts";
 import { describeError } from "../fuzz/traps.ts";
 
 const compiled = new Map<string, Uint8Array<ArrayBuffer>>();

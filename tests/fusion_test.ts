@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { WebAssembly as Ours } from "../mod.ts";
 import { fusedForms } from "../src/interp/lower.ts";
-import type { WasmFunc } from "../src/interp/runtime.ts";
-import { funcOfJs } from "../src/interp/values.ts";
+import type { WasmFunc } from "../src/runtime/objects.ts";
+import { funcOfJs } from "../src/runtime/values.ts";
 import { haveWat2Wasm, wat } from "./wat.ts";
 
 const MODULE = `(module

@@ -16,9 +16,9 @@
  */
 import assert from "node:assert/strict";
 import { WebAssembly as Ours } from "../mod.ts";
-import { funcOfJs } from "../src/interp/values.ts";
+import { funcOfJs } from "../src/runtime/values.ts";
 import { fusedForms, loweredForms } from "../src/interp/lower.ts";
-import type { WasmFunc } from "../src/interp/runtime.ts";
+import type { WasmFunc } from "../src/runtime/objects.ts";
 import { describeError } from "../fuzz/traps.ts";
 import { type Case, F32_AT, F64_AT, fillMemory, PAGE, wat20 } from "./fused_harness.ts";
 import {

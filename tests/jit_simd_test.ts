@@ -9,8 +9,8 @@
 import assert from "node:assert/strict";
 import { WebAssembly as Ours } from "../mod.ts";
 import { compileToJs } from "../src/jit/compile.ts";
-import { funcOfJs } from "../src/interp/values.ts";
-import type { WasmFunc } from "../src/interp/runtime.ts";
+import { funcOfJs } from "../src/runtime/values.ts";
+import type { WasmFunc } from "../src/runtime/objects.ts";
 import { haveWat2Wasm, wat } from "./wat.ts";
 
 const INT_COMPARE = ["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"];

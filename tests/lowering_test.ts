@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import { fuelConsumed, type Instance, WebAssembly as W } from "../mod.ts";
 import type { EngineOptions } from "../mod.ts";
-import { funcOfJs } from "../src/interp/values.ts";
-import type { WasmFunc } from "../src/interp/runtime.ts";
+import { funcOfJs } from "../src/runtime/values.ts";
+import type { WasmFunc } from "../src/runtime/objects.ts";
 import { jitCounts } from "../src/jit/tier.ts";
 import { haveWat2Wasm, wat } from "./wat.ts";
 

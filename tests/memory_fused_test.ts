@@ -9,9 +9,9 @@
  */
 import assert from "node:assert/strict";
 import { WebAssembly as Ours } from "../mod.ts";
-import { funcOfJs } from "../src/interp/values.ts";
+import { funcOfJs } from "../src/runtime/values.ts";
 import { fusedForms } from "../src/interp/lower.ts";
-import type { WasmFunc } from "../src/interp/runtime.ts";
+import type { WasmFunc } from "../src/runtime/objects.ts";
 import { haveWat2Wasm, wat } from "./wat.ts";
 
 const PAGES = 32769, SIZE = PAGES * 65536; // 2 GiB and one page

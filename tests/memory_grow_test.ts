@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { WebAssembly as Ours } from "../mod.ts";
 import type { EngineOptions } from "../mod.ts";
-import { MemoryInst } from "../src/interp/runtime.ts";
+import { MemoryInst } from "../src/runtime/objects.ts";
 import { haveWat2Wasm, wat } from "./wat.ts";
 
 type Fn = (...args: unknown[]) => number;

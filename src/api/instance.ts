@@ -2,7 +2,7 @@
 import { LinkError } from "../wasm/errors.ts";
 import { ExternKind, type FuncType, type GlobalType, type Limits, ValType } from "../wasm/types.ts";
 import { engineError, execute } from "../interp/exec.ts";
-import { I32, machine, STACK_SLOTS } from "../interp/machine.ts";
+import { I32, machine, STACK_SLOTS } from "../runtime/machine.ts";
 import {
   type EngineOptions,
   type FuncInst,
@@ -14,10 +14,10 @@ import {
   TableInst,
   trap,
   WasmFunc,
-} from "../interp/runtime.ts";
+} from "../runtime/objects.ts";
 import { type ExternValue, instantiateModule } from "../interp/instantiate.ts";
-import { exporter, funcOfJs, slotToJs, storeSlot, toWasmValue } from "../interp/values.ts";
-import { callHost, HostThrow } from "../interp/host_call.ts";
+import { exporter, funcOfJs, slotToJs, storeSlot, toWasmValue } from "../runtime/values.ts";
+import { callHost, HostThrow } from "../runtime/host_call.ts";
 import { internalOf, wrapGlobal, wrapMemory, wrapTable } from "./objects.ts";
 import { type Module, moduleInfo, moduleOptionsOf } from "./module.ts";
 import { writeGlobal } from "./values.ts";

@@ -3,7 +3,7 @@ import { CompileError } from "../wasm/errors.ts";
 import { decodeModule } from "../wasm/decoder.ts";
 import { validateModule } from "../wasm/validator.ts";
 import { ExternKind, type ModuleInfo } from "../wasm/types.ts";
-import type { EngineOptions } from "../interp/runtime.ts";
+import type { EngineOptions } from "../runtime/objects.ts";
 
 const KIND_NAMES = ["function", "table", "memory", "global"] as const;
 

@@ -1,6 +1,6 @@
 /** The `WebAssembly` namespace: the same shape as the built-in one, backed by wasmrun. */
 import { CompileError, LinkError, RuntimeError } from "../wasm/errors.ts";
-import type { EngineOptions } from "../interp/runtime.ts";
+import type { EngineOptions } from "../runtime/objects.ts";
 import { Global, Memory, Table } from "./objects.ts";
 import { type BufferSource, bytesOf, compileInfo, Module } from "./module.ts";
 import { Instance } from "./instance.ts";

@@ -3,8 +3,8 @@
  * remembers its wrapper so that exporting it again yields the same JS object.
  */
 import { ValType } from "../wasm/types.ts";
-import { GlobalInst, MAX_PAGES, MAX_TABLE_SIZE, MemoryInst, TableInst } from "../interp/runtime.ts";
-import { jsToRef } from "../interp/values.ts";
+import { GlobalInst, MAX_PAGES, MAX_TABLE_SIZE, MemoryInst, TableInst } from "../runtime/objects.ts";
+import { jsToRef } from "../runtime/values.ts";
 import { parseValueType, readGlobal, refToJs, writeGlobal } from "./values.ts";
 
 const wrappers = new WeakMap<object, object>();

@@ -1,8 +1,8 @@
 /** Value-type names of the JS API ("i32", "anyfunc", …) and conversions for globals and tables. */
 import { ValType } from "../wasm/types.ts";
-import type { GlobalInst } from "../interp/runtime.ts";
-import { exporter, jsToRef, toBigInt64 } from "../interp/values.ts";
-import type { FuncInst } from "../interp/runtime.ts";
+import type { GlobalInst } from "../runtime/objects.ts";
+import { exporter, jsToRef, toBigInt64 } from "../runtime/values.ts";
+import type { FuncInst } from "../runtime/objects.ts";
 
 /**
  * A value or element type by its JS API name. The name goes through ToString first, as WebIDL

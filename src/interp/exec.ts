@@ -3,13 +3,13 @@
  * JS, so call depth is bounded by our own limit (never by the JS stack), and blocks are just jumps.
  */
 import { RuntimeError } from "../wasm/errors.ts";
-import { callState, F64, I32, machine, R, STACK_SLOTS, V } from "./machine.ts";
-import { CALL, dispatch, type Op, trap, type WasmFunc } from "./runtime.ts";
+import { callState, F64, I32, machine, R, STACK_SLOTS, V } from "../runtime/machine.ts";
+import { CALL, dispatch, type Op, trap, type WasmFunc } from "../runtime/objects.ts";
 import { lowerFunction } from "./lower.ts";
 import { compiledCode } from "../jit/tier.ts";
 import { JS_BUDGET } from "../jit/compile.ts";
 import { env } from "../jit/support.ts";
-import { HostThrow } from "./host_call.ts";
+import { HostThrow } from "../runtime/host_call.ts";
 
 /** One frame of a wasm backtrace, innermost first. */
 export interface WasmFrame {

@@ -16,11 +16,11 @@ import {
   TableInst,
   trap,
   WasmFunc,
-} from "./runtime.ts";
+} from "../runtime/objects.ts";
 import { compiledCode } from "../jit/tier.ts";
 import { execute } from "./exec.ts";
-import { machine } from "./machine.ts";
-import { HostThrow } from "./host_call.ts";
+import { machine } from "../runtime/machine.ts";
+import { HostThrow } from "../runtime/host_call.ts";
 import { lowerFunction } from "./lower.ts";
 
 /** An import, already resolved to a runtime object of the right kind. */

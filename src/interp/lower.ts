@@ -23,8 +23,8 @@
  */
 import { Reader } from "../wasm/reader.ts";
 import { ValType, valTypeName } from "../wasm/types.ts";
-import { callState, I32, R } from "./machine.ts";
-import { callHost } from "./host_call.ts";
+import { callState, I32, R } from "../runtime/machine.ts";
+import { callHost } from "../runtime/host_call.ts";
 import {
   CALL,
   type FuncInst,
@@ -36,7 +36,7 @@ import {
   type TableInst,
   trap,
   type WasmFunc,
-} from "./runtime.ts";
+} from "../runtime/objects.ts";
 import {
   addCompareBranch,
   addImm2,

@@ -6,7 +6,7 @@
 import type { Reader } from "../wasm/reader.ts";
 import { SimdImm, simdImmediate, SimdOp } from "../wasm/opcodes.ts";
 import { ValType } from "../wasm/types.ts";
-import type { InstanceState, Op } from "./runtime.ts";
+import type { InstanceState, Op } from "../runtime/objects.ts";
 import {
   anyTrue,
   bitselect,

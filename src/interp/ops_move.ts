@@ -3,8 +3,8 @@
  * constants. Used by the lowering wherever a virtual operand must become real.
  */
 import { ValType } from "../wasm/types.ts";
-import { I32, R } from "./machine.ts";
-import type { Op } from "./runtime.ts";
+import { I32, R } from "../runtime/machine.ts";
+import type { Op } from "../runtime/objects.ts";
 import { v128Copy } from "./ops_simd.ts";
 
 function is64(t: ValType): boolean {

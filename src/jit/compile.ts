@@ -18,8 +18,8 @@
  */
 import { Reader } from "../wasm/reader.ts";
 import { type FuncType, ValType } from "../wasm/types.ts";
-import type { InstanceState, Op, WasmFunc } from "../interp/runtime.ts";
-import { STACK_SLOTS } from "../interp/machine.ts";
+import type { InstanceState, Op, WasmFunc } from "../runtime/objects.ts";
+import { STACK_SLOTS } from "../runtime/machine.ts";
 import { convert } from "../interp/ops_convert.ts";
 import { memoryCopy, memoryFill, memoryGrow, memoryInit } from "../interp/ops_memory.ts";
 import { tableOp } from "../interp/ops_table.ts";

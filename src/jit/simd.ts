@@ -4,7 +4,7 @@
  * in the frame's scratch slots.
  */
 import { ValType } from "../wasm/types.ts";
-import type { Op } from "../interp/runtime.ts";
+import type { Op } from "../runtime/objects.ts";
 import { lowerSimd } from "../interp/lower_simd.ts";
 import type { Compiler } from "./compile.ts";
 import { assign, f32Bits, f32FromBits } from "./names.ts";

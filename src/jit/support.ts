@@ -4,11 +4,11 @@
  * float helpers too long to inline. Pure TypeScript, like the rest of the engine.
  */
 import { RuntimeError } from "../wasm/errors.ts";
-import { F64, I32, machine, R, scratchF32, scratchF64, scratchI32, V } from "../interp/machine.ts";
-import type { WasmFunc } from "../interp/runtime.ts";
+import { F64, I32, machine, R, scratchF32, scratchF64, scratchI32, V } from "../runtime/machine.ts";
+import type { WasmFunc } from "../runtime/objects.ts";
 import type { WasmFrame } from "../interp/exec.ts";
 import { nearest } from "../interp/ops_float.ts";
-import { HostThrow } from "../interp/host_call.ts";
+import { HostThrow } from "../runtime/host_call.ts";
 
 /** A trap raised by compiled code, carrying the offset of the instruction that raised it. */
 interface SitedError extends RuntimeError {

@@ -3,7 +3,7 @@
  * (nesting deeper than a JS parser allows) stays on the threaded-code interpreter, as does everything
  * of an instance created with `jit: false`.
  */
-import type { WasmFunc } from "../interp/runtime.ts";
+import type { WasmFunc } from "../runtime/objects.ts";
 import { compileToJs, Unsupported } from "./compile.ts";
 import { env, type JitEnv } from "./support.ts";
 

@@ -4,7 +4,7 @@
  * `initialize(instance)` a reactor. It only touches `instance.exports.memory` and exported functions,
  * so it works with any engine that implements the WebAssembly JS API.
  */
-import { currentDeadline } from "../interp/runtime.ts";
+import { currentDeadline } from "../runtime/objects.ts";
 import { ALL_RIGHTS, DIR_RIGHTS } from "./constants.ts";
 import { HostContext } from "./context.ts";
 import { WasiExit } from "./errors.ts";

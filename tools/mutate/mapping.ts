@@ -69,6 +69,23 @@ export const MAPPING: MappingEntry[] = [
     ],
   },
   {
+    // What both tiers stand on: the interpreter's tests and the JS tier's, and the JS API's.
+    src: "src/runtime/",
+    tests: [
+      "tests/spec_test.ts",
+      "tests/api*_test.ts",
+      "tests/interp_*_test.ts",
+      "tests/jit*_test.ts",
+      "tests/fus*_test.ts",
+      "tests/limits_test.ts",
+      "tests/boundary_test.ts",
+      "tests/bounds_test.ts",
+      "tests/memory*_test.ts",
+      "tests/fuel_test.ts",
+      "tests/malformed_test.ts",
+    ],
+  },
+  {
     src: "src/api/",
     tests: [
       "tests/api*_test.ts",

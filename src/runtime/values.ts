@@ -4,7 +4,7 @@
  */
 import { ValType } from "../wasm/types.ts";
 import { F32, F64, I32, R } from "./machine.ts";
-import type { FuncInst } from "./runtime.ts";
+import type { FuncInst } from "./objects.ts";
 
 /** Maps exported JS functions back to the function instances behind them. */
 export const funcOfJs: WeakMap<object, FuncInst> = new WeakMap();

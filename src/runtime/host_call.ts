@@ -5,7 +5,7 @@
  */
 import { RuntimeError } from "../wasm/errors.ts";
 import { machine } from "./machine.ts";
-import type { HostFunc } from "./runtime.ts";
+import type { HostFunc } from "./objects.ts";
 import { slotToJs, storeSlot, toWasmValue } from "./values.ts";
 
 /**
