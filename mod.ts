@@ -55,7 +55,7 @@ export { InternalError } from "./src/api/module.ts";
  */
 export { currentDeadline } from "./src/runtime/objects.ts";
 export type { FunctionProfile } from "./src/api/instance.ts";
-export type { WasmFrame } from "./src/interp/exec.ts";
+export type { WasmFrame } from "./src/runtime/trap.ts";
 export type { BufferSource, ModuleExportDescriptor, ModuleImportDescriptor } from "./src/api/module.ts";
 export type { GlobalDescriptor, MemoryDescriptor, TableDescriptor } from "./src/api/objects.ts";
 export type { ResponseSource, WebAssemblyInstantiatedSource } from "./src/api/namespace.ts";

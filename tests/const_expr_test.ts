@@ -1,5 +1,5 @@
 /**
- * Constant expressions (src/interp/instantiate.ts `evalConst`): a global initializer or a segment
+ * Constant expressions (src/engine/instantiate.ts `evalConst`): a global initializer or a segment
  * offset is one constant instruction in Wasm 2.0. A `global.get` of an imported global copies every
  * bit of it (an i64's odd low half, an f64's NaN payload, all of a v128); an imported i32 places a
  * data or element segment, unsigned; extended constant expressions (`i64.add` …, a later proposal

@@ -15,10 +15,10 @@ import { WebAssembly as Ours } from "../mod.ts";
 import { allFusedForms, countForms } from "../src/interp/lower.ts";
 import { F32, F64, I32, STACK_SLOTS } from "../src/runtime/machine.ts";
 import { MemoryInst, type Op } from "../src/runtime/objects.ts";
-import * as mem_ from "../src/interp/ops_memory.ts";
-import * as i32_ from "../src/interp/ops_i32.ts";
-import * as i64_ from "../src/interp/ops_i64.ts";
-import * as float_ from "../src/interp/ops_float.ts";
+import * as mem_ from "../src/interp/ops/ops_memory.ts";
+import * as i32_ from "../src/interp/ops/ops_i32.ts";
+import * as i64_ from "../src/interp/ops/ops_i64.ts";
+import * as float_ from "../src/interp/ops/ops_float.ts";
 import { haveWat2Wasm } from "./wat.ts";
 import { type Case, F32_AT, F64_AT, fillMemory, PAGE, runCases, wat20, WORD_AT } from "./fused_harness.ts";
 import {

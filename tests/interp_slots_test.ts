@@ -16,7 +16,7 @@
  */
 import assert from "node:assert/strict";
 import { WebAssembly as Ours } from "../mod.ts";
-import { funcOfJs } from "../src/runtime/values.ts";
+import { funcOfJs } from "../src/runtime/boundary.ts";
 import { fusedForms, loweredForms } from "../src/interp/lower.ts";
 import type { WasmFunc } from "../src/runtime/objects.ts";
 import { describeError } from "../fuzz/traps.ts";

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { WebAssembly as W } from "../mod.ts";
-import { jitCounts } from "../src/jit/tier.ts";
+import { jitCounts } from "../src/engine/tiering.ts";
 import { compareOutcomes } from "../fuzz/compare.ts";
 import { type FuzzEngine, JS_TIER_OPTIONS, runModule } from "../fuzz/execute.ts";
 import type { RegressionCase } from "../fuzz/save.ts";

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { WebAssembly as Ours } from "../mod.ts";
 import { compileToJs } from "../src/jit/compile.ts";
-import { funcOfJs } from "../src/runtime/values.ts";
+import { funcOfJs } from "../src/runtime/boundary.ts";
 import type { WasmFunc } from "../src/runtime/objects.ts";
 import { haveWat2Wasm, wat } from "./wat.ts";
 

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { fuelConsumed, profileOf, WebAssembly as Ours } from "../mod.ts";
 import { PROGRAMS } from "../bench/programs.ts";
-import { jitCounts, jitFailures } from "../src/jit/tier.ts";
+import { jitCounts, jitFailures } from "../src/engine/tiering.ts";
 import { haveWat2Wasm, wat } from "./wat.ts";
 
 type Fn = (...args: unknown[]) => unknown;

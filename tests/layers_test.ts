@@ -1,32 +1,47 @@
 /**
  * The layer rule of src/ (issue 11, ../shared/design/engine-layers.md §4), read from the imports of every
- * file: a folder imports only from the folders below it. The rule is enforced for the folders that have
- * their final shape:
+ * file: a folder imports only from the folders below it.
  *
  * - `src/wasm/`, the binary format, imports nothing outside itself;
- * - `src/runtime/`, what every tier stands on (store objects, the value stack, host calls, values at the
- *   JS boundary), imports only itself and `src/wasm/`;
- * - `src/wasi/`, the WASI host, imports nothing of the engine (only itself);
- * - `src/cli/`, the command line, imports only itself, `src/wasm/` and `src/wasi/`.
+ * - `src/runtime/`, what every tier stands on, imports only `src/wasm/`;
+ * - `src/interp/`, tier 0, imports `src/runtime/` and `src/wasm/`; its `ops/`, the closure factories,
+ *   not even the rest of the interpreter;
+ * - `src/jit/`, tier 1, imports `src/runtime/`, `src/wasm/` and, of the interpreter, only `src/interp/ops/`;
+ * - `src/engine/`, the only folder that knows both tiers, imports them;
+ * - `src/api/` imports `src/engine/`, `src/runtime/`, `src/wasm/`;
+ * - `src/wasi/`, the WASI host, imports nothing of the engine; `src/cli/` only `src/wasm/` and `src/wasi/`.
  *
- * `src/engine/` and the split of `src/interp/` (tier 0 only, with `interp/ops/` the one part `src/jit/` may
- * use) do not exist yet; their rules join this table when they do. An arrow that breaks a rule today but is known and due to go is listed in `KNOWN`
- * with its reason; a listed arrow that no longer exists fails the test, so the list only shrinks.
+ * An arrow that breaks the rule but is known and due to go is listed in `KNOWN` with its reason; a listed
+ * arrow that no longer exists fails the test, so the list only shrinks.
  */
 import assert from "node:assert/strict";
 
 const ROOT = new URL("../", import.meta.url);
 
-/** A folder of src/ and the folders (or files) its files may import from. */
+/** A folder of src/ and the folders its files may import from (the longest matching folder applies). */
 const RULES: { folder: string; mayImport: string[] }[] = [
   { folder: "src/wasm/", mayImport: ["src/wasm/"] },
   { folder: "src/runtime/", mayImport: ["src/runtime/", "src/wasm/"] },
+  { folder: "src/interp/ops/", mayImport: ["src/interp/ops/", "src/runtime/", "src/wasm/"] },
+  { folder: "src/interp/", mayImport: ["src/interp/", "src/runtime/", "src/wasm/"] },
+  { folder: "src/jit/", mayImport: ["src/jit/", "src/interp/ops/", "src/runtime/", "src/wasm/"] },
+  {
+    folder: "src/engine/",
+    mayImport: ["src/engine/", "src/jit/", "src/interp/", "src/runtime/", "src/wasm/"],
+  },
+  { folder: "src/api/", mayImport: ["src/api/", "src/engine/", "src/runtime/", "src/wasm/"] },
   { folder: "src/wasi/", mayImport: ["src/wasi/"] },
   { folder: "src/cli/", mayImport: ["src/cli/", "src/wasm/", "src/wasi/"] },
 ];
 
 /** Arrows that break a rule, each with the reason it is still there. */
 const KNOWN: { from: string; to: string; why: string }[] = [
+  {
+    from: "src/jit/simd.ts",
+    to: "src/interp/lower_simd.ts",
+    why: "the JS tier drives the interpreter's SIMD lowering through an object that fakes its state; " +
+      "the sub-opcode -> closure selection is to move to interp/ops/ for both tiers",
+  },
   {
     from: "src/wasi/wasi.ts",
     to: "src/runtime/objects.ts",

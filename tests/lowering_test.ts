@@ -8,9 +8,9 @@
 import assert from "node:assert/strict";
 import { fuelConsumed, type Instance, WebAssembly as W } from "../mod.ts";
 import type { EngineOptions } from "../mod.ts";
-import { funcOfJs } from "../src/runtime/values.ts";
+import { funcOfJs } from "../src/runtime/boundary.ts";
 import type { WasmFunc } from "../src/runtime/objects.ts";
-import { jitCounts } from "../src/jit/tier.ts";
+import { jitCounts } from "../src/engine/tiering.ts";
 import { haveWat2Wasm, wat } from "./wat.ts";
 
 const ignore = !haveWat2Wasm;

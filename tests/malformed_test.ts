@@ -28,7 +28,7 @@ import {
 import { type ImportDesc, type ModuleShape, moduleShape } from "./malformed/shape.ts";
 import { KINDS, mutate, prng } from "./malformed/mutate.ts";
 import { cli, isOneLineError } from "./cli_harness.ts";
-import { jitFailures } from "../src/jit/tier.ts";
+import { jitFailures } from "../src/engine/tiering.ts";
 import type { EngineLike } from "../src/cli/engine.ts";
 
 const SEED = Number(Deno.env.get("WASMRUN_MALFORMED_SEED") ?? 0x5eed);

@@ -39,7 +39,7 @@ import {
   updating,
   variantOf,
 } from "./spec/expectations.ts";
-import { jitCounts, jitFailures } from "../src/jit/tier.ts";
+import { jitCounts, jitFailures } from "../src/engine/tiering.ts";
 
 const ENGINE = Deno.env.get("WASMRUN_TEST_ENGINE") ?? "wasmrun";
 const files = specFilesForTests();

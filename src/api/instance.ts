@@ -1,137 +1,20 @@
 /** The JS API's `Instance`: import resolution from a JS object, exports as JS values. */
 import { LinkError } from "../wasm/errors.ts";
 import { ExternKind, type FuncType, type GlobalType, type Limits, ValType } from "../wasm/types.ts";
-import { engineError, execute } from "../interp/exec.ts";
-import { I32, machine, STACK_SLOTS } from "../runtime/machine.ts";
 import {
   type EngineOptions,
-  type FuncInst,
   GlobalInst,
   HostFunc,
   type InstanceState,
   MemoryInst,
   signatureId,
   TableInst,
-  trap,
-  WasmFunc,
 } from "../runtime/objects.ts";
-import { type ExternValue, instantiateModule } from "../interp/instantiate.ts";
-import { exporter, funcOfJs, slotToJs, storeSlot, toWasmValue } from "../runtime/values.ts";
-import { callHost, HostThrow } from "../runtime/host_call.ts";
+import { type ExternValue, instantiateModule } from "../engine/instantiate.ts";
+import { funcOfJs, wrapFunction } from "../runtime/boundary.ts";
 import { internalOf, wrapGlobal, wrapMemory, wrapTable } from "./objects.ts";
 import { type Module, moduleInfo, moduleOptionsOf } from "./module.ts";
 import { writeGlobal } from "./values.ts";
-
-function hasV128(type: FuncType): boolean {
-  return type.params.includes(ValType.V128) || type.results.includes(ValType.V128);
-}
-
-/**
- * Makes the JS function that calls `f` (once per function instance, so identity is stable).
- *
- * Every argument is converted (ToWebAssemblyValue, which may run user code: valueOf, BigInt
- * conversions) before anything is written to the value stack, and the frame is placed at
- * `machine.top` only then: a conversion that calls into wasm again finds `top` above every live
- * frame and leaves it there when it returns. Up to three parameters need no allocation.
- */
-function wrapFunction(f: FuncInst): (...args: unknown[]) => unknown {
-  if (f.jsFunction) return f.jsFunction;
-  const { params, results } = f.type;
-  const room = Math.max(params.length, results.length) + 1;
-  const wasm = f instanceof WasmFunc ? f : null;
-  const host = f instanceof HostFunc ? f : null;
-  /** Runs `f` with its arguments written at `slot`; returns its results as JS values. */
-  const run = (slot: number): unknown => {
-    try {
-      if (wasm === null) callHost(host!, slot);
-      else {
-        const meter = wasm.inst.meter;
-        if (meter === null) execute(wasm, slot);
-        else {
-          meter.enter();
-          try {
-            execute(wasm, slot);
-          } finally {
-            meter.leave();
-          }
-        }
-      }
-    } catch (e) {
-      // Back in JS: a host's thrown value is rethrown as it was; anything else is our own error.
-      throw HostThrow.is(e) ? e.value : engineError(e);
-    }
-    if (results.length === 0) return undefined;
-    if (results.length === 1) return slotToJs(results[0], slot);
-    return results.map((t, i) => slotToJs(t, slot + i));
-  };
-  /** Where the frame goes, once the arguments are converted. */
-  const frame = (): number => {
-    const slot = machine.top;
-    if (slot + room > STACK_SLOTS) trap("call stack exhausted");
-    return slot;
-  };
-  const [t0, t1, t2] = params;
-  let call: (...args: unknown[]) => unknown;
-  if (hasV128(f.type)) {
-    call = () => {
-      throw new TypeError("a function with v128 in its signature cannot be called from JS");
-    };
-  } else {
-    switch (params.length) {
-      case 0:
-        call = function () {
-          return run(frame());
-        };
-        break;
-      case 1:
-        call = function (a: unknown) {
-          const x = toWasmValue(t0, a);
-          const slot = frame();
-          storeSlot(t0, x, slot);
-          return run(slot);
-        };
-        break;
-      case 2:
-        call = function (a: unknown, b: unknown) {
-          const x = toWasmValue(t0, a), y = toWasmValue(t1, b);
-          const slot = frame();
-          storeSlot(t0, x, slot), storeSlot(t1, y, slot + 1);
-          return run(slot);
-        };
-        break;
-      case 3:
-        call = function (a: unknown, b: unknown, c: unknown) {
-          const x = toWasmValue(t0, a), y = toWasmValue(t1, b), z = toWasmValue(t2, c);
-          const slot = frame();
-          storeSlot(t0, x, slot), storeSlot(t1, y, slot + 1), storeSlot(t2, z, slot + 2);
-          return run(slot);
-        };
-        break;
-      default:
-        call = function (...args: unknown[]) {
-          // converted in place: the rest array is this call's own
-          for (let i = 0; i < params.length; i++) {
-            const t = params[i]; // i32 inline: loops do not inline the generic conversions
-            args[i] = t === ValType.I32 ? +(args[i] as number) : toWasmValue(t, args[i]);
-          }
-          const slot = frame();
-          for (let i = 0; i < params.length; i++) {
-            const t = params[i];
-            if (t === ValType.I32) I32[2 * (slot + i)] = args[i] as number;
-            else storeSlot(t, args[i], slot + i);
-          }
-          return run(slot);
-        };
-    }
-  }
-  const index = f instanceof WasmFunc ? f.index : 0;
-  Object.defineProperty(call, "name", { value: String(index) });
-  Object.defineProperty(call, "length", { value: params.length });
-  f.jsFunction = call;
-  funcOfJs.set(call, f);
-  return call;
-}
-exporter.wrap = wrapFunction;
 
 function limitsMatch(actualMin: number, actualMax: number | undefined, wanted: Limits): boolean {
   if (actualMin < wanted.min) return false;

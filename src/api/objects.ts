@@ -4,7 +4,7 @@
  */
 import { ValType } from "../wasm/types.ts";
 import { GlobalInst, MAX_PAGES, MAX_TABLE_SIZE, MemoryInst, TableInst } from "../runtime/objects.ts";
-import { jsToRef } from "../runtime/values.ts";
+import { jsToRef } from "../runtime/boundary.ts";
 import { parseValueType, readGlobal, refToJs, writeGlobal } from "./values.ts";
 
 const wrappers = new WeakMap<object, object>();

@@ -1,7 +1,7 @@
 /** Value-type names of the JS API ("i32", "anyfunc", …) and conversions for globals and tables. */
 import { ValType } from "../wasm/types.ts";
 import type { GlobalInst } from "../runtime/objects.ts";
-import { exporter, jsToRef, toBigInt64 } from "../runtime/values.ts";
+import { jsToRef, toBigInt64, wrapFunction } from "../runtime/boundary.ts";
 import type { FuncInst } from "../runtime/objects.ts";
 
 /**
@@ -32,7 +32,7 @@ export function parseValueType(name: unknown): ValType {
 
 /** A reference as JS sees it: function instances become their exported functions. */
 export function refToJs(type: ValType, ref: unknown): unknown {
-  if (type === ValType.FuncRef) return ref === null ? null : exporter.wrap(ref as FuncInst);
+  if (type === ValType.FuncRef) return ref === null ? null : wrapFunction(ref as FuncInst);
   return ref;
 }
 

@@ -4,7 +4,7 @@
  * `loadCompareBranch:lt_u:imm`, and the list of every fused form there is. Used only when someone
  * asks which forms a function got (tests, the fuzzer's census); the lowering itself never needs it.
  */
-import { ShiftKind } from "./ops_i64.ts";
+import { ShiftKind } from "./ops/ops_i64.ts";
 
 let opNameTable: Record<number, string> | null = null;
 

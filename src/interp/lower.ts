@@ -24,7 +24,7 @@
 import { Reader } from "../wasm/reader.ts";
 import { ValType, valTypeName } from "../wasm/types.ts";
 import { callState, I32, R } from "../runtime/machine.ts";
-import { callHost } from "../runtime/host_call.ts";
+import { callHost } from "../runtime/boundary.ts";
 import {
   CALL,
   type FuncInst,
@@ -48,10 +48,10 @@ import {
   i32HasImm,
   i32Unary,
   shiftThenBinary,
-} from "./ops_i32.ts";
-import { i64Binary, i64BinaryConst, i64Unary, i64XorShift, ShiftKind } from "./ops_i64.ts";
-import { f32Op, f64BinaryThenBinary, f64Op } from "./ops_float.ts";
-import { convert } from "./ops_convert.ts";
+} from "./ops/ops_i32.ts";
+import { i64Binary, i64BinaryConst, i64Unary, i64XorShift, ShiftKind } from "./ops/ops_i64.ts";
+import { f32Op, f64BinaryThenBinary, f64Op } from "./ops/ops_float.ts";
+import { convert } from "./ops/ops_convert.ts";
 import {
   f32BinaryMem,
   f32ReadModifyWrite,
@@ -69,15 +69,15 @@ import {
   memorySize,
   mulAddReadModifyWrite,
   store,
-} from "./ops_memory.ts";
-import { tableOp } from "./ops_table.ts";
-import { constOp, copyManyOp, copyOp } from "./ops_move.ts";
+} from "./ops/ops_memory.ts";
+import { tableOp } from "./ops/ops_table.ts";
+import { constOp, copyManyOp, copyOp } from "./ops/ops_move.ts";
 import { lowerSimd } from "./lower_simd.ts";
 import { CONVERT_RESULT, LOAD_RESULT, readBlockType, skipImmediates } from "../wasm/code.ts";
 import { allFusedForms, i64ShiftForm, i64XorShiftForm, imm, opName, opNames } from "./forms.ts";
 
 export { allFusedForms };
-import { returnWithV128, v128GlobalGet, v128GlobalSet, v128Return, v128Select } from "./ops_simd.ts";
+import { returnWithV128, v128GlobalGet, v128GlobalSet, v128Return, v128Select } from "./ops/ops_simd.ts";
 
 // ---- observability: which closure forms the lowering makes (names in forms.ts) ----
 

@@ -21,10 +21,10 @@ import {
   splat,
   swizzle,
   v128Const,
-} from "./ops_simd.ts";
-import { narrowIntBinary, narrowIntShift, narrowIntUnary } from "./ops_simd_int.ts";
-import { laneTest, wideIntBinary, wideIntShift, wideIntUnary } from "./ops_simd_wide.ts";
-import { floatBinary, floatUnary } from "./ops_simd_float.ts";
+} from "./ops/ops_simd.ts";
+import { narrowIntBinary, narrowIntShift, narrowIntUnary } from "./ops/ops_simd_int.ts";
+import { laneTest, wideIntBinary, wideIntShift, wideIntUnary } from "./ops/ops_simd_wide.ts";
+import { floatBinary, floatUnary } from "./ops/ops_simd_float.ts";
 
 /** What the main lowering holds back of an i32 op: its operands, so a consumer can fold it in. */
 interface HeldBack {

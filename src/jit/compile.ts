@@ -19,10 +19,10 @@
 import { Reader } from "../wasm/reader.ts";
 import { type FuncType, ValType } from "../wasm/types.ts";
 import type { InstanceState, Op, WasmFunc } from "../runtime/objects.ts";
-import { STACK_SLOTS } from "../runtime/machine.ts";
-import { convert } from "../interp/ops_convert.ts";
-import { memoryCopy, memoryFill, memoryGrow, memoryInit } from "../interp/ops_memory.ts";
-import { tableOp } from "../interp/ops_table.ts";
+import { JS_BUDGET, STACK_SLOTS } from "../runtime/machine.ts";
+import { convert } from "../interp/ops/ops_convert.ts";
+import { memoryCopy, memoryFill, memoryGrow, memoryInit } from "../interp/ops/ops_memory.ts";
+import { tableOp } from "../interp/ops/ops_table.ts";
 import { CONVERT_RESULT, readBlockType, skipImmediates, skipSimdImmediates } from "../wasm/code.ts";
 import {
   assign,
@@ -1063,9 +1063,6 @@ const REFRESH = "/*refresh*/";
 
 /** What the local fuel copy holds while a call runs (a value `left` never takes: see `fuelOnly`). */
 const FUEL_IN_CALL = -2147483648;
-
-/** Bytes of JS stack compiled frames may take before calls continue on the interpreter. */
-export const JS_BUDGET = 384 * 1024;
 
 const EMPTY = new Uint8Array(0);
 

@@ -3,7 +3,7 @@
  * comparisons and conversions, each emitted as a line of JS over the stack variables.
  */
 import { ValType } from "../wasm/types.ts";
-import { convert } from "../interp/ops_convert.ts";
+import { convert } from "../interp/ops/ops_convert.ts";
 import { CONVERT_RESULT } from "../wasm/code.ts";
 import type { Compiler } from "./compile.ts";
 import { f32Bits, f32FromBits } from "./names.ts";

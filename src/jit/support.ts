@@ -6,9 +6,9 @@
 import { RuntimeError } from "../wasm/errors.ts";
 import { F64, I32, machine, R, scratchF32, scratchF64, scratchI32, V } from "../runtime/machine.ts";
 import type { WasmFunc } from "../runtime/objects.ts";
-import type { WasmFrame } from "../interp/exec.ts";
-import { nearest } from "../interp/ops_float.ts";
-import { HostThrow } from "../runtime/host_call.ts";
+import type { WasmFrame } from "../runtime/trap.ts";
+import { nearest } from "../interp/ops/ops_float.ts";
+import { HostThrow } from "../runtime/boundary.ts";
 
 /** A trap raised by compiled code, carrying the offset of the instruction that raised it. */
 interface SitedError extends RuntimeError {
@@ -178,8 +178,10 @@ export const env = {
   copysign64,
   f32FromBits,
   f32NaNBits,
-  /** Set by the tier: runs `f` on the threaded interpreter (deep recursion, or no room on the JS stack). */
-  deep: null as unknown as (f: WasmFunc, s: number) => void,
 };
 
-export type JitEnv = typeof env;
+/**
+ * The environment as generated code sees it (`E`): the helpers above, and `deep`, which runs `f` on the
+ * threaded interpreter (deep recursion, or no room on the JS stack), bound by engine/tiering.ts.
+ */
+export type JitEnv = typeof env & { deep: (f: WasmFunc, s: number) => void };

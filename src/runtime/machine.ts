@@ -49,3 +49,9 @@ export const machine = {
  * callee's frame base, so arguments are passed without copying.
  */
 export const callState: { fn: unknown; argSlot: number } = { fn: null, argSlot: 0 };
+
+/** Bytes of JS stack compiled frames may take before calls continue on the interpreter. */
+export const JS_BUDGET = 384 * 1024;
+
+/** Deepest wasm call nesting any instance may ask for (the interpreter's saved-frame arrays hold this many). */
+export const MAX_DEPTH = 1_000_000;

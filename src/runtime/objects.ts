@@ -5,7 +5,7 @@
 import type { FuncBody, FuncType, ModuleInfo } from "../wasm/types.ts";
 import { ValType } from "../wasm/types.ts";
 import { RuntimeError } from "../wasm/errors.ts";
-import { callHost, timeoutTrap, timing } from "./host_call.ts";
+import { callHost, timeoutTrap, timing } from "./boundary.ts";
 
 /** A lowered instruction: runs against the frame based at `b` (32-bit units), returns the next pc. */
 export type Op = (b: number) => number;
@@ -164,7 +164,7 @@ export class InstanceState {
   readonly meter: Meter | null;
   /** Functions are compiled to JS (else all of them run on the interpreter). */
   readonly jit: boolean;
-  constructor(readonly module: ModuleInfo, readonly options: EngineOptions) {
+  constructor(readonly module: ModuleInfo, readonly options: EngineOptions, readonly tiering: Tiering) {
     this.sigIds = module.types.map(signatureId);
     this.maxCallDepth = options.maxCallDepth ?? 30000;
     this.meter = Meter.wanted(options) ? new Meter(options) : null;
@@ -172,12 +172,19 @@ export class InstanceState {
   }
 }
 
-/** Set by the run loop's module: runs a wasm function with its frame at slot `s`. */
-export const dispatch: { run: (f: WasmFunc, s: number) => void } = {
-  run: () => {
-    throw new Error("run loop not installed");
-  },
-};
+/**
+ * How an instance runs its functions: which code runs a function, compiled to JS or lowered for the
+ * interpreter on first use. Implemented by engine/tiering.ts and handed to every `InstanceState`, so
+ * that the tiers need not know each other.
+ */
+export interface Tiering {
+  /** The compiled code of `f`, compiling it on first use; null when `f` runs on the interpreter. */
+  compiled(f: WasmFunc): ((slot: number) => void) | null;
+  /** Runs `f` on the interpreter with its frame (arguments in place) at absolute slot `slot`. */
+  interpret(f: WasmFunc, slot: number): void;
+  /** A call from compiled code to `f` before its own code is known (its first `entry`). */
+  call(f: WasmFunc, slot: number): void;
+}
 
 /** A function defined by a wasm module; compiled to JS (or lowered to threaded code) on its first call. */
 export class WasmFunc {
@@ -216,7 +223,7 @@ export class WasmFunc {
   ) {
     this.nParams = type.params.length;
     this.nLocals = this.nParams + body.locals.length;
-    this.entry = (s) => dispatch.run(this, s);
+    this.entry = (s) => inst.tiering.call(this, s);
     body.locals.forEach((t, i) => {
       if (t === ValType.FuncRef || t === ValType.ExternRef) this.refLocals.push(this.nParams + i);
       else if (t === ValType.V128) this.v128Locals.push(this.nParams + i);

@@ -69,6 +69,20 @@ export const MAPPING: MappingEntry[] = [
     ],
   },
   {
+    // Tiering and instantiation: which tier runs what, and building instances.
+    src: "src/engine/",
+    tests: [
+      "tests/spec_test.ts",
+      "tests/api*_test.ts",
+      "tests/jit*_test.ts",
+      "tests/lowering_test.ts",
+      "tests/limits_test.ts",
+      "tests/fuel_test.ts",
+      "tests/const_expr_test.ts",
+      "tests/malformed_test.ts",
+    ],
+  },
+  {
     // What both tiers stand on: the interpreter's tests and the JS tier's, and the JS API's.
     src: "src/runtime/",
     tests: [

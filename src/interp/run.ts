@@ -3,26 +3,13 @@
  * JS, so call depth is bounded by our own limit (never by the JS stack), and blocks are just jumps.
  */
 import { RuntimeError } from "../wasm/errors.ts";
-import { callState, F64, I32, machine, R, STACK_SLOTS, V } from "../runtime/machine.ts";
-import { CALL, dispatch, type Op, trap, type WasmFunc } from "../runtime/objects.ts";
+import { callState, F64, I32, JS_BUDGET, machine, MAX_DEPTH, R, STACK_SLOTS, V } from "../runtime/machine.ts";
+import { CALL, type Op, trap, type WasmFunc } from "../runtime/objects.ts";
+import { frameOf, type WasmFrame } from "../runtime/trap.ts";
 import { lowerFunction } from "./lower.ts";
-import { compiledCode } from "../jit/tier.ts";
-import { JS_BUDGET } from "../jit/compile.ts";
-import { env } from "../jit/support.ts";
-import { HostThrow } from "../runtime/host_call.ts";
-
-/** One frame of a wasm backtrace, innermost first. */
-export interface WasmFrame {
-  /** Function index in its module. */
-  index: number;
-  /** Name from the module's name section, when present. */
-  name?: string;
-  /** Byte offset in the module of the instruction that was executing. */
-  offset?: number;
-}
+import { HostThrow } from "../runtime/boundary.ts";
 
 /** Saved frames of the callers, by depth (typed arrays: no boxing, no write barriers). */
-const MAX_DEPTH = 1_000_000;
 const frameFn: WasmFunc[] = [];
 const framePc = new Int32Array(MAX_DEPTH);
 const frameBase = new Int32Array(MAX_DEPTH);
@@ -51,55 +38,8 @@ function enterFrame(f: WasmFunc, slot: number): Op[] {
   return code;
 }
 
-/**
- * Runs `fn`, called from JS, with its frame (arguments already written) at absolute slot `slot`:
- * compiled to JS when it can be, else on the interpreter. Restores the machine's bookkeeping after
- * a trap, so a host that catches it can go on calling. What a host function threw arrives as a
- * `HostThrow`: the caller, where execution returns to JS, unwraps it (`HostThrow.unwrap`).
- */
-export function execute(fn: WasmFunc, slot: number): void {
-  const baseDepth = machine.depth, savedLimit = machine.limit, savedJsStack = machine.jsStack;
-  machine.limit = Math.min(baseDepth + fn.inst.maxCallDepth, MAX_DEPTH);
-  try {
-    const code = fn.jit === undefined ? compiledCode(fn) : fn.jit;
-    if (code !== null && machine.jsStack + fn.jsCost <= JS_BUDGET) code(slot);
-    else interpret(fn, slot);
-  } catch (e) {
-    throw engineError(e);
-  } finally {
-    machine.depth = baseDepth, machine.limit = savedLimit, machine.jsStack = savedJsStack;
-  }
-}
-
-/**
- * An error raised while the engine ran (never a host's value: those come as `HostThrow`, returned
- * as they are): V8's own stack overflow in our code becomes the trap "call stack exhausted".
- */
-export function engineError(e: unknown): unknown {
-  if (HostThrow.is(e)) return e;
-  return e instanceof RangeError && e.message.includes("call stack")
-    ? new RuntimeError("call stack exhausted")
-    : e;
-}
-
-/** A call from compiled code to a function not compiled yet (or never compiled). */
-function callFromCompiled(fn: WasmFunc, slot: number): void {
-  const code = fn.jit === undefined ? compiledCode(fn) : fn.jit;
-  if (code !== null) code(slot); // its entry sends it to `interpretDeep` when there is no room
-  else interpretDeep(fn, slot);
-}
-
-/** Compiled code out of JS stack (or at the depth limit) runs the call on the interpreter. */
-function interpretDeep(fn: WasmFunc, slot: number): void {
-  if (machine.depth >= machine.limit) trap("call stack exhausted");
-  interpret(fn, slot);
-}
-
-dispatch.run = callFromCompiled;
-env.deep = interpretDeep;
-
 /** The interpreter: runs `fn` with its frame at absolute slot `slot`, up to `machine.limit` deep. */
-function interpret(fn: WasmFunc, slot: number): void {
+export function interpret(fn: WasmFunc, slot: number): void {
   const baseDepth = machine.depth;
   const limit = machine.limit;
   let f = fn;
@@ -117,7 +57,7 @@ function interpret(fn: WasmFunc, slot: number): void {
         if (depth >= limit) trap("call stack exhausted");
         const callee = callState.fn as WasmFunc;
         const calleeSlot = (b >> 1) + callState.argSlot;
-        const compiled = callee.jit === undefined ? compiledCode(callee) : callee.jit;
+        const compiled = callee.jit === undefined ? callee.inst.tiering.compiled(callee) : callee.jit;
         if (compiled !== null && machine.jsStack + callee.jsCost <= JS_BUDGET) {
           compiled(calleeSlot); // a trap in there gets this frame added below, at the call
           pc++;
@@ -163,10 +103,4 @@ function withBacktrace(e: unknown, f: WasmFunc, pc: number, depth: number, baseD
   }
   (err as { wasmFrames?: WasmFrame[] }).wasmFrames = frames;
   return err;
-}
-
-function frameOf(f: WasmFunc, pc: number): WasmFrame {
-  const name = f.inst.module.names.functions.get(f.index);
-  const offset = f.offsets?.[pc];
-  return { index: f.index, name, offset };
 }

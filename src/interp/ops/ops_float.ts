@@ -4,8 +4,8 @@
  * rounded), f64 through `F64` at index slot. Sign operations (abs, neg, copysign) work on the bits so
  * that NaN payloads survive as the spec requires.
  */
-import { F32, F64, I32 } from "../runtime/machine.ts";
-import type { Op } from "../runtime/objects.ts";
+import { F32, F64, I32 } from "../../runtime/machine.ts";
+import type { Op } from "../../runtime/objects.ts";
 
 /** Round half to even, keeping the sign of zero. */
 export function nearest(x: number): number {

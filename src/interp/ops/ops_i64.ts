@@ -2,9 +2,9 @@
  * Closure factories for i64 operations on two 32-bit halves (low at 2·slot, high at 2·slot+1), so the
  * hot path allocates no BigInt. Division and remainder, rare in practice, go through BigInt.
  */
-import { I32 } from "../runtime/machine.ts";
+import { I32 } from "../../runtime/machine.ts";
 import { ctz32, popcnt32 } from "./ops_i32.ts";
-import { type Op, trap } from "../runtime/objects.ts";
+import { type Op, trap } from "../../runtime/objects.ts";
 
 export function readI64(p: number): bigint {
   return (BigInt(I32[p + 1]) << 32n) | BigInt(I32[p] >>> 0);

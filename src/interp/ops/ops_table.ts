@@ -1,6 +1,6 @@
 /** Closure factories for table instructions; all bounds are checked before anything changes. */
-import { I32, R } from "../runtime/machine.ts";
-import { type Op, type TableInst, trap } from "../runtime/objects.ts";
+import { I32, R } from "../../runtime/machine.ts";
+import { type Op, type TableInst, trap } from "../../runtime/objects.ts";
 
 function oob(): never {
   trap("out of bounds table access");

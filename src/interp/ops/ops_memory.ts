@@ -4,8 +4,8 @@
  * exceed 2^32 and is compared exactly as a double), plus memory.size/grow and bulk memory.
  * 64-bit and float values move as 32-bit halves so NaN bit patterns survive.
  */
-import { F32, F64, I32 } from "../runtime/machine.ts";
-import { LITTLE_ENDIAN, type MemoryInst, type Op, PAGE_SIZE, trap } from "../runtime/objects.ts";
+import { F32, F64, I32 } from "../../runtime/machine.ts";
+import { LITTLE_ENDIAN, type MemoryInst, type Op, PAGE_SIZE, trap } from "../../runtime/objects.ts";
 
 function oob(): never {
   trap("out of bounds memory access");

@@ -4,8 +4,8 @@
  * the top bit of each lane); the rest loops over the lanes of a typed view. Factories pre-scale the
  * slot numbers to the view's element size: byte lanes at 8·p + 16·slot, 16-bit lanes at 4·p + 8·slot.
  */
-import { I32, V } from "../runtime/machine.ts";
-import type { Op } from "../runtime/objects.ts";
+import { I32, V } from "../../runtime/machine.ts";
+import type { Op } from "../../runtime/objects.ts";
 import { S, S16, S8, SU8, U16, U8, V16, V8 } from "./ops_simd.ts";
 
 const UC: Uint8ClampedArray = new Uint8ClampedArray(V.buffer);

@@ -17,11 +17,11 @@ import {
   trap,
   WasmFunc,
 } from "../runtime/objects.ts";
-import { compiledCode } from "../jit/tier.ts";
-import { execute } from "./exec.ts";
+import { compiledCode, tiering } from "./tiering.ts";
+import { execute } from "../runtime/call.ts";
 import { machine } from "../runtime/machine.ts";
-import { HostThrow } from "../runtime/host_call.ts";
-import { lowerFunction } from "./lower.ts";
+import { HostThrow } from "../runtime/boundary.ts";
+import { lowerFunction } from "../interp/lower.ts";
 
 /** An import, already resolved to a runtime object of the right kind. */
 export type ExternValue = FuncInst | TableInst | MemoryInst | GlobalInst;
@@ -94,7 +94,7 @@ export function instantiateModule(
   imports: ExternValue[],
   options: EngineOptions = {},
 ): InstanceState {
-  const inst = new InstanceState(module, options);
+  const inst = new InstanceState(module, options, tiering);
   let k = 0;
   for (const imp of module.imports) {
     const value = imports[k++];

@@ -8,9 +8,9 @@
  * loop inside, and reads all inputs a lane depends on before writing it: the destination may be an
  * operand (a `local.set` retargets the op to a local it also reads).
  */
-import { I32, R, V } from "../runtime/machine.ts";
-import { type GlobalInst, type MemoryInst, type Op, RETURN, trap } from "../runtime/objects.ts";
-import { ValType } from "../wasm/types.ts";
+import { I32, R, V } from "../../runtime/machine.ts";
+import { type GlobalInst, type MemoryInst, type Op, RETURN, trap } from "../../runtime/objects.ts";
+import { ValType } from "../../wasm/types.ts";
 
 /** Views of the v128 stack, by lane type. */
 export const V8: Int8Array = new Int8Array(V.buffer);

@@ -3,8 +3,8 @@
  * int→float conversions with a single correct rounding, demote/promote. Reinterpretations need no
  * closure of their own: in our slot layout they are plain copies of the bits.
  */
-import { F32, F64, I32 } from "../runtime/machine.ts";
-import { type Op, trap } from "../runtime/objects.ts";
+import { F32, F64, I32 } from "../../runtime/machine.ts";
+import { type Op, trap } from "../../runtime/objects.ts";
 
 const TWO32 = 4294967296;
 const TWO63 = 9223372036854775808;

@@ -3,8 +3,8 @@
  * (all_true, bitmask). See ops_simd.ts for the slot layout. i64 lanes are pairs of 32-bit words
  * (low first): carries, products and comparisons are built from the halves, without BigInt.
  */
-import { I32, V } from "../runtime/machine.ts";
-import type { Op } from "../runtime/objects.ts";
+import { I32, V } from "../../runtime/machine.ts";
+import type { Op } from "../../runtime/objects.ts";
 import { S, S16, SU16, V16 } from "./ops_simd.ts";
 
 let productHigh = 0;

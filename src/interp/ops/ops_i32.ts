@@ -2,8 +2,8 @@
  * Closure factories for i32 operations. Operands and results are frame slots (locals and operand
  * stack alike); the `Imm` variants take a constant right operand, so `x + 1` is one closure.
  */
-import { I32 } from "../runtime/machine.ts";
-import { type Op, trap } from "../runtime/objects.ts";
+import { I32 } from "../../runtime/machine.ts";
+import { type Op, trap } from "../../runtime/objects.ts";
 
 export function ctz32(x: number): number {
   return x === 0 ? 32 : 31 - Math.clz32(x & -x);

@@ -6,8 +6,8 @@
  * spec lets any NaN out, operations whose JS counterpart might pass a signalling NaN through
  * unchanged (rounding, min/max on f64) return the canonical NaN instead.
  */
-import { V } from "../runtime/machine.ts";
-import type { Op } from "../runtime/objects.ts";
+import { V } from "../../runtime/machine.ts";
+import type { Op } from "../../runtime/objects.ts";
 import { nearest } from "./ops_float.ts";
 import { VF32, VF64 } from "./ops_simd.ts";
 

@@ -2,9 +2,9 @@
  * Closure factories for moving values between frame slots: copies (one or several at once) and
  * constants. Used by the lowering wherever a virtual operand must become real.
  */
-import { ValType } from "../wasm/types.ts";
-import { I32, R } from "../runtime/machine.ts";
-import type { Op } from "../runtime/objects.ts";
+import { ValType } from "../../wasm/types.ts";
+import { I32, R } from "../../runtime/machine.ts";
+import type { Op } from "../../runtime/objects.ts";
 import { v128Copy } from "./ops_simd.ts";
 
 function is64(t: ValType): boolean {

@@ -1,0 +1,344 @@
+/**
+ * The JS ⇄ wasm boundary. Values between frame slots and JS, following the JS API's ToJSValue /
+ * ToWebAssemblyValue (i64 is a BigInt, f32 is rounded, funcref is an exported function or null,
+ * externref is any value); the JS functions that call wasm functions (exports); calling a host (JS)
+ * function from wasm code; and what the engine needs around that: the marker that carries a host's
+ * thrown value through the engine untouched, and the deadline of the running call from JS, which binds
+ * after each host call.
+ */
+import { RuntimeError } from "../wasm/errors.ts";
+import { type FuncType, ValType } from "../wasm/types.ts";
+import { F32, F64, I32, machine, R, STACK_SLOTS } from "./machine.ts";
+import { type FuncInst, HostFunc, trap, WasmFunc } from "./objects.ts";
+import { execute } from "./call.ts";
+import { engineError } from "./trap.ts";
+/**
+ * Whatever a host function threw (or its results' conversion did), on its way through wasm frames.
+ * Engine catch blocks let it pass untouched, and every place where wasm execution returns to JS
+ * rethrows `value`, so the caller gets exactly what the host threw: a Proxy, a primitive, a host
+ * RangeError or RuntimeError, all unchanged. It is recognised by its private brand, a check that
+ * never runs user code (a thrown value itself is never inspected: `instanceof` or a property read
+ * could run a Proxy's traps or a getter).
+ */
+export class HostThrow {
+  #brand = true;
+  constructor(readonly value: unknown) {}
+
+  /** `e` is a HostThrow (no user code runs: a private brand check triggers no Proxy trap). */
+  static is(e: unknown): e is HostThrow {
+    return typeof e === "object" && e !== null && #brand in e;
+  }
+
+  /** What JS should see of an error that left wasm execution: the host's value, or `e` itself. */
+  static unwrap(e: unknown): unknown {
+    return HostThrow.is(e) ? e.value : e;
+  }
+}
+
+/**
+ * The deadline (performance.now() ms) of the innermost running call from JS of an instance with a
+ * timeout, and that timeout, for the trap's message; Infinity when none is running. Kept by
+ * `Meter.enter`/`leave`; read by `currentDeadline` and after every host call.
+ */
+export const timing: { deadline: number; timeoutMs: number } = { deadline: Infinity, timeoutMs: Infinity };
+
+/** The trap of a call from JS that ran past its `timeoutMs`. */
+export function timeoutTrap(timeoutMs: number): never {
+  throw new RuntimeError(`timeout: execution took longer than ${timeoutMs} ms`);
+}
+
+/**
+ * JS stack a host call is assumed to take (its frame, the host function's, and the exported
+ * function's and run loop's when the host calls back into wasm), counted in `machine.jsStack`.
+ */
+const HOST_JS_COST = 1024;
+/**
+ * Past this much counted JS stack, calling a host function traps "call stack exhausted": recursion
+ * through JS imports then ends in the engine's trap, well before V8's own stack limit (about 1 MB)
+ * would be hit somewhere in the host's code.
+ */
+const HOST_JS_LIMIT = 640 * 1024;
+
+/** Calls `f` with its arguments at absolute slot `base`; its results are written from `base` on. */
+export function callHost(f: HostFunc, base: number): void {
+  const type = f.type, params = type.params, results = type.results;
+  const np = params.length, nr = results.length;
+  const savedJs = machine.jsStack;
+  if (savedJs > HOST_JS_LIMIT) throw new RuntimeError("call stack exhausted");
+  // Arguments out of their slots first (this runs no user code), as locals when there are few.
+  let a0: unknown, a1: unknown, a2: unknown, a3: unknown, a4: unknown, args: unknown[] | undefined;
+  if (np > 5) {
+    args = new Array(np);
+    for (let i = 0; i < np; i++) args[i] = slotToJs(params[i], base + i);
+  } else if (np > 0) {
+    a0 = slotToJs(params[0], base);
+    if (np > 1) {
+      a1 = slotToJs(params[1], base + 1);
+      if (np > 2) {
+        a2 = slotToJs(params[2], base + 2);
+        if (np > 3) {
+          a3 = slotToJs(params[3], base + 3);
+          if (np > 4) a4 = slotToJs(params[4], base + 4);
+        }
+      }
+    }
+  }
+  const fn = f.callable; // called with `this` undefined, as the JS API does
+  const savedTop = machine.top;
+  // A re-entrant call into wasm, from the host or from a conversion of its results (valueOf,
+  // iterators), must place its frames above everything live here: `top` stays raised until all
+  // results are converted, and only then are they written.
+  machine.top = base + (np > nr ? np : nr) + 1;
+  machine.jsStack = savedJs + HOST_JS_COST;
+  let out: unknown;
+  try {
+    let ret: unknown;
+    switch (np) {
+      case 0:
+        ret = fn();
+        break;
+      case 1:
+        ret = fn(a0);
+        break;
+      case 2:
+        ret = fn(a0, a1);
+        break;
+      case 3:
+        ret = fn(a0, a1, a2);
+        break;
+      case 4:
+        ret = fn(a0, a1, a2, a3);
+        break;
+      case 5:
+        ret = fn(a0, a1, a2, a3, a4);
+        break;
+      default:
+        ret = fn(...args!);
+    }
+    if (nr === 1) out = toWasmValue(results[0], ret);
+    else if (nr > 1) out = multipleResults(f, ret);
+  } catch (e) {
+    throw HostThrow.is(e) ? e : new HostThrow(e);
+  } finally {
+    machine.top = savedTop, machine.jsStack = savedJs;
+  }
+  if (nr === 1) storeSlot(results[0], out, base);
+  else if (nr > 1) {
+    const values = out as unknown[];
+    for (let i = 0; i < nr; i++) storeSlot(results[i], values[i], base + i);
+  }
+  // A host that blocked (a sleep, a read) until the deadline returns to a trap at once.
+  if (timing.deadline !== Infinity && performance.now() > timing.deadline) timeoutTrap(timing.timeoutMs);
+}
+
+/** The results of a host function with several: an iterable of exactly that many, converted. */
+function multipleResults(f: HostFunc, ret: unknown): unknown[] {
+  const results = f.type.results;
+  if (ret === null || typeof ret !== "object" || !(Symbol.iterator in ret)) {
+    throw new TypeError("a host function with several results must return an iterable");
+  }
+  const values = [...(ret as Iterable<unknown>)];
+  if (values.length !== results.length) {
+    throw new TypeError(`expected ${results.length} results from the host function, got ${values.length}`);
+  }
+  for (let i = 0; i < values.length; i++) values[i] = toWasmValue(results[i], values[i]);
+  return values;
+}
+
+/** Maps exported JS functions back to the function instances behind them. */
+export const funcOfJs: WeakMap<object, FuncInst> = new WeakMap();
+
+/** Reads slot `s` (absolute slot index) as a JS value. */
+export function slotToJs(type: ValType, s: number): unknown {
+  switch (type) {
+    case ValType.I32:
+      return I32[2 * s];
+    case ValType.I64:
+      return (BigInt(I32[2 * s + 1]) << 32n) | BigInt(I32[2 * s] >>> 0);
+    case ValType.F32:
+      return F32[2 * s];
+    case ValType.F64:
+      return F64[s];
+    case ValType.FuncRef: {
+      const f = R[s] as FuncInst | null | undefined;
+      return f ? wrapFunction(f) : null;
+    }
+    case ValType.ExternRef:
+      return R[s]; // an externref may hold undefined (the JS API keeps it)
+  }
+  throw new TypeError(`type ${type} cannot cross the JS boundary`);
+}
+
+/**
+ * ToBigInt64 of the JS API. `BigInt.asIntN` applies ToBigInt itself: numbers are a TypeError, also
+ * when an object's valueOf returns one (`BigInt(v)` would convert those).
+ */
+export function toBigInt64(v: unknown): bigint {
+  if (typeof v === "number") throw new TypeError("Cannot convert a Number to a BigInt for an i64 value");
+  return BigInt.asIntN(64, v as bigint);
+}
+
+/** Converts a JS value to a reference of `type`, checking that funcrefs are wasm functions. */
+export function jsToRef(type: ValType, v: unknown): unknown {
+  if (type === ValType.ExternRef) return v;
+  if (v === null) return null;
+  const f = typeof v === "function" ? funcOfJs.get(v) : undefined;
+  if (!f) throw new TypeError("a funcref must be null or an exported WebAssembly function");
+  return f;
+}
+
+/**
+ * ToWebAssemblyValue without the write: the wasm value of JS value `v` as `type` (a number for
+ * i32/f32/f64, a BigInt for i64, the reference for funcref/externref). This is where user code runs
+ * (valueOf, toString, Symbol.toPrimitive), so callers convert everything before writing any slot.
+ */
+export function toWasmValue(type: ValType, v: unknown): unknown {
+  switch (type) {
+    case ValType.I32:
+    case ValType.F32:
+    case ValType.F64:
+      return +(v as number);
+    case ValType.I64:
+      return toBigInt64(v);
+    case ValType.FuncRef:
+    case ValType.ExternRef:
+      return jsToRef(type, v);
+  }
+  throw new TypeError(`type ${type} cannot cross the JS boundary`);
+}
+
+/** Writes `x`, a value converted by `toWasmValue` for `type`, into slot `s`. Runs no user code. */
+export function storeSlot(type: ValType, x: unknown, s: number): void {
+  switch (type) {
+    case ValType.I32:
+      I32[2 * s] = x as number;
+      return;
+    case ValType.I64: {
+      const b = x as bigint;
+      I32[2 * s] = Number(BigInt.asIntN(32, b));
+      I32[2 * s + 1] = Number(b >> 32n);
+      return;
+    }
+    case ValType.F32:
+      F32[2 * s] = x as number;
+      return;
+    case ValType.F64:
+      F64[s] = x as number;
+      return;
+    case ValType.FuncRef:
+    case ValType.ExternRef:
+      R[s] = x;
+      return;
+  }
+  throw new TypeError(`type ${type} cannot cross the JS boundary`);
+}
+
+function hasV128(type: FuncType): boolean {
+  return type.params.includes(ValType.V128) || type.results.includes(ValType.V128);
+}
+
+/**
+ * Makes the JS function that calls `f` (once per function instance, so identity is stable).
+ *
+ * Every argument is converted (ToWebAssemblyValue, which may run user code: valueOf, BigInt
+ * conversions) before anything is written to the value stack, and the frame is placed at
+ * `machine.top` only then: a conversion that calls into wasm again finds `top` above every live
+ * frame and leaves it there when it returns. Up to three parameters need no allocation.
+ */
+export function wrapFunction(f: FuncInst): (...args: unknown[]) => unknown {
+  if (f.jsFunction) return f.jsFunction;
+  const { params, results } = f.type;
+  const room = Math.max(params.length, results.length) + 1;
+  const wasm = f instanceof WasmFunc ? f : null;
+  const host = f instanceof HostFunc ? f : null;
+  /** Runs `f` with its arguments written at `slot`; returns its results as JS values. */
+  const run = (slot: number): unknown => {
+    try {
+      if (wasm === null) callHost(host!, slot);
+      else {
+        const meter = wasm.inst.meter;
+        if (meter === null) execute(wasm, slot);
+        else {
+          meter.enter();
+          try {
+            execute(wasm, slot);
+          } finally {
+            meter.leave();
+          }
+        }
+      }
+    } catch (e) {
+      // Back in JS: a host's thrown value is rethrown as it was; anything else is our own error.
+      throw HostThrow.is(e) ? e.value : engineError(e);
+    }
+    if (results.length === 0) return undefined;
+    if (results.length === 1) return slotToJs(results[0], slot);
+    return results.map((t, i) => slotToJs(t, slot + i));
+  };
+  /** Where the frame goes, once the arguments are converted. */
+  const frame = (): number => {
+    const slot = machine.top;
+    if (slot + room > STACK_SLOTS) trap("call stack exhausted");
+    return slot;
+  };
+  const [t0, t1, t2] = params;
+  let call: (...args: unknown[]) => unknown;
+  if (hasV128(f.type)) {
+    call = () => {
+      throw new TypeError("a function with v128 in its signature cannot be called from JS");
+    };
+  } else {
+    switch (params.length) {
+      case 0:
+        call = function () {
+          return run(frame());
+        };
+        break;
+      case 1:
+        call = function (a: unknown) {
+          const x = toWasmValue(t0, a);
+          const slot = frame();
+          storeSlot(t0, x, slot);
+          return run(slot);
+        };
+        break;
+      case 2:
+        call = function (a: unknown, b: unknown) {
+          const x = toWasmValue(t0, a), y = toWasmValue(t1, b);
+          const slot = frame();
+          storeSlot(t0, x, slot), storeSlot(t1, y, slot + 1);
+          return run(slot);
+        };
+        break;
+      case 3:
+        call = function (a: unknown, b: unknown, c: unknown) {
+          const x = toWasmValue(t0, a), y = toWasmValue(t1, b), z = toWasmValue(t2, c);
+          const slot = frame();
+          storeSlot(t0, x, slot), storeSlot(t1, y, slot + 1), storeSlot(t2, z, slot + 2);
+          return run(slot);
+        };
+        break;
+      default:
+        call = function (...args: unknown[]) {
+          // converted in place: the rest array is this call's own
+          for (let i = 0; i < params.length; i++) {
+            const t = params[i]; // i32 inline: loops do not inline the generic conversions
+            args[i] = t === ValType.I32 ? +(args[i] as number) : toWasmValue(t, args[i]);
+          }
+          const slot = frame();
+          for (let i = 0; i < params.length; i++) {
+            const t = params[i];
+            if (t === ValType.I32) I32[2 * (slot + i)] = args[i] as number;
+            else storeSlot(t, args[i], slot + i);
+          }
+          return run(slot);
+        };
+    }
+  }
+  const index = f instanceof WasmFunc ? f.index : 0;
+  Object.defineProperty(call, "name", { value: String(index) });
+  Object.defineProperty(call, "length", { value: params.length });
+  f.jsFunction = call;
+  funcOfJs.set(call, f);
+  return call;
+}

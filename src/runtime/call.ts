@@ -1,0 +1,24 @@
+/** A call from JS into an instance: the entry every exported function goes through. */
+import { JS_BUDGET, machine, MAX_DEPTH } from "./machine.ts";
+import type { WasmFunc } from "./objects.ts";
+import { engineError } from "./trap.ts";
+
+/**
+ * Runs `fn`, called from JS, with its frame (arguments already written) at absolute slot `slot`:
+ * compiled to JS when it can be, else on the interpreter. Restores the machine's bookkeeping after
+ * a trap, so a host that catches it can go on calling. What a host function threw arrives as a
+ * `HostThrow`: the caller, where execution returns to JS, unwraps it (`HostThrow.unwrap`).
+ */
+export function execute(fn: WasmFunc, slot: number): void {
+  const baseDepth = machine.depth, savedLimit = machine.limit, savedJsStack = machine.jsStack;
+  machine.limit = Math.min(baseDepth + fn.inst.maxCallDepth, MAX_DEPTH);
+  try {
+    const code = fn.jit === undefined ? fn.inst.tiering.compiled(fn) : fn.jit;
+    if (code !== null && machine.jsStack + fn.jsCost <= JS_BUDGET) code(slot);
+    else fn.inst.tiering.interpret(fn, slot);
+  } catch (e) {
+    throw engineError(e);
+  } finally {
+    machine.depth = baseDepth, machine.limit = savedLimit, machine.jsStack = savedJsStack;
+  }
+}
