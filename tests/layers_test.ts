@@ -37,12 +37,6 @@ const RULES: { folder: string; mayImport: string[] }[] = [
 /** Arrows that break a rule, each with the reason it is still there. */
 const KNOWN: { from: string; to: string; why: string }[] = [
   {
-    from: "src/jit/simd.ts",
-    to: "src/interp/lower_simd.ts",
-    why: "the JS tier drives the interpreter's SIMD lowering through an object that fakes its state; " +
-      "the sub-opcode -> closure selection is to move to interp/ops/ for both tiers",
-  },
-  {
     from: "src/wasi/wasi.ts",
     to: "src/runtime/objects.ts",
     why: "the default deadline of poll_oneoff and stdin reads is the engine's currentDeadline(); " +

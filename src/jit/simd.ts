@@ -5,7 +5,7 @@
  */
 import { ValType } from "../wasm/types.ts";
 import type { Op } from "../runtime/objects.ts";
-import { lowerSimd } from "../interp/lower_simd.ts";
+import { readSimdImmediates, selectSimd } from "../interp/ops/simd_select.ts";
 import type { Compiler } from "./compile.ts";
 import { assign, f32Bits, f32FromBits } from "./names.ts";
 /**
@@ -18,25 +18,18 @@ export function simd(c: Compiler, sub: number): void {
   const lines: string[] = [];
   let used = 0;
   const run = (op: Op) => `${lines.join(" ")} site = ${at}; ${c.constant(op)}(s2);`;
-  lowerSimd({
-    r: c.r,
-    inst: c.inst,
-    h: c.h,
-    pending: null,
-    pendingProduces: () => null,
-    detached: (p) => p,
-    popSlot: () => {
-      const slot = c.scratch + used++;
-      lines.push(c.toSlot(c.pop(), slot));
-      return slot;
-    },
-    emit: (make) => c.emit(run(make(0))),
-    emitValue: (t, make) => {
-      const dst = c.scratch + 3;
-      c.emit(run(make(dst, 0)));
-      c.emit(c.fromSlot(c.push(t), dst));
-    },
-  }, sub);
+  const sel = selectSimd(sub, c.inst.memories[0], readSimdImmediates(c.r, sub));
+  // Operands are copied into the scratch slots, the top one first; `slots` in push order.
+  const slots = new Array<number>(sel.operands);
+  for (let i = sel.operands - 1; i >= 0; i--) {
+    const slot = c.scratch + used++;
+    lines.push(c.toSlot(c.pop(), slot));
+    slots[i] = slot;
+  }
+  if (sel.result === null) return c.emit(run(sel.make(slots, 0, 0)));
+  const dst = c.scratch + 3;
+  c.emit(run(sel.make(slots, dst, 0)));
+  c.emit(c.fromSlot(c.push(sel.result), dst));
 }
 
 /** Emits SIMD instruction `sub` as JS when it is one of the inline ones; false otherwise. */
