@@ -5,7 +5,7 @@
  * prefixes/opcodes well enough to name them; an opcode it cannot size ends the walk of that body.
  */
 import { Reader } from "../wasm/reader.ts";
-import { ExternKind, type ModuleInfo, SegmentMode, ValType } from "../wasm/types.ts";
+import { ExternKind, isRefType, type ModuleInfo, SegmentMode, ValType } from "../wasm/types.ts";
 
 export const FEATURE_NAMES = [
   "multi-value",
@@ -23,7 +23,6 @@ export const FEATURE_NAMES = [
 
 export type Feature = typeof FEATURE_NAMES[number];
 
-const isRef = (t: ValType) => t === ValType.FuncRef || t === ValType.ExternRef;
 
 /** Immediate layout of the 0xfd (SIMD) sub-opcodes that have any. */
 function skipSimdImmediates(r: Reader, sub: number): void {
@@ -217,7 +216,7 @@ export function detectFeatures(m: ModuleInfo): FeatureReport {
     if (t.results.length > 1) use("multi-value");
     for (const v of [...t.params, ...t.results]) {
       if (v === ValType.V128) use("simd");
-      if (isRef(v)) use("reference-types");
+      if (isRefType(v)) use("reference-types");
     }
   }
   for (const imp of m.imports) {
@@ -228,7 +227,7 @@ export function detectFeatures(m: ModuleInfo): FeatureReport {
   }
   for (const g of m.globalTypes) {
     if (g.type === ValType.V128) use("simd");
-    if (isRef(g.type)) use("reference-types");
+    if (isRefType(g.type)) use("reference-types");
   }
   if (m.tables.length > 1 || m.tables.some((t) => t.elem === ValType.ExternRef)) use("reference-types");
   if (m.memories.length > 1) use("multi-memory");
@@ -241,7 +240,7 @@ export function detectFeatures(m: ModuleInfo): FeatureReport {
   m.funcs.forEach((f, i) => {
     for (const l of f.locals) {
       if (l === ValType.V128) use("simd");
-      if (isRef(l)) use("reference-types");
+      if (isRefType(l)) use("reference-types");
     }
     try {
       if (!scanBody(new Reader(m.bytes, f.codeStart, f.codeEnd), use)) {

@@ -22,7 +22,7 @@
  * forms of all functions lowered meanwhile (the fuzzer's census). Unless asked, nothing is named.
  */
 import { Reader } from "../wasm/reader.ts";
-import { ValType, valTypeName } from "../wasm/types.ts";
+import { isRefType, ValType, valTypeName } from "../wasm/types.ts";
 import { callState, I32, R } from "../runtime/machine.ts";
 import { callHost } from "../runtime/boundary.ts";
 import {
@@ -236,9 +236,6 @@ function is64(t: ValType): boolean {
   return t === ValType.I64 || t === ValType.F64;
 }
 
-function isRef(t: ValType): boolean {
-  return t === ValType.FuncRef || t === ValType.ExternRef;
-}
 
 /** At most this many constants per function live in the frame's constant pool. */
 const MAX_POOL = 64;
@@ -752,7 +749,7 @@ class Lowerer {
         return this.emit(tag(counts && "return:const", () => (p) => (I32[p] = lo, I32[p + 1] = hi, RETURN)));
       }
       const s = this.kind[h] === Kind.Local ? this.slotOf[h] : this.canonical(h);
-      if (isRef(t)) {
+      if (isRefType(t)) {
         return this.emit(tag(counts && "return:ref", () => (p) => (R[p >> 1] = R[(p >> 1) + s], RETURN)));
       }
       if (t === ValType.V128) return this.emit(tag(counts && "return:v128", () => v128Return(s)));
@@ -785,10 +782,10 @@ class Lowerer {
     this.emit(tag(counts && "return:many", () => (p) => {
       const base = p >> 1;
       const values = sources.map((src) =>
-        src.isConst ? [src.lo, src.hi] : isRef(src.type) ? R[base + src.slot] : readRaw64(p + 2 * src.slot)
+        src.isConst ? [src.lo, src.hi] : isRefType(src.type) ? R[base + src.slot] : readRaw64(p + 2 * src.slot)
       );
       for (let i = 0; i < n; i++) {
-        if (isRef(sources[i].type)) R[base + i] = values[i];
+        if (isRefType(sources[i].type)) R[base + i] = values[i];
         else {
           const [lo, hi] = values[i] as [number, number];
           I32[p + 2 * i] = lo, I32[p + 2 * i + 1] = hi;
@@ -1479,7 +1476,7 @@ class Lowerer {
       } else {
         const s = k === Kind.Local ? this.slotOf[top] : this.canonical(top);
         if (s !== x) {
-          if (isRef(t) || t === ValType.V128) {
+          if (isRefType(t) || t === ValType.V128) {
             this.emit(tag(counts && `copyOp:${valTypeName(t)}`, (next) => copyOp(t, x, s, next)));
           } else this.holdCopy(x, s);
         }
@@ -1519,7 +1516,7 @@ class Lowerer {
     this.emitValue(
       t,
       tag(counts && `global.get:${valTypeName(t)}`, (d, next) => {
-        if (isRef(t)) return (p) => (R[(p >> 1) + d] = g.ref, next);
+        if (isRefType(t)) return (p) => (R[(p >> 1) + d] = g.ref, next);
         if (t === ValType.V128) return v128GlobalGet(g, d, next);
         const cell = g.i32;
         d <<= 1;
@@ -1533,7 +1530,7 @@ class Lowerer {
     const t = g.type;
     const s = this.popSlot();
     const form = counts && `global.set:${valTypeName(t)}`;
-    if (isRef(t)) return this.emit(tag(form, (next) => (p) => (g.ref = R[(p >> 1) + s], next)));
+    if (isRefType(t)) return this.emit(tag(form, (next) => (p) => (g.ref = R[(p >> 1) + s], next)));
     if (t === ValType.V128) return this.emit(tag(form, (next) => v128GlobalSet(g, s, next)));
     const cell = g.i32, s2 = s << 1;
     if (is64(t)) {
@@ -1551,7 +1548,7 @@ class Lowerer {
       t,
       tag(counts && `select:${valTypeName(t)}`, (d, next) => {
         if (t === ValType.V128) return v128Select(d, a, b, c, next);
-        if (isRef(t)) {
+        if (isRefType(t)) {
           return (p) => {
             const base = p >> 1;
             R[base + d] = I32[p + c] !== 0 ? R[base + a] : R[base + b];

@@ -17,7 +17,7 @@
  * the tier.
  */
 import { Reader } from "../wasm/reader.ts";
-import { type FuncType, ValType } from "../wasm/types.ts";
+import { type FuncType, isRefType, ValType } from "../wasm/types.ts";
 import type { InstanceState, Op, WasmFunc } from "../runtime/objects.ts";
 import { JS_BUDGET, STACK_SLOTS } from "../runtime/machine.ts";
 import { convert } from "../interp/ops/ops_convert.ts";
@@ -30,7 +30,6 @@ import {
   f32FromBits,
   f32Literal,
   f64Literal,
-  isRef,
   LANES,
   letter,
   partsOf,
@@ -242,7 +241,7 @@ export class Compiler {
     this.known[k] = null;
     this.virt[k] = null;
     this.floatLanes.delete(k);
-    const init = isRef(t) ? "null" : "0";
+    const init = isRefType(t) ? "null" : "0";
     for (const name of this.parts(k)) this.declare(name, init);
     return k;
   }
@@ -427,7 +426,7 @@ export class Compiler {
       const src = from + i, dst = height + i;
       this.known[dst] = null;
       this.types[dst] = this.types[src]; // same types: validation guarantees the branch's arity matches
-      const init = isRef(this.types[src]) ? "null" : "0";
+      const init = isRefType(this.types[src]) ? "null" : "0";
       for (const name of this.parts(dst)) this.declare(name, init);
       lines.push(assign(this.parts(dst), this.parts(src)));
     }
@@ -562,7 +561,7 @@ export class Compiler {
         const copies: string[] = [];
         bt.params.forEach((t, i) => {
           const k = f.height + i;
-          const saved = this.parts(k).map((p) => this.declare(`${p}_${f.label}`, isRef(t) ? "null" : "0"));
+          const saved = this.parts(k).map((p) => this.declare(`${p}_${f.label}`, isRefType(t) ? "null" : "0"));
           f.saved.push(saved);
           copies.push(assign(saved, this.parts(k)));
         });
@@ -994,7 +993,7 @@ export class Compiler {
     });
     const decls = [...this.vars].map(([name, init]) => `${name} = ${init}`);
     for (let x = 0; x < this.localTypes.length; x++) {
-      const init = isRef(this.localTypes[x]) ? "null" : "0";
+      const init = isRefType(this.localTypes[x]) ? "null" : "0";
       for (const name of this.localParts(x)) decls.push(`${name} = ${init}`);
     }
     decls.push("t = 0", "ea = 0", "site = 0", "cf = null", "m0 = 0", "m1 = 0", "m2 = 0", "m3 = 0", "m4 = 0");

@@ -56,9 +56,6 @@ export function f32Literal(bits: number): string {
   return Object.is(x, -0) ? "-0" : String(x);
 }
 
-export function isRef(t: ValType): boolean {
-  return t === ValType.FuncRef || t === ValType.ExternRef;
-}
 
 /** A JS literal for an f64 given by its bits, exact for -0, infinities and NaN payloads. */
 export function f64Literal(lo: number, hi: number): string {

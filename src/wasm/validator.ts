@@ -36,7 +36,8 @@ function isNum(t: number): boolean {
     t === ValType.V128 || t === UNKNOWN;
 }
 
-function isRef(t: number): boolean {
+/** A reference type, or the unknown type of a polymorphic stack (which may be one). */
+function mayBeRef(t: number): boolean {
   return t === ValType.FuncRef || t === ValType.ExternRef || t === UNKNOWN;
 }
 
@@ -919,7 +920,7 @@ class BodyValidator {
           this.push(this.readRefType());
           break;
         case Op.RefIsNull:
-          if (!isRef(this.popAny())) this.fail("type mismatch");
+          if (!mayBeRef(this.popAny())) this.fail("type mismatch");
           this.push(ValType.I32);
           break;
         case Op.RefFunc: {

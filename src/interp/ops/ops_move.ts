@@ -2,7 +2,7 @@
  * Closure factories for moving values between frame slots: copies (one or several at once) and
  * constants. Used by the lowering wherever a virtual operand must become real.
  */
-import { ValType } from "../../wasm/types.ts";
+import { isRefType, ValType } from "../../wasm/types.ts";
 import { I32, R } from "../../runtime/machine.ts";
 import type { Op } from "../../runtime/objects.ts";
 import { v128Copy } from "./ops_simd.ts";
@@ -11,14 +11,11 @@ function is64(t: ValType): boolean {
   return t === ValType.I64 || t === ValType.F64;
 }
 
-function isRef(t: ValType): boolean {
-  return t === ValType.FuncRef || t === ValType.ExternRef;
-}
 
 /** Copies slot s to slot d (frame-relative) for a value of type t. */
 export function copyOp(t: ValType, d: number, s: number, next: number): Op {
   if (t === ValType.V128) return v128Copy(d, s, next);
-  if (isRef(t)) return (p) => (R[(p >> 1) + d] = R[(p >> 1) + s], next);
+  if (isRefType(t)) return (p) => (R[(p >> 1) + d] = R[(p >> 1) + s], next);
   d <<= 1, s <<= 1;
   if (is64(t)) return (p) => (I32[p + d] = I32[p + s], I32[p + d + 1] = I32[p + s + 1], next);
   return (p) => (I32[p + d] = I32[p + s], next);
