@@ -23,7 +23,6 @@ export const FEATURE_NAMES = [
 
 export type Feature = typeof FEATURE_NAMES[number];
 
-
 /** Immediate layout of the 0xfd (SIMD) sub-opcodes that have any. */
 function skipSimdImmediates(r: Reader, sub: number): void {
   if (sub <= 11 || sub === 92 || sub === 93) memarg(r);

@@ -236,7 +236,6 @@ function is64(t: ValType): boolean {
   return t === ValType.I64 || t === ValType.F64;
 }
 
-
 /** At most this many constants per function live in the frame's constant pool. */
 const MAX_POOL = 64;
 
@@ -782,7 +781,11 @@ class Lowerer {
     this.emit(tag(counts && "return:many", () => (p) => {
       const base = p >> 1;
       const values = sources.map((src) =>
-        src.isConst ? [src.lo, src.hi] : isRefType(src.type) ? R[base + src.slot] : readRaw64(p + 2 * src.slot)
+        src.isConst
+          ? [src.lo, src.hi]
+          : isRefType(src.type)
+          ? R[base + src.slot]
+          : readRaw64(p + 2 * src.slot)
       );
       for (let i = 0; i < n; i++) {
         if (isRefType(sources[i].type)) R[base + i] = values[i];

@@ -24,16 +24,7 @@ import { convert } from "../interp/ops/ops_convert.ts";
 import { memoryCopy, memoryFill, memoryGrow, memoryInit } from "../interp/ops/ops_memory.ts";
 import { tableOp } from "../interp/ops/ops_table.ts";
 import { CONVERT_RESULT, readBlockType, skipImmediates, skipSimdImmediates } from "../wasm/code.ts";
-import {
-  assign,
-  f32Bits,
-  f32FromBits,
-  f32Literal,
-  f64Literal,
-  LANES,
-  letter,
-  partsOf,
-} from "./names.ts";
+import { assign, f32Bits, f32FromBits, f32Literal, f64Literal, LANES, letter, partsOf } from "./names.ts";
 import { numeric } from "./numeric.ts";
 import { simd } from "./simd.ts";
 
@@ -561,7 +552,9 @@ export class Compiler {
         const copies: string[] = [];
         bt.params.forEach((t, i) => {
           const k = f.height + i;
-          const saved = this.parts(k).map((p) => this.declare(`${p}_${f.label}`, isRefType(t) ? "null" : "0"));
+          const saved = this.parts(k).map((p) =>
+            this.declare(`${p}_${f.label}`, isRefType(t) ? "null" : "0")
+          );
           f.saved.push(saved);
           copies.push(assign(saved, this.parts(k)));
         });

@@ -56,7 +56,6 @@ export function f32Literal(bits: number): string {
   return Object.is(x, -0) ? "-0" : String(x);
 }
 
-
 /** A JS literal for an f64 given by its bits, exact for -0, infinities and NaN payloads. */
 export function f64Literal(lo: number, hi: number): string {
   const cell = new DataView(new ArrayBuffer(8));

@@ -4,7 +4,6 @@
  * in the frame's scratch slots.
  */
 import { ValType } from "../wasm/types.ts";
-import type { Op } from "../runtime/objects.ts";
 import { readSimdImmediates, selectSimd } from "../interp/ops/simd_select.ts";
 import type { Compiler } from "./compile.ts";
 import { assign, f32Bits, f32FromBits } from "./names.ts";
@@ -14,22 +13,8 @@ import { assign, f32Bits, f32FromBits } from "./names.ts";
  */
 export function simd(c: Compiler, sub: number): void {
   if (simdInline(c, sub)) return;
-  const at = c.at;
-  const lines: string[] = [];
-  let used = 0;
-  const run = (op: Op) => `${lines.join(" ")} site = ${at}; ${c.constant(op)}(s2);`;
   const sel = selectSimd(sub, c.inst.memories[0], readSimdImmediates(c.r, sub));
-  // Operands are copied into the scratch slots, the top one first; `slots` in push order.
-  const slots = new Array<number>(sel.operands);
-  for (let i = sel.operands - 1; i >= 0; i--) {
-    const slot = c.scratch + used++;
-    lines.push(c.toSlot(c.pop(), slot));
-    slots[i] = slot;
-  }
-  if (sel.result === null) return c.emit(run(sel.make(slots, 0, 0)));
-  const dst = c.scratch + 3;
-  c.emit(run(sel.make(slots, dst, 0)));
-  c.emit(c.fromSlot(c.push(sel.result), dst));
+  c.bridge(sel.operands, sel.result, (slots, dst) => sel.make(slots, dst, 0));
 }
 
 /** Emits SIMD instruction `sub` as JS when it is one of the inline ones; false otherwise. */

@@ -38,7 +38,7 @@ export const machine = {
   top: 0,
   depth: 0,
   /** Call depth at which the running call from JS traps with "call stack exhausted". */
-  limit: 30000,
+  limit: DEFAULT_MAX_CALL_DEPTH,
   /** Bytes of JS stack held by functions compiled to JS (see `src/jit/`), against their budget. */
   jsStack: 0,
 };

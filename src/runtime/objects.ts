@@ -6,6 +6,7 @@ import type { FuncBody, FuncType, ModuleInfo } from "../wasm/types.ts";
 import { ValType } from "../wasm/types.ts";
 import { RuntimeError } from "../wasm/errors.ts";
 import { callHost, timeoutTrap, timing } from "./boundary.ts";
+import { DEFAULT_MAX_CALL_DEPTH } from "./machine.ts";
 
 /** A lowered instruction: runs against the frame based at `b` (32-bit units), returns the next pc. */
 export type Op = (b: number) => number;
@@ -166,7 +167,7 @@ export class InstanceState {
   readonly jit: boolean;
   constructor(readonly module: ModuleInfo, readonly options: EngineOptions, readonly tiering: Tiering) {
     this.sigIds = module.types.map(signatureId);
-    this.maxCallDepth = options.maxCallDepth ?? 30000;
+    this.maxCallDepth = options.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH;
     this.meter = Meter.wanted(options) ? new Meter(options) : null;
     this.jit = options.jit !== false;
   }

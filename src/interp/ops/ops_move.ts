@@ -11,7 +11,6 @@ function is64(t: ValType): boolean {
   return t === ValType.I64 || t === ValType.F64;
 }
 
-
 /** Copies slot s to slot d (frame-relative) for a value of type t. */
 export function copyOp(t: ValType, d: number, s: number, next: number): Op {
   if (t === ValType.V128) return v128Copy(d, s, next);
