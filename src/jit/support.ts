@@ -8,6 +8,7 @@ import { F64, I32, machine, R, scratchF32, scratchF64, scratchI32, V } from "../
 import type { WasmFunc } from "../runtime/objects.ts";
 import type { WasmFrame } from "../runtime/trap.ts";
 import { nearest } from "../interp/ops/ops_float.ts";
+import { i64Hi, isMinByMinusOne, sdiv64, udiv64 } from "../interp/ops/ops_i64.ts";
 import { HostThrow } from "../runtime/boundary.ts";
 
 /** A trap raised by compiled code, carrying the offset of the instruction that raised it. */
@@ -45,63 +46,25 @@ function unwind(e: unknown, f: WasmFunc, site: number): unknown {
   return err;
 }
 
-/** High half of an i64 result returned by a helper (the low half is the return value). */
-const hi = { v: 0 };
-
-const TWO32 = 4294967296;
-const MIN64 = -(1n << 63n);
-
-/** Unsigned (al, ah) / (bl, bh), b ≠ 0: exact in doubles when b is small or both fit 53 bits. */
-function udiv(al: number, ah: number, bl: number, bh: number, rem: boolean): number {
-  const hiA = ah >>> 0, loA = al >>> 0, loB = bl >>> 0;
-  if (bh === 0) {
-    // long division in 16-bit digits: every partial dividend stays below 2^48
-    const qh = Math.floor(hiA / loB);
-    let r = hiA - qh * loB;
-    const n1 = r * 65536 + (loA >>> 16), q1 = Math.floor(n1 / loB);
-    r = n1 - q1 * loB;
-    const n0 = r * 65536 + (loA & 0xffff), q0 = Math.floor(n0 / loB);
-    if (rem) return hi.v = 0, (n0 - q0 * loB) | 0;
-    return hi.v = qh | 0, (q1 * 65536 + q0) | 0;
-  }
-  if (hiA < 0x200000 && (bh >>> 0) < 0x200000) {
-    const a = hiA * TWO32 + loA, b = (bh >>> 0) * TWO32 + loB;
-    const x = rem ? a % b : Math.floor(a / b); // floor(a / b) is exact below 2^53
-    return hi.v = Math.floor(x / TWO32) | 0, x | 0;
-  }
-  const a = (BigInt(hiA) << 32n) | BigInt(loA), b = (BigInt(bh >>> 0) << 32n) | BigInt(loB);
-  return split(rem ? a % b : a / b);
-}
-
-function split(x: bigint): number {
-  hi.v = Number(BigInt.asIntN(32, x >> 32n));
-  return Number(BigInt.asIntN(32, x));
-}
-
 function divU64(al: number, ah: number, bl: number, bh: number, at: number): number {
   if ((bl | bh) === 0) trapAt(at, "integer divide by zero");
-  return udiv(al, ah, bl, bh, false);
+  return udiv64(al, ah, bl, bh, false);
 }
 
 function remU64(al: number, ah: number, bl: number, bh: number, at: number): number {
   if ((bl | bh) === 0) trapAt(at, "integer divide by zero");
-  return udiv(al, ah, bl, bh, true);
+  return udiv64(al, ah, bl, bh, true);
 }
 
-/** Signed division through the magnitudes; only MIN / -1 overflows. */
 function divS64(al: number, ah: number, bl: number, bh: number, at: number): number {
   if ((bl | bh) === 0) trapAt(at, "integer divide by zero");
-  if (ah === -2147483648 && al === 0 && bl === -1 && bh === -1) trapAt(at, "integer overflow");
-  if (ah >= 0 && bh >= 0) return udiv(al, ah, bl, bh, false);
-  const x = (BigInt(ah) << 32n) | BigInt(al >>> 0), y = (BigInt(bh) << 32n) | BigInt(bl >>> 0);
-  return split(x === MIN64 && y === -1n ? x : x / y);
+  if (isMinByMinusOne(al, ah, bl, bh)) trapAt(at, "integer overflow");
+  return sdiv64(al, ah, bl, bh, false);
 }
 
 function remS64(al: number, ah: number, bl: number, bh: number, at: number): number {
   if ((bl | bh) === 0) trapAt(at, "integer divide by zero");
-  if (ah >= 0 && bh >= 0) return udiv(al, ah, bl, bh, true);
-  const x = (BigInt(ah) << 32n) | BigInt(al >>> 0), y = (BigInt(bh) << 32n) | BigInt(bl >>> 0);
-  return split(x % y);
+  return sdiv64(al, ah, bl, bh, true);
 }
 
 function ctz32(x: number): number {
@@ -162,7 +125,7 @@ export const env = {
   scratchI32,
   scratchF32,
   scratchF64,
-  hi,
+  hi: i64Hi,
   trapAt,
   unwind,
   divU64,

@@ -1,6 +1,7 @@
 /**
  * Closure factories for i64 operations on two 32-bit halves (low at 2·slot, high at 2·slot+1), so the
- * hot path allocates no BigInt. Division and remainder, rare in practice, go through BigInt.
+ * hot path allocates no BigInt. Division and remainder use doubles where they are exact and BigInt
+ * otherwise (`udiv64`, `sdiv64`, which the JS tier's helpers call too).
  */
 import { I32 } from "../../runtime/machine.ts";
 import { ctz32, popcnt32 } from "./ops_i32.ts";
@@ -57,27 +58,60 @@ function rotl(d: number, lo: number, hi: number, k: number): void {
   else I32[d + 1] = (hi << k) | (lo >>> (32 - k)), I32[d] = (lo << k) | (hi >>> (32 - k));
 }
 
-const MIN = -(1n << 63n);
+const TWO32 = 4294967296;
 
-function divS(x: bigint, y: bigint): bigint {
-  if (y === 0n) trap("integer divide by zero");
-  if (x === MIN && y === -1n) trap("integer overflow");
-  return x / y;
+/**
+ * The high half of the last result of `udiv64`/`sdiv64` (they return the low half), for both tiers: the
+ * closures below and the JS tier's helpers.
+ */
+export const i64Hi = { v: 0 };
+
+/** Unsigned (al, ah) / (bl, bh), or the remainder; b ≠ 0. Exact in doubles when b is small or both fit 53 bits. */
+export function udiv64(al: number, ah: number, bl: number, bh: number, rem: boolean): number {
+  const hiA = ah >>> 0, loA = al >>> 0, loB = bl >>> 0;
+  if (bh === 0) {
+    // long division in 16-bit digits: every partial dividend stays below 2^48
+    const qh = Math.floor(hiA / loB);
+    let r = hiA - qh * loB;
+    const n1 = r * 65536 + (loA >>> 16), q1 = Math.floor(n1 / loB);
+    r = n1 - q1 * loB;
+    const n0 = r * 65536 + (loA & 0xffff), q0 = Math.floor(n0 / loB);
+    if (rem) return i64Hi.v = 0, (n0 - q0 * loB) | 0;
+    return i64Hi.v = qh | 0, (q1 * 65536 + q0) | 0;
+  }
+  if (hiA < 0x200000 && (bh >>> 0) < 0x200000) {
+    const a = hiA * TWO32 + loA, b = (bh >>> 0) * TWO32 + loB;
+    const x = rem ? a % b : Math.floor(a / b); // floor(a / b) is exact below 2^53
+    return i64Hi.v = Math.floor(x / TWO32) | 0, x | 0;
+  }
+  const a = (BigInt(hiA) << 32n) | BigInt(loA), b = (BigInt(bh >>> 0) << 32n) | BigInt(loB);
+  return split(rem ? a % b : a / b);
 }
 
-function divU(x: bigint, y: bigint): bigint {
-  if (y === 0n) trap("integer divide by zero");
-  return BigInt.asUintN(64, x) / BigInt.asUintN(64, y);
+/** Signed (al, ah) / (bl, bh), or the remainder; b ≠ 0, and not -2^63 / -1 for the quotient. */
+export function sdiv64(al: number, ah: number, bl: number, bh: number, rem: boolean): number {
+  if (ah >= 0 && bh >= 0) return udiv64(al, ah, bl, bh, rem);
+  const x = (BigInt(ah) << 32n) | BigInt(al >>> 0), y = (BigInt(bh) << 32n) | BigInt(bl >>> 0);
+  return split(rem ? x % y : x / y);
 }
 
-function remS(x: bigint, y: bigint): bigint {
-  if (y === 0n) trap("integer divide by zero");
-  return x % y;
+/** Whether (al, ah) / (bl, bh) is -2^63 / -1, the one signed quotient that overflows. */
+export function isMinByMinusOne(al: number, ah: number, bl: number, bh: number): boolean {
+  return ah === -2147483648 && al === 0 && bl === -1 && bh === -1;
 }
 
-function remU(x: bigint, y: bigint): bigint {
-  if (y === 0n) trap("integer divide by zero");
-  return BigInt.asUintN(64, x) % BigInt.asUintN(64, y);
+function split(x: bigint): number {
+  i64Hi.v = Number(BigInt.asIntN(32, x >> 32n));
+  return Number(BigInt.asIntN(32, x));
+}
+
+/** d = a / b or a % b (`signed`, `rem`), trapping as wasm does. */
+function divide(d: number, a: number, b: number, signed: boolean, rem: boolean): void {
+  const al = I32[a], ah = I32[a + 1], bl = I32[b], bh = I32[b + 1];
+  if ((bl | bh) === 0) trap("integer divide by zero");
+  if (signed && !rem && isMinByMinusOne(al, ah, bl, bh)) trap("integer overflow");
+  I32[d] = signed ? sdiv64(al, ah, bl, bh, rem) : udiv64(al, ah, bl, bh, rem);
+  I32[d + 1] = i64Hi.v;
 }
 
 function ltU(al: number, ah: number, bl: number, bh: number): boolean {
@@ -132,13 +166,13 @@ export function i64Binary(op: number, d: number, a: number, b: number, next: num
     case 0x7e:
       return (p) => (mul(p + d, p + a, p + b), next);
     case 0x7f:
-      return (p) => (writeI64(p + d, divS(readI64(p + a), readI64(p + b))), next);
+      return (p) => (divide(p + d, p + a, p + b, true, false), next);
     case 0x80:
-      return (p) => (writeI64(p + d, divU(readI64(p + a), readI64(p + b))), next);
+      return (p) => (divide(p + d, p + a, p + b, false, false), next);
     case 0x81:
-      return (p) => (writeI64(p + d, remS(readI64(p + a), readI64(p + b))), next);
+      return (p) => (divide(p + d, p + a, p + b, true, true), next);
     case 0x82:
-      return (p) => (writeI64(p + d, remU(readI64(p + a), readI64(p + b))), next);
+      return (p) => (divide(p + d, p + a, p + b, false, true), next);
     case 0x83:
       return (
         p,
