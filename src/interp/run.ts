@@ -2,12 +2,10 @@
  * The run loop. Wasm-to-wasm calls and returns switch frames inside this loop instead of recursing in
  * JS, so call depth is bounded by our own limit (never by the JS stack), and blocks are just jumps.
  */
-import { RuntimeError } from "../wasm/errors.ts";
 import { callState, F64, I32, JS_BUDGET, machine, MAX_DEPTH, R, STACK_SLOTS, V } from "../runtime/machine.ts";
 import { CALL, type Op, trap, type WasmFunc } from "../runtime/objects.ts";
-import { frameOf, type WasmFrame } from "../runtime/trap.ts";
+import { addFrame, frameOf, trapOf } from "../runtime/trap.ts";
 import { lowerFunction } from "./lower.ts";
-import { HostThrow } from "../runtime/boundary.ts";
 
 /** Saved frames of the callers, by depth (typed arrays: no boxing, no write barriers). */
 const frameFn: WasmFunc[] = [];
@@ -84,23 +82,13 @@ export function interpret(fn: WasmFunc, slot: number): void {
 }
 
 /**
- * Turns a JS stack overflow into a trap and records the wasm frames on the error. Only errors the
- * engine raised are looked at: a host's thrown value comes wrapped in a `HostThrow`.
+ * The error leaving the run loop: a trap (a JS stack overflow included) gets the wasm frames of this
+ * run added, innermost first; a host's thrown value (a `HostThrow`) and other errors pass untouched.
  */
 function withBacktrace(e: unknown, f: WasmFunc, pc: number, depth: number, baseDepth: number): unknown {
-  if (HostThrow.is(e)) return e; // a host's value: passed on untouched
-  let err = e;
-  // The JS stack ran out (deep recursion through host functions). No regex here: near the limit,
-  // compiling one overflows again; whatever overflows in here is converted by an outer run instead.
-  if (e instanceof RangeError && e.message.includes("call stack")) {
-    err = new RuntimeError("call stack exhausted");
-  }
-  if (!(err instanceof RuntimeError)) return err;
-  const frames: WasmFrame[] = (err as { wasmFrames?: WasmFrame[] }).wasmFrames ?? [];
-  frames.push(frameOf(f, pc));
-  for (let d = depth - 1; d >= baseDepth && frames.length < 1000; d--) {
-    frames.push(frameOf(frameFn[d], framePc[d] - 1));
-  }
-  (err as { wasmFrames?: WasmFrame[] }).wasmFrames = frames;
+  const err = trapOf(e);
+  if (err === null) return e;
+  if (!addFrame(err, frameOf(f, pc))) return err;
+  for (let d = depth - 1; d >= baseDepth && addFrame(err, frameOf(frameFn[d], framePc[d] - 1)); d--);
   return err;
 }

@@ -6,10 +6,9 @@
 import { RuntimeError } from "../wasm/errors.ts";
 import { F64, I32, machine, R, scratchF32, scratchF64, scratchI32, V } from "../runtime/machine.ts";
 import type { WasmFunc } from "../runtime/objects.ts";
-import type { WasmFrame } from "../runtime/trap.ts";
+import { addFrame, trapOf, type WasmFrame } from "../runtime/trap.ts";
 import { nearest } from "../interp/ops/ops_float.ts";
 import { i64Hi, isMinByMinusOne, sdiv64, udiv64 } from "../interp/ops/ops_i64.ts";
-import { HostThrow } from "../runtime/boundary.ts";
 
 /** A trap raised by compiled code, carrying the offset of the instruction that raised it. */
 interface SitedError extends RuntimeError {
@@ -30,19 +29,11 @@ function trapAt(at: number, message: string): never {
  * host's thrown value (a `HostThrow`) passes untouched: nothing of it is read.
  */
 function unwind(e: unknown, f: WasmFunc, site: number): unknown {
-  if (HostThrow.is(e)) return e;
-  let err = e;
-  if (e instanceof RangeError && e.message.includes("call stack")) {
-    err = new RuntimeError("call stack exhausted");
-  }
-  if (!(err instanceof RuntimeError)) return err;
-  const sited = err as SitedError;
+  const err = trapOf(e) as SitedError | null;
+  if (err === null) return e;
   let offset = site;
-  if (sited.jitSite !== undefined) offset = sited.jitSite, sited.jitSite = undefined;
-  const frames = sited.wasmFrames ??= [];
-  if (frames.length < 1000) {
-    frames.push({ index: f.index, name: f.inst.module.names.functions.get(f.index), offset });
-  }
+  if (err.jitSite !== undefined) offset = err.jitSite, err.jitSite = undefined;
+  addFrame(err, { index: f.index, name: f.inst.module.names.functions.get(f.index), offset });
   return err;
 }
 

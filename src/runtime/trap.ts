@@ -33,3 +33,27 @@ export function frameOf(f: WasmFunc, pc: number): WasmFrame {
   const offset = f.offsets?.[pc];
   return { index: f.index, name, offset };
 }
+
+/** The longest backtrace a trap keeps: its innermost frames. */
+export const MAX_FRAMES = 1000;
+
+/** A trap with the backtrace the engine records on it. */
+export type Trap = RuntimeError & { wasmFrames?: WasmFrame[] };
+
+/**
+ * `e` as a trap, V8's stack overflow included ("call stack exhausted"), so that the frames it passes
+ * can be added; null for a host's value (a `HostThrow`) or an error that is no trap, which pass as
+ * they are.
+ */
+export function trapOf(e: unknown): Trap | null {
+  const err = engineError(e);
+  return err instanceof RuntimeError ? err : null;
+}
+
+/** Adds `frame` to the trap's backtrace; false, adding nothing, when it holds `MAX_FRAMES` already. */
+export function addFrame(err: Trap, frame: WasmFrame): boolean {
+  const frames = err.wasmFrames ??= [];
+  if (frames.length >= MAX_FRAMES) return false;
+  frames.push(frame);
+  return true;
+}
