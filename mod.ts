@@ -59,7 +59,26 @@ export type { WasmFrame } from "./src/runtime/trap.ts";
 export type { BufferSource, ModuleExportDescriptor, ModuleImportDescriptor } from "./src/api/module.ts";
 export type { GlobalDescriptor, MemoryDescriptor, TableDescriptor } from "./src/api/objects.ts";
 export type { ResponseSource, WebAssemblyInstantiatedSource } from "./src/api/namespace.ts";
-export { BufferSink, BytesSource, Errno, isWasiExit, WASI, WasiExit } from "./src/wasi/mod.ts";
+export { BufferSink, BytesSource, Errno, isWasiExit, WasiExit } from "./src/wasi/mod.ts";
+import { WASI as WasiHost, type WASIOptions as HostOptions } from "./src/wasi/mod.ts";
+import { currentDeadline as engineDeadline } from "./src/runtime/objects.ts";
+/**
+ * The WASI host on its own, for any engine (the built-in `WebAssembly` included): like `WASI`, but
+ * without a deadline unless `deadline` gives one.
+ */
+export { WasiHost };
+
+/**
+ * The WASI preview1 host, shaped like node:wasi's `WASI` (see `WASIOptions` for what it adds). Its
+ * blocking waits (poll_oneoff sleeps, reads of the process's stdin) end at the deadline of the running
+ * wasmrun call (`timeoutMs`) unless `deadline` says otherwise.
+ */
+export class WASI extends WasiHost {
+  /** Creates the host; `options` as node:wasi's, plus wasmrun's (preopen modes, permissions, backend…). */
+  constructor(options: HostOptions = {}) {
+    super({ ...options, deadline: options.deadline ?? engineDeadline });
+  }
+}
 export type {
   ByteSink,
   ByteSource,

@@ -35,14 +35,7 @@ const RULES: { folder: string; mayImport: string[] }[] = [
 ];
 
 /** Arrows that break a rule, each with the reason it is still there. */
-const KNOWN: { from: string; to: string; why: string }[] = [
-  {
-    from: "src/wasi/wasi.ts",
-    to: "src/runtime/objects.ts",
-    why: "the default deadline of poll_oneoff and stdin reads is the engine's currentDeadline(); " +
-      "it is to be handed to the host instead",
-  },
-];
+const KNOWN: { from: string; to: string; why: string }[] = [];
 
 interface Arrow {
   from: string;

@@ -6,6 +6,8 @@
 import assert from "node:assert/strict";
 import { BufferSink, PREVIEW1_FUNCTIONS, UNSTABLE_FUNCTIONS, WASI } from "../src/wasi/mod.ts";
 import { Errno, Harness, RW, SANDBOX_FD } from "./wasi_harness.ts";
+import { WASI as EngineWASI, WasiHost, WebAssembly as Ours } from "../mod.ts";
+import { haveWat2Wasm, wat } from "./wat.ts";
 
 const memory = () => new WebAssembly.Memory({ initial: 1 });
 
@@ -253,4 +255,28 @@ Deno.test("fsBackend: auto is native with FFI permission and deno without; nativ
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
+});
+
+Deno.test({
+  name:
+    "mod.ts's WASI ends a guest's sleep at the running call's timeout; WasiHost, engine-free, knows no deadline",
+  ignore: !haveWat2Wasm,
+  fn() {
+    // poll_oneoff on one relative clock subscription of 20 s (userdata 0, tag 0 = clock, monotonic).
+    const bytes = wat(`(module
+      (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 16) "\\00\\00\\00\\00\\00\\00\\00\\00" "\\00\\00\\00\\00\\00\\00\\00\\00"
+        "\\01\\00\\00\\00\\00\\00\\00\\00" "\\00\\c8\\17\\a8\\04\\00\\00\\00" "\\00\\00\\00\\00\\00\\00\\00\\00" "\\00\\00\\00\\00\\00\\00\\00\\00")
+      (func (export "_start") (drop (call $poll (i32.const 16) (i32.const 128) (i32.const 1) (i32.const 200)))))`);
+    const wasi = new EngineWASI({ returnOnExit: true });
+    const instance = new Ours.Instance(new Ours.Module(bytes), wasi.getImportObject(), { timeoutMs: 300 });
+    const started = performance.now();
+    assert.throws(() => wasi.start(instance), /timeout/);
+    const took = performance.now() - started;
+    assert.ok(took < 5000, `slept ${took.toFixed(0)} ms past a 300 ms timeout`);
+    assert.ok(took >= 250, `woke after ${took.toFixed(0)} ms, before the timeout`);
+    // The engine-free host: its deadline is the one it is given, else none.
+    assert.ok(new WasiHost() instanceof WASI && !(new WasiHost() instanceof EngineWASI));
+  },
 });

@@ -44,6 +44,8 @@ export interface EngineLike {
   };
   /** wasmrun's per-function profile of an instance created with `profile: true`, if the engine has one. */
   profileOf?: (instance: object) => ProfileEntry[] | undefined;
+  /** When the running call's timeout ends (`performance.now()` time), if the engine has timeouts. */
+  currentDeadline?: () => number;
 }
 
 /** The engine options the command line sets (see wasmrun's EngineOptions). */
@@ -73,14 +75,16 @@ export interface ProfileEntry {
 }
 
 /**
- * wasmrun's `WebAssembly` namespace plus the extensions mod.ts exports beside it (profileOf),
+ * wasmrun's `WebAssembly` namespace plus the extensions mod.ts exports beside it (profileOf,
+ * currentDeadline),
  * taken only when present so the command line works with an engine that lacks them.
  */
 export function withExtensions(namespace: object, mod: Record<string, unknown>): EngineLike {
-  const profileOf = mod.profileOf;
+  const { profileOf, currentDeadline } = mod;
   return {
     ...(namespace as EngineLike),
     profileOf: typeof profileOf === "function" ? profileOf as EngineLike["profileOf"] : undefined,
+    currentDeadline: typeof currentDeadline === "function" ? currentDeadline as () => number : undefined,
   };
 }
 

@@ -194,6 +194,7 @@ export function runExec(cmd: ExecCommand, io: CliIo, engine: EngineLike): number
     stderr: io.stderr,
     returnOnExit: true,
     trace: cmd.trace ? (line) => writeAll(io.stderr, line + "\n") : undefined,
+    deadline: engine.currentDeadline,
   });
   let instance: Instance | undefined;
   // A module that cannot be linked, or an entry point that cannot be called, ran nothing to profile.

@@ -4,7 +4,6 @@
  * `initialize(instance)` a reactor. It only touches `instance.exports.memory` and exported functions,
  * so it works with any engine that implements the WebAssembly JS API.
  */
-import { currentDeadline } from "../runtime/objects.ts";
 import { ALL_RIGHTS, DIR_RIGHTS } from "./constants.ts";
 import { HostContext } from "./context.ts";
 import { WasiExit } from "./errors.ts";
@@ -58,8 +57,9 @@ export interface WASIOptions {
   fsBackend?: "auto" | "native" | "deno";
   /**
    * When blocking waits must end (poll_oneoff sleeps, reads of the process's stdin): returns a
-   * `performance.now()` time, or Infinity. Default: the deadline of the wasmrun engine call that
-   * is running (its `timeoutMs` option), so a guest cannot sleep through its timeout.
+   * `performance.now()` time, or Infinity. The `WASI` that mod.ts exports defaults it to the deadline
+   * of the wasmrun engine call that is running (its `timeoutMs` option), so a guest cannot sleep
+   * through its timeout; this host itself knows no engine and defaults to no deadline.
    */
   deadline?: () => number;
   /**
@@ -110,6 +110,9 @@ export function isWasiExit(err: unknown): err is WasiExit {
     ((err as { name?: unknown })?.name === "WasiExit" &&
       typeof (err as { code?: unknown }).code === "number");
 }
+
+/** No deadline: blocking waits last as long as the guest asks. */
+const noDeadline = (): number => Infinity;
 
 /**
  * A WASI preview1 host for one guest instance, shaped like node:wasi.
@@ -170,7 +173,7 @@ export class WASI {
       encodeStrings("env", env),
       gate,
       fs,
-      options.deadline ?? currentDeadline,
+      options.deadline ?? noDeadline,
     );
     this.fsBackend = fs.name;
     // A reactor nobody closes must not keep its host descriptors until the process ends: once
