@@ -13,6 +13,9 @@
  *
  * An arrow that breaks the rule but is known and due to go is listed in `KNOWN` with its reason; a listed
  * arrow that no longer exists fails the test, so the list only shrinks.
+ *
+ * And no file of src/ imports itself through others, except along `import type` edges (which TypeScript
+ * erases): a cycle makes what a module sees at load time depend on which one is loaded first.
  */
 import assert from "node:assert/strict";
 
@@ -78,6 +81,29 @@ export function violations(arrows: Arrow[]): Arrow[] {
   });
 }
 
+/** The import cycles along value (not type-only) imports: each as its files, in one cycle order. */
+export function valueCycles(arrows: Arrow[]): string[][] {
+  const next = new Map<string, string[]>();
+  for (const a of arrows) if (!a.typeOnly) next.set(a.from, [...(next.get(a.from) ?? []), a.to]);
+  // Tarjan's strongly connected components: a component of more than one file holds a cycle.
+  const index = new Map<string, number>(), low = new Map<string, number>(), stack: string[] = [];
+  const onStack = new Set<string>(), cycles: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, index.size), low.set(v, index.get(v)!), stack.push(v), onStack.add(v);
+    for (const w of next.get(v) ?? []) {
+      if (!index.has(w)) visit(w), low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    let w: string;
+    do (w = stack.pop()!, onStack.delete(w), component.push(w)); while (w !== v);
+    if (component.length > 1 || next.get(v)?.includes(v)) cycles.push(component.reverse());
+  };
+  for (const v of next.keys()) if (!index.has(v)) visit(v);
+  return cycles;
+}
+
 const allArrows = () =>
   sourceFiles("src/").flatMap((file) => importsOf(file, Deno.readTextFileSync(new URL(file, ROOT))));
 
@@ -111,4 +137,14 @@ Deno.test("layers: the check notices an upward import, a dynamic one and a type-
   // And the same files importing within their rule pass.
   assert.deepEqual(violations(importsOf("src/wasm/decoder.ts", `import { Reader } from "./reader.ts";`)), []);
   assert.deepEqual(violations(importsOf("src/cli/run.ts", `import { WASI } from "../wasi/mod.ts";`)), []);
+});
+
+Deno.test("layers: no import cycle among the files of src/ but through type-only imports", () => {
+  assert.deepEqual(valueCycles(allArrows()), []);
+  // The check itself: a cycle of value imports is found, the same cycle through a type import is not.
+  const a = importsOf("src/runtime/a.ts", `import { b } from "./b.ts";`);
+  const b = importsOf("src/runtime/b.ts", `import { a } from "./a.ts";`);
+  const bType = importsOf("src/runtime/b.ts", `import type { A } from "./a.ts";`);
+  assert.deepEqual(valueCycles([...a, ...b]), [["src/runtime/a.ts", "src/runtime/b.ts"]]);
+  assert.deepEqual(valueCycles([...a, ...bType]), []);
 });

@@ -4,12 +4,12 @@ import { ExternKind, type FuncType, type GlobalType, type Limits, ValType } from
 import {
   type EngineOptions,
   GlobalInst,
-  HostFunc,
   type InstanceState,
   MemoryInst,
   signatureId,
   TableInst,
 } from "../runtime/objects.ts";
+import { HostFunc } from "../runtime/boundary.ts";
 import { type ExternValue, instantiateModule } from "../engine/instantiate.ts";
 import { funcOfJs, wrapFunction } from "../runtime/boundary.ts";
 import { internalOf, wrapGlobal, wrapMemory, wrapTable } from "./objects.ts";

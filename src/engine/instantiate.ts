@@ -20,7 +20,7 @@ import {
 import { compiledCode, tiering } from "./tiering.ts";
 import { execute } from "../runtime/call.ts";
 import { machine } from "../runtime/machine.ts";
-import { HostThrow } from "../runtime/boundary.ts";
+import { HostThrow } from "../runtime/trap.ts";
 import { lowerFunction } from "../interp/lower.ts";
 
 /** An import, already resolved to a runtime object of the right kind. */

@@ -29,7 +29,6 @@ import {
   CALL,
   type FuncInst,
   type GlobalInst,
-  type HostFunc,
   type InstanceState,
   type Op,
   RETURN,
@@ -37,6 +36,7 @@ import {
   trap,
   type WasmFunc,
 } from "../runtime/objects.ts";
+import type { HostFunc } from "../runtime/boundary.ts";
 import {
   addCompareBranch,
   addImm2,

@@ -8,44 +8,10 @@
  */
 import { RuntimeError } from "../wasm/errors.ts";
 import { type FuncType, ValType } from "../wasm/types.ts";
-import { F32, F64, I32, machine, R, STACK_SLOTS } from "./machine.ts";
-import { type FuncInst, HostFunc, trap, WasmFunc } from "./objects.ts";
+import { F32, F64, I32, machine, R, STACK_SLOTS, timing } from "./machine.ts";
+import { type FuncInst, trap, WasmFunc } from "./objects.ts";
 import { execute } from "./call.ts";
-import { engineError } from "./trap.ts";
-/**
- * Whatever a host function threw (or its results' conversion did), on its way through wasm frames.
- * Engine catch blocks let it pass untouched, and every place where wasm execution returns to JS
- * rethrows `value`, so the caller gets exactly what the host threw: a Proxy, a primitive, a host
- * RangeError or RuntimeError, all unchanged. It is recognised by its private brand, a check that
- * never runs user code (a thrown value itself is never inspected: `instanceof` or a property read
- * could run a Proxy's traps or a getter).
- */
-export class HostThrow {
-  #brand = true;
-  constructor(readonly value: unknown) {}
-
-  /** `e` is a HostThrow (no user code runs: a private brand check triggers no Proxy trap). */
-  static is(e: unknown): e is HostThrow {
-    return typeof e === "object" && e !== null && #brand in e;
-  }
-
-  /** What JS should see of an error that left wasm execution: the host's value, or `e` itself. */
-  static unwrap(e: unknown): unknown {
-    return HostThrow.is(e) ? e.value : e;
-  }
-}
-
-/**
- * The deadline (performance.now() ms) of the innermost running call from JS of an instance with a
- * timeout, and that timeout, for the trap's message; Infinity when none is running. Kept by
- * `Meter.enter`/`leave`; read by `currentDeadline` and after every host call.
- */
-export const timing: { deadline: number; timeoutMs: number } = { deadline: Infinity, timeoutMs: Infinity };
-
-/** The trap of a call from JS that ran past its `timeoutMs`. */
-export function timeoutTrap(timeoutMs: number): never {
-  throw new RuntimeError(`timeout: execution took longer than ${timeoutMs} ms`);
-}
+import { engineError, HostThrow, timeoutTrap } from "./trap.ts";
 
 /**
  * JS stack a host call is assumed to take (its frame, the host function's, and the exported
@@ -341,4 +307,19 @@ export function wrapFunction(f: FuncInst): (...args: unknown[]) => unknown {
   f.jsFunction = call;
   funcOfJs.set(call, f);
   return call;
+}
+
+/** A function provided by the host (a JS function imported by a module). */
+export class HostFunc {
+  readonly kind = "host";
+  jsFunction?: (...args: unknown[]) => unknown;
+  /** How compiled code calls this function: its arguments at slot `s`, results written there. */
+  readonly entry: (s: number) => void;
+  constructor(
+    readonly type: FuncType,
+    readonly sigId: number,
+    readonly callable: (...args: unknown[]) => unknown,
+  ) {
+    this.entry = (s) => callHost(this, s);
+  }
 }

@@ -55,3 +55,10 @@ export const JS_BUDGET = 384 * 1024;
 
 /** Deepest wasm call nesting any instance may ask for (the interpreter's saved-frame arrays hold this many). */
 export const MAX_DEPTH = 1_000_000;
+
+/**
+ * The deadline (performance.now() ms) of the innermost running call from JS of an instance with a
+ * timeout, and that timeout, for the trap's message; Infinity when none is running. Kept by
+ * `Meter.enter`/`leave`; read by `currentDeadline` and after every host call.
+ */
+export const timing: { deadline: number; timeoutMs: number } = { deadline: Infinity, timeoutMs: Infinity };

@@ -5,8 +5,9 @@
 import type { FuncBody, FuncType, ModuleInfo } from "../wasm/types.ts";
 import { ValType } from "../wasm/types.ts";
 import { RuntimeError } from "../wasm/errors.ts";
-import { callHost, timeoutTrap, timing } from "./boundary.ts";
-import { DEFAULT_MAX_CALL_DEPTH } from "./machine.ts";
+import type { HostFunc } from "./boundary.ts";
+import { timeoutTrap } from "./trap.ts";
+import { DEFAULT_MAX_CALL_DEPTH, timing } from "./machine.ts";
 
 /** A lowered instruction: runs against the frame based at `b` (32-bit units), returns the next pc. */
 export type Op = (b: number) => number;
@@ -229,21 +230,6 @@ export class WasmFunc {
       if (t === ValType.FuncRef || t === ValType.ExternRef) this.refLocals.push(this.nParams + i);
       else if (t === ValType.V128) this.v128Locals.push(this.nParams + i);
     });
-  }
-}
-
-/** A function provided by the host (a JS function imported by a module). */
-export class HostFunc {
-  readonly kind = "host";
-  jsFunction?: (...args: unknown[]) => unknown;
-  /** How compiled code calls this function: its arguments at slot `s`, results written there. */
-  readonly entry: (s: number) => void;
-  constructor(
-    readonly type: FuncType,
-    readonly sigId: number,
-    readonly callable: (...args: unknown[]) => unknown,
-  ) {
-    this.entry = (s) => callHost(this, s);
   }
 }
 

@@ -3,8 +3,35 @@
  * exhausted", and traps carry the wasm frames they passed (`wasmFrames`, innermost first).
  */
 import { RuntimeError } from "../wasm/errors.ts";
-import { HostThrow } from "./boundary.ts";
 import type { WasmFunc } from "./objects.ts";
+
+/**
+ * Whatever a host function threw (or its results' conversion did), on its way through wasm frames.
+ * Engine catch blocks let it pass untouched, and every place where wasm execution returns to JS
+ * rethrows `value`, so the caller gets exactly what the host threw: a Proxy, a primitive, a host
+ * RangeError or RuntimeError, all unchanged. It is recognised by its private brand, a check that
+ * never runs user code (a thrown value itself is never inspected: `instanceof` or a property read
+ * could run a Proxy's traps or a getter).
+ */
+export class HostThrow {
+  #brand = true;
+  constructor(readonly value: unknown) {}
+
+  /** `e` is a HostThrow (no user code runs: a private brand check triggers no Proxy trap). */
+  static is(e: unknown): e is HostThrow {
+    return typeof e === "object" && e !== null && #brand in e;
+  }
+
+  /** What JS should see of an error that left wasm execution: the host's value, or `e` itself. */
+  static unwrap(e: unknown): unknown {
+    return HostThrow.is(e) ? e.value : e;
+  }
+}
+
+/** The trap of a call from JS that ran past its `timeoutMs`. */
+export function timeoutTrap(timeoutMs: number): never {
+  throw new RuntimeError(`timeout: execution took longer than ${timeoutMs} ms`);
+}
 
 /** One frame of a wasm backtrace, innermost first. */
 export interface WasmFrame {
