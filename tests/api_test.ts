@@ -308,3 +308,50 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "a function with v128 in its signature cannot be called from JS (TypeError, as V8)",
+  ignore,
+  fn() {
+    const bytes = wat(
+      `(module
+        (global $ran (export "ran") (mut i32) (i32.const 0))
+        (func (export "takes") (param v128) (global.set $ran (i32.const 1)))
+        (func (export "gives") (result v128) (global.set $ran (i32.const 2)) (v128.const i32x4 1 2 3 4))
+        (func (export "plain") (result i32) (i32.const 7)))`,
+      { simd: true },
+    );
+    for (const ns of [Ours, WebAssembly] as const) {
+      const exports = new ns.Instance(new ns.Module(bytes)).exports;
+      const x = exports as Record<string, (...a: unknown[]) => unknown>;
+      assert.throws(() => x.takes(0), TypeError);
+      assert.throws(() => x.gives(), TypeError);
+      // Refused before it runs: the body never started.
+      assert.equal((exports.ran as WebAssembly.Global).value, 0);
+      assert.equal(x.plain(), 7);
+    }
+  },
+});
+
+Deno.test({
+  name: "v128 locals start at zero in every lane on the interpreter, whatever the frame's slots held",
+  ignore,
+  fn() {
+    const bytes = wat(
+      `(module
+        (func (export "dirty") (local v128) (local.set 0 (v128.const i32x4 -1 -1 -1 -1)))
+        (func (export "lanes") (result i32 i32 i32 i32) (local v128)
+          (i32x4.extract_lane 0 (local.get 0)) (i32x4.extract_lane 1 (local.get 0))
+          (i32x4.extract_lane 2 (local.get 0)) (i32x4.extract_lane 3 (local.get 0))))`,
+      { simd: true },
+    );
+    for (const jit of [false, true]) {
+      const x = new Ours.Instance(new Ours.Module(bytes), {}, { jit }).exports as Record<
+        string,
+        () => unknown
+      >;
+      x.dirty(); // leaves -1 in the slots the next call's local takes
+      assert.deepEqual(x.lanes(), [0, 0, 0, 0], `jit ${jit}`);
+    }
+  },
+});
