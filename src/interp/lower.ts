@@ -78,6 +78,7 @@ import { allFusedForms, i64ShiftForm, i64XorShiftForm, imm, opName, opNames } fr
 
 export { allFusedForms };
 import { returnWithV128, v128GlobalGet, v128GlobalSet, v128Return, v128Select } from "./ops/ops_simd.ts";
+import { Op as Opcode } from "../wasm/opcodes.ts";
 
 // ---- observability: which closure forms the lowering makes (names in forms.ts) ----
 
@@ -876,16 +877,16 @@ class Lowerer {
   /** Unreachable code: decode to keep nesting straight, emit nothing. */
   skip(op: number, frame: ControlFrame): void {
     switch (op) {
-      case 0x02:
-      case 0x03:
-      case 0x04:
+      case Opcode.Block:
+      case Opcode.Loop:
+      case Opcode.If:
         this.blockType();
         this.pushFrame(FrameKind.Block, [], [], true);
         return;
-      case 0x05:
+      case Opcode.Else:
         if (frame.dead) return;
         return this.elseBranch(frame);
-      case 0x0b:
+      case Opcode.End:
         return this.end();
     }
     skipImmediates(this.r, op);
@@ -909,13 +910,13 @@ class Lowerer {
   instruction(op: number): void {
     const r = this.r;
     switch (op) {
-      case 0x00:
+      case Opcode.Unreachable:
         this.emit(tag(counts && "unreachable", () => () => trap("unreachable")));
         return this.setUnreachable();
-      case 0x01:
+      case Opcode.Nop:
         return;
-      case 0x02: // block
-      case 0x03: { // loop
+      case Opcode.Block: // block
+      case Opcode.Loop: { // loop
         const bt = this.blockType();
         this.materializeLocalRefs();
         this.materializeRange(this.h - bt.params.length, this.h);
@@ -935,7 +936,7 @@ class Lowerer {
         }
         return;
       }
-      case 0x04: { // if
+      case Opcode.If: { // if
         const bt = this.blockType();
         const cond = this.condition();
         this.materializeLocalRefs();
@@ -946,49 +947,49 @@ class Lowerer {
         f.elseFixup = (pc) => label.fixups[0](pc);
         return;
       }
-      case 0x05:
+      case Opcode.Else:
         return this.elseBranch(this.frame());
-      case 0x0b:
+      case Opcode.End:
         return this.end();
-      case 0x0c:
+      case Opcode.Br:
         this.branch(r.u32());
         return this.setUnreachable();
-      case 0x0d:
+      case Opcode.BrIf:
         return this.brIf(r.u32());
-      case 0x0e:
+      case Opcode.BrTable:
         return this.brTable();
-      case 0x0f:
+      case Opcode.Return:
         return this.doReturn();
-      case 0x10:
+      case Opcode.Call:
         return this.call(this.inst.funcs[r.u32()]);
-      case 0x11:
+      case Opcode.CallIndirect:
         return this.callIndirect(r.u32(), r.u32());
-      case 0x1a: // drop
+      case Opcode.Drop: // drop
         this.h--;
         return;
-      case 0x1b: // select
+      case Opcode.Select: // select
         return this.select();
-      case 0x1c: { // typed select
+      case Opcode.SelectT: { // typed select
         const n = r.u32();
         for (let i = 0; i < n; i++) r.u8();
         return this.select();
       }
-      case 0x20: { // local.get
+      case Opcode.LocalGet: { // local.get
         const x = r.u32();
         return this.pushLocal(this.localTypes[x], x);
       }
-      case 0x21:
+      case Opcode.LocalSet:
         return this.localSet(r.u32(), false);
-      case 0x22:
+      case Opcode.LocalTee:
         return this.localSet(r.u32(), true);
-      case 0x23:
+      case Opcode.GlobalGet:
         return this.globalGet(this.inst.globals[r.u32()]);
-      case 0x24:
+      case Opcode.GlobalSet:
         return this.globalSet(this.inst.globals[r.u32()]);
-      case 0x25:
-      case 0x26:
+      case Opcode.TableGet:
+      case Opcode.TableSet:
         return this.tableInstr(op, r.u32());
-      case 0x3f: {
+      case Opcode.MemorySize: {
         r.u8();
         const mem = this.inst.memories[0];
         return this.emitValue(
@@ -996,7 +997,7 @@ class Lowerer {
           tag(counts && "memorySize", (d, next) => memorySize(mem, d, next)),
         );
       }
-      case 0x40: {
+      case Opcode.MemoryGrow: {
         r.u8();
         const mem = this.inst.memories[0];
         const a = this.popSlot();
@@ -1005,26 +1006,26 @@ class Lowerer {
           tag(counts && "memoryGrow", (d, next) => memoryGrow(mem, d, a, next)),
         );
       }
-      case 0x41:
+      case Opcode.I32Const:
         return this.pushConst(ValType.I32, r.s32());
-      case 0x42: {
+      case Opcode.I64Const: {
         const v = r.s64();
         return this.pushConst(ValType.I64, Number(BigInt.asIntN(32, v)), Number(v >> 32n));
       }
-      case 0x43:
+      case Opcode.F32Const:
         return this.pushConst(ValType.F32, r.bits32() | 0);
-      case 0x44: {
+      case Opcode.F64Const: {
         const [lo, hi] = r.bits64();
         return this.pushConst(ValType.F64, lo | 0, hi | 0);
       }
-      case 0xd0: { // ref.null
+      case Opcode.RefNull: { // ref.null
         const t = r.u8() as ValType;
         return this.emitValue(
           t,
           tag(counts && "ref.null", (d, next) => (p) => (R[(p >> 1) + d] = null, next)),
         );
       }
-      case 0xd1: { // ref.is_null
+      case Opcode.RefIsNull: { // ref.is_null
         const s = this.popSlot();
         return this.emitValue(
           ValType.I32,
@@ -1034,16 +1035,16 @@ class Lowerer {
           }),
         );
       }
-      case 0xd2: { // ref.func
+      case Opcode.RefFunc: { // ref.func
         const f = this.inst.funcs[r.u32()];
         return this.emitValue(
           ValType.FuncRef,
           tag(counts && "ref.func", (d, next) => (p) => (R[(p >> 1) + d] = f, next)),
         );
       }
-      case 0xfc:
+      case Opcode.PrefixFC:
         return this.prefixed(r.u32());
-      case 0xfd:
+      case Opcode.PrefixSIMD:
         return lowerSimd(this, r.u32());
     }
     if (op >= 0x28 && op <= 0x3e) return this.memoryAccess(op);
@@ -1077,25 +1078,25 @@ class Lowerer {
     }
     if (op >= 0xa0 && op <= 0xa6) return this.binary(op, ValType.F64, f64Op, "f64Op");
     switch (op) {
-      case 0xa7:
+      case Opcode.I32WrapI64:
         return this.unary(op, ValType.I32, i64Unary, "i64Unary");
-      case 0xac:
-      case 0xad:
-      case 0xc2:
-      case 0xc3:
-      case 0xc4:
+      case Opcode.I64ExtendI32S:
+      case Opcode.I64ExtendI32U:
+      case Opcode.I64Extend8S:
+      case Opcode.I64Extend16S:
+      case Opcode.I64Extend32S:
         return this.unary(op, ValType.I64, i64Unary, "i64Unary");
-      case 0xc0:
-      case 0xc1:
+      case Opcode.I32Extend8S:
+      case Opcode.I32Extend16S:
         return this.unary(op, ValType.I32, i32Unary, "i32Unary");
       // Reinterpretations: the bits stay, only the type changes.
-      case 0xbc:
+      case Opcode.I32ReinterpretF32:
         return this.retype(ValType.I32);
-      case 0xbd:
+      case Opcode.I64ReinterpretF64:
         return this.retype(ValType.I64);
-      case 0xbe:
+      case Opcode.F32ReinterpretI32:
         return this.retype(ValType.F32);
-      case 0xbf:
+      case Opcode.F64ReinterpretI64:
         return this.retype(ValType.F64);
     }
     if (op >= 0xa8 && op <= 0xbb) {

@@ -27,6 +27,7 @@ import { CONVERT_RESULT, readBlockType, skipImmediates, skipSimdImmediates } fro
 import { assign, f32Bits, f32FromBits, f32Literal, f64Literal, LANES, letter, partsOf } from "./names.ts";
 import { numeric } from "./numeric.ts";
 import { simd } from "./simd.ts";
+import { Op as Opcode } from "../wasm/opcodes.ts";
 
 /** The function cannot be compiled to JS (nesting too deep for a JS parser); it stays interpreted. */
 export class Unsupported extends Error {}
@@ -507,18 +508,18 @@ export class Compiler {
   /** Unreachable code: decoded to keep the nesting straight, nothing emitted. */
   skip(op: number, frame: Frame): void {
     switch (op) {
-      case 0x02:
-      case 0x03:
-      case 0x04:
+      case Opcode.Block:
+      case Opcode.Loop:
+      case Opcode.If:
         this.blockType();
         this.pushFrame(Kind.Block, [], [], true);
         return;
-      case 0x05:
+      case Opcode.Else:
         if (!frame.dead) this.elseBranch(frame);
         return;
-      case 0x0b:
+      case Opcode.End:
         return this.end();
-      case 0xfd:
+      case Opcode.PrefixSIMD:
         return skipSimdImmediates(this.r);
     }
     skipImmediates(this.r, op);
@@ -527,13 +528,13 @@ export class Compiler {
   instruction(op: number): void {
     const r = this.r;
     switch (op) {
-      case 0x00:
+      case Opcode.Unreachable:
         this.emit(`E.trapAt(${this.at}, "unreachable");`);
         return this.setUnreachable();
-      case 0x01:
+      case Opcode.Nop:
         return;
-      case 0x02:
-      case 0x03: {
+      case Opcode.Block:
+      case Opcode.Loop: {
         const bt = this.blockType();
         const f = this.pushFrame(op === 0x02 ? Kind.Block : Kind.Loop, bt.params, bt.results, false);
         this.emit(op === 0x02 ? `${f.label}: {` : `${f.label}: for (;;) {`);
@@ -545,7 +546,7 @@ export class Compiler {
         }
         return;
       }
-      case 0x04: {
+      case Opcode.If: {
         const bt = this.blockType();
         const cond = this.condition();
         const f = this.pushFrame(Kind.If, bt.params, bt.results, false);
@@ -562,14 +563,14 @@ export class Compiler {
         this.emit(`${f.label}: if (${cond}) {`);
         return;
       }
-      case 0x05:
+      case Opcode.Else:
         return this.elseBranch(this.frame());
-      case 0x0b:
+      case Opcode.End:
         return this.end();
-      case 0x0c:
+      case Opcode.Br:
         this.branch(r.u32());
         return this.setUnreachable();
-      case 0x0d: {
+      case Opcode.BrIf: {
         const depth = r.u32();
         const cond = this.condition();
         this.canonical(); // both ways on, values are bits
@@ -578,34 +579,34 @@ export class Compiler {
         this.emit("}");
         return;
       }
-      case 0x0e:
+      case Opcode.BrTable:
         return this.brTable();
-      case 0x0f:
+      case Opcode.Return:
         this.emitReturn();
         return this.setUnreachable();
-      case 0x10:
+      case Opcode.Call:
         return this.call(r.u32());
-      case 0x11:
+      case Opcode.CallIndirect:
         return this.callIndirect(r.u32(), r.u32());
-      case 0x1a:
+      case Opcode.Drop:
         this.pop();
         return;
-      case 0x1b:
+      case Opcode.Select:
         return this.select();
-      case 0x1c: {
+      case Opcode.SelectT: {
         const n = r.u32();
         for (let i = 0; i < n; i++) r.u8();
         return this.select();
       }
-      case 0x20: {
+      case Opcode.LocalGet: {
         const x = r.u32();
         const t = this.localTypes[x];
         if (t !== ValType.V128) return void this.pushVirtual(t, this.localParts(x));
         const k = this.push(t);
         return this.emit(assign(this.parts(k), this.localParts(x)));
       }
-      case 0x21:
-      case 0x22: {
+      case Opcode.LocalSet:
+      case Opcode.LocalTee: {
         const x = r.u32();
         this.materializeLocal(x);
         const k = op === 0x21 ? this.pop() : this.h - 1;
@@ -613,65 +614,65 @@ export class Compiler {
         const value = this.types[k] === ValType.I64 ? [this.read(k), this.readHi(k)] : [this.read(k)];
         return this.emit(assign(this.localParts(x), value));
       }
-      case 0x23:
+      case Opcode.GlobalGet:
         return this.globalGet(r.u32());
-      case 0x24:
+      case Opcode.GlobalSet:
         return this.globalSet(r.u32());
-      case 0x25: {
+      case Opcode.TableGet: {
         const table = this.inst.tables[r.u32()];
         return this.bridge(1, table.elemType, ([i], d) => tableOp("get", table, [d, i], 0));
       }
-      case 0x26: {
+      case Opcode.TableSet: {
         const table = this.inst.tables[r.u32()];
         return this.bridge(2, null, ([i, v]) => tableOp("set", table, [i, v], 0));
       }
-      case 0x3f: {
+      case Opcode.MemorySize: {
         r.u8();
         const k = this.push(ValType.I32);
         this.usesMemory = true;
         return this.emit(`i${k} = (ms / 65536) | 0;`);
       }
-      case 0x40: {
+      case Opcode.MemoryGrow: {
         r.u8();
         const mem = this.inst.memories[0];
         this.bridge(1, ValType.I32, ([a], d) => memoryGrow(mem, d, a, 0));
         return this.emit(REFRESH);
       }
-      case 0x41: {
+      case Opcode.I32Const: {
         const v = r.s32();
         this.known[this.pushVirtual(ValType.I32, [String(v)])] = [v];
         return;
       }
-      case 0x42: {
+      case Opcode.I64Const: {
         const v = r.s64();
         const lo = Number(BigInt.asIntN(32, v)), hi = Number(BigInt.asIntN(32, v >> 32n));
         this.known[this.pushVirtual(ValType.I64, [String(lo), String(hi)])] = [lo, hi];
         return;
       }
-      case 0x43: {
+      case Opcode.F32Const: {
         return void this.pushVirtual(ValType.F32, [f32Literal(r.bits32() | 0)]);
       }
-      case 0x44: {
+      case Opcode.F64Const: {
         const [lo, hi] = r.bits64();
         return void this.pushVirtual(ValType.F64, [f64Literal(lo | 0, hi | 0)]);
       }
-      case 0xd0: {
+      case Opcode.RefNull: {
         r.u8();
         const k = this.push(ValType.FuncRef);
         return this.emit(`r${k} = null;`);
       }
-      case 0xd1: {
+      case Opcode.RefIsNull: {
         const a = this.pop();
         return this.emitCompare(`r${a} === null`);
       }
-      case 0xd2: {
+      case Opcode.RefFunc: {
         const f = this.constant(this.inst.funcs[r.u32()]);
         const k = this.push(ValType.FuncRef);
         return this.emit(`r${k} = ${f};`);
       }
-      case 0xfc:
+      case Opcode.PrefixFC:
         return this.prefixed(r.u32());
-      case 0xfd:
+      case Opcode.PrefixSIMD:
         return simd(this, r.u32());
     }
     if (op >= 0x28 && op <= 0x35) return this.load(op);
@@ -828,44 +829,44 @@ export class Compiler {
     const v = this.v(k);
     let code: string;
     switch (op) {
-      case 0x28:
+      case Opcode.I32Load:
         code = `${v} = dv.getInt32(ea, true);`;
         break;
-      case 0x2a:
+      case Opcode.F32Load:
         code =
           `${v} = dv.getFloat32(ea, true); if (${v} !== ${v}) ${v} = E.f32FromBits(dv.getInt32(ea, true));`;
         break;
-      case 0x29:
+      case Opcode.I64Load:
         code = `${v} = dv.getInt32(ea, true); y${k} = dv.getInt32(ea + 4, true);`;
         break;
-      case 0x2b:
+      case Opcode.F64Load:
         code = `${v} = dv.getFloat64(ea, true);`;
         break;
-      case 0x2c:
+      case Opcode.I32Load8S:
         code = `${v} = dv.getInt8(ea);`;
         break;
-      case 0x2d:
+      case Opcode.I32Load8U:
         code = `${v} = dv.getUint8(ea);`;
         break;
-      case 0x2e:
+      case Opcode.I32Load16S:
         code = `${v} = dv.getInt16(ea, true);`;
         break;
-      case 0x2f:
+      case Opcode.I32Load16U:
         code = `${v} = dv.getUint16(ea, true);`;
         break;
-      case 0x30:
+      case Opcode.I64Load8S:
         code = `${v} = dv.getInt8(ea); y${k} = ${v} >> 31;`;
         break;
-      case 0x31:
+      case Opcode.I64Load8U:
         code = `${v} = dv.getUint8(ea); y${k} = 0;`;
         break;
-      case 0x32:
+      case Opcode.I64Load16S:
         code = `${v} = dv.getInt16(ea, true); y${k} = ${v} >> 31;`;
         break;
-      case 0x33:
+      case Opcode.I64Load16U:
         code = `${v} = dv.getUint16(ea, true); y${k} = 0;`;
         break;
-      case 0x34:
+      case Opcode.I64Load32S:
         code = `${v} = dv.getInt32(ea, true); y${k} = ${v} >> 31;`;
         break;
       default:
@@ -881,22 +882,22 @@ export class Compiler {
     const v = this.read(k);
     let code: string;
     switch (op) {
-      case 0x36:
-      case 0x3e:
+      case Opcode.I32Store:
+      case Opcode.I64Store32:
         code = `dv.setInt32(ea, ${v}, true);`;
         break;
-      case 0x38:
+      case Opcode.F32Store:
         code =
           `if (${v} === ${v}) dv.setFloat32(ea, ${v}, true); else dv.setInt32(ea, E.f32NaNBits(${v}), true);`;
         break;
-      case 0x37:
+      case Opcode.I64Store:
         code = `dv.setInt32(ea, ${v}, true); dv.setInt32(ea + 4, ${this.readHi(k)}, true);`;
         break;
-      case 0x39:
+      case Opcode.F64Store:
         code = `dv.setFloat64(ea, ${v}, true);`;
         break;
-      case 0x3a:
-      case 0x3c:
+      case Opcode.I32Store8:
+      case Opcode.I64Store8:
         code = `dv.setInt8(ea, ${v});`;
         break;
       default:

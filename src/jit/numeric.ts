@@ -7,6 +7,7 @@ import { convert } from "../interp/ops/ops_convert.ts";
 import { CONVERT_RESULT } from "../wasm/code.ts";
 import type { Compiler } from "./compile.ts";
 import { f32Bits, f32FromBits } from "./names.ts";
+import { Op as Opcode } from "../wasm/opcodes.ts";
 function unaryI32(c: Compiler, expr: (a: string) => string): void {
   const a = c.v(c.h - 1);
   c.emit(`${a} = ${expr(a)};`);
@@ -37,124 +38,124 @@ function compareRead(c: Compiler, expr: (a: string, b: string) => string): void 
 export function numeric(c: Compiler, op: number): void {
   const at = c.at;
   switch (op) {
-    case 0x45:
+    case Opcode.I32Eqz:
       return c.emitCompare(`${c.read(c.pop())} === 0`);
-    case 0x46:
+    case Opcode.I32Eq:
       return compareRead(c, (a, b) => `${a} === ${b}`);
-    case 0x47:
+    case Opcode.I32Ne:
       return compareRead(c, (a, b) => `${a} !== ${b}`);
-    case 0x48:
+    case Opcode.I32LtS:
       return compareRead(c, (a, b) => `${a} < ${b}`);
-    case 0x49:
+    case Opcode.I32LtU:
       return compareRead(c, (a, b) => `(${a} >>> 0) < (${b} >>> 0)`);
-    case 0x4a:
+    case Opcode.I32GtS:
       return compareRead(c, (a, b) => `${a} > ${b}`);
-    case 0x4b:
+    case Opcode.I32GtU:
       return compareRead(c, (a, b) => `(${a} >>> 0) > (${b} >>> 0)`);
-    case 0x4c:
+    case Opcode.I32LeS:
       return compareRead(c, (a, b) => `${a} <= ${b}`);
-    case 0x4d:
+    case Opcode.I32LeU:
       return compareRead(c, (a, b) => `(${a} >>> 0) <= (${b} >>> 0)`);
-    case 0x4e:
+    case Opcode.I32GeS:
       return compareRead(c, (a, b) => `${a} >= ${b}`);
-    case 0x4f:
+    case Opcode.I32GeU:
       return compareRead(c, (a, b) => `(${a} >>> 0) >= (${b} >>> 0)`);
-    case 0x50: {
+    case Opcode.I64Eqz: {
       const a = c.pop();
       return c.emitCompare(`(x${a} | y${a}) === 0`);
     }
-    case 0x51:
+    case Opcode.I64Eq:
       return compare(c, (a, b) => `x${a} === x${b} && y${a} === y${b}`);
-    case 0x52:
+    case Opcode.I64Ne:
       return compare(c, (a, b) => `x${a} !== x${b} || y${a} !== y${b}`);
-    case 0x53:
+    case Opcode.I64LtS:
       return compare(c, (a, b) => ltS(a, b));
-    case 0x54:
+    case Opcode.I64LtU:
       return compare(c, (a, b) => ltU(a, b));
-    case 0x55:
+    case Opcode.I64GtS:
       return compare(c, (a, b) => ltS(b, a));
-    case 0x56:
+    case Opcode.I64GtU:
       return compare(c, (a, b) => ltU(b, a));
-    case 0x57:
+    case Opcode.I64LeS:
       return compare(c, (a, b) => `!(${ltS(b, a)})`);
-    case 0x58:
+    case Opcode.I64LeU:
       return compare(c, (a, b) => `!(${ltU(b, a)})`);
-    case 0x59:
+    case Opcode.I64GeS:
       return compare(c, (a, b) => `!(${ltS(a, b)})`);
-    case 0x5a:
+    case Opcode.I64GeU:
       return compare(c, (a, b) => `!(${ltU(a, b)})`);
-    case 0x5b:
+    case Opcode.F32Eq:
       return compare(c, (a, b) => `f${a} === f${b}`);
-    case 0x5c:
+    case Opcode.F32Ne:
       return compare(c, (a, b) => `f${a} !== f${b}`);
-    case 0x5d:
+    case Opcode.F32Lt:
       return compare(c, (a, b) => `f${a} < f${b}`);
-    case 0x5e:
+    case Opcode.F32Gt:
       return compare(c, (a, b) => `f${a} > f${b}`);
-    case 0x5f:
+    case Opcode.F32Le:
       return compare(c, (a, b) => `f${a} <= f${b}`);
-    case 0x60:
+    case Opcode.F32Ge:
       return compare(c, (a, b) => `f${a} >= f${b}`);
-    case 0x61:
+    case Opcode.F64Eq:
       return compareRead(c, (a, b) => `${a} === ${b}`);
-    case 0x62:
+    case Opcode.F64Ne:
       return compareRead(c, (a, b) => `${a} !== ${b}`);
-    case 0x63:
+    case Opcode.F64Lt:
       return compareRead(c, (a, b) => `${a} < ${b}`);
-    case 0x64:
+    case Opcode.F64Gt:
       return compareRead(c, (a, b) => `${a} > ${b}`);
-    case 0x65:
+    case Opcode.F64Le:
       return compareRead(c, (a, b) => `${a} <= ${b}`);
-    case 0x66:
+    case Opcode.F64Ge:
       return compareRead(c, (a, b) => `${a} >= ${b}`);
-    case 0x67:
+    case Opcode.I32Clz:
       return unaryI32(c, (a) => `Math.clz32(${a})`);
-    case 0x68:
+    case Opcode.I32Ctz:
       return unaryI32(c, (a) => `E.ctz32(${a})`);
-    case 0x69:
+    case Opcode.I32Popcnt:
       return unaryI32(c, (a) => `E.popcnt32(${a})`);
-    case 0x6a:
+    case Opcode.I32Add:
       return binaryI32(c, (a, b) => `(${a} + ${b}) | 0`);
-    case 0x6b:
+    case Opcode.I32Sub:
       return binaryI32(c, (a, b) => `(${a} - ${b}) | 0`);
-    case 0x6c:
+    case Opcode.I32Mul:
       return binaryI32(c, (a, b) => `Math.imul(${a}, ${b})`);
-    case 0x6d:
+    case Opcode.I32DivS:
       return binaryI32(c, (a, b) =>
         `${b} === 0 ? E.trapAt(${at}, "integer divide by zero") : ` +
         `${a} === -2147483648 && ${b} === -1 ? E.trapAt(${at}, "integer overflow") : (${a} / ${b}) | 0`);
-    case 0x6e:
+    case Opcode.I32DivU:
       return binaryI32(
         c,
         (a, b) =>
           `${b} === 0 ? E.trapAt(${at}, "integer divide by zero") : ((${a} >>> 0) / (${b} >>> 0)) | 0`,
       );
-    case 0x6f:
+    case Opcode.I32RemS:
       return binaryI32(
         c,
         (a, b) => `${b} === 0 ? E.trapAt(${at}, "integer divide by zero") : (${a} % ${b}) | 0`,
       );
-    case 0x70:
+    case Opcode.I32RemU:
       return binaryI32(
         c,
         (a, b) =>
           `${b} === 0 ? E.trapAt(${at}, "integer divide by zero") : ((${a} >>> 0) % (${b} >>> 0)) | 0`,
       );
-    case 0x71:
+    case Opcode.I32And:
       return binaryI32(c, (a, b) => `${a} & ${b}`);
-    case 0x72:
+    case Opcode.I32Or:
       return binaryI32(c, (a, b) => `${a} | ${b}`);
-    case 0x73:
+    case Opcode.I32Xor:
       return binaryI32(c, (a, b) => `${a} ^ ${b}`);
-    case 0x74:
+    case Opcode.I32Shl:
       return binaryI32(c, (a, b) => `${a} << ${b}`);
-    case 0x75:
+    case Opcode.I32ShrS:
       return binaryI32(c, (a, b) => `${a} >> ${b}`);
-    case 0x76:
+    case Opcode.I32ShrU:
       return binaryI32(c, (a, b) => `(${a} >>> ${b}) | 0`);
-    case 0x77:
+    case Opcode.I32Rotl:
       return binaryI32(c, (a, b) => `(${a} << ${b}) | (${a} >>> (32 - ${b}))`);
-    case 0x78:
+    case Opcode.I32Rotr:
       return binaryI32(c, (a, b) => `(${a} >>> ${b}) | (${a} << (32 - ${b}))`);
   }
   if (op >= 0x79 && op <= 0x8a) return i64(c, op);
@@ -168,9 +169,9 @@ function i64(c: Compiler, op: number): void {
     const a = c.h - 1;
     const x = `x${a}`, y = `y${a}`;
     switch (op) {
-      case 0x79:
+      case Opcode.I64Clz:
         return c.emit(`${x} = ${y} !== 0 ? Math.clz32(${y}) : 32 + Math.clz32(${x}); ${y} = 0;`);
-      case 0x7a:
+      case Opcode.I64Ctz:
         return c.emit(`${x} = ${x} !== 0 ? E.ctz32(${x}) : 32 + E.ctz32(${y}); ${y} = 0;`);
       default:
         return c.emit(`${x} = E.popcnt32(${x}) + E.popcnt32(${y}); ${y} = 0;`);
@@ -179,17 +180,17 @@ function i64(c: Compiler, op: number): void {
   const b = c.h - 1, a = c.h - 2;
   const al = `x${a}`, ah = `y${a}`, bl = `x${b}`, bh = `y${b}`;
   switch (op) {
-    case 0x7c:
+    case Opcode.I64Add:
       c.pop();
       return c.emit(
         `t = (${al} >>> 0) + (${bl} >>> 0); ${ah} = (${ah} + ${bh} + (t > 4294967295 ? 1 : 0)) | 0; ${al} = t | 0;`,
       );
-    case 0x7d:
+    case Opcode.I64Sub:
       c.pop();
       return c.emit(
         `t = (${al} >>> 0) - (${bl} >>> 0); ${ah} = (${ah} - ${bh} - (t < 0 ? 1 : 0)) | 0; ${al} = t | 0;`,
       );
-    case 0x7e: {
+    case Opcode.I64Mul: {
       // inline, from 16-bit partial products so every step is exact in a double
       const known = c.known[b];
       c.pop();
@@ -202,18 +203,18 @@ function i64(c: Compiler, op: number): void {
           `${ah} = (m2 + Math.imul(${al}, ${bh}) + Math.imul(${ah}, ${bl})) | 0; ${al} = Math.imul(${al}, ${bl});`,
       );
     }
-    case 0x83:
-    case 0x84:
-    case 0x85: {
+    case Opcode.I64And:
+    case Opcode.I64Or:
+    case Opcode.I64Xor: {
       c.pop();
       const o = op === 0x83 ? "&" : op === 0x84 ? "|" : "^";
       return c.emit(`${al} = ${al} ${o} ${bl}; ${ah} = ${ah} ${o} ${bh};`);
     }
-    case 0x86:
-    case 0x87:
-    case 0x88:
-    case 0x89:
-    case 0x8a: {
+    case Opcode.I64Shl:
+    case Opcode.I64ShrS:
+    case Opcode.I64ShrU:
+    case Opcode.I64Rotl:
+    case Opcode.I64Rotr: {
       const amount = c.known[b];
       c.pop();
       if (amount) return i64ShiftBy(c, op, a, amount[0]);
@@ -232,19 +233,19 @@ function i64ShiftBy(c: Compiler, op: number, a: number, n: number): void {
   if (op === 0x8a) op = 0x89, n = (64 - n) & 63;
   if (n === 0) return;
   switch (op) {
-    case 0x86:
+    case Opcode.I64Shl:
       return c.emit(
         n < 32
           ? `${y} = (${y} << ${n}) | (${x} >>> ${32 - n}); ${x} = ${x} << ${n};`
           : `${y} = ${x} << ${n - 32}; ${x} = 0;`,
       );
-    case 0x87:
+    case Opcode.I64ShrS:
       return c.emit(
         n < 32
           ? `${x} = (${x} >>> ${n}) | (${y} << ${32 - n}); ${y} = ${y} >> ${n};`
           : `${x} = ${y} >> ${n - 32}; ${y} = ${y} >> 31;`,
       );
-    case 0x88:
+    case Opcode.I64ShrU:
       return c.emit(
         n < 32
           ? `${x} = (${x} >>> ${n}) | (${y} << ${32 - n}); ${y} = (${y} >>> ${n}) | 0;`
@@ -267,17 +268,17 @@ function i64ShiftBy(c: Compiler, op: number, a: number, n: number): void {
 function i64ShiftByVariable(c: Compiler, op: number, x: string, y: string, amount: string): void {
   const n = op === 0x8a ? `m0 = (64 - (${amount} & 63)) & 63;` : `m0 = ${amount} & 63;`;
   switch (op) {
-    case 0x86:
+    case Opcode.I64Shl:
       return c.emit(
         `${n} if (m0 >= 32) { ${y} = ${x} << (m0 - 32); ${x} = 0; } ` +
           `else if (m0 !== 0) { ${y} = (${y} << m0) | (${x} >>> (32 - m0)); ${x} = ${x} << m0; }`,
       );
-    case 0x87:
+    case Opcode.I64ShrS:
       return c.emit(
         `${n} if (m0 >= 32) { ${x} = ${y} >> (m0 - 32); ${y} = ${y} >> 31; } ` +
           `else if (m0 !== 0) { ${x} = (${x} >>> m0) | (${y} << (32 - m0)); ${y} = ${y} >> m0; }`,
       );
-    case 0x88:
+    case Opcode.I64ShrU:
       return c.emit(
         `${n} if (m0 >= 32) { ${x} = (${y} >>> (m0 - 32)) | 0; ${y} = 0; } ` +
           `else if (m0 !== 0) { ${x} = (${x} >>> m0) | (${y} << (32 - m0)); ${y} = (${y} >>> m0) | 0; }`,
@@ -299,17 +300,17 @@ function f32(c: Compiler, op: number): void {
   }
   const b = `f${c.pop()}`, a = `f${c.h - 1}`;
   switch (op) {
-    case 0x92:
+    case Opcode.F32Add:
       return c.emit(`${a} = Math.fround(${a} + ${b});`);
-    case 0x93:
+    case Opcode.F32Sub:
       return c.emit(`${a} = Math.fround(${a} - ${b});`);
-    case 0x94:
+    case Opcode.F32Mul:
       return c.emit(`${a} = Math.fround(${a} * ${b});`);
-    case 0x95:
+    case Opcode.F32Div:
       return c.emit(`${a} = Math.fround(${a} / ${b});`);
-    case 0x96: // fround: a NaN that comes out is quiet, whatever went in
+    case Opcode.F32Min: // fround: a NaN that comes out is quiet, whatever went in
       return c.emit(`${a} = Math.fround(Math.min(${a}, ${b}));`);
-    case 0x97:
+    case Opcode.F32Max:
       return c.emit(`${a} = Math.fround(Math.max(${a}, ${b}));`);
     default:
       return c.emit(`${a} = E.copysign64(${a}, ${b});`);
@@ -344,43 +345,43 @@ function retype(c: Compiler, t: ValType, code: (a: string, d: string, k: number)
 
 function conversion(c: Compiler, op: number): void {
   switch (op) {
-    case 0xa7:
+    case Opcode.I32WrapI64:
       return retype(c, ValType.I32, (a, d) => `${d} = ${a};`);
-    case 0xac:
+    case Opcode.I64ExtendI32S:
       return retype(c, ValType.I64, (a, d, k) => `${d} = ${a}; y${k} = ${a} >> 31;`);
-    case 0xad:
+    case Opcode.I64ExtendI32U:
       return retype(c, ValType.I64, (a, d, k) => `${d} = ${a}; y${k} = 0;`);
-    case 0xb2:
+    case Opcode.F32ConvertI32S:
       return retype(c, ValType.F32, (a, d) => `${d} = Math.fround(${a});`);
-    case 0xb3:
+    case Opcode.F32ConvertI32U:
       return retype(c, ValType.F32, (a, d) => `${d} = Math.fround(${a} >>> 0);`);
-    case 0xb6:
+    case Opcode.F32DemoteF64:
       return retype(c, ValType.F32, (a, d) => `${d} = Math.fround(${a});`);
-    case 0xb7:
+    case Opcode.F64ConvertI32S:
       return retype(c, ValType.F64, (a, d) => `${d} = ${a};`);
-    case 0xb8:
+    case Opcode.F64ConvertI32U:
       return retype(c, ValType.F64, (a, d) => `${d} = ${a} >>> 0;`);
-    case 0xb9:
+    case Opcode.F64ConvertI64S:
       return retype(c, ValType.F64, (a, d, k) => `${d} = y${k} * 4294967296 + (${a} >>> 0);`);
-    case 0xba:
+    case Opcode.F64ConvertI64U:
       return retype(c, ValType.F64, (a, d, k) => `${d} = (y${k} >>> 0) * 4294967296 + (${a} >>> 0);`);
-    case 0xbb: // a marked signalling NaN is a quiet NaN as an f64: an arithmetic NaN, as promote wants
+    case Opcode.F64PromoteF32: // a marked signalling NaN is a quiet NaN as an f64: an arithmetic NaN, as promote wants
       return retype(c, ValType.F64, (a, d) => `${d} = ${a};`);
-    case 0xbc:
+    case Opcode.I32ReinterpretF32:
       return retype(c, ValType.I32, (a, d) => `${d} = ${f32Bits(a)};`);
-    case 0xbd:
+    case Opcode.I64ReinterpretF64:
       return retype(c, ValType.I64, (a, d, k) => `SD[0] = ${a}; ${d} = SI[0]; y${k} = SI[1];`);
-    case 0xbe:
+    case Opcode.F32ReinterpretI32:
       return retype(c, ValType.F32, (a, d) => `${d} = ${f32FromBits(a)};`);
-    case 0xbf:
+    case Opcode.F64ReinterpretI64:
       return retype(c, ValType.F64, (a, d, k) => `SI[0] = ${a}; SI[1] = y${k}; ${d} = SD[0];`);
-    case 0xc0:
+    case Opcode.I32Extend8S:
       return unaryI32(c, (a) => `(${a} << 24) >> 24`);
-    case 0xc1:
+    case Opcode.I32Extend16S:
       return unaryI32(c, (a) => `(${a} << 16) >> 16`);
-    case 0xc2:
-    case 0xc3:
-    case 0xc4: {
+    case Opcode.I64Extend8S:
+    case Opcode.I64Extend16S:
+    case Opcode.I64Extend32S: {
       const k = c.h - 1;
       const shift = op === 0xc2 ? 24 : op === 0xc3 ? 16 : 0;
       return c.emit(`x${k} = (x${k} << ${shift}) >> ${shift}; y${k} = x${k} >> 31;`);

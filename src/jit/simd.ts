@@ -7,6 +7,7 @@ import { ValType } from "../wasm/types.ts";
 import { readSimdImmediates, selectSimd } from "../interp/ops/simd_select.ts";
 import type { Compiler } from "./compile.ts";
 import { assign, f32Bits, f32FromBits } from "./names.ts";
+import { SimdOp } from "../wasm/opcodes.ts";
 /**
  * A v128 is four int32 variables (lane 0 lowest). Frequent operations are inline; the rest run the
  * interpreter's closure on copies of their operands in the scratch slots (`V` for v128 values).
@@ -27,7 +28,7 @@ function simdInline(c: Compiler, sub: number): boolean {
     return true;
   };
   switch (sub) {
-    case 0x00: { // v128.load
+    case SimdOp.V128Load: { // v128.load
       const check = c.address(c.pop(), 16);
       const k = c.push(ValType.V128);
       // Straight into f32x4 arithmetic: load the lanes as numbers (a NaN would be quieted anyway).
@@ -39,8 +40,8 @@ function simdInline(c: Compiler, sub: number): boolean {
       if (asFloats) c.floatLanes.add(k);
       return true;
     }
-    case 0x01: // v128.load8x8_s/u: bytes widened to 16-bit lanes, two per word
-    case 0x02: {
+    case SimdOp.V128Load8x8S: // v128.load8x8_s/u: bytes widened to 16-bit lanes, two per word
+    case SimdOp.V128Load8x8U: {
       const check = c.address(c.pop(), 8);
       const v = c.parts(c.push(ValType.V128));
       const byte = (i: number) => sub === 0x01 ? `dv.getInt8(ea + ${i})` : `dv.getUint8(ea + ${i})`;
@@ -48,16 +49,16 @@ function simdInline(c: Compiler, sub: number): boolean {
       c.emit(`${check} ${words.join(" ")}`);
       return true;
     }
-    case 0x03: // v128.load16x4_s/u
-    case 0x04: {
+    case SimdOp.V128Load16x4S: // v128.load16x4_s/u
+    case SimdOp.V128Load16x4U: {
       const check = c.address(c.pop(), 8);
       const v = c.parts(c.push(ValType.V128));
       const get = sub === 0x03 ? "getInt16" : "getUint16";
       c.emit(`${check} ${v.map((x, i) => `${x} = dv.${get}(ea + ${2 * i}, true);`).join(" ")}`);
       return true;
     }
-    case 0x05: // v128.load32x2_s/u: two i64 lanes
-    case 0x06: {
+    case SimdOp.V128Load32x2S: // v128.load32x2_s/u: two i64 lanes
+    case SimdOp.V128Load32x2U: {
       const check = c.address(c.pop(), 8);
       const [a, b, e, d] = c.parts(c.push(ValType.V128));
       const high = (lo: string) => sub === 0x05 ? `${lo} >> 31` : "0";
@@ -67,7 +68,7 @@ function simdInline(c: Compiler, sub: number): boolean {
       );
       return true;
     }
-    case 0x0d: { // i8x16.shuffle: each result byte picked from a (0..15) or b (16..31)
+    case SimdOp.I8x16Shuffle: { // i8x16.shuffle: each result byte picked from a (0..15) or b (16..31)
       const lanes = r.take(16);
       const b = c.parts(c.pop()), a = top();
       const source = [...a, ...b];
@@ -84,8 +85,8 @@ function simdInline(c: Compiler, sub: number): boolean {
       c.emit(`${words.join(" ")} ${assign(a, temps)}`);
       return true;
     }
-    case 0x15: // i8x16.extract_lane_s/u
-    case 0x16: {
+    case SimdOp.I8x16ExtractLaneS: // i8x16.extract_lane_s/u
+    case SimdOp.I8x16ExtractLaneU: {
       const lane = r.u8();
       const v = c.parts(c.pop());
       const w = v[lane >> 2], shift = 8 * (lane & 3);
@@ -93,8 +94,8 @@ function simdInline(c: Compiler, sub: number): boolean {
       c.emit(`i${c.push(ValType.I32)} = ${value};`);
       return true;
     }
-    case 0x18: // i16x8.extract_lane_s/u
-    case 0x19: {
+    case SimdOp.I16x8ExtractLaneS: // i16x8.extract_lane_s/u
+    case SimdOp.I16x8ExtractLaneU: {
       const lane = r.u8();
       const v = c.parts(c.pop());
       const w = v[lane >> 1], shift = 16 * (lane & 1);
@@ -102,8 +103,8 @@ function simdInline(c: Compiler, sub: number): boolean {
       c.emit(`i${c.push(ValType.I32)} = ${value};`);
       return true;
     }
-    case 0x17: // i8x16.replace_lane
-    case 0x1a: { // i16x8.replace_lane
+    case SimdOp.I8x16ReplaceLane: // i8x16.replace_lane
+    case SimdOp.I16x8ReplaceLane: { // i16x8.replace_lane
       const lane = r.u8();
       const x = c.v(c.pop());
       const [per, mask] = sub === 0x17 ? [4, 0xff] : [2, 0xffff];
@@ -111,26 +112,26 @@ function simdInline(c: Compiler, sub: number): boolean {
       c.emit(`${w} = (${w} & ${~(mask << shift)}) | ((${x} & ${mask}) << ${shift});`);
       return true;
     }
-    case 0x1f: { // f32x4.extract_lane (bits)
+    case SimdOp.F32x4ExtractLane: { // f32x4.extract_lane (bits)
       const lane = r.u8();
       const v = c.parts(c.pop());
       c.emit(`f${c.push(ValType.F32)} = ${f32FromBits(v[lane])};`);
       return true;
     }
-    case 0x20: { // f32x4.replace_lane
+    case SimdOp.F32x4ReplaceLane: { // f32x4.replace_lane
       const lane = r.u8();
       const x = c.v(c.pop());
       c.emit(`${top()[lane]} = ${f32Bits(x)};`);
       return true;
     }
-    case 0x95: // i16x8.mul
+    case SimdOp.I16x8Mul: // i16x8.mul
       return binary((a, b) =>
         `(Math.imul(${a}, ${b}) & 0xffff) | (Math.imul(${a} >>> 16, ${b} >>> 16) << 16)`
       );
-    case 0xa7: // i32x4.extend_low/high_i16x8_s/u
-    case 0xa8:
-    case 0xa9:
-    case 0xaa: {
+    case SimdOp.I32x4ExtendLowI16x8S: // i32x4.extend_low/high_i16x8_s/u
+    case SimdOp.I32x4ExtendHighI16x8S:
+    case SimdOp.I32x4ExtendLowI16x8U:
+    case SimdOp.I32x4ExtendHighI16x8U: {
       const v = top();
       const [w0, w1] = sub === 0xa7 || sub === 0xa9 ? [v[0], v[1]] : [v[2], v[3]];
       const signed = sub <= 0xa8;
@@ -142,27 +143,27 @@ function simdInline(c: Compiler, sub: number): boolean {
       );
       return true;
     }
-    case 0xab: // i32x4.shl, shr_s, shr_u (the count is taken mod 32, as JS does)
-    case 0xac:
-    case 0xad: {
+    case SimdOp.I32x4Shl: // i32x4.shl, shr_s, shr_u (the count is taken mod 32, as JS does)
+    case SimdOp.I32x4ShrS:
+    case SimdOp.I32x4ShrU: {
       const n = c.v(c.pop());
       const o = sub === 0xab ? "<<" : sub === 0xac ? ">>" : ">>>";
       c.emit(top().map((x) => `${x} = (${x} ${o} ${n}) | 0;`).join(" "));
       return true;
     }
-    case 0xba: // i32x4.dot_i16x8_s
+    case SimdOp.I32x4DotI16x8S: // i32x4.dot_i16x8_s
       return binary((a, b) =>
         `(Math.imul((${a} << 16) >> 16, (${b} << 16) >> 16) + Math.imul(${a} >> 16, ${b} >> 16)) | 0`
       );
-    case 0xfa: // f32x4.convert_i32x4_s/u
+    case SimdOp.F32x4ConvertI32x4S: // f32x4.convert_i32x4_s/u
       c.emit(top().map((x) => `${x} = B(${x});`).join(" "));
       return true;
-    case 0xfb:
+    case SimdOp.F32x4ConvertI32x4U:
       c.emit(top().map((x) => `${x} = B(${x} >>> 0);`).join(" "));
       return true;
-    case 0x07: // v128.load8/16/32_splat: one element repeated
-    case 0x08:
-    case 0x09: {
+    case SimdOp.V128Load8Splat: // v128.load8/16/32_splat: one element repeated
+    case SimdOp.V128Load16Splat:
+    case SimdOp.V128Load32Splat: {
       const size = [1, 2, 4][sub - 0x07];
       const check = c.address(c.pop(), size);
       const v = c.parts(c.push(ValType.V128));
@@ -174,18 +175,18 @@ function simdInline(c: Compiler, sub: number): boolean {
       c.emit(`${check} t = ${word}; ${v.map((x) => `${x} = t;`).join(" ")}`);
       return true;
     }
-    case 0x5c: // v128.load32_zero, load64_zero
-    case 0x5d: {
+    case SimdOp.V128Load32Zero: // v128.load32_zero, load64_zero
+    case SimdOp.V128Load64Zero: {
       const check = c.address(c.pop(), sub === 0x5c ? 4 : 8);
       const [a, b, d, e] = c.parts(c.push(ValType.V128));
       const second = sub === 0x5c ? "0" : "dv.getInt32(ea + 4, true)";
       c.emit(`${check} ${a} = dv.getInt32(ea, true); ${b} = ${second}; ${d} = 0; ${e} = 0;`);
       return true;
     }
-    case 0x54: // v128.load8/16/32/64_lane: one lane from memory, the others kept
-    case 0x55:
-    case 0x56:
-    case 0x57: {
+    case SimdOp.V128Load8Lane: // v128.load8/16/32/64_lane: one lane from memory, the others kept
+    case SimdOp.V128Load16Lane:
+    case SimdOp.V128Load32Lane:
+    case SimdOp.V128Load64Lane: {
       const size = [1, 2, 4, 8][sub - 0x54];
       const v = c.parts(c.pop());
       const check = c.address(c.pop(), size);
@@ -209,10 +210,10 @@ function simdInline(c: Compiler, sub: number): boolean {
       c.emit(`${check} ${copy} ${w} = (${w} & ${~(mask << shift)}) | (${get} << ${shift});`);
       return true;
     }
-    case 0x58: // v128.store8/16/32/64_lane
-    case 0x59:
-    case 0x5a:
-    case 0x5b: {
+    case SimdOp.V128Store8Lane: // v128.store8/16/32/64_lane
+    case SimdOp.V128Store16Lane:
+    case SimdOp.V128Store32Lane:
+    case SimdOp.V128Store64Lane: {
       const size = [1, 2, 4, 8][sub - 0x58];
       const v = c.parts(c.pop());
       const check = c.address(c.pop(), size);
@@ -229,29 +230,29 @@ function simdInline(c: Compiler, sub: number): boolean {
       c.emit(`${check} ${set};`);
       return true;
     }
-    case 0x0b: { // v128.store
+    case SimdOp.V128Store: { // v128.store
       const v = c.parts(c.pop());
       const check = c.address(c.pop(), 16);
       c.emit(`${check} ${v.map((x, i) => `dv.setInt32(ea + ${4 * i}, ${x}, true);`).join(" ")}`);
       return true;
     }
-    case 0x0c: { // v128.const
+    case SimdOp.V128Const: { // v128.const
       const bytes = r.take(16);
       const view = new DataView(bytes.buffer, bytes.byteOffset, 16);
       const v = c.parts(c.push(ValType.V128));
       c.emit(v.map((x, i) => `${x} = ${view.getInt32(4 * i, true)};`).join(" "));
       return true;
     }
-    case 0x13: { // f32x4.splat: lanes as numbers
+    case SimdOp.F32x4Splat: { // f32x4.splat: lanes as numbers
       const a = c.v(c.pop());
       const k = c.push(ValType.V128);
       c.emit(c.lanes(k).map((x) => `${x} = ${a};`).join(" "));
       c.floatLanes.add(k);
       return true;
     }
-    case 0x0f: // i8x16.splat
-    case 0x10: // i16x8.splat
-    case 0x11: { // i32x4.splat
+    case SimdOp.I8x16Splat: // i8x16.splat
+    case SimdOp.I16x8Splat: // i16x8.splat
+    case SimdOp.I32x4Splat: { // i32x4.splat
       const a = c.v(c.pop());
       const word = sub === 0x0f
         ? `Math.imul(${a} & 0xff, 0x01010101)`
@@ -262,97 +263,97 @@ function simdInline(c: Compiler, sub: number): boolean {
       c.emit(`t = ${word}; ${v.map((x) => `${x} = t;`).join(" ")}`);
       return true;
     }
-    case 0x1b: { // i32x4.extract_lane
+    case SimdOp.I32x4ExtractLane: { // i32x4.extract_lane
       const lane = r.u8();
       const v = c.parts(c.pop());
       c.emit(`i${c.push(ValType.I32)} = ${v[lane]};`);
       return true;
     }
-    case 0x1c: { // i32x4.replace_lane
+    case SimdOp.I32x4ReplaceLane: { // i32x4.replace_lane
       const lane = r.u8();
       const x = c.v(c.pop());
       c.emit(`${top()[lane]} = ${x};`);
       return true;
     }
-    case 0x4d: // v128.not
+    case SimdOp.V128Not: // v128.not
       c.emit(top().map((x) => `${x} = ~${x};`).join(" "));
       return true;
-    case 0x4e:
+    case SimdOp.V128And:
       return binary((a, b) => `${a} & ${b}`);
-    case 0x4f:
+    case SimdOp.V128Andnot:
       return binary((a, b) => `${a} & ~${b}`);
-    case 0x50:
+    case SimdOp.V128Or:
       return binary((a, b) => `${a} | ${b}`);
-    case 0x51:
+    case SimdOp.V128Xor:
       return binary((a, b) => `${a} ^ ${b}`);
-    case 0x52: { // v128.bitselect
+    case SimdOp.V128Bitselect: { // v128.bitselect
       const m = c.parts(c.pop()), b = c.parts(c.pop()), a = top();
       c.emit(a.map((x, i) => `${x} = (${x} & ${m[i]}) | (${b[i]} & ~${m[i]});`).join(" "));
       return true;
     }
-    case 0x53: { // v128.any_true
+    case SimdOp.V128AnyTrue: { // v128.any_true
       const v = c.parts(c.pop());
       c.emitCompare(`(${v.join(" | ")}) !== 0`);
       return true;
     }
-    case 0x23: // i8x16.eq: a zero byte of a ^ b becomes 0xff
+    case SimdOp.I8x16Eq: // i8x16.eq: a zero byte of a ^ b becomes 0xff
       return binary((a, b) =>
         `Math.imul((~(((t = ${a} ^ ${b}) & 0x7f7f7f7f) + 0x7f7f7f7f | t) & 0x80808080) >>> 7, 0xff)`
       );
-    case 0x64: { // i8x16.bitmask: the top bit of each byte, byte 0 lowest
+    case SimdOp.I8x16Bitmask: { // i8x16.bitmask: the top bit of each byte, byte 0 lowest
       const v = c.parts(c.pop());
       const nibble = (x: string, i: number) =>
         `(((${x} >>> 7) & 1) | ((${x} >>> 14) & 2) | ((${x} >>> 21) & 4) | ((${x} >>> 28) & 8)) << ${4 * i}`;
       c.emit(`i${c.push(ValType.I32)} = ${v.map(nibble).join(" | ")};`);
       return true;
     }
-    case 0x6e: // i8x16.add, lane by lane within each word
+    case SimdOp.I8x16Add: // i8x16.add, lane by lane within each word
       return binary((a, b) => `((${a} & 0x7f7f7f7f) + (${b} & 0x7f7f7f7f)) ^ ((${a} ^ ${b}) & 0x80808080)`);
-    case 0x71: // i8x16.sub
+    case SimdOp.I8x16Sub: // i8x16.sub
       return binary((a, b) => `((${a} | 0x80808080) - (${b} & 0x7f7f7f7f)) ^ ((${a} ^ ~${b}) & 0x80808080)`);
-    case 0x8e: // i16x8.add
+    case SimdOp.I16x8Add: // i16x8.add
       return binary((a, b) => `((${a} & 0x7fff7fff) + (${b} & 0x7fff7fff)) ^ ((${a} ^ ${b}) & 0x80008000)`);
-    case 0x91: // i16x8.sub
+    case SimdOp.I16x8Sub: // i16x8.sub
       return binary((a, b) => `((${a} | 0x80008000) - (${b} & 0x7fff7fff)) ^ ((${a} ^ ~${b}) & 0x80008000)`);
-    case 0xae:
+    case SimdOp.I32x4Add:
       return binary((a, b) => `(${a} + ${b}) | 0`);
-    case 0xb1:
+    case SimdOp.I32x4Sub:
       return binary((a, b) => `(${a} - ${b}) | 0`);
-    case 0xb5:
+    case SimdOp.I32x4Mul:
       return binary((a, b) => `Math.imul(${a}, ${b})`);
-    case 0x37: // i32x4 comparisons: all ones where true
-    case 0x38:
-    case 0x39:
-    case 0x3a:
-    case 0x3b:
-    case 0x3c:
-    case 0x3d:
-    case 0x3e:
-    case 0x3f:
-    case 0x40: {
+    case SimdOp.I32x4Eq: // i32x4 comparisons: all ones where true
+    case SimdOp.I32x4Ne:
+    case SimdOp.I32x4LtS:
+    case SimdOp.I32x4LtU:
+    case SimdOp.I32x4GtS:
+    case SimdOp.I32x4GtU:
+    case SimdOp.I32x4LeS:
+    case SimdOp.I32x4LeU:
+    case SimdOp.I32x4GeS:
+    case SimdOp.I32x4GeU: {
       const o = ["===", "!==", "<", "<", ">", ">", "<=", "<=", ">=", ">="][sub - 0x37];
       const unsigned = sub >= 0x39 && (sub - 0x39) % 2 === 1;
       const u = (x: string) => unsigned ? `(${x} >>> 0)` : x;
       return binary((a, b) => `${u(a)} ${o} ${u(b)} ? -1 : 0`);
     }
-    case 0xb6: // i32x4.min_s, min_u, max_s, max_u
-    case 0xb7:
-    case 0xb8:
-    case 0xb9: {
+    case SimdOp.I32x4MinS: // i32x4.min_s, min_u, max_s, max_u
+    case SimdOp.I32x4MinU:
+    case SimdOp.I32x4MaxS:
+    case SimdOp.I32x4MaxU: {
       const o = sub <= 0xb7 ? "<" : ">";
       const u = (x: string) => sub === 0xb7 || sub === 0xb9 ? `(${x} >>> 0)` : x;
       return binary((a, b) => `${u(a)} ${o} ${u(b)} ? ${a} : ${b}`);
     }
-    case 0xa0: // i32x4.abs (of the minimum: itself), neg
+    case SimdOp.I32x4Abs: // i32x4.abs (of the minimum: itself), neg
       c.emit(top().map((x) => `${x} = ${x} < 0 ? -${x} | 0 : ${x};`).join(" "));
       return true;
-    case 0xa1:
+    case SimdOp.I32x4Neg:
       c.emit(top().map((x) => `${x} = -${x} | 0;`).join(" "));
       return true;
-    case 0xe4: // f32x4 add, sub, mul, div: lanes as numbers in and out
-    case 0xe5:
-    case 0xe6:
-    case 0xe7: {
+    case SimdOp.F32x4Add: // f32x4 add, sub, mul, div: lanes as numbers in and out
+    case SimdOp.F32x4Sub:
+    case SimdOp.F32x4Mul:
+    case SimdOp.F32x4Div: {
       const o = ["+", "-", "*", "/"][sub - 0xe4];
       const b = c.pop(), a = c.h - 1;
       const num = (k: number) => c.lanes(k).map((x) => c.floatLanes.has(k) ? x : `N(${x})`);

@@ -5,6 +5,7 @@
  */
 import { F32, F64, I32 } from "../../runtime/machine.ts";
 import { type Op, trap } from "../../runtime/objects.ts";
+import { Op as Opcode } from "../../wasm/opcodes.ts";
 
 const TWO32 = 4294967296;
 const TWO63 = 9223372036854775808;
@@ -63,41 +64,41 @@ export function convert(op: number, d: number, a: number, next: number, saturati
   const d2 = d << 1, a2 = a << 1;
   const conv = saturating ? sat : truncChecked;
   switch (op) {
-    case 0xa8:
+    case Opcode.I32TruncF32S:
       return (p) => (i32[p + d2] = conv(f32[p + a2], -2147483648, 2147483647), next);
-    case 0xa9:
+    case Opcode.I32TruncF32U:
       return (p) => (i32[p + d2] = conv(f32[p + a2], saturating ? 0 : -0.9999, 4294967295), next);
-    case 0xaa:
+    case Opcode.I32TruncF64S:
       return (p) => (i32[p + d2] = conv(f64[(p >> 1) + a], -2147483648, 2147483647), next);
-    case 0xab:
+    case Opcode.I32TruncF64U:
       return (p) => (i32[p + d2] = conv(f64[(p >> 1) + a], saturating ? 0 : -0.9999, 4294967295), next);
-    case 0xae:
+    case Opcode.I64TruncF32S:
       return (p) => (i64FromFloat(p + d2, f32[p + a2], true, saturating), next);
-    case 0xaf:
+    case Opcode.I64TruncF32U:
       return (p) => (i64FromFloat(p + d2, f32[p + a2], false, saturating), next);
-    case 0xb0:
+    case Opcode.I64TruncF64S:
       return (p) => (i64FromFloat(p + d2, f64[(p >> 1) + a], true, saturating), next);
-    case 0xb1:
+    case Opcode.I64TruncF64U:
       return (p) => (i64FromFloat(p + d2, f64[(p >> 1) + a], false, saturating), next);
-    case 0xb2:
+    case Opcode.F32ConvertI32S:
       return (p) => (f32[p + d2] = i32[p + a2], next);
-    case 0xb3:
+    case Opcode.F32ConvertI32U:
       return (p) => (f32[p + d2] = i32[p + a2] >>> 0, next);
-    case 0xb4:
+    case Opcode.F32ConvertI64S:
       return (p) => (f32[p + d2] = s64ToF32(i32[p + a2], i32[p + a2 + 1]), next);
-    case 0xb5:
+    case Opcode.F32ConvertI64U:
       return (p) => (f32[p + d2] = u64ToF32(i32[p + a2], i32[p + a2 + 1]), next);
-    case 0xb6:
+    case Opcode.F32DemoteF64:
       return (p) => (f32[p + d2] = f64[(p >> 1) + a], next);
-    case 0xb7:
+    case Opcode.F64ConvertI32S:
       return (p) => (f64[(p >> 1) + d] = i32[p + a2], next);
-    case 0xb8:
+    case Opcode.F64ConvertI32U:
       return (p) => (f64[(p >> 1) + d] = i32[p + a2] >>> 0, next);
-    case 0xb9:
+    case Opcode.F64ConvertI64S:
       return (p) => (f64[(p >> 1) + d] = i32[p + a2 + 1] * TWO32 + (i32[p + a2] >>> 0), next);
-    case 0xba:
+    case Opcode.F64ConvertI64U:
       return (p) => (f64[(p >> 1) + d] = (i32[p + a2 + 1] >>> 0) * TWO32 + (i32[p + a2] >>> 0), next);
-    case 0xbb:
+    case Opcode.F64PromoteF32:
       return (p) => (f64[(p >> 1) + d] = f32[p + a2], next);
   }
   throw new Error(`not a conversion: 0x${op.toString(16)}`);

@@ -6,6 +6,7 @@
  */
 import { F32, F64, I32 } from "../../runtime/machine.ts";
 import type { Op } from "../../runtime/objects.ts";
+import { Op as Opcode } from "../../wasm/opcodes.ts";
 
 /** Round half to even, keeping the sign of zero. */
 export function nearest(x: number): number {
@@ -26,45 +27,45 @@ export function f32Op(op: number, d: number, a: number, b: number, next: number)
   const i32 = I32, f32 = F32; // a context slot of each closure: cheaper than a module binding
   d <<= 1, a <<= 1, b <<= 1;
   switch (op) {
-    case 0x5b:
+    case Opcode.F32Eq:
       return (p) => (i32[p + d] = +(f32[p + a] === f32[p + b]), next);
-    case 0x5c:
+    case Opcode.F32Ne:
       return (p) => (i32[p + d] = +(f32[p + a] !== f32[p + b]), next);
-    case 0x5d:
+    case Opcode.F32Lt:
       return (p) => (i32[p + d] = +(f32[p + a] < f32[p + b]), next);
-    case 0x5e:
+    case Opcode.F32Gt:
       return (p) => (i32[p + d] = +(f32[p + a] > f32[p + b]), next);
-    case 0x5f:
+    case Opcode.F32Le:
       return (p) => (i32[p + d] = +(f32[p + a] <= f32[p + b]), next);
-    case 0x60:
+    case Opcode.F32Ge:
       return (p) => (i32[p + d] = +(f32[p + a] >= f32[p + b]), next);
-    case 0x8b:
+    case Opcode.F32Abs:
       return (p) => (i32[p + d] = i32[p + a] & 0x7fffffff, next);
-    case 0x8c:
+    case Opcode.F32Neg:
       return (p) => (i32[p + d] = i32[p + a] ^ 0x80000000, next);
-    case 0x8d:
+    case Opcode.F32Ceil:
       return (p) => (f32[p + d] = Math.ceil(f32[p + a]), next);
-    case 0x8e:
+    case Opcode.F32Floor:
       return (p) => (f32[p + d] = Math.floor(f32[p + a]), next);
-    case 0x8f:
+    case Opcode.F32Trunc:
       return (p) => (f32[p + d] = Math.trunc(f32[p + a]), next);
-    case 0x90:
+    case Opcode.F32Nearest:
       return (p) => (f32[p + d] = nearest(f32[p + a]), next);
-    case 0x91:
+    case Opcode.F32Sqrt:
       return (p) => (f32[p + d] = Math.sqrt(f32[p + a]), next);
-    case 0x92:
+    case Opcode.F32Add:
       return (p) => (f32[p + d] = f32[p + a] + f32[p + b], next);
-    case 0x93:
+    case Opcode.F32Sub:
       return (p) => (f32[p + d] = f32[p + a] - f32[p + b], next);
-    case 0x94:
+    case Opcode.F32Mul:
       return (p) => (f32[p + d] = f32[p + a] * f32[p + b], next);
-    case 0x95:
+    case Opcode.F32Div:
       return (p) => (f32[p + d] = f32[p + a] / f32[p + b], next);
-    case 0x96:
+    case Opcode.F32Min:
       return (p) => (f32[p + d] = Math.min(f32[p + a], f32[p + b]), next);
-    case 0x97:
+    case Opcode.F32Max:
       return (p) => (f32[p + d] = Math.max(f32[p + a], f32[p + b]), next);
-    case 0x98:
+    case Opcode.F32Copysign:
       return (p) => (i32[p + d] = (i32[p + a] & 0x7fffffff) | (i32[p + b] & 0x80000000), next);
   }
   throw new Error(`not an f32 op: 0x${op.toString(16)}`);
@@ -75,45 +76,45 @@ export function f64Op(op: number, d: number, a: number, b: number, next: number)
   const i32 = I32, f64 = F64; // a context slot of each closure: cheaper than a module binding
   const d2 = d << 1, a2 = a << 1, b2 = b << 1;
   switch (op) {
-    case 0x61:
+    case Opcode.F64Eq:
       return (p) => (i32[p + d2] = +(f64[(p >> 1) + a] === f64[(p >> 1) + b]), next);
-    case 0x62:
+    case Opcode.F64Ne:
       return (p) => (i32[p + d2] = +(f64[(p >> 1) + a] !== f64[(p >> 1) + b]), next);
-    case 0x63:
+    case Opcode.F64Lt:
       return (p) => (i32[p + d2] = +(f64[(p >> 1) + a] < f64[(p >> 1) + b]), next);
-    case 0x64:
+    case Opcode.F64Gt:
       return (p) => (i32[p + d2] = +(f64[(p >> 1) + a] > f64[(p >> 1) + b]), next);
-    case 0x65:
+    case Opcode.F64Le:
       return (p) => (i32[p + d2] = +(f64[(p >> 1) + a] <= f64[(p >> 1) + b]), next);
-    case 0x66:
+    case Opcode.F64Ge:
       return (p) => (i32[p + d2] = +(f64[(p >> 1) + a] >= f64[(p >> 1) + b]), next);
-    case 0x99:
+    case Opcode.F64Abs:
       return (p) => (i32[p + d2] = i32[p + a2], i32[p + d2 + 1] = i32[p + a2 + 1] & 0x7fffffff, next);
-    case 0x9a:
+    case Opcode.F64Neg:
       return (p) => (i32[p + d2] = i32[p + a2], i32[p + d2 + 1] = i32[p + a2 + 1] ^ 0x80000000, next);
-    case 0x9b:
+    case Opcode.F64Ceil:
       return (p) => (f64[(p >> 1) + d] = ceil(f64[(p >> 1) + a]), next);
-    case 0x9c:
+    case Opcode.F64Floor:
       return (p) => (f64[(p >> 1) + d] = floor(f64[(p >> 1) + a]), next);
-    case 0x9d:
+    case Opcode.F64Trunc:
       return (p) => (f64[(p >> 1) + d] = trunc(f64[(p >> 1) + a]), next);
-    case 0x9e:
+    case Opcode.F64Nearest:
       return (p) => (f64[(p >> 1) + d] = nearest(f64[(p >> 1) + a]), next);
-    case 0x9f:
+    case Opcode.F64Sqrt:
       return (p) => (f64[(p >> 1) + d] = Math.sqrt(f64[(p >> 1) + a]), next);
-    case 0xa0:
+    case Opcode.F64Add:
       return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + a] + f64[(p >> 1) + b], next);
-    case 0xa1:
+    case Opcode.F64Sub:
       return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + a] - f64[(p >> 1) + b], next);
-    case 0xa2:
+    case Opcode.F64Mul:
       return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + a] * f64[(p >> 1) + b], next);
-    case 0xa3:
+    case Opcode.F64Div:
       return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + a] / f64[(p >> 1) + b], next);
-    case 0xa4:
+    case Opcode.F64Min:
       return (p) => (f64[(p >> 1) + d] = Math.min(f64[(p >> 1) + a], f64[(p >> 1) + b]), next);
-    case 0xa5:
+    case Opcode.F64Max:
       return (p) => (f64[(p >> 1) + d] = Math.max(f64[(p >> 1) + a], f64[(p >> 1) + b]), next);
-    case 0xa6:
+    case Opcode.F64Copysign:
       return (p) => (
         i32[p + d2] = i32[p + a2],
           i32[p + d2 + 1] = (i32[p + a2 + 1] & 0x7fffffff) | (i32[p + b2 + 1] & 0x80000000),

@@ -4,6 +4,7 @@
  */
 import { I32 } from "../../runtime/machine.ts";
 import { type Op, trap } from "../../runtime/objects.ts";
+import { Op as Opcode } from "../../wasm/opcodes.ts";
 
 export function ctz32(x: number): number {
   return x === 0 ? 32 : 31 - Math.clz32(x & -x);
@@ -47,59 +48,59 @@ export function i32Binary(op: number, d: number, a: number, b: number, next: num
   const i32 = I32; // a context slot of each closure: cheaper than a module binding
   d <<= 1, a <<= 1, b <<= 1;
   switch (op) {
-    case 0x46:
+    case Opcode.I32Eq:
       return (p) => (i32[p + d] = +(i32[p + a] === i32[p + b]), next);
-    case 0x47:
+    case Opcode.I32Ne:
       return (p) => (i32[p + d] = +(i32[p + a] !== i32[p + b]), next);
-    case 0x48:
+    case Opcode.I32LtS:
       return (p) => (i32[p + d] = +(i32[p + a] < i32[p + b]), next);
-    case 0x49:
+    case Opcode.I32LtU:
       return (p) => (i32[p + d] = +((i32[p + a] >>> 0) < (i32[p + b] >>> 0)), next);
-    case 0x4a:
+    case Opcode.I32GtS:
       return (p) => (i32[p + d] = +(i32[p + a] > i32[p + b]), next);
-    case 0x4b:
+    case Opcode.I32GtU:
       return (p) => (i32[p + d] = +((i32[p + a] >>> 0) > (i32[p + b] >>> 0)), next);
-    case 0x4c:
+    case Opcode.I32LeS:
       return (p) => (i32[p + d] = +(i32[p + a] <= i32[p + b]), next);
-    case 0x4d:
+    case Opcode.I32LeU:
       return (p) => (i32[p + d] = +((i32[p + a] >>> 0) <= (i32[p + b] >>> 0)), next);
-    case 0x4e:
+    case Opcode.I32GeS:
       return (p) => (i32[p + d] = +(i32[p + a] >= i32[p + b]), next);
-    case 0x4f:
+    case Opcode.I32GeU:
       return (p) => (i32[p + d] = +((i32[p + a] >>> 0) >= (i32[p + b] >>> 0)), next);
-    case 0x6a:
+    case Opcode.I32Add:
       return (p) => (i32[p + d] = i32[p + a] + i32[p + b], next);
-    case 0x6b:
+    case Opcode.I32Sub:
       return (p) => (i32[p + d] = i32[p + a] - i32[p + b], next);
-    case 0x6c:
+    case Opcode.I32Mul:
       return (p) => (i32[p + d] = Math.imul(i32[p + a], i32[p + b]), next);
-    case 0x6d:
+    case Opcode.I32DivS:
       return (p) => (i32[p + d] = divS(i32[p + a], i32[p + b]), next);
-    case 0x6e:
+    case Opcode.I32DivU:
       return (p) => (i32[p + d] = divU(i32[p + a], i32[p + b]), next);
-    case 0x6f:
+    case Opcode.I32RemS:
       return (p) => (i32[p + d] = remS(i32[p + a], i32[p + b]), next);
-    case 0x70:
+    case Opcode.I32RemU:
       return (p) => (i32[p + d] = remU(i32[p + a], i32[p + b]), next);
-    case 0x71:
+    case Opcode.I32And:
       return (p) => (i32[p + d] = i32[p + a] & i32[p + b], next);
-    case 0x72:
+    case Opcode.I32Or:
       return (p) => (i32[p + d] = i32[p + a] | i32[p + b], next);
-    case 0x73:
+    case Opcode.I32Xor:
       return (p) => (i32[p + d] = i32[p + a] ^ i32[p + b], next);
-    case 0x74:
+    case Opcode.I32Shl:
       return (p) => (i32[p + d] = i32[p + a] << i32[p + b], next);
-    case 0x75:
+    case Opcode.I32ShrS:
       return (p) => (i32[p + d] = i32[p + a] >> i32[p + b], next);
-    case 0x76:
+    case Opcode.I32ShrU:
       return (p) => (i32[p + d] = i32[p + a] >>> i32[p + b], next);
-    case 0x77:
+    case Opcode.I32Rotl:
       return (p) => {
         const x = i32[p + a], k = i32[p + b];
         i32[p + d] = (x << k) | (x >>> (32 - k));
         return next;
       };
-    case 0x78:
+    case Opcode.I32Rotr:
       return (p) => {
         const x = i32[p + a], k = i32[p + b];
         i32[p + d] = (x >>> k) | (x << (32 - k));
@@ -115,46 +116,46 @@ export function i32BinaryImm(op: number, d: number, a: number, k: number, next: 
   d <<= 1, a <<= 1;
   const ku = k >>> 0;
   switch (op) {
-    case 0x46:
+    case Opcode.I32Eq:
       return (p) => (i32[p + d] = +(i32[p + a] === k), next);
-    case 0x47:
+    case Opcode.I32Ne:
       return (p) => (i32[p + d] = +(i32[p + a] !== k), next);
-    case 0x48:
+    case Opcode.I32LtS:
       return (p) => (i32[p + d] = +(i32[p + a] < k), next);
-    case 0x49:
+    case Opcode.I32LtU:
       return (p) => (i32[p + d] = +((i32[p + a] >>> 0) < ku), next);
-    case 0x4a:
+    case Opcode.I32GtS:
       return (p) => (i32[p + d] = +(i32[p + a] > k), next);
-    case 0x4b:
+    case Opcode.I32GtU:
       return (p) => (i32[p + d] = +((i32[p + a] >>> 0) > ku), next);
-    case 0x4c:
+    case Opcode.I32LeS:
       return (p) => (i32[p + d] = +(i32[p + a] <= k), next);
-    case 0x4d:
+    case Opcode.I32LeU:
       return (p) => (i32[p + d] = +((i32[p + a] >>> 0) <= ku), next);
-    case 0x4e:
+    case Opcode.I32GeS:
       return (p) => (i32[p + d] = +(i32[p + a] >= k), next);
-    case 0x4f:
+    case Opcode.I32GeU:
       return (p) => (i32[p + d] = +((i32[p + a] >>> 0) >= ku), next);
-    case 0x6a:
+    case Opcode.I32Add:
       return (p) => (i32[p + d] = i32[p + a] + k, next);
-    case 0x6b:
+    case Opcode.I32Sub:
       return (p) => (i32[p + d] = i32[p + a] - k, next);
-    case 0x6c:
+    case Opcode.I32Mul:
       return (p) => (i32[p + d] = Math.imul(i32[p + a], k), next);
-    case 0x71:
+    case Opcode.I32And:
       return (p) => (i32[p + d] = i32[p + a] & k, next);
-    case 0x72:
+    case Opcode.I32Or:
       return (p) => (i32[p + d] = i32[p + a] | k, next);
-    case 0x73:
+    case Opcode.I32Xor:
       return (p) => (i32[p + d] = i32[p + a] ^ k, next);
-    case 0x74:
+    case Opcode.I32Shl:
       return (p) => (i32[p + d] = i32[p + a] << k, next);
-    case 0x75:
+    case Opcode.I32ShrS:
       return (p) => (i32[p + d] = i32[p + a] >> k, next);
-    case 0x76:
+    case Opcode.I32ShrU:
       return (p) => (i32[p + d] = i32[p + a] >>> k, next);
-    case 0x77:
-    case 0x78: {
+    case Opcode.I32Rotl:
+    case Opcode.I32Rotr: {
       const l = op === 0x77 ? k & 31 : (32 - (k & 31)) & 31, r = 32 - l;
       return (p) => (i32[p + d] = (i32[p + a] << l) | (i32[p + a] >>> r), next);
     }
@@ -167,17 +168,17 @@ export function i32Unary(op: number, d: number, a: number, next: number): Op {
   const i32 = I32; // a context slot of each closure: cheaper than a module binding
   d <<= 1, a <<= 1;
   switch (op) {
-    case 0x45:
+    case Opcode.I32Eqz:
       return (p) => (i32[p + d] = +(i32[p + a] === 0), next);
-    case 0x67:
+    case Opcode.I32Clz:
       return (p) => (i32[p + d] = Math.clz32(i32[p + a]), next);
-    case 0x68:
+    case Opcode.I32Ctz:
       return (p) => (i32[p + d] = ctz32(i32[p + a]), next);
-    case 0x69:
+    case Opcode.I32Popcnt:
       return (p) => (i32[p + d] = popcnt32(i32[p + a]), next);
-    case 0xc0:
+    case Opcode.I32Extend8S:
       return (p) => (i32[p + d] = (i32[p + a] << 24) >> 24, next);
-    case 0xc1:
+    case Opcode.I32Extend16S:
       return (p) => (i32[p + d] = (i32[p + a] << 16) >> 16, next);
   }
   throw new Error(`not an i32 unary op: 0x${op.toString(16)}`);
@@ -202,49 +203,49 @@ export function i32CompareBranch(
   if (imm) {
     const k = b, ku = b >>> 0;
     switch (op) {
-      case 0x46:
+      case Opcode.I32Eq:
         return (p) => i32[p + a] === k ? t : f;
-      case 0x47:
+      case Opcode.I32Ne:
         return (p) => i32[p + a] !== k ? t : f;
-      case 0x48:
+      case Opcode.I32LtS:
         return (p) => i32[p + a] < k ? t : f;
-      case 0x49:
+      case Opcode.I32LtU:
         return (p) => (i32[p + a] >>> 0) < ku ? t : f;
-      case 0x4a:
+      case Opcode.I32GtS:
         return (p) => i32[p + a] > k ? t : f;
-      case 0x4b:
+      case Opcode.I32GtU:
         return (p) => (i32[p + a] >>> 0) > ku ? t : f;
-      case 0x4c:
+      case Opcode.I32LeS:
         return (p) => i32[p + a] <= k ? t : f;
-      case 0x4d:
+      case Opcode.I32LeU:
         return (p) => (i32[p + a] >>> 0) <= ku ? t : f;
-      case 0x4e:
+      case Opcode.I32GeS:
         return (p) => i32[p + a] >= k ? t : f;
-      case 0x4f:
+      case Opcode.I32GeU:
         return (p) => (i32[p + a] >>> 0) >= ku ? t : f;
     }
   } else {
     b <<= 1;
     switch (op) {
-      case 0x46:
+      case Opcode.I32Eq:
         return (p) => i32[p + a] === i32[p + b] ? t : f;
-      case 0x47:
+      case Opcode.I32Ne:
         return (p) => i32[p + a] !== i32[p + b] ? t : f;
-      case 0x48:
+      case Opcode.I32LtS:
         return (p) => i32[p + a] < i32[p + b] ? t : f;
-      case 0x49:
+      case Opcode.I32LtU:
         return (p) => (i32[p + a] >>> 0) < (i32[p + b] >>> 0) ? t : f;
-      case 0x4a:
+      case Opcode.I32GtS:
         return (p) => i32[p + a] > i32[p + b] ? t : f;
-      case 0x4b:
+      case Opcode.I32GtU:
         return (p) => (i32[p + a] >>> 0) > (i32[p + b] >>> 0) ? t : f;
-      case 0x4c:
+      case Opcode.I32LeS:
         return (p) => i32[p + a] <= i32[p + b] ? t : f;
-      case 0x4d:
+      case Opcode.I32LeU:
         return (p) => (i32[p + a] >>> 0) <= (i32[p + b] >>> 0) ? t : f;
-      case 0x4e:
+      case Opcode.I32GeS:
         return (p) => i32[p + a] >= i32[p + b] ? t : f;
-      case 0x4f:
+      case Opcode.I32GeU:
         return (p) => (i32[p + a] >>> 0) >= (i32[p + b] >>> 0) ? t : f;
     }
   }
@@ -284,94 +285,94 @@ export function addCompareBranch(
   // One closure per (add form, compare form, comparison) keeps each call site monomorphic.
   if (addImm && cmpImm) {
     switch (op) {
-      case 0x46:
+      case Opcode.I32Eq:
         return (p) => (i32[p + x] = (i32[p + a] + k) | 0) === kc ? t : f;
-      case 0x47:
+      case Opcode.I32Ne:
         return (p) => (i32[p + x] = (i32[p + a] + k) | 0) !== kc ? t : f;
-      case 0x48:
+      case Opcode.I32LtS:
         return (p) => (i32[p + x] = (i32[p + a] + k) | 0) < kc ? t : f;
-      case 0x49:
+      case Opcode.I32LtU:
         return (p) => ((i32[p + x] = (i32[p + a] + k) | 0) >>> 0) < kcu ? t : f;
-      case 0x4a:
+      case Opcode.I32GtS:
         return (p) => (i32[p + x] = (i32[p + a] + k) | 0) > kc ? t : f;
-      case 0x4b:
+      case Opcode.I32GtU:
         return (p) => ((i32[p + x] = (i32[p + a] + k) | 0) >>> 0) > kcu ? t : f;
-      case 0x4c:
+      case Opcode.I32LeS:
         return (p) => (i32[p + x] = (i32[p + a] + k) | 0) <= kc ? t : f;
-      case 0x4d:
+      case Opcode.I32LeU:
         return (p) => ((i32[p + x] = (i32[p + a] + k) | 0) >>> 0) <= kcu ? t : f;
-      case 0x4e:
+      case Opcode.I32GeS:
         return (p) => (i32[p + x] = (i32[p + a] + k) | 0) >= kc ? t : f;
-      case 0x4f:
+      case Opcode.I32GeU:
         return (p) => ((i32[p + x] = (i32[p + a] + k) | 0) >>> 0) >= kcu ? t : f;
     }
   } else if (addImm) {
     switch (op) {
-      case 0x46:
+      case Opcode.I32Eq:
         return (p) => (i32[p + x] = (i32[p + a] + k) | 0) === i32[p + c] ? t : f;
-      case 0x47:
+      case Opcode.I32Ne:
         return (p) => (i32[p + x] = (i32[p + a] + k) | 0) !== i32[p + c] ? t : f;
-      case 0x48:
+      case Opcode.I32LtS:
         return (p) => (i32[p + x] = (i32[p + a] + k) | 0) < i32[p + c] ? t : f;
-      case 0x49:
+      case Opcode.I32LtU:
         return (p) => ((i32[p + x] = (i32[p + a] + k) | 0) >>> 0) < (i32[p + c] >>> 0) ? t : f;
-      case 0x4a:
+      case Opcode.I32GtS:
         return (p) => (i32[p + x] = (i32[p + a] + k) | 0) > i32[p + c] ? t : f;
-      case 0x4b:
+      case Opcode.I32GtU:
         return (p) => ((i32[p + x] = (i32[p + a] + k) | 0) >>> 0) > (i32[p + c] >>> 0) ? t : f;
-      case 0x4c:
+      case Opcode.I32LeS:
         return (p) => (i32[p + x] = (i32[p + a] + k) | 0) <= i32[p + c] ? t : f;
-      case 0x4d:
+      case Opcode.I32LeU:
         return (p) => ((i32[p + x] = (i32[p + a] + k) | 0) >>> 0) <= (i32[p + c] >>> 0) ? t : f;
-      case 0x4e:
+      case Opcode.I32GeS:
         return (p) => (i32[p + x] = (i32[p + a] + k) | 0) >= i32[p + c] ? t : f;
-      case 0x4f:
+      case Opcode.I32GeU:
         return (p) => ((i32[p + x] = (i32[p + a] + k) | 0) >>> 0) >= (i32[p + c] >>> 0) ? t : f;
     }
   } else if (cmpImm) {
     switch (op) {
-      case 0x46:
+      case Opcode.I32Eq:
         return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) === kc ? t : f;
-      case 0x47:
+      case Opcode.I32Ne:
         return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) !== kc ? t : f;
-      case 0x48:
+      case Opcode.I32LtS:
         return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) < kc ? t : f;
-      case 0x49:
+      case Opcode.I32LtU:
         return (p) => ((i32[p + x] = (i32[p + a] + i32[p + b]) | 0) >>> 0) < kcu ? t : f;
-      case 0x4a:
+      case Opcode.I32GtS:
         return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) > kc ? t : f;
-      case 0x4b:
+      case Opcode.I32GtU:
         return (p) => ((i32[p + x] = (i32[p + a] + i32[p + b]) | 0) >>> 0) > kcu ? t : f;
-      case 0x4c:
+      case Opcode.I32LeS:
         return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) <= kc ? t : f;
-      case 0x4d:
+      case Opcode.I32LeU:
         return (p) => ((i32[p + x] = (i32[p + a] + i32[p + b]) | 0) >>> 0) <= kcu ? t : f;
-      case 0x4e:
+      case Opcode.I32GeS:
         return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) >= kc ? t : f;
-      case 0x4f:
+      case Opcode.I32GeU:
         return (p) => ((i32[p + x] = (i32[p + a] + i32[p + b]) | 0) >>> 0) >= kcu ? t : f;
     }
   } else {
     switch (op) {
-      case 0x46:
+      case Opcode.I32Eq:
         return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) === i32[p + c] ? t : f;
-      case 0x47:
+      case Opcode.I32Ne:
         return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) !== i32[p + c] ? t : f;
-      case 0x48:
+      case Opcode.I32LtS:
         return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) < i32[p + c] ? t : f;
-      case 0x49:
+      case Opcode.I32LtU:
         return (p) => ((i32[p + x] = (i32[p + a] + i32[p + b]) | 0) >>> 0) < (i32[p + c] >>> 0) ? t : f;
-      case 0x4a:
+      case Opcode.I32GtS:
         return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) > i32[p + c] ? t : f;
-      case 0x4b:
+      case Opcode.I32GtU:
         return (p) => ((i32[p + x] = (i32[p + a] + i32[p + b]) | 0) >>> 0) > (i32[p + c] >>> 0) ? t : f;
-      case 0x4c:
+      case Opcode.I32LeS:
         return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) <= i32[p + c] ? t : f;
-      case 0x4d:
+      case Opcode.I32LeU:
         return (p) => ((i32[p + x] = (i32[p + a] + i32[p + b]) | 0) >>> 0) <= (i32[p + c] >>> 0) ? t : f;
-      case 0x4e:
+      case Opcode.I32GeS:
         return (p) => (i32[p + x] = (i32[p + a] + i32[p + b]) | 0) >= i32[p + c] ? t : f;
-      case 0x4f:
+      case Opcode.I32GeU:
         return (p) => ((i32[p + x] = (i32[p + a] + i32[p + b]) | 0) >>> 0) >= (i32[p + c] >>> 0) ? t : f;
     }
   }

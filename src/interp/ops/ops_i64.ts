@@ -6,6 +6,7 @@
 import { I32 } from "../../runtime/machine.ts";
 import { ctz32, popcnt32 } from "./ops_i32.ts";
 import { type Op, trap } from "../../runtime/objects.ts";
+import { Op as Opcode } from "../../wasm/opcodes.ts";
 
 export function readI64(p: number): bigint {
   return (BigInt(I32[p + 1]) << 32n) | BigInt(I32[p] >>> 0);
@@ -127,27 +128,27 @@ export function i64Binary(op: number, d: number, a: number, b: number, next: num
   const i32 = I32; // a context slot of each closure: cheaper than a module binding
   d <<= 1, a <<= 1, b <<= 1;
   switch (op) {
-    case 0x51:
+    case Opcode.I64Eq:
       return (p) => (i32[p + d] = +(i32[p + a] === i32[p + b] && i32[p + a + 1] === i32[p + b + 1]), next);
-    case 0x52:
+    case Opcode.I64Ne:
       return (p) => (i32[p + d] = +(i32[p + a] !== i32[p + b] || i32[p + a + 1] !== i32[p + b + 1]), next);
-    case 0x53:
+    case Opcode.I64LtS:
       return (p) => (i32[p + d] = +ltS(i32[p + a], i32[p + a + 1], i32[p + b], i32[p + b + 1]), next);
-    case 0x54:
+    case Opcode.I64LtU:
       return (p) => (i32[p + d] = +ltU(i32[p + a], i32[p + a + 1], i32[p + b], i32[p + b + 1]), next);
-    case 0x55:
+    case Opcode.I64GtS:
       return (p) => (i32[p + d] = +ltS(i32[p + b], i32[p + b + 1], i32[p + a], i32[p + a + 1]), next);
-    case 0x56:
+    case Opcode.I64GtU:
       return (p) => (i32[p + d] = +ltU(i32[p + b], i32[p + b + 1], i32[p + a], i32[p + a + 1]), next);
-    case 0x57:
+    case Opcode.I64LeS:
       return (p) => (i32[p + d] = +!ltS(i32[p + b], i32[p + b + 1], i32[p + a], i32[p + a + 1]), next);
-    case 0x58:
+    case Opcode.I64LeU:
       return (p) => (i32[p + d] = +!ltU(i32[p + b], i32[p + b + 1], i32[p + a], i32[p + a + 1]), next);
-    case 0x59:
+    case Opcode.I64GeS:
       return (p) => (i32[p + d] = +!ltS(i32[p + a], i32[p + a + 1], i32[p + b], i32[p + b + 1]), next);
-    case 0x5a:
+    case Opcode.I64GeU:
       return (p) => (i32[p + d] = +!ltU(i32[p + a], i32[p + a + 1], i32[p + b], i32[p + b + 1]), next);
-    case 0x7c:
+    case Opcode.I64Add:
       return (p) => {
         const al = i32[p + a], bl = i32[p + b];
         const lo = (al >>> 0) + (bl >>> 0);
@@ -155,7 +156,7 @@ export function i64Binary(op: number, d: number, a: number, b: number, next: num
         i32[p + d + 1] = i32[p + a + 1] + i32[p + b + 1] + (lo > 0xffffffff ? 1 : 0);
         return next;
       };
-    case 0x7d:
+    case Opcode.I64Sub:
       return (p) => {
         const al = i32[p + a], bl = i32[p + b];
         const lo = (al >>> 0) - (bl >>> 0);
@@ -163,37 +164,37 @@ export function i64Binary(op: number, d: number, a: number, b: number, next: num
         i32[p + d + 1] = i32[p + a + 1] - i32[p + b + 1] - (lo < 0 ? 1 : 0);
         return next;
       };
-    case 0x7e:
+    case Opcode.I64Mul:
       return (p) => (mul(p + d, p + a, p + b), next);
-    case 0x7f:
+    case Opcode.I64DivS:
       return (p) => (divide(p + d, p + a, p + b, true, false), next);
-    case 0x80:
+    case Opcode.I64DivU:
       return (p) => (divide(p + d, p + a, p + b, false, false), next);
-    case 0x81:
+    case Opcode.I64RemS:
       return (p) => (divide(p + d, p + a, p + b, true, true), next);
-    case 0x82:
+    case Opcode.I64RemU:
       return (p) => (divide(p + d, p + a, p + b, false, true), next);
-    case 0x83:
+    case Opcode.I64And:
       return (
         p,
       ) => (i32[p + d] = i32[p + a] & i32[p + b], i32[p + d + 1] = i32[p + a + 1] & i32[p + b + 1], next);
-    case 0x84:
+    case Opcode.I64Or:
       return (
         p,
       ) => (i32[p + d] = i32[p + a] | i32[p + b], i32[p + d + 1] = i32[p + a + 1] | i32[p + b + 1], next);
-    case 0x85:
+    case Opcode.I64Xor:
       return (
         p,
       ) => (i32[p + d] = i32[p + a] ^ i32[p + b], i32[p + d + 1] = i32[p + a + 1] ^ i32[p + b + 1], next);
-    case 0x86:
+    case Opcode.I64Shl:
       return (p) => (shl(p + d, i32[p + a], i32[p + a + 1], i32[p + b]), next);
-    case 0x87:
+    case Opcode.I64ShrS:
       return (p) => (shrS(p + d, i32[p + a], i32[p + a + 1], i32[p + b]), next);
-    case 0x88:
+    case Opcode.I64ShrU:
       return (p) => (shrU(p + d, i32[p + a], i32[p + a + 1], i32[p + b]), next);
-    case 0x89:
+    case Opcode.I64Rotl:
       return (p) => (rotl(p + d, i32[p + a], i32[p + a + 1], i32[p + b]), next);
-    case 0x8a:
+    case Opcode.I64Rotr:
       return (p) => (rotl(p + d, i32[p + a], i32[p + a + 1], 64 - (i32[p + b] & 63)), next);
   }
   throw new Error(`not an i64 binary op: 0x${op.toString(16)}`);
@@ -204,46 +205,46 @@ export function i64Unary(op: number, d: number, a: number, next: number): Op {
   const i32 = I32; // a context slot of each closure: cheaper than a module binding
   d <<= 1, a <<= 1;
   switch (op) {
-    case 0x50:
+    case Opcode.I64Eqz:
       return (p) => (i32[p + d] = +((i32[p + a] | i32[p + a + 1]) === 0), next);
-    case 0x79:
+    case Opcode.I64Clz:
       return (p) => {
         const hi = i32[p + a + 1];
         i32[p + d] = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(i32[p + a]);
         i32[p + d + 1] = 0;
         return next;
       };
-    case 0x7a:
+    case Opcode.I64Ctz:
       return (p) => {
         const lo = i32[p + a];
         i32[p + d] = lo !== 0 ? ctz32(lo) : 32 + ctz32(i32[p + a + 1]);
         i32[p + d + 1] = 0;
         return next;
       };
-    case 0x7b:
+    case Opcode.I64Popcnt:
       return (p) => (i32[p + d] = popcnt32(i32[p + a]) + popcnt32(i32[p + a + 1]), i32[p + d + 1] = 0, next);
-    case 0xc2:
+    case Opcode.I64Extend8S:
       return (p) => {
         const v = (i32[p + a] << 24) >> 24;
         i32[p + d] = v, i32[p + d + 1] = v >> 31;
         return next;
       };
-    case 0xc3:
+    case Opcode.I64Extend16S:
       return (p) => {
         const v = (i32[p + a] << 16) >> 16;
         i32[p + d] = v, i32[p + d + 1] = v >> 31;
         return next;
       };
-    case 0xc4:
-    case 0xac:
+    case Opcode.I64Extend32S:
+    case Opcode.I64ExtendI32S:
       return (p) => {
         const v = i32[p + a];
         i32[p + d] = v, i32[p + d + 1] = v >> 31;
         return next;
       };
-    case 0xad:
+    case Opcode.I64ExtendI32U:
       return (p) => (i32[p + d] = i32[p + a], i32[p + d + 1] = 0, next);
-    case 0xa7:
+    case Opcode.I32WrapI64:
       return (p) => (i32[p + d] = i32[p + a], next);
   }
   throw new Error(`not an i64 unary op: 0x${op.toString(16)}`);
@@ -275,7 +276,7 @@ export function i64BinaryConst(op: number, d: number, a: number, lo: number, hi:
   if (k === 0) return (p) => (i32[p + d] = i32[p + a], i32[p + d + 1] = i32[p + a + 1], next);
   const r = 32 - k, k2 = k - 32;
   switch (op) {
-    case 0x86:
+    case Opcode.I64Shl:
       if (k < 32) {
         return (p) => {
           const l = i32[p + a];
@@ -285,7 +286,7 @@ export function i64BinaryConst(op: number, d: number, a: number, lo: number, hi:
         };
       }
       return (p) => (i32[p + d + 1] = i32[p + a] << k2, i32[p + d] = 0, next);
-    case 0x87:
+    case Opcode.I64ShrS:
       if (k < 32) {
         return (p) => {
           const h = i32[p + a + 1];
@@ -299,7 +300,7 @@ export function i64BinaryConst(op: number, d: number, a: number, lo: number, hi:
         i32[p + d] = h >> k2, i32[p + d + 1] = h >> 31;
         return next;
       };
-    case 0x88:
+    case Opcode.I64ShrU:
       if (k < 32) {
         return (p) => {
           const h = i32[p + a + 1];
@@ -309,7 +310,7 @@ export function i64BinaryConst(op: number, d: number, a: number, lo: number, hi:
         };
       }
       return (p) => (i32[p + d] = i32[p + a + 1] >>> k2, i32[p + d + 1] = 0, next);
-    case 0x89:
+    case Opcode.I64Rotl:
       if (k === 32) {
         return (p) => {
           const l = i32[p + a];

@@ -6,6 +6,7 @@
  */
 import { F32, F64, I32 } from "../../runtime/machine.ts";
 import { LITTLE_ENDIAN, type MemoryInst, type Op, PAGE_SIZE, trap } from "../../runtime/objects.ts";
+import { Op as Opcode } from "../../wasm/opcodes.ts";
 
 function oob(): never {
   trap("out of bounds memory access");
@@ -29,16 +30,16 @@ export function load(
   d <<= 1, a <<= 1;
   if (!LITTLE_ENDIAN) return loadPortable(op, mem, d, a, k, offset, next);
   switch (op) {
-    case 0x28: // i32.load
-    case 0x2a: // f32.load (bits)
+    case Opcode.I32Load: // i32.load
+    case Opcode.F32Load: // f32.load (bits)
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         i32[p + d] = (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
         return next;
       };
-    case 0x29: // i64.load
-    case 0x2b: // f64.load (bits)
+    case Opcode.I64Load: // i64.load
+    case Opcode.F64Load: // f64.load (bits)
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
@@ -51,35 +52,35 @@ export function load(
         }
         return next;
       };
-    case 0x2c:
+    case Opcode.I32Load8S:
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
         i32[p + d] = mem.i8[ea];
         return next;
       };
-    case 0x2d:
+    case Opcode.I32Load8U:
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
         i32[p + d] = mem.u8[ea];
         return next;
       };
-    case 0x2e:
+    case Opcode.I32Load16S:
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
         i32[p + d] = (ea & 1) === 0 ? mem.i16[ea >>> 1] : mem.view.getInt16(ea, true);
         return next;
       };
-    case 0x2f:
+    case Opcode.I32Load16U:
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
         i32[p + d] = (ea & 1) === 0 ? mem.u16[ea >>> 1] : mem.view.getUint16(ea, true);
         return next;
       };
-    case 0x30:
+    case Opcode.I64Load8S:
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
@@ -87,14 +88,14 @@ export function load(
         i32[p + d] = v, i32[p + d + 1] = v >> 31;
         return next;
       };
-    case 0x31:
+    case Opcode.I64Load8U:
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
         i32[p + d] = mem.u8[ea], i32[p + d + 1] = 0;
         return next;
       };
-    case 0x32:
+    case Opcode.I64Load16S:
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
@@ -102,14 +103,14 @@ export function load(
         i32[p + d] = v, i32[p + d + 1] = v >> 31;
         return next;
       };
-    case 0x33:
+    case Opcode.I64Load16U:
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
         i32[p + d] = (ea & 1) === 0 ? mem.u16[ea >>> 1] : mem.view.getUint16(ea, true), i32[p + d + 1] = 0;
         return next;
       };
-    case 0x34:
+    case Opcode.I64Load32S:
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
@@ -117,7 +118,7 @@ export function load(
         i32[p + d] = v, i32[p + d + 1] = v >> 31;
         return next;
       };
-    case 0x35:
+    case Opcode.I64Load32U:
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
@@ -148,24 +149,24 @@ export function loadPortable(
     if (ea + width > mem.size) oob();
     const v = mem.view;
     switch (op) {
-      case 0x28:
-      case 0x2a:
+      case Opcode.I32Load:
+      case Opcode.F32Load:
         i32[p + d] = v.getInt32(ea, true);
         break;
-      case 0x29:
-      case 0x2b:
+      case Opcode.I64Load:
+      case Opcode.F64Load:
         i32[p + d] = v.getInt32(ea, true), i32[p + d + 1] = v.getInt32(ea + 4, true);
         break;
-      case 0x2c:
+      case Opcode.I32Load8S:
         i32[p + d] = v.getInt8(ea);
         break;
-      case 0x2d:
+      case Opcode.I32Load8U:
         i32[p + d] = v.getUint8(ea);
         break;
-      case 0x2e:
+      case Opcode.I32Load16S:
         i32[p + d] = v.getInt16(ea, true);
         break;
-      case 0x2f:
+      case Opcode.I32Load16U:
         i32[p + d] = v.getUint16(ea, true);
         break;
       default: {
@@ -201,9 +202,9 @@ export function store(
   a <<= 1, v <<= 1;
   const aligned = LITTLE_ENDIAN;
   switch (op) {
-    case 0x36:
-    case 0x38:
-    case 0x3e:
+    case Opcode.I32Store:
+    case Opcode.F32Store:
+    case Opcode.I64Store32:
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
@@ -211,8 +212,8 @@ export function store(
         else mem.view.setInt32(ea, i32[p + v], true);
         return next;
       };
-    case 0x37:
-    case 0x39:
+    case Opcode.I64Store:
+    case Opcode.F64Store:
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
@@ -226,16 +227,16 @@ export function store(
         }
         return next;
       };
-    case 0x3a:
-    case 0x3c:
+    case Opcode.I32Store8:
+    case Opcode.I64Store8:
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
         mem.u8[ea] = i32[p + v];
         return next;
       };
-    case 0x3b:
-    case 0x3d:
+    case Opcode.I32Store16:
+    case Opcode.I64Store16:
       return (p) => {
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
@@ -406,7 +407,7 @@ export function f64StoreBinary(
   const i32 = I32, f64 = F64; // a context slot of each closure: cheaper than a module binding
   a <<= 1;
   switch (op) {
-    case 0xa0:
+    case Opcode.F64Add:
       return (p) => {
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
@@ -415,7 +416,7 @@ export function f64StoreBinary(
         else mem.view.setFloat64(ea, v, true);
         return next;
       };
-    case 0xa1:
+    case Opcode.F64Sub:
       return (p) => {
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
@@ -424,7 +425,7 @@ export function f64StoreBinary(
         else mem.view.setFloat64(ea, v, true);
         return next;
       };
-    case 0xa2:
+    case Opcode.F64Mul:
       return (p) => {
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
@@ -433,7 +434,7 @@ export function f64StoreBinary(
         else mem.view.setFloat64(ea, v, true);
         return next;
       };
-    case 0xa3:
+    case Opcode.F64Div:
       return (p) => {
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
@@ -459,14 +460,14 @@ export function loadIndexed(
   const i32 = I32; // a context slot of each closure: cheaper than a module binding
   d <<= 1, a <<= 1, b <<= 1;
   switch (op) {
-    case 0x28:
+    case Opcode.I32Load:
       return (p) => {
         const ea = ((i32[p + a] + i32[p + b]) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         i32[p + d] = LITTLE_ENDIAN && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
         return next;
       };
-    case 0x2b:
+    case Opcode.F64Load:
       return (p) => {
         const ea = ((i32[p + a] + i32[p + b]) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
@@ -479,7 +480,7 @@ export function loadIndexed(
         }
         return next;
       };
-    case 0x2d:
+    case Opcode.I32Load8U:
       return (p) => {
         const ea = ((i32[p + a] + i32[p + b]) >>> 0) + offset;
         if (ea >= mem.size) oob();
@@ -616,70 +617,70 @@ export function loadCompareBranch(
   const aligned = LITTLE_ENDIAN;
   if (imm) {
     switch (op) {
-      case 0x46:
+      case Opcode.I32Eq:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v === kc ? t : f;
         };
-      case 0x47:
+      case Opcode.I32Ne:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v !== kc ? t : f;
         };
-      case 0x48:
+      case Opcode.I32LtS:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v < kc ? t : f;
         };
-      case 0x49:
+      case Opcode.I32LtU:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return (v >>> 0) < kcu ? t : f;
         };
-      case 0x4a:
+      case Opcode.I32GtS:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v > kc ? t : f;
         };
-      case 0x4b:
+      case Opcode.I32GtU:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return (v >>> 0) > kcu ? t : f;
         };
-      case 0x4c:
+      case Opcode.I32LeS:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v <= kc ? t : f;
         };
-      case 0x4d:
+      case Opcode.I32LeU:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return (v >>> 0) <= kcu ? t : f;
         };
-      case 0x4e:
+      case Opcode.I32GeS:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v >= kc ? t : f;
         };
-      case 0x4f:
+      case Opcode.I32GeU:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
@@ -689,70 +690,70 @@ export function loadCompareBranch(
     }
   } else {
     switch (op) {
-      case 0x46:
+      case Opcode.I32Eq:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v === i32[p + c] ? t : f;
         };
-      case 0x47:
+      case Opcode.I32Ne:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v !== i32[p + c] ? t : f;
         };
-      case 0x48:
+      case Opcode.I32LtS:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v < i32[p + c] ? t : f;
         };
-      case 0x49:
+      case Opcode.I32LtU:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return (v >>> 0) < (i32[p + c] >>> 0) ? t : f;
         };
-      case 0x4a:
+      case Opcode.I32GtS:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v > i32[p + c] ? t : f;
         };
-      case 0x4b:
+      case Opcode.I32GtU:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return (v >>> 0) > (i32[p + c] >>> 0) ? t : f;
         };
-      case 0x4c:
+      case Opcode.I32LeS:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v <= i32[p + c] ? t : f;
         };
-      case 0x4d:
+      case Opcode.I32LeU:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return (v >>> 0) <= (i32[p + c] >>> 0) ? t : f;
         };
-      case 0x4e:
+      case Opcode.I32GeS:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v >= i32[p + c] ? t : f;
         };
-      case 0x4f:
+      case Opcode.I32GeU:
         return (p) => {
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
@@ -867,7 +868,7 @@ export function f32StoreBinary(
   const i32 = I32, f32 = F32; // a context slot of each closure: cheaper than a module binding
   a <<= 1, x <<= 1, y <<= 1;
   switch (op) {
-    case 0x92:
+    case Opcode.F32Add:
       return (p) => {
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
@@ -876,7 +877,7 @@ export function f32StoreBinary(
         else mem.view.setFloat32(ea, v, true);
         return next;
       };
-    case 0x93:
+    case Opcode.F32Sub:
       return (p) => {
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
@@ -885,7 +886,7 @@ export function f32StoreBinary(
         else mem.view.setFloat32(ea, v, true);
         return next;
       };
-    case 0x94:
+    case Opcode.F32Mul:
       return (p) => {
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
@@ -894,7 +895,7 @@ export function f32StoreBinary(
         else mem.view.setFloat32(ea, v, true);
         return next;
       };
-    case 0x95:
+    case Opcode.F32Div:
       return (p) => {
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 4 > mem.size) oob();

@@ -11,6 +11,7 @@
 import { I32, R, V } from "../../runtime/machine.ts";
 import { type GlobalInst, type MemoryInst, type Op, RETURN, trap } from "../../runtime/objects.ts";
 import { ValType } from "../../wasm/types.ts";
+import { SimdOp } from "../../wasm/opcodes.ts";
 
 /** Views of the v128 stack, by lane type. */
 export const V8: Int8Array = new Int8Array(V.buffer);
@@ -156,7 +157,7 @@ export function simdLoad(
   const v = V, i32 = I32, v16 = V16, u16 = U16;
   const d4 = d << 2, d8 = d << 3, a2 = a << 1;
   switch (op) {
-    case 0x00: // v128.load
+    case SimdOp.V128Load: // v128.load
       return (p) => {
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 16 > mem.size) oob();
@@ -171,7 +172,7 @@ export function simdLoad(
         }
         return next;
       };
-    case 0x01: // v128.load8x8_s
+    case SimdOp.V128Load8x8S: // v128.load8x8_s
       return (p) => {
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
@@ -179,7 +180,7 @@ export function simdLoad(
         for (let i = 0; i < 8; i++) v16[q + i] = (m[ea + i] << 24) >> 24;
         return next;
       };
-    case 0x02: // v128.load8x8_u
+    case SimdOp.V128Load8x8U: // v128.load8x8_u
       return (p) => {
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
@@ -187,7 +188,7 @@ export function simdLoad(
         for (let i = 0; i < 8; i++) u16[q + i] = m[ea + i];
         return next;
       };
-    case 0x03: // v128.load16x4_s
+    case SimdOp.V128Load16x4S: // v128.load16x4_s
       return (p) => {
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
@@ -195,7 +196,7 @@ export function simdLoad(
         for (let i = 0; i < 4; i++) v[q + i] = m.getInt16(ea + 2 * i, true);
         return next;
       };
-    case 0x04: // v128.load16x4_u
+    case SimdOp.V128Load16x4U: // v128.load16x4_u
       return (p) => {
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
@@ -203,7 +204,7 @@ export function simdLoad(
         for (let i = 0; i < 4; i++) v[q + i] = m.getUint16(ea + 2 * i, true);
         return next;
       };
-    case 0x05: // v128.load32x2_s
+    case SimdOp.V128Load32x2S: // v128.load32x2_s
       return (p) => {
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
@@ -212,7 +213,7 @@ export function simdLoad(
         v[q] = x, v[q + 1] = x >> 31, v[q + 2] = y, v[q + 3] = y >> 31;
         return next;
       };
-    case 0x06: // v128.load32x2_u
+    case SimdOp.V128Load32x2U: // v128.load32x2_u
       return (p) => {
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
@@ -220,7 +221,7 @@ export function simdLoad(
         v[q] = m.getInt32(ea, true), v[q + 1] = 0, v[q + 2] = m.getInt32(ea + 4, true), v[q + 3] = 0;
         return next;
       };
-    case 0x07: // v128.load8_splat
+    case SimdOp.V128Load8Splat: // v128.load8_splat
       return (p) => {
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
@@ -228,7 +229,7 @@ export function simdLoad(
         v[q] = x, v[q + 1] = x, v[q + 2] = x, v[q + 3] = x;
         return next;
       };
-    case 0x08: // v128.load16_splat
+    case SimdOp.V128Load16Splat: // v128.load16_splat
       return (p) => {
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
@@ -236,7 +237,7 @@ export function simdLoad(
         v[q] = x, v[q + 1] = x, v[q + 2] = x, v[q + 3] = x;
         return next;
       };
-    case 0x09: // v128.load32_splat
+    case SimdOp.V128Load32Splat: // v128.load32_splat
       return (p) => {
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
@@ -244,7 +245,7 @@ export function simdLoad(
         v[q] = x, v[q + 1] = x, v[q + 2] = x, v[q + 3] = x;
         return next;
       };
-    case 0x0a: // v128.load64_splat
+    case SimdOp.V128Load64Splat: // v128.load64_splat
       return (p) => {
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
@@ -252,7 +253,7 @@ export function simdLoad(
         v[q] = lo, v[q + 1] = hi, v[q + 2] = lo, v[q + 3] = hi;
         return next;
       };
-    case 0x5c: // v128.load32_zero
+    case SimdOp.V128Load32Zero: // v128.load32_zero
       return (p) => {
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
@@ -260,7 +261,7 @@ export function simdLoad(
         v[q] = mem.view.getInt32(ea, true), v[q + 1] = 0, v[q + 2] = 0, v[q + 3] = 0;
         return next;
       };
-    case 0x5d: // v128.load64_zero
+    case SimdOp.V128Load64Zero: // v128.load64_zero
       return (p) => {
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
@@ -310,7 +311,7 @@ export function simdLoadLane(
     v[q + d4 + 3] = v[q + s4 + 3];
   };
   switch (op) {
-    case 0x54: {
+    case SimdOp.V128Load8Lane: {
       const at = (d << 4) + lane;
       return (p) => {
         const ea = (i32[p + a2] >>> 0) + offset;
@@ -320,7 +321,7 @@ export function simdLoadLane(
         return next;
       };
     }
-    case 0x55: {
+    case SimdOp.V128Load16Lane: {
       const at = (d << 3) + lane;
       return (p) => {
         const ea = (i32[p + a2] >>> 0) + offset;
@@ -330,7 +331,7 @@ export function simdLoadLane(
         return next;
       };
     }
-    case 0x56: {
+    case SimdOp.V128Load32Lane: {
       const at = d4 + lane;
       return (p) => {
         const ea = (i32[p + a2] >>> 0) + offset;
@@ -340,7 +341,7 @@ export function simdLoadLane(
         return next;
       };
     }
-    case 0x57: {
+    case SimdOp.V128Load64Lane: {
       const at = d4 + 2 * lane;
       return (p) => {
         const ea = (i32[p + a2] >>> 0) + offset;
@@ -368,7 +369,7 @@ export function simdStoreLane(
   const v = V, i32 = I32, u8 = U8, u16 = U16;
   const a2 = a << 1;
   switch (op) {
-    case 0x58: {
+    case SimdOp.V128Store8Lane: {
       const at = (s << 4) + lane;
       return (p) => {
         const ea = (i32[p + a2] >>> 0) + offset;
@@ -377,7 +378,7 @@ export function simdStoreLane(
         return next;
       };
     }
-    case 0x59: {
+    case SimdOp.V128Store16Lane: {
       const at = (s << 3) + lane;
       return (p) => {
         const ea = (i32[p + a2] >>> 0) + offset;
@@ -386,7 +387,7 @@ export function simdStoreLane(
         return next;
       };
     }
-    case 0x5a: {
+    case SimdOp.V128Store32Lane: {
       const at = (s << 2) + lane;
       return (p) => {
         const ea = (i32[p + a2] >>> 0) + offset;
@@ -395,7 +396,7 @@ export function simdStoreLane(
         return next;
       };
     }
-    case 0x5b: {
+    case SimdOp.V128Store64Lane: {
       const at = (s << 2) + 2 * lane;
       return (p) => {
         const ea = (i32[p + a2] >>> 0) + offset;
@@ -416,27 +417,27 @@ export function splat(op: number, d: number, a: number, next: number): Op {
   const v = V, i32 = I32;
   const d4 = d << 2, a2 = a << 1;
   switch (op) {
-    case 0x0f: // i8x16
+    case SimdOp.I8x16Splat: // i8x16
       return (p) => {
         const x = Math.imul(i32[p + a2] & 0xff, 0x01010101), q = (p << 1) + d4;
         v[q] = x, v[q + 1] = x, v[q + 2] = x, v[q + 3] = x;
         return next;
       };
-    case 0x10: // i16x8
+    case SimdOp.I16x8Splat: // i16x8
       return (p) => {
         const x = Math.imul(i32[p + a2] & 0xffff, 0x10001), q = (p << 1) + d4;
         v[q] = x, v[q + 1] = x, v[q + 2] = x, v[q + 3] = x;
         return next;
       };
-    case 0x11: // i32x4
-    case 0x13: // f32x4 (bits)
+    case SimdOp.I32x4Splat: // i32x4
+    case SimdOp.F32x4Splat: // f32x4 (bits)
       return (p) => {
         const x = i32[p + a2], q = (p << 1) + d4;
         v[q] = x, v[q + 1] = x, v[q + 2] = x, v[q + 3] = x;
         return next;
       };
-    case 0x12: // i64x2
-    case 0x14: // f64x2 (bits)
+    case SimdOp.I64x2Splat: // i64x2
+    case SimdOp.F64x2Splat: // f64x2 (bits)
       return (p) => {
         const lo = i32[p + a2], hi = i32[p + a2 + 1], q = (p << 1) + d4;
         v[q] = lo, v[q + 1] = hi, v[q + 2] = lo, v[q + 3] = hi;
@@ -451,29 +452,29 @@ export function extractLane(op: number, d: number, a: number, lane: number, next
   const v = V, i32 = I32, v8 = V8, u8 = U8, v16 = V16, u16 = U16;
   const d2 = d << 1;
   switch (op) {
-    case 0x15: {
+    case SimdOp.I8x16ExtractLaneS: {
       const at = (a << 4) + lane;
       return (p) => (i32[p + d2] = v8[(p << 3) + at], next);
     }
-    case 0x16: {
+    case SimdOp.I8x16ExtractLaneU: {
       const at = (a << 4) + lane;
       return (p) => (i32[p + d2] = u8[(p << 3) + at], next);
     }
-    case 0x18: {
+    case SimdOp.I16x8ExtractLaneS: {
       const at = (a << 3) + lane;
       return (p) => (i32[p + d2] = v16[(p << 2) + at], next);
     }
-    case 0x19: {
+    case SimdOp.I16x8ExtractLaneU: {
       const at = (a << 3) + lane;
       return (p) => (i32[p + d2] = u16[(p << 2) + at], next);
     }
-    case 0x1b:
-    case 0x1f: { // f32 lanes move as bits
+    case SimdOp.I32x4ExtractLane:
+    case SimdOp.F32x4ExtractLane: { // f32 lanes move as bits
       const at = (a << 2) + lane;
       return (p) => (i32[p + d2] = v[(p << 1) + at], next);
     }
-    case 0x1d:
-    case 0x21: {
+    case SimdOp.I64x2ExtractLane:
+    case SimdOp.F64x2ExtractLane: {
       const at = (a << 2) + 2 * lane;
       return (p) => {
         const q = (p << 1) + at;
@@ -494,21 +495,21 @@ export function replaceLane(op: number, d: number, a: number, x: number, lane: n
     v[q + d4 + 3] = v[q + a4 + 3];
   };
   switch (op) {
-    case 0x17: {
+    case SimdOp.I8x16ReplaceLane: {
       const at = (d << 4) + lane;
       return (p) => (copy(p << 1), u8[(p << 3) + at] = i32[p + x2], next);
     }
-    case 0x1a: {
+    case SimdOp.I16x8ReplaceLane: {
       const at = (d << 3) + lane;
       return (p) => (copy(p << 1), u16[(p << 2) + at] = i32[p + x2], next);
     }
-    case 0x1c:
-    case 0x20: {
+    case SimdOp.I32x4ReplaceLane:
+    case SimdOp.F32x4ReplaceLane: {
       const at = d4 + lane;
       return (p) => (copy(p << 1), v[(p << 1) + at] = i32[p + x2], next);
     }
-    case 0x1e:
-    case 0x22: {
+    case SimdOp.I64x2ReplaceLane:
+    case SimdOp.F64x2ReplaceLane: {
       const at = d4 + 2 * lane;
       return (p) => {
         const q = p << 1;
@@ -584,35 +585,35 @@ export function bitwise(op: number, d: number, a: number, b: number, next: numbe
   const v = V;
   d <<= 2, a <<= 2, b <<= 2;
   switch (op) {
-    case 0x4d:
+    case SimdOp.V128Not:
       return (p) => {
         const q = p << 1;
         v[q + d] = ~v[q + a], v[q + d + 1] = ~v[q + a + 1], v[q + d + 2] = ~v[q + a + 2];
         v[q + d + 3] = ~v[q + a + 3];
         return next;
       };
-    case 0x4e:
+    case SimdOp.V128And:
       return (p) => {
         const q = p << 1;
         v[q + d] = v[q + a] & v[q + b], v[q + d + 1] = v[q + a + 1] & v[q + b + 1];
         v[q + d + 2] = v[q + a + 2] & v[q + b + 2], v[q + d + 3] = v[q + a + 3] & v[q + b + 3];
         return next;
       };
-    case 0x4f:
+    case SimdOp.V128Andnot:
       return (p) => {
         const q = p << 1;
         v[q + d] = v[q + a] & ~v[q + b], v[q + d + 1] = v[q + a + 1] & ~v[q + b + 1];
         v[q + d + 2] = v[q + a + 2] & ~v[q + b + 2], v[q + d + 3] = v[q + a + 3] & ~v[q + b + 3];
         return next;
       };
-    case 0x50:
+    case SimdOp.V128Or:
       return (p) => {
         const q = p << 1;
         v[q + d] = v[q + a] | v[q + b], v[q + d + 1] = v[q + a + 1] | v[q + b + 1];
         v[q + d + 2] = v[q + a + 2] | v[q + b + 2], v[q + d + 3] = v[q + a + 3] | v[q + b + 3];
         return next;
       };
-    case 0x51:
+    case SimdOp.V128Xor:
       return (p) => {
         const q = p << 1;
         v[q + d] = v[q + a] ^ v[q + b], v[q + d + 1] = v[q + a + 1] ^ v[q + b + 1];

@@ -10,6 +10,7 @@ import { V } from "../../runtime/machine.ts";
 import type { Op } from "../../runtime/objects.ts";
 import { nearest } from "./ops_float.ts";
 import { VF32, VF64 } from "./ops_simd.ts";
+import { SimdOp } from "../../wasm/opcodes.ts";
 
 const ceil = (x: number) => x !== x ? NaN : Math.ceil(x);
 const floor = (x: number) => x !== x ? NaN : Math.floor(x);
@@ -32,129 +33,129 @@ export function floatUnary(op: number, d: number, a: number, next: number): Op {
   const v = V, f32 = VF32, f64 = VF64;
   const d4 = d << 2, a4 = a << 2, d2 = d << 1, a2 = a << 1;
   switch (op) {
-    case 0x67:
+    case SimdOp.F32x4Ceil:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) f32[q + d4 + i] = ceil(f32[q + a4 + i]);
         return next;
       };
-    case 0x68:
+    case SimdOp.F32x4Floor:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) f32[q + d4 + i] = floor(f32[q + a4 + i]);
         return next;
       };
-    case 0x69:
+    case SimdOp.F32x4Trunc:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) f32[q + d4 + i] = trunc(f32[q + a4 + i]);
         return next;
       };
-    case 0x6a:
+    case SimdOp.F32x4Nearest:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) f32[q + d4 + i] = nearest(f32[q + a4 + i]);
         return next;
       };
-    case 0x74:
+    case SimdOp.F64x2Ceil:
       return (p) => (f64[p + d2] = ceil(f64[p + a2]), f64[p + d2 + 1] = ceil(f64[p + a2 + 1]), next);
-    case 0x75:
+    case SimdOp.F64x2Floor:
       return (p) => (f64[p + d2] = floor(f64[p + a2]), f64[p + d2 + 1] = floor(f64[p + a2 + 1]), next);
-    case 0x7a:
+    case SimdOp.F64x2Trunc:
       return (p) => (f64[p + d2] = trunc(f64[p + a2]), f64[p + d2 + 1] = trunc(f64[p + a2 + 1]), next);
-    case 0x94:
+    case SimdOp.F64x2Nearest:
       return (p) => (f64[p + d2] = nearest(f64[p + a2]), f64[p + d2 + 1] = nearest(f64[p + a2 + 1]), next);
-    case 0xe0: // f32x4.abs
+    case SimdOp.F32x4Abs: // f32x4.abs
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = v[q + a4 + i] & 0x7fffffff;
         return next;
       };
-    case 0xe1: // f32x4.neg
+    case SimdOp.F32x4Neg: // f32x4.neg
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = v[q + a4 + i] ^ 0x80000000;
         return next;
       };
-    case 0xe3:
+    case SimdOp.F32x4Sqrt:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) f32[q + d4 + i] = Math.sqrt(f32[q + a4 + i]);
         return next;
       };
-    case 0xec: // f64x2.abs
+    case SimdOp.F64x2Abs: // f64x2.abs
       return (p) => {
         const q = p << 1;
         v[q + d4] = v[q + a4], v[q + d4 + 1] = v[q + a4 + 1] & 0x7fffffff;
         v[q + d4 + 2] = v[q + a4 + 2], v[q + d4 + 3] = v[q + a4 + 3] & 0x7fffffff;
         return next;
       };
-    case 0xed: // f64x2.neg
+    case SimdOp.F64x2Neg: // f64x2.neg
       return (p) => {
         const q = p << 1;
         v[q + d4] = v[q + a4], v[q + d4 + 1] = v[q + a4 + 1] ^ 0x80000000;
         v[q + d4 + 2] = v[q + a4 + 2], v[q + d4 + 3] = v[q + a4 + 3] ^ 0x80000000;
         return next;
       };
-    case 0xef:
+    case SimdOp.F64x2Sqrt:
       return (
         p,
       ) => (f64[p + d2] = Math.sqrt(f64[p + a2]), f64[p + d2 + 1] = Math.sqrt(f64[p + a2 + 1]), next);
-    case 0xf8: // i32x4.trunc_sat_f32x4_s
+    case SimdOp.I32x4TruncSatF32x4S: // i32x4.trunc_sat_f32x4_s
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = satS(f32[q + a4 + i]);
         return next;
       };
-    case 0xf9: // i32x4.trunc_sat_f32x4_u
+    case SimdOp.I32x4TruncSatF32x4U: // i32x4.trunc_sat_f32x4_u
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = satU(f32[q + a4 + i]);
         return next;
       };
-    case 0xfa: // f32x4.convert_i32x4_s
+    case SimdOp.F32x4ConvertI32x4S: // f32x4.convert_i32x4_s
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) f32[q + d4 + i] = v[q + a4 + i];
         return next;
       };
-    case 0xfb: // f32x4.convert_i32x4_u
+    case SimdOp.F32x4ConvertI32x4U: // f32x4.convert_i32x4_u
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) f32[q + d4 + i] = v[q + a4 + i] >>> 0;
         return next;
       };
-    case 0xfc: // i32x4.trunc_sat_f64x2_s_zero
+    case SimdOp.I32x4TruncSatF64x2SZero: // i32x4.trunc_sat_f64x2_s_zero
       return (p) => {
         const x = f64[p + a2], y = f64[p + a2 + 1], q = (p << 1) + d4;
         v[q] = satS(x), v[q + 1] = satS(y), v[q + 2] = 0, v[q + 3] = 0;
         return next;
       };
-    case 0xfd: // i32x4.trunc_sat_f64x2_u_zero
+    case SimdOp.I32x4TruncSatF64x2UZero: // i32x4.trunc_sat_f64x2_u_zero
       return (p) => {
         const x = f64[p + a2], y = f64[p + a2 + 1], q = (p << 1) + d4;
         v[q] = satU(x), v[q + 1] = satU(y), v[q + 2] = 0, v[q + 3] = 0;
         return next;
       };
-    case 0xfe: // f64x2.convert_low_i32x4_s
+    case SimdOp.F64x2ConvertLowI32x4S: // f64x2.convert_low_i32x4_s
       return (p) => {
         const q = (p << 1) + a4, x = v[q], y = v[q + 1];
         f64[p + d2] = x, f64[p + d2 + 1] = y;
         return next;
       };
-    case 0xff: // f64x2.convert_low_i32x4_u
+    case SimdOp.F64x2ConvertLowI32x4U: // f64x2.convert_low_i32x4_u
       return (p) => {
         const q = (p << 1) + a4, x = v[q] >>> 0, y = v[q + 1] >>> 0;
         f64[p + d2] = x, f64[p + d2 + 1] = y;
         return next;
       };
-    case 0x5e: // f32x4.demote_f64x2_zero
+    case SimdOp.F32x4DemoteF64x2Zero: // f32x4.demote_f64x2_zero
       return (p) => {
         const x = f64[p + a2], y = f64[p + a2 + 1], q = (p << 1) + d4;
         f32[q] = x, f32[q + 1] = y, v[q + 2] = 0, v[q + 3] = 0;
         return next;
       };
-    case 0x5f: // f64x2.promote_low_f32x4
+    case SimdOp.F64x2PromoteLowF32x4: // f64x2.promote_low_f32x4
       return (p) => {
         const q = (p << 1) + a4, x = f32[q], y = f32[q + 1];
         f64[p + d2] = x, f64[p + d2 + 1] = y;
@@ -170,43 +171,43 @@ export function floatBinary(op: number, d: number, a: number, b: number, next: n
   const d4 = d << 2, a4 = a << 2, b4 = b << 2, a2 = a << 1, b2 = b << 1, d2 = d << 1;
   switch (op) {
     // ---- f32x4 ----
-    case 0x41:
+    case SimdOp.F32x4Eq:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = -(f32[q + a4 + i] === f32[q + b4 + i]);
         return next;
       };
-    case 0x42:
+    case SimdOp.F32x4Ne:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = -(f32[q + a4 + i] !== f32[q + b4 + i]);
         return next;
       };
-    case 0x43:
+    case SimdOp.F32x4Lt:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = -(f32[q + a4 + i] < f32[q + b4 + i]);
         return next;
       };
-    case 0x44:
+    case SimdOp.F32x4Gt:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = -(f32[q + a4 + i] > f32[q + b4 + i]);
         return next;
       };
-    case 0x45:
+    case SimdOp.F32x4Le:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = -(f32[q + a4 + i] <= f32[q + b4 + i]);
         return next;
       };
-    case 0x46:
+    case SimdOp.F32x4Ge:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = -(f32[q + a4 + i] >= f32[q + b4 + i]);
         return next;
       };
-    case 0xe4:
+    case SimdOp.F32x4Add:
       return (p) => {
         const q = p << 1;
         f32[q + d4] = f32[q + a4] + f32[q + b4], f32[q + d4 + 1] = f32[q + a4 + 1] + f32[q + b4 + 1];
@@ -214,7 +215,7 @@ export function floatBinary(op: number, d: number, a: number, b: number, next: n
           f32[q + d4 + 3] = f32[q + a4 + 3] + f32[q + b4 + 3];
         return next;
       };
-    case 0xe5:
+    case SimdOp.F32x4Sub:
       return (p) => {
         const q = p << 1;
         f32[q + d4] = f32[q + a4] - f32[q + b4], f32[q + d4 + 1] = f32[q + a4 + 1] - f32[q + b4 + 1];
@@ -222,7 +223,7 @@ export function floatBinary(op: number, d: number, a: number, b: number, next: n
           f32[q + d4 + 3] = f32[q + a4 + 3] - f32[q + b4 + 3];
         return next;
       };
-    case 0xe6:
+    case SimdOp.F32x4Mul:
       return (p) => {
         const q = p << 1;
         f32[q + d4] = f32[q + a4] * f32[q + b4], f32[q + d4 + 1] = f32[q + a4 + 1] * f32[q + b4 + 1];
@@ -230,25 +231,25 @@ export function floatBinary(op: number, d: number, a: number, b: number, next: n
           f32[q + d4 + 3] = f32[q + a4 + 3] * f32[q + b4 + 3];
         return next;
       };
-    case 0xe7:
+    case SimdOp.F32x4Div:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) f32[q + d4 + i] = f32[q + a4 + i] / f32[q + b4 + i];
         return next;
       };
-    case 0xe8:
+    case SimdOp.F32x4Min:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) f32[q + d4 + i] = min(f32[q + a4 + i], f32[q + b4 + i]);
         return next;
       };
-    case 0xe9:
+    case SimdOp.F32x4Max:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) f32[q + d4 + i] = max(f32[q + a4 + i], f32[q + b4 + i]);
         return next;
       };
-    case 0xea: // f32x4.pmin: b < a ? b : a, as bits
+    case SimdOp.F32x4Pmin: // f32x4.pmin: b < a ? b : a, as bits
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) {
@@ -256,7 +257,7 @@ export function floatBinary(op: number, d: number, a: number, b: number, next: n
         }
         return next;
       };
-    case 0xeb: // f32x4.pmax: a < b ? b : a, as bits
+    case SimdOp.F32x4Pmax: // f32x4.pmax: a < b ? b : a, as bits
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) {
@@ -265,55 +266,55 @@ export function floatBinary(op: number, d: number, a: number, b: number, next: n
         return next;
       };
     // ---- f64x2 ----
-    case 0x47:
+    case SimdOp.F64x2Eq:
       return (p) => f64Mask(p, d4, f64[p + a2] === f64[p + b2], f64[p + a2 + 1] === f64[p + b2 + 1], next);
-    case 0x48:
+    case SimdOp.F64x2Ne:
       return (p) => f64Mask(p, d4, f64[p + a2] !== f64[p + b2], f64[p + a2 + 1] !== f64[p + b2 + 1], next);
-    case 0x49:
+    case SimdOp.F64x2Lt:
       return (p) => f64Mask(p, d4, f64[p + a2] < f64[p + b2], f64[p + a2 + 1] < f64[p + b2 + 1], next);
-    case 0x4a:
+    case SimdOp.F64x2Gt:
       return (p) => f64Mask(p, d4, f64[p + a2] > f64[p + b2], f64[p + a2 + 1] > f64[p + b2 + 1], next);
-    case 0x4b:
+    case SimdOp.F64x2Le:
       return (p) => f64Mask(p, d4, f64[p + a2] <= f64[p + b2], f64[p + a2 + 1] <= f64[p + b2 + 1], next);
-    case 0x4c:
+    case SimdOp.F64x2Ge:
       return (p) => f64Mask(p, d4, f64[p + a2] >= f64[p + b2], f64[p + a2 + 1] >= f64[p + b2 + 1], next);
-    case 0xf0:
+    case SimdOp.F64x2Add:
       return (
         p,
       ) => (f64[p + d2] = f64[p + a2] + f64[p + b2],
         f64[p + d2 + 1] = f64[p + a2 + 1] + f64[p + b2 + 1],
         next);
-    case 0xf1:
+    case SimdOp.F64x2Sub:
       return (
         p,
       ) => (f64[p + d2] = f64[p + a2] - f64[p + b2],
         f64[p + d2 + 1] = f64[p + a2 + 1] - f64[p + b2 + 1],
         next);
-    case 0xf2:
+    case SimdOp.F64x2Mul:
       return (
         p,
       ) => (f64[p + d2] = f64[p + a2] * f64[p + b2],
         f64[p + d2 + 1] = f64[p + a2 + 1] * f64[p + b2 + 1],
         next);
-    case 0xf3:
+    case SimdOp.F64x2Div:
       return (
         p,
       ) => (f64[p + d2] = f64[p + a2] / f64[p + b2],
         f64[p + d2 + 1] = f64[p + a2 + 1] / f64[p + b2 + 1],
         next);
-    case 0xf4:
+    case SimdOp.F64x2Min:
       return (p) => {
         const x = min(f64[p + a2], f64[p + b2]), y = min(f64[p + a2 + 1], f64[p + b2 + 1]);
         f64[p + d2] = x, f64[p + d2 + 1] = y;
         return next;
       };
-    case 0xf5:
+    case SimdOp.F64x2Max:
       return (p) => {
         const x = max(f64[p + a2], f64[p + b2]), y = max(f64[p + a2 + 1], f64[p + b2 + 1]);
         f64[p + d2] = x, f64[p + d2 + 1] = y;
         return next;
       };
-    case 0xf6: // f64x2.pmin, as bits
+    case SimdOp.F64x2Pmin: // f64x2.pmin, as bits
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 2; i++) {
@@ -322,7 +323,7 @@ export function floatBinary(op: number, d: number, a: number, b: number, next: n
         }
         return next;
       };
-    case 0xf7: // f64x2.pmax, as bits
+    case SimdOp.F64x2Pmax: // f64x2.pmax, as bits
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 2; i++) {

@@ -7,6 +7,7 @@
 import { I32, V } from "../../runtime/machine.ts";
 import type { Op } from "../../runtime/objects.ts";
 import { S, S16, S8, SU8, U16, U8, V16, V8 } from "./ops_simd.ts";
+import { SimdOp } from "../../wasm/opcodes.ts";
 
 const UC: Uint8ClampedArray = new Uint8ClampedArray(V.buffer);
 
@@ -29,7 +30,7 @@ export function narrowIntUnary(op: number, d: number, a: number, next: number): 
   const v8 = V8, u8 = U8, v16 = V16, u16 = U16, s8 = S8, su8 = SU8;
   const d16 = d << 4, a16 = a << 4, d8 = d << 3, a8 = a << 3, a4 = a << 2;
   switch (op) {
-    case 0x60: // i8x16.abs
+    case SimdOp.I8x16Abs: // i8x16.abs
       return (p) => {
         const o = (p << 3) + d16, x = (p << 3) + a16;
         for (let i = 0; i < 16; i++) {
@@ -38,31 +39,31 @@ export function narrowIntUnary(op: number, d: number, a: number, next: number): 
         }
         return next;
       };
-    case 0x61: // i8x16.neg
+    case SimdOp.I8x16Neg: // i8x16.neg
       return (p) => {
         const o = (p << 3) + d16, x = (p << 3) + a16;
         for (let i = 0; i < 16; i++) v8[o + i] = -v8[x + i];
         return next;
       };
-    case 0x62: // i8x16.popcnt
+    case SimdOp.I8x16Popcnt: // i8x16.popcnt
       return (p) => {
         const o = (p << 3) + d16, x = (p << 3) + a16;
         for (let i = 0; i < 16; i++) u8[o + i] = POPCOUNT[u8[x + i]];
         return next;
       };
-    case 0x7c: // i16x8.extadd_pairwise_i8x16_s (lane i reads exactly the bytes it overwrites)
+    case SimdOp.I16x8ExtaddPairwiseI8x16S: // i16x8.extadd_pairwise_i8x16_s (lane i reads exactly the bytes it overwrites)
       return (p) => {
         const o = (p << 2) + d8, x = (p << 3) + a16;
         for (let i = 0; i < 8; i++) v16[o + i] = v8[x + 2 * i] + v8[x + 2 * i + 1];
         return next;
       };
-    case 0x7d: // i16x8.extadd_pairwise_i8x16_u
+    case SimdOp.I16x8ExtaddPairwiseI8x16U: // i16x8.extadd_pairwise_i8x16_u
       return (p) => {
         const o = (p << 2) + d8, x = (p << 3) + a16;
         for (let i = 0; i < 8; i++) u16[o + i] = u8[x + 2 * i] + u8[x + 2 * i + 1];
         return next;
       };
-    case 0x80: // i16x8.abs
+    case SimdOp.I16x8Abs: // i16x8.abs
       return (p) => {
         const o = (p << 2) + d8, x = (p << 2) + a8;
         for (let i = 0; i < 8; i++) {
@@ -71,14 +72,14 @@ export function narrowIntUnary(op: number, d: number, a: number, next: number): 
         }
         return next;
       };
-    case 0x81: // i16x8.neg
+    case SimdOp.I16x8Neg: // i16x8.neg
       return (p) => {
         const o = (p << 2) + d8, x = (p << 2) + a8;
         for (let i = 0; i < 8; i++) v16[o + i] = -v16[x + i];
         return next;
       };
-    case 0x87: // i16x8.extend_low_i8x16_s
-    case 0x88: { // i16x8.extend_high_i8x16_s
+    case SimdOp.I16x8ExtendLowI8x16S: // i16x8.extend_low_i8x16_s
+    case SimdOp.I16x8ExtendHighI8x16S: { // i16x8.extend_high_i8x16_s
       const from = op === 0x87 ? 0 : 8;
       return (p) => {
         const q = p << 1;
@@ -88,8 +89,8 @@ export function narrowIntUnary(op: number, d: number, a: number, next: number): 
         return next;
       };
     }
-    case 0x89: // i16x8.extend_low_i8x16_u
-    case 0x8a: { // i16x8.extend_high_i8x16_u
+    case SimdOp.I16x8ExtendLowI8x16U: // i16x8.extend_low_i8x16_u
+    case SimdOp.I16x8ExtendHighI8x16U: { // i16x8.extend_high_i8x16_u
       const from = op === 0x89 ? 0 : 8;
       return (p) => {
         const q = p << 1;
@@ -110,7 +111,7 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
   const d4 = d << 2, a4 = a << 2, b4 = b << 2;
   switch (op) {
     // ---- i8x16 ----
-    case 0x23: // eq: a byte of x ^ y is zero exactly when its top bit survives this test
+    case SimdOp.I8x16Eq: // eq: a byte of x ^ y is zero exactly when its top bit survives this test
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) {
@@ -120,7 +121,7 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x24: // ne
+    case SimdOp.I8x16Ne: // ne
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) {
@@ -130,55 +131,55 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x25:
+    case SimdOp.I8x16LtS:
       return (p) => {
         const o = p << 3;
         for (let i = 0; i < 16; i++) v8[o + d16 + i] = -(v8[o + a16 + i] < v8[o + b16 + i]);
         return next;
       };
-    case 0x26:
+    case SimdOp.I8x16LtU:
       return (p) => {
         const o = p << 3;
         for (let i = 0; i < 16; i++) v8[o + d16 + i] = -(u8[o + a16 + i] < u8[o + b16 + i]);
         return next;
       };
-    case 0x27:
+    case SimdOp.I8x16GtS:
       return (p) => {
         const o = p << 3;
         for (let i = 0; i < 16; i++) v8[o + d16 + i] = -(v8[o + a16 + i] > v8[o + b16 + i]);
         return next;
       };
-    case 0x28:
+    case SimdOp.I8x16GtU:
       return (p) => {
         const o = p << 3;
         for (let i = 0; i < 16; i++) v8[o + d16 + i] = -(u8[o + a16 + i] > u8[o + b16 + i]);
         return next;
       };
-    case 0x29:
+    case SimdOp.I8x16LeS:
       return (p) => {
         const o = p << 3;
         for (let i = 0; i < 16; i++) v8[o + d16 + i] = -(v8[o + a16 + i] <= v8[o + b16 + i]);
         return next;
       };
-    case 0x2a:
+    case SimdOp.I8x16LeU:
       return (p) => {
         const o = p << 3;
         for (let i = 0; i < 16; i++) v8[o + d16 + i] = -(u8[o + a16 + i] <= u8[o + b16 + i]);
         return next;
       };
-    case 0x2b:
+    case SimdOp.I8x16GeS:
       return (p) => {
         const o = p << 3;
         for (let i = 0; i < 16; i++) v8[o + d16 + i] = -(v8[o + a16 + i] >= v8[o + b16 + i]);
         return next;
       };
-    case 0x2c:
+    case SimdOp.I8x16GeU:
       return (p) => {
         const o = p << 3;
         for (let i = 0; i < 16; i++) v8[o + d16 + i] = -(u8[o + a16 + i] >= u8[o + b16 + i]);
         return next;
       };
-    case 0x65: // i8x16.narrow_i16x8_s
+    case SimdOp.I8x16NarrowI16x8S: // i8x16.narrow_i16x8_s
       return (p) => {
         const q = p << 1;
         toScratch(q + a4, q + b4);
@@ -189,7 +190,7 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x66: // i8x16.narrow_i16x8_u
+    case SimdOp.I8x16NarrowI16x8U: // i8x16.narrow_i16x8_u
       return (p) => {
         const q = p << 1;
         toScratch(q + a4, q + b4);
@@ -197,7 +198,7 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         for (let i = 0; i < 16; i++) uc[o + i] = s16[i];
         return next;
       };
-    case 0x6e: // i8x16.add
+    case SimdOp.I8x16Add: // i8x16.add
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) {
@@ -206,7 +207,7 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x6f: // i8x16.add_sat_s
+    case SimdOp.I8x16AddSatS: // i8x16.add_sat_s
       return (p) => {
         const o = p << 3;
         for (let i = 0; i < 16; i++) {
@@ -215,13 +216,13 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x70: // i8x16.add_sat_u
+    case SimdOp.I8x16AddSatU: // i8x16.add_sat_u
       return (p) => {
         const o = p << 3;
         for (let i = 0; i < 16; i++) uc[o + d16 + i] = u8[o + a16 + i] + u8[o + b16 + i];
         return next;
       };
-    case 0x71: // i8x16.sub
+    case SimdOp.I8x16Sub: // i8x16.sub
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) {
@@ -230,7 +231,7 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x72: // i8x16.sub_sat_s
+    case SimdOp.I8x16SubSatS: // i8x16.sub_sat_s
       return (p) => {
         const o = p << 3;
         for (let i = 0; i < 16; i++) {
@@ -239,13 +240,13 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x73: // i8x16.sub_sat_u
+    case SimdOp.I8x16SubSatU: // i8x16.sub_sat_u
       return (p) => {
         const o = p << 3;
         for (let i = 0; i < 16; i++) uc[o + d16 + i] = u8[o + a16 + i] - u8[o + b16 + i];
         return next;
       };
-    case 0x76: // i8x16.min_s
+    case SimdOp.I8x16MinS: // i8x16.min_s
       return (p) => {
         const o = p << 3;
         for (let i = 0; i < 16; i++) {
@@ -254,7 +255,7 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x77: // i8x16.min_u
+    case SimdOp.I8x16MinU: // i8x16.min_u
       return (p) => {
         const o = p << 3;
         for (let i = 0; i < 16; i++) {
@@ -263,7 +264,7 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x78: // i8x16.max_s
+    case SimdOp.I8x16MaxS: // i8x16.max_s
       return (p) => {
         const o = p << 3;
         for (let i = 0; i < 16; i++) {
@@ -272,7 +273,7 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x79: // i8x16.max_u
+    case SimdOp.I8x16MaxU: // i8x16.max_u
       return (p) => {
         const o = p << 3;
         for (let i = 0; i < 16; i++) {
@@ -281,14 +282,14 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x7b: // i8x16.avgr_u
+    case SimdOp.I8x16AvgrU: // i8x16.avgr_u
       return (p) => {
         const o = p << 3;
         for (let i = 0; i < 16; i++) u8[o + d16 + i] = (u8[o + a16 + i] + u8[o + b16 + i] + 1) >>> 1;
         return next;
       };
     // ---- i16x8 ----
-    case 0x2d: // eq
+    case SimdOp.I16x8Eq: // eq
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) {
@@ -298,7 +299,7 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x2e: // ne
+    case SimdOp.I16x8Ne: // ne
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) {
@@ -308,55 +309,55 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x2f:
+    case SimdOp.I16x8LtS:
       return (p) => {
         const o = p << 2;
         for (let i = 0; i < 8; i++) v16[o + d8 + i] = -(v16[o + a8 + i] < v16[o + b8 + i]);
         return next;
       };
-    case 0x30:
+    case SimdOp.I16x8LtU:
       return (p) => {
         const o = p << 2;
         for (let i = 0; i < 8; i++) v16[o + d8 + i] = -(u16[o + a8 + i] < u16[o + b8 + i]);
         return next;
       };
-    case 0x31:
+    case SimdOp.I16x8GtS:
       return (p) => {
         const o = p << 2;
         for (let i = 0; i < 8; i++) v16[o + d8 + i] = -(v16[o + a8 + i] > v16[o + b8 + i]);
         return next;
       };
-    case 0x32:
+    case SimdOp.I16x8GtU:
       return (p) => {
         const o = p << 2;
         for (let i = 0; i < 8; i++) v16[o + d8 + i] = -(u16[o + a8 + i] > u16[o + b8 + i]);
         return next;
       };
-    case 0x33:
+    case SimdOp.I16x8LeS:
       return (p) => {
         const o = p << 2;
         for (let i = 0; i < 8; i++) v16[o + d8 + i] = -(v16[o + a8 + i] <= v16[o + b8 + i]);
         return next;
       };
-    case 0x34:
+    case SimdOp.I16x8LeU:
       return (p) => {
         const o = p << 2;
         for (let i = 0; i < 8; i++) v16[o + d8 + i] = -(u16[o + a8 + i] <= u16[o + b8 + i]);
         return next;
       };
-    case 0x35:
+    case SimdOp.I16x8GeS:
       return (p) => {
         const o = p << 2;
         for (let i = 0; i < 8; i++) v16[o + d8 + i] = -(v16[o + a8 + i] >= v16[o + b8 + i]);
         return next;
       };
-    case 0x36:
+    case SimdOp.I16x8GeU:
       return (p) => {
         const o = p << 2;
         for (let i = 0; i < 8; i++) v16[o + d8 + i] = -(u16[o + a8 + i] >= u16[o + b8 + i]);
         return next;
       };
-    case 0x82: // i16x8.q15mulr_sat_s: only -32768 · -32768 overflows
+    case SimdOp.I16x8Q15mulrSatS: // i16x8.q15mulr_sat_s: only -32768 · -32768 overflows
       return (p) => {
         const o = p << 2;
         for (let i = 0; i < 8; i++) {
@@ -365,7 +366,7 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x85: // i16x8.narrow_i32x4_s
+    case SimdOp.I16x8NarrowI32x4S: // i16x8.narrow_i32x4_s
       return (p) => {
         const q = p << 1;
         toScratch(q + a4, q + b4);
@@ -376,7 +377,7 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x86: // i16x8.narrow_i32x4_u
+    case SimdOp.I16x8NarrowI32x4U: // i16x8.narrow_i32x4_u
       return (p) => {
         const q = p << 1;
         toScratch(q + a4, q + b4);
@@ -387,7 +388,7 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x8e: // i16x8.add
+    case SimdOp.I16x8Add: // i16x8.add
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) {
@@ -396,7 +397,7 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x8f: // i16x8.add_sat_s
+    case SimdOp.I16x8AddSatS: // i16x8.add_sat_s
       return (p) => {
         const o = p << 2;
         for (let i = 0; i < 8; i++) {
@@ -405,7 +406,7 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x90: // i16x8.add_sat_u
+    case SimdOp.I16x8AddSatU: // i16x8.add_sat_u
       return (p) => {
         const o = p << 2;
         for (let i = 0; i < 8; i++) {
@@ -414,7 +415,7 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x91: // i16x8.sub
+    case SimdOp.I16x8Sub: // i16x8.sub
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) {
@@ -423,7 +424,7 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x92: // i16x8.sub_sat_s
+    case SimdOp.I16x8SubSatS: // i16x8.sub_sat_s
       return (p) => {
         const o = p << 2;
         for (let i = 0; i < 8; i++) {
@@ -432,7 +433,7 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x93: // i16x8.sub_sat_u
+    case SimdOp.I16x8SubSatU: // i16x8.sub_sat_u
       return (p) => {
         const o = p << 2;
         for (let i = 0; i < 8; i++) {
@@ -441,13 +442,13 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x95: // i16x8.mul
+    case SimdOp.I16x8Mul: // i16x8.mul
       return (p) => {
         const o = p << 2;
         for (let i = 0; i < 8; i++) v16[o + d8 + i] = Math.imul(v16[o + a8 + i], v16[o + b8 + i]);
         return next;
       };
-    case 0x96: // i16x8.min_s
+    case SimdOp.I16x8MinS: // i16x8.min_s
       return (p) => {
         const o = p << 2;
         for (let i = 0; i < 8; i++) {
@@ -456,7 +457,7 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x97: // i16x8.min_u
+    case SimdOp.I16x8MinU: // i16x8.min_u
       return (p) => {
         const o = p << 2;
         for (let i = 0; i < 8; i++) {
@@ -465,7 +466,7 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x98: // i16x8.max_s
+    case SimdOp.I16x8MaxS: // i16x8.max_s
       return (p) => {
         const o = p << 2;
         for (let i = 0; i < 8; i++) {
@@ -474,7 +475,7 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x99: // i16x8.max_u
+    case SimdOp.I16x8MaxU: // i16x8.max_u
       return (p) => {
         const o = p << 2;
         for (let i = 0; i < 8; i++) {
@@ -483,14 +484,14 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         }
         return next;
       };
-    case 0x9b: // i16x8.avgr_u
+    case SimdOp.I16x8AvgrU: // i16x8.avgr_u
       return (p) => {
         const o = p << 2;
         for (let i = 0; i < 8; i++) u16[o + d8 + i] = (u16[o + a8 + i] + u16[o + b8 + i] + 1) >>> 1;
         return next;
       };
-    case 0x9c: // i16x8.extmul_low_i8x16_s
-    case 0x9d: { // i16x8.extmul_high_i8x16_s
+    case SimdOp.I16x8ExtmulLowI8x16S: // i16x8.extmul_low_i8x16_s
+    case SimdOp.I16x8ExtmulHighI8x16S: { // i16x8.extmul_high_i8x16_s
       const from = op === 0x9c ? 0 : 8;
       return (p) => {
         const q = p << 1;
@@ -500,8 +501,8 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
         return next;
       };
     }
-    case 0x9e: // i16x8.extmul_low_i8x16_u
-    case 0x9f: { // i16x8.extmul_high_i8x16_u
+    case SimdOp.I16x8ExtmulLowI8x16U: // i16x8.extmul_low_i8x16_u
+    case SimdOp.I16x8ExtmulHighI8x16U: { // i16x8.extmul_high_i8x16_u
       const from = op === 0x9e ? 0 : 8;
       return (p) => {
         const q = p << 1;
@@ -520,37 +521,37 @@ export function narrowIntShift(op: number, d: number, a: number, s: number, next
   const v = V, i32 = I32, v8 = V8, v16 = V16;
   const d4 = d << 2, a4 = a << 2, d16 = d << 4, a16 = a << 4, d8 = d << 3, a8 = a << 3, s2 = s << 1;
   switch (op) {
-    case 0x6b: // i8x16.shl: shift whole words, clear the bits that crossed into the next lane
+    case SimdOp.I8x16Shl: // i8x16.shl: shift whole words, clear the bits that crossed into the next lane
       return (p) => {
         const k = i32[p + s2] & 7, m = Math.imul((0xff << k) & 0xff, 0x01010101), q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = (v[q + a4 + i] << k) & m;
         return next;
       };
-    case 0x6c: // i8x16.shr_s
+    case SimdOp.I8x16ShrS: // i8x16.shr_s
       return (p) => {
         const k = i32[p + s2] & 7, o = p << 3;
         for (let i = 0; i < 16; i++) v8[o + d16 + i] = v8[o + a16 + i] >> k;
         return next;
       };
-    case 0x6d: // i8x16.shr_u
+    case SimdOp.I8x16ShrU: // i8x16.shr_u
       return (p) => {
         const k = i32[p + s2] & 7, m = Math.imul(0xff >>> k, 0x01010101), q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = (v[q + a4 + i] >>> k) & m;
         return next;
       };
-    case 0x8b: // i16x8.shl
+    case SimdOp.I16x8Shl: // i16x8.shl
       return (p) => {
         const k = i32[p + s2] & 15, m = Math.imul((0xffff << k) & 0xffff, 0x10001), q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = (v[q + a4 + i] << k) & m;
         return next;
       };
-    case 0x8c: // i16x8.shr_s
+    case SimdOp.I16x8ShrS: // i16x8.shr_s
       return (p) => {
         const k = i32[p + s2] & 15, o = p << 2;
         for (let i = 0; i < 8; i++) v16[o + d8 + i] = v16[o + a8 + i] >> k;
         return next;
       };
-    case 0x8d: // i16x8.shr_u
+    case SimdOp.I16x8ShrU: // i16x8.shr_u
       return (p) => {
         const k = i32[p + s2] & 15, m = Math.imul(0xffff >>> k, 0x10001), q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = (v[q + a4 + i] >>> k) & m;

@@ -6,6 +6,7 @@
 import { I32, V } from "../../runtime/machine.ts";
 import type { Op } from "../../runtime/objects.ts";
 import { S, S16, SU16, V16 } from "./ops_simd.ts";
+import { SimdOp } from "../../wasm/opcodes.ts";
 
 let productHigh = 0;
 
@@ -30,13 +31,13 @@ export function wideIntUnary(op: number, d: number, a: number, next: number): Op
   const v = V, v16 = V16, s16 = S16, su16 = SU16, s = S;
   const d4 = d << 2, a4 = a << 2, a8 = a << 3;
   switch (op) {
-    case 0x7e: // i32x4.extadd_pairwise_i16x8_s (lane i reads exactly the halves it overwrites)
+    case SimdOp.I32x4ExtaddPairwiseI16x8S: // i32x4.extadd_pairwise_i16x8_s (lane i reads exactly the halves it overwrites)
       return (p) => {
         const q = (p << 1) + d4, x = (p << 2) + a8;
         for (let i = 0; i < 4; i++) v[q + i] = v16[x + 2 * i] + v16[x + 2 * i + 1];
         return next;
       };
-    case 0x7f: // i32x4.extadd_pairwise_i16x8_u
+    case SimdOp.I32x4ExtaddPairwiseI16x8U: // i32x4.extadd_pairwise_i16x8_u
       return (p) => {
         const q = (p << 1) + d4, x = (p << 1) + a4;
         for (let i = 0; i < 4; i++) {
@@ -45,7 +46,7 @@ export function wideIntUnary(op: number, d: number, a: number, next: number): Op
         }
         return next;
       };
-    case 0xa0: // i32x4.abs
+    case SimdOp.I32x4Abs: // i32x4.abs
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) {
@@ -54,14 +55,14 @@ export function wideIntUnary(op: number, d: number, a: number, next: number): Op
         }
         return next;
       };
-    case 0xa1: // i32x4.neg
+    case SimdOp.I32x4Neg: // i32x4.neg
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = -v[q + a4 + i];
         return next;
       };
-    case 0xa7: // i32x4.extend_low_i16x8_s
-    case 0xa8: { // i32x4.extend_high_i16x8_s
+    case SimdOp.I32x4ExtendLowI16x8S: // i32x4.extend_low_i16x8_s
+    case SimdOp.I32x4ExtendHighI16x8S: { // i32x4.extend_high_i16x8_s
       const from = op === 0xa7 ? 0 : 4;
       return (p) => {
         const q = p << 1, x = q + a4;
@@ -70,8 +71,8 @@ export function wideIntUnary(op: number, d: number, a: number, next: number): Op
         return next;
       };
     }
-    case 0xa9: // i32x4.extend_low_i16x8_u
-    case 0xaa: { // i32x4.extend_high_i16x8_u
+    case SimdOp.I32x4ExtendLowI16x8U: // i32x4.extend_low_i16x8_u
+    case SimdOp.I32x4ExtendHighI16x8U: { // i32x4.extend_high_i16x8_u
       const from = op === 0xa9 ? 0 : 4;
       return (p) => {
         const q = p << 1, x = q + a4;
@@ -80,7 +81,7 @@ export function wideIntUnary(op: number, d: number, a: number, next: number): Op
         return next;
       };
     }
-    case 0xc0: // i64x2.abs
+    case SimdOp.I64x2Abs: // i64x2.abs
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i += 2) {
@@ -90,7 +91,7 @@ export function wideIntUnary(op: number, d: number, a: number, next: number): Op
         }
         return next;
       };
-    case 0xc1: // i64x2.neg
+    case SimdOp.I64x2Neg: // i64x2.neg
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i += 2) {
@@ -99,8 +100,8 @@ export function wideIntUnary(op: number, d: number, a: number, next: number): Op
         }
         return next;
       };
-    case 0xc7: // i64x2.extend_low_i32x4_s
-    case 0xc8: { // i64x2.extend_high_i32x4_s
+    case SimdOp.I64x2ExtendLowI32x4S: // i64x2.extend_low_i32x4_s
+    case SimdOp.I64x2ExtendHighI32x4S: { // i64x2.extend_high_i32x4_s
       const from = op === 0xc7 ? 0 : 2;
       return (p) => {
         const q = p << 1;
@@ -109,8 +110,8 @@ export function wideIntUnary(op: number, d: number, a: number, next: number): Op
         return next;
       };
     }
-    case 0xc9: // i64x2.extend_low_i32x4_u
-    case 0xca: { // i64x2.extend_high_i32x4_u
+    case SimdOp.I64x2ExtendLowI32x4U: // i64x2.extend_low_i32x4_u
+    case SimdOp.I64x2ExtendHighI32x4U: { // i64x2.extend_high_i32x4_u
       const from = op === 0xc9 ? 0 : 2;
       return (p) => {
         const q = p << 1;
@@ -129,87 +130,87 @@ export function wideIntBinary(op: number, d: number, a: number, b: number, next:
   const d4 = d << 2, a4 = a << 2, b4 = b << 2, a8 = a << 3, b8 = b << 3;
   switch (op) {
     // ---- i32x4 ----
-    case 0x37:
+    case SimdOp.I32x4Eq:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = -(v[q + a4 + i] === v[q + b4 + i]);
         return next;
       };
-    case 0x38:
+    case SimdOp.I32x4Ne:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = -(v[q + a4 + i] !== v[q + b4 + i]);
         return next;
       };
-    case 0x39:
+    case SimdOp.I32x4LtS:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = -(v[q + a4 + i] < v[q + b4 + i]);
         return next;
       };
-    case 0x3a:
+    case SimdOp.I32x4LtU:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = -((v[q + a4 + i] >>> 0) < (v[q + b4 + i] >>> 0));
         return next;
       };
-    case 0x3b:
+    case SimdOp.I32x4GtS:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = -(v[q + a4 + i] > v[q + b4 + i]);
         return next;
       };
-    case 0x3c:
+    case SimdOp.I32x4GtU:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = -((v[q + a4 + i] >>> 0) > (v[q + b4 + i] >>> 0));
         return next;
       };
-    case 0x3d:
+    case SimdOp.I32x4LeS:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = -(v[q + a4 + i] <= v[q + b4 + i]);
         return next;
       };
-    case 0x3e:
+    case SimdOp.I32x4LeU:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = -((v[q + a4 + i] >>> 0) <= (v[q + b4 + i] >>> 0));
         return next;
       };
-    case 0x3f:
+    case SimdOp.I32x4GeS:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = -(v[q + a4 + i] >= v[q + b4 + i]);
         return next;
       };
-    case 0x40:
+    case SimdOp.I32x4GeU:
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = -((v[q + a4 + i] >>> 0) >= (v[q + b4 + i] >>> 0));
         return next;
       };
-    case 0xae: // i32x4.add
+    case SimdOp.I32x4Add: // i32x4.add
       return (p) => {
         const q = p << 1;
         v[q + d4] = v[q + a4] + v[q + b4], v[q + d4 + 1] = v[q + a4 + 1] + v[q + b4 + 1];
         v[q + d4 + 2] = v[q + a4 + 2] + v[q + b4 + 2], v[q + d4 + 3] = v[q + a4 + 3] + v[q + b4 + 3];
         return next;
       };
-    case 0xb1: // i32x4.sub
+    case SimdOp.I32x4Sub: // i32x4.sub
       return (p) => {
         const q = p << 1;
         v[q + d4] = v[q + a4] - v[q + b4], v[q + d4 + 1] = v[q + a4 + 1] - v[q + b4 + 1];
         v[q + d4 + 2] = v[q + a4 + 2] - v[q + b4 + 2], v[q + d4 + 3] = v[q + a4 + 3] - v[q + b4 + 3];
         return next;
       };
-    case 0xb5: // i32x4.mul
+    case SimdOp.I32x4Mul: // i32x4.mul
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = Math.imul(v[q + a4 + i], v[q + b4 + i]);
         return next;
       };
-    case 0xb6: // i32x4.min_s
+    case SimdOp.I32x4MinS: // i32x4.min_s
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) {
@@ -218,7 +219,7 @@ export function wideIntBinary(op: number, d: number, a: number, b: number, next:
         }
         return next;
       };
-    case 0xb7: // i32x4.min_u
+    case SimdOp.I32x4MinU: // i32x4.min_u
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) {
@@ -227,7 +228,7 @@ export function wideIntBinary(op: number, d: number, a: number, b: number, next:
         }
         return next;
       };
-    case 0xb8: // i32x4.max_s
+    case SimdOp.I32x4MaxS: // i32x4.max_s
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) {
@@ -236,7 +237,7 @@ export function wideIntBinary(op: number, d: number, a: number, b: number, next:
         }
         return next;
       };
-    case 0xb9: // i32x4.max_u
+    case SimdOp.I32x4MaxU: // i32x4.max_u
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i++) {
@@ -245,7 +246,7 @@ export function wideIntBinary(op: number, d: number, a: number, b: number, next:
         }
         return next;
       };
-    case 0xba: // i32x4.dot_i16x8_s (lane i reads exactly the halves it overwrites)
+    case SimdOp.I32x4DotI16x8S: // i32x4.dot_i16x8_s (lane i reads exactly the halves it overwrites)
       return (p) => {
         const q = (p << 1) + d4, x = (p << 2) + a8, y = (p << 2) + b8;
         for (let i = 0; i < 4; i++) {
@@ -253,8 +254,8 @@ export function wideIntBinary(op: number, d: number, a: number, b: number, next:
         }
         return next;
       };
-    case 0xbc: // i32x4.extmul_low_i16x8_s
-    case 0xbd: { // i32x4.extmul_high_i16x8_s
+    case SimdOp.I32x4ExtmulLowI16x8S: // i32x4.extmul_low_i16x8_s
+    case SimdOp.I32x4ExtmulHighI16x8S: { // i32x4.extmul_high_i16x8_s
       const from = op === 0xbc ? 0 : 4;
       return (p) => {
         const q = p << 1;
@@ -263,8 +264,8 @@ export function wideIntBinary(op: number, d: number, a: number, b: number, next:
         return next;
       };
     }
-    case 0xbe: // i32x4.extmul_low_i16x8_u
-    case 0xbf: { // i32x4.extmul_high_i16x8_u (the product may exceed 2^31: the store wraps it)
+    case SimdOp.I32x4ExtmulLowI16x8U: // i32x4.extmul_low_i16x8_u
+    case SimdOp.I32x4ExtmulHighI16x8U: { // i32x4.extmul_high_i16x8_u (the product may exceed 2^31: the store wraps it)
       const from = op === 0xbe ? 0 : 4;
       return (p) => {
         const q = p << 1;
@@ -274,7 +275,7 @@ export function wideIntBinary(op: number, d: number, a: number, b: number, next:
       };
     }
     // ---- i64x2 ----
-    case 0xce: // i64x2.add
+    case SimdOp.I64x2Add: // i64x2.add
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i += 2) {
@@ -285,7 +286,7 @@ export function wideIntBinary(op: number, d: number, a: number, b: number, next:
         }
         return next;
       };
-    case 0xd1: // i64x2.sub
+    case SimdOp.I64x2Sub: // i64x2.sub
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i += 2) {
@@ -296,7 +297,7 @@ export function wideIntBinary(op: number, d: number, a: number, b: number, next:
         }
         return next;
       };
-    case 0xd5: // i64x2.mul: the low product in full, the cross products' low halves
+    case SimdOp.I64x2Mul: // i64x2.mul: the low product in full, the cross products' low halves
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i += 2) {
@@ -306,7 +307,7 @@ export function wideIntBinary(op: number, d: number, a: number, b: number, next:
         }
         return next;
       };
-    case 0xd6: // i64x2.eq
+    case SimdOp.I64x2Eq: // i64x2.eq
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i += 2) {
@@ -315,7 +316,7 @@ export function wideIntBinary(op: number, d: number, a: number, b: number, next:
         }
         return next;
       };
-    case 0xd7: // i64x2.ne
+    case SimdOp.I64x2Ne: // i64x2.ne
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i += 2) {
@@ -324,7 +325,7 @@ export function wideIntBinary(op: number, d: number, a: number, b: number, next:
         }
         return next;
       };
-    case 0xd8: // i64x2.lt_s
+    case SimdOp.I64x2LtS: // i64x2.lt_s
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i += 2) {
@@ -333,7 +334,7 @@ export function wideIntBinary(op: number, d: number, a: number, b: number, next:
         }
         return next;
       };
-    case 0xd9: // i64x2.gt_s
+    case SimdOp.I64x2GtS: // i64x2.gt_s
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i += 2) {
@@ -342,7 +343,7 @@ export function wideIntBinary(op: number, d: number, a: number, b: number, next:
         }
         return next;
       };
-    case 0xda: // i64x2.le_s
+    case SimdOp.I64x2LeS: // i64x2.le_s
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i += 2) {
@@ -351,7 +352,7 @@ export function wideIntBinary(op: number, d: number, a: number, b: number, next:
         }
         return next;
       };
-    case 0xdb: // i64x2.ge_s
+    case SimdOp.I64x2GeS: // i64x2.ge_s
       return (p) => {
         const q = p << 1;
         for (let i = 0; i < 4; i += 2) {
@@ -360,8 +361,8 @@ export function wideIntBinary(op: number, d: number, a: number, b: number, next:
         }
         return next;
       };
-    case 0xdc: // i64x2.extmul_low_i32x4_s
-    case 0xdd: { // i64x2.extmul_high_i32x4_s
+    case SimdOp.I64x2ExtmulLowI32x4S: // i64x2.extmul_low_i32x4_s
+    case SimdOp.I64x2ExtmulHighI32x4S: { // i64x2.extmul_high_i32x4_s
       const from = op === 0xdc ? 0 : 2;
       return (p) => {
         const q = p << 1;
@@ -374,8 +375,8 @@ export function wideIntBinary(op: number, d: number, a: number, b: number, next:
         return next;
       };
     }
-    case 0xde: // i64x2.extmul_low_i32x4_u
-    case 0xdf: { // i64x2.extmul_high_i32x4_u
+    case SimdOp.I64x2ExtmulLowI32x4U: // i64x2.extmul_low_i32x4_u
+    case SimdOp.I64x2ExtmulHighI32x4U: { // i64x2.extmul_high_i32x4_u
       const from = op === 0xde ? 0 : 2;
       return (p) => {
         const q = p << 1;
@@ -408,25 +409,25 @@ export function wideIntShift(op: number, d: number, a: number, s: number, next: 
   const v = V, i32 = I32;
   const d4 = d << 2, a4 = a << 2, s2 = s << 1;
   switch (op) {
-    case 0xab: // JS shifts already take the count modulo 32
+    case SimdOp.I32x4Shl: // JS shifts already take the count modulo 32
       return (p) => {
         const k = i32[p + s2], q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = v[q + a4 + i] << k;
         return next;
       };
-    case 0xac:
+    case SimdOp.I32x4ShrS:
       return (p) => {
         const k = i32[p + s2], q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = v[q + a4 + i] >> k;
         return next;
       };
-    case 0xad:
+    case SimdOp.I32x4ShrU:
       return (p) => {
         const k = i32[p + s2], q = p << 1;
         for (let i = 0; i < 4; i++) v[q + d4 + i] = v[q + a4 + i] >>> k;
         return next;
       };
-    case 0xcb: // i64x2.shl
+    case SimdOp.I64x2Shl: // i64x2.shl
       return (p) => {
         const k = i32[p + s2] & 63, q = p << 1;
         for (let i = 0; i < 4; i += 2) {
@@ -437,7 +438,7 @@ export function wideIntShift(op: number, d: number, a: number, s: number, next: 
         }
         return next;
       };
-    case 0xcc: // i64x2.shr_s
+    case SimdOp.I64x2ShrS: // i64x2.shr_s
       return (p) => {
         const k = i32[p + s2] & 63, q = p << 1;
         for (let i = 0; i < 4; i += 2) {
@@ -448,7 +449,7 @@ export function wideIntShift(op: number, d: number, a: number, s: number, next: 
         }
         return next;
       };
-    case 0xcd: // i64x2.shr_u
+    case SimdOp.I64x2ShrU: // i64x2.shr_u
       return (p) => {
         const k = i32[p + s2] & 63, q = p << 1;
         for (let i = 0; i < 4; i += 2) {
@@ -468,7 +469,7 @@ export function laneTest(op: number, d: number, a: number, next: number): Op {
   const v = V, i32 = I32;
   const d2 = d << 1, a4 = a << 2;
   switch (op) {
-    case 0x63: // i8x16.all_true: no word has a zero byte
+    case SimdOp.I8x16AllTrue: // i8x16.all_true: no word has a zero byte
       return (p) => {
         const q = (p << 1) + a4;
         let all = -1;
@@ -479,7 +480,7 @@ export function laneTest(op: number, d: number, a: number, next: number): Op {
         i32[p + d2] = +(all === -1);
         return next;
       };
-    case 0x64: // i8x16.bitmask: the four top bits of a word gathered by one multiplication
+    case SimdOp.I8x16Bitmask: // i8x16.bitmask: the four top bits of a word gathered by one multiplication
       return (p) => {
         const q = (p << 1) + a4;
         let mask = 0;
@@ -490,7 +491,7 @@ export function laneTest(op: number, d: number, a: number, next: number): Op {
         i32[p + d2] = mask;
         return next;
       };
-    case 0x83: // i16x8.all_true
+    case SimdOp.I16x8AllTrue: // i16x8.all_true
       return (p) => {
         const q = (p << 1) + a4;
         let all = -1;
@@ -501,7 +502,7 @@ export function laneTest(op: number, d: number, a: number, next: number): Op {
         i32[p + d2] = +(all === -1);
         return next;
       };
-    case 0x84: // i16x8.bitmask
+    case SimdOp.I16x8Bitmask: // i16x8.bitmask
       return (p) => {
         const q = (p << 1) + a4;
         let mask = 0;
@@ -512,26 +513,26 @@ export function laneTest(op: number, d: number, a: number, next: number): Op {
         i32[p + d2] = mask;
         return next;
       };
-    case 0xa3: // i32x4.all_true
+    case SimdOp.I32x4AllTrue: // i32x4.all_true
       return (p) => {
         const q = (p << 1) + a4;
         i32[p + d2] = +(v[q] !== 0 && v[q + 1] !== 0 && v[q + 2] !== 0 && v[q + 3] !== 0);
         return next;
       };
-    case 0xa4: // i32x4.bitmask
+    case SimdOp.I32x4Bitmask: // i32x4.bitmask
       return (p) => {
         const q = (p << 1) + a4;
         i32[p + d2] = (v[q] >>> 31) | ((v[q + 1] >>> 31) << 1) | ((v[q + 2] >>> 31) << 2) |
           ((v[q + 3] >>> 31) << 3);
         return next;
       };
-    case 0xc3: // i64x2.all_true
+    case SimdOp.I64x2AllTrue: // i64x2.all_true
       return (p) => {
         const q = (p << 1) + a4;
         i32[p + d2] = +((v[q] | v[q + 1]) !== 0 && (v[q + 2] | v[q + 3]) !== 0);
         return next;
       };
-    case 0xc4: // i64x2.bitmask
+    case SimdOp.I64x2Bitmask: // i64x2.bitmask
       return (p) => {
         const q = (p << 1) + a4;
         i32[p + d2] = (v[q + 1] >>> 31) | ((v[q + 3] >>> 31) << 1);
