@@ -73,7 +73,14 @@ import {
 import { tableOp } from "./ops/ops_table.ts";
 import { constOp, copyManyOp, copyOp } from "./ops/ops_move.ts";
 import { lowerSimd } from "./lower_simd.ts";
-import { CONVERT_RESULT, LOAD_RESULT, readBlockType, skipImmediates } from "../wasm/code.ts";
+import {
+  CONVERT_RESULT,
+  type FuelCosts,
+  fuelCosts,
+  LOAD_RESULT,
+  readBlockType,
+  skipImmediates,
+} from "../wasm/code.ts";
 import { allFusedForms, i64ShiftForm, i64XorShiftForm, imm, opName, opNames } from "./forms.ts";
 
 export { allFusedForms };
@@ -165,9 +172,6 @@ interface ControlFrame {
   unreachable: boolean;
   /** The whole frame sits in unreachable code: nothing in it is emitted. */
   dead: boolean;
-  /** For loops, when metering: instructions lowered before the loop, and in its body. */
-  countStart?: number;
-  size?: number;
 }
 
 /**
@@ -299,7 +303,11 @@ class Lowerer {
     this.nLocals = this.localTypes.length;
     this.poolCap = countConstOpcodes(m.bytes, fn.body.codeStart, fn.body.codeEnd);
     this.stackBase = this.nLocals + this.poolCap;
+    this.costs = fn.inst.meter ? fuelCosts(m.bytes, fn.body.codeStart, fn.body.codeEnd, m.types) : null;
   }
+
+  /** What the function's calls and loop iterations charge (wasm/code.ts), when metered. */
+  readonly costs: FuelCosts | null;
 
   // ---- emitting ----
 
@@ -819,10 +827,6 @@ class Lowerer {
   end(): void {
     const frame = this.ctrl.pop()!;
     if (frame.dead) return;
-    if (frame.countStart !== undefined) {
-      frame.size = Math.max(1, this.count - frame.countStart);
-      this.loopDepth--;
-    }
     if (!frame.unreachable) this.materializeRange(frame.height, this.h);
     if (frame.kind === FrameKind.Func) {
       if (!frame.unreachable) this.emitReturn();
@@ -851,23 +855,15 @@ class Lowerer {
         this.skip(op, frame);
         continue;
       }
-      this.count++;
-      if (this.loopDepth === 0) this.flatCount++;
       this.instruction(op);
     }
   }
 
-  /** Instructions lowered so far, and those outside any loop (charged once per call). */
-  count = 0;
-  flatCount = 0;
-  loopDepth = 0;
-
-  /** A fuel/timeout/profile check charging `cost()` instructions (known once lowering is done). */
-  emitMeter(cost: () => number): void {
+  /** A fuel/timeout/profile check charging `n` instructions. */
+  emitMeter(n: number): void {
     const meter = this.inst.meter!;
     const fn = this.fn.index;
     this.push(tag(counts && (meter.fuelOnly ? "meter:fuel" : "meter"), (next) => {
-      const n = cost();
       // Fuel alone is the common case: keep its check down to an add and a compare.
       if (meter.fuelOnly) return () => ((meter.left -= n) < 0 && meter.refill(), next);
       return () => (meter.charge(n, fn), next);
@@ -928,12 +924,8 @@ class Lowerer {
           false,
         );
         f.loopPc = this.lastLabel = this.pc;
-        if (op === 0x03 && this.inst.meter) {
-          // Every iteration passes here: charge the loop body's instructions.
-          f.countStart = this.count;
-          this.loopDepth++;
-          this.emitMeter(() => f.size ?? 1);
-        }
+        // Every iteration passes here: charge the loop body's instructions.
+        if (op === 0x03 && this.costs) this.emitMeter(this.costs.loops.get(this.at)!);
         return;
       }
       case Opcode.If: { // if
@@ -1821,7 +1813,7 @@ export function lowerFunction(fn: WasmFunc): Op[] {
   fn.offsets = Int32Array.from(l.offsets);
   fn.frameSize = l.stackBase + l.maxH + 1;
   fn.poolInit = Int32Array.from(l.poolInit);
-  fn.entryCost = Math.max(1, l.flatCount);
+  fn.entryCost = l.costs?.entry ?? 1;
   fn.plainEntry = fn.nLocals === fn.nParams && fn.poolInit.length === 0 && fn.inst.meter === null;
   return fn.code;
 }

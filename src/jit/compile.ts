@@ -23,7 +23,14 @@ import { JS_BUDGET, STACK_SLOTS } from "../runtime/machine.ts";
 import { convert } from "../interp/ops/ops_convert.ts";
 import { memoryCopy, memoryFill, memoryGrow, memoryInit } from "../interp/ops/ops_memory.ts";
 import { tableOp } from "../interp/ops/ops_table.ts";
-import { CONVERT_RESULT, readBlockType, skipImmediates, skipSimdImmediates } from "../wasm/code.ts";
+import {
+  CONVERT_RESULT,
+  type FuelCosts,
+  fuelCosts,
+  readBlockType,
+  skipImmediates,
+  skipSimdImmediates,
+} from "../wasm/code.ts";
 import { assign, f32Bits, f32FromBits, f32Literal, f64Literal, LANES, letter, partsOf } from "./names.ts";
 import { numeric } from "./numeric.ts";
 import { simd } from "./simd.ts";
@@ -65,9 +72,6 @@ interface Frame {
   dead: boolean;
   /** For `if` with parameters: copies for the else branch (the then branch may overwrite them). */
   saved: string[][];
-  /** For loops, when metered: `count` at the start, and the line that charges an iteration. */
-  countStart?: number;
-  meterLine?: number;
   at: number;
 }
 
@@ -118,10 +122,8 @@ export class Compiler {
   usesMemory = false;
   /** The instance's meter (fuel, timeout, profile), when it has one. */
   readonly meter: string | null;
-  /** Instructions compiled so far, and those outside any loop: fuel counts them as the interpreter does. */
-  count = 0;
-  flatCount = 0;
-  loopDepth = 0;
+  /** What the function's calls and loop iterations charge (wasm/code.ts), when metered. */
+  readonly costs: FuelCosts | null;
 
   constructor(readonly fn: WasmFunc) {
     this.inst = fn.inst;
@@ -134,6 +136,7 @@ export class Compiler {
     this.memory = fn.inst.memories.length > 0 ? this.constant(fn.inst.memories[0]) : null;
     const meter = fn.inst.meter;
     this.meter = meter ? this.constant(meter) : null;
+    this.costs = meter ? fuelCosts(module.bytes, fn.body.codeStart, fn.body.codeEnd, module.types) : null;
   }
 
   /**
@@ -457,10 +460,6 @@ export class Compiler {
     if (frame.dead) return;
     if (frame.unreachable) this.floatLanes.clear();
     else this.canonical();
-    if (frame.countStart !== undefined) {
-      this.out[frame.meterLine!] = this.charge(Math.max(1, this.count - frame.countStart), frame.at);
-      this.loopDepth--;
-    }
     if (frame.kind === Kind.Func) {
       if (!frame.unreachable) this.emitReturn();
       return;
@@ -497,8 +496,6 @@ export class Compiler {
         this.skip(op, frame);
         continue;
       }
-      this.count++;
-      if (this.loopDepth === 0) this.flatCount++;
       if (!VIRTUAL_AWARE[op]) this.materializeAll();
       this.instruction(op);
     }
@@ -538,12 +535,7 @@ export class Compiler {
         const bt = this.blockType();
         const f = this.pushFrame(op === 0x02 ? Kind.Block : Kind.Loop, bt.params, bt.results, false);
         this.emit(op === 0x02 ? `${f.label}: {` : `${f.label}: for (;;) {`);
-        if (op === 0x03 && this.meter) {
-          f.countStart = this.count;
-          this.loopDepth++;
-          f.meterLine = this.out.length;
-          this.emit(""); // the charge, once the loop's size is known
-        }
+        if (op === 0x03 && this.costs) this.emit(this.charge(this.costs.loops.get(this.at)!, this.at));
         return;
       }
       case Opcode.If: {
@@ -1014,7 +1006,7 @@ export class Compiler {
       `let ${decls.join(", ")};`,
       ...prologue,
       "try {",
-      this.meter ? this.charge(Math.max(1, this.flatCount), this.fn.body.codeStart) : "",
+      this.costs ? this.charge(this.costs.entry, this.fn.body.codeStart) : "",
       ...this.out.map((line) => line.replaceAll(REFRESH, refresh)),
       this.fuelOnly
         ? `} catch (e) { if (fl !== ${FUEL_IN_CALL}) ${this.meter}.left = fl; throw E.unwind(e, F, site); }`

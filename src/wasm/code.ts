@@ -2,8 +2,8 @@
  * Facts about instruction streams that both tiers read while walking a validated body: block types,
  * the immediates to skip, and the result types of conversions and loads.
  */
-import { SimdImm, simdImmediate } from "./opcodes.ts";
-import type { Reader } from "./reader.ts";
+import { Op, SimdImm, simdImmediate } from "./opcodes.ts";
+import { Reader } from "./reader.ts";
 import { type FuncType, ValType } from "./types.ts";
 
 /** Result types of 0xa8..0xbb (and of the saturating forms 0xfc 0..7). */
@@ -140,4 +140,82 @@ export function skipSimdImmediates(r: Reader): void {
       r.pos += 16;
       return;
   }
+}
+
+/**
+ * What a metered function's code charges (the fuel rule, for both tiers): `entry`, at every call, is
+ * the number of its reachable instructions outside every loop; each iteration of a loop charges the
+ * reachable instructions inside it, an inner loop's included (`loops`, keyed by the byte offset of the
+ * `loop` instruction). Every reachable instruction counts 1, `else` and `end` included; code after an
+ * `unreachable`, `br`, `br_table` or `return` up to the end of its block is not reachable. At least 1 each.
+ */
+export interface FuelCosts {
+  entry: number;
+  loops: Map<number, number>;
+}
+
+interface CostFrame {
+  /** The rest of the frame cannot be reached (after a branch, a return or `unreachable`). */
+  unreachable: boolean;
+  /** Opened inside unreachable code: all of it is unreachable, `else` included. */
+  dead: boolean;
+  /** For a loop: its offset and the count when it began. */
+  loopAt?: number;
+  countStart?: number;
+}
+
+/** The fuel costs of the validated body `[start, end)` (locals excluded) of a module with `types`. */
+export function fuelCosts(bytes: Uint8Array, start: number, end: number, types: FuncType[]): FuelCosts {
+  const r = new Reader(bytes, start, end);
+  const loops = new Map<number, number>();
+  const frames: CostFrame[] = [{ unreachable: false, dead: false }];
+  let count = 0, flat = 0, loopDepth = 0;
+  const close = () => {
+    const f = frames.pop()!;
+    if (f.dead || f.countStart === undefined) return;
+    loops.set(f.loopAt!, Math.max(1, count - f.countStart));
+    loopDepth--;
+  };
+  while (frames.length > 0) {
+    const at = r.pos;
+    const op = r.u8();
+    const top = frames[frames.length - 1];
+    if (top.unreachable) {
+      if (op === Op.Block || op === Op.Loop || op === Op.If) {
+        readBlockType(r, types);
+        frames.push({ unreachable: true, dead: true });
+      } else if (op === Op.Else) {
+        if (!top.dead) top.unreachable = false;
+      } else if (op === Op.End) close();
+      else skipImmediates(r, op);
+      continue;
+    }
+    count++;
+    if (loopDepth === 0) flat++;
+    switch (op) {
+      case Op.Block:
+      case Op.If:
+        readBlockType(r, types);
+        frames.push({ unreachable: false, dead: false });
+        break;
+      case Op.Loop:
+        readBlockType(r, types);
+        frames.push({ unreachable: false, dead: false, loopAt: at, countStart: count });
+        loopDepth++;
+        break;
+      case Op.End:
+        close();
+        break;
+      case Op.Unreachable:
+      case Op.Br:
+      case Op.BrTable:
+      case Op.Return:
+        skipImmediates(r, op);
+        top.unreachable = true;
+        break;
+      default:
+        skipImmediates(r, op);
+    }
+  }
+  return { entry: Math.max(1, flat), loops };
 }

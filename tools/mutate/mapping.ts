@@ -29,7 +29,13 @@ export const MAPPING: MappingEntry[] = [
   { src: "src/wasm/types.ts", tests: DECODING },
   {
     src: "src/wasm/code.ts",
-    tests: ["tests/spec_test.ts", "tests/lowering_test.ts", "tests/jit*_test.ts", "tests/fus*_test.ts"],
+    tests: [
+      "tests/spec_test.ts",
+      "tests/lowering_test.ts",
+      "tests/jit*_test.ts",
+      "tests/fus*_test.ts",
+      "tests/fuel_test.ts",
+    ],
   },
   { src: "src/wasm/opcodes.ts", tests: [...DECODING, "tests/jit_test.ts", "tests/opcodes_test.ts"] },
   {
