@@ -1,6 +1,8 @@
 /**
- * Runtime objects: function, memory, table and global instances, and the per-instance state the
- * lowered code closes over. Pure TypeScript: the JS-API wrappers in `src/api/` sit on top of these.
+ * Runtime objects: function, memory, table and global instances, the per-instance state both tiers'
+ * code closes over, the engine options, the meter (fuel, timeout, profile) and the `Tiering` interface
+ * through which an instance runs its functions. Host functions are in boundary.ts. Pure TypeScript:
+ * the JS-API wrappers in `src/api/` sit on top of these.
  */
 import type { FuncBody, FuncType, ModuleInfo } from "../wasm/types.ts";
 import { ValType } from "../wasm/types.ts";

@@ -1,6 +1,7 @@
 /**
- * How errors leave the engine: V8's own stack overflow in engine code becomes the trap "call stack
- * exhausted", and traps carry the wasm frames they passed (`wasmFrames`, innermost first).
+ * How errors leave the engine: what a host threw passes through untouched (`HostThrow`), V8's own stack
+ * overflow in engine code becomes the trap "call stack exhausted", a call past its timeout traps
+ * (`timeoutTrap`), and traps carry the wasm frames they passed (`wasmFrames`, innermost first).
  */
 import { RuntimeError } from "../wasm/errors.ts";
 import type { WasmFunc } from "./objects.ts";
