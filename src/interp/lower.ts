@@ -37,26 +37,11 @@ import {
   type WasmFunc,
 } from "../runtime/objects.ts";
 import type { HostFunc } from "../runtime/boundary.ts";
-import {
-  addCompareBranch,
-  addImm2,
-  binaryThenBinary,
-  branchIf,
-  i32Binary,
-  i32BinaryImm,
-  i32CompareBranch,
-  i32HasImm,
-  i32Unary,
-  shiftThenBinary,
-} from "./ops/ops_i32.ts";
-import { i64Binary, i64BinaryConst, i64Unary, i64XorShift, ShiftKind } from "./ops/ops_i64.ts";
-import { f32Op, f64BinaryThenBinary, f64Op } from "./ops/ops_float.ts";
+import { addCompareBranch, addImm2, branchIf, i32CompareBranch } from "./ops/ops_i32.ts";
 import { convert } from "./ops/ops_convert.ts";
 import {
-  f32BinaryMem,
   f32ReadModifyWrite,
   f32StoreBinary,
-  f64BinaryMem,
   f64ReadModifyWrite,
   f64StoreBinary,
   load as load_,
@@ -67,7 +52,6 @@ import {
   memoryGrow,
   memoryInit,
   memorySize,
-  mulAddReadModifyWrite,
   store,
 } from "./ops/ops_memory.ts";
 import { tableOp } from "./ops/ops_table.ts";
@@ -81,47 +65,39 @@ import {
   readBlockType,
   skipImmediates,
 } from "../wasm/code.ts";
-import { allFusedForms, i64ShiftForm, i64XorShiftForm, imm, opName, opNames } from "./forms.ts";
+import { allFusedForms, imm, opName, opNames } from "./forms.ts";
 
 export { allFusedForms };
 import { returnWithV128, v128GlobalGet, v128GlobalSet, v128Return, v128Select } from "./ops/ops_simd.ts";
 import { Op as Opcode } from "../wasm/opcodes.ts";
+import {
+  bump,
+  counts,
+  isAddImm,
+  Kind,
+  NO_EXTRA,
+  type Pending,
+  type PendingBinary,
+  setCounts,
+  tag,
+} from "./lowering_state.ts";
+import { fuseMulAdd, numeric, unary } from "./lower_numeric.ts";
 
 // ---- observability: which closure forms the lowering makes (names in forms.ts) ----
-
-/**
- * While someone asks (`loweredForms`, `fusedForms`, `countForms`), every closure the lowering
- * creates is counted here under its form: the factory's name and what selects its closure, e.g.
- * `loadCompareBranch:lt_u:imm` or `i32Binary:i32.add`. Otherwise null, and the lowering builds no
- * name and wraps nothing: call sites pass `counts && \`…\``, so the name is not even formatted.
- */
-let counts: Map<string, number> | null = null;
-
-function bump(into: Map<string, number>, form: string): void {
-  into.set(form, (into.get(form) ?? 0) + 1);
-}
-
-/** `make`, counting `form` each time it creates a closure while counting; else `make` itself. */
-function tag<A extends unknown[]>(form: string | null, make: (...args: A) => Op): (...args: A) => Op {
-  const into = counts;
-  if (form === null || into === null) return make;
-  return (...args) => (bump(into, form), make(...args));
-}
 
 /**
  * The forms of the closures that lowering `fn` makes, with how many of each (for tests and
  * debugging: lowers `fn` afresh, leaving its installed code alone).
  */
 export function loweredForms(fn: WasmFunc): Map<string, number> {
-  const saved = counts;
   const mine = new Map<string, number>();
-  counts = mine;
+  const saved = setCounts(mine);
   try {
     const l = new Lowerer(fn);
     l.run();
     l.finish();
   } finally {
-    counts = saved;
+    setCounts(saved);
   }
   return mine;
 }
@@ -137,15 +113,7 @@ export function fusedForms(fn: WasmFunc): string[] {
  * until called with null. Returns the previous map.
  */
 export function countForms(into: Map<string, number> | null): Map<string, number> | null {
-  const previous = counts;
-  counts = into;
-  return previous;
-}
-
-const enum Kind {
-  Stack, // in its canonical slot
-  Local, // still the local at `slot`
-  Const, // still a constant: bits `value` (low) and `value2` (high, 64-bit types)
+  return setCounts(into);
 }
 
 const enum FrameKind {
@@ -174,69 +142,6 @@ interface ControlFrame {
   dead: boolean;
 }
 
-/**
- * The held-back op. It is emitted ("flushed") before anything else is, unless the next instruction
- * fuses with it: `local.set` retargets `dst`, br_if/if take over a comparison, a load takes over an
- * address computation, f64 arithmetic takes over a load, a store takes over f64 arithmetic.
- */
-interface Pending {
-  make: (dst: number, next: number) => Op;
-  dst: number;
-  at: number;
-  /** For i32 ops: the operands, so a consumer can redo the op inside its own closure. */
-  bin: PendingBinary | null;
-  /** For loads: the address operands. */
-  load: PendingLoad | null;
-  /** For f64 add/sub/mul/div on two slots. */
-  f64: { op: number; a: number; b: number } | null;
-  /** For held-back copies: (destination, source) slot pairs. */
-  copies?: number[];
-  /** For i64 shifts by a constant (shr_u, shl). */
-  i64shift?: { a: number; kind: ShiftKind; k: number };
-  /** For i64 xor, possibly of a shifted operand: `(a SH k) ^ b`. */
-  i64xor?: { a: number; kind: ShiftKind; k: number; b: number };
-  /** For f64 arithmetic with one operand from memory. */
-  f64mem?: { op: number; x: number; load: PendingLoad; memLeft: boolean };
-  /** An op that was held back too (it runs first); see `condition`. */
-  prev: Pending | null;
-}
-
-interface PendingLoad {
-  op: number;
-  a: number;
-  k: number;
-  offset: number;
-}
-
-/** The operands of a held-back i32 op. */
-interface PendingBinary {
-  op: number; // i32 opcode (0x45 eqz, 0x46..0x4f comparisons, 0x6a.. arithmetic)
-  a: number;
-  b: number;
-  imm: boolean;
-}
-
-const SWAPPED_COMPARE: Record<number, number> = {
-  0x46: 0x46,
-  0x47: 0x47,
-  0x48: 0x4a,
-  0x49: 0x4b,
-  0x4a: 0x48,
-  0x4b: 0x49,
-  0x4c: 0x4e,
-  0x4d: 0x4f,
-  0x4e: 0x4c,
-  0x4f: 0x4d,
-};
-const COMMUTATIVE_I32 = new Set([0x46, 0x47, 0x6a, 0x6c, 0x71, 0x72, 0x73]);
-
-/** The default of `emitValue`'s `extra`: nothing to add to the held-back record. */
-const NO_EXTRA: Partial<Pending> = Object.freeze({});
-
-function isAddImm(bin: PendingBinary | null): boolean {
-  return bin !== null && bin.op === 0x6a && bin.imm;
-}
-
 function is64(t: ValType): boolean {
   return t === ValType.I64 || t === ValType.F64;
 }
@@ -254,7 +159,7 @@ function countConstOpcodes(bytes: Uint8Array, start: number, end: number): numbe
   return n;
 }
 
-class Lowerer {
+export class Lowerer {
   readonly offsets: number[] = [];
   readonly inst: InstanceState;
   readonly r: Reader;
@@ -322,13 +227,13 @@ class Lowerer {
     this.push(make);
   }
 
-  private push(make: (next: number) => Op, at = this.at): void {
+  push(make: (next: number) => Op, at = this.at): void {
     this.makers.push(make);
     this.offsets.push(at);
   }
 
   /** Appends a held-back op: its factory and destination are kept, the closure is made in `finish`. */
-  private pushValue(make: (dst: number, next: number) => Op, dst: number, at: number): void {
+  pushValue(make: (dst: number, next: number) => Op, dst: number, at: number): void {
     const pc = this.makers.length;
     this.makers.push(null);
     this.offsets.push(at);
@@ -354,7 +259,7 @@ class Lowerer {
     this.emitPending(p);
   }
 
-  private emitPending(p: Pending): void {
+  emitPending(p: Pending): void {
     const prev = p.prev;
     if (prev && prev.prev === null && isAddImm(prev.bin) && isAddImm(p.bin)) {
       const x1 = prev.dst, a1 = prev.bin!.a, k1 = prev.bin!.b, x2 = p.dst, a2 = p.bin!.a, k2 = p.bin!.b;
@@ -394,7 +299,7 @@ class Lowerer {
     this.hold(t, make, bin, extra);
   }
 
-  private hold(
+  hold(
     t: ValType,
     make: (dst: number, next: number) => Op,
     bin: PendingBinary | null,
@@ -745,7 +650,7 @@ class Lowerer {
     this.returns.add(this.pc - 1);
   }
 
-  private emitReturnOp(): void {
+  emitReturnOp(): void {
     const results = this.fn.type.results;
     const n = results.length;
     const h = this.h - n;
@@ -1040,415 +945,7 @@ class Lowerer {
         return lowerSimd(this, r.u32());
     }
     if (op >= 0x28 && op <= 0x3e) return this.memoryAccess(op);
-    this.numeric(op);
-  }
-
-  numeric(op: number): void {
-    if (op === 0x45) { // i32.eqz
-      const a = this.popSlot();
-      return this.emitValue(
-        ValType.I32,
-        tag(counts && "i32Unary:i32.eqz", (d, next) => i32Unary(op, d, a, next)),
-        { op, a, b: 0, imm: false },
-      );
-    }
-    if (op >= 0x46 && op <= 0x4f) return this.i32Binary(op, true);
-    if (op >= 0x67 && op <= 0x69) return this.unary(op, ValType.I32, i32Unary, "i32Unary");
-    if (op >= 0x6a && op <= 0x78) return this.i32Binary(op, false);
-    if (op === 0x50) return this.unary(op, ValType.I32, i64Unary, "i64Unary");
-    if (op >= 0x51 && op <= 0x5a) return this.binary(op, ValType.I32, i64Binary, "i64Binary");
-    if (op >= 0x5b && op <= 0x60) return this.binary(op, ValType.I32, f32Op, "f32Op");
-    if (op >= 0x61 && op <= 0x66) return this.binary(op, ValType.I32, f64Op, "f64Op");
-    if (op >= 0x79 && op <= 0x7b) return this.unary(op, ValType.I64, i64Unary, "i64Unary");
-    if (op >= 0x7c && op <= 0x8a) return this.i64Binary(op);
-    if (op >= 0x8b && op <= 0x91) {
-      return this.unary(op, ValType.F32, (o, d, a, n) => f32Op(o, d, a, a, n), "f32Op");
-    }
-    if (op >= 0x92 && op <= 0x98) return this.binary(op, ValType.F32, f32Op, "f32Op");
-    if (op >= 0x99 && op <= 0x9f) {
-      return this.unary(op, ValType.F64, (o, d, a, n) => f64Op(o, d, a, a, n), "f64Op");
-    }
-    if (op >= 0xa0 && op <= 0xa6) return this.binary(op, ValType.F64, f64Op, "f64Op");
-    switch (op) {
-      case Opcode.I32WrapI64:
-        return this.unary(op, ValType.I32, i64Unary, "i64Unary");
-      case Opcode.I64ExtendI32S:
-      case Opcode.I64ExtendI32U:
-      case Opcode.I64Extend8S:
-      case Opcode.I64Extend16S:
-      case Opcode.I64Extend32S:
-        return this.unary(op, ValType.I64, i64Unary, "i64Unary");
-      case Opcode.I32Extend8S:
-      case Opcode.I32Extend16S:
-        return this.unary(op, ValType.I32, i32Unary, "i32Unary");
-      // Reinterpretations: the bits stay, only the type changes.
-      case Opcode.I32ReinterpretF32:
-        return this.retype(ValType.I32);
-      case Opcode.I64ReinterpretF64:
-        return this.retype(ValType.I64);
-      case Opcode.F32ReinterpretI32:
-        return this.retype(ValType.F32);
-      case Opcode.F64ReinterpretI64:
-        return this.retype(ValType.F64);
-    }
-    if (op >= 0xa8 && op <= 0xbb) {
-      const result = CONVERT_RESULT[op - 0xa8];
-      return this.unary(op, result, (o, d, a, n) => convert(o, d, a, n), "convert");
-    }
-    throw new Error(`lowering: unknown opcode 0x${op.toString(16)} at ${this.at}`);
-  }
-
-  retype(t: ValType): void {
-    this.type[this.h - 1] = t; // a constant keeps its bits, a slot keeps its contents
-  }
-
-  /** A unary op from `make` (the factory named `factory`, for the form census). */
-  unary(
-    op: number,
-    result: ValType,
-    make: (op: number, d: number, a: number, next: number) => Op,
-    factory: string,
-    form: string | null = counts && `${factory}:${opNames()[op]}`,
-  ): void {
-    const a = this.popSlot();
-    this.emitValue(result, tag(form, (d, next) => make(op, d, a, next)));
-  }
-
-  binary(
-    op: number,
-    result: ValType,
-    make: (op: number, d: number, a: number, b: number, next: number) => Op,
-    factory: string,
-  ): void {
-    // add/sub/mul/div of f64 or f32: candidates for load, store and pair fusion
-    const floatArith = (op >= 0xa0 && op <= 0xa3) || (op >= 0x92 && op <= 0x95);
-    if (floatArith && (this.fuseFloatLoad(op) || this.fuseF64Pair(op))) return;
-    const b = this.popSlot();
-    const a = this.popSlot();
-    this.emitValue(
-      result,
-      tag(counts && `${factory}:${opNames()[op]}`, (d, next) => make(op, d, a, b, next)),
-      null,
-      floatArith ? { f64: { op, a, b } } : {},
-    );
-  }
-
-  /** i64 arithmetic: constant shift amounts and multipliers get their own closures. */
-  i64Binary(op: number): void {
-    const top = this.h - 1;
-    if (op === 0x7e && this.kind[top - 1] === Kind.Const && this.kind[top] !== Kind.Const) {
-      const lo = this.value[top - 1], hi = this.value2[top - 1];
-      const a = this.popSlot();
-      this.h--; // the constant
-      return this.emitValue(
-        ValType.I64,
-        tag(counts && "i64BinaryConst:mul", (d, next) => i64BinaryConst(op, d, a, lo, hi, next)),
-      );
-    }
-    if ((op === 0x7e || (op >= 0x86 && op <= 0x8a)) && this.kind[top] === Kind.Const) {
-      const lo = this.value[top], hi = this.value2[top];
-      if (op === 0x7e) {
-        // `(x ^ y) * K` or `(x ^ (x >> k)) * K`: the held-back xor moves into the multiply.
-        const xor = this.pendingProduces(top - 1)?.i64xor;
-        if (xor && this.pending!.prev === null) {
-          this.pending = null;
-          this.h -= 2;
-          const { a, kind, k, b } = xor;
-          return this.emitValue(
-            ValType.I64,
-            tag(
-              counts && i64XorShiftForm(kind, k, true),
-              (d, next) => i64XorShift(d, a, kind, k, b, true, lo, hi, next),
-            ),
-          );
-        }
-      }
-      this.h--;
-      const a = this.popSlot();
-      const kind = op === 0x88 ? ShiftKind.Right : op === 0x86 ? ShiftKind.Left : -1;
-      const extra = kind >= 0 ? { i64shift: { a, kind, k: lo & 63 } } : NO_EXTRA;
-      const form = counts && (op === 0x7e ? "i64BinaryConst:mul" : i64ShiftForm(op, lo));
-      return this.emitValue(
-        ValType.I64,
-        tag(form, (d, next) => i64BinaryConst(op, d, a, lo, hi, next)),
-        null,
-        extra,
-      );
-    }
-    if (op === 0x85) {
-      // xor with a value the held-back op just shifted by a constant: the xorshift step in one closure
-      let shift = this.pendingProduces(top)?.i64shift, b = -1;
-      if (shift && this.pending!.prev === null) {
-        this.pending = null;
-        this.h--;
-        b = this.popSlot();
-      } else {
-        shift = this.pendingProduces(top - 1)?.i64shift;
-        if (shift && this.pending!.prev === null && this.kind[top] === Kind.Local) {
-          b = this.slotOf[top];
-          this.pending = null;
-          this.h -= 2;
-        }
-      }
-      if (b >= 0) {
-        const { a, kind, k } = shift!;
-        const i64xor = { a, kind, k, b };
-        return this.emitValue(
-          ValType.I64,
-          tag(
-            counts && i64XorShiftForm(kind, k, false),
-            (d, next) => i64XorShift(d, a, kind, k, b, false, 0, 0, next),
-          ),
-          null,
-          { i64xor },
-        );
-      }
-      const y = this.popSlot(), x = this.popSlot();
-      const i64xor = { a: x, kind: ShiftKind.None, k: 0, b: y };
-      return this.emitValue(
-        ValType.I64,
-        tag(counts && "i64Binary:i64.xor", (d, next) => i64Binary(op, d, x, y, next)),
-        null,
-        { i64xor },
-      );
-    }
-    this.binary(op, ValType.I64, i64Binary, "i64Binary");
-  }
-
-  /** f64 `(a OP1 b) OP2 c` (or `c - (a OP1 b)`) for add/sub/mul: the held-back op moves in. */
-  fuseF64Pair(op: number): boolean {
-    if (op < 0xa0 || op > 0xa2) return false;
-    const top = this.h - 1;
-    const fusable = (p: Pending | null) =>
-      p !== null && p.prev === null && p.f64 !== null && p.f64.op >= 0xa0 && p.f64.op <= 0xa2;
-    let inner = this.pendingProduces(top);
-    let c: number, reversed: boolean;
-    if (fusable(inner)) {
-      this.pending = null;
-      this.h--;
-      c = this.popSlot();
-      reversed = op === 0xa1; // c - (a OP1 b); add and mul commute
-    } else {
-      inner = this.pendingProduces(top - 1);
-      const k = this.kind[top];
-      if (!fusable(inner) || (k !== Kind.Local && !(k === Kind.Const && this.poolSlot(top) >= 0))) {
-        return false;
-      }
-      c = k === Kind.Local ? this.slotOf[top] : this.poolSlot(top);
-      this.pending = null;
-      this.h -= 2;
-      reversed = false;
-    }
-    const { op: op1, a, b } = inner!.f64!;
-    this.emitValue(
-      ValType.F64,
-      tag(
-        counts && `f64BinaryThenBinary:${opName(op1)}:${reversed ? "rsub" : opName(op)}`,
-        (d, next) => f64BinaryThenBinary(op1, a, b, op, c, reversed, d, next),
-      ),
-    );
-    return true;
-  }
-
-  /**
-   * `c[i] += y * b[j]`: the op just emitted multiplied by a loaded value into a stack slot that
-   * this read-modify-write of `c` consumes; both become one closure at the multiply's pc.
-   */
-  fuseMulAdd(isF32: boolean, arith: number, x: number, memLeft: boolean, cA: number, cOff: number): boolean {
-    const last = this.lastValue;
-    const mul = last?.p.f64mem;
-    const isAdd = arith === (isF32 ? 0x92 : 0xa0), isSub = arith === (isF32 ? 0x93 : 0xa1);
-    if (
-      !last || !mul || mul.op !== (isF32 ? 0x94 : 0xa2) || last.pc !== this.makers.length - 1 ||
-      last.p.dst !== x || x < this.stackBase || this.lastLabel > last.pc || !(isAdd || (isSub && memLeft))
-    ) {
-      return false;
-    }
-    const { x: y, load: b } = mul;
-    const mem = this.inst.memories[0];
-    delete this.valueMakers[last.pc];
-    this.makers[last.pc] = tag(
-      counts && `mulAddReadModifyWrite:${isF32 ? "f32" : "f64"}:${isSub ? "sub" : "add"}`,
-      (next: number) => mulAddReadModifyWrite(isF32, mem, y, b.a, b.k, b.offset, cA, cOff, isSub, next),
-    );
-    this.lastValue = null;
-    return true;
-  }
-
-  /** Float arithmetic on a value the held-back op just loaded: the load moves into the arithmetic. */
-  fuseFloatLoad(op: number): boolean {
-    const mem = this.inst.memories[0];
-    const top = this.h - 1;
-    const isF32 = op < 0xa0;
-    const loadOp = isF32 ? 0x2a : 0x2b, type = isF32 ? ValType.F32 : ValType.F64;
-    const binaryMem = isF32 ? f32BinaryMem : f64BinaryMem;
-    const right = this.pendingProduces(top);
-    if (right?.load?.op === loadOp && right.prev === null) {
-      const L = right.load;
-      this.pending = null;
-      this.h--;
-      const x = this.popSlot();
-      this.emitValue(
-        type,
-        tag(
-          counts && `${isF32 ? "f32" : "f64"}BinaryMem:${opName(op)}:right`,
-          (d, next) => binaryMem(op, d, x, mem, L.a, L.k, L.offset, false, next),
-        ),
-        null,
-        { f64mem: { op, x, load: L, memLeft: false } },
-      );
-      return true;
-    }
-    const left = this.pendingProduces(top - 1);
-    const k = this.kind[top];
-    if (left?.load?.op === loadOp && left.prev === null && (k === Kind.Local || k === Kind.Const)) {
-      const y = k === Kind.Local ? this.slotOf[top] : this.poolSlot(top);
-      if (y < 0) return false;
-      const L = left.load;
-      this.pending = null;
-      this.h -= 2;
-      this.emitValue(
-        type,
-        tag(
-          counts && `${isF32 ? "f32" : "f64"}BinaryMem:${opName(op)}:left`,
-          (d, next) => binaryMem(op, d, y, mem, L.a, L.k, L.offset, true, next),
-        ),
-        null,
-        { f64mem: { op, x: y, load: L, memLeft: true } },
-      );
-      return true;
-    }
-    return false;
-  }
-
-  i32Binary(op: number, isCompare: boolean): void {
-    if (this.fuseShift(op) || this.fuseI32Pair(op)) return;
-    const bConst = this.topIsConst();
-    const aConst = this.kind[this.h - 2] === Kind.Const;
-    if (bConst && i32HasImm(op)) {
-      const k = this.popConst();
-      const a = this.popSlot();
-      // x - k is x + (-k) mod 2^32: one form for every fusion that knows additions.
-      if (op === 0x6b) return this.emitI32Imm(0x6a, a, -k | 0, false);
-      return this.emitI32Imm(op, a, k, isCompare);
-    }
-    if (aConst && !bConst && (COMMUTATIVE_I32.has(op) || isCompare)) {
-      // k OP x  →  x OP' k
-      const b = this.popSlot();
-      const k = this.popConst();
-      return this.emitI32Imm(isCompare ? SWAPPED_COMPARE[op] : op, b, k, isCompare);
-    }
-    const b = this.popSlot();
-    const a = this.popSlot();
-    this.emitI32(
-      ValType.I32,
-      tag(counts && `i32Binary:${opNames()[op]}`, (d, next) => i32Binary(op, d, a, b, next)),
-      { op, a, b, imm: false },
-      isCompare,
-    );
-  }
-
-  emitI32Imm(op: number, a: number, k: number, isCompare: boolean): void {
-    this.emitI32(
-      ValType.I32,
-      tag(counts && `i32BinaryImm:${opName(op)}`, (d, next) => i32BinaryImm(op, d, a, k, next)),
-      { op, a, b: k, imm: true },
-      isCompare,
-    );
-  }
-
-  /**
-   * Holds back an i32 op. A comparison of a local that the held-back `i32.add` just wrote keeps
-   * that add held back too, so that a br_if can fuse all three (see `condition`).
-   */
-  emitI32(t: ValType, make: (dst: number, next: number) => Op, bin: PendingBinary, isCompare: boolean): void {
-    const prev = this.pending;
-    // A local just written by an add, or by an i32.load, whose new value this compare tests.
-    const counter =
-      prev !== null && (prev.bin?.op === 0x6a || prev.load?.op === 0x28) && prev.prev === null &&
-        prev.dst < this.nLocals
-        ? prev.dst
-        : -1;
-    if (isCompare && counter >= 0 && bin.a === counter) {
-      this.pending = null;
-      return this.hold(t, make, bin, { prev });
-    }
-    if (isCompare && counter >= 0 && !bin.imm && bin.b === counter && bin.op !== 0x45) {
-      // `n != i` tests the counter too: seen from the counter's side it is `i != n`.
-      this.pending = null;
-      return this.hold(t, make, { op: SWAPPED_COMPARE[bin.op], a: bin.b, b: bin.a, imm: false }, { prev });
-    }
-    if (
-      isAddImm(bin) && prev !== null && prev.prev === null && isAddImm(prev.bin) && prev.dst < this.nLocals
-    ) {
-      // Two pointer steps in a row become one closure (see emitPending).
-      this.pending = null;
-      return this.hold(t, make, bin, { prev });
-    }
-    this.emitValue(t, make, bin);
-  }
-
-  /** `(a OP1 b) OP2 c` with OP1, OP2 in add/and/or/xor: the held-back op moves into this one. */
-  fuseI32Pair(op: number): boolean {
-    if (op !== 0x6a && (op < 0x71 || op > 0x73)) return false;
-    const top = this.h - 1;
-    const fusable = (p: Pending | null) =>
-      p !== null && p.prev === null && p.bin !== null &&
-      (p.bin.op === 0x6a || (p.bin.op >= 0x71 && p.bin.op <= 0x73));
-    let inner = this.pendingProduces(top);
-    let c: number;
-    if (fusable(inner)) {
-      this.pending = null;
-      this.h--;
-      c = this.popSlot();
-    } else {
-      inner = this.pendingProduces(top - 1);
-      if (!fusable(inner) || this.kind[top] !== Kind.Local) return false;
-      c = this.slotOf[top];
-      this.pending = null;
-      this.h -= 2;
-    }
-    const { op: op1, a, b, imm } = inner!.bin!;
-    this.emitValue(
-      ValType.I32,
-      tag(
-        counts && `binaryThenBinary:${opName(op1)}:${opName(op)}:${imm ? "imm" : "reg"}`,
-        (d, next) => binaryThenBinary(op1, a, b, imm, op, c, d, next),
-      ),
-    );
-    return true;
-  }
-
-  /** i32 add/and/or/xor of a value the held-back op just shifted or rotated by a constant. */
-  fuseShift(op: number): boolean {
-    if (op !== 0x6a && (op < 0x71 || op > 0x73)) return false;
-    const top = this.h - 1;
-    const isShift = (p: Pending | null) =>
-      p !== null && p.prev === null && p.bin !== null && p.bin.imm && p.bin.op >= 0x74 && p.bin.op <= 0x78;
-    let shifted = this.pendingProduces(top);
-    let other: number;
-    if (isShift(shifted)) {
-      this.pending = null;
-      this.h--;
-      other = this.popSlot();
-    } else {
-      shifted = this.pendingProduces(top - 1);
-      const k = this.kind[top];
-      if (!isShift(shifted) || k !== Kind.Local) return false;
-      other = this.slotOf[top];
-      this.pending = null;
-      this.h -= 2;
-    }
-    const { op: sh, a, b: k } = shifted!.bin!;
-    const b = other;
-    this.emitValue(
-      ValType.I32,
-      tag(
-        counts && `shiftThenBinary:${opName(sh)}:${opName(op)}`,
-        (d, next) => shiftThenBinary(sh, a, k, op, b, d, next),
-      ),
-    );
-    return true;
+    numeric(this, op);
   }
 
   localSet(x: number, tee: boolean): void {
@@ -1625,7 +1122,7 @@ class Lowerer {
         this.pending = null;
         this.h -= 2;
         const { op: arith, x, memLeft } = rmw;
-        if (this.fuseMulAdd(isF32, arith, x, memLeft, addrSlot, offset)) return;
+        if (fuseMulAdd(this, isF32, arith, x, memLeft, addrSlot, offset)) return;
         const rmwOp = isF32 ? f32ReadModifyWrite : f64ReadModifyWrite;
         return this.emit(tag(
           counts && `${isF32 ? "f32" : "f64"}ReadModifyWrite:${opName(arith)}:${memLeft ? "left" : "right"}`,
@@ -1724,7 +1221,7 @@ class Lowerer {
     if (sub <= 7) {
       const op = sub < 4 ? 0xa8 + sub : 0xaa + sub; // the i64 forms skip extend_i32_s/u
       const form = counts && `convert:${opNames()[op]}_sat`;
-      return this.unary(op, CONVERT_RESULT[sub], (o, d, a, n) => convert(o, d, a, n, true), "convert", form);
+      return unary(this, op, CONVERT_RESULT[sub], (o, d, a, n) => convert(o, d, a, n, true), "convert", form);
     }
     const inst = this.inst;
     switch (sub) {

@@ -1,0 +1,103 @@
+/**
+ * What the lowering (lower.ts) and its per-family parts (lower_numeric.ts) share besides the Lowerer
+ * itself: the census of closure forms, the kinds of operand-stack entries, and the held-back op.
+ */
+import type { Op } from "../runtime/objects.ts";
+import type { ShiftKind } from "./ops/ops_i64.ts";
+
+// ---- observability: which closure forms the lowering makes (names in forms.ts) ----
+
+/**
+ * While someone asks (`loweredForms`, `fusedForms`, `countForms`), every closure the lowering
+ * creates is counted here under its form: the factory's name and what selects its closure, e.g.
+ * `loadCompareBranch:lt_u:imm` or `i32Binary:i32.add`. Otherwise null, and the lowering builds no
+ * name and wraps nothing: call sites pass `counts && \`…\``, so the name is not even formatted.
+ */
+export let counts: Map<string, number> | null = null;
+
+/** Sets `counts` (null: stop counting); returns what it was. */
+export function setCounts(into: Map<string, number> | null): Map<string, number> | null {
+  const previous = counts;
+  counts = into;
+  return previous;
+}
+
+export function bump(into: Map<string, number>, form: string): void {
+  into.set(form, (into.get(form) ?? 0) + 1);
+}
+
+/** `make`, counting `form` each time it creates a closure while counting; else `make` itself. */
+export function tag<A extends unknown[]>(form: string | null, make: (...args: A) => Op): (...args: A) => Op {
+  const into = counts;
+  if (form === null || into === null) return make;
+  return (...args) => (bump(into, form), make(...args));
+}
+
+export const enum Kind {
+  Stack, // in its canonical slot
+  Local, // still the local at `slot`
+  Const, // still a constant: bits `value` (low) and `value2` (high, 64-bit types)
+}
+
+/**
+ * The held-back op. It is emitted ("flushed") before anything else is, unless the next instruction
+ * fuses with it: `local.set` retargets `dst`, br_if/if take over a comparison, a load takes over an
+ * address computation, f64 arithmetic takes over a load, a store takes over f64 arithmetic.
+ */
+export interface Pending {
+  make: (dst: number, next: number) => Op;
+  dst: number;
+  at: number;
+  /** For i32 ops: the operands, so a consumer can redo the op inside its own closure. */
+  bin: PendingBinary | null;
+  /** For loads: the address operands. */
+  load: PendingLoad | null;
+  /** For f64 add/sub/mul/div on two slots. */
+  f64: { op: number; a: number; b: number } | null;
+  /** For held-back copies: (destination, source) slot pairs. */
+  copies?: number[];
+  /** For i64 shifts by a constant (shr_u, shl). */
+  i64shift?: { a: number; kind: ShiftKind; k: number };
+  /** For i64 xor, possibly of a shifted operand: `(a SH k) ^ b`. */
+  i64xor?: { a: number; kind: ShiftKind; k: number; b: number };
+  /** For f64 arithmetic with one operand from memory. */
+  f64mem?: { op: number; x: number; load: PendingLoad; memLeft: boolean };
+  /** An op that was held back too (it runs first); see `condition`. */
+  prev: Pending | null;
+}
+
+export interface PendingLoad {
+  op: number;
+  a: number;
+  k: number;
+  offset: number;
+}
+
+/** The operands of a held-back i32 op. */
+export interface PendingBinary {
+  op: number; // i32 opcode (0x45 eqz, 0x46..0x4f comparisons, 0x6a.. arithmetic)
+  a: number;
+  b: number;
+  imm: boolean;
+}
+
+export const SWAPPED_COMPARE: Record<number, number> = {
+  0x46: 0x46,
+  0x47: 0x47,
+  0x48: 0x4a,
+  0x49: 0x4b,
+  0x4a: 0x48,
+  0x4b: 0x49,
+  0x4c: 0x4e,
+  0x4d: 0x4f,
+  0x4e: 0x4c,
+  0x4f: 0x4d,
+};
+export const COMMUTATIVE_I32 = new Set([0x46, 0x47, 0x6a, 0x6c, 0x71, 0x72, 0x73]);
+
+/** The default of `emitValue`'s `extra`: nothing to add to the held-back record. */
+export const NO_EXTRA: Partial<Pending> = Object.freeze({});
+
+export function isAddImm(bin: PendingBinary | null): boolean {
+  return bin !== null && bin.op === 0x6a && bin.imm;
+}
