@@ -40,31 +40,18 @@ import type { HostFunc } from "../runtime/boundary.ts";
 import { addCompareBranch, addImm2, branchIf, i32CompareBranch } from "./ops/ops_i32.ts";
 import { convert } from "./ops/ops_convert.ts";
 import {
-  f32ReadModifyWrite,
-  f32StoreBinary,
-  f64ReadModifyWrite,
-  f64StoreBinary,
-  load as load_,
   loadCompareBranch,
-  loadIndexed,
   memoryCopy,
   memoryFill,
   memoryGrow,
   memoryInit,
   memorySize,
-  store,
 } from "./ops/ops_memory.ts";
 import { tableOp } from "./ops/ops_table.ts";
 import { constOp, copyManyOp, copyOp } from "./ops/ops_move.ts";
 import { lowerSimd } from "./lower_simd.ts";
-import {
-  CONVERT_RESULT,
-  type FuelCosts,
-  fuelCosts,
-  LOAD_RESULT,
-  readBlockType,
-  skipImmediates,
-} from "../wasm/code.ts";
+import { memoryAccess } from "./lower_memory.ts";
+import { CONVERT_RESULT, type FuelCosts, fuelCosts, readBlockType, skipImmediates } from "../wasm/code.ts";
 import { allFusedForms, imm, opName, opNames } from "./forms.ts";
 
 export { allFusedForms };
@@ -81,7 +68,7 @@ import {
   setCounts,
   tag,
 } from "./lowering_state.ts";
-import { fuseMulAdd, numeric, unary } from "./lower_numeric.ts";
+import { numeric, unary } from "./lower_numeric.ts";
 
 // ---- observability: which closure forms the lowering makes (names in forms.ts) ----
 
@@ -944,7 +931,7 @@ export class Lowerer {
       case Opcode.PrefixSIMD:
         return lowerSimd(this, r.u32());
     }
-    if (op >= 0x28 && op <= 0x3e) return this.memoryAccess(op);
+    if (op >= 0x28 && op <= 0x3e) return memoryAccess(this, op);
     numeric(this, op);
   }
 
@@ -1056,109 +1043,6 @@ export class Lowerer {
         };
       }),
     );
-  }
-
-  memoryAccess(op: number): void {
-    const r = this.r;
-    r.u32(); // alignment: a hint only
-    const offset = r.u32();
-    const mem = this.inst.memories[0];
-    if (op <= 0x35) {
-      // An address computed by the op just before (`base + k`) is folded into the load.
-      const p = this.detached(this.pendingProduces(this.h - 1));
-      const pb = p?.bin;
-      if (
-        p && pb && p.prev === null && pb.op === 0x6a && !pb.imm && (op === 0x28 || op === 0x2b || op === 0x2d)
-      ) {
-        this.pending = null;
-        this.h--;
-        return this.emitValue(
-          LOAD_RESULT[op - 0x28],
-          tag(
-            counts && `loadIndexed:${opNames()[op]}`,
-            (d, next) => loadIndexed(op, mem, d, pb.a, pb.b, offset, next),
-          ),
-        );
-      }
-      if (p && pb && p.prev === null && pb.op === 0x6a && pb.imm) {
-        this.pending = null;
-        this.h--;
-        const load = { op, a: pb.a, k: pb.b, offset };
-        return this.emitValue(
-          LOAD_RESULT[op - 0x28],
-          tag(
-            counts && `load:${opNames()[op]}:folded`,
-            (d, next) => load_(op, mem, d, pb.a, pb.b, offset, next),
-          ),
-          null,
-          { load },
-        );
-      }
-      const a = this.popSlot();
-      return this.emitValue(
-        LOAD_RESULT[op - 0x28],
-        tag(counts && `load:${opNames()[op]}`, (d, next) => load_(op, mem, d, a, 0, offset, next)),
-        null,
-        { load: { op, a, k: 0, offset } },
-      );
-    }
-    const value = this.pendingProduces(this.h - 1);
-    const rmw = value?.f64mem;
-    const storesFloat = op === 0x39 || op === 0x38;
-    const isF32 = op === 0x38;
-    const fits = (arith: number) => isF32 ? arith >= 0x92 && arith <= 0x95 : arith >= 0xa0 && arith <= 0xa3;
-    if (
-      storesFloat && rmw && fits(rmw.op) && value!.prev === null && rmw.load.k === 0 &&
-      rmw.load.offset === offset
-    ) {
-      // Stored back where it was loaded from: `c[i] += x` in one closure.
-      const addr = this.h - 2;
-      const addrSlot = this.kind[addr] === Kind.Local
-        ? this.slotOf[addr]
-        : this.kind[addr] === Kind.Stack
-        ? this.canonical(addr)
-        : -1;
-      if (addrSlot === rmw.load.a) {
-        this.pending = null;
-        this.h -= 2;
-        const { op: arith, x, memLeft } = rmw;
-        if (fuseMulAdd(this, isF32, arith, x, memLeft, addrSlot, offset)) return;
-        const rmwOp = isF32 ? f32ReadModifyWrite : f64ReadModifyWrite;
-        return this.emit(tag(
-          counts && `${isF32 ? "f32" : "f64"}ReadModifyWrite:${opName(arith)}:${memLeft ? "left" : "right"}`,
-          (next) => rmwOp(mem, addrSlot, offset, arith, x, memLeft, next),
-        ));
-      }
-    }
-    if (storesFloat && value?.f64 && fits(value.f64.op) && value.prev === null) {
-      const { op: arith, a: x, b: y } = value.f64;
-      this.pending = null;
-      this.h--;
-      const a = this.popSlot();
-      const storeOp = isF32 ? f32StoreBinary : f64StoreBinary;
-      return this.emit(tag(
-        counts && `${isF32 ? "f32" : "f64"}StoreBinary:${opName(arith)}`,
-        (next) => storeOp(mem, a, offset, arith, x, y, next),
-      ));
-    }
-    // An address the held-back op computed as `base + k` (with a value that needs no op) folds in.
-    const addr = this.detached(this.pendingProduces(this.h - 2));
-    const vk = this.kind[this.h - 1];
-    if (
-      addr?.bin && isAddImm(addr.bin) &&
-      (vk === Kind.Local || (vk === Kind.Const && this.poolSlot(this.h - 1) >= 0))
-    ) {
-      const v = vk === Kind.Local ? this.slotOf[this.h - 1] : this.poolSlot(this.h - 1);
-      const { a, b: k } = addr.bin;
-      this.pending = null;
-      this.h -= 2;
-      return this.emit(
-        tag(counts && `store:${opNames()[op]}:folded`, (next) => store(op, mem, a, k, v, offset, next)),
-      );
-    }
-    const v = this.popSlot();
-    const a = this.popSlot();
-    this.emit(tag(counts && `store:${opNames()[op]}`, (next) => store(op, mem, a, 0, v, offset, next)));
   }
 
   call(f: FuncInst): void {

@@ -1,0 +1,123 @@
+/**
+ * Lowering of loads and stores (0x28..0x3e), with the fusions that fold an address computation into
+ * the access, a load into a compare-and-branch, and arithmetic into a store or a read-modify-write, over
+ * the state of the lowering in lower.ts.
+ */
+import type { Lowerer } from "./lower.ts";
+import {
+  f32ReadModifyWrite,
+  f32StoreBinary,
+  f64ReadModifyWrite,
+  f64StoreBinary,
+  load as load_,
+  loadIndexed,
+  store,
+} from "./ops/ops_memory.ts";
+import { LOAD_RESULT } from "../wasm/code.ts";
+import { opName, opNames } from "./forms.ts";
+
+import { counts, isAddImm, Kind, tag } from "./lowering_state.ts";
+import { fuseMulAdd } from "./lower_numeric.ts";
+
+export function memoryAccess(l: Lowerer, op: number): void {
+  const r = l.r;
+  r.u32(); // alignment: a hint only
+  const offset = r.u32();
+  const mem = l.inst.memories[0];
+  if (op <= 0x35) {
+    // An address computed by the op just before (`base + k`) is folded into the load.
+    const p = l.detached(l.pendingProduces(l.h - 1));
+    const pb = p?.bin;
+    if (
+      p && pb && p.prev === null && pb.op === 0x6a && !pb.imm && (op === 0x28 || op === 0x2b || op === 0x2d)
+    ) {
+      l.pending = null;
+      l.h--;
+      return l.emitValue(
+        LOAD_RESULT[op - 0x28],
+        tag(
+          counts && `loadIndexed:${opNames()[op]}`,
+          (d, next) => loadIndexed(op, mem, d, pb.a, pb.b, offset, next),
+        ),
+      );
+    }
+    if (p && pb && p.prev === null && pb.op === 0x6a && pb.imm) {
+      l.pending = null;
+      l.h--;
+      const load = { op, a: pb.a, k: pb.b, offset };
+      return l.emitValue(
+        LOAD_RESULT[op - 0x28],
+        tag(
+          counts && `load:${opNames()[op]}:folded`,
+          (d, next) => load_(op, mem, d, pb.a, pb.b, offset, next),
+        ),
+        null,
+        { load },
+      );
+    }
+    const a = l.popSlot();
+    return l.emitValue(
+      LOAD_RESULT[op - 0x28],
+      tag(counts && `load:${opNames()[op]}`, (d, next) => load_(op, mem, d, a, 0, offset, next)),
+      null,
+      { load: { op, a, k: 0, offset } },
+    );
+  }
+  const value = l.pendingProduces(l.h - 1);
+  const rmw = value?.f64mem;
+  const storesFloat = op === 0x39 || op === 0x38;
+  const isF32 = op === 0x38;
+  const fits = (arith: number) => isF32 ? arith >= 0x92 && arith <= 0x95 : arith >= 0xa0 && arith <= 0xa3;
+  if (
+    storesFloat && rmw && fits(rmw.op) && value!.prev === null && rmw.load.k === 0 &&
+    rmw.load.offset === offset
+  ) {
+    // Stored back where it was loaded from: `c[i] += x` in one closure.
+    const addr = l.h - 2;
+    const addrSlot = l.kind[addr] === Kind.Local
+      ? l.slotOf[addr]
+      : l.kind[addr] === Kind.Stack
+      ? l.canonical(addr)
+      : -1;
+    if (addrSlot === rmw.load.a) {
+      l.pending = null;
+      l.h -= 2;
+      const { op: arith, x, memLeft } = rmw;
+      if (fuseMulAdd(l, isF32, arith, x, memLeft, addrSlot, offset)) return;
+      const rmwOp = isF32 ? f32ReadModifyWrite : f64ReadModifyWrite;
+      return l.emit(tag(
+        counts && `${isF32 ? "f32" : "f64"}ReadModifyWrite:${opName(arith)}:${memLeft ? "left" : "right"}`,
+        (next) => rmwOp(mem, addrSlot, offset, arith, x, memLeft, next),
+      ));
+    }
+  }
+  if (storesFloat && value?.f64 && fits(value.f64.op) && value.prev === null) {
+    const { op: arith, a: x, b: y } = value.f64;
+    l.pending = null;
+    l.h--;
+    const a = l.popSlot();
+    const storeOp = isF32 ? f32StoreBinary : f64StoreBinary;
+    return l.emit(tag(
+      counts && `${isF32 ? "f32" : "f64"}StoreBinary:${opName(arith)}`,
+      (next) => storeOp(mem, a, offset, arith, x, y, next),
+    ));
+  }
+  // An address the held-back op computed as `base + k` (with a value that needs no op) folds in.
+  const addr = l.detached(l.pendingProduces(l.h - 2));
+  const vk = l.kind[l.h - 1];
+  if (
+    addr?.bin && isAddImm(addr.bin) &&
+    (vk === Kind.Local || (vk === Kind.Const && l.poolSlot(l.h - 1) >= 0))
+  ) {
+    const v = vk === Kind.Local ? l.slotOf[l.h - 1] : l.poolSlot(l.h - 1);
+    const { a, b: k } = addr.bin;
+    l.pending = null;
+    l.h -= 2;
+    return l.emit(
+      tag(counts && `store:${opNames()[op]}:folded`, (next) => store(op, mem, a, k, v, offset, next)),
+    );
+  }
+  const v = l.popSlot();
+  const a = l.popSlot();
+  l.emit(tag(counts && `store:${opNames()[op]}`, (next) => store(op, mem, a, 0, v, offset, next)));
+}
