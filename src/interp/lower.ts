@@ -501,12 +501,12 @@ export class Lowerer {
   condition(): (when: boolean, target: number, next: number) => Op {
     const p = this.pendingProduces(this.h - 1);
     const cmp = p?.bin;
-    if (p && cmp && cmp.op <= 0x4f) {
+    if (p && cmp && cmp.op <= Opcode.I32GeU) {
       // Fuse: drop the held-back comparison, branch on its operands directly.
       this.pending = null;
       this.h--;
       const add = p.prev;
-      if (add && add.prev === null && cmp.op !== 0x45 && !this.stackReads(add.dst)) {
+      if (add && add.prev === null && cmp.op !== Opcode.I32Eqz && !this.stackReads(add.dst)) {
         const x = add.dst;
         if (add.load) {
           // `x = load(…); if (x OP c)`: a scan step in one closure.
@@ -526,7 +526,7 @@ export class Lowerer {
         );
       }
       if (add) this.emitPending(add);
-      if (cmp.op === 0x45) {
+      if (cmp.op === Opcode.I32Eqz) {
         return tag(
           counts && "branchIf:eqz",
           (when: boolean, target: number, next: number) => branchIf(cmp.a, !when, target, next),
@@ -810,14 +810,14 @@ export class Lowerer {
         this.materializeRange(this.h - bt.params.length, this.h);
         this.flush();
         const f = this.pushFrame(
-          op === 0x02 ? FrameKind.Block : FrameKind.Loop,
+          op === Opcode.Block ? FrameKind.Block : FrameKind.Loop,
           bt.params,
           bt.results,
           false,
         );
         f.loopPc = this.lastLabel = this.pc;
         // Every iteration passes here: charge the loop body's instructions.
-        if (op === 0x03 && this.costs) this.emitMeter(this.costs.loops.get(this.at)!);
+        if (op === Opcode.Loop && this.costs) this.emitMeter(this.costs.loops.get(this.at)!);
         return;
       }
       case Opcode.If: { // if
@@ -931,7 +931,7 @@ export class Lowerer {
       case Opcode.PrefixSIMD:
         return lowerSimd(this, r.u32());
     }
-    if (op >= 0x28 && op <= 0x3e) return memoryAccess(this, op);
+    if (op >= Opcode.I32Load && op <= Opcode.I64Store32) return memoryAccess(this, op);
     numeric(this, op);
   }
 
@@ -1088,7 +1088,7 @@ export class Lowerer {
 
   tableInstr(op: number, x: number): void {
     const table: TableInst = this.inst.tables[x];
-    if (op === 0x25) { // table.get
+    if (op === Opcode.TableGet) { // table.get
       const i = this.popSlot();
       return this.emitValue(
         table.elemType,

@@ -18,18 +18,20 @@ import { opName, opNames } from "./forms.ts";
 
 import { counts, isAddImm, Kind, tag } from "./lowering_state.ts";
 import { fuseMulAdd } from "./lower_numeric.ts";
+import { Op as Opcode } from "../wasm/opcodes.ts";
 
 export function memoryAccess(l: Lowerer, op: number): void {
   const r = l.r;
   r.u32(); // alignment: a hint only
   const offset = r.u32();
   const mem = l.inst.memories[0];
-  if (op <= 0x35) {
+  if (op <= Opcode.I64Load32U) {
     // An address computed by the op just before (`base + k`) is folded into the load.
     const p = l.detached(l.pendingProduces(l.h - 1));
     const pb = p?.bin;
     if (
-      p && pb && p.prev === null && pb.op === 0x6a && !pb.imm && (op === 0x28 || op === 0x2b || op === 0x2d)
+      p && pb && p.prev === null && pb.op === Opcode.I32Add && !pb.imm &&
+      (op === Opcode.I32Load || op === Opcode.F64Load || op === Opcode.I32Load8U)
     ) {
       l.pending = null;
       l.h--;
@@ -41,7 +43,7 @@ export function memoryAccess(l: Lowerer, op: number): void {
         ),
       );
     }
-    if (p && pb && p.prev === null && pb.op === 0x6a && pb.imm) {
+    if (p && pb && p.prev === null && pb.op === Opcode.I32Add && pb.imm) {
       l.pending = null;
       l.h--;
       const load = { op, a: pb.a, k: pb.b, offset };
@@ -65,9 +67,12 @@ export function memoryAccess(l: Lowerer, op: number): void {
   }
   const value = l.pendingProduces(l.h - 1);
   const rmw = value?.f64mem;
-  const storesFloat = op === 0x39 || op === 0x38;
-  const isF32 = op === 0x38;
-  const fits = (arith: number) => isF32 ? arith >= 0x92 && arith <= 0x95 : arith >= 0xa0 && arith <= 0xa3;
+  const storesFloat = op === Opcode.F64Store || op === Opcode.F32Store;
+  const isF32 = op === Opcode.F32Store;
+  const fits = (arith: number) =>
+    isF32
+      ? arith >= Opcode.F32Add && arith <= Opcode.F32Div
+      : arith >= Opcode.F64Add && arith <= Opcode.F64Div;
   if (
     storesFloat && rmw && fits(rmw.op) && value!.prev === null && rmw.load.k === 0 &&
     rmw.load.offset === offset

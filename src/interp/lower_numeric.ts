@@ -35,7 +35,7 @@ import {
 } from "./lowering_state.ts";
 
 export function numeric(l: Lowerer, op: number): void {
-  if (op === 0x45) { // i32.eqz
+  if (op === Opcode.I32Eqz) { // i32.eqz
     const a = l.popSlot();
     return l.emitValue(
       ValType.I32,
@@ -43,23 +43,23 @@ export function numeric(l: Lowerer, op: number): void {
       { op, a, b: 0, imm: false },
     );
   }
-  if (op >= 0x46 && op <= 0x4f) return lowerI32Binary(l, op, true);
-  if (op >= 0x67 && op <= 0x69) return unary(l, op, ValType.I32, i32Unary, "i32Unary");
-  if (op >= 0x6a && op <= 0x78) return lowerI32Binary(l, op, false);
-  if (op === 0x50) return unary(l, op, ValType.I32, i64Unary, "i64Unary");
-  if (op >= 0x51 && op <= 0x5a) return binary(l, op, ValType.I32, i64Binary, "i64Binary");
-  if (op >= 0x5b && op <= 0x60) return binary(l, op, ValType.I32, f32Op, "f32Op");
-  if (op >= 0x61 && op <= 0x66) return binary(l, op, ValType.I32, f64Op, "f64Op");
-  if (op >= 0x79 && op <= 0x7b) return unary(l, op, ValType.I64, i64Unary, "i64Unary");
-  if (op >= 0x7c && op <= 0x8a) return lowerI64Binary(l, op);
-  if (op >= 0x8b && op <= 0x91) {
+  if (op >= Opcode.I32Eq && op <= Opcode.I32GeU) return lowerI32Binary(l, op, true);
+  if (op >= Opcode.I32Clz && op <= Opcode.I32Popcnt) return unary(l, op, ValType.I32, i32Unary, "i32Unary");
+  if (op >= Opcode.I32Add && op <= Opcode.I32Rotr) return lowerI32Binary(l, op, false);
+  if (op === Opcode.I64Eqz) return unary(l, op, ValType.I32, i64Unary, "i64Unary");
+  if (op >= Opcode.I64Eq && op <= Opcode.I64GeU) return binary(l, op, ValType.I32, i64Binary, "i64Binary");
+  if (op >= Opcode.F32Eq && op <= Opcode.F32Ge) return binary(l, op, ValType.I32, f32Op, "f32Op");
+  if (op >= Opcode.F64Eq && op <= Opcode.F64Ge) return binary(l, op, ValType.I32, f64Op, "f64Op");
+  if (op >= Opcode.I64Clz && op <= Opcode.I64Popcnt) return unary(l, op, ValType.I64, i64Unary, "i64Unary");
+  if (op >= Opcode.I64Add && op <= Opcode.I64Rotr) return lowerI64Binary(l, op);
+  if (op >= Opcode.F32Abs && op <= Opcode.F32Sqrt) {
     return unary(l, op, ValType.F32, (o, d, a, n) => f32Op(o, d, a, a, n), "f32Op");
   }
-  if (op >= 0x92 && op <= 0x98) return binary(l, op, ValType.F32, f32Op, "f32Op");
-  if (op >= 0x99 && op <= 0x9f) {
+  if (op >= Opcode.F32Add && op <= Opcode.F32Copysign) return binary(l, op, ValType.F32, f32Op, "f32Op");
+  if (op >= Opcode.F64Abs && op <= Opcode.F64Sqrt) {
     return unary(l, op, ValType.F64, (o, d, a, n) => f64Op(o, d, a, a, n), "f64Op");
   }
-  if (op >= 0xa0 && op <= 0xa6) return binary(l, op, ValType.F64, f64Op, "f64Op");
+  if (op >= Opcode.F64Add && op <= Opcode.F64Copysign) return binary(l, op, ValType.F64, f64Op, "f64Op");
   switch (op) {
     case Opcode.I32WrapI64:
       return unary(l, op, ValType.I32, i64Unary, "i64Unary");
@@ -82,7 +82,7 @@ export function numeric(l: Lowerer, op: number): void {
     case Opcode.F64ReinterpretI64:
       return retype(l, ValType.F64);
   }
-  if (op >= 0xa8 && op <= 0xbb) {
+  if (op >= Opcode.I32TruncF32S && op <= Opcode.F64PromoteF32) {
     const result = CONVERT_RESULT[op - 0xa8];
     return unary(l, op, result, (o, d, a, n) => convert(o, d, a, n), "convert");
   }
@@ -114,7 +114,8 @@ export function binary(
   factory: string,
 ): void {
   // add/sub/mul/div of f64 or f32: candidates for load, store and pair fusion
-  const floatArith = (op >= 0xa0 && op <= 0xa3) || (op >= 0x92 && op <= 0x95);
+  const floatArith = (op >= Opcode.F64Add && op <= Opcode.F64Div) ||
+    (op >= Opcode.F32Add && op <= Opcode.F32Div);
   if (floatArith && (fuseFloatLoad(l, op) || fuseF64Pair(l, op))) return;
   const b = l.popSlot();
   const a = l.popSlot();
@@ -129,7 +130,7 @@ export function binary(
 /** i64 arithmetic: constant shift amounts and multipliers get their own closures. */
 export function lowerI64Binary(l: Lowerer, op: number): void {
   const top = l.h - 1;
-  if (op === 0x7e && l.kind[top - 1] === Kind.Const && l.kind[top] !== Kind.Const) {
+  if (op === Opcode.I64Mul && l.kind[top - 1] === Kind.Const && l.kind[top] !== Kind.Const) {
     const lo = l.value[top - 1], hi = l.value2[top - 1];
     const a = l.popSlot();
     l.h--; // the constant
@@ -138,9 +139,9 @@ export function lowerI64Binary(l: Lowerer, op: number): void {
       tag(counts && "i64BinaryConst:mul", (d, next) => i64BinaryConst(op, d, a, lo, hi, next)),
     );
   }
-  if ((op === 0x7e || (op >= 0x86 && op <= 0x8a)) && l.kind[top] === Kind.Const) {
+  if ((op === Opcode.I64Mul || (op >= Opcode.I64Shl && op <= Opcode.I64Rotr)) && l.kind[top] === Kind.Const) {
     const lo = l.value[top], hi = l.value2[top];
-    if (op === 0x7e) {
+    if (op === Opcode.I64Mul) {
       // `(x ^ y) * K` or `(x ^ (x >> k)) * K`: the held-back xor moves into the multiply.
       const xor = l.pendingProduces(top - 1)?.i64xor;
       if (xor && l.pending!.prev === null) {
@@ -158,9 +159,9 @@ export function lowerI64Binary(l: Lowerer, op: number): void {
     }
     l.h--;
     const a = l.popSlot();
-    const kind = op === 0x88 ? ShiftKind.Right : op === 0x86 ? ShiftKind.Left : -1;
+    const kind = op === Opcode.I64ShrU ? ShiftKind.Right : op === Opcode.I64Shl ? ShiftKind.Left : -1;
     const extra = kind >= 0 ? { i64shift: { a, kind, k: lo & 63 } } : NO_EXTRA;
-    const form = counts && (op === 0x7e ? "i64BinaryConst:mul" : i64ShiftForm(op, lo));
+    const form = counts && (op === Opcode.I64Mul ? "i64BinaryConst:mul" : i64ShiftForm(op, lo));
     return l.emitValue(
       ValType.I64,
       tag(form, (d, next) => i64BinaryConst(op, d, a, lo, hi, next)),
@@ -168,7 +169,7 @@ export function lowerI64Binary(l: Lowerer, op: number): void {
       extra,
     );
   }
-  if (op === 0x85) {
+  if (op === Opcode.I64Xor) {
     // xor with a value the held-back op just shifted by a constant: the xorshift step in one closure
     let shift = l.pendingProduces(top)?.i64shift, b = -1;
     if (shift && l.pending!.prev === null) {
@@ -210,17 +211,17 @@ export function lowerI64Binary(l: Lowerer, op: number): void {
 
 /** f64 `(a OP1 b) OP2 c` (or `c - (a OP1 b)`) for add/sub/mul: the held-back op moves in. */
 export function fuseF64Pair(l: Lowerer, op: number): boolean {
-  if (op < 0xa0 || op > 0xa2) return false;
+  if (op < Opcode.F64Add || op > Opcode.F64Mul) return false;
   const top = l.h - 1;
   const fusable = (p: Pending | null) =>
-    p !== null && p.prev === null && p.f64 !== null && p.f64.op >= 0xa0 && p.f64.op <= 0xa2;
+    p !== null && p.prev === null && p.f64 !== null && p.f64.op >= Opcode.F64Add && p.f64.op <= Opcode.F64Mul;
   let inner = l.pendingProduces(top);
   let c: number, reversed: boolean;
   if (fusable(inner)) {
     l.pending = null;
     l.h--;
     c = l.popSlot();
-    reversed = op === 0xa1; // c - (a OP1 b); add and mul commute
+    reversed = op === Opcode.F64Sub; // c - (a OP1 b); add and mul commute
   } else {
     inner = l.pendingProduces(top - 1);
     const k = l.kind[top];
@@ -280,7 +281,7 @@ export function fuseMulAdd(
 export function fuseFloatLoad(l: Lowerer, op: number): boolean {
   const mem = l.inst.memories[0];
   const top = l.h - 1;
-  const isF32 = op < 0xa0;
+  const isF32 = op < Opcode.F64Add;
   const loadOp = isF32 ? 0x2a : 0x2b, type = isF32 ? ValType.F32 : ValType.F64;
   const binaryMem = isF32 ? f32BinaryMem : f64BinaryMem;
   const right = l.pendingProduces(top);
@@ -330,7 +331,7 @@ export function lowerI32Binary(l: Lowerer, op: number, isCompare: boolean): void
     const k = l.popConst();
     const a = l.popSlot();
     // x - k is x + (-k) mod 2^32: one form for every fusion that knows additions.
-    if (op === 0x6b) return emitI32Imm(l, 0x6a, a, -k | 0, false);
+    if (op === Opcode.I32Sub) return emitI32Imm(l, 0x6a, a, -k | 0, false);
     return emitI32Imm(l, op, a, k, isCompare);
   }
   if (aConst && !bConst && (COMMUTATIVE_I32.has(op) || isCompare)) {
@@ -373,7 +374,8 @@ export function emitI32(
 ): void {
   const prev = l.pending;
   // A local just written by an add, or by an i32.load, whose new value this compare tests.
-  const counter = prev !== null && (prev.bin?.op === 0x6a || prev.load?.op === 0x28) && prev.prev === null &&
+  const counter = prev !== null && (prev.bin?.op === Opcode.I32Add || prev.load?.op === Opcode.I32Load) &&
+      prev.prev === null &&
       prev.dst < l.nLocals
     ? prev.dst
     : -1;
@@ -381,7 +383,7 @@ export function emitI32(
     l.pending = null;
     return l.hold(t, make, bin, { prev });
   }
-  if (isCompare && counter >= 0 && !bin.imm && bin.b === counter && bin.op !== 0x45) {
+  if (isCompare && counter >= 0 && !bin.imm && bin.b === counter && bin.op !== Opcode.I32Eqz) {
     // `n != i` tests the counter too: seen from the counter's side it is `i != n`.
     l.pending = null;
     return l.hold(t, make, { op: SWAPPED_COMPARE[bin.op], a: bin.b, b: bin.a, imm: false }, { prev });
@@ -398,11 +400,11 @@ export function emitI32(
 
 /** `(a OP1 b) OP2 c` with OP1, OP2 in add/and/or/xor: the held-back op moves into this one. */
 export function fuseI32Pair(l: Lowerer, op: number): boolean {
-  if (op !== 0x6a && (op < 0x71 || op > 0x73)) return false;
+  if (op !== Opcode.I32Add && (op < Opcode.I32And || op > Opcode.I32Xor)) return false;
   const top = l.h - 1;
   const fusable = (p: Pending | null) =>
     p !== null && p.prev === null && p.bin !== null &&
-    (p.bin.op === 0x6a || (p.bin.op >= 0x71 && p.bin.op <= 0x73));
+    (p.bin.op === Opcode.I32Add || (p.bin.op >= Opcode.I32And && p.bin.op <= Opcode.I32Xor));
   let inner = l.pendingProduces(top);
   let c: number;
   if (fusable(inner)) {
@@ -429,10 +431,11 @@ export function fuseI32Pair(l: Lowerer, op: number): boolean {
 
 /** i32 add/and/or/xor of a value the held-back op just shifted or rotated by a constant. */
 export function fuseShift(l: Lowerer, op: number): boolean {
-  if (op !== 0x6a && (op < 0x71 || op > 0x73)) return false;
+  if (op !== Opcode.I32Add && (op < Opcode.I32And || op > Opcode.I32Xor)) return false;
   const top = l.h - 1;
   const isShift = (p: Pending | null) =>
-    p !== null && p.prev === null && p.bin !== null && p.bin.imm && p.bin.op >= 0x74 && p.bin.op <= 0x78;
+    p !== null && p.prev === null && p.bin !== null && p.bin.imm && p.bin.op >= Opcode.I32Shl &&
+    p.bin.op <= Opcode.I32Rotr;
   let shifted = l.pendingProduces(top);
   let other: number;
   if (isShift(shifted)) {

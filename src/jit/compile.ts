@@ -533,9 +533,9 @@ export class Compiler {
       case Opcode.Block:
       case Opcode.Loop: {
         const bt = this.blockType();
-        const f = this.pushFrame(op === 0x02 ? Kind.Block : Kind.Loop, bt.params, bt.results, false);
-        this.emit(op === 0x02 ? `${f.label}: {` : `${f.label}: for (;;) {`);
-        if (op === 0x03 && this.costs) this.emit(this.charge(this.costs.loops.get(this.at)!, this.at));
+        const f = this.pushFrame(op === Opcode.Block ? Kind.Block : Kind.Loop, bt.params, bt.results, false);
+        this.emit(op === Opcode.Block ? `${f.label}: {` : `${f.label}: for (;;) {`);
+        if (op === Opcode.Loop && this.costs) this.emit(this.charge(this.costs.loops.get(this.at)!, this.at));
         return;
       }
       case Opcode.If: {
@@ -601,7 +601,7 @@ export class Compiler {
       case Opcode.LocalTee: {
         const x = r.u32();
         this.materializeLocal(x);
-        const k = op === 0x21 ? this.pop() : this.h - 1;
+        const k = op === Opcode.LocalSet ? this.pop() : this.h - 1;
         if (this.types[k] === ValType.V128) return this.emit(assign(this.localParts(x), this.parts(k)));
         const value = this.types[k] === ValType.I64 ? [this.read(k), this.readHi(k)] : [this.read(k)];
         return this.emit(assign(this.localParts(x), value));
@@ -667,8 +667,8 @@ export class Compiler {
       case Opcode.PrefixSIMD:
         return simd(this, r.u32());
     }
-    if (op >= 0x28 && op <= 0x35) return this.load(op);
-    if (op >= 0x36 && op <= 0x3e) return this.store(op);
+    if (op >= Opcode.I32Load && op <= Opcode.I64Load32U) return this.load(op);
+    if (op >= Opcode.I32Store && op <= Opcode.I64Store32) return this.store(op);
     numeric(this, op);
   }
 
@@ -817,7 +817,7 @@ export class Compiler {
       ValType.I32,
       ValType.I32,
     ];
-    const k = this.push(op < 0x30 ? LOAD_TYPE[op - 0x28] : ValType.I64);
+    const k = this.push(op < Opcode.I64Load8S ? LOAD_TYPE[op - 0x28] : ValType.I64);
     const v = this.v(k);
     let code: string;
     switch (op) {

@@ -158,14 +158,14 @@ export function numeric(c: Compiler, op: number): void {
     case Opcode.I32Rotr:
       return binaryI32(c, (a, b) => `(${a} >>> ${b}) | (${a} << (32 - ${b}))`);
   }
-  if (op >= 0x79 && op <= 0x8a) return i64(c, op);
-  if (op >= 0x8b && op <= 0x98) return f32(c, op);
-  if (op >= 0x99 && op <= 0xa6) return f64(c, op);
+  if (op >= Opcode.I64Clz && op <= Opcode.I64Rotr) return i64(c, op);
+  if (op >= Opcode.F32Abs && op <= Opcode.F32Copysign) return f32(c, op);
+  if (op >= Opcode.F64Abs && op <= Opcode.F64Copysign) return f64(c, op);
   conversion(c, op);
 }
 
 function i64(c: Compiler, op: number): void {
-  if (op <= 0x7b) {
+  if (op <= Opcode.I64Popcnt) {
     const a = c.h - 1;
     const x = `x${a}`, y = `y${a}`;
     switch (op) {
@@ -207,7 +207,7 @@ function i64(c: Compiler, op: number): void {
     case Opcode.I64Or:
     case Opcode.I64Xor: {
       c.pop();
-      const o = op === 0x83 ? "&" : op === 0x84 ? "|" : "^";
+      const o = op === Opcode.I64And ? "&" : op === Opcode.I64Or ? "|" : "^";
       return c.emit(`${al} = ${al} ${o} ${bl}; ${ah} = ${ah} ${o} ${bh};`);
     }
     case Opcode.I64Shl:
@@ -230,7 +230,7 @@ function i64(c: Compiler, op: number): void {
 function i64ShiftBy(c: Compiler, op: number, a: number, n: number): void {
   const x = `x${a}`, y = `y${a}`;
   n &= 63;
-  if (op === 0x8a) op = 0x89, n = (64 - n) & 63;
+  if (op === Opcode.I64Rotr) op = 0x89, n = (64 - n) & 63;
   if (n === 0) return;
   switch (op) {
     case Opcode.I64Shl:
@@ -266,7 +266,7 @@ function i64ShiftBy(c: Compiler, op: number, a: number, n: number): void {
  * `m0` holds the amount, `t` a saved half.
  */
 function i64ShiftByVariable(c: Compiler, op: number, x: string, y: string, amount: string): void {
-  const n = op === 0x8a ? `m0 = (64 - (${amount} & 63)) & 63;` : `m0 = ${amount} & 63;`;
+  const n = op === Opcode.I64Rotr ? `m0 = (64 - (${amount} & 63)) & 63;` : `m0 = ${amount} & 63;`;
   switch (op) {
     case Opcode.I64Shl:
       return c.emit(
@@ -293,7 +293,7 @@ function i64ShiftByVariable(c: Compiler, op: number, x: string, y: string, amoun
 
 /** f32 values are numbers (see the module comment); every result is rounded with `Math.fround`. */
 function f32(c: Compiler, op: number): void {
-  if (op <= 0x91) {
+  if (op <= Opcode.F32Sqrt) {
     const a = `f${c.h - 1}`;
     const fn = ["Math.abs", "-", "E.ceil", "E.floor", "E.trunc", "E.nearest"][op - 0x8b];
     return c.emit(fn ? `${a} = ${fn}(${a});` : `${a} = Math.fround(Math.sqrt(${a}));`);
@@ -318,18 +318,18 @@ function f32(c: Compiler, op: number): void {
 }
 
 function f64(c: Compiler, op: number): void {
-  if (op <= 0x9f) {
+  if (op <= Opcode.F64Sqrt) {
     const a = `d${c.h - 1}`;
     const fn = ["Math.abs", "-", "E.ceil", "E.floor", "E.trunc", "E.nearest", "Math.sqrt"][op - 0x99];
     return c.emit(`${a} = ${fn}(${a});`);
   }
   // operands may be virtual (a local or a constant)
   const b = c.read(c.pop()), k = c.h - 1, a = c.read(k);
-  const value = op === 0xa4
+  const value = op === Opcode.F64Min
     ? `Math.min(${a}, ${b})`
-    : op === 0xa5
+    : op === Opcode.F64Max
     ? `Math.max(${a}, ${b})`
-    : op === 0xa6
+    : op === Opcode.F64Copysign
     ? `E.copysign64(${a}, ${b})`
     : `${a} ${["+", "-", "*", "/"][op - 0xa0]} ${b}`;
   c.emit(`${c.dest(k)} = ${value};`);
@@ -383,11 +383,11 @@ function conversion(c: Compiler, op: number): void {
     case Opcode.I64Extend16S:
     case Opcode.I64Extend32S: {
       const k = c.h - 1;
-      const shift = op === 0xc2 ? 24 : op === 0xc3 ? 16 : 0;
+      const shift = op === Opcode.I64Extend8S ? 24 : op === Opcode.I64Extend16S ? 16 : 0;
       return c.emit(`x${k} = (x${k} << ${shift}) >> ${shift}; y${k} = x${k} >> 31;`);
     }
   }
-  if (op >= 0xa8 && op <= 0xbb) {
+  if (op >= Opcode.I32TruncF32S && op <= Opcode.F64PromoteF32) {
     // trapping truncations and i64 → f32: the interpreter's closures (exact rounding, traps)
     return c.bridge(1, CONVERT_RESULT[op - 0xa8], ([a], d) => convert(op, d, a, 0));
   }
