@@ -54,7 +54,7 @@ const notPinned = () =>
   );
 
 /**
- * Ours runs twice: with its default JS tier (every non-SIMD function compiled to JS) and with
+ * Ours runs twice: with its default JS tier (every function compiled to JS, SIMD included) and with
  * `jit: false`, the threaded-code interpreter alone (which also runs whatever the JS tier leaves out).
  */
 const variants: { label: string; options?: object }[] = ENGINE === "v8"

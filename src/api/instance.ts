@@ -139,7 +139,7 @@ export class Instance {
   readonly exports: Record<string, unknown>;
   /**
    * Links `module` against `importObject` and runs its start function. `options` (a wasmrun
-   * extension) overrides the module's: `maxCallDepth`, `lowering`.
+   * extension, see `EngineOptions`) override the module's, one by one.
    */
   constructor(module: Module, importObject?: object, options?: EngineOptions) {
     const info = moduleInfo(module);

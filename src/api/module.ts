@@ -98,8 +98,8 @@ export function compileInfo(bytes: Uint8Array): ModuleInfo {
 /** A compiled WebAssembly module. */
 export class Module {
   /**
-   * Decodes and validates `bytes`. `options` (a wasmrun extension) applies to every instance:
-   * `maxCallDepth`, and `lowering: "eager"` to lower all functions at instantiation.
+   * Decodes and validates `bytes`. `options` (a wasmrun extension, see `EngineOptions`: fuel, timeoutMs,
+   * maxMemoryPages, maxCallDepth, profile, lowering, jit) applies to every instance of the module.
    */
   constructor(bytes: BufferSource, options?: EngineOptions) {
     infos.set(this, compileInfo(bytesOf(bytes)));

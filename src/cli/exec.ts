@@ -6,7 +6,7 @@
  * read, compiled, linked or fitted under --max-memory, 2 for usage errors.
  */
 import { decodeModule } from "../wasm/decoder.ts";
-import { ExternKind, type FuncType } from "../wasm/types.ts";
+import { ExternKind, type FuncType, ValType } from "../wasm/types.ts";
 import { isWasiExit, PREVIEW1_FUNCTIONS, UNSTABLE_FUNCTIONS, WASI, type WASIOptions } from "../wasi/mod.ts";
 import type { ExecCommand } from "./args.ts";
 import { type EngineLike, type EngineLimits, errorMessage, errorName } from "./engine.ts";
@@ -124,7 +124,7 @@ function runEntry(
     wasi.attach(instance);
     // Parameters, if any, get zero values: there is no C runtime here to build argc/argv.
     const result = (exports.main as (...a: unknown[]) => unknown)(
-      ...type.params.map((t) => (t === 0x7e ? 0n : 0)),
+      ...type.params.map((t) => (t === ValType.I64 ? 0n : 0)),
     );
     return typeof result === "number" ? result & 0xff : 0;
   }

@@ -91,7 +91,7 @@ export interface Export {
 /**
  * A constant expression (global initialisers, segment offsets, element items), kept as the
  * raw instruction bytes (without the final `end`) plus the module offset where they start.
- * The validator checks them; `interp/const_expr.ts` evaluates them.
+ * The validator checks them; `engine/instantiate.ts` evaluates them.
  */
 export interface ConstExpr {
   start: number;

@@ -60,7 +60,7 @@ function sat(x: number, min: number, max: number): number {
  * trapping opcodes' numbering (0xfc 0 = 0xa8 … 0xfc 7 = 0xb1).
  */
 export function convert(op: number, d: number, a: number, next: number, saturating = false): Op {
-  const i32 = I32, f32 = F32, f64 = F64; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32, f32 = F32, f64 = F64;
   const d2 = d << 1, a2 = a << 1;
   const conv = saturating ? sat : truncChecked;
   switch (op) {

@@ -24,7 +24,7 @@ const trunc = (x: number) => x !== x ? NaN : Math.trunc(x);
 
 /** f32 unary (0x8b..0x91) and binary (0x92..0x98) and comparisons (0x5b..0x60, result i32). */
 export function f32Op(op: number, d: number, a: number, b: number, next: number): Op {
-  const i32 = I32, f32 = F32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32, f32 = F32;
   d <<= 1, a <<= 1, b <<= 1;
   switch (op) {
     case Opcode.F32Eq:
@@ -73,7 +73,7 @@ export function f32Op(op: number, d: number, a: number, b: number, next: number)
 
 /** f64 unary (0x99..0x9f), binary (0xa0..0xa6) and comparisons (0x61..0x66, result i32). */
 export function f64Op(op: number, d: number, a: number, b: number, next: number): Op {
-  const i32 = I32, f64 = F64; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32, f64 = F64;
   const d2 = d << 1, a2 = a << 1, b2 = b << 1;
   switch (op) {
     case Opcode.F64Eq:
@@ -139,7 +139,7 @@ export function f64BinaryThenBinary(
   d: number,
   next: number,
 ): Op {
-  const f64 = F64; // a context slot of each closure: cheaper than a module binding
+  const f64 = F64;
   const key = (op1 - 0xa0) * 16 + (op2 - 0xa0) * 2 + (reversed ? 1 : 0);
   switch (key) {
     case 0x00:

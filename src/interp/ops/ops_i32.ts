@@ -45,7 +45,7 @@ export function i32HasImm(op: number): boolean {
 
 /** Binary op (0x46..0x4f comparisons, 0x6a..0x78 arithmetic): slot d = slot a OP slot b. */
 export function i32Binary(op: number, d: number, a: number, b: number, next: number): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32;
   d <<= 1, a <<= 1, b <<= 1;
   switch (op) {
     case Opcode.I32Eq:
@@ -112,7 +112,7 @@ export function i32Binary(op: number, d: number, a: number, b: number, next: num
 
 /** Binary op with a constant right operand: slot d = slot a OP k. */
 export function i32BinaryImm(op: number, d: number, a: number, k: number, next: number): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32;
   d <<= 1, a <<= 1;
   const ku = k >>> 0;
   switch (op) {
@@ -165,7 +165,7 @@ export function i32BinaryImm(op: number, d: number, a: number, k: number, next: 
 
 /** Unary op: eqz (0x45), clz, ctz, popcnt, extend8_s, extend16_s. */
 export function i32Unary(op: number, d: number, a: number, next: number): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32;
   d <<= 1, a <<= 1;
   switch (op) {
     case Opcode.I32Eqz:
@@ -197,7 +197,7 @@ export function i32CompareBranch(
   target: number,
   next: number,
 ): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32;
   a <<= 1;
   const t = when ? target : next, f = when ? next : target;
   if (imm) {
@@ -254,7 +254,7 @@ export function i32CompareBranch(
 
 /** Branch on a slot being non-zero (`when` true) or zero (`when` false). */
 export function branchIf(a: number, when: boolean, target: number, next: number): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32;
   a <<= 1;
   return when ? (p) => i32[p + a] !== 0 ? target : next : (p) => i32[p + a] === 0 ? target : next;
 }
@@ -275,7 +275,7 @@ export function addCompareBranch(
   target: number,
   next: number,
 ): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32;
   x <<= 1, a <<= 1;
   if (!addImm) b <<= 1;
   if (!cmpImm) c <<= 1;
@@ -389,7 +389,7 @@ export function addImm2(
   k2: number,
   next: number,
 ): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32;
   x1 <<= 1, a1 <<= 1, x2 <<= 1, a2 <<= 1;
   return (p) => (i32[p + x1] = i32[p + a1] + k1, i32[p + x2] = i32[p + a2] + k2, next);
 }
@@ -407,7 +407,7 @@ export function shiftThenBinary(
   d: number,
   next: number,
 ): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32;
   d <<= 1, a <<= 1, b <<= 1;
   k &= 31;
   if (sh === 0x78) sh = 0x77, k = (32 - k) & 31; // rotr k = rotl (32 - k)
@@ -463,7 +463,7 @@ export function binaryThenBinary(
   d: number,
   next: number,
 ): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32;
   d <<= 1, a <<= 1, c <<= 1;
   if (imm) {
     const k = b;

@@ -125,7 +125,7 @@ function ltS(al: number, ah: number, bl: number, bh: number): boolean {
 
 /** Comparisons (0x51..0x5a, result i32) and arithmetic (0x7c..0x8a). */
 export function i64Binary(op: number, d: number, a: number, b: number, next: number): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32;
   d <<= 1, a <<= 1, b <<= 1;
   switch (op) {
     case Opcode.I64Eq:
@@ -202,7 +202,7 @@ export function i64Binary(op: number, d: number, a: number, b: number, next: num
 
 /** Unary: eqz (0x50, result i32), clz, ctz, popcnt, extend8/16/32_s, and i32↔i64 (0xa7, 0xac, 0xad). */
 export function i64Unary(op: number, d: number, a: number, next: number): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32;
   d <<= 1, a <<= 1;
   switch (op) {
     case Opcode.I64Eqz:
@@ -256,7 +256,7 @@ export function i64Unary(op: number, d: number, a: number, next: number): Op {
  * `lo`/`hi` are the constant's halves.
  */
 export function i64BinaryConst(op: number, d: number, a: number, lo: number, hi: number, next: number): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32;
   d <<= 1, a <<= 1;
   if (op === 0x7e) {
     const b0 = lo & 0xffff, b1 = lo >>> 16;
@@ -356,7 +356,7 @@ export function i64XorShift(
   hi: number,
   next: number,
 ): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32;
   d <<= 1, a <<= 1, b <<= 1;
   k &= 63;
   if (k === 0) kind = ShiftKind.None;

@@ -26,7 +26,7 @@ export function load(
   offset: number,
   next: number,
 ): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32;
   d <<= 1, a <<= 1;
   if (!LITTLE_ENDIAN) return loadPortable(op, mem, d, a, k, offset, next);
   switch (op) {
@@ -198,7 +198,7 @@ export function store(
   offset: number,
   next: number,
 ): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32;
   a <<= 1, v <<= 1;
   const aligned = LITTLE_ENDIAN;
   switch (op) {
@@ -249,20 +249,20 @@ export function store(
 }
 
 export function memorySize(mem: MemoryInst, d: number, next: number): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32;
   d <<= 1;
   return (p) => (i32[p + d] = mem.size / PAGE_SIZE, next);
 }
 
 export function memoryGrow(mem: MemoryInst, d: number, a: number, next: number): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32;
   d <<= 1, a <<= 1;
   return (p) => (i32[p + d] = mem.grow(i32[p + a] >>> 0), next);
 }
 
 /** memory.fill d=dest, v=value, n=length. */
 export function memoryFill(mem: MemoryInst, dst: number, val: number, len: number, next: number): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32;
   dst <<= 1, val <<= 1, len <<= 1;
   return (p) => {
     const d = i32[p + dst] >>> 0, n = i32[p + len] >>> 0;
@@ -273,7 +273,7 @@ export function memoryFill(mem: MemoryInst, dst: number, val: number, len: numbe
 }
 
 export function memoryCopy(mem: MemoryInst, dst: number, src: number, len: number, next: number): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32;
   dst <<= 1, src <<= 1, len <<= 1;
   return (p) => {
     const d = i32[p + dst] >>> 0, s = i32[p + src] >>> 0, n = i32[p + len] >>> 0;
@@ -293,7 +293,7 @@ export function memoryInit(
   len: number,
   next: number,
 ): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32;
   dst <<= 1, src <<= 1, len <<= 1;
   return (p) => {
     const data = datas[seg];
@@ -321,7 +321,7 @@ export function f64BinaryMem(
   memLeft: boolean,
   next: number,
 ): Op {
-  const i32 = I32, f64 = F64; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32, f64 = F64;
   a <<= 1;
   const key = (op - 0xa0) * 2 + (memLeft ? 1 : 0);
   // Each case spells the address check out: one closure, no helper call on the hot path.
@@ -404,7 +404,7 @@ export function f64StoreBinary(
   y: number,
   next: number,
 ): Op {
-  const i32 = I32, f64 = F64; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32, f64 = F64;
   a <<= 1;
   switch (op) {
     case Opcode.F64Add:
@@ -457,7 +457,7 @@ export function loadIndexed(
   offset: number,
   next: number,
 ): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32;
   d <<= 1, a <<= 1, b <<= 1;
   switch (op) {
     case Opcode.I32Load:
@@ -609,7 +609,7 @@ export function loadCompareBranch(
   target: number,
   next: number,
 ): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32;
   a <<= 1, x <<= 1;
   if (!imm) c <<= 1;
   const t = when ? target : next, f = when ? next : target;
@@ -782,7 +782,7 @@ export function f32BinaryMem(
   memLeft: boolean,
   next: number,
 ): Op {
-  const i32 = I32, f32 = F32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32, f32 = F32;
   a <<= 1, d <<= 1, x <<= 1; // f32 slots are read at 2·slot
   const key = (op - 0x92) * 2 + (memLeft ? 1 : 0);
   // Each case spells the address check out: one closure, no helper call on the hot path.
@@ -865,7 +865,7 @@ export function f32StoreBinary(
   y: number,
   next: number,
 ): Op {
-  const i32 = I32, f32 = F32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32, f32 = F32;
   a <<= 1, x <<= 1, y <<= 1;
   switch (op) {
     case Opcode.F32Add:

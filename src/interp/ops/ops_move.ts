@@ -26,7 +26,7 @@ export function copyOp(t: ValType, d: number, s: number, next: number): Op {
  * an i32 slot is never read, so copying it along is harmless.
  */
 export function copyManyOp(pairs: number[], next: number): Op {
-  const i32 = I32; // a context slot of each closure: cheaper than a module binding
+  const i32 = I32;
   const [d1, s1, d2, s2, d3, s3, d4, s4] = pairs.map((x) => x << 1);
   switch (pairs.length / 2) {
     case 1:
