@@ -3,7 +3,8 @@
  * remembers its wrapper so that exporting it again yields the same JS object.
  */
 import { ValType } from "../wasm/types.ts";
-import { GlobalInst, MAX_PAGES, MAX_TABLE_SIZE, MemoryInst, TableInst } from "../runtime/objects.ts";
+import { GlobalInst, MAX_TABLE_SIZE, MemoryInst, TableInst } from "../runtime/objects.ts";
+import { MAX_PAGES } from "../wasm/types.ts";
 import { jsToRef } from "../runtime/boundary.ts";
 import { parseValueType, readGlobal, refToJs, writeGlobal } from "./values.ts";
 

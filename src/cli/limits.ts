@@ -3,10 +3,7 @@
  * `--max-stack N`. Each parser throws a UsageError naming the flag and the expected form.
  */
 import { UsageError } from "./failure.ts";
-
-const PAGE = 65536;
-/** A 32-bit memory has at most 65,536 pages (4 GiB). */
-const MAX_PAGES = 65536;
+import { MAX_PAGES, PAGE_SIZE } from "../wasm/types.ts";
 
 /** A positive integer: digits, optionally grouped with `_` (`10_000_000`). */
 export function parseCount(option: string, text: string): number {
@@ -57,5 +54,5 @@ export function parseMemoryPages(option: string, text: string): number {
       `${option} ${JSON.stringify(text)}: expected a size in bytes or with a unit, such as 64MiB or 1GiB`,
     );
   }
-  return Math.min(MAX_PAGES, Math.floor((Number(m[1]) * unit) / PAGE));
+  return Math.min(MAX_PAGES, Math.floor((Number(m[1]) * unit) / PAGE_SIZE));
 }

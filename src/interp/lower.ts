@@ -69,6 +69,7 @@ import {
   tag,
 } from "./lowering_state.ts";
 import { numeric, unary } from "./lower_numeric.ts";
+import { is64 } from "../wasm/types.ts";
 
 // ---- observability: which closure forms the lowering makes (names in forms.ts) ----
 
@@ -127,10 +128,6 @@ interface ControlFrame {
   unreachable: boolean;
   /** The whole frame sits in unreachable code: nothing in it is emitted. */
   dead: boolean;
-}
-
-function is64(t: ValType): boolean {
-  return t === ValType.I64 || t === ValType.F64;
 }
 
 /** At most this many constants per function live in the frame's constant pool. */

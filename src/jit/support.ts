@@ -8,6 +8,7 @@ import { F64, I32, machine, R, scratchF32, scratchF64, scratchI32, V } from "../
 import type { WasmFunc } from "../runtime/objects.ts";
 import { addFrame, trapOf, type WasmFrame } from "../runtime/trap.ts";
 import { nearest } from "../interp/ops/ops_float.ts";
+import { ctz32, popcnt32 } from "../interp/ops/ops_i32.ts";
 import { i64Hi, isMinByMinusOne, sdiv64, udiv64 } from "../interp/ops/ops_i64.ts";
 
 /** A trap raised by compiled code, carrying the offset of the instruction that raised it. */
@@ -56,16 +57,6 @@ function divS64(al: number, ah: number, bl: number, bh: number, at: number): num
 function remS64(al: number, ah: number, bl: number, bh: number, at: number): number {
   if ((bl | bh) === 0) trapAt(at, "integer divide by zero");
   return sdiv64(al, ah, bl, bh, true);
-}
-
-function ctz32(x: number): number {
-  return x === 0 ? 32 : 31 - Math.clz32(x & -x);
-}
-
-function popcnt32(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
 
 // Math.floor and friends hand a signalling NaN back unchanged; wasm wants it quieted.

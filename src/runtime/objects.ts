@@ -10,6 +10,7 @@ import { RuntimeError } from "../wasm/errors.ts";
 import type { HostFunc } from "./boundary.ts";
 import { timeoutTrap } from "./trap.ts";
 import { DEFAULT_MAX_CALL_DEPTH, timing } from "./machine.ts";
+import { MAX_PAGES, PAGE_SIZE } from "../wasm/types.ts";
 
 /** A lowered instruction: runs against the frame based at `b` (32-bit units), returns the next pc. */
 export type Op = (b: number) => number;
@@ -237,10 +238,8 @@ export class WasmFunc {
 
 export type FuncInst = WasmFunc | HostFunc;
 
-export const PAGE_SIZE = 65536;
 /** Largest table we create or grow to (V8's limit too): bigger ones would only exhaust the host. */
 export const MAX_TABLE_SIZE = 10_000_000;
-export const MAX_PAGES = 65536;
 
 /** Typed-array views read memory in the host's byte order, which must be wasm's (little-endian). */
 export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

@@ -14,6 +14,16 @@ export const enum ValType {
   ExternRef = 0x6f,
 }
 
+/** Bytes in a page of linear memory. */
+export const PAGE_SIZE = 65536;
+/** A 32-bit memory has at most 65,536 pages (4 GiB). */
+export const MAX_PAGES = 65536;
+
+/** A 64-bit number type (i64 or f64): both halves of a slot hold it. */
+export function is64(t: ValType): boolean {
+  return t === ValType.I64 || t === ValType.F64;
+}
+
 export function isRefType(t: ValType): boolean {
   return t === ValType.FuncRef || t === ValType.ExternRef;
 }

@@ -11,13 +11,12 @@ import {
   type ConstExpr,
   ExternKind,
   type FuncBody,
+  MAX_PAGES,
   type ModuleInfo,
   SegmentMode,
   type TableType,
   ValType,
 } from "./types.ts";
-
-const MAX_PAGES = 65536;
 
 /** The type of a stack slot whose type is not known (popped from an unreachable stack). */
 const UNKNOWN = 0;

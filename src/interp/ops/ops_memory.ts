@@ -5,10 +5,12 @@
  * 64-bit and float values move as 32-bit halves so NaN bit patterns survive.
  */
 import { F32, F64, I32 } from "../../runtime/machine.ts";
-import { LITTLE_ENDIAN, type MemoryInst, type Op, PAGE_SIZE, trap } from "../../runtime/objects.ts";
+import { LITTLE_ENDIAN, type MemoryInst, type Op, trap } from "../../runtime/objects.ts";
+import { PAGE_SIZE } from "../../wasm/types.ts";
 import { Op as Opcode } from "../../wasm/opcodes.ts";
 
-function oob(): never {
+/** The trap of a memory access out of bounds. */
+export function oob(): never {
   trap("out of bounds memory access");
 }
 

@@ -6,10 +6,7 @@ import { isRefType, ValType } from "../../wasm/types.ts";
 import { I32, R } from "../../runtime/machine.ts";
 import type { Op } from "../../runtime/objects.ts";
 import { v128Copy } from "./ops_simd.ts";
-
-function is64(t: ValType): boolean {
-  return t === ValType.I64 || t === ValType.F64;
-}
+import { is64 } from "../../wasm/types.ts";
 
 /** Copies slot s to slot d (frame-relative) for a value of type t. */
 export function copyOp(t: ValType, d: number, s: number, next: number): Op {

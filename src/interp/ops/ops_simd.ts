@@ -9,9 +9,10 @@
  * operand (a `local.set` retargets the op to a local it also reads).
  */
 import { I32, R, V } from "../../runtime/machine.ts";
-import { type GlobalInst, type MemoryInst, type Op, RETURN, trap } from "../../runtime/objects.ts";
+import { type GlobalInst, type MemoryInst, type Op, RETURN } from "../../runtime/objects.ts";
 import { ValType } from "../../wasm/types.ts";
 import { SimdOp } from "../../wasm/opcodes.ts";
+import { oob } from "./ops_memory.ts";
 
 /** Views of the v128 stack, by lane type. */
 export const V8: Int8Array = new Int8Array(V.buffer);
@@ -29,10 +30,6 @@ export const S16: Int16Array = new Int16Array(S.buffer);
 export const SU16: Uint16Array = new Uint16Array(S.buffer);
 export const SF32: Float32Array = new Float32Array(S.buffer);
 export const SF64: Float64Array = new Float64Array(S.buffer);
-
-function oob(): never {
-  trap("out of bounds memory access");
-}
 
 // ---- moves ----
 
