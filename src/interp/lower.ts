@@ -51,7 +51,14 @@ import { tableOp } from "./ops/ops_table.ts";
 import { constOp, copyManyOp, copyOp } from "./ops/ops_move.ts";
 import { lowerSimd } from "./lower_simd.ts";
 import { memoryAccess } from "./lower_memory.ts";
-import { CONVERT_RESULT, type FuelCosts, fuelCosts, readBlockType, skipImmediates } from "../wasm/code.ts";
+import {
+  CONVERT_RESULT,
+  type FuelCosts,
+  fuelCosts,
+  readBlockType,
+  skipUnreachable,
+  Unreachable,
+} from "../wasm/code.ts";
 import { allFusedForms, imm, opName, opNames } from "./forms.ts";
 
 export { allFusedForms };
@@ -761,20 +768,16 @@ export class Lowerer {
 
   /** Unreachable code: decode to keep nesting straight, emit nothing. */
   skip(op: number, frame: ControlFrame): void {
-    switch (op) {
-      case Opcode.Block:
-      case Opcode.Loop:
-      case Opcode.If:
-        this.blockType();
+    switch (skipUnreachable(this.r, op, this.inst.module.types)) {
+      case Unreachable.Open:
         this.pushFrame(FrameKind.Block, [], [], true);
         return;
-      case Opcode.Else:
-        if (frame.dead) return;
-        return this.elseBranch(frame);
-      case Opcode.End:
+      case Unreachable.Else:
+        if (!frame.dead) this.elseBranch(frame);
+        return;
+      case Unreachable.End:
         return this.end();
     }
-    skipImmediates(this.r, op);
   }
 
   elseBranch(frame: ControlFrame): void {

@@ -28,8 +28,8 @@ import {
   type FuelCosts,
   fuelCosts,
   readBlockType,
-  skipImmediates,
-  skipSimdImmediates,
+  skipUnreachable,
+  Unreachable,
 } from "../wasm/code.ts";
 import { assign, f32Bits, f32FromBits, f32Literal, f64Literal, LANES, letter, partsOf } from "./names.ts";
 import { numeric } from "./numeric.ts";
@@ -504,22 +504,16 @@ export class Compiler {
 
   /** Unreachable code: decoded to keep the nesting straight, nothing emitted. */
   skip(op: number, frame: Frame): void {
-    switch (op) {
-      case Opcode.Block:
-      case Opcode.Loop:
-      case Opcode.If:
-        this.blockType();
+    switch (skipUnreachable(this.r, op, this.inst.module.types)) {
+      case Unreachable.Open:
         this.pushFrame(Kind.Block, [], [], true);
         return;
-      case Opcode.Else:
+      case Unreachable.Else:
         if (!frame.dead) this.elseBranch(frame);
         return;
-      case Opcode.End:
+      case Unreachable.End:
         return this.end();
-      case Opcode.PrefixSIMD:
-        return skipSimdImmediates(this.r);
     }
-    skipImmediates(this.r, op);
   }
 
   instruction(op: number): void {

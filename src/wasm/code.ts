@@ -142,6 +142,38 @@ export function skipSimdImmediates(r: Reader): void {
   }
 }
 
+/** What an instruction in unreachable code means for the control structure around it. */
+export const enum Unreachable {
+  /** Nothing: its immediates were skipped. */
+  Other,
+  /** `block`, `loop` or `if`: a frame opens (its block type was read). */
+  Open,
+  /** `else`: the other branch of the innermost `if` starts. */
+  Else,
+  /** `end`: the innermost frame closes. */
+  End,
+}
+
+/**
+ * Steps over instruction `op` (the reader is after its opcode) in code that cannot be reached, where
+ * nothing is emitted and only the nesting matters; says what it did to the nesting.
+ */
+export function skipUnreachable(r: Reader, op: number, types: FuncType[]): Unreachable {
+  switch (op) {
+    case Op.Block:
+    case Op.Loop:
+    case Op.If:
+      readBlockType(r, types);
+      return Unreachable.Open;
+    case Op.Else:
+      return Unreachable.Else;
+    case Op.End:
+      return Unreachable.End;
+  }
+  skipImmediates(r, op);
+  return Unreachable.Other;
+}
+
 /**
  * What a metered function's code charges (the fuel rule, for both tiers): `entry`, at every call, is
  * the number of its reachable instructions outside every loop; each iteration of a loop charges the
@@ -181,13 +213,16 @@ export function fuelCosts(bytes: Uint8Array, start: number, end: number, types: 
     const op = r.u8();
     const top = frames[frames.length - 1];
     if (top.unreachable) {
-      if (op === Op.Block || op === Op.Loop || op === Op.If) {
-        readBlockType(r, types);
-        frames.push({ unreachable: true, dead: true });
-      } else if (op === Op.Else) {
-        if (!top.dead) top.unreachable = false;
-      } else if (op === Op.End) close();
-      else skipImmediates(r, op);
+      switch (skipUnreachable(r, op, types)) {
+        case Unreachable.Open:
+          frames.push({ unreachable: true, dead: true });
+          break;
+        case Unreachable.Else:
+          if (!top.dead) top.unreachable = false;
+          break;
+        case Unreachable.End:
+          close();
+      }
       continue;
     }
     count++;
