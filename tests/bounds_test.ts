@@ -21,6 +21,7 @@ import assert from "node:assert/strict";
 import { WebAssembly as W } from "../mod.ts";
 import type { EngineOptions } from "../mod.ts";
 import { haveWat2Wasm, wat } from "./wat.ts";
+import { SCALAR_LOADS, SCALAR_STORES } from "./fused_harness.ts";
 
 const ignore = !haveWat2Wasm;
 const PAGE = 65536;
@@ -223,31 +224,7 @@ interface Access {
   lane?: number;
 }
 
-const SCALAR: Access[] = [
-  ["i32.load", 4, "i32"],
-  ["i64.load", 8, "i64"],
-  ["f32.load", 4, "f32"],
-  ["f64.load", 8, "f64"],
-  ["i32.load8_s", 1, "i32"],
-  ["i32.load8_u", 1, "i32"],
-  ["i32.load16_s", 2, "i32"],
-  ["i32.load16_u", 2, "i32"],
-  ["i64.load8_s", 1, "i64"],
-  ["i64.load8_u", 1, "i64"],
-  ["i64.load16_s", 2, "i64"],
-  ["i64.load16_u", 2, "i64"],
-  ["i64.load32_s", 4, "i64"],
-  ["i64.load32_u", 4, "i64"],
-  ["i32.store", 4, "i32"],
-  ["i64.store", 8, "i64"],
-  ["f32.store", 4, "f32"],
-  ["f64.store", 8, "f64"],
-  ["i32.store8", 1, "i32"],
-  ["i32.store16", 2, "i32"],
-  ["i64.store8", 1, "i64"],
-  ["i64.store16", 2, "i64"],
-  ["i64.store32", 4, "i64"],
-].map(([op, width, type]) => ({
+const SCALAR: Access[] = [...SCALAR_LOADS, ...SCALAR_STORES].map(([op, width, type]) => ({
   op: op as string,
   width: width as number,
   type: type as Access["type"],

@@ -20,7 +20,18 @@ import * as i32_ from "../src/interp/ops/ops_i32.ts";
 import * as i64_ from "../src/interp/ops/ops_i64.ts";
 import * as float_ from "../src/interp/ops/ops_float.ts";
 import { haveWat2Wasm } from "./wat.ts";
-import { type Case, F32_AT, F64_AT, fillMemory, PAGE, runCases, wat20, WORD_AT } from "./fused_harness.ts";
+import {
+  type Case,
+  F32_AT,
+  F64_AT,
+  fillMemory,
+  PAGE,
+  runCases,
+  SCALAR_LOADS,
+  SCALAR_STORES,
+  wat20,
+  WORD_AT,
+} from "./fused_harness.ts";
 import {
   BULK_MEMORY_EXTRA,
   bulkMemoryCases,
@@ -725,33 +736,8 @@ function floatCases(): Case[] {
 
 // ---- memory: folded addresses ----
 
-const LOADS: [string, number, string][] = [
-  ["i32.load", 4, "i32"],
-  ["i64.load", 8, "i64"],
-  ["f32.load", 4, "f32"],
-  ["f64.load", 8, "f64"],
-  ["i32.load8_s", 1, "i32"],
-  ["i32.load8_u", 1, "i32"],
-  ["i32.load16_s", 2, "i32"],
-  ["i32.load16_u", 2, "i32"],
-  ["i64.load8_s", 1, "i64"],
-  ["i64.load8_u", 1, "i64"],
-  ["i64.load16_s", 2, "i64"],
-  ["i64.load16_u", 2, "i64"],
-  ["i64.load32_s", 4, "i64"],
-  ["i64.load32_u", 4, "i64"],
-];
-const STORES: [string, number, string][] = [
-  ["i32.store", 4, "i32"],
-  ["i64.store", 8, "i64"],
-  ["f32.store", 4, "f32"],
-  ["f64.store", 8, "f64"],
-  ["i32.store8", 1, "i32"],
-  ["i32.store16", 2, "i32"],
-  ["i64.store8", 1, "i64"],
-  ["i64.store16", 2, "i64"],
-  ["i64.store32", 4, "i64"],
-];
+const LOADS = SCALAR_LOADS;
+const STORES = SCALAR_STORES;
 
 /** Float results leave as their bits (reinterpreted: no closure, the load stays as it is). */
 function asBits(type: string, expr: string): string {

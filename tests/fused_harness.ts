@@ -58,6 +58,35 @@ export interface Case {
   bounds?: boolean;
 }
 
+/** Every scalar load and store: its mnemonic, its width in bytes, and the type of its value. */
+export const SCALAR_LOADS: [string, number, string][] = [
+  ["i32.load", 4, "i32"],
+  ["i64.load", 8, "i64"],
+  ["f32.load", 4, "f32"],
+  ["f64.load", 8, "f64"],
+  ["i32.load8_s", 1, "i32"],
+  ["i32.load8_u", 1, "i32"],
+  ["i32.load16_s", 2, "i32"],
+  ["i32.load16_u", 2, "i32"],
+  ["i64.load8_s", 1, "i64"],
+  ["i64.load8_u", 1, "i64"],
+  ["i64.load16_s", 2, "i64"],
+  ["i64.load16_u", 2, "i64"],
+  ["i64.load32_s", 4, "i64"],
+  ["i64.load32_u", 4, "i64"],
+];
+export const SCALAR_STORES: [string, number, string][] = [
+  ["i32.store", 4, "i32"],
+  ["i64.store", 8, "i64"],
+  ["f32.store", 4, "f32"],
+  ["f64.store", 8, "f64"],
+  ["i32.store8", 1, "i32"],
+  ["i32.store16", 2, "i32"],
+  ["i64.store8", 1, "i64"],
+  ["i64.store16", 2, "i64"],
+  ["i64.store32", 4, "i64"],
+];
+
 /** The memory both engines start every call with (page 1 of 1; the end holds sign-edge bytes). */
 export const PAGE = 65536;
 export const WORDS = [

@@ -6,7 +6,7 @@
  * of immediate, a constant pool that overflows, metering). Each case says which closure form it
  * must produce, so the census shows the unfused path really ran.
  */
-import { type Case, F32_AT, F64_AT, PAGE, WORD_AT } from "./fused_harness.ts";
+import { type Case, F32_AT, F64_AT, PAGE, SCALAR_LOADS, WORD_AT } from "./fused_harness.ts";
 
 const V32 = [0, 1, -1, 2, -2, 7, -7, 31, 32, 33, 0x7fffffff, -0x80000000, 0x12345678, 0x80, 0xffff];
 const V64 = [
@@ -299,22 +299,8 @@ export function conversionCases(): Case[] {
   return cases;
 }
 
-const LOADS: [string, number, string][] = [
-  ["i32.load", 4, "i32"],
-  ["i64.load", 8, "i64"],
-  ["f32.load", 4, "f32"],
-  ["f64.load", 8, "f64"],
-  ["i32.load8_s", 1, "i32"],
-  ["i32.load8_u", 1, "i32"],
-  ["i32.load16_s", 2, "i32"],
-  ["i32.load16_u", 2, "i32"],
-  ["i64.load8_s", 1, "i64"],
-  ["i64.load8_u", 1, "i64"],
-  ["i64.load16_s", 2, "i64"],
-  ["i64.load16_u", 2, "i64"],
-  ["i64.load32_s", 4, "i64"],
-  ["i64.load32_u", 4, "i64"],
-];
+const LOADS = SCALAR_LOADS;
+/** The stores, with float values passed as their bits (so NaN payloads arrive whole). */
 const STORES: [string, number, string][] = [
   ["i32.store", 4, "i32"],
   ["i64.store", 8, "i64"],
