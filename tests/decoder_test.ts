@@ -202,7 +202,12 @@ Deno.test("element segments: all eight encodings", () => {
     else assert.equal(s.init.length, 1);
   });
   const e = m.elems[4].init[0];
-  assert.deepEqual([...m.bytes.subarray(e.start, e.end + 1)], refFunc);
+  assert.deepEqual(e.instrs, [{ kind: "ref.func", at: e.end - 2, index: 0 }]);
+  assert.deepEqual([...m.bytes.subarray(e.instrs[0].at, e.end + 1)], refFunc);
+  assert.deepEqual(m.elems[5].init[0].instrs.map((i) => [i.kind, "type" in i && i.type]), [[
+    "ref.null",
+    ValType.ExternRef,
+  ]]);
   throwsCompile(() => decodeModule(wasm(section(9, vec([[0x08]])))), "malformed elements segment kind");
   throwsCompile(() => decodeModule(wasm(section(9, vec([[0x01, 0x01, 0x00]])))), "malformed element kind");
 });
@@ -210,7 +215,11 @@ Deno.test("element segments: all eight encodings", () => {
 Deno.test("constant expressions: non-constant and unknown instructions", () => {
   const global = (expr: number[]) => wasm(section(6, vec([[0x7f, 0x00, ...expr]])));
   const m = decodeModule(global([0x41, 0x2a, 0x0b]));
-  assert.deepEqual(m.globals[0].init, { start: 13, end: 15 }); // after header, section header, count, type
+  // after header, section header, count, type: i32.const 42 at 13, its end at 15
+  assert.deepEqual(m.globals[0].init, {
+    instrs: [{ kind: "value", at: 13, type: ValType.I32, words: [42] }],
+    end: 15,
+  });
   throwsCompile(
     () => decodeModule(global([0x41, 0x01, 0x41, 0x02, 0x6a, 0x0b])),
     "constant expression required",

@@ -4,6 +4,7 @@
  * The walk knows the Wasm 2.0 instruction set plus the SIMD, threads, tail-call and exception
  * prefixes/opcodes well enough to name them; an opcode it cannot size ends the walk of that body.
  */
+import { SimdImm, simdImmediate } from "../wasm/opcodes.ts";
 import { Reader } from "../wasm/reader.ts";
 import { ExternKind, isRefType, type ModuleInfo, SegmentMode, ValType } from "../wasm/types.ts";
 
@@ -23,14 +24,22 @@ export const FEATURE_NAMES = [
 
 export type Feature = typeof FEATURE_NAMES[number];
 
-/** Immediate layout of the 0xfd (SIMD) sub-opcodes that have any. */
+/** Skips the immediates of a 0xfd (SIMD) sub-opcode, by the decoder's table of their layouts. */
 function skipSimdImmediates(r: Reader, sub: number): void {
-  if (sub <= 11 || sub === 92 || sub === 93) memarg(r);
-  else if (sub === 12 || sub === 13) r.take(16); // v128.const, i8x16.shuffle
-  else if (sub >= 21 && sub <= 34) r.u8(); // extract/replace lane
-  else if (sub >= 84 && sub <= 91) {
-    memarg(r);
-    r.u8(); // load/store lane
+  switch (simdImmediate(sub)) {
+    case SimdImm.MemArg:
+      memarg(r);
+      break;
+    case SimdImm.MemArgLane:
+      memarg(r);
+      r.u8();
+      break;
+    case SimdImm.Lane:
+      r.u8();
+      break;
+    case SimdImm.Bytes16:
+      r.take(16);
+      break;
   }
 }
 

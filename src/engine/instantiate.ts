@@ -3,7 +3,6 @@
  * globals, evaluates constant expressions, applies active segments and runs the start function.
  * Import resolution from a JS object lives in the API layer; this takes already-typed externs.
  */
-import { Reader } from "../wasm/reader.ts";
 import { type ConstExpr, ExternKind, type ModuleInfo, SegmentMode, ValType } from "../wasm/types.ts";
 import {
   type EngineOptions,
@@ -31,45 +30,24 @@ export type ExternValue = FuncInst | TableInst | MemoryInst | GlobalInst;
  * validator admit exactly one constant instruction (Wasm 2.0 has no extended constant expressions:
  * `i32.add` and the like are refused with "constant expression required").
  */
+/** Evaluates a validated constant expression (one instruction in Wasm 2.0) into `out`. */
 function evalConst(inst: InstanceState, expr: ConstExpr, out: GlobalInst): void {
-  const r = new Reader(inst.module.bytes, expr.start, expr.end);
-  const op = r.u8();
-  switch (op) {
-    case 0x41:
-      out.i32[0] = r.s32();
+  const i = expr.instrs[0];
+  switch (i.kind) {
+    case "value":
+      out.i32.set(i.words);
       break;
-    case 0x42: {
-      const x = r.s64();
-      out.i32[0] = Number(BigInt.asIntN(32, x));
-      out.i32[1] = Number(x >> 32n);
-      break;
-    }
-    case 0x43:
-      out.i32[0] = r.bits32();
-      break;
-    case 0x44: {
-      const [lo, hi] = r.bits64();
-      out.i32[0] = lo, out.i32[1] = hi;
-      break;
-    }
-    case 0xd0:
-      r.u8();
+    case "ref.null":
       out.ref = null;
       break;
-    case 0xfd: // v128.const (the only SIMD constant instruction)
-      r.u32();
-      for (let i = 0; i < 4; i++) out.i32[i] = r.bits32();
+    case "ref.func":
+      out.ref = inst.funcs[i.index];
       break;
-    case 0xd2:
-      out.ref = inst.funcs[r.u32()];
-      break;
-    case 0x23: {
-      const g = inst.globals[r.u32()];
+    case "global.get": {
+      const g = inst.globals[i.index];
       out.i32.set(g.i32), out.ref = g.ref;
       break;
     }
-    default:
-      throw new Error(`constant expression: unexpected opcode 0x${op.toString(16)}`);
   }
 }
 

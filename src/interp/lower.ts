@@ -69,6 +69,7 @@ import {
   counts,
   isAddImm,
   Kind,
+  type LoweringState,
   NO_EXTRA,
   type Pending,
   type PendingBinary,
@@ -150,7 +151,7 @@ function countConstOpcodes(bytes: Uint8Array, start: number, end: number): numbe
   return n;
 }
 
-export class Lowerer {
+export class Lowerer implements LoweringState {
   readonly offsets: number[] = [];
   readonly inst: InstanceState;
   readonly r: Reader;
@@ -207,7 +208,7 @@ export class Lowerer {
 
   // ---- emitting ----
 
-  /** For lower_simd.ts: `make`, counted under `form` while closure forms are counted. */
+  /** `make`, counted under `form` while closure forms are counted (for the per-family files). */
   named<A extends unknown[]>(form: string, make: (...args: A) => Op): (...args: A) => Op {
     return tag(counts && form, make);
   }

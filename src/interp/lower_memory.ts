@@ -3,7 +3,6 @@
  * the access, a load into a compare-and-branch, and arithmetic into a store or a read-modify-write, over
  * the state of the lowering in lower.ts.
  */
-import type { Lowerer } from "./lower.ts";
 import {
   f32ReadModifyWrite,
   f32StoreBinary,
@@ -16,11 +15,11 @@ import {
 import { LOAD_RESULT } from "../wasm/code.ts";
 import { opName, opNames } from "./forms.ts";
 
-import { counts, isAddImm, Kind, tag } from "./lowering_state.ts";
+import { counts, isAddImm, Kind, type LoweringState, tag } from "./lowering_state.ts";
 import { fuseMulAdd } from "./lower_numeric.ts";
 import { Op as Opcode } from "../wasm/opcodes.ts";
 
-export function memoryAccess(l: Lowerer, op: number): void {
+export function memoryAccess(l: LoweringState, op: number): void {
   const r = l.r;
   r.u32(); // alignment: a hint only
   const offset = r.u32();

@@ -4,7 +4,6 @@
  * load into float arithmetic, a multiply into a read-modify-write, constant shifts), over the state of
  * the lowering in lower.ts.
  */
-import type { Lowerer } from "./lower.ts";
 import { ValType } from "../wasm/types.ts";
 import type { Op } from "../runtime/objects.ts";
 import {
@@ -27,6 +26,7 @@ import {
   counts,
   isAddImm,
   Kind,
+  type LoweringState,
   NO_EXTRA,
   type Pending,
   type PendingBinary,
@@ -34,7 +34,7 @@ import {
   tag,
 } from "./lowering_state.ts";
 
-export function numeric(l: Lowerer, op: number): void {
+export function numeric(l: LoweringState, op: number): void {
   if (op === Opcode.I32Eqz) { // i32.eqz
     const a = l.popSlot();
     return l.emitValue(
@@ -89,13 +89,13 @@ export function numeric(l: Lowerer, op: number): void {
   throw new Error(`lowering: unknown opcode 0x${op.toString(16)} at ${l.at}`);
 }
 
-export function retype(l: Lowerer, t: ValType): void {
+export function retype(l: LoweringState, t: ValType): void {
   l.type[l.h - 1] = t; // a constant keeps its bits, a slot keeps its contents
 }
 
 /** A unary op from `make` (the factory named `factory`, for the form census). */
 export function unary(
-  l: Lowerer,
+  l: LoweringState,
   op: number,
   result: ValType,
   make: (op: number, d: number, a: number, next: number) => Op,
@@ -107,7 +107,7 @@ export function unary(
 }
 
 export function binary(
-  l: Lowerer,
+  l: LoweringState,
   op: number,
   result: ValType,
   make: (op: number, d: number, a: number, b: number, next: number) => Op,
@@ -128,7 +128,7 @@ export function binary(
 }
 
 /** i64 arithmetic: constant shift amounts and multipliers get their own closures. */
-export function lowerI64Binary(l: Lowerer, op: number): void {
+export function lowerI64Binary(l: LoweringState, op: number): void {
   const top = l.h - 1;
   if (op === Opcode.I64Mul && l.kind[top - 1] === Kind.Const && l.kind[top] !== Kind.Const) {
     const lo = l.value[top - 1], hi = l.value2[top - 1];
@@ -210,7 +210,7 @@ export function lowerI64Binary(l: Lowerer, op: number): void {
 }
 
 /** f64 `(a OP1 b) OP2 c` (or `c - (a OP1 b)`) for add/sub/mul: the held-back op moves in. */
-export function fuseF64Pair(l: Lowerer, op: number): boolean {
+export function fuseF64Pair(l: LoweringState, op: number): boolean {
   if (op < Opcode.F64Add || op > Opcode.F64Mul) return false;
   const top = l.h - 1;
   const fusable = (p: Pending | null) =>
@@ -249,7 +249,7 @@ export function fuseF64Pair(l: Lowerer, op: number): boolean {
  * this read-modify-write of `c` consumes; both become one closure at the multiply's pc.
  */
 export function fuseMulAdd(
-  l: Lowerer,
+  l: LoweringState,
   isF32: boolean,
   arith: number,
   x: number,
@@ -278,7 +278,7 @@ export function fuseMulAdd(
 }
 
 /** Float arithmetic on a value the held-back op just loaded: the load moves into the arithmetic. */
-export function fuseFloatLoad(l: Lowerer, op: number): boolean {
+export function fuseFloatLoad(l: LoweringState, op: number): boolean {
   const mem = l.inst.memories[0];
   const top = l.h - 1;
   const isF32 = op < Opcode.F64Add;
@@ -323,7 +323,7 @@ export function fuseFloatLoad(l: Lowerer, op: number): boolean {
   return false;
 }
 
-export function lowerI32Binary(l: Lowerer, op: number, isCompare: boolean): void {
+export function lowerI32Binary(l: LoweringState, op: number, isCompare: boolean): void {
   if (fuseShift(l, op) || fuseI32Pair(l, op)) return;
   const bConst = l.topIsConst();
   const aConst = l.kind[l.h - 2] === Kind.Const;
@@ -351,7 +351,7 @@ export function lowerI32Binary(l: Lowerer, op: number, isCompare: boolean): void
   );
 }
 
-export function emitI32Imm(l: Lowerer, op: number, a: number, k: number, isCompare: boolean): void {
+export function emitI32Imm(l: LoweringState, op: number, a: number, k: number, isCompare: boolean): void {
   emitI32(
     l,
     ValType.I32,
@@ -366,7 +366,7 @@ export function emitI32Imm(l: Lowerer, op: number, a: number, k: number, isCompa
  * that add held back too, so that a br_if can fuse all three (see `condition`).
  */
 export function emitI32(
-  l: Lowerer,
+  l: LoweringState,
   t: ValType,
   make: (dst: number, next: number) => Op,
   bin: PendingBinary,
@@ -399,7 +399,7 @@ export function emitI32(
 }
 
 /** `(a OP1 b) OP2 c` with OP1, OP2 in add/and/or/xor: the held-back op moves into this one. */
-export function fuseI32Pair(l: Lowerer, op: number): boolean {
+export function fuseI32Pair(l: LoweringState, op: number): boolean {
   if (op !== Opcode.I32Add && (op < Opcode.I32And || op > Opcode.I32Xor)) return false;
   const top = l.h - 1;
   const fusable = (p: Pending | null) =>
@@ -430,7 +430,7 @@ export function fuseI32Pair(l: Lowerer, op: number): boolean {
 }
 
 /** i32 add/and/or/xor of a value the held-back op just shifted or rotated by a constant. */
-export function fuseShift(l: Lowerer, op: number): boolean {
+export function fuseShift(l: LoweringState, op: number): boolean {
   if (op !== Opcode.I32Add && (op < Opcode.I32And || op > Opcode.I32Xor)) return false;
   const top = l.h - 1;
   const isShift = (p: Pending | null) =>

@@ -3,40 +3,11 @@
  * emits the closure `selectSimd` (ops/simd_select.ts) picks. Called by the main lowering for `case
  * 0xfd`; v128 values occupy ordinary frame slots, whose contents live in `V` (see runtime/machine.ts).
  */
-import type { Reader } from "../wasm/reader.ts";
-import type { ValType } from "../wasm/types.ts";
-import type { InstanceState, Op } from "../runtime/objects.ts";
+import type { LoweringState } from "./lowering_state.ts";
 import { isSimdLoad, readSimdImmediates, selectSimd } from "./ops/simd_select.ts";
 
-/** What the main lowering holds back of an i32 op: its operands, so a consumer can fold it in. */
-interface HeldBack {
-  prev: unknown;
-  bin: { op: number; a: number; b: number; imm: boolean } | null;
-}
-
-/** The part of the main lowering this one uses. */
-export interface SimdLowering {
-  readonly r: Reader;
-  readonly inst: InstanceState;
-  /** Operand stack height, and the held-back op (see lower.ts). */
-  h: number;
-  pending: unknown;
-  /** The held-back op if it produces stack entry h. */
-  pendingProduces(h: number): HeldBack | null;
-  /** `p` with any op held back before it emitted, so that `p` can be fused on its own. */
-  detached(p: HeldBack | null): HeldBack | null;
-  /** Pops the top operand; returns the frame slot its value can be read from. */
-  popSlot(): number;
-  /** Emits an op with no result. */
-  emit(make: (next: number) => Op): void;
-  /** Emits an op producing a value of type `t` on top of the operand stack. */
-  emitValue(t: ValType, make: (dst: number, next: number) => Op): void;
-  /** `make`, counted under `form` while the lowering counts closure forms (see lower.ts). */
-  named?<A extends unknown[]>(form: string, make: (...args: A) => Op): (...args: A) => Op;
-}
-
 /** Lowers SIMD instruction `sub` (the u32 after 0xfd); the validator has checked it. */
-export function lowerSimd(l: SimdLowering, sub: number): void {
+export function lowerSimd(l: LoweringState, sub: number): void {
   const imm = readSimdImmediates(l.r, sub);
   let slots: number[], folded = false;
   if (isSimdLoad(sub)) {
@@ -47,12 +18,12 @@ export function lowerSimd(l: SimdLowering, sub: number): void {
   slots ??= popSlots(l, sel.operands);
   if (sel.result === null) return l.emit((next) => sel.make(slots, 0, next));
   const make = (d: number, next: number) => sel.make(slots, d, next);
-  const named = isSimdLoad(sub) && l.named ? l.named(folded ? "simdLoad:folded" : "simdLoad", make) : make;
+  const named = isSimdLoad(sub) ? l.named(folded ? "simdLoad:folded" : "simdLoad", make) : make;
   l.emitValue(sel.result, named);
 }
 
 /** Pops `n` operands; their slots in the order they were pushed. */
-function popSlots(l: SimdLowering, n: number): number[] {
+function popSlots(l: LoweringState, n: number): number[] {
   const slots = new Array<number>(n);
   for (let i = n - 1; i >= 0; i--) slots[i] = l.popSlot();
   return slots;
@@ -62,7 +33,7 @@ function popSlots(l: SimdLowering, n: number): number[] {
  * Pops a load address as (slot, k): an `i32.add` of a constant k that was just held back is folded
  * into the load (it wraps as that add would), saving one op per access in typical loops.
  */
-function popAddress(l: SimdLowering): [number, number, boolean] {
+function popAddress(l: LoweringState): [number, number, boolean] {
   const p = l.detached(l.pendingProduces(l.h - 1));
   const add = p?.bin;
   if (p && add && p.prev === null && add.op === 0x6a && add.imm) {

@@ -1,9 +1,75 @@
 /**
- * What the lowering (lower.ts) and its per-family parts (lower_numeric.ts) share besides the Lowerer
- * itself: the census of closure forms, the kinds of operand-stack entries, and the held-back op.
+ * What the lowering's driver (lower.ts) and its per-family parts (lower_numeric.ts, lower_memory.ts,
+ * lower_simd.ts) share: the state interface the parts work on, the census of closure forms, the
+ * kinds of operand-stack entries, and the held-back op.
  */
-import type { Op } from "../runtime/objects.ts";
+import type { InstanceState, Op } from "../runtime/objects.ts";
+import type { Reader } from "../wasm/reader.ts";
+import type { ValType } from "../wasm/types.ts";
 import type { ShiftKind } from "./ops/ops_i64.ts";
+
+/**
+ * The part of the lowering (the `Lowerer` of lower.ts) that the per-family files use: the virtual
+ * operand stack, the held-back op, and emitting. Nothing else of the driver (control frames,
+ * branches, the final closure array) is theirs to touch.
+ */
+export interface LoweringState {
+  readonly r: Reader;
+  readonly inst: InstanceState;
+  readonly nLocals: number;
+  /** Byte offset of the instruction being lowered. */
+  readonly at: number;
+
+  // the virtual operand stack: entry h is in its canonical slot, still a local, or still a constant
+  h: number;
+  readonly kind: Kind[];
+  readonly slotOf: number[];
+  readonly value: number[];
+  readonly value2: number[];
+  readonly type: ValType[];
+  /** Slot of operand stack height 0. */
+  readonly stackBase: number;
+  /** The frame slot of stack entry h when it is in a slot of its own. */
+  canonical(h: number): number;
+  /** The pool slot holding constant entry h, or -1 when the pool is full. */
+  poolSlot(h: number): number;
+  /** Pops the top entry; returns the slot its value can be read from (materialising a constant). */
+  popSlot(): number;
+  topIsConst(): boolean;
+  popConst(): number;
+
+  // the held-back op (see Pending) and the ops emitted so far
+  pending: Pending | null;
+  /** The last held-back op that was emitted on its own, and where. */
+  lastValue: { pc: number; p: Pending } | null;
+  /** The latest pc some branch may jump to: no fusion may reach back across it. */
+  readonly lastLabel: number;
+  readonly makers: (((next: number) => Op) | null)[];
+  readonly valueMakers: ((dst: number, next: number) => Op)[];
+  /** Does the held-back op produce stack entry h (and nothing has been fused onto it)? */
+  pendingProduces(h: number): Pending | null;
+  /** `p` with any op held back before it emitted now, ready to be fused on its own. */
+  detached(p: Pending | null): Pending | null;
+
+  /** Appends an op with no result; `make` receives the pc that follows it. */
+  emit(make: (next: number) => Op): void;
+  /** Emits an op producing a value of type t on top of the stack, held back for fusion. */
+  emitValue(
+    t: ValType,
+    make: (dst: number, next: number) => Op,
+    bin?: PendingBinary | null,
+    extra?: Partial<Pending>,
+  ): void;
+  /** Holds back an op without flushing the one held before it (which it may read). */
+  hold(
+    t: ValType,
+    make: (dst: number, next: number) => Op,
+    bin: PendingBinary | null,
+    extra: Partial<Pending>,
+  ): void;
+  /** `make`, counted under `form` while closure forms are counted. */
+  named<A extends unknown[]>(form: string, make: (...args: A) => Op): (...args: A) => Op;
+}
 
 // ---- observability: which closure forms the lowering makes (names in forms.ts) ----
 

@@ -8,6 +8,7 @@ import { isKnownOpcode, isKnownSimdOp, Op, SimdOp } from "./opcodes.ts";
 import { Reader } from "./reader.ts";
 import {
   type ConstExpr,
+  type ConstInstr,
   type DataSegment,
   type ElemSegment,
   type Export,
@@ -310,43 +311,57 @@ function readExportSection(r: Reader, m: ModuleInfo): void {
 }
 
 /**
- * Finds the end of a constant expression. Only constant instructions are decoded; anything else is
- * refused at once (a known opcode is invalid there, an unknown one malformed), so no general
- * instruction decoder is needed here. The validator checks the types.
+ * Decodes a constant expression. Only constant instructions are decoded; anything else is refused at
+ * once (a known opcode is invalid there, an unknown one malformed), so no general instruction decoder
+ * is needed here. The validator checks the types.
  */
 export function readConstExpr(r: Reader): ConstExpr {
-  const start = r.pos;
+  const instrs: ConstInstr[] = [];
   for (;;) {
     const at = r.pos;
     const op = r.u8();
     switch (op) {
       case Op.End:
-        return { start, end: at };
+        return { instrs, end: at };
       case Op.I32Const:
-        r.s32();
+        instrs.push({ kind: "value", at, type: ValType.I32, words: [r.s32()] });
         break;
-      case Op.I64Const:
-        r.s64();
+      case Op.I64Const: {
+        const x = r.s64();
+        instrs.push({
+          kind: "value",
+          at,
+          type: ValType.I64,
+          words: [Number(BigInt.asIntN(32, x)), Number(x >> 32n)],
+        });
         break;
+      }
       case Op.F32Const:
-        r.take(4);
+        instrs.push({ kind: "value", at, type: ValType.F32, words: [r.bits32()] });
         break;
       case Op.F64Const:
-        r.take(8);
+        instrs.push({ kind: "value", at, type: ValType.F64, words: r.bits64() });
         break;
       case Op.RefNull:
-        readRefType(r);
+        instrs.push({ kind: "ref.null", at, type: readRefType(r) });
         break;
       case Op.RefFunc:
+        instrs.push({ kind: "ref.func", at, index: r.u32() });
+        break;
       case Op.GlobalGet:
-        r.u32();
+        instrs.push({ kind: "global.get", at, index: r.u32() });
         break;
       case Op.PrefixSIMD: {
         const sub = r.u32();
         if (sub !== SimdOp.V128Const) {
           return r.fail(isKnownSimdOp(sub) ? "constant expression required" : "illegal opcode", at);
         }
-        r.take(16);
+        instrs.push({
+          kind: "value",
+          at,
+          type: ValType.V128,
+          words: [r.bits32(), r.bits32(), r.bits32(), r.bits32()],
+        });
         break;
       }
       default:

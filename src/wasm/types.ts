@@ -99,12 +99,19 @@ export interface Export {
 }
 
 /**
- * A constant expression (global initialisers, segment offsets, element items), kept as the
- * raw instruction bytes (without the final `end`) plus the module offset where they start.
- * The validator checks them; `engine/instantiate.ts` evaluates them.
+ * One instruction of a constant expression, decoded once by the decoder, typed by the validator and
+ * evaluated by `engine/instantiate.ts` (nobody reads its bytes again). `at` is its module offset.
  */
+export type ConstInstr =
+  /** `i32/i64/f32/f64/v128.const`: the value as little-endian 32-bit words (1, 2 or 4 of them). */
+  | { kind: "value"; at: number; type: ValType; words: number[] }
+  | { kind: "ref.null"; at: number; type: ValType }
+  | { kind: "ref.func"; at: number; index: number }
+  | { kind: "global.get"; at: number; index: number };
+
+/** A constant expression (global initialisers, segment offsets, element items). */
 export interface ConstExpr {
-  start: number;
+  instrs: ConstInstr[];
   end: number; // offset of the terminating `end` opcode
 }
 

@@ -357,15 +357,8 @@ class ModuleValidator {
 
   /** Marks the functions that `ref.func` instructions in a constant expression name. */
   declareRefs(e: ConstExpr): void {
-    const r = new Reader(this.bytes, e.start, e.end);
-    while (!r.atEnd()) {
-      const op = r.u8();
-      if (op === Op.RefFunc) {
-        const f = r.u32();
-        if (f < this.funcCount) this.declared[f] = 1;
-      } else {
-        skipConstImmediate(r, op);
-      }
+    for (const i of e.instrs) {
+      if (i.kind === "ref.func" && i.index < this.funcCount) this.declared[i.index] = 1;
     }
   }
 
@@ -375,49 +368,24 @@ class ModuleValidator {
    */
   checkConstExpr(e: ConstExpr, expected: ValType): void {
     const m = this.m;
-    const r = new Reader(this.bytes, e.start, e.end);
     const stack: number[] = [];
-    while (!r.atEnd()) {
-      const at = r.pos;
-      const op = r.u8();
-      switch (op) {
-        case Op.I32Const:
-          r.s32();
-          stack.push(ValType.I32);
+    for (const i of e.instrs) {
+      switch (i.kind) {
+        case "value":
+        case "ref.null":
+          stack.push(i.type);
           break;
-        case Op.I64Const:
-          skipS64(r);
-          stack.push(ValType.I64);
-          break;
-        case Op.F32Const:
-          r.take(4);
-          stack.push(ValType.F32);
-          break;
-        case Op.F64Const:
-          r.take(8);
-          stack.push(ValType.F64);
-          break;
-        case Op.RefNull:
-          stack.push(r.u8());
-          break;
-        case Op.PrefixSIMD: // the decoder let only v128.const through
-          r.u32();
-          r.take(16);
-          stack.push(ValType.V128);
-          break;
-        case Op.RefFunc:
-          this.funcType(r.u32(), at);
+        case "ref.func":
+          this.funcType(i.index, i.at);
           stack.push(ValType.FuncRef);
           break;
-        case Op.GlobalGet: {
-          const g = r.u32();
-          if (g >= m.importedGlobalCount) fail(`unknown global ${g}`, at);
-          if (m.globalTypes[g].mutable) fail("constant expression required", at);
+        case "global.get": {
+          const g = i.index;
+          if (g >= m.importedGlobalCount) fail(`unknown global ${g}`, i.at);
+          if (m.globalTypes[g].mutable) fail("constant expression required", i.at);
           stack.push(m.globalTypes[g].type);
           break;
         }
-        default:
-          fail("constant expression required", at);
       }
     }
     if (stack.length !== 1 || stack[0] !== expected) fail("type mismatch", e.end);
@@ -444,35 +412,6 @@ class ModuleValidator {
       if (seen.has(e.name)) fail("duplicate export name");
       seen.add(e.name);
     }
-  }
-}
-
-/** Skips the immediate of a constant instruction the decoder already accepted. */
-function skipConstImmediate(r: Reader, op: number): void {
-  switch (op) {
-    case Op.I32Const:
-      r.s32();
-      break;
-    case Op.I64Const:
-      skipS64(r);
-      break;
-    case Op.F32Const:
-      r.pos += 4;
-      break;
-    case Op.F64Const:
-      r.pos += 8;
-      break;
-    case Op.RefNull:
-      r.pos += 1;
-      break;
-    case Op.RefFunc:
-    case Op.GlobalGet:
-      r.u32();
-      break;
-    case Op.PrefixSIMD: // v128.const
-      r.u32();
-      r.pos += 16;
-      break;
   }
 }
 
