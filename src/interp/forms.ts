@@ -5,6 +5,7 @@
  * asks which forms a function got (tests, the fuzzer's census); the lowering itself never needs it.
  */
 import { ShiftKind } from "./ops/ops_i64.ts";
+import { Op as Opcode } from "../wasm/opcodes.ts";
 
 let opNameTable: Record<number, string> | null = null;
 
@@ -14,7 +15,7 @@ export function opNames(): Record<number, string> {
   const names: Record<number, string> = {};
   const add = (first: number, list: string) => list.split(" ").forEach((n, i) => (names[first + i] = n));
   add(
-    0x28,
+    Opcode.I32Load,
     "i32.load i64.load f32.load f64.load i32.load8_s i32.load8_u i32.load16_s i32.load16_u i64.load8_s " +
       "i64.load8_u i64.load16_s i64.load16_u i64.load32_s i64.load32_u i32.store i64.store f32.store " +
       "f64.store i32.store8 i32.store16 i64.store8 i64.store16 i64.store32",
@@ -24,11 +25,14 @@ export function opNames(): Record<number, string> {
   const bits = "add sub mul div_s div_u rem_s rem_u and or xor shl shr_s shr_u rotl rotr";
   const fl = "abs neg ceil floor trunc nearest sqrt add sub mul div min max copysign";
   const pre = (t: string, list: string) => list.split(" ").map((n) => `${t}.${n}`).join(" ");
-  add(0x45, `i32.eqz ${pre("i32", cmp)} i64.eqz ${pre("i64", cmp)} ${pre("f32", fcmp)} ${pre("f64", fcmp)}`);
-  add(0x67, `${pre("i32", `clz ctz popcnt ${bits}`)} ${pre("i64", `clz ctz popcnt ${bits}`)}`);
-  add(0x8b, `${pre("f32", fl)} ${pre("f64", fl)}`);
   add(
-    0xa7,
+    Opcode.I32Eqz,
+    `i32.eqz ${pre("i32", cmp)} i64.eqz ${pre("i64", cmp)} ${pre("f32", fcmp)} ${pre("f64", fcmp)}`,
+  );
+  add(Opcode.I32Clz, `${pre("i32", `clz ctz popcnt ${bits}`)} ${pre("i64", `clz ctz popcnt ${bits}`)}`);
+  add(Opcode.F32Abs, `${pre("f32", fl)} ${pre("f64", fl)}`);
+  add(
+    Opcode.I32WrapI64,
     "i32.wrap_i64 i32.trunc_f32_s i32.trunc_f32_u i32.trunc_f64_s i32.trunc_f64_u i64.extend_i32_s " +
       "i64.extend_i32_u i64.trunc_f32_s i64.trunc_f32_u i64.trunc_f64_s i64.trunc_f64_u f32.convert_i32_s " +
       "f32.convert_i32_u f32.convert_i64_s f32.convert_i64_u f32.demote_f64 f64.convert_i32_s " +
@@ -51,7 +55,7 @@ export const imm = (isImm: boolean): string => (isImm ? "imm" : "reg");
 /** The closure `i64BinaryConst` picks for a constant shift or rotation: by the amount's range. */
 export function i64ShiftForm(op: number, lo: number): string {
   const k = lo & 63;
-  const range = k === 0 ? "0" : k < 32 ? "lt32" : op < 0x89 ? "ge32" : k === 32 ? "32" : "gt32";
+  const range = k === 0 ? "0" : k < 32 ? "lt32" : op < Opcode.I64Rotl ? "ge32" : k === 32 ? "32" : "gt32";
   return `i64BinaryConst:${opName(op)}:${range}`;
 }
 
@@ -117,9 +121,11 @@ export function allFusedForms(): readonly string[] {
     // subtraction still held back (the multiply's own load flushes it), so `…:sub` is never made.
     list.push(`mulAddReadModifyWrite:${t}:add`);
   }
-  for (let op = 0x28; op <= 0x35; op++) list.push(`load:${opNames()[op]}:folded`);
-  for (let op = 0x36; op <= 0x3e; op++) list.push(`store:${opNames()[op]}:folded`);
-  for (const op of [0x28, 0x2b, 0x2d]) list.push(`loadIndexed:${opNames()[op]}`);
+  for (let op = Opcode.I32Load; op <= Opcode.I64Load32U; op++) list.push(`load:${opNames()[op]}:folded`);
+  for (let op = Opcode.I32Store; op <= Opcode.I64Store32; op++) list.push(`store:${opNames()[op]}:folded`);
+  for (const op of [Opcode.I32Load, Opcode.F64Load, Opcode.I32Load8U]) {
+    list.push(`loadIndexed:${opNames()[op]}`);
+  }
   for (let n = 2; n <= 4; n++) list.push(`copyManyOp:${n}`);
   list.push("simdLoad:folded");
   return (fusedList = list);

@@ -63,7 +63,7 @@ import { allFusedForms, imm, opName, opNames } from "./forms.ts";
 
 export { allFusedForms };
 import { returnWithV128, v128GlobalGet, v128GlobalSet, v128Return, v128Select } from "./ops/ops_simd.ts";
-import { Op as Opcode } from "../wasm/opcodes.ts";
+import { FcOp, Op as Opcode } from "../wasm/opcodes.ts";
 import {
   bump,
   counts,
@@ -146,7 +146,7 @@ function countConstOpcodes(bytes: Uint8Array, start: number, end: number): numbe
   let n = 0;
   for (let i = start; i < end && n < MAX_POOL; i++) {
     const b = bytes[i];
-    if (b >= 0x41 && b <= 0x44) n++;
+    if (b >= Opcode.I32Const && b <= Opcode.F64Const) n++;
   }
   return n;
 }
@@ -1104,7 +1104,9 @@ export class Lowerer implements LoweringState {
   prefixed(sub: number): void {
     const r = this.r;
     if (sub <= 7) {
-      const op = sub < 4 ? 0xa8 + sub : 0xaa + sub; // the i64 forms skip extend_i32_s/u
+      const op = sub < FcOp.I64TruncSatF32S // the i64 forms skip extend_i32_s/u
+        ? Opcode.I32TruncF32S + sub
+        : Opcode.I64TruncF32S + (sub - FcOp.I64TruncSatF32S);
       const form = counts && `convert:${opNames()[op]}_sat`;
       return unary(this, op, CONVERT_RESULT[sub], (o, d, a, n) => convert(o, d, a, n, true), "convert", form);
     }

@@ -35,7 +35,7 @@ export function memoryAccess(l: LoweringState, op: number): void {
       l.pending = null;
       l.h--;
       return l.emitValue(
-        LOAD_RESULT[op - 0x28],
+        LOAD_RESULT[op - Opcode.I32Load],
         tag(
           counts && `loadIndexed:${opNames()[op]}`,
           (d, next) => loadIndexed(op, mem, d, pb.a, pb.b, offset, next),
@@ -47,7 +47,7 @@ export function memoryAccess(l: LoweringState, op: number): void {
       l.h--;
       const load = { op, a: pb.a, k: pb.b, offset };
       return l.emitValue(
-        LOAD_RESULT[op - 0x28],
+        LOAD_RESULT[op - Opcode.I32Load],
         tag(
           counts && `load:${opNames()[op]}:folded`,
           (d, next) => load_(op, mem, d, pb.a, pb.b, offset, next),
@@ -58,7 +58,7 @@ export function memoryAccess(l: LoweringState, op: number): void {
     }
     const a = l.popSlot();
     return l.emitValue(
-      LOAD_RESULT[op - 0x28],
+      LOAD_RESULT[op - Opcode.I32Load],
       tag(counts && `load:${opNames()[op]}`, (d, next) => load_(op, mem, d, a, 0, offset, next)),
       null,
       { load: { op, a, k: 0, offset } },

@@ -83,7 +83,7 @@ export function numeric(l: LoweringState, op: number): void {
       return retype(l, ValType.F64);
   }
   if (op >= Opcode.I32TruncF32S && op <= Opcode.F64PromoteF32) {
-    const result = CONVERT_RESULT[op - 0xa8];
+    const result = CONVERT_RESULT[op - Opcode.I32TruncF32S];
     return unary(l, op, result, (o, d, a, n) => convert(o, d, a, n), "convert");
   }
   throw new Error(`lowering: unknown opcode 0x${op.toString(16)} at ${l.at}`);
@@ -259,9 +259,10 @@ export function fuseMulAdd(
 ): boolean {
   const last = l.lastValue;
   const mul = last?.p.f64mem;
-  const isAdd = arith === (isF32 ? 0x92 : 0xa0), isSub = arith === (isF32 ? 0x93 : 0xa1);
+  const isAdd = arith === (isF32 ? Opcode.F32Add : Opcode.F64Add);
+  const isSub = arith === (isF32 ? Opcode.F32Sub : Opcode.F64Sub);
   if (
-    !last || !mul || mul.op !== (isF32 ? 0x94 : 0xa2) || last.pc !== l.makers.length - 1 ||
+    !last || !mul || mul.op !== (isF32 ? Opcode.F32Mul : Opcode.F64Mul) || last.pc !== l.makers.length - 1 ||
     last.p.dst !== x || x < l.stackBase || l.lastLabel > last.pc || !(isAdd || (isSub && memLeft))
   ) {
     return false;
@@ -282,7 +283,7 @@ export function fuseFloatLoad(l: LoweringState, op: number): boolean {
   const mem = l.inst.memories[0];
   const top = l.h - 1;
   const isF32 = op < Opcode.F64Add;
-  const loadOp = isF32 ? 0x2a : 0x2b, type = isF32 ? ValType.F32 : ValType.F64;
+  const loadOp = isF32 ? Opcode.F32Load : Opcode.F64Load, type = isF32 ? ValType.F32 : ValType.F64;
   const binaryMem = isF32 ? f32BinaryMem : f64BinaryMem;
   const right = l.pendingProduces(top);
   if (right?.load?.op === loadOp && right.prev === null) {
@@ -331,7 +332,7 @@ export function lowerI32Binary(l: LoweringState, op: number, isCompare: boolean)
     const k = l.popConst();
     const a = l.popSlot();
     // x - k is x + (-k) mod 2^32: one form for every fusion that knows additions.
-    if (op === Opcode.I32Sub) return emitI32Imm(l, 0x6a, a, -k | 0, false);
+    if (op === Opcode.I32Sub) return emitI32Imm(l, Opcode.I32Add, a, -k | 0, false);
     return emitI32Imm(l, op, a, k, isCompare);
   }
   if (aConst && !bConst && (COMMUTATIVE_I32.has(op) || isCompare)) {

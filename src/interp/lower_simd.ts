@@ -5,6 +5,7 @@
  */
 import type { LoweringState } from "./lowering_state.ts";
 import { isSimdLoad, readSimdImmediates, selectSimd } from "./ops/simd_select.ts";
+import { Op as Opcode } from "../wasm/opcodes.ts";
 
 /** Lowers SIMD instruction `sub` (the u32 after 0xfd); the validator has checked it. */
 export function lowerSimd(l: LoweringState, sub: number): void {
@@ -36,7 +37,7 @@ function popSlots(l: LoweringState, n: number): number[] {
 function popAddress(l: LoweringState): [number, number, boolean] {
   const p = l.detached(l.pendingProduces(l.h - 1));
   const add = p?.bin;
-  if (p && add && p.prev === null && add.op === 0x6a && add.imm) {
+  if (p && add && p.prev === null && add.op === Opcode.I32Add && add.imm) {
     l.pending = null;
     l.h--;
     return [add.a, add.b, true];

@@ -7,6 +7,7 @@ import type { InstanceState, Op } from "../runtime/objects.ts";
 import type { Reader } from "../wasm/reader.ts";
 import type { ValType } from "../wasm/types.ts";
 import type { ShiftKind } from "./ops/ops_i64.ts";
+import { Op as Opcode } from "../wasm/opcodes.ts";
 
 /**
  * The part of the lowering (the `Lowerer` of lower.ts) that the per-family files use: the virtual
@@ -148,22 +149,30 @@ export interface PendingBinary {
 }
 
 export const SWAPPED_COMPARE: Record<number, number> = {
-  0x46: 0x46,
-  0x47: 0x47,
-  0x48: 0x4a,
-  0x49: 0x4b,
-  0x4a: 0x48,
-  0x4b: 0x49,
-  0x4c: 0x4e,
-  0x4d: 0x4f,
-  0x4e: 0x4c,
-  0x4f: 0x4d,
+  [Opcode.I32Eq]: Opcode.I32Eq,
+  [Opcode.I32Ne]: Opcode.I32Ne,
+  [Opcode.I32LtS]: Opcode.I32GtS,
+  [Opcode.I32LtU]: Opcode.I32GtU,
+  [Opcode.I32GtS]: Opcode.I32LtS,
+  [Opcode.I32GtU]: Opcode.I32LtU,
+  [Opcode.I32LeS]: Opcode.I32GeS,
+  [Opcode.I32LeU]: Opcode.I32GeU,
+  [Opcode.I32GeS]: Opcode.I32LeS,
+  [Opcode.I32GeU]: Opcode.I32LeU,
 };
-export const COMMUTATIVE_I32 = new Set([0x46, 0x47, 0x6a, 0x6c, 0x71, 0x72, 0x73]);
+export const COMMUTATIVE_I32 = new Set<number>([
+  Opcode.I32Eq,
+  Opcode.I32Ne,
+  Opcode.I32Add,
+  Opcode.I32Mul,
+  Opcode.I32And,
+  Opcode.I32Or,
+  Opcode.I32Xor,
+]);
 
 /** The default of `emitValue`'s `extra`: nothing to add to the held-back record. */
 export const NO_EXTRA: Partial<Pending> = Object.freeze({});
 
 export function isAddImm(bin: PendingBinary | null): boolean {
-  return bin !== null && bin.op === 0x6a && bin.imm;
+  return bin !== null && bin.op === Opcode.I32Add && bin.imm;
 }

@@ -34,7 +34,7 @@ import {
 import { assign, f32Bits, f32FromBits, f32Literal, f64Literal, LANES, letter, partsOf } from "./names.ts";
 import { numeric } from "./numeric.ts";
 import { simd } from "./simd.ts";
-import { Op as Opcode } from "../wasm/opcodes.ts";
+import { FcOp, Op as Opcode } from "../wasm/opcodes.ts";
 
 /** The function cannot be compiled to JS (nesting too deep for a JS parser); it stays interpreted. */
 export class Unsupported extends Error {}
@@ -800,7 +800,7 @@ export class Compiler {
 
   load(op: number): void {
     const a = this.pop();
-    const check = this.address(a, LOAD_SIZE[op - 0x28]);
+    const check = this.address(a, LOAD_SIZE[op - Opcode.I32Load]);
     const LOAD_TYPE = [
       ValType.I32,
       ValType.I64,
@@ -811,7 +811,7 @@ export class Compiler {
       ValType.I32,
       ValType.I32,
     ];
-    const k = this.push(op < Opcode.I64Load8S ? LOAD_TYPE[op - 0x28] : ValType.I64);
+    const k = this.push(op < Opcode.I64Load8S ? LOAD_TYPE[op - Opcode.I32Load] : ValType.I64);
     const v = this.v(k);
     let code: string;
     switch (op) {
@@ -864,7 +864,7 @@ export class Compiler {
   store(op: number): void {
     const k = this.pop();
     const a = this.pop();
-    const check = this.address(a, STORE_SIZE[op - 0x36]);
+    const check = this.address(a, STORE_SIZE[op - Opcode.I32Store]);
     const v = this.read(k);
     let code: string;
     switch (op) {
@@ -896,8 +896,10 @@ export class Compiler {
     const r = this.r;
     const inst = this.inst;
     if (sub <= 7) {
-      const op = sub < 4 ? 0xa8 + sub : 0xaa + sub; // the i64 forms skip extend_i32_s/u
-      return this.bridge(1, CONVERT_RESULT[op - 0xa8], ([a], d) => convert(op, d, a, 0, true));
+      const op = sub < FcOp.I64TruncSatF32S // the i64 forms skip extend_i32_s/u
+        ? Opcode.I32TruncF32S + sub
+        : Opcode.I64TruncF32S + (sub - FcOp.I64TruncSatF32S);
+      return this.bridge(1, CONVERT_RESULT[op - Opcode.I32TruncF32S], ([a], d) => convert(op, d, a, 0, true));
     }
     switch (sub) {
       case 8: {
@@ -1021,16 +1023,16 @@ const VIRTUAL_AWARE: boolean[] = (() => {
   const mark = (from: number, to: number) => {
     for (let op = from; op <= to; op++) aware[op] = true;
   };
-  mark(0x00, 0x05); // unreachable, nop, block, loop, if, else
-  mark(0x0b, 0x0f); // end, br, br_if, br_table, return
-  mark(0x1a, 0x1a); // drop
-  mark(0x20, 0x22); // local.get, local.set, local.tee
-  mark(0x28, 0x3e); // loads and stores
-  mark(0x41, 0x44); // constants
-  mark(0x45, 0x4f); // i32 comparisons
-  mark(0x61, 0x66); // f64 comparisons
-  mark(0x6a, 0x78); // i32 arithmetic
-  mark(0xa0, 0xa5); // f64 arithmetic
+  mark(Opcode.Unreachable, Opcode.Else); // unreachable, nop, block, loop, if, else
+  mark(Opcode.End, Opcode.Return); // end, br, br_if, br_table, return
+  mark(Opcode.Drop, Opcode.Drop); // drop
+  mark(Opcode.LocalGet, Opcode.LocalTee); // local.get, local.set, local.tee
+  mark(Opcode.I32Load, Opcode.I64Store32); // loads and stores
+  mark(Opcode.I32Const, Opcode.F64Const); // constants
+  mark(Opcode.I32Eqz, Opcode.I32GeU); // i32 comparisons
+  mark(Opcode.F64Eq, Opcode.F64Ge); // f64 comparisons
+  mark(Opcode.I32Add, Opcode.I32Rotr); // i32 arithmetic
+  mark(Opcode.F64Add, Opcode.F64Max); // f64 arithmetic
   return aware;
 })();
 

@@ -222,7 +222,7 @@ function i64(c: Compiler, op: number): void {
     }
   }
   c.pop();
-  const helper = ["divS64", "divU64", "remS64", "remU64"][op - 0x7f];
+  const helper = ["divS64", "divU64", "remS64", "remU64"][op - Opcode.I64DivS];
   c.emit(`${al} = E.${helper}(${al}, ${ah}, ${bl}, ${bh}, ${c.at}); ${ah} = HI.v;`);
 }
 
@@ -230,7 +230,7 @@ function i64(c: Compiler, op: number): void {
 function i64ShiftBy(c: Compiler, op: number, a: number, n: number): void {
   const x = `x${a}`, y = `y${a}`;
   n &= 63;
-  if (op === Opcode.I64Rotr) op = 0x89, n = (64 - n) & 63;
+  if (op === Opcode.I64Rotr) op = Opcode.I64Rotl, n = (64 - n) & 63;
   if (n === 0) return;
   switch (op) {
     case Opcode.I64Shl:
@@ -295,7 +295,7 @@ function i64ShiftByVariable(c: Compiler, op: number, x: string, y: string, amoun
 function f32(c: Compiler, op: number): void {
   if (op <= Opcode.F32Sqrt) {
     const a = `f${c.h - 1}`;
-    const fn = ["Math.abs", "-", "E.ceil", "E.floor", "E.trunc", "E.nearest"][op - 0x8b];
+    const fn = ["Math.abs", "-", "E.ceil", "E.floor", "E.trunc", "E.nearest"][op - Opcode.F32Abs];
     return c.emit(fn ? `${a} = ${fn}(${a});` : `${a} = Math.fround(Math.sqrt(${a}));`);
   }
   const b = `f${c.pop()}`, a = `f${c.h - 1}`;
@@ -320,7 +320,8 @@ function f32(c: Compiler, op: number): void {
 function f64(c: Compiler, op: number): void {
   if (op <= Opcode.F64Sqrt) {
     const a = `d${c.h - 1}`;
-    const fn = ["Math.abs", "-", "E.ceil", "E.floor", "E.trunc", "E.nearest", "Math.sqrt"][op - 0x99];
+    const fn =
+      ["Math.abs", "-", "E.ceil", "E.floor", "E.trunc", "E.nearest", "Math.sqrt"][op - Opcode.F64Abs];
     return c.emit(`${a} = ${fn}(${a});`);
   }
   // operands may be virtual (a local or a constant)
@@ -331,7 +332,7 @@ function f64(c: Compiler, op: number): void {
     ? `Math.max(${a}, ${b})`
     : op === Opcode.F64Copysign
     ? `E.copysign64(${a}, ${b})`
-    : `${a} ${["+", "-", "*", "/"][op - 0xa0]} ${b}`;
+    : `${a} ${["+", "-", "*", "/"][op - Opcode.F64Add]} ${b}`;
   c.emit(`${c.dest(k)} = ${value};`);
 }
 
@@ -389,7 +390,7 @@ function conversion(c: Compiler, op: number): void {
   }
   if (op >= Opcode.I32TruncF32S && op <= Opcode.F64PromoteF32) {
     // trapping truncations and i64 → f32: the interpreter's closures (exact rounding, traps)
-    return c.bridge(1, CONVERT_RESULT[op - 0xa8], ([a], d) => convert(op, d, a, 0));
+    return c.bridge(1, CONVERT_RESULT[op - Opcode.I32TruncF32S], ([a], d) => convert(op, d, a, 0));
   }
   throw new Error(`js tier: unknown opcode 0x${op.toString(16)} at ${c.at}`);
 }

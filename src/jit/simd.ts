@@ -7,7 +7,7 @@ import { ValType } from "../wasm/types.ts";
 import { readSimdImmediates, selectSimd } from "../interp/ops/simd_select.ts";
 import type { Compiler } from "./compile.ts";
 import { assign, f32Bits, f32FromBits } from "./names.ts";
-import { SimdOp } from "../wasm/opcodes.ts";
+import { Op as Opcode, SimdOp } from "../wasm/opcodes.ts";
 /**
  * A v128 is four int32 variables (lane 0 lowest). Frequent operations are inline; the rest run the
  * interpreter's closure on copies of their operands in the scratch slots (`V` for v128 values).
@@ -44,7 +44,8 @@ function simdInline(c: Compiler, sub: number): boolean {
     case SimdOp.V128Load8x8U: {
       const check = c.address(c.pop(), 8);
       const v = c.parts(c.push(ValType.V128));
-      const byte = (i: number) => sub === 0x01 ? `dv.getInt8(ea + ${i})` : `dv.getUint8(ea + ${i})`;
+      const byte = (i: number) =>
+        sub === SimdOp.V128Load8x8S ? `dv.getInt8(ea + ${i})` : `dv.getUint8(ea + ${i})`;
       const words = v.map((x, i) => `${x} = (${byte(2 * i)} & 0xffff) | (${byte(2 * i + 1)} << 16);`);
       c.emit(`${check} ${words.join(" ")}`);
       return true;
@@ -53,7 +54,7 @@ function simdInline(c: Compiler, sub: number): boolean {
     case SimdOp.V128Load16x4U: {
       const check = c.address(c.pop(), 8);
       const v = c.parts(c.push(ValType.V128));
-      const get = sub === 0x03 ? "getInt16" : "getUint16";
+      const get = sub === SimdOp.V128Load16x4S ? "getInt16" : "getUint16";
       c.emit(`${check} ${v.map((x, i) => `${x} = dv.${get}(ea + ${2 * i}, true);`).join(" ")}`);
       return true;
     }
@@ -61,7 +62,7 @@ function simdInline(c: Compiler, sub: number): boolean {
     case SimdOp.V128Load32x2U: {
       const check = c.address(c.pop(), 8);
       const [a, b, e, d] = c.parts(c.push(ValType.V128));
-      const high = (lo: string) => sub === 0x05 ? `${lo} >> 31` : "0";
+      const high = (lo: string) => sub === SimdOp.V128Load32x2S ? `${lo} >> 31` : "0";
       c.emit(
         `${check} ${a} = dv.getInt32(ea, true); ${b} = ${high(a)}; ${e} = dv.getInt32(ea + 4, true); ` +
           `${d} = ${high(e)};`,
@@ -90,7 +91,9 @@ function simdInline(c: Compiler, sub: number): boolean {
       const lane = r.u8();
       const v = c.parts(c.pop());
       const w = v[lane >> 2], shift = 8 * (lane & 3);
-      const value = sub === 0x15 ? `(${w} << ${24 - shift}) >> 24` : `(${w} >>> ${shift}) & 0xff`;
+      const value = sub === SimdOp.I8x16ExtractLaneS
+        ? `(${w} << ${24 - shift}) >> 24`
+        : `(${w} >>> ${shift}) & 0xff`;
       c.emit(`i${c.push(ValType.I32)} = ${value};`);
       return true;
     }
@@ -99,7 +102,9 @@ function simdInline(c: Compiler, sub: number): boolean {
       const lane = r.u8();
       const v = c.parts(c.pop());
       const w = v[lane >> 1], shift = 16 * (lane & 1);
-      const value = sub === 0x18 ? `(${w} << ${16 - shift}) >> 16` : `(${w} >>> ${shift}) & 0xffff`;
+      const value = sub === SimdOp.I16x8ExtractLaneS
+        ? `(${w} << ${16 - shift}) >> 16`
+        : `(${w} >>> ${shift}) & 0xffff`;
       c.emit(`i${c.push(ValType.I32)} = ${value};`);
       return true;
     }
@@ -107,7 +112,7 @@ function simdInline(c: Compiler, sub: number): boolean {
     case SimdOp.I16x8ReplaceLane: { // i16x8.replace_lane
       const lane = r.u8();
       const x = c.v(c.pop());
-      const [per, mask] = sub === 0x17 ? [4, 0xff] : [2, 0xffff];
+      const [per, mask] = sub === SimdOp.I8x16ReplaceLane ? [4, 0xff] : [2, 0xffff];
       const w = top()[Math.floor(lane / per)], shift = (32 / per) * (lane % per);
       c.emit(`${w} = (${w} & ${~(mask << shift)}) | ((${x} & ${mask}) << ${shift});`);
       return true;
@@ -133,8 +138,10 @@ function simdInline(c: Compiler, sub: number): boolean {
     case SimdOp.I32x4ExtendLowI16x8U:
     case SimdOp.I32x4ExtendHighI16x8U: {
       const v = top();
-      const [w0, w1] = sub === 0xa7 || sub === 0xa9 ? [v[0], v[1]] : [v[2], v[3]];
-      const signed = sub <= 0xa8;
+      const [w0, w1] = sub === SimdOp.I32x4ExtendLowI16x8S || sub === SimdOp.I32x4ExtendLowI16x8U
+        ? [v[0], v[1]]
+        : [v[2], v[3]];
+      const signed = sub <= SimdOp.I32x4ExtendHighI16x8S;
       const low = (w: string) => signed ? `(${w} << 16) >> 16` : `${w} & 0xffff`;
       const high = (w: string) => signed ? `${w} >> 16` : `${w} >>> 16`;
       c.emit(
@@ -147,7 +154,7 @@ function simdInline(c: Compiler, sub: number): boolean {
     case SimdOp.I32x4ShrS:
     case SimdOp.I32x4ShrU: {
       const n = c.v(c.pop());
-      const o = sub === 0xab ? "<<" : sub === 0xac ? ">>" : ">>>";
+      const o = sub === SimdOp.I32x4Shl ? "<<" : sub === SimdOp.I32x4ShrS ? ">>" : ">>>";
       c.emit(top().map((x) => `${x} = (${x} ${o} ${n}) | 0;`).join(" "));
       return true;
     }
@@ -164,12 +171,12 @@ function simdInline(c: Compiler, sub: number): boolean {
     case SimdOp.V128Load8Splat: // v128.load8/16/32_splat: one element repeated
     case SimdOp.V128Load16Splat:
     case SimdOp.V128Load32Splat: {
-      const size = [1, 2, 4][sub - 0x07];
+      const size = [1, 2, 4][sub - SimdOp.V128Load8Splat];
       const check = c.address(c.pop(), size);
       const v = c.parts(c.push(ValType.V128));
-      const word = sub === 0x07
+      const word = sub === SimdOp.V128Load8Splat
         ? "Math.imul(dv.getUint8(ea), 0x01010101)"
-        : sub === 0x08
+        : sub === SimdOp.V128Load16Splat
         ? "Math.imul(dv.getUint16(ea, true), 0x10001)"
         : "dv.getInt32(ea, true)";
       c.emit(`${check} t = ${word}; ${v.map((x) => `${x} = t;`).join(" ")}`);
@@ -177,9 +184,9 @@ function simdInline(c: Compiler, sub: number): boolean {
     }
     case SimdOp.V128Load32Zero: // v128.load32_zero, load64_zero
     case SimdOp.V128Load64Zero: {
-      const check = c.address(c.pop(), sub === 0x5c ? 4 : 8);
+      const check = c.address(c.pop(), sub === SimdOp.V128Load32Zero ? 4 : 8);
       const [a, b, d, e] = c.parts(c.push(ValType.V128));
-      const second = sub === 0x5c ? "0" : "dv.getInt32(ea + 4, true)";
+      const second = sub === SimdOp.V128Load32Zero ? "0" : "dv.getInt32(ea + 4, true)";
       c.emit(`${check} ${a} = dv.getInt32(ea, true); ${b} = ${second}; ${d} = 0; ${e} = 0;`);
       return true;
     }
@@ -187,7 +194,7 @@ function simdInline(c: Compiler, sub: number): boolean {
     case SimdOp.V128Load16Lane:
     case SimdOp.V128Load32Lane:
     case SimdOp.V128Load64Lane: {
-      const size = [1, 2, 4, 8][sub - 0x54];
+      const size = [1, 2, 4, 8][sub - SimdOp.V128Load8Lane];
       const v = c.parts(c.pop());
       const check = c.address(c.pop(), size);
       const lane = c.r.u8();
@@ -214,7 +221,7 @@ function simdInline(c: Compiler, sub: number): boolean {
     case SimdOp.V128Store16Lane:
     case SimdOp.V128Store32Lane:
     case SimdOp.V128Store64Lane: {
-      const size = [1, 2, 4, 8][sub - 0x58];
+      const size = [1, 2, 4, 8][sub - SimdOp.V128Store8Lane];
       const v = c.parts(c.pop());
       const check = c.address(c.pop(), size);
       const lane = c.r.u8();
@@ -254,9 +261,9 @@ function simdInline(c: Compiler, sub: number): boolean {
     case SimdOp.I16x8Splat: // i16x8.splat
     case SimdOp.I32x4Splat: { // i32x4.splat
       const a = c.v(c.pop());
-      const word = sub === 0x0f
+      const word = sub === SimdOp.I8x16Splat
         ? `Math.imul(${a} & 0xff, 0x01010101)`
-        : sub === 0x10
+        : sub === SimdOp.I16x8Splat
         ? `Math.imul(${a} & 0xffff, 0x10001)`
         : a;
       const v = c.parts(c.push(ValType.V128));
@@ -331,8 +338,8 @@ function simdInline(c: Compiler, sub: number): boolean {
     case SimdOp.I32x4LeU:
     case SimdOp.I32x4GeS:
     case SimdOp.I32x4GeU: {
-      const o = ["===", "!==", "<", "<", ">", ">", "<=", "<=", ">=", ">="][sub - 0x37];
-      const unsigned = sub >= 0x39 && (sub - 0x39) % 2 === 1;
+      const o = ["===", "!==", "<", "<", ">", ">", "<=", "<=", ">=", ">="][sub - SimdOp.I32x4Eq];
+      const unsigned = sub >= SimdOp.I32x4LtS && (sub - SimdOp.I32x4LtS) % 2 === 1;
       const u = (x: string) => unsigned ? `(${x} >>> 0)` : x;
       return binary((a, b) => `${u(a)} ${o} ${u(b)} ? -1 : 0`);
     }
@@ -340,8 +347,8 @@ function simdInline(c: Compiler, sub: number): boolean {
     case SimdOp.I32x4MinU:
     case SimdOp.I32x4MaxS:
     case SimdOp.I32x4MaxU: {
-      const o = sub <= 0xb7 ? "<" : ">";
-      const u = (x: string) => sub === 0xb7 || sub === 0xb9 ? `(${x} >>> 0)` : x;
+      const o = sub <= SimdOp.I32x4MinU ? "<" : ">";
+      const u = (x: string) => sub === SimdOp.I32x4MinU || sub === SimdOp.I32x4MaxU ? `(${x} >>> 0)` : x;
       return binary((a, b) => `${u(a)} ${o} ${u(b)} ? ${a} : ${b}`);
     }
     case SimdOp.I32x4Abs: // i32x4.abs (of the minimum: itself), neg
@@ -354,7 +361,7 @@ function simdInline(c: Compiler, sub: number): boolean {
     case SimdOp.F32x4Sub:
     case SimdOp.F32x4Mul:
     case SimdOp.F32x4Div: {
-      const o = ["+", "-", "*", "/"][sub - 0xe4];
+      const o = ["+", "-", "*", "/"][sub - SimdOp.F32x4Add];
       const b = c.pop(), a = c.h - 1;
       const num = (k: number) => c.lanes(k).map((x) => c.floatLanes.has(k) ? x : `N(${x})`);
       const x = num(a), y = num(b);
@@ -366,8 +373,12 @@ function simdInline(c: Compiler, sub: number): boolean {
   return false;
 }
 
-/** Whether the next instruction is f32x4 add, sub, mul or div (0xfd 0xe4..0xe7, two-byte LEB). */
+/**
+ * Whether the next instruction is f32x4 add, sub, mul or div (0xfd 0xe4..0xe7, two-byte LEB: for a
+ * sub-opcode 0x80..0xff the first byte equals the sub-opcode, the second is 0x01).
+ */
 function nextIsF32x4Arithmetic(c: Compiler): boolean {
   const b = c.r.bytes, p = c.r.pos;
-  return b[p] === 0xfd && b[p + 1] >= 0xe4 && b[p + 1] <= 0xe7 && b[p + 2] === 0x01;
+  return b[p] === Opcode.PrefixSIMD && b[p + 1] >= SimdOp.F32x4Add && b[p + 1] <= SimdOp.F32x4Div &&
+    b[p + 2] === 0x01;
 }

@@ -2,7 +2,7 @@
  * Facts about instruction streams that both tiers read while walking a validated body: block types,
  * the immediates to skip, and the result types of conversions and loads.
  */
-import { Op, SimdImm, simdImmediate } from "./opcodes.ts";
+import { BLOCK_TYPE_EMPTY, Op, SimdImm, simdImmediate } from "./opcodes.ts";
 import { Reader } from "./reader.ts";
 import { type FuncType, ValType } from "./types.ts";
 
@@ -52,11 +52,11 @@ export const LOAD_RESULT: ValType[] = [
 /** Reads a (validated) block type: empty, one value type, or a type index. */
 export function readBlockType(r: Reader, types: FuncType[]): { params: ValType[]; results: ValType[] } {
   const b = r.bytes[r.pos];
-  if (b === 0x40) {
+  if (b === BLOCK_TYPE_EMPTY) {
     r.pos++;
     return { params: [], results: [] };
   }
-  if (b >= 0x6f && b <= 0x7f) {
+  if (b >= ValType.ExternRef && b <= ValType.I32) {
     r.pos++;
     return { params: [], results: [b as ValType] };
   }
@@ -67,50 +67,50 @@ export function readBlockType(r: Reader, types: FuncType[]): { params: ValType[]
 /** Skips the immediates of `op` (unreachable code, or code a tier does not look into). */
 export function skipImmediates(r: Reader, op: number): void {
   switch (op) {
-    case 0x0c:
-    case 0x0d:
-    case 0x10:
-    case 0x20:
-    case 0x21:
-    case 0x22:
-    case 0x23:
-    case 0x24:
-    case 0x25:
-    case 0x26:
-    case 0xd2:
+    case Op.Br:
+    case Op.BrIf:
+    case Op.Call:
+    case Op.LocalGet:
+    case Op.LocalSet:
+    case Op.LocalTee:
+    case Op.GlobalGet:
+    case Op.GlobalSet:
+    case Op.TableGet:
+    case Op.TableSet:
+    case Op.RefFunc:
       r.u32();
       return;
-    case 0x0e: {
+    case Op.BrTable: {
       const n = r.u32();
       for (let i = 0; i <= n; i++) r.u32();
       return;
     }
-    case 0x11:
+    case Op.CallIndirect:
       r.u32(), r.u32();
       return;
-    case 0x1c: {
+    case Op.SelectT: {
       const n = r.u32();
       for (let i = 0; i < n; i++) r.u8();
       return;
     }
-    case 0x3f:
-    case 0x40:
-    case 0xd0:
+    case Op.MemorySize:
+    case Op.MemoryGrow:
+    case Op.RefNull:
       r.u8();
       return;
-    case 0x41:
+    case Op.I32Const:
       r.s32();
       return;
-    case 0x42:
+    case Op.I64Const:
       r.s64();
       return;
-    case 0x43:
+    case Op.F32Const:
       r.pos += 4;
       return;
-    case 0x44:
+    case Op.F64Const:
       r.pos += 8;
       return;
-    case 0xfc: {
+    case Op.PrefixFC: {
       const sub = r.u32();
       if (sub === 8 || sub === 12 || sub === 14) r.u32(), r.u32();
       else if (sub === 10) r.u8(), r.u8();
@@ -118,10 +118,10 @@ export function skipImmediates(r: Reader, op: number): void {
       else if (sub === 11) r.u8();
       return;
     }
-    case 0xfd:
+    case Op.PrefixSIMD:
       return skipSimdImmediates(r);
   }
-  if (op >= 0x28 && op <= 0x3e) r.u32(), r.u32();
+  if (op >= Op.I32Load && op <= Op.I64Store32) r.u32(), r.u32();
 }
 
 /** Skips the immediates of SIMD instruction (unreachable code); the reader is after the 0xfd. */

@@ -140,7 +140,7 @@ export function f64BinaryThenBinary(
   next: number,
 ): Op {
   const f64 = F64;
-  const key = (op1 - 0xa0) * 16 + (op2 - 0xa0) * 2 + (reversed ? 1 : 0);
+  const key = (op1 - Opcode.F64Add) * 16 + (op2 - Opcode.F64Add) * 2 + (reversed ? 1 : 0);
   switch (key) {
     case 0x00:
       return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + a] + f64[(p >> 1) + b] + f64[(p >> 1) + c], next);

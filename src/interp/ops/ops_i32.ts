@@ -39,8 +39,8 @@ function remU(a: number, b: number): number {
 
 /** i32 binary opcodes that have a constant-operand variant. */
 export function i32HasImm(op: number): boolean {
-  return (op >= 0x46 && op <= 0x4f) || op === 0x6a || op === 0x6b || op === 0x6c ||
-    (op >= 0x71 && op <= 0x78);
+  return (op >= Opcode.I32Eq && op <= Opcode.I32GeU) || op === Opcode.I32Add || op === Opcode.I32Sub ||
+    op === Opcode.I32Mul || (op >= Opcode.I32And && op <= Opcode.I32Rotr);
 }
 
 /** Binary op (0x46..0x4f comparisons, 0x6a..0x78 arithmetic): slot d = slot a OP slot b. */
@@ -156,7 +156,7 @@ export function i32BinaryImm(op: number, d: number, a: number, k: number, next: 
       return (p) => (i32[p + d] = i32[p + a] >>> k, next);
     case Opcode.I32Rotl:
     case Opcode.I32Rotr: {
-      const l = op === 0x77 ? k & 31 : (32 - (k & 31)) & 31, r = 32 - l;
+      const l = op === Opcode.I32Rotl ? k & 31 : (32 - (k & 31)) & 31, r = 32 - l;
       return (p) => (i32[p + d] = (i32[p + a] << l) | (i32[p + a] >>> r), next);
     }
   }
@@ -410,7 +410,7 @@ export function shiftThenBinary(
   const i32 = I32;
   d <<= 1, a <<= 1, b <<= 1;
   k &= 31;
-  if (sh === 0x78) sh = 0x77, k = (32 - k) & 31; // rotr k = rotl (32 - k)
+  if (sh === Opcode.I32Rotr) sh = Opcode.I32Rotl, k = (32 - k) & 31; // rotr k = rotl (32 - k)
   const r = 32 - k;
   switch (sh * 256 + op) {
     case 0x746a:

@@ -258,7 +258,7 @@ export function i64Unary(op: number, d: number, a: number, next: number): Op {
 export function i64BinaryConst(op: number, d: number, a: number, lo: number, hi: number, next: number): Op {
   const i32 = I32;
   d <<= 1, a <<= 1;
-  if (op === 0x7e) {
+  if (op === Opcode.I64Mul) {
     const b0 = lo & 0xffff, b1 = lo >>> 16;
     return (p) => {
       const al = i32[p + a], ah = i32[p + a + 1];
@@ -272,7 +272,7 @@ export function i64BinaryConst(op: number, d: number, a: number, lo: number, hi:
     };
   }
   let k = lo & 63;
-  if (op === 0x8a) op = 0x89, k = (64 - k) & 63; // rotr k = rotl (64 - k)
+  if (op === Opcode.I64Rotr) op = Opcode.I64Rotl, k = (64 - k) & 63; // rotr k = rotl (64 - k)
   if (k === 0) return (p) => (i32[p + d] = i32[p + a], i32[p + d + 1] = i32[p + a + 1], next);
   const r = 32 - k, k2 = k - 32;
   switch (op) {

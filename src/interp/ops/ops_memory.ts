@@ -145,7 +145,7 @@ export function loadPortable(
   next: number,
 ): Op {
   const i32 = I32;
-  const width = LOAD_WIDTH[op - 0x28];
+  const width = LOAD_WIDTH[op - Opcode.I32Load];
   return (p) => {
     const ea = ((i32[p + a] + k) >>> 0) + offset;
     if (ea + width > mem.size) oob();
@@ -172,16 +172,19 @@ export function loadPortable(
         i32[p + d] = v.getUint16(ea, true);
         break;
       default: {
-        const x = op === 0x30
+        const x = op === Opcode.I64Load8S
           ? v.getInt8(ea)
-          : op === 0x31
+          : op === Opcode.I64Load8U
           ? v.getUint8(ea)
-          : op === 0x32
+          : op === Opcode.I64Load16S
           ? v.getInt16(ea, true)
-          : op === 0x33
+          : op === Opcode.I64Load16U
           ? v.getUint16(ea, true)
           : v.getInt32(ea, true);
-        i32[p + d] = x, i32[p + d + 1] = op === 0x31 || op === 0x33 || op === 0x35 ? 0 : x >> 31;
+        i32[p + d] = x,
+          i32[p + d + 1] = op === Opcode.I64Load8U || op === Opcode.I64Load16U || op === Opcode.I64Load32U
+            ? 0
+            : x >> 31;
       }
     }
     return next;
@@ -325,7 +328,7 @@ export function f64BinaryMem(
 ): Op {
   const i32 = I32, f64 = F64;
   a <<= 1;
-  const key = (op - 0xa0) * 2 + (memLeft ? 1 : 0);
+  const key = (op - Opcode.F64Add) * 2 + (memLeft ? 1 : 0);
   // Each case spells the address check out: one closure, no helper call on the hot path.
   switch (key) {
     case 0:
@@ -508,7 +511,7 @@ export function f64ReadModifyWrite(
 ): Op {
   const i32 = I32, f64 = F64; // context slots of each closure: cheaper than module bindings
   a <<= 1;
-  switch ((op - 0xa0) * 2 + (memLeft ? 1 : 0)) {
+  switch ((op - Opcode.F64Add) * 2 + (memLeft ? 1 : 0)) {
     case 0:
     case 1:
       return (p) => {
@@ -786,7 +789,7 @@ export function f32BinaryMem(
 ): Op {
   const i32 = I32, f32 = F32;
   a <<= 1, d <<= 1, x <<= 1; // f32 slots are read at 2·slot
-  const key = (op - 0x92) * 2 + (memLeft ? 1 : 0);
+  const key = (op - Opcode.F32Add) * 2 + (memLeft ? 1 : 0);
   // Each case spells the address check out: one closure, no helper call on the hot path.
   switch (key) {
     case 0:
@@ -925,7 +928,7 @@ export function f32ReadModifyWrite(
 ): Op {
   const i32 = I32, f32 = F32; // context slots of each closure: cheaper than module bindings
   a <<= 1, x <<= 1;
-  switch ((op - 0x92) * 2 + (memLeft ? 1 : 0)) {
+  switch ((op - Opcode.F32Add) * 2 + (memLeft ? 1 : 0)) {
     case 0:
     case 1:
       return (p) => {

@@ -80,7 +80,7 @@ export function narrowIntUnary(op: number, d: number, a: number, next: number): 
       };
     case SimdOp.I16x8ExtendLowI8x16S: // i16x8.extend_low_i8x16_s
     case SimdOp.I16x8ExtendHighI8x16S: { // i16x8.extend_high_i8x16_s
-      const from = op === 0x87 ? 0 : 8;
+      const from = op === SimdOp.I16x8ExtendLowI8x16S ? 0 : 8;
       return (p) => {
         const q = p << 1;
         toScratch(q + a4, q + a4);
@@ -91,7 +91,7 @@ export function narrowIntUnary(op: number, d: number, a: number, next: number): 
     }
     case SimdOp.I16x8ExtendLowI8x16U: // i16x8.extend_low_i8x16_u
     case SimdOp.I16x8ExtendHighI8x16U: { // i16x8.extend_high_i8x16_u
-      const from = op === 0x89 ? 0 : 8;
+      const from = op === SimdOp.I16x8ExtendLowI8x16U ? 0 : 8;
       return (p) => {
         const q = p << 1;
         toScratch(q + a4, q + a4);
@@ -492,7 +492,7 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
       };
     case SimdOp.I16x8ExtmulLowI8x16S: // i16x8.extmul_low_i8x16_s
     case SimdOp.I16x8ExtmulHighI8x16S: { // i16x8.extmul_high_i8x16_s
-      const from = op === 0x9c ? 0 : 8;
+      const from = op === SimdOp.I16x8ExtmulLowI8x16S ? 0 : 8;
       return (p) => {
         const q = p << 1;
         toScratch(q + a4, q + b4);
@@ -503,7 +503,7 @@ export function narrowIntBinary(op: number, d: number, a: number, b: number, nex
     }
     case SimdOp.I16x8ExtmulLowI8x16U: // i16x8.extmul_low_i8x16_u
     case SimdOp.I16x8ExtmulHighI8x16U: { // i16x8.extmul_high_i8x16_u
-      const from = op === 0x9e ? 0 : 8;
+      const from = op === SimdOp.I16x8ExtmulLowI8x16U ? 0 : 8;
       return (p) => {
         const q = p << 1;
         toScratch(q + a4, q + b4);

@@ -63,7 +63,7 @@ export function wideIntUnary(op: number, d: number, a: number, next: number): Op
       };
     case SimdOp.I32x4ExtendLowI16x8S: // i32x4.extend_low_i16x8_s
     case SimdOp.I32x4ExtendHighI16x8S: { // i32x4.extend_high_i16x8_s
-      const from = op === 0xa7 ? 0 : 4;
+      const from = op === SimdOp.I32x4ExtendLowI16x8S ? 0 : 4;
       return (p) => {
         const q = p << 1, x = q + a4;
         s[0] = v[x], s[1] = v[x + 1], s[2] = v[x + 2], s[3] = v[x + 3];
@@ -73,7 +73,7 @@ export function wideIntUnary(op: number, d: number, a: number, next: number): Op
     }
     case SimdOp.I32x4ExtendLowI16x8U: // i32x4.extend_low_i16x8_u
     case SimdOp.I32x4ExtendHighI16x8U: { // i32x4.extend_high_i16x8_u
-      const from = op === 0xa9 ? 0 : 4;
+      const from = op === SimdOp.I32x4ExtendLowI16x8U ? 0 : 4;
       return (p) => {
         const q = p << 1, x = q + a4;
         s[0] = v[x], s[1] = v[x + 1], s[2] = v[x + 2], s[3] = v[x + 3];
@@ -102,7 +102,7 @@ export function wideIntUnary(op: number, d: number, a: number, next: number): Op
       };
     case SimdOp.I64x2ExtendLowI32x4S: // i64x2.extend_low_i32x4_s
     case SimdOp.I64x2ExtendHighI32x4S: { // i64x2.extend_high_i32x4_s
-      const from = op === 0xc7 ? 0 : 2;
+      const from = op === SimdOp.I64x2ExtendLowI32x4S ? 0 : 2;
       return (p) => {
         const q = p << 1;
         const x = v[q + a4 + from], y = v[q + a4 + from + 1];
@@ -112,7 +112,7 @@ export function wideIntUnary(op: number, d: number, a: number, next: number): Op
     }
     case SimdOp.I64x2ExtendLowI32x4U: // i64x2.extend_low_i32x4_u
     case SimdOp.I64x2ExtendHighI32x4U: { // i64x2.extend_high_i32x4_u
-      const from = op === 0xc9 ? 0 : 2;
+      const from = op === SimdOp.I64x2ExtendLowI32x4U ? 0 : 2;
       return (p) => {
         const q = p << 1;
         const x = v[q + a4 + from], y = v[q + a4 + from + 1];
@@ -256,7 +256,7 @@ export function wideIntBinary(op: number, d: number, a: number, b: number, next:
       };
     case SimdOp.I32x4ExtmulLowI16x8S: // i32x4.extmul_low_i16x8_s
     case SimdOp.I32x4ExtmulHighI16x8S: { // i32x4.extmul_high_i16x8_s
-      const from = op === 0xbc ? 0 : 4;
+      const from = op === SimdOp.I32x4ExtmulLowI16x8S ? 0 : 4;
       return (p) => {
         const q = p << 1;
         toScratch(q + a4, q + b4);
@@ -266,7 +266,7 @@ export function wideIntBinary(op: number, d: number, a: number, b: number, next:
     }
     case SimdOp.I32x4ExtmulLowI16x8U: // i32x4.extmul_low_i16x8_u
     case SimdOp.I32x4ExtmulHighI16x8U: { // i32x4.extmul_high_i16x8_u (the product may exceed 2^31: the store wraps it)
-      const from = op === 0xbe ? 0 : 4;
+      const from = op === SimdOp.I32x4ExtmulLowI16x8U ? 0 : 4;
       return (p) => {
         const q = p << 1;
         toScratch(q + a4, q + b4);
@@ -363,7 +363,7 @@ export function wideIntBinary(op: number, d: number, a: number, b: number, next:
       };
     case SimdOp.I64x2ExtmulLowI32x4S: // i64x2.extmul_low_i32x4_s
     case SimdOp.I64x2ExtmulHighI32x4S: { // i64x2.extmul_high_i32x4_s
-      const from = op === 0xdc ? 0 : 2;
+      const from = op === SimdOp.I64x2ExtmulLowI32x4S ? 0 : 2;
       return (p) => {
         const q = p << 1;
         const x0 = v[q + a4 + from],
@@ -377,7 +377,7 @@ export function wideIntBinary(op: number, d: number, a: number, b: number, next:
     }
     case SimdOp.I64x2ExtmulLowI32x4U: // i64x2.extmul_low_i32x4_u
     case SimdOp.I64x2ExtmulHighI32x4U: { // i64x2.extmul_high_i32x4_u
-      const from = op === 0xde ? 0 : 2;
+      const from = op === SimdOp.I64x2ExtmulLowI32x4U ? 0 : 2;
       return (p) => {
         const q = p << 1;
         const x0 = v[q + a4 + from],
