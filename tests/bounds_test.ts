@@ -56,7 +56,7 @@ interface Engine {
 
 const ENGINES: Engine[] = [
   { label: "V8", ns: globalThis.WebAssembly as unknown as Namespace, v8: true },
-  { label: "JS tier", ns: W as unknown as Namespace, options: {}, v8: false },
+  { label: "JS tier", ns: W as unknown as Namespace, options: { tierUp: 0 }, v8: false },
   { label: "interpreter", ns: W as unknown as Namespace, options: { jit: false }, v8: false },
 ];
 

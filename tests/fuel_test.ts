@@ -198,7 +198,16 @@ const CASES: { name: string; args: number[]; fuel: number; why: string; trap?: s
   { name: "bulk", args: [], fuel: 5, why: "5: memory.fill is one instruction" },
 ];
 
-const TIERS = [{ tier: "JS tier", jit: true }, { tier: "interpreter", jit: false }];
+/**
+ * The JS tier alone (every function compiled at its first call), the interpreter alone, and the
+ * default tiering with a tiny budget: functions move to the JS tier after a few calls or in the
+ * middle of a loop (on-stack replacement), so one call runs partly on each tier.
+ */
+const TIERS = [
+  { tier: "JS tier", options: { tierUp: 0 } },
+  { tier: "interpreter", options: { jit: false } },
+  { tier: "tier-up mid-call", options: { tierUp: 150 } },
+];
 /** Fuel alone (the inlined counter), and with the meter's full `charge` (profile, timeout). */
 const METERS: { label: string; extra: Record<string, unknown> }[] = [
   { label: "fuel", extra: {} },
@@ -227,14 +236,14 @@ function call(inst: Instance, name: string, args: number[]): unknown {
   return (inst.exports[name] as Fn)(...args);
 }
 
-for (const { tier, jit } of TIERS) {
+for (const { tier, options } of TIERS) {
   for (const { label, extra } of METERS) {
     Deno.test({
       name: `fuel (${tier}, ${label}): each program consumes exactly its hand-computed fuel`,
       ignore,
       fn() {
         for (const c of CASES) {
-          const inst = instance({ fuel: 1e9, jit, ...extra });
+          const inst = instance({ fuel: 1e9, ...options, ...extra });
           if (c.trap) traps(() => call(inst, c.name, c.args), c.trap);
           else call(inst, c.name, c.args);
           assert.equal(fuelConsumed(inst), c.fuel, `${c.name}(${c.args}): ${c.why}`);
@@ -247,12 +256,12 @@ for (const { tier, jit } of TIERS) {
       ignore,
       fn() {
         for (const c of CASES) {
-          const enough = instance({ fuel: c.fuel, jit, ...extra });
+          const enough = instance({ fuel: c.fuel, ...options, ...extra });
           if (c.trap) traps(() => call(enough, c.name, c.args), c.trap);
           else call(enough, c.name, c.args);
           assert.equal(fuelConsumed(enough), c.fuel, `${c.name}(${c.args}) with exactly enough`);
 
-          const short = instance({ fuel: c.fuel - 1, jit, ...extra });
+          const short = instance({ fuel: c.fuel - 1, ...options, ...extra });
           traps(() => call(short, c.name, c.args), "fuel exhausted", `${c.name}(${c.args}) with one short`);
           // The charge that failed was the last one, the one that completes `c.fuel`: it is booked.
           assert.equal(fuelConsumed(short), c.fuel, `${c.name}(${c.args}): the failing charge is counted`);
@@ -262,7 +271,7 @@ for (const { tier, jit } of TIERS) {
   }
 }
 
-for (const { tier, jit } of TIERS) {
+for (const { tier, options } of TIERS) {
   Deno.test({
     name: `fuel (${tier}): where exactly a loop runs out, and the budget stays spent`,
     ignore,
@@ -270,7 +279,7 @@ for (const { tier, jit } of TIERS) {
       // sum(5) charges 3, then 10 per iteration: after k iterations 3 + 10k. With fuel 37 the
       // charges 3, 13, 23, 33 fit and the 5th iteration's (43) does not: it traps before the body
       // runs, with 43 booked.
-      const inst = instance({ fuel: 37, jit });
+      const inst = instance({ fuel: 37, ...options });
       traps(() => call(inst, "sum", [5]), "fuel exhausted");
       assert.equal(fuelConsumed(inst), 43);
       // Spent stays spent: the next call's entry charge (add: 6) traps too, and is booked.
@@ -278,7 +287,7 @@ for (const { tier, jit } of TIERS) {
       assert.equal(fuelConsumed(inst), 49);
 
       // Cumulative over calls: add (6) + chain (17) + sum(2) (3 + 20 = 23) = 46 exactly fits.
-      const shared = instance({ fuel: 46, jit });
+      const shared = instance({ fuel: 46, ...options });
       assert.equal(call(shared, "add", [1, 2]), 2);
       assert.equal(fuelConsumed(shared), 6);
       assert.equal(call(shared, "chain", [3]), 14);
@@ -297,10 +306,10 @@ for (const { tier, jit } of TIERS) {
     fn() {
       // nest(2, 3): entry 3; outer 1: +19 = 22; inner +10 ×3 = 52; outer 2: +19 = 71; inner 81, 91,
       // 101. Total 101. With fuel 80 the charges up to 71 fit and the next inner one (81) traps.
-      const inst = instance({ fuel: 80, jit });
+      const inst = instance({ fuel: 80, ...options });
       traps(() => call(inst, "nest", [2, 3]), "fuel exhausted");
       assert.equal(fuelConsumed(inst), 81);
-      const full = instance({ fuel: 101, jit });
+      const full = instance({ fuel: 101, ...options });
       assert.equal(call(full, "nest", [2, 3]), 6);
       assert.equal(fuelConsumed(full), 101);
     },
@@ -312,7 +321,7 @@ for (const { tier, jit } of TIERS) {
     fn() {
       // fill(65524) traps at its 4th iteration: 34 (see CASES); a second call from 65532 traps in
       // its 2nd iteration: 2 + 8 × 2 = 18 more, 52 in all; the instance works on afterwards.
-      const inst = instance({ fuel: 1000, jit });
+      const inst = instance({ fuel: 1000, ...options });
       traps(() => call(inst, "fill", [65524]), "out of bounds memory access");
       assert.equal(fuelConsumed(inst), 34);
       traps(() => call(inst, "fill", [65532]), "out of bounds memory access");
@@ -335,18 +344,18 @@ for (const { tier, jit } of TIERS) {
         (start $start)
         (func (export "get") (result i32)
           global.get $g))  ;; 1, end 2`);
-      const inst = new W.Instance(new W.Module(bytes), {}, { fuel: 100, jit });
+      const inst = new W.Instance(new W.Module(bytes), {}, { fuel: 100, ...options });
       assert.equal(fuelConsumed(inst), 3);
       assert.equal((inst.exports.get as () => number)(), 5);
       assert.equal(fuelConsumed(inst), 5);
       // A start function that does not fit fails the instantiation with the trap.
-      traps(() => new W.Instance(new W.Module(bytes), {}, { fuel: 2, jit }), "fuel exhausted");
+      traps(() => new W.Instance(new W.Module(bytes), {}, { fuel: 2, ...options }), "fuel exhausted");
       // Without fuel, timeout or profile there is no meter: 0.
-      const plain = instance({ jit });
+      const plain = instance(options);
       call(plain, "sum", [5]);
       assert.equal(fuelConsumed(plain), 0);
       // A timeout alone meters as well (sum(5) = 53).
-      const timed = instance({ timeoutMs: 60_000, jit });
+      const timed = instance({ timeoutMs: 60_000, ...options });
       call(timed, "sum", [5]);
       assert.equal(fuelConsumed(timed), 53);
     },
@@ -356,7 +365,7 @@ for (const { tier, jit } of TIERS) {
     name: `profile (${tier}): per-function counts of a call chain with a loop`,
     ignore,
     fn() {
-      const inst = instance({ profile: true, jit });
+      const inst = instance({ profile: true, ...options });
       assert.equal(profileOf(inst)!.length, 0);
       call(inst, "chain", [3]); // chain 4, g 5, h 4 + 4
       call(inst, "sum", [4]); // sum 3 + 10 × 4 = 43
@@ -386,7 +395,7 @@ for (const { tier, jit } of TIERS) {
       // 43 + 12 + 5 + 4 + 4 + 3 = 71: the profile accounts for all the fuel.
       assert.equal(fuelConsumed(inst), 71);
       // Without the option there is no profile.
-      assert.equal(profileOf(instance({ fuel: 100, jit })), undefined);
+      assert.equal(profileOf(instance({ fuel: 100, ...options })), undefined);
     },
   });
 }

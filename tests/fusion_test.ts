@@ -169,7 +169,7 @@ function agree(ours: Exports, v8: Exports, name: string, args: unknown[], setup?
 }
 
 // Both tiers: the JS tier (the default) and the threaded-code interpreter (`jit: false`).
-for (const [tier, options] of [["JS tier", {}], ["interpreter", { jit: false }]] as const) {
+for (const [tier, options] of [["JS tier", { tierUp: 0 }], ["interpreter", { jit: false }]] as const) {
   Deno.test({
     name: `fused instruction sequences agree with V8 on edge cases (${tier})`,
     ignore: !haveWat2Wasm,

@@ -214,7 +214,8 @@ Deno.test({
   ignore: !haveWat2Wasm,
   fn() {
     const list = inlineCases();
-    const exports = new Ours.Instance(new Ours.Module(wat(moduleText(list), { simd: true }))).exports;
+    const exports =
+      new Ours.Instance(new Ours.Module(wat(moduleText(list), { simd: true })), {}, { tierUp: 0 }).exports;
     const closures = list.filter((_, i) => {
       const fn = funcOfJs.get(exports[`f${i}`] as object) as WasmFunc;
       return compileToJs(fn).consts.some((k) => typeof k === "function");
@@ -229,7 +230,7 @@ Deno.test({
   fn() {
     const list = inlineCases();
     const bytes = wat(moduleText(list), { simd: true });
-    const ours = new Ours.Instance(new Ours.Module(bytes)).exports;
+    const ours = new Ours.Instance(new Ours.Module(bytes), {}, { tierUp: 0 }).exports;
     const v8 = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
     const failures: string[] = [];
     list.forEach((c, i) => {

@@ -10,6 +10,9 @@ import { jitCounts, jitFailures } from "../src/engine/tiering.ts";
 import { haveWat2Wasm, wat } from "./wat.ts";
 
 type Fn = (...args: unknown[]) => unknown;
+
+/** The JS tier on its own: every function compiled at its first call. */
+const JS = { tierUp: 0 };
 type Exports = Record<string, Fn>;
 
 /** The result, or the trap's message, so that both are compared. */
@@ -30,7 +33,7 @@ function sameOutcome(ours: unknown, v8: unknown): boolean {
 function instances(text: string): { js: Exports; interp: Exports; v8: Exports } {
   const bytes = wat(text);
   return {
-    js: new Ours.Instance(new Ours.Module(bytes)).exports as Exports,
+    js: new Ours.Instance(new Ours.Module(bytes), {}, JS).exports as Exports,
     interp: new Ours.Instance(new Ours.Module(bytes), {}, { jit: false }).exports as Exports,
     v8: new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Exports,
   };
@@ -171,7 +174,7 @@ Deno.test({
         return -1;
       }
     };
-    exports = new Ours.Instance(new Ours.Module(bytes), { host: { call: host } }).exports as Exports;
+    exports = new Ours.Instance(new Ours.Module(bytes), { host: { call: host } }, JS).exports as Exports;
     assert.equal(exports.outer(0), 99);
     assert.equal(exports.outer(7), 101);
     // Deeper than the JS tier's stack budget: the rest of the recursion runs on the interpreter.
@@ -260,7 +263,7 @@ Deno.test({
         return { result, fuel: fuelConsumed(instance), profile: profileOf(instance) };
       };
       const compiledBefore = jitCounts.compiled;
-      const js = run({ fuel: 1e12, profile: true });
+      const js = run({ fuel: 1e12, profile: true, ...JS });
       assert.ok(jitCounts.compiled > compiledBefore, `${program.name}: the JS tier was not used`);
       const interp = run({ fuel: 1e12, profile: true, jit: false });
       assert.deepEqual(js, interp, program.name);
@@ -270,7 +273,7 @@ Deno.test({
         const instance = new Ours.Instance(new Ours.Module(bytes), {}, { fuel: budget, ...options });
         return { trap: outcome(instance.exports.run as Fn, [n]), fuel: fuelConsumed(instance) };
       };
-      const stopped = stop({});
+      const stopped = stop(JS);
       assert.equal(stopped.trap, "trap: fuel exhausted", program.name);
       assert.deepEqual(stopped, stop({ jit: false }), `${program.name} out of fuel`);
     }
@@ -289,7 +292,7 @@ Deno.test({
         return fuelConsumed(instance);
       });
     };
-    assert.deepEqual(spent({}), spent({ jit: false }));
+    assert.deepEqual(spent(JS), spent({ jit: false }));
   },
 });
 
@@ -307,8 +310,8 @@ Deno.test({
     };
     assert.equal(calls({ jit: false }), 0);
     assert.equal(calls({ jit: false, fuel: 100 }), 0);
-    assert.equal(calls({ timeoutMs: 1000 }), 1);
-    assert.equal(calls({ fuel: 100, profile: true }), 1);
+    assert.equal(calls({ timeoutMs: 1000, ...JS }), 1);
+    assert.equal(calls({ fuel: 100, profile: true, ...JS }), 1);
     assert.deepEqual(jitFailures, []);
   },
 });
@@ -322,7 +325,7 @@ Deno.test({
       `(br_if ${depth - 1} (local.get 0))${")".repeat(depth)} (i32.const 7)))`;
     for (const [depth, compiles] of [[400, true], [5000, false]] as const) {
       const before = { ...jitCounts };
-      const f = new Ours.Instance(new Ours.Module(wat(nested(depth)))).exports.f as Fn;
+      const f = new Ours.Instance(new Ours.Module(wat(nested(depth))), {}, JS).exports.f as Fn;
       assert.equal(f(1), 7);
       assert.equal(f(0), 7);
       assert.equal(jitCounts.compiled - before.compiled, compiles ? 1 : 0, `${depth} levels`);
@@ -366,7 +369,7 @@ Deno.test({
         (call $sum)))`,
       { simd: true },
     );
-    const ours = new Ours.Instance(new Ours.Module(bytes)).exports as Exports;
+    const ours = new Ours.Instance(new Ours.Module(bytes), {}, JS).exports as Exports;
     const v8 = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Exports;
     for (const x of [0, 1.5, -2.25, 1e30, Infinity, NaN, 3.4e38]) {
       for (const c of [0, 1]) assert.equal(ours.chain(x, c), v8.chain(x, c), `chain(${x}, ${c})`);
@@ -419,7 +422,7 @@ Deno.test({
     } as unknown as FunctionConstructor;
     let result: unknown;
     try {
-      result = (new Ours.Instance(new Ours.Module(bytes)).exports.f as Fn)(35);
+      result = (new Ours.Instance(new Ours.Module(bytes), {}, JS).exports.f as Fn)(35);
     } finally {
       globalThis.Function = realFunction;
     }

@@ -71,10 +71,10 @@ Deno.test({
 });
 
 Deno.test({
-  name: "lowering lazy (JS tier, the default): nothing is compiled until a function's first call",
+  name: "lowering lazy (JS tier at the first call): nothing is compiled until a function's first call",
   ignore,
   fn() {
-    for (const options of [{}, { lowering: "lazy" as const }]) {
+    for (const options of [{ tierUp: 0 }, { lowering: "lazy" as const, tierUp: 0 }]) {
       const before = jitCounts.compiled;
       const inst = make(options);
       assert.equal(jitCounts.compiled - before, 0);
@@ -87,6 +87,21 @@ Deno.test({
       assert.equal((inst.exports.c as (x: number) => number)(2), 4);
       assert.equal(jitCounts.compiled - before, 3);
     }
+  },
+});
+
+Deno.test({
+  name: "lowering lazy (default tiering): a first call lowers what it runs; compiling waits until it is hot",
+  ignore,
+  fn() {
+    const before = jitCounts.compiled;
+    const inst = make({});
+    assert.deepEqual(prepared(inst), { compiled: 0, lowered: 0 });
+    assert.equal((inst.exports.a as () => number)(), 42); // a and $hidden, once each: cold
+    assert.deepEqual(prepared(inst), { compiled: 0, lowered: 2 });
+    for (let i = 0; i < 30; i++) assert.equal((inst.exports.a as () => number)(), 42);
+    assert.deepEqual(prepared(inst), { compiled: 2, lowered: 2 }); // 20 calls at 100 heat each: hot
+    assert.equal(jitCounts.compiled - before, 2);
   },
 });
 
@@ -171,7 +186,7 @@ Deno.test({
     assert.equal(jitCounts.unsupported - unsupported, 1); // not tried again
 
     // Lazily, the attempt (and the lowering) waits for the first call.
-    const lazy = new W.Instance(new W.Module(bytes), {});
+    const lazy = new W.Instance(new W.Module(bytes), {}, { tierUp: 0 });
     assert.equal(jitCounts.unsupported - unsupported, 1);
     assert.equal(funcOf(lazy.exports.deep).code, null);
     assert.equal((lazy.exports.deep as () => number)(), 42);

@@ -291,7 +291,7 @@ function engines(bytes: Uint8Array<ArrayBuffer>): Engine[] {
   const ours = (options: object) => new Ours.Instance(new Ours.Module(bytes), {}, options).exports;
   return [
     { name: "interpreter", exports: ours({ jit: false }) },
-    { name: "JS tier", exports: ours({}) },
+    { name: "JS tier", exports: ours({ tierUp: 0 }) },
     {
       name: "V8",
       exports: new (globalThis.WebAssembly as Api).Instance(new WebAssembly.Module(bytes)).exports,

@@ -16,7 +16,7 @@ import {
   trap,
   WasmFunc,
 } from "../runtime/objects.ts";
-import { compiledCode, tiering } from "./tiering.ts";
+import { compileNow, tiering } from "./tiering.ts";
 import { execute } from "../runtime/call.ts";
 import { machine } from "../runtime/machine.ts";
 import { HostThrow } from "../runtime/trap.ts";
@@ -128,7 +128,7 @@ export function instantiateModule(
   if (options.lowering === "eager") {
     // Compiled to JS, or lowered to threaded code when the JS tier does not take the function.
     for (const f of inst.funcs) {
-      if (f instanceof WasmFunc && f.inst === inst && compiledCode(f) === null) lowerFunction(f);
+      if (f instanceof WasmFunc && f.inst === inst && compileNow(f) === null) lowerFunction(f);
     }
   }
 

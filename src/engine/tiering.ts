@@ -1,12 +1,15 @@
 /**
- * Tiering, the one place that knows both tiers: a function is compiled to JS on its first call. A
- * function the JS tier cannot take (nesting deeper than a JS parser allows) stays on the threaded-code
- * interpreter, as does everything of an instance created with `jit: false`; compiled code that finds
- * the JS stack full continues on the interpreter. Every instance is handed `tiering` (runtime/objects.ts
- * declares the interface).
+ * Tiering, the one place that knows both tiers. A function starts on the threaded-code interpreter
+ * and is compiled to JS once it is hot: each interpreted call spends CALL_HEAT of its heat, each loop
+ * iteration 1 (`EngineOptions.tierUp` sets the budget; 0 compiles at the first call). A loop that gets
+ * hot in the middle of a call makes the function compile with an entry at that loop, and the call
+ * continues there in JS (on-stack replacement). A function the JS tier cannot take (nesting deeper than
+ * a JS parser allows) stays on the interpreter, as does everything of an instance created with
+ * `jit: false`; compiled code that finds the JS stack full continues on the interpreter. Every
+ * instance is handed `tiering` (runtime/objects.ts declares the interface).
  */
 import { machine } from "../runtime/machine.ts";
-import { type Tiering, trap, type WasmFunc } from "../runtime/objects.ts";
+import { CALL_HEAT, type CompiledCode, type Tiering, trap, type WasmFunc } from "../runtime/objects.ts";
 import { compileToJs, Unsupported } from "../jit/compile.ts";
 import { env, type JitEnv } from "../jit/support.ts";
 import { interpret } from "../interp/run.ts";
@@ -14,23 +17,50 @@ import { interpret } from "../interp/run.ts";
 /** Functions whose compilation failed unexpectedly (a bug in the JS tier); they ran interpreted. */
 export const jitFailures: { index: number; error: unknown }[] = [];
 
-/** Functions compiled to JS, and those left to the interpreter by design, in this realm so far. */
-export const jitCounts = { compiled: 0, unsupported: 0 };
+/**
+ * Functions compiled to JS, those left to the interpreter by design, and calls taken over by
+ * compiled code in the middle of a loop (OSR), in this realm so far.
+ */
+export const jitCounts = { compiled: 0, unsupported: 0, osr: 0 };
 
 let compilations = 0;
 
-type Factory = (consts: unknown[], env: JitEnv, fn: WasmFunc) => (s: number) => void;
+type Factory = (consts: unknown[], env: JitEnv, fn: WasmFunc) => CompiledCode;
 
 /** What compiled code closes over: the JS tier's helpers, and where it goes when it must not go deeper. */
 const jitEnv: JitEnv = { ...env, deep: interpretDeep };
 
-/** The JS code of `f`, compiling it on first use; null when `f` runs on the interpreter. */
-export function compiledCode(f: WasmFunc): ((s: number) => void) | null {
+/** The JS code of `f` if it has some or just became hot (compiling it); null while it runs on the interpreter. */
+export function compiledCode(f: WasmFunc): CompiledCode | null {
   if (f.jit !== undefined) return f.jit;
+  if ((f.heat -= CALL_HEAT) > 0) return null;
+  return compile(f, -1);
+}
+
+/** The JS code of `f`, compiling it now whatever its heat (`lowering: "eager"`); null when it stays interpreted. */
+export function compileNow(f: WasmFunc): CompiledCode | null {
+  return f.jit !== undefined ? f.jit : compile(f, -1);
+}
+
+/** The code of `f` that can continue a running call at the loop at `loopAt`, compiling it if `f` has none. */
+function osrCode(f: WasmFunc, loopAt: number): CompiledCode | null {
+  const code = f.jit === undefined ? compile(f, loopAt) : f.jit;
+  if (code !== null && f.osrAt === loopAt) {
+    jitCounts.osr++;
+    return code;
+  }
+  // Compiled without this entry, or staying interpreted: the loop stops asking (unless the
+  // compilation is to be tried again, see `compile`).
+  f.heat = f.jit === undefined ? CALL_HEAT : Infinity;
+  return null;
+}
+
+/** Compiles `f` to JS (with an entry at the loop at `loopAt`, when not -1); null when it stays interpreted. */
+function compile(f: WasmFunc, loopAt: number): CompiledCode | null {
   f.jit = null;
   if (!f.inst.jit) return null;
   try {
-    const unit = compileToJs(f);
+    const unit = compileToJs(f, loopAt);
     // A distinct source per compilation: V8 would otherwise share one SharedFunctionInfo among the
     // instances of a module, and code shared by several closures cannot embed their constants.
     const tag = `// wasm function ${f.index}, compilation ${++compilations}\n`;
@@ -38,7 +68,8 @@ export function compiledCode(f: WasmFunc): ((s: number) => void) | null {
     const code = factory(unit.consts, jitEnv, f);
     f.jit = code;
     f.jsCost = unit.jsCost;
-    f.entry = code;
+    f.osrAt = loopAt;
+    f.entry = code as (s: number) => void;
     jitCounts.compiled++;
   } catch (e) {
     if (e instanceof Unsupported) jitCounts.unsupported++;
@@ -63,4 +94,4 @@ function interpretDeep(fn: WasmFunc, slot: number): void {
 }
 
 /** How every instance runs its functions. */
-export const tiering: Tiering = { compiled: compiledCode, interpret, call: callFromCompiled };
+export const tiering: Tiering = { compiled: compiledCode, interpret, call: callFromCompiled, osr: osrCode };

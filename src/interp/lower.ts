@@ -31,6 +31,7 @@ import {
   type GlobalInst,
   type InstanceState,
   type Op,
+  OSR,
   RETURN,
   type TableInst,
   trap,
@@ -767,6 +768,16 @@ export class Lowerer implements LoweringState {
     }));
   }
 
+  /**
+   * The first op of the loop at byte offset `at` (its operand stack empty): spends a unit of the
+   * function's heat per iteration and, once it is hot, asks the run loop to go on in compiled code
+   * from here (OSR). Only while the instance may tier up: the interpreter alone counts nothing.
+   */
+  emitHotLoop(at: number): void {
+    const fn = this.fn;
+    this.push(tag(counts && "hotLoop", (next) => () => --fn.heat > 0 ? next : (callState.osrAt = at, OSR)));
+  }
+
   /** Unreachable code: decode to keep nesting straight, emit nothing. */
   skip(op: number, frame: ControlFrame): void {
     switch (skipUnreachable(this.r, op, this.inst.module.types)) {
@@ -817,8 +828,13 @@ export class Lowerer implements LoweringState {
           false,
         );
         f.loopPc = this.lastLabel = this.pc;
-        // Every iteration passes here: charge the loop body's instructions.
-        if (op === Opcode.Loop && this.costs) this.emitMeter(this.costs.loops.get(this.at)!);
+        if (op === Opcode.Loop) {
+          // Every iteration passes here: count it towards tiering up, charge the loop body's instructions.
+          if (this.h === 0 && this.inst.tierUp > 0 && this.inst.tierUp !== Infinity) {
+            this.emitHotLoop(this.at);
+          }
+          if (this.costs) this.emitMeter(this.costs.loops.get(this.at)!);
+        }
         return;
       }
       case Opcode.If: { // if

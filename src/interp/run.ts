@@ -3,7 +3,7 @@
  * JS, so call depth is bounded by our own limit (never by the JS stack), and blocks are just jumps.
  */
 import { callState, F64, I32, JS_BUDGET, machine, MAX_DEPTH, R, STACK_SLOTS, V } from "../runtime/machine.ts";
-import { CALL, type Op, trap, type WasmFunc } from "../runtime/objects.ts";
+import { CALL, type Op, OSR, trap, type WasmFunc } from "../runtime/objects.ts";
 import { addFrame, frameOf, trapOf } from "../runtime/trap.ts";
 import { lowerFunction } from "./lower.ts";
 
@@ -45,6 +45,7 @@ export function interpret(fn: WasmFunc, slot: number): void {
   let b = slot * 2;
   let pc = 0;
   let depth = baseDepth;
+  let replacing = false; // compiled code is running the rest of the current frame's call (OSR)
   try {
     for (;;) {
       const op = code[pc];
@@ -68,6 +69,15 @@ export function interpret(fn: WasmFunc, slot: number): void {
         code = enterFrame(f, calleeSlot);
         b = calleeSlot * 2;
       } else {
+        if (r === OSR) {
+          replacing = true;
+          const done = replaced(f, b >> 1, depth);
+          replacing = false;
+          if (!done) {
+            pc++; // the loop's op stands first in it: the loop goes on at the next one
+            continue;
+          }
+        }
         if (depth === baseDepth) return;
         machine.depth = --depth;
         f = frameFn[depth], pc = framePc[depth], b = frameBase[depth];
@@ -75,20 +85,44 @@ export function interpret(fn: WasmFunc, slot: number): void {
       }
     }
   } catch (e) {
-    throw withBacktrace(e, f, pc, depth, baseDepth);
+    throw withBacktrace(e, f, pc, depth, baseDepth, !replacing);
   } finally {
     machine.depth = baseDepth;
   }
 }
 
 /**
- * The error leaving the run loop: a trap (a JS stack overflow included) gets the wasm frames of this
- * run added, innermost first; a host's thrown value (a `HostThrow`) and other errors pass untouched.
+ * On-stack replacement: the hot loop at `callState.osrAt` asks for `f`'s frame at `slot` (at call
+ * depth `depth`) to go on in compiled code from that loop's start, with the locals the frame holds.
+ * True when compiled code ran the rest of the call (results in place); false when there is no such
+ * code, or it found no room to run (it returns 1 then). A trap in it carries the frame already.
  */
-function withBacktrace(e: unknown, f: WasmFunc, pc: number, depth: number, baseDepth: number): unknown {
+function replaced(f: WasmFunc, slot: number, depth: number): boolean {
+  const code = f.inst.tiering.osr(f, callState.osrAt);
+  if (code === null) return false;
+  machine.depth = depth - 1; // its entry counts the frame again, as a call would
+  try {
+    return code(slot, 1) !== 1;
+  } finally {
+    machine.depth = depth;
+  }
+}
+
+/**
+ * The error leaving the run loop: a trap (a JS stack overflow included) gets the wasm frames of this
+ * run added, innermost first (the current frame's only `withTop`: compiled code adds its own); a host's thrown value (a `HostThrow`) and other errors pass untouched.
+ */
+function withBacktrace(
+  e: unknown,
+  f: WasmFunc,
+  pc: number,
+  depth: number,
+  baseDepth: number,
+  withTop: boolean,
+): unknown {
   const err = trapOf(e);
   if (err === null) return e;
-  if (!addFrame(err, frameOf(f, pc))) return err;
+  if (withTop && !addFrame(err, frameOf(f, pc))) return err;
   for (let d = depth - 1; d >= baseDepth && addFrame(err, frameOf(frameFn[d], framePc[d] - 1)); d--);
   return err;
 }

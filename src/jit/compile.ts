@@ -27,6 +27,7 @@ import {
   CONVERT_RESULT,
   type FuelCosts,
   fuelCosts,
+  pathToLoop,
   readBlockType,
   skipUnreachable,
   Unreachable,
@@ -125,7 +126,15 @@ export class Compiler {
   /** What the function's calls and loop iterations charge (wasm/code.ts), when metered. */
   readonly costs: FuelCosts | null;
 
-  constructor(readonly fn: WasmFunc) {
+  /**
+   * For code that can also take over a running call at one loop (on-stack replacement): the loop's
+   * path (wasm/code.ts `pathToLoop`). Called with `osr` set, the function loads every local from the
+   * frame and skips, in each construct on the path, what comes before the next one on it: the loop's
+   * start clears `osr`, so later iterations of the constructs around it run in full.
+   */
+  readonly osr: { path: Set<number>; inElse: Set<number>; loopAt: number } | null;
+
+  constructor(readonly fn: WasmFunc, loopAt = -1) {
     this.inst = fn.inst;
     this.type = fn.type;
     const module = fn.inst.module;
@@ -137,6 +146,11 @@ export class Compiler {
     const meter = fn.inst.meter;
     this.meter = meter ? this.constant(meter) : null;
     this.costs = meter ? fuelCosts(module.bytes, fn.body.codeStart, fn.body.codeEnd, module.types) : null;
+    const path = loopAt < 0
+      ? null
+      : pathToLoop(module.bytes, fn.body.codeStart, fn.body.codeEnd, module.types, loopAt);
+    this.osr = path && { path: new Set(path.path), inElse: path.inElse, loopAt };
+    if (loopAt >= 0 && path === null) throw new Error(`js tier: no loop at ${loopAt}`);
   }
 
   /**
@@ -481,6 +495,7 @@ export class Compiler {
       const k = this.push(t);
       this.emit(assign(this.parts(k), frame.saved[i]));
     });
+    if (this.osr?.inElse.has(frame.at)) this.skipOnEntry(frame.at);
   }
 
   // ---- the main loop ----
@@ -488,6 +503,7 @@ export class Compiler {
   compile(): JsUnit {
     const r = this.r;
     this.pushFrame(Kind.Func, [], this.type.results, false);
+    if (this.osr) this.emit("if (!osr) {");
     while (this.ctrl.length > 0) {
       this.at = r.pos;
       const op = r.u8();
@@ -496,10 +512,31 @@ export class Compiler {
         this.skip(op, frame);
         continue;
       }
+      if (this.osr?.path.has(this.at)) this.skippedUntilHere(op === Opcode.If ? 1 : 0);
       if (!VIRTUAL_AWARE[op]) this.materializeAll();
       this.instruction(op);
     }
     return this.assemble();
+  }
+
+  /**
+   * Ends the part of a construct that a call entering at the OSR loop skips: the next construct on
+   * the path starts here. Nothing compiled may assume what that part left (both ways join here), and
+   * the operand stack holds nothing but an `if`'s condition (the interpreter asks to enter only loops
+   * where it is empty; the condition is not read on the way in).
+   */
+  skippedUntilHere(operands: number): void {
+    if (this.h !== operands) throw new Unsupported("operands on the stack at an OSR path");
+    this.known = [];
+    this.lastCmp = null;
+    this.floatLanes.clear();
+    this.emit("}");
+  }
+
+  /** Opens what a call entering at the OSR loop skips in the construct just opened (see `osr`). */
+  skipOnEntry(at: number): void {
+    if (!this.osr?.path.has(at)) return;
+    this.emit(at === this.osr.loopAt ? "osr = 0;" : "if (!osr) {");
   }
 
   /** Unreachable code: decoded to keep the nesting straight, nothing emitted. */
@@ -526,10 +563,12 @@ export class Compiler {
         return;
       case Opcode.Block:
       case Opcode.Loop: {
+        const at = this.at;
         const bt = this.blockType();
         const f = this.pushFrame(op === Opcode.Block ? Kind.Block : Kind.Loop, bt.params, bt.results, false);
         this.emit(op === Opcode.Block ? `${f.label}: {` : `${f.label}: for (;;) {`);
-        if (op === Opcode.Loop && this.costs) this.emit(this.charge(this.costs.loops.get(this.at)!, this.at));
+        this.skipOnEntry(at);
+        if (op === Opcode.Loop && this.costs) this.emit(this.charge(this.costs.loops.get(at)!, at));
         return;
       }
       case Opcode.If: {
@@ -546,7 +585,12 @@ export class Compiler {
           copies.push(assign(saved, this.parts(k)));
         });
         if (copies.length) this.emit(copies.join(" "));
-        this.emit(`${f.label}: if (${cond}) {`);
+        if (!this.osr?.path.has(f.at)) this.emit(`${f.label}: if (${cond}) {`);
+        else if (this.osr.inElse.has(f.at)) this.emit(`${f.label}: if (!osr && (${cond})) {`);
+        else {
+          this.emit(`${f.label}: if (osr || (${cond})) {`);
+          this.skipOnEntry(f.at);
+        }
         return;
       }
       case Opcode.Else:
@@ -950,29 +994,40 @@ export class Compiler {
 
   // ---- the function ----
 
+  /** What a call charges on entry (not a call taken over at the OSR loop: it was charged). */
+  entryCharge(): string {
+    const charge = this.charge(this.costs!.entry, this.fn.body.codeStart);
+    return this.osr ? `if (!osr) { ${charge} }` : charge;
+  }
+
+  /** The statement that reads local `x` from the frame at `s` (`s2` = 2·s). */
+  loadLocal(x: number): string {
+    const l = this.local(x);
+    switch (this.localTypes[x]) {
+      case ValType.V128:
+        return `t = 4 * (s + ${x}); ` + this.localParts(x).map((p, i) => `${p} = V[t + ${i}];`).join(" ");
+      case ValType.I32:
+        return `${l} = I32[s2 + ${2 * x}];`;
+      case ValType.F32:
+        return `${l} = ${f32FromBits(`I32[s2 + ${2 * x}]`)};`;
+      case ValType.I64:
+        return `${l} = I32[s2 + ${2 * x}]; ${this.localHi(x)} = I32[s2 + ${2 * x + 1}];`;
+      case ValType.F64:
+        return `${l} = F64[s + ${x}];`;
+    }
+    return `${l} = R[s + ${x}];`;
+  }
+
   assemble(): JsUnit {
     const fn = this.fn;
     const params = fn.type.params;
-    const prologue: string[] = [];
-    this.localTypes.forEach((t, x) => {
-      if (x >= params.length) return; // the declarations below start them at zero (or null)
-      const l = this.local(x);
-      switch (t) {
-        case ValType.V128:
-          return prologue.push(
-            `t = 4 * (s + ${x}); ` + this.localParts(x).map((p, i) => `${p} = V[t + ${i}];`).join(" "),
-          );
-        case ValType.I32:
-          return prologue.push(`${l} = I32[s2 + ${2 * x}];`);
-        case ValType.F32:
-          return prologue.push(`${l} = ${f32FromBits(`I32[s2 + ${2 * x}]`)};`);
-        case ValType.I64:
-          return prologue.push(`${l} = I32[s2 + ${2 * x}]; ${this.localHi(x)} = I32[s2 + ${2 * x + 1}];`);
-        case ValType.F64:
-          return prologue.push(`${l} = F64[s + ${x}];`);
-      }
-      prologue.push(`${l} = R[s + ${x}];`);
-    });
+    // Parameters come in the frame; the declarations below start the other locals at zero (or null),
+    // unless the call is taken over at the OSR loop: then they come in the frame too.
+    const prologue = params.map((_, x) => this.loadLocal(x));
+    if (this.osr && this.localTypes.length > params.length) {
+      const rest = this.localTypes.slice(params.length).map((_, i) => this.loadLocal(params.length + i));
+      prologue.push(`if (osr) { ${rest.join(" ")} }`);
+    }
     const decls = [...this.vars].map(([name, init]) => `${name} = ${init}`);
     for (let x = 0; x < this.localTypes.length; x++) {
       const init = isRefType(this.localTypes[x]) ? "null" : "0";
@@ -994,15 +1049,15 @@ export class Compiler {
       'const OOB = "out of bounds memory access";',
       "function N(x) { SI[0] = x; return SF[0]; }",
       "function B(v) { SF[0] = v; return SI[0]; }",
-      `return function self(s) {`,
+      this.osr ? "return function self(s, osr) {" : "return function self(s) {",
       `if (M.depth >= M.limit || M.jsStack > ${Math.max(0, JS_BUDGET - jsCost)} || s > ${slotLimit}) ` +
-      "return E.deep(F, s);",
+      (this.osr ? "return osr ? 1 : E.deep(F, s);" : "return E.deep(F, s);"),
       "M.depth++; M.jsStack += COST;",
       "const s2 = s * 2;",
       `let ${decls.join(", ")};`,
       ...prologue,
       "try {",
-      this.costs ? this.charge(this.costs.entry, this.fn.body.codeStart) : "",
+      this.costs ? this.entryCharge() : "",
       ...this.out.map((line) => line.replaceAll(REFRESH, refresh)),
       this.fuelOnly
         ? `} catch (e) { if (fl !== ${FUEL_IN_CALL}) ${this.meter}.left = fl; throw E.unwind(e, F, site); }`
@@ -1047,7 +1102,10 @@ const FUEL_IN_CALL = -2147483648;
 
 const EMPTY = new Uint8Array(0);
 
-/** Compiles `fn` to JS source; throws `Unsupported` when it must stay on the interpreter. */
-export function compileToJs(fn: WasmFunc): JsUnit {
-  return new Compiler(fn).compile();
+/**
+ * Compiles `fn` to JS source, able to take over a running call at the loop at byte offset `loopAt`
+ * when that is not -1; throws `Unsupported` when it must stay on the interpreter.
+ */
+export function compileToJs(fn: WasmFunc, loopAt = -1): JsUnit {
+  return new Compiler(fn, loopAt).compile();
 }

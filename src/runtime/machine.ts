@@ -50,9 +50,10 @@ export const machine = {
 /**
  * How a call op hands its callee to the run loop: the op stores the callee and the slot (relative
  * to the caller's frame) where the arguments start, then returns CALL. That slot becomes the
- * callee's frame base, so arguments are passed without copying.
+ * callee's frame base, so arguments are passed without copying. A hot loop's op returning OSR
+ * leaves the loop's byte offset in `osrAt`.
  */
-export const callState: { fn: unknown; argSlot: number } = { fn: null, argSlot: 0 };
+export const callState: { fn: unknown; argSlot: number; osrAt: number } = { fn: null, argSlot: 0, osrAt: 0 };
 
 /** Bytes of JS stack compiled frames may take before calls continue on the interpreter. */
 export const JS_BUDGET = 384 * 1024;

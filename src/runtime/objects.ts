@@ -19,6 +19,16 @@ export type Op = (b: number) => number;
 export const CALL = -1;
 /** Returned by an op instead of a pc: the function returns (results already in slots 0..n). */
 export const RETURN = -2;
+/**
+ * Returned by a loop header's op instead of a pc: the function is hot; continue this call in compiled
+ * code from the loop at byte offset `callState.osrAt` (on-stack replacement), if the JS tier can.
+ */
+export const OSR = -3;
+
+/** Heat a function starts with when the JS tier takes functions once they are hot (see `tierUp`). */
+export const DEFAULT_TIER_UP = 2000;
+/** Heat one interpreted call spends; one loop iteration spends 1. */
+export const CALL_HEAT = 100;
 
 const sigIds = new Map<string, number>();
 
@@ -53,10 +63,17 @@ export interface EngineOptions {
   /** Count executed instructions per function (see `profileOf`). */
   profile?: boolean;
   /**
-   * Compile each function to JavaScript on its first call (default true). With `false`, everything
-   * runs on the threaded-code interpreter. Both count fuel alike.
+   * Compile functions to JavaScript (default true). With `false`, everything runs on the threaded-code
+   * interpreter. Both count fuel alike.
    */
   jit?: boolean;
+  /**
+   * When the JS tier takes a function: after this much work on the interpreter, where each call
+   * counts 100 and each loop iteration 1 (default 2,000). A function whose loop gets hot in the middle
+   * of a call continues that call in compiled code from the loop's start (on-stack replacement).
+   * 0 compiles every function at its first call. Ignored with `jit: false`.
+   */
+  tierUp?: number;
 }
 
 const CHUNK = 2 ** 28;
@@ -169,11 +186,14 @@ export class InstanceState {
   readonly meter: Meter | null;
   /** Functions are compiled to JS (else all of them run on the interpreter). */
   readonly jit: boolean;
+  /** The heat each function starts with: 0 compiles at the first call (see `EngineOptions.tierUp`). */
+  readonly tierUp: number;
   constructor(readonly module: ModuleInfo, readonly options: EngineOptions, readonly tiering: Tiering) {
     this.sigIds = module.types.map(signatureId);
     this.maxCallDepth = options.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH;
     this.meter = Meter.wanted(options) ? new Meter(options) : null;
     this.jit = options.jit !== false;
+    this.tierUp = this.jit ? Math.max(0, options.tierUp ?? DEFAULT_TIER_UP) : Infinity;
   }
 }
 
@@ -189,13 +209,30 @@ export interface Tiering {
   interpret(f: WasmFunc, slot: number): void;
   /** A call from compiled code to `f` before its own code is known (its first `entry`). */
   call(f: WasmFunc, slot: number): void;
+  /**
+   * The compiled code of hot `f` that can take over a running call at its loop at byte offset
+   * `loopAt` (called as `code(slot, 1)`, see `WasmFunc.jit`); null when it cannot.
+   */
+  osr(f: WasmFunc, loopAt: number): CompiledCode | null;
 }
 
-/** A function defined by a wasm module; compiled to JS (or lowered to threaded code) on its first call. */
+/**
+ * A function's compiled code: its frame (arguments in place) at slot `s`. Called with `osr` = 1 by
+ * the interpreter to continue a running call from the loop the code was compiled to enter (the
+ * frame's locals then in place too); it returns 1 when it cannot take the call (no JS stack left),
+ * which the interpreter then goes on running.
+ */
+export type CompiledCode = (s: number, osr?: number) => unknown;
+
+/** A function defined by a wasm module; lowered to threaded code on its first call, compiled to JS when hot. */
 export class WasmFunc {
   readonly kind = "wasm";
   /** Compiled to JS: undefined until tried, null when it stays on the interpreter. */
-  jit: ((s: number) => void) | null | undefined = undefined;
+  jit: CompiledCode | null | undefined = undefined;
+  /** Interpreted work left before it is compiled (see `EngineOptions.tierUp`). */
+  heat: number;
+  /** The loop (byte offset) its compiled code can enter a running call at, or -1. */
+  osrAt = -1;
   /** Bytes of JS stack a call of the compiled function may take. */
   jsCost = 0;
   /** How compiled code calls this function: its frame (arguments in place) at slot `s`. */
@@ -229,6 +266,8 @@ export class WasmFunc {
     this.nParams = type.params.length;
     this.nLocals = this.nParams + body.locals.length;
     this.entry = (s) => inst.tiering.call(this, s);
+    this.heat = inst.tierUp;
+    if (!inst.jit) this.jit = null; // so that no call asks the tiering again
     body.locals.forEach((t, i) => {
       if (t === ValType.FuncRef || t === ValType.ExternRef) this.refLocals.push(this.nParams + i);
       else if (t === ValType.V128) this.v128Locals.push(this.nParams + i);

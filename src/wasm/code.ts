@@ -254,3 +254,51 @@ export function fuelCosts(bytes: Uint8Array, start: number, end: number, types: 
   }
   return { entry: Math.max(1, flat), loops };
 }
+
+/**
+ * Where the loop at byte offset `loopAt` sits in the validated body `[start, end)` (locals excluded):
+ * the byte offsets of the `block`, `loop` and `if` instructions around it and of the loop itself
+ * (`path`, outermost first), and which of those `if`s hold it in their else branch (`inElse`). What a
+ * tier needs to enter the body at that loop in the middle of a call (on-stack replacement).
+ */
+export interface LoopPath {
+  path: number[];
+  inElse: Set<number>;
+}
+
+export function pathToLoop(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  types: FuncType[],
+  loopAt: number,
+): LoopPath | null {
+  const r = new Reader(bytes, start, end);
+  const open: { at: number; inElse: boolean }[] = [];
+  while (r.pos < end) {
+    const at = r.pos;
+    const op = r.u8();
+    switch (op) {
+      case Op.Block:
+      case Op.Loop:
+      case Op.If:
+        readBlockType(r, types);
+        if (at === loopAt) {
+          if (op !== Op.Loop) return null;
+          const inElse = new Set(open.filter((o) => o.inElse).map((o) => o.at));
+          return { path: [...open.map((o) => o.at), at], inElse };
+        }
+        open.push({ at, inElse: false });
+        break;
+      case Op.Else:
+        open[open.length - 1].inElse = true;
+        break;
+      case Op.End:
+        open.pop();
+        break;
+      default:
+        skipImmediates(r, op);
+    }
+  }
+  return null;
+}
