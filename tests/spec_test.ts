@@ -54,13 +54,26 @@ const notPinned = () =>
   );
 
 /**
+ * What the JS tier cannot promise, because of the host. Its f64 values are JS numbers, and V8's
+ * Maglev tier quiets a signalling NaN whenever optimised code stores one (into a Float64Array or
+ * a DataView; ECMAScript allows any NaN encoding there): so once V8 has optimised a function, a
+ * signalling-NaN payload may come out quieted. These `f64.copysign` assertions share their function
+ * with other modules of the suite (the same source: V8 compiles it once), so it is hot by then; whether
+ * Maglev has finished with it depends on V8's background compiler, hence counted as deviations either
+ * way. The interpreter (`jit: false`) keeps every bit.
+ */
+const JS_TIER_LIMITS: ReadonlyMap<string, string> = new Map(
+  [650, 651, 652, 653].map((line) => [`float_misc:${line}`, "V8 Maglev quiets a stored signalling NaN"]),
+);
+
+/**
  * Ours runs twice: with the JS tier taking every function at its first call (`tierUp: 0`; every
  * function compiled to JS, SIMD included) and with `jit: false`, the threaded-code interpreter alone
  * (which also runs whatever the JS tier leaves out).
  */
-const variants: { label: string; options?: object }[] = ENGINE === "v8"
+const variants: { label: string; options?: object; limits?: ReadonlyMap<string, string> }[] = ENGINE === "v8"
   ? [{ label: "v8" }]
-  : [{ label: "wasmrun, JS tier", options: { tierUp: 0 } }, {
+  : [{ label: "wasmrun, JS tier", options: { tierUp: 0 }, limits: JS_TIER_LIMITS }, {
     label: "wasmrun, interpreter",
     options: { jit: false },
   }];
@@ -97,13 +110,18 @@ for (const variant of variants) {
           simd,
           exhaustionRangeError: ENGINE === "v8",
           instanceOptions: variant.options,
+          knownDeviations: variant.limits,
           checkMessages: ENGINE === "wasmrun" ? MESSAGE_CHECKED_COMMANDS : undefined,
           messageExceptions: exceptionMap(listed),
         })
       );
       console.log(formatReports(reports, 50).join("\n"));
+      for (const [at, why] of variant.limits ?? []) {
+        console.log(`known limit, not counted as passed: ${at}: ${why}`);
+      }
       const t = totals(reports);
       assert.ok(t.passed > 0, "no spec assertion ran");
+      assert.equal(t.deviations, variant.limits?.size ?? 0, "every listed limit is an assertion that ran");
       if (simd) assert.equal(t.skippedSimd, 0, "SIMD commands were skipped");
       // The details go into the message too: `deno test --quiet` hides console output even on failure.
       const details = formatFailures(reports, 20).join("\n");

@@ -11,7 +11,7 @@
 import { machine } from "../runtime/machine.ts";
 import { CALL_HEAT, type CompiledCode, type Tiering, trap, type WasmFunc } from "../runtime/objects.ts";
 import { compileToJs, Unsupported } from "../jit/compile.ts";
-import { env, type JitEnv } from "../jit/support.ts";
+import { env, installRealm } from "../jit/support.ts";
 import { interpret } from "../interp/run.ts";
 
 /** Functions whose compilation failed unexpectedly (a bug in the JS tier); they ran interpreted. */
@@ -23,12 +23,10 @@ export const jitFailures: { index: number; error: unknown }[] = [];
  */
 export const jitCounts = { compiled: 0, unsupported: 0, osr: 0 };
 
-let compilations = 0;
+type Factory = (consts: unknown[], fn: WasmFunc) => CompiledCode;
 
-type Factory = (consts: unknown[], env: JitEnv, fn: WasmFunc) => CompiledCode;
-
-/** What compiled code closes over: the JS tier's helpers, and where it goes when it must not go deeper. */
-const jitEnv: JitEnv = { ...env, deep: interpretDeep };
+/** What compiled code calls: the JS tier's helpers, and where it goes when it must not go deeper. */
+installRealm({ ...env, deep: interpretDeep });
 
 /** The JS code of `f` if it has some or just became hot (compiling it); null while it runs on the interpreter. */
 export function compiledCode(f: WasmFunc): CompiledCode | null {
@@ -61,11 +59,10 @@ function compile(f: WasmFunc, loopAt: number): CompiledCode | null {
   if (!f.inst.jit) return null;
   try {
     const unit = compileToJs(f, loopAt);
-    // A distinct source per compilation: V8 would otherwise share one SharedFunctionInfo among the
-    // instances of a module, and code shared by several closures cannot embed their constants.
-    const tag = `// wasm function ${f.index}, compilation ${++compilations}\n`;
-    const factory = new Function("K", "E", "F", tag + unit.source) as Factory;
-    const code = factory(unit.consts, jitEnv, f);
+    // The same source for every instance of a module: V8 compiles it once and shares the code (a
+    // distinct source per compilation would keep every one of them alive in V8's compilation cache).
+    const factory = new Function("K", "F", `// wasm function ${f.index}\n${unit.source}`) as Factory;
+    const code = factory(unit.consts, f);
     f.jit = code;
     f.jsCost = unit.jsCost;
     f.osrAt = loopAt;

@@ -32,7 +32,7 @@ import {
   skipUnreachable,
   Unreachable,
 } from "../wasm/code.ts";
-import { assign, f32Bits, f32FromBits, f32Literal, f64Literal, LANES, letter, partsOf } from "./names.ts";
+import { assign, f32Bits, f32FromBits, f32Literal, f64Literal, LANES, letter, partsOf, RT } from "./names.ts";
 import { numeric } from "./numeric.ts";
 import { simd } from "./simd.ts";
 import { FcOp, Op as Opcode } from "../wasm/opcodes.ts";
@@ -337,17 +337,17 @@ export class Compiler {
     const t = this.types[k], v = this.read(k);
     switch (t) {
       case ValType.I32:
-        return `I32[s2 + ${2 * slot}] = ${v};`;
+        return `${RT.I32}[s2 + ${2 * slot}] = ${v};`;
       case ValType.F32:
-        return `I32[s2 + ${2 * slot}] = ${f32Bits(v)};`;
+        return `${RT.I32}[s2 + ${2 * slot}] = ${f32Bits(v)};`;
       case ValType.I64:
-        return `I32[s2 + ${2 * slot}] = ${v}; I32[s2 + ${2 * slot + 1}] = ${this.readHi(k)};`;
+        return `${RT.I32}[s2 + ${2 * slot}] = ${v}; ${RT.I32}[s2 + ${2 * slot + 1}] = ${this.readHi(k)};`;
       case ValType.F64:
-        return `F64[s + ${slot}] = ${v};`;
+        return `${RT.F64}[s + ${slot}] = ${v};`;
       case ValType.V128:
-        return `t = 4 * (s + ${slot}); ` + this.parts(k).map((p, i) => `V[t + ${i}] = ${p};`).join(" ");
+        return `t = 4 * (s + ${slot}); ` + this.parts(k).map((p, i) => `${RT.V}[t + ${i}] = ${p};`).join(" ");
     }
-    return `R[s + ${slot}] = ${v};`;
+    return `${RT.R}[s + ${slot}] = ${v};`;
   }
 
   /** Loads frame slot `slot` into the value at depth `k`. */
@@ -355,17 +355,17 @@ export class Compiler {
     const t = this.types[k], v = this.v(k);
     switch (t) {
       case ValType.I32:
-        return `${v} = I32[s2 + ${2 * slot}];`;
+        return `${v} = ${RT.I32}[s2 + ${2 * slot}];`;
       case ValType.F32:
-        return `${v} = ${f32FromBits(`I32[s2 + ${2 * slot}]`)};`;
+        return `${v} = ${f32FromBits(`${RT.I32}[s2 + ${2 * slot}]`)};`;
       case ValType.I64:
-        return `${v} = I32[s2 + ${2 * slot}]; ${this.vh(k)} = I32[s2 + ${2 * slot + 1}];`;
+        return `${v} = ${RT.I32}[s2 + ${2 * slot}]; ${this.vh(k)} = ${RT.I32}[s2 + ${2 * slot + 1}];`;
       case ValType.F64:
-        return `${v} = F64[s + ${slot}];`;
+        return `${v} = ${RT.F64}[s + ${slot}];`;
       case ValType.V128:
-        return `t = 4 * (s + ${slot}); ` + this.parts(k).map((p, i) => `${p} = V[t + ${i}];`).join(" ");
+        return `t = 4 * (s + ${slot}); ` + this.parts(k).map((p, i) => `${p} = ${RT.V}[t + ${i}];`).join(" ");
     }
-    return `${v} = R[s + ${slot}];`;
+    return `${v} = ${RT.R}[s + ${slot}];`;
   }
 
   /**
@@ -465,7 +465,7 @@ export class Compiler {
     const lines: string[] = [];
     for (let i = 0; i < n; i++) lines.push(this.toSlot(this.h - n + i, i));
     if (this.fuelOnly) lines.push(`${this.meter}.left = fl;`);
-    lines.push("M.depth--; M.jsStack -= COST; return;");
+    lines.push(`${RT.M}.depth--; ${RT.M}.jsStack -= ${JS_COST}; return;`);
     this.emit(lines.join(" "));
   }
 
@@ -557,7 +557,7 @@ export class Compiler {
     const r = this.r;
     switch (op) {
       case Opcode.Unreachable:
-        this.emit(`E.trapAt(${this.at}, "unreachable");`);
+        this.emit(`${RT.E}.trapAt(${this.at}, "unreachable");`);
         return this.setUnreachable();
       case Opcode.Nop:
         return;
@@ -777,9 +777,9 @@ export class Compiler {
     const sel = this.pop();
     const at = this.at;
     this.emit(
-      `t = i${sel} >>> 0; cf = ${table}.elements; if (t >= cf.length) E.trapAt(${at}, "undefined element"); ` +
-        `cf = cf[t]; if (cf === null) E.trapAt(${at}, "uninitialized element"); ` +
-        `if (cf.sigId !== ${sig}) E.trapAt(${at}, "indirect call type mismatch");`,
+      `t = i${sel} >>> 0; cf = ${table}.elements; if (t >= cf.length) ${RT.E}.trapAt(${at}, "undefined element"); ` +
+        `cf = cf[t]; if (cf === null) ${RT.E}.trapAt(${at}, "uninitialized element"); ` +
+        `if (cf.sigId !== ${sig}) ${RT.E}.trapAt(${at}, "indirect call type mismatch");`,
     );
     this.callWith(type.params.length, type.results, "cf.entry");
   }
@@ -839,7 +839,7 @@ export class Compiler {
     const a = this.read(k);
     this.usesMemory = true;
     const ea = offset === 0 ? `${a} >>> 0` : `(${a} >>> 0) + ${offset}`;
-    return `ea = ${ea}; if (ea > ms - ${size}) E.trapAt(${this.at}, OOB);`; // OOB: the message, a constant of every compiled function
+    return `ea = ${ea}; if (ea > ms - ${size}) ${RT.E}.oob(${this.at});`;
   }
 
   load(op: number): void {
@@ -864,7 +864,7 @@ export class Compiler {
         break;
       case Opcode.F32Load:
         code =
-          `${v} = dv.getFloat32(ea, true); if (${v} !== ${v}) ${v} = E.f32FromBits(dv.getInt32(ea, true));`;
+          `${v} = dv.getFloat32(ea, true); if (${v} !== ${v}) ${v} = ${RT.E}.f32FromBits(dv.getInt32(ea, true));`;
         break;
       case Opcode.I64Load:
         code = `${v} = dv.getInt32(ea, true); y${k} = dv.getInt32(ea + 4, true);`;
@@ -918,7 +918,7 @@ export class Compiler {
         break;
       case Opcode.F32Store:
         code =
-          `if (${v} === ${v}) dv.setFloat32(ea, ${v}, true); else dv.setInt32(ea, E.f32NaNBits(${v}), true);`;
+          `if (${v} === ${v}) dv.setFloat32(ea, ${v}, true); else dv.setInt32(ea, ${RT.E}.f32NaNBits(${v}), true);`;
         break;
       case Opcode.I64Store:
         code = `dv.setInt32(ea, ${v}, true); dv.setInt32(ea + 4, ${this.readHi(k)}, true);`;
@@ -1005,17 +1005,18 @@ export class Compiler {
     const l = this.local(x);
     switch (this.localTypes[x]) {
       case ValType.V128:
-        return `t = 4 * (s + ${x}); ` + this.localParts(x).map((p, i) => `${p} = V[t + ${i}];`).join(" ");
+        return `t = 4 * (s + ${x}); ` +
+          this.localParts(x).map((p, i) => `${p} = ${RT.V}[t + ${i}];`).join(" ");
       case ValType.I32:
-        return `${l} = I32[s2 + ${2 * x}];`;
+        return `${l} = ${RT.I32}[s2 + ${2 * x}];`;
       case ValType.F32:
-        return `${l} = ${f32FromBits(`I32[s2 + ${2 * x}]`)};`;
+        return `${l} = ${f32FromBits(`${RT.I32}[s2 + ${2 * x}]`)};`;
       case ValType.I64:
-        return `${l} = I32[s2 + ${2 * x}]; ${this.localHi(x)} = I32[s2 + ${2 * x + 1}];`;
+        return `${l} = ${RT.I32}[s2 + ${2 * x}]; ${this.localHi(x)} = ${RT.I32}[s2 + ${2 * x + 1}];`;
       case ValType.F64:
-        return `${l} = F64[s + ${x}];`;
+        return `${l} = ${RT.F64}[s + ${x}];`;
     }
-    return `${l} = R[s + ${x}];`;
+    return `${l} = ${RT.R}[s + ${x}];`;
   }
 
   assemble(): JsUnit {
@@ -1040,28 +1041,25 @@ export class Compiler {
     const refresh = this.usesMemory ? `dv = ${this.memory}.view; ms = ${this.memory}.size;` : "";
     const slotLimit = STACK_SLOTS - this.callBase - this.maxArgs - 1;
     const consts = this.consts.map((_, i) => `k${i} = K[${i}]`);
+    const M = RT.M;
     const source = [
       '"use strict";',
-      "const I32 = E.I32, F64 = E.F64, R = E.R, V = E.V, M = E.machine, SI = E.scratchI32, " +
-      "SF = E.scratchF32, SD = E.scratchF64, HI = E.hi;",
-      `const COST = ${jsCost};`,
       consts.length ? `const ${consts.join(", ")};` : "",
-      'const OOB = "out of bounds memory access";',
-      "function N(x) { SI[0] = x; return SF[0]; }",
-      "function B(v) { SF[0] = v; return SI[0]; }",
       this.osr ? "return function self(s, osr) {" : "return function self(s) {",
-      `if (M.depth >= M.limit || M.jsStack > ${Math.max(0, JS_BUDGET - jsCost)} || s > ${slotLimit}) ` +
-      (this.osr ? "return osr ? 1 : E.deep(F, s);" : "return E.deep(F, s);"),
-      "M.depth++; M.jsStack += COST;",
+      `if (${M}.depth >= ${M}.limit || ${M}.jsStack > ${
+        Math.max(0, JS_BUDGET - jsCost)
+      } || s > ${slotLimit}) ` +
+      (this.osr ? `return osr ? 1 : ${RT.E}.deep(F, s);` : `return ${RT.E}.deep(F, s);`),
+      `${M}.depth++; ${M}.jsStack += ${jsCost};`,
       "const s2 = s * 2;",
       `let ${decls.join(", ")};`,
       ...prologue,
       "try {",
       this.costs ? this.entryCharge() : "",
-      ...this.out.map((line) => line.replaceAll(REFRESH, refresh)),
+      ...this.out.map((line) => line.replaceAll(REFRESH, refresh).replaceAll(JS_COST, String(jsCost))),
       this.fuelOnly
-        ? `} catch (e) { if (fl !== ${FUEL_IN_CALL}) ${this.meter}.left = fl; throw E.unwind(e, F, site); }`
-        : "} catch (e) { throw E.unwind(e, F, site); }",
+        ? `} catch (e) { if (fl !== ${FUEL_IN_CALL}) ${this.meter}.left = fl; throw ${RT.E}.unwind(e, F, site); }`
+        : `} catch (e) { throw ${RT.E}.unwind(e, F, site); }`,
       "};",
     ].join("\n");
     return { source, consts: this.consts, jsCost };
@@ -1096,6 +1094,9 @@ const VIRTUAL_AWARE: boolean[] = (() => {
  * a marker in the body until the function is known to use them.
  */
 const REFRESH = "/*refresh*/";
+
+/** The JS stack a call takes, known once the body is done: a marker in the body's returns until then. */
+const JS_COST = "/*js-cost*/";
 
 /** What the local fuel copy holds while a call runs (a value `left` never takes: see `fuelOnly`). */
 const FUEL_IN_CALL = -2147483648;

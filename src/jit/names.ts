@@ -4,6 +4,21 @@
  */
 import { ValType } from "../wasm/types.ts";
 
+/**
+ * The names by which generated code reaches what is the same for all of it: the realm-wide value
+ * stack views, the machine, scratch views, and the helpers (`E`). They are read-only globals
+ * (support.ts `installRealm` defines them), not variables of the code's closure: code compiled
+ * from one source is shared by every instance of a module, and V8 embeds a read-only global as a
+ * constant in shared optimised code, where a closure's variable is a load. A second copy of the
+ * engine in the same realm takes the next free prefix.
+ */
+export const RT = (() => {
+  let prefix = "$w";
+  for (let n = 1; `${prefix}E` in globalThis; n++) prefix = `$w${n}`;
+  const names = ["I32", "F64", "R", "V", "M", "SI", "SF", "SD", "HI", "E", "N", "B"] as const;
+  return Object.fromEntries(names.map((n) => [n, prefix + n])) as Record<typeof names[number], string>;
+})();
+
 /** The letter of a type in variable names: `i3` is the i32 at stack depth 3. */
 export function letter(t: ValType): string {
   switch (t) {
@@ -39,12 +54,12 @@ export function assign(to: string[], from: string[]): string {
 
 /** JS for the bits of the f32 number `v` (a variable): plain unless it is a NaN. */
 export function f32Bits(v: string): string {
-  return `(${v} === ${v} ? B(${v}) : E.f32NaNBits(${v}))`;
+  return `(${v} === ${v} ? ${RT.B}(${v}) : ${RT.E}.f32NaNBits(${v}))`;
 }
 
 /** JS for the f32 number of the bits `e` (an expression). */
 export function f32FromBits(e: string): string {
-  return `E.f32FromBits(${e})`;
+  return `${RT.E}.f32FromBits(${e})`;
 }
 
 /** A JS literal for the f32 with the given bits. */
@@ -52,7 +67,7 @@ export function f32Literal(bits: number): string {
   const cell = new DataView(new ArrayBuffer(4));
   cell.setInt32(0, bits, true);
   const x = cell.getFloat32(0, true);
-  if (x !== x) return `E.f32FromBits(${bits})`;
+  if (x !== x) return `${RT.E}.f32FromBits(${bits})`;
   return Object.is(x, -0) ? "-0" : String(x);
 }
 
@@ -61,7 +76,7 @@ export function f64Literal(lo: number, hi: number): string {
   const cell = new DataView(new ArrayBuffer(8));
   cell.setInt32(0, lo, true), cell.setInt32(4, hi, true);
   const x = cell.getFloat64(0, true);
-  if (x !== x) return `(SI[0] = ${lo}, SI[1] = ${hi}, SD[0])`;
+  if (x !== x) return `(${RT.SI}[0] = ${lo}, ${RT.SI}[1] = ${hi}, ${RT.SD}[0])`;
   if (Object.is(x, -0)) return "-0";
   return String(x);
 }

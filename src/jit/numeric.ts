@@ -6,7 +6,7 @@ import { ValType } from "../wasm/types.ts";
 import { convert } from "../interp/ops/ops_convert.ts";
 import { CONVERT_RESULT } from "../wasm/code.ts";
 import type { Compiler } from "./compile.ts";
-import { f32Bits, f32FromBits } from "./names.ts";
+import { f32Bits, f32FromBits, RT } from "./names.ts";
 import { Op as Opcode } from "../wasm/opcodes.ts";
 function unaryI32(c: Compiler, expr: (a: string) => string): void {
   const a = c.v(c.h - 1);
@@ -111,9 +111,9 @@ export function numeric(c: Compiler, op: number): void {
     case Opcode.I32Clz:
       return unaryI32(c, (a) => `Math.clz32(${a})`);
     case Opcode.I32Ctz:
-      return unaryI32(c, (a) => `E.ctz32(${a})`);
+      return unaryI32(c, (a) => `${RT.E}.ctz32(${a})`);
     case Opcode.I32Popcnt:
-      return unaryI32(c, (a) => `E.popcnt32(${a})`);
+      return unaryI32(c, (a) => `${RT.E}.popcnt32(${a})`);
     case Opcode.I32Add:
       return binaryI32(c, (a, b) => `(${a} + ${b}) | 0`);
     case Opcode.I32Sub:
@@ -122,24 +122,24 @@ export function numeric(c: Compiler, op: number): void {
       return binaryI32(c, (a, b) => `Math.imul(${a}, ${b})`);
     case Opcode.I32DivS:
       return binaryI32(c, (a, b) =>
-        `${b} === 0 ? E.trapAt(${at}, "integer divide by zero") : ` +
-        `${a} === -2147483648 && ${b} === -1 ? E.trapAt(${at}, "integer overflow") : (${a} / ${b}) | 0`);
+        `${b} === 0 ? ${RT.E}.trapAt(${at}, "integer divide by zero") : ` +
+        `${a} === -2147483648 && ${b} === -1 ? ${RT.E}.trapAt(${at}, "integer overflow") : (${a} / ${b}) | 0`);
     case Opcode.I32DivU:
       return binaryI32(
         c,
         (a, b) =>
-          `${b} === 0 ? E.trapAt(${at}, "integer divide by zero") : ((${a} >>> 0) / (${b} >>> 0)) | 0`,
+          `${b} === 0 ? ${RT.E}.trapAt(${at}, "integer divide by zero") : ((${a} >>> 0) / (${b} >>> 0)) | 0`,
       );
     case Opcode.I32RemS:
       return binaryI32(
         c,
-        (a, b) => `${b} === 0 ? E.trapAt(${at}, "integer divide by zero") : (${a} % ${b}) | 0`,
+        (a, b) => `${b} === 0 ? ${RT.E}.trapAt(${at}, "integer divide by zero") : (${a} % ${b}) | 0`,
       );
     case Opcode.I32RemU:
       return binaryI32(
         c,
         (a, b) =>
-          `${b} === 0 ? E.trapAt(${at}, "integer divide by zero") : ((${a} >>> 0) % (${b} >>> 0)) | 0`,
+          `${b} === 0 ? ${RT.E}.trapAt(${at}, "integer divide by zero") : ((${a} >>> 0) % (${b} >>> 0)) | 0`,
       );
     case Opcode.I32And:
       return binaryI32(c, (a, b) => `${a} & ${b}`);
@@ -172,9 +172,9 @@ function i64(c: Compiler, op: number): void {
       case Opcode.I64Clz:
         return c.emit(`${x} = ${y} !== 0 ? Math.clz32(${y}) : 32 + Math.clz32(${x}); ${y} = 0;`);
       case Opcode.I64Ctz:
-        return c.emit(`${x} = ${x} !== 0 ? E.ctz32(${x}) : 32 + E.ctz32(${y}); ${y} = 0;`);
+        return c.emit(`${x} = ${x} !== 0 ? ${RT.E}.ctz32(${x}) : 32 + ${RT.E}.ctz32(${y}); ${y} = 0;`);
       default:
-        return c.emit(`${x} = E.popcnt32(${x}) + E.popcnt32(${y}); ${y} = 0;`);
+        return c.emit(`${x} = ${RT.E}.popcnt32(${x}) + ${RT.E}.popcnt32(${y}); ${y} = 0;`);
     }
   }
   const b = c.h - 1, a = c.h - 2;
@@ -223,7 +223,7 @@ function i64(c: Compiler, op: number): void {
   }
   c.pop();
   const helper = ["divS64", "divU64", "remS64", "remU64"][op - Opcode.I64DivS];
-  c.emit(`${al} = E.${helper}(${al}, ${ah}, ${bl}, ${bh}, ${c.at}); ${ah} = HI.v;`);
+  c.emit(`${al} = ${RT.E}.${helper}(${al}, ${ah}, ${bl}, ${bh}, ${c.at}); ${ah} = ${RT.HI}.v;`);
 }
 
 /** i64 shift or rotation by the constant `n`, on the value at depth `a`, without a helper call. */
@@ -295,7 +295,14 @@ function i64ShiftByVariable(c: Compiler, op: number, x: string, y: string, amoun
 function f32(c: Compiler, op: number): void {
   if (op <= Opcode.F32Sqrt) {
     const a = `f${c.h - 1}`;
-    const fn = ["Math.abs", "-", "E.ceil", "E.floor", "E.trunc", "E.nearest"][op - Opcode.F32Abs];
+    const fn = [
+      "Math.abs",
+      "-",
+      `${RT.E}.ceil`,
+      `${RT.E}.floor`,
+      `${RT.E}.trunc`,
+      `${RT.E}.nearest`,
+    ][op - Opcode.F32Abs];
     return c.emit(fn ? `${a} = ${fn}(${a});` : `${a} = Math.fround(Math.sqrt(${a}));`);
   }
   const b = `f${c.pop()}`, a = `f${c.h - 1}`;
@@ -313,15 +320,22 @@ function f32(c: Compiler, op: number): void {
     case Opcode.F32Max:
       return c.emit(`${a} = Math.fround(Math.max(${a}, ${b}));`);
     default:
-      return c.emit(`${a} = E.copysign64(${a}, ${b});`);
+      return c.emit(`${a} = ${RT.E}.copysign64(${a}, ${b});`);
   }
 }
 
 function f64(c: Compiler, op: number): void {
   if (op <= Opcode.F64Sqrt) {
     const a = `d${c.h - 1}`;
-    const fn =
-      ["Math.abs", "-", "E.ceil", "E.floor", "E.trunc", "E.nearest", "Math.sqrt"][op - Opcode.F64Abs];
+    const fn = [
+      "Math.abs",
+      "-",
+      `${RT.E}.ceil`,
+      `${RT.E}.floor`,
+      `${RT.E}.trunc`,
+      `${RT.E}.nearest`,
+      "Math.sqrt",
+    ][op - Opcode.F64Abs];
     return c.emit(`${a} = ${fn}(${a});`);
   }
   // operands may be virtual (a local or a constant)
@@ -331,7 +345,7 @@ function f64(c: Compiler, op: number): void {
     : op === Opcode.F64Max
     ? `Math.max(${a}, ${b})`
     : op === Opcode.F64Copysign
-    ? `E.copysign64(${a}, ${b})`
+    ? `${RT.E}.copysign64(${a}, ${b})`
     : `${a} ${["+", "-", "*", "/"][op - Opcode.F64Add]} ${b}`;
   c.emit(`${c.dest(k)} = ${value};`);
 }
@@ -371,11 +385,19 @@ function conversion(c: Compiler, op: number): void {
     case Opcode.I32ReinterpretF32:
       return retype(c, ValType.I32, (a, d) => `${d} = ${f32Bits(a)};`);
     case Opcode.I64ReinterpretF64:
-      return retype(c, ValType.I64, (a, d, k) => `SD[0] = ${a}; ${d} = SI[0]; y${k} = SI[1];`);
+      return retype(
+        c,
+        ValType.I64,
+        (a, d, k) => `${RT.SD}[0] = ${a}; ${d} = ${RT.SI}[0]; y${k} = ${RT.SI}[1];`,
+      );
     case Opcode.F32ReinterpretI32:
       return retype(c, ValType.F32, (a, d) => `${d} = ${f32FromBits(a)};`);
     case Opcode.F64ReinterpretI64:
-      return retype(c, ValType.F64, (a, d, k) => `SI[0] = ${a}; SI[1] = y${k}; ${d} = SD[0];`);
+      return retype(
+        c,
+        ValType.F64,
+        (a, d, k) => `${RT.SI}[0] = ${a}; ${RT.SI}[1] = y${k}; ${d} = ${RT.SD}[0];`,
+      );
     case Opcode.I32Extend8S:
       return unaryI32(c, (a) => `(${a} << 24) >> 24`);
     case Opcode.I32Extend16S:

@@ -6,7 +6,7 @@
 import { ValType } from "../wasm/types.ts";
 import { readSimdImmediates, selectSimd } from "../interp/ops/simd_select.ts";
 import type { Compiler } from "./compile.ts";
-import { assign, f32Bits, f32FromBits } from "./names.ts";
+import { assign, f32Bits, f32FromBits, RT } from "./names.ts";
 import { Op as Opcode, SimdOp } from "../wasm/opcodes.ts";
 /**
  * A v128 is four int32 variables (lane 0 lowest). Frequent operations are inline; the rest run the
@@ -163,10 +163,10 @@ function simdInline(c: Compiler, sub: number): boolean {
         `(Math.imul((${a} << 16) >> 16, (${b} << 16) >> 16) + Math.imul(${a} >> 16, ${b} >> 16)) | 0`
       );
     case SimdOp.F32x4ConvertI32x4S: // f32x4.convert_i32x4_s/u
-      c.emit(top().map((x) => `${x} = B(${x});`).join(" "));
+      c.emit(top().map((x) => `${x} = ${RT.B}(${x});`).join(" "));
       return true;
     case SimdOp.F32x4ConvertI32x4U:
-      c.emit(top().map((x) => `${x} = B(${x} >>> 0);`).join(" "));
+      c.emit(top().map((x) => `${x} = ${RT.B}(${x} >>> 0);`).join(" "));
       return true;
     case SimdOp.V128Load8Splat: // v128.load8/16/32_splat: one element repeated
     case SimdOp.V128Load16Splat:
@@ -363,7 +363,7 @@ function simdInline(c: Compiler, sub: number): boolean {
     case SimdOp.F32x4Div: {
       const o = ["+", "-", "*", "/"][sub - SimdOp.F32x4Add];
       const b = c.pop(), a = c.h - 1;
-      const num = (k: number) => c.lanes(k).map((x) => c.floatLanes.has(k) ? x : `N(${x})`);
+      const num = (k: number) => c.lanes(k).map((x) => c.floatLanes.has(k) ? x : `${RT.N}(${x})`);
       const x = num(a), y = num(b);
       c.emit(c.lanes(a).map((v, i) => `${v} = Math.fround(${x[i]} ${o} ${y[i]});`).join(" "));
       c.floatLanes.add(a);

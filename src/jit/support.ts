@@ -10,6 +10,7 @@ import { addFrame, trapOf, type WasmFrame } from "../runtime/trap.ts";
 import { nearest } from "../interp/ops/ops_float.ts";
 import { ctz32, popcnt32 } from "../interp/ops/ops_i32.ts";
 import { i64Hi, isMinByMinusOne, sdiv64, udiv64 } from "../interp/ops/ops_i64.ts";
+import { RT } from "./names.ts";
 
 /** A trap raised by compiled code, carrying the offset of the instruction that raised it. */
 interface SitedError extends RuntimeError {
@@ -22,6 +23,11 @@ function trapAt(at: number, message: string): never {
   const e = new RuntimeError(message) as SitedError;
   e.jitSite = at;
   throw e;
+}
+
+/** The trap of a memory access at byte offset `at` past the end of memory. */
+function oob(at: number): never {
+  return trapAt(at, "out of bounds memory access");
 }
 
 /**
@@ -67,10 +73,10 @@ const trunc = (x: number) => x !== x ? NaN : Math.trunc(x);
 /** f64.copysign on the bits, so that a NaN keeps its payload. */
 function copysign64(a: number, b: number): number {
   scratchF64[0] = b;
-  const sign = scratchI32[1] & 0x80000000;
-  scratchF64[0] = a;
-  scratchI32[1] = (scratchI32[1] & 0x7fffffff) | sign;
-  return scratchF64[0];
+  // Only `b`'s sign is read through the scratch views: `a` stays a number, as Math.abs and negation
+  // touch its sign bit alone (a store would be one more place where V8 may quiet a NaN).
+  const abs = Math.abs(a);
+  return scratchI32[1] < 0 ? -abs : abs;
 }
 
 /**
@@ -109,6 +115,7 @@ export const env = {
   scratchF64,
   hi: i64Hi,
   trapAt,
+  oob,
   unwind,
   divU64,
   remU64,
@@ -130,3 +137,37 @@ export const env = {
  * threaded interpreter (deep recursion, or no room on the JS stack), bound by engine/tiering.ts.
  */
 export type JitEnv = typeof env & { deep: (f: WasmFunc, s: number) => void };
+
+/** The number of an f32 given by its bits (`N`) and the bits of an f32 number (`B`), through scratch views. */
+function f32OfBits(x: number): number {
+  scratchI32[0] = x;
+  return scratchF32[0];
+}
+function bitsOfF32(v: number): number {
+  scratchF32[0] = v;
+  return scratchI32[0];
+}
+
+/**
+ * Defines the read-only globals through which generated code reaches the realm (names.ts `RT`):
+ * once per realm and engine copy, by engine/tiering.ts, which binds `deep`.
+ */
+export function installRealm(e: JitEnv): void {
+  const values: Record<keyof typeof RT, unknown> = {
+    I32,
+    F64,
+    R,
+    V,
+    M: machine,
+    SI: scratchI32,
+    SF: scratchF32,
+    SD: scratchF64,
+    HI: i64Hi,
+    E: e,
+    N: f32OfBits,
+    B: bitsOfF32,
+  };
+  for (const [key, name] of Object.entries(RT)) {
+    Object.defineProperty(globalThis, name, { value: values[key as keyof typeof RT], writable: false });
+  }
+}
