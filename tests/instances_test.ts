@@ -6,6 +6,8 @@
  * compiled function alive in V8's compilation cache: 8 MB per 1,000 instances.)
  */
 import assert from "node:assert/strict";
+import { WebAssembly as W } from "../mod.ts";
+import { jitCounts } from "../src/engine/tiering.ts";
 
 const CHILD = new URL("./instances_child.ts", import.meta.url);
 /** What 4,000 dropped instances may leave behind in all: the issue's bound is 1 MB per 1,000. */
@@ -36,3 +38,24 @@ for (
     assert.ok(kept < BOUND, `heap kept after rounds of ${perRound} instances: ${mb} MB`);
   });
 }
+
+Deno.test("instances of one module share its compiled code: a second instance generates no JS source", () => {
+  const module = new W.Module(Deno.readFileSync(new URL("../bench/wasm/sha256.wasm", import.meta.url)));
+  const run = (options: object) => {
+    const before = { ...jitCounts };
+    const result = (new W.Instance(module, {}, options).exports.run as (n: number) => number)(3);
+    return {
+      result,
+      sources: jitCounts.sources - before.sources,
+      compiled: jitCounts.compiled - before.compiled,
+    };
+  };
+  const first = run({ tierUp: 0 });
+  assert.ok(first.sources > 0 && first.compiled === first.sources, JSON.stringify(first));
+  const second = run({ tierUp: 0 });
+  assert.deepEqual(second, { ...first, sources: 0 }, "the second instance binds the first one's code");
+  // Another kind of meter is another source (it charges fuel), generated once too.
+  const fueled = run({ tierUp: 0, fuel: 1e9 });
+  assert.ok(fueled.sources > 0);
+  assert.deepEqual(run({ tierUp: 0, fuel: 1e9 }), { ...fueled, sources: 0 });
+});

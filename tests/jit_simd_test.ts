@@ -218,9 +218,20 @@ Deno.test({
       new Ours.Instance(new Ours.Module(wat(moduleText(list), { simd: true })), {}, { tierUp: 0 }).exports;
     const closures = list.filter((_, i) => {
       const fn = funcOfJs.get(exports[`f${i}`] as object) as WasmFunc;
-      return compileToJs(fn).consts.some((k) => typeof k === "function");
+      return compileToJs(fn).bridged > 0;
     });
     assert.deepEqual(closures.map((c) => c.label), [], "operations that ran the interpreter's closure");
+    // And the count sees a closure where there is one: memory.fill runs the interpreter's.
+    const fill = new Ours.Instance(
+      new Ours.Module(
+        wat(
+          `(module (memory 1) (func (export "f") (memory.fill (i32.const 0) (i32.const 1) (i32.const 2))))`,
+        ),
+      ),
+      {},
+      { tierUp: 0 },
+    ).exports.f;
+    assert.equal(compileToJs(funcOfJs.get(fill as object) as WasmFunc).bridged, 1);
   },
 });
 

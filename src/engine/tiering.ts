@@ -10,7 +10,8 @@
  */
 import { machine } from "../runtime/machine.ts";
 import { CALL_HEAT, type CompiledCode, type Tiering, trap, type WasmFunc } from "../runtime/objects.ts";
-import { compileToJs, Unsupported } from "../jit/compile.ts";
+import { compileToJs, type JsUnit, Unsupported } from "../jit/compile.ts";
+import type { ModuleInfo } from "../wasm/types.ts";
 import { env, installRealm } from "../jit/support.ts";
 import { interpret } from "../interp/run.ts";
 
@@ -18,12 +19,26 @@ import { interpret } from "../interp/run.ts";
 export const jitFailures: { index: number; error: unknown }[] = [];
 
 /**
- * Functions compiled to JS, those left to the interpreter by design, and calls taken over by
- * compiled code in the middle of a loop (OSR), in this realm so far.
+ * Functions that got compiled code (each instance's own count), those left to the interpreter by
+ * design, calls taken over by compiled code in the middle of a loop (OSR), and JS sources generated
+ * (once per module function and kind of meter: instances share them), in this realm so far.
  */
-export const jitCounts = { compiled: 0, unsupported: 0, osr: 0 };
+export const jitCounts = { compiled: 0, unsupported: 0, osr: 0, sources: 0 };
 
 type Factory = (consts: unknown[], fn: WasmFunc) => CompiledCode;
+
+/** A function's JS code as its module owns it: every instance binds it to its own objects. */
+interface Unit {
+  factory: Factory;
+  consts: JsUnit["consts"];
+  jsCost: number;
+}
+
+/**
+ * The compiled units of each module, by function, OSR loop and kind of meter (what the source depends
+ * on); null for a function the JS tier does not take. Dropped with the module.
+ */
+const units = new WeakMap<ModuleInfo, Map<string, Unit | null>>();
 
 /** What compiled code calls: the JS tier's helpers, and where it goes when it must not go deeper. */
 installRealm({ ...env, deep: interpretDeep });
@@ -53,28 +68,53 @@ function osrCode(f: WasmFunc, loopAt: number): CompiledCode | null {
   return null;
 }
 
-/** Compiles `f` to JS (with an entry at the loop at `loopAt`, when not -1); null when it stays interpreted. */
+/**
+ * Gives `f` its compiled code (with an entry at the loop at `loopAt`, when not -1), compiling the
+ * module's unit for it first if no instance has yet; null when it stays interpreted.
+ */
 function compile(f: WasmFunc, loopAt: number): CompiledCode | null {
   f.jit = null;
   if (!f.inst.jit) return null;
-  try {
-    const unit = compileToJs(f, loopAt);
-    // The same source for every instance of a module: V8 compiles it once and shares the code (a
-    // distinct source per compilation would keep every one of them alive in V8's compilation cache).
-    const factory = new Function("K", "F", `// wasm function ${f.index}\n${unit.source}`) as Factory;
-    const code = factory(unit.consts, f);
+  const unit = unitOf(f, loopAt);
+  if (unit === undefined) f.jit = undefined; // to be tried again (see unitOf)
+  else if (unit === null) jitCounts.unsupported++;
+  else {
+    const code = unit.factory(unit.consts.map((get) => get(f.inst)), f);
     f.jit = code;
     f.jsCost = unit.jsCost;
     f.osrAt = loopAt;
     f.entry = code as (s: number) => void;
     jitCounts.compiled++;
-  } catch (e) {
-    if (e instanceof Unsupported) jitCounts.unsupported++;
-    // Compiled while the JS stack was nearly full (V8's parser recurses): try again on a later call.
-    else if (e instanceof RangeError && e.message.includes("call stack")) f.jit = undefined;
-    else jitFailures.push({ index: f.index, error: e });
   }
   return f.jit ?? null;
+}
+
+/**
+ * The module's unit for `f`: compiled now unless an instance compiled it already; null when the JS
+ * tier does not take the function (or failed on it: a bug, recorded); undefined when compiling hit a
+ * full JS stack (V8's parser recurses), to be tried again on a later call.
+ */
+function unitOf(f: WasmFunc, loopAt: number): Unit | null | undefined {
+  const meter = f.inst.meter === null ? "none" : f.inst.meter.fuelOnly ? "fuel" : "full";
+  const key = `${f.index} ${loopAt} ${meter}`;
+  let byKey = units.get(f.inst.module);
+  if (byKey === undefined) units.set(f.inst.module, byKey = new Map());
+  const known = byKey.get(key);
+  if (known !== undefined) return known;
+  let unit: Unit | null = null;
+  try {
+    const js = compileToJs(f, loopAt);
+    // The same source for every instance of a module: V8 compiles it once and shares the code (a
+    // distinct source per compilation would keep every one of them alive in V8's compilation cache).
+    const factory = new Function("K", "F", `// wasm function ${f.index}\n${js.source}`) as Factory;
+    unit = { factory, consts: js.consts, jsCost: js.jsCost };
+    jitCounts.sources++;
+  } catch (e) {
+    if (e instanceof RangeError && e.message.includes("call stack")) return undefined;
+    if (!(e instanceof Unsupported)) jitFailures.push({ index: f.index, error: e });
+  }
+  byKey.set(key, unit);
+  return unit;
 }
 
 /** A call from compiled code to a function not compiled yet (or never compiled). */

@@ -40,10 +40,16 @@ import { FcOp, Op as Opcode } from "../wasm/opcodes.ts";
 /** The function cannot be compiled to JS (nesting too deep for a JS parser); it stays interpreted. */
 export class Unsupported extends Error {}
 
-/** Generated source, and the objects it refers to as `K[i]`. */
+/**
+ * Generated source, and how to get from an instance the objects it refers to as `K[i]`. The source
+ * depends on the module, the function and the instance's kind of meter only: every instance of the
+ * module binds the same unit.
+ */
 export interface JsUnit {
   source: string;
-  consts: unknown[];
+  consts: ((inst: InstanceState) => unknown)[];
+  /** How many of the consts are interpreter closures the code runs (for rare operations). */
+  bridged: number;
   /** Bytes of JS stack a call may take, counted against the tier's budget. */
   jsCost: number;
 }
@@ -90,8 +96,9 @@ export class Compiler {
   readonly type: FuncType;
   readonly localTypes: ValType[];
   out: string[] = [];
-  consts: unknown[] = [];
-  constIds = new Map<unknown, string>();
+  consts: ((inst: InstanceState) => unknown)[] = [];
+  constIds = new Map<string, string>();
+  bridged = 0;
   vars = new Map<string, string>(); // name → initial value
   types: ValType[] = [];
   /**
@@ -142,9 +149,9 @@ export class Compiler {
     this.localTypes = [...fn.type.params, ...fn.body.locals];
     this.scratch = Math.max(fn.type.params.length, fn.type.results.length);
     this.callBase = this.scratch + 4;
-    this.memory = fn.inst.memories.length > 0 ? this.constant(fn.inst.memories[0]) : null;
+    this.memory = fn.inst.memories.length > 0 ? this.constant("memory", (i) => i.memories[0]) : null;
     const meter = fn.inst.meter;
-    this.meter = meter ? this.constant(meter) : null;
+    this.meter = meter ? this.constant("meter", (i) => i.meter) : null;
     this.costs = meter ? fuelCosts(module.bytes, fn.body.codeStart, fn.body.codeEnd, module.types) : null;
     const path = loopAt < 0
       ? null
@@ -177,12 +184,17 @@ export class Compiler {
 
   // ---- names ----
 
-  constant(v: unknown): string {
-    let id = this.constIds.get(v);
+  /**
+   * The name of constant `key` in the generated code: what `get` takes from the instance the code
+   * is bound to (its memory, a callee, a global's cell …). The source names only keys, so that every
+   * instance of the module can share it.
+   */
+  constant(key: string, get: (inst: InstanceState) => unknown): string {
+    let id = this.constIds.get(key);
     if (id === undefined) {
       id = `k${this.consts.length}`;
-      this.consts.push(v);
-      this.constIds.set(v, id);
+      this.consts.push(get);
+      this.constIds.set(key, id);
     }
     return id;
   }
@@ -372,7 +384,11 @@ export class Compiler {
    * Runs an interpreter closure on the operands at the top of the stack: they are stored in the
    * scratch slots (first operand first), `make` gets those slots and a result slot.
    */
-  bridge(operands: number, result: ValType | null, make: (slots: number[], dst: number) => Op): void {
+  bridge(
+    operands: number,
+    result: ValType | null,
+    make: (slots: number[], dst: number, inst: InstanceState) => Op,
+  ): void {
     const slots: number[] = [];
     const lines: string[] = [];
     for (let i = 0; i < operands; i++) {
@@ -382,7 +398,8 @@ export class Compiler {
     }
     this.h -= operands;
     const dst = this.scratch + 3;
-    const op = this.constant(make(slots, dst));
+    const op = this.constant(`op ${this.consts.length}`, (inst) => make(slots, dst, inst));
+    this.bridged++;
     this.emit(`${lines.join(" ")} site = ${this.at}; ${op}(s2);`);
     if (result !== null) {
       const k = this.push(result);
@@ -649,12 +666,13 @@ export class Compiler {
       case Opcode.GlobalSet:
         return this.globalSet(r.u32());
       case Opcode.TableGet: {
-        const table = this.inst.tables[r.u32()];
-        return this.bridge(1, table.elemType, ([i], d) => tableOp("get", table, [d, i], 0));
+        const t = r.u32();
+        const type = this.inst.tables[t].elemType;
+        return this.bridge(1, type, ([i], d, inst) => tableOp("get", inst.tables[t], [d, i], 0));
       }
       case Opcode.TableSet: {
-        const table = this.inst.tables[r.u32()];
-        return this.bridge(2, null, ([i, v]) => tableOp("set", table, [i, v], 0));
+        const t = r.u32();
+        return this.bridge(2, null, ([i, v], _, inst) => tableOp("set", inst.tables[t], [i, v], 0));
       }
       case Opcode.MemorySize: {
         r.u8();
@@ -664,8 +682,7 @@ export class Compiler {
       }
       case Opcode.MemoryGrow: {
         r.u8();
-        const mem = this.inst.memories[0];
-        this.bridge(1, ValType.I32, ([a], d) => memoryGrow(mem, d, a, 0));
+        this.bridge(1, ValType.I32, ([a], d, inst) => memoryGrow(inst.memories[0], d, a, 0));
         return this.emit(REFRESH);
       }
       case Opcode.I32Const: {
@@ -696,7 +713,7 @@ export class Compiler {
         return this.emitCompare(`r${a} === null`);
       }
       case Opcode.RefFunc: {
-        const f = this.constant(this.inst.funcs[r.u32()]);
+        const f = this.func(r.u32());
         const k = this.push(ValType.FuncRef);
         return this.emit(`r${k} = ${f};`);
       }
@@ -764,16 +781,31 @@ export class Compiler {
     this.emit(lines.join(" "));
   }
 
+  /** Global `x`'s cell, or its value seen as int32 or float64 words. */
+  global(x: number, view: "i32" | "f64" | "cell"): string {
+    return this.constant(`global ${x} ${view}`, (i) => view === "cell" ? i.globals[x] : i.globals[x][view]);
+  }
+
+  /** The instance itself (for dropping its segments). */
+  instance(): string {
+    return this.constant("instance", (i) => i);
+  }
+
+  /** The function at `index` of the instance's function space. */
+  func(index: number): string {
+    return this.constant(`func ${index}`, (i) => i.funcs[index]);
+  }
+
   call(index: number): void {
-    const f = this.inst.funcs[index];
-    const target = f === this.fn ? "self" : `${this.constant(f)}.entry`;
-    this.callWith(f.type.params.length, f.type.results, target);
+    const type = this.inst.funcs[index].type;
+    const target = index === this.fn.index ? "self" : `${this.func(index)}.entry`;
+    this.callWith(type.params.length, type.results, target);
   }
 
   callIndirect(typeIndex: number, tableIndex: number): void {
     const type = this.inst.module.types[typeIndex];
     const sig = this.inst.sigIds[typeIndex];
-    const table = this.constant(this.inst.tables[tableIndex]);
+    const table = this.constant(`table ${tableIndex}`, (i) => i.tables[tableIndex]);
     const sel = this.pop();
     const at = this.at;
     this.emit(
@@ -790,21 +822,21 @@ export class Compiler {
     const v = this.v(k);
     switch (g.type) {
       case ValType.I32:
-        return this.emit(`${v} = ${this.constant(g.i32)}[0];`);
+        return this.emit(`${v} = ${this.global(x, "i32")}[0];`);
       case ValType.F32:
-        return this.emit(`${v} = ${f32FromBits(`${this.constant(g.i32)}[0]`)};`);
+        return this.emit(`${v} = ${f32FromBits(`${this.global(x, "i32")}[0]`)};`);
       case ValType.I64: {
-        const c = this.constant(g.i32);
+        const c = this.global(x, "i32");
         return this.emit(`${v} = ${c}[0]; y${k} = ${c}[1];`);
       }
       case ValType.F64:
-        return this.emit(`${v} = ${this.constant(g.f64)}[0];`);
+        return this.emit(`${v} = ${this.global(x, "f64")}[0];`);
       case ValType.V128: {
-        const c = this.constant(g.i32);
+        const c = this.global(x, "i32");
         return this.emit(this.parts(k).map((p, i) => `${p} = ${c}[${i}];`).join(" "));
       }
     }
-    this.emit(`${v} = ${this.constant(g)}.ref;`);
+    this.emit(`${v} = ${this.global(x, "cell")}.ref;`);
   }
 
   globalSet(x: number): void {
@@ -813,21 +845,21 @@ export class Compiler {
     const v = this.v(k);
     switch (g.type) {
       case ValType.I32:
-        return this.emit(`${this.constant(g.i32)}[0] = ${v};`);
+        return this.emit(`${this.global(x, "i32")}[0] = ${v};`);
       case ValType.F32:
-        return this.emit(`${this.constant(g.i32)}[0] = ${f32Bits(v)};`);
+        return this.emit(`${this.global(x, "i32")}[0] = ${f32Bits(v)};`);
       case ValType.I64: {
-        const c = this.constant(g.i32);
+        const c = this.global(x, "i32");
         return this.emit(`${c}[0] = ${v}; ${c}[1] = y${k};`);
       }
       case ValType.F64:
-        return this.emit(`${this.constant(g.f64)}[0] = ${v};`);
+        return this.emit(`${this.global(x, "f64")}[0] = ${v};`);
       case ValType.V128: {
-        const c = this.constant(g.i32);
+        const c = this.global(x, "i32");
         return this.emit(this.parts(k).map((p, i) => `${c}[${i}] = ${p};`).join(" "));
       }
     }
-    this.emit(`${this.constant(g)}.ref = ${v};`);
+    this.emit(`${this.global(x, "cell")}.ref = ${v};`);
   }
 
   // ---- memory ----
@@ -938,7 +970,6 @@ export class Compiler {
 
   prefixed(sub: number): void {
     const r = this.r;
-    const inst = this.inst;
     if (sub <= 7) {
       const op = sub < FcOp.I64TruncSatF32S // the i64 forms skip extend_i32_s/u
         ? Opcode.I32TruncF32S + sub
@@ -949,44 +980,47 @@ export class Compiler {
       case 8: {
         const seg = r.u32();
         r.u8();
-        const mem = inst.memories[0];
-        return this.bridge(3, null, ([d, s, n]) => memoryInit(mem, inst.datas, seg, d, s, n, 0));
+        return this.bridge(3, null, ([d, s, n], _, i) => memoryInit(i.memories[0], i.datas, seg, d, s, n, 0));
       }
       case 9:
-        return this.emit(`${this.constant(inst)}.datas[${r.u32()}] = ${this.constant(EMPTY)};`);
+        return this.emit(`${this.instance()}.datas[${r.u32()}] = ${this.constant("empty", () => EMPTY)};`);
       case 10: {
         r.u8(), r.u8();
-        const mem = inst.memories[0];
-        return this.bridge(3, null, ([d, s, n]) => memoryCopy(mem, d, s, n, 0));
+        return this.bridge(3, null, ([d, s, n], _, i) => memoryCopy(i.memories[0], d, s, n, 0));
       }
       case 11: {
         r.u8();
-        const mem = inst.memories[0];
-        return this.bridge(3, null, ([d, v, n]) => memoryFill(mem, d, v, n, 0));
+        return this.bridge(3, null, ([d, v, n], _, i) => memoryFill(i.memories[0], d, v, n, 0));
       }
       case 12: {
-        const seg = r.u32();
-        const table = inst.tables[r.u32()];
-        return this.bridge(3, null, ([d, s, n]) => tableOp("init", table, [d, s, n], 0, inst.elems, seg));
+        const seg = r.u32(), t = r.u32();
+        return this.bridge(
+          3,
+          null,
+          ([d, s, n], _, i) => tableOp("init", i.tables[t], [d, s, n], 0, i.elems, seg),
+        );
       }
       case 13:
-        return this.emit(`${this.constant(inst)}.elems[${r.u32()}] = [];`);
+        return this.emit(`${this.instance()}.elems[${r.u32()}] = [];`);
       case 14: {
-        const dst = inst.tables[r.u32()];
-        const src = inst.tables[r.u32()];
-        return this.bridge(3, null, ([d, s, n]) => tableOp("copy", dst, [d, s, n], 0, undefined, 0, src));
+        const dst = r.u32(), src = r.u32();
+        return this.bridge(
+          3,
+          null,
+          ([d, s, n], _, i) => tableOp("copy", i.tables[dst], [d, s, n], 0, undefined, 0, i.tables[src]),
+        );
       }
       case 15: {
-        const table = inst.tables[r.u32()];
-        return this.bridge(2, ValType.I32, ([v, n], d) => tableOp("grow", table, [d, v, n], 0));
+        const t = r.u32();
+        return this.bridge(2, ValType.I32, ([v, n], d, i) => tableOp("grow", i.tables[t], [d, v, n], 0));
       }
       case 16: {
-        const table = inst.tables[r.u32()];
-        return this.bridge(0, ValType.I32, (_, d) => tableOp("size", table, [d], 0));
+        const t = r.u32();
+        return this.bridge(0, ValType.I32, (_, d, i) => tableOp("size", i.tables[t], [d], 0));
       }
       case 17: {
-        const table = inst.tables[r.u32()];
-        return this.bridge(3, null, ([i, v, n]) => tableOp("fill", table, [i, v, n], 0));
+        const t = r.u32();
+        return this.bridge(3, null, ([x, v, n], _, i) => tableOp("fill", i.tables[t], [x, v, n], 0));
       }
     }
     throw new Error(`js tier: unknown 0xfc opcode ${sub}`);
@@ -1062,7 +1096,7 @@ export class Compiler {
         : `} catch (e) { throw ${RT.E}.unwind(e, F, site); }`,
       "};",
     ].join("\n");
-    return { source, consts: this.consts, jsCost };
+    return { source, consts: this.consts, bridged: this.bridged, jsCost };
   }
 }
 
