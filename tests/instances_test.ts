@@ -59,3 +59,18 @@ Deno.test("instances of one module share its compiled code: a second instance ge
   assert.ok(fueled.sources > 0);
   assert.deepEqual(run({ tierUp: 0, fuel: 1e9 }), { ...fueled, sources: 0 });
 });
+
+Deno.test("a function that got hot in one instance starts compiled in the next one", () => {
+  const module = new W.Module(Deno.readFileSync(new URL("../bench/wasm/fib.wasm", import.meta.url)));
+  const compiledBy = (n: number) => {
+    const before = jitCounts.compiled;
+    assert.equal(
+      (new W.Instance(module, {}).exports.run as (n: number) => number)(n),
+      [0, 1, 1, 2, 3, 5][n] ?? 6765,
+    );
+    return jitCounts.compiled - before;
+  };
+  assert.equal(compiledBy(1), 0, "run(1) calls fib once: both cold");
+  assert.equal(compiledBy(20), 1, "run(20) calls fib about 22,000 times: fib gets hot, run (once) not");
+  assert.equal(compiledBy(1), 1, "fib is called once, but it is hot in the module already");
+});

@@ -46,8 +46,14 @@ installRealm({ ...env, deep: interpretDeep });
 /** The JS code of `f` if it has some or just became hot (compiling it); null while it runs on the interpreter. */
 export function compiledCode(f: WasmFunc): CompiledCode | null {
   if (f.jit !== undefined) return f.jit;
-  if ((f.heat -= CALL_HEAT) > 0) return null;
+  // Hot in another instance of the module already: its code is ready, and this instance starts there.
+  if ((f.heat -= CALL_HEAT) > 0 && !hasUnit(f)) return null;
   return compile(f, -1);
+}
+
+/** Whether the module holds compiled code for `f` that calls can use (see `unitOf`). */
+function hasUnit(f: WasmFunc): boolean {
+  return f.inst.jit && !!units.get(f.inst.module)?.get(unitKey(f, -1));
 }
 
 /** The JS code of `f`, compiling it now whatever its heat (`lowering: "eager"`); null when it stays interpreted. */
@@ -89,14 +95,19 @@ function compile(f: WasmFunc, loopAt: number): CompiledCode | null {
   return f.jit ?? null;
 }
 
+/** What a function's source depends on: the function, the OSR loop, the kind of meter. */
+function unitKey(f: WasmFunc, loopAt: number): string {
+  const meter = f.inst.meter === null ? "none" : f.inst.meter.fuelOnly ? "fuel" : "full";
+  return `${f.index} ${loopAt} ${meter}`;
+}
+
 /**
  * The module's unit for `f`: compiled now unless an instance compiled it already; null when the JS
  * tier does not take the function (or failed on it: a bug, recorded); undefined when compiling hit a
  * full JS stack (V8's parser recurses), to be tried again on a later call.
  */
 function unitOf(f: WasmFunc, loopAt: number): Unit | null | undefined {
-  const meter = f.inst.meter === null ? "none" : f.inst.meter.fuelOnly ? "fuel" : "full";
-  const key = `${f.index} ${loopAt} ${meter}`;
+  const key = unitKey(f, loopAt);
   let byKey = units.get(f.inst.module);
   if (byKey === undefined) units.set(f.inst.module, byKey = new Map());
   const known = byKey.get(key);
