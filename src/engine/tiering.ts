@@ -47,7 +47,7 @@ installRealm({ ...env, deep: interpretDeep });
 export function compiledCode(f: WasmFunc): CompiledCode | null {
   if (f.jit !== undefined) return f.jit;
   // Hot in another instance of the module already: its code is ready, and this instance starts there.
-  if ((f.heat -= CALL_HEAT) > 0 && !hasUnit(f)) return null;
+  if ((f.inst.heat[f.index] -= CALL_HEAT) > 0 && !hasUnit(f)) return null;
   return compile(f, -1);
 }
 
@@ -70,7 +70,7 @@ function osrCode(f: WasmFunc, loopAt: number): CompiledCode | null {
   }
   // Compiled without this entry, or staying interpreted: the loop stops asking (unless the
   // compilation is to be tried again, see `compile`).
-  f.heat = f.jit === undefined ? CALL_HEAT : Infinity;
+  f.inst.heat[f.index] = f.jit === undefined ? CALL_HEAT : Infinity;
   return null;
 }
 

@@ -774,8 +774,8 @@ export class Lowerer implements LoweringState {
    * from here (OSR). Only while the instance may tier up: the interpreter alone counts nothing.
    */
   emitHotLoop(at: number): void {
-    const fn = this.fn;
-    this.push(tag(counts && "hotLoop", (next) => () => --fn.heat > 0 ? next : (callState.osrAt = at, OSR)));
+    const heat = this.fn.inst.heat, i = this.fn.index;
+    this.push(tag(counts && "hotLoop", (next) => () => --heat[i] > 0 ? next : (callState.osrAt = at, OSR)));
   }
 
   /** Unreachable code: decode to keep nesting straight, emit nothing. */

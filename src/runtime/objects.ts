@@ -188,13 +188,35 @@ export class InstanceState {
   readonly jit: boolean;
   /** The heat each function starts with: 0 compiles at the first call (see `EngineOptions.tierUp`). */
   readonly tierUp: number;
+  /**
+   * Interpreted work each function (by index) may still do before it is compiled. Shared by the
+   * module's instances with the same `tierUp`: what runs in every job gets hot across jobs, and the
+   * module's compiled code then serves the next ones.
+   */
+  readonly heat: Float64Array;
   constructor(readonly module: ModuleInfo, readonly options: EngineOptions, readonly tiering: Tiering) {
     this.sigIds = module.types.map(signatureId);
     this.maxCallDepth = options.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH;
     this.meter = Meter.wanted(options) ? new Meter(options) : null;
     this.jit = options.jit !== false;
     this.tierUp = this.jit ? Math.max(0, options.tierUp ?? DEFAULT_TIER_UP) : Infinity;
+    this.heat = this.jit ? sharedHeat(module, this.tierUp) : NO_HEAT;
   }
+}
+
+const NO_HEAT = new Float64Array(0);
+const heatOfModules = new WeakMap<ModuleInfo, Map<number, Float64Array>>();
+
+/** The heat of every function of `module` for instances whose budget is `tierUp`. */
+function sharedHeat(module: ModuleInfo, tierUp: number): Float64Array {
+  let byBudget = heatOfModules.get(module);
+  if (byBudget === undefined) heatOfModules.set(module, byBudget = new Map());
+  let heat = byBudget.get(tierUp);
+  if (heat === undefined) {
+    heat = new Float64Array(module.importedFuncCount + module.funcs.length).fill(tierUp);
+    byBudget.set(tierUp, heat);
+  }
+  return heat;
 }
 
 /**
@@ -229,8 +251,6 @@ export class WasmFunc {
   readonly kind = "wasm";
   /** Compiled to JS: undefined until tried, null when it stays on the interpreter. */
   jit: CompiledCode | null | undefined = undefined;
-  /** Interpreted work left before it is compiled (see `EngineOptions.tierUp`). */
-  heat: number;
   /** The loop (byte offset) its compiled code can enter a running call at, or -1. */
   osrAt = -1;
   /** Bytes of JS stack a call of the compiled function may take. */
@@ -266,7 +286,6 @@ export class WasmFunc {
     this.nParams = type.params.length;
     this.nLocals = this.nParams + body.locals.length;
     this.entry = (s) => inst.tiering.call(this, s);
-    this.heat = inst.tierUp;
     if (!inst.jit) this.jit = null; // so that no call asks the tiering again
     body.locals.forEach((t, i) => {
       if (t === ValType.FuncRef || t === ValType.ExternRef) this.refLocals.push(this.nParams + i);
