@@ -63,6 +63,11 @@ Deno.test("limit values: counts, durations and memory sizes", () => {
   for (const bad of ["0", "-5", "1e6", "12abc", "", "99999999999999999999"]) {
     assert.throws(() => parseCount("--fuel", bad), /--fuel .*: expected a positive integer/, bad);
   }
+  assert.equal(parseCount("--tier-up", "0", { zero: true }), 0);
+  assert.equal(parseCount("--tier-up", "2_000", { zero: true }), 2000);
+  for (const bad of ["-1", "1.5", ""]) {
+    assert.throws(() => parseCount("--tier-up", bad, { zero: true }), /expected a non-negative integer/, bad);
+  }
   assert.equal(parseDuration("--timeout", "500ms"), 500);
   assert.equal(parseDuration("--timeout", "10s"), 10_000);
   assert.equal(parseDuration("--timeout", "1.5s"), 1500);
@@ -118,6 +123,8 @@ Deno.test("limit flags become engine options; none given means no options", () =
   });
   const plain = parseCommandLine(["m.wasm"]);
   if (plain.command === "exec") assert.equal(engineLimits(plain), undefined);
+  const eager = parseCommandLine(["--tier-up", "0", "m.wasm"]);
+  if (eager.command === "exec") assert.deepEqual(engineLimits(eager), { tierUp: 0 });
 });
 
 Deno.test("bad limit values: one line, exit 2", async () => {

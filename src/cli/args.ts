@@ -42,6 +42,8 @@ export interface ExecCommand {
   profile: boolean;
   /** Run on the threaded-code interpreter only (no compilation to JS). */
   interpret: boolean;
+  /** Heat a function spends on the interpreter before it is compiled (wasmrun's `tierUp`). */
+  tierUp?: number;
   /** How the WASI host reaches the preopened directories. */
   fsBackend: "auto" | "native" | "deno";
 }
@@ -170,6 +172,9 @@ function parseExec(c: Cursor): Command {
         break;
       case "--interpret":
         cmd.interpret = true;
+        break;
+      case "--tier-up":
+        cmd.tierUp = parseCount(name, c.value(name, inline), { zero: true });
         break;
       case "--fs-backend": {
         const value = c.value(name, inline);

@@ -62,6 +62,8 @@ export interface EngineLimits {
   profile?: boolean;
   /** false: the threaded-code interpreter only, no compilation to JS. */
   jit?: boolean;
+  /** Interpreted work before a function is compiled to JS (0: at its first call). */
+  tierUp?: number;
 }
 
 /** One function of a profile: how many lowered operations it executed. */

@@ -147,6 +147,7 @@ export function engineLimits(cmd: ExecCommand): EngineLimits | undefined {
   if (cmd.maxStack !== undefined) limits.maxCallDepth = cmd.maxStack;
   if (cmd.profile) limits.profile = true;
   if (cmd.interpret) limits.jit = false;
+  if (cmd.tierUp !== undefined) limits.tierUp = cmd.tierUp;
   return Object.keys(limits).length > 0 ? limits : undefined;
 }
 

@@ -62,8 +62,10 @@ Limits (a guest that hits one stops with a trap: exit status 134):
   --max-stack N             maximum wasm call depth ("call stack exhausted" beyond it)
 
 Engine:
-  --interpret               run on the threaded-code interpreter only; by default each function
-                            is compiled to JavaScript on its first call (fuel counts the same)
+  --interpret               run on the threaded-code interpreter only; by default functions start
+                            there and are compiled to JavaScript once hot (fuel counts the same)
+  --tier-up N               how hot: the heat a function spends on the interpreter first, a call
+                            100 and a loop iteration 1 (default 2000; 0 compiles at the first call)
 
 Diagnostics (on stderr):
   --trace                   log every WASI call with its decoded arguments, then its errno and

@@ -6,10 +6,11 @@ import { UsageError } from "./failure.ts";
 import { MAX_PAGES, PAGE_SIZE } from "../wasm/types.ts";
 
 /** A positive integer: digits, optionally grouped with `_` (`10_000_000`). */
-export function parseCount(option: string, text: string): number {
+export function parseCount(option: string, text: string, allow: { zero?: boolean } = {}): number {
   const n = /^[0-9][0-9_]*$/.test(text) ? Number(text.replaceAll("_", "")) : NaN;
-  if (!Number.isSafeInteger(n) || n <= 0) {
-    throw new UsageError(`${option} ${JSON.stringify(text)}: expected a positive integer`);
+  if (!Number.isSafeInteger(n) || n < (allow.zero ? 0 : 1)) {
+    const what = allow.zero ? "a non-negative integer" : "a positive integer";
+    throw new UsageError(`${option} ${JSON.stringify(text)}: expected ${what}`);
   }
   return n;
 }
