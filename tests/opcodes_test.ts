@@ -202,3 +202,20 @@ Deno.test({
     }
   },
 });
+
+Deno.test("local copies of the opcode and type enums (kept for literal switch cases) match the shared ones", () => {
+  // Deno inlines a const enum only in the file that declares it: validator.ts keeps its own copies so
+  // that its hot switch has literal cases. Each member must have the value of the shared member.
+  const read = (file: string) => Deno.readTextFileSync(new URL(`../src/wasm/${file}`, import.meta.url));
+  const members = (source: string, name: string) => {
+    const body = new RegExp(`const enum ${name} \\{([^}]*)\\}`).exec(source)?.[1];
+    if (body === undefined) throw new Error(`no const enum ${name}`);
+    return new Map([...body.matchAll(/(\w+) = (0x[0-9a-f]+|\d+)/g)].map(([, m, v]) => [m, Number(v)]));
+  };
+  const validator = read("validator.ts");
+  for (const [local, file, shared] of [["Code", "opcodes.ts", "Op"], ["Type", "types.ts", "ValType"]]) {
+    const copy = members(validator, local), original = members(read(file), shared);
+    assertEquals(copy.size > 0, true, `${local} has members`);
+    for (const [member, value] of copy) assertEquals(value, original.get(member), `${local}.${member}`);
+  }
+});

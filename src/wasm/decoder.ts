@@ -421,17 +421,21 @@ function readDataSegment(r: Reader): DataSegment {
 /** Reads the bodies; returns their count (checked against the function section at the end). */
 function readCodeSection(r: Reader, m: ModuleInfo): number {
   const n = vecLength(r);
+  // One reader for every body's local declarations, re-aimed at each (bodies are many and small).
+  const body = new Reader(r.bytes);
+  body.section = true;
+  const funcs = m.funcs, typeIndices = m.funcTypeIndices, imported = m.importedFuncCount;
   for (let i = 0; i < n; i++) {
     const bodyOffset = r.pos;
     const size = r.u32();
     if (size > r.end - r.pos) r.unexpectedEnd(bodyOffset);
     const codeEnd = r.pos + size;
-    const body = new Reader(r.bytes, r.pos, codeEnd);
-    body.section = true;
+    body.pos = r.pos;
+    body.end = codeEnd;
     const locals = readLocals(body);
-    m.funcs.push(
+    funcs.push(
       {
-        typeIndex: m.funcTypeIndices[m.importedFuncCount + i],
+        typeIndex: typeIndices[imported + i],
         locals,
         codeStart: body.pos,
         codeEnd,
@@ -445,15 +449,25 @@ function readCodeSection(r: Reader, m: ModuleInfo): number {
 
 function readLocals(r: Reader): ValType[] {
   const groups = vecLength(r);
+  if (groups === 0) return [];
+  // Count first, then fill an array of the exact size: growing one by push leaves slack that every
+  // function of a big module would keep (and the garbage collector would copy).
+  const start = r.pos;
   let total = 0;
-  const locals: ValType[] = [];
   for (let g = 0; g < groups; g++) {
     const at = r.pos;
     const count = r.u32();
     total += count;
     if (total > MAX_LOCALS) r.fail("too many locals", at);
-    const t = readValType(r);
-    for (let k = 0; k < count; k++) locals.push(t);
+    readValType(r);
+  }
+  const locals: ValType[] = new Array(total);
+  r.pos = start;
+  let i = 0;
+  for (let g = 0; g < groups; g++) {
+    const count = r.u32();
+    const t = r.u8();
+    for (let k = 0; k < count; k++) locals[i++] = t;
   }
   return locals;
 }
