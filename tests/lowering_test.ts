@@ -99,8 +99,10 @@ Deno.test({
     assert.deepEqual(prepared(inst), { compiled: 0, lowered: 0 });
     assert.equal((inst.exports.a as () => number)(), 42); // a and $hidden, once each: cold
     assert.deepEqual(prepared(inst), { compiled: 0, lowered: 2 });
-    for (let i = 0; i < 30; i++) assert.equal((inst.exports.a as () => number)(), 42);
-    assert.deepEqual(prepared(inst), { compiled: 2, lowered: 2 }); // 20 calls at 100 heat each: hot
+    for (let i = 0; i < 150; i++) assert.equal((inst.exports.a as () => number)(), 42);
+    assert.deepEqual(prepared(inst), { compiled: 0, lowered: 2 }); // 151 calls at 100 heat each: still cold
+    for (let i = 0; i < 50; i++) assert.equal((inst.exports.a as () => number)(), 42);
+    assert.deepEqual(prepared(inst), { compiled: 2, lowered: 2 }); // 200: the default 20,000 is spent
     assert.equal(jitCounts.compiled - before, 2);
   },
 });

@@ -20,6 +20,8 @@ const USAGE = `usage: deno run -A bench/real/run.ts [options]
   --timeout S           seconds before a run is stopped and reported as an error (default 300)
   --wasmrun DIR         run the wasmrun whose cli.ts is in DIR (default: this checkout), e.g. a
                         snapshot made with \`git archive\`, so that edits made meanwhile don't count
+  --flags="F …"         extra flags for wasmrun's default and 2nd-run ways (e.g. --flags="--tier-up 0")
+  --ways W[,W]          only these ways (${WAYS.join(", ")}; default all)
   --json                print the results as JSON instead of tables
 cache: $WASMRUN_BENCH_CACHE, else ~/.cache/wasmrun-bench (now ${cacheDir()})`;
 
@@ -31,6 +33,8 @@ const { values } = parseArgs({
     timeout: { type: "string", default: "300" },
     wasmrun: { type: "string", default: REPO },
     json: { type: "boolean", default: false },
+    flags: { type: "string", default: "" },
+    ways: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
@@ -44,6 +48,8 @@ if (!(runs >= 1) || !(timeoutSeconds > 0)) {
   Deno.exit(2);
 }
 const filters = values.filter?.split(",") ?? [];
+const flags = values.flags.split(" ").filter((f) => f !== "");
+const ways: readonly string[] = values.ways?.split(",") ?? WAYS;
 const selected = PROGRAMS.filter((p) => filters.length === 0 || filters.some((f) => p.name.includes(f)));
 if (selected.length === 0) {
   console.error(`no program matches --filter ${values.filter}\n${USAGE}`);
@@ -153,8 +159,8 @@ for (const program of selected) {
   log(`${program.name} (${result.package}, ${size}): ${program.what}`);
   for (let i = 0; i < runs; i++) {
     for (const way of WAYS) {
-      if (result.ways[way]?.error !== undefined) continue;
-      const run: Run = await runOnce(program, setup, way, { cli, timeoutSeconds });
+      if (result.ways[way]?.error !== undefined || !ways.includes(way)) continue;
+      const run: Run = await runOnce(program, setup, way, { cli, timeoutSeconds, flags });
       const rss = run.rssMB === undefined ? "" : `  ${Math.round(run.rssMB)} MB`;
       log(`  ${way.padEnd(10)} ${run.error ?? `${run.seconds!.toFixed(2)} s${rss}`}`);
       const best = result.ways[way];

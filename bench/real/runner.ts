@@ -8,12 +8,12 @@ export const WAYS = ["node:wasi", "wasmrun", "interpret", "2nd run"] as const;
 export type Way = typeof WAYS[number];
 
 /** The script after `deno run -A` for each way (`cli` is wasmrun's cli.ts), and options before the module path. */
-function startOf(way: Way, cli: string): { script: string; options: string[] } {
+function startOf(way: Way, cli: string, flags: string[] = []): { script: string; options: string[] } {
   if (way === "node:wasi") {
     return { script: new URL("./node_wasi_runner.ts", import.meta.url).pathname, options: [] };
   }
   // "2nd run" is the wasmrun command again: today it costs what the first did; a compile cache would show.
-  return { script: cli, options: way === "interpret" ? ["exec", "--interpret"] : ["exec"] };
+  return { script: cli, options: way === "interpret" ? ["exec", "--interpret"] : ["exec", ...flags] };
 }
 
 export const REPO = new URL("../../", import.meta.url).pathname;
@@ -57,9 +57,9 @@ export async function runOnce(
   program: Program,
   setup: Setup,
   way: Way,
-  options: { cli: string; timeoutSeconds: number; keep?: boolean },
+  options: { cli: string; timeoutSeconds: number; keep?: boolean; flags?: string[] },
 ): Promise<Run & { dir?: string }> {
-  const { cli, timeoutSeconds, keep } = options;
+  const { cli, timeoutSeconds, keep, flags } = options;
   const dir = await Deno.makeTempDir({ prefix: `wasmrun_real_${program.name}_` });
   const work = `${dir}/work`;
   await Deno.mkdir(work);
@@ -68,7 +68,7 @@ export async function runOnce(
   const preopens = [`${work}::/work`, `${dir}/tmp::/tmp`];
   if (setup.resources) preopens.push(`${setup.resources}/share::/share`);
 
-  const { script, options: before } = startOf(way, cli);
+  const { script, options: before } = startOf(way, cli, flags);
   const deno = [
     Deno.execPath(),
     ...["run", "-A", script, ...before, ...preopens.flatMap((p) => ["--dir", p])],

@@ -65,7 +65,7 @@ Engine:
   --interpret               run on the threaded-code interpreter only; by default functions start
                             there and are compiled to JavaScript once hot (fuel counts the same)
   --tier-up N               how hot: the heat a function spends on the interpreter first, a call
-                            100 and a loop iteration 1 (default 2000; 0 compiles at the first call)
+                            100 and a loop iteration 1 (default 20000; 0 compiles at the first call)
 
 Diagnostics (on stderr):
   --trace                   log every WASI call with its decoded arguments, then its errno and

@@ -26,7 +26,7 @@ export const RETURN = -2;
 export const OSR = -3;
 
 /** Heat a function starts with when the JS tier takes functions once they are hot (see `tierUp`). */
-export const DEFAULT_TIER_UP = 2000;
+export const DEFAULT_TIER_UP = 20_000;
 /** Heat one interpreted call spends; one loop iteration spends 1. */
 export const CALL_HEAT = 100;
 
@@ -69,7 +69,7 @@ export interface EngineOptions {
   jit?: boolean;
   /**
    * When the JS tier takes a function: after this much work on the interpreter, where each call
-   * counts 100 and each loop iteration 1 (default 2,000). A function whose loop gets hot in the middle
+   * counts 100 and each loop iteration 1 (default 20,000). A function whose loop gets hot in the middle
    * of a call continues that call in compiled code from the loop's start (on-stack replacement).
    * 0 compiles every function at its first call. Ignored with `jit: false`.
    */
