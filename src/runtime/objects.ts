@@ -255,8 +255,11 @@ export class WasmFunc {
   osrAt = -1;
   /** Bytes of JS stack a call of the compiled function may take. */
   jsCost = 0;
-  /** How compiled code calls this function: its frame (arguments in place) at slot `s`. */
-  entry: (s: number) => void;
+  /**
+   * How compiled code calls this function (as a method: `f.entry(s)`): its frame (arguments in place)
+   * at slot `s`. At first one shared function that asks the tiering; the compiled code once there is.
+   */
+  entry: (s: number) => void = firstEntry;
   code: Op[] | null = null;
   /** Byte offset in the module of the instruction behind each pc (for backtraces). */
   offsets: Int32Array | null = null;
@@ -267,13 +270,13 @@ export class WasmFunc {
   /** Instructions outside loops: what a call charges when the instance is metered. */
   entryCost = 1;
   /** Constant pool of the frame, as (slot·2, low, high) triples written at every entry. */
-  poolInit: Int32Array = new Int32Array(0);
+  poolInit: Int32Array = NO_POOL;
   readonly nParams: number;
   readonly nLocals: number;
   /** Local slots (beyond the parameters) that hold references and must start as null. */
-  readonly refLocals: number[] = [];
+  readonly refLocals: readonly number[] = NONE;
   /** Local slots (beyond the parameters) that hold v128 values and must start as zero. */
-  readonly v128Locals: number[] = [];
+  readonly v128Locals: readonly number[] = NONE;
   /** The exported JS function, created once so that identity is stable. */
   jsFunction?: (...args: unknown[]) => unknown;
   constructor(
@@ -285,13 +288,26 @@ export class WasmFunc {
   ) {
     this.nParams = type.params.length;
     this.nLocals = this.nParams + body.locals.length;
-    this.entry = (s) => inst.tiering.call(this, s);
     if (!inst.jit) this.jit = null; // so that no call asks the tiering again
-    body.locals.forEach((t, i) => {
-      if (t === ValType.FuncRef || t === ValType.ExternRef) this.refLocals.push(this.nParams + i);
-      else if (t === ValType.V128) this.v128Locals.push(this.nParams + i);
-    });
+    // A big module has a hundred thousand functions: those without such locals share one empty list.
+    const slots = (wanted: (t: ValType) => boolean) => {
+      const found: number[] = [];
+      body.locals.forEach((t, i) => wanted(t) && found.push(this.nParams + i));
+      return found.length === 0 ? NONE : found;
+    };
+    if (body.locals.length > 0) {
+      this.refLocals = slots((t) => t === ValType.FuncRef || t === ValType.ExternRef);
+      this.v128Locals = slots((t) => t === ValType.V128);
+    }
   }
+}
+
+const NO_POOL = new Int32Array(0);
+const NONE: readonly number[] = Object.freeze([]);
+
+/** Every WasmFunc's first `entry`: shared, so that a module's hundred thousand functions make no closures. */
+function firstEntry(this: WasmFunc, s: number): void {
+  this.inst.tiering.call(this, s);
 }
 
 export type FuncInst = WasmFunc | HostFunc;
