@@ -316,17 +316,13 @@ export class Lowerer implements LoweringState {
     else frame.fixups.push((target) => (this.branchTarget[pc] = target));
   }
 
-  /** Creates the closures: resolves branch targets and threads jumps. */
+  /**
+   * Creates the closures: resolves branch targets and threads jumps. No closure made here may see
+   * `this`: an op that did would keep the whole lowering state alive as long as the code lives.
+   */
   finish(): Op[] {
     const n = this.makers.length;
-    const resolve = (t: number): number => {
-      for (let guard = 0; this.plainJumps.has(t) && guard < 64; guard++) {
-        const u = this.branchTarget[t];
-        if (u === t) break; // `loop br 0`: a real infinite loop
-        t = u;
-      }
-      return t;
-    };
+    const resolve = threader(this.plainJumps, this.branchTarget);
     const code: Op[] = new Array(n);
     for (let pc = 0; pc < n; pc++) {
       const make = this.makers[pc];
@@ -335,7 +331,7 @@ export class Lowerer implements LoweringState {
     }
     for (const [pc, make] of this.branchMake) {
       const target = resolve(this.branchTarget[pc]);
-      if (this.plainJumps.has(pc)) code[pc] = this.returns.has(target) ? code[target] : () => target;
+      if (this.plainJumps.has(pc)) code[pc] = this.returns.has(target) ? code[target] : jumpTo(target);
       else code[pc] = make(target, resolve(pc + 1));
     }
     for (const targets of this.tables) {
@@ -1199,6 +1195,23 @@ export class Lowerer implements LoweringState {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** The pc a branch to `t` ends at, through plain jumps (threaded), given the lowering's jump tables. */
+function threader(plainJumps: Set<number>, branchTarget: number[]): (t: number) => number {
+  return (t) => {
+    for (let guard = 0; plainJumps.has(t) && guard < 64; guard++) {
+      const u = branchTarget[t];
+      if (u === t) break; // `loop br 0`: a real infinite loop
+      t = u;
+    }
+    return t;
+  };
+}
+
+/** A plain jump's op, made out of any method so that it closes over its target alone. */
+function jumpTo(target: number): Op {
+  return () => target;
+}
 
 function readRaw64(s: number): [number, number] {
   return [I32[s], I32[s + 1]];
