@@ -64,8 +64,9 @@ Limits (a guest that hits one stops with a trap: exit status 134):
 Engine:
   --interpret               run on the threaded-code interpreter only; by default functions start
                             there and are compiled to JavaScript once hot (fuel counts the same)
-  --tier-up N               how hot: the heat a function spends on the interpreter first, a call
-                            100 and a loop iteration 1 (default 20000; 0 compiles at the first call)
+  --tier-up N               how hot: the heat a function spends on the interpreter first; a call
+                            spends 100, a loop iteration 1 (default 20000 plus 50 per byte of the
+                            function's code; 0 compiles at the first call)
 
 Diagnostics (on stderr):
   --trace                   log every WASI call with its decoded arguments, then its errno and

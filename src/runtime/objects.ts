@@ -29,6 +29,12 @@ export const OSR = -3;
 export const DEFAULT_TIER_UP = 20_000;
 /** Heat one interpreted call spends; one loop iteration spends 1. */
 export const CALL_HEAT = 100;
+/**
+ * Heat a function has beyond `tierUp` per byte of its code: compiling it costs in proportion to its
+ * size, so a big function must run longer on the interpreter before it pays (measured on the real
+ * programs of bench/real: 50 gave the best geometric mean of 0, 20, 50, 100 and 300).
+ */
+export const HEAT_PER_BYTE = 50;
 
 const sigIds = new Map<string, number>();
 
@@ -69,9 +75,11 @@ export interface EngineOptions {
   jit?: boolean;
   /**
    * When the JS tier takes a function: after this much work on the interpreter, where each call
-   * counts 100 and each loop iteration 1 (default 20,000). A function whose loop gets hot in the middle
-   * of a call continues that call in compiled code from the loop's start (on-stack replacement).
-   * 0 compiles every function at its first call. Ignored with `jit: false`.
+   * counts 100 and each loop iteration 1. By default 20,000 plus 50 per byte of the function's code
+   * (compiling a big function costs more); a number given here is the budget of every function. A
+   * function whose loop gets hot in the middle of a call continues that call in compiled code from the
+   * loop's start (on-stack replacement). 0 compiles every function at its first call. Ignored with
+   * `jit: false`.
    */
   tierUp?: number;
 }
@@ -200,21 +208,29 @@ export class InstanceState {
     this.meter = Meter.wanted(options) ? new Meter(options) : null;
     this.jit = options.jit !== false;
     this.tierUp = this.jit ? Math.max(0, options.tierUp ?? DEFAULT_TIER_UP) : Infinity;
-    this.heat = this.jit ? sharedHeat(module, this.tierUp) : NO_HEAT;
+    this.heat = this.jit ? sharedHeat(module, this.tierUp, options.tierUp === undefined) : NO_HEAT;
   }
 }
 
 const NO_HEAT = new Float64Array(0);
 const heatOfModules = new WeakMap<ModuleInfo, Map<number, Float64Array>>();
 
-/** The heat of every function of `module` for instances whose budget is `tierUp`. */
-function sharedHeat(module: ModuleInfo, tierUp: number): Float64Array {
+/**
+ * The heat of every function of `module` for instances whose budget is `tierUp`: exactly that when
+ * the instance asked for it, plus HEAT_PER_BYTE per byte of each function's code by default (`bySize`).
+ */
+function sharedHeat(module: ModuleInfo, tierUp: number, bySize: boolean): Float64Array {
   let byBudget = heatOfModules.get(module);
   if (byBudget === undefined) heatOfModules.set(module, byBudget = new Map());
-  let heat = byBudget.get(tierUp);
+  const key = bySize ? -1 : tierUp;
+  let heat = byBudget.get(key);
   if (heat === undefined) {
     heat = new Float64Array(module.importedFuncCount + module.funcs.length).fill(tierUp);
-    byBudget.set(tierUp, heat);
+    if (bySize) {
+      const base = module.importedFuncCount;
+      module.funcs.forEach((b, i) => heat![base + i] = tierUp + HEAT_PER_BYTE * (b.codeEnd - b.codeStart));
+    }
+    byBudget.set(key, heat);
   }
   return heat;
 }
