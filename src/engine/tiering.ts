@@ -36,9 +36,9 @@ interface Unit {
 
 /**
  * The compiled units of each module, by function, OSR loop and kind of meter (what the source depends
- * on); null for a function the JS tier does not take. Dropped with the module.
+ * on; see `unitKey`); null for a function the JS tier does not take. Dropped with the module.
  */
-const units = new WeakMap<ModuleInfo, Map<string, Unit | null>>();
+const units = new WeakMap<ModuleInfo, Map<number | string, Unit | null>>();
 
 /** What compiled code calls: the JS tier's helpers, and where it goes when it must not go deeper. */
 installRealm({ ...env, deep: interpretDeep });
@@ -95,10 +95,14 @@ function compile(f: WasmFunc, loopAt: number): CompiledCode | null {
   return f.jit ?? null;
 }
 
-/** What a function's source depends on: the function, the OSR loop, the kind of meter. */
-function unitKey(f: WasmFunc, loopAt: number): string {
-  const meter = f.inst.meter === null ? "none" : f.inst.meter.fuelOnly ? "fuel" : "full";
-  return `${f.index} ${loopAt} ${meter}`;
+/**
+ * What a function's source depends on: the function, the OSR loop, the kind of meter. A number for
+ * code without an OSR entry, the one every call of a cold function asks about (`hasUnit`), so that
+ * asking builds no string.
+ */
+function unitKey(f: WasmFunc, loopAt: number): number | string {
+  const meter = f.inst.meter === null ? 0 : f.inst.meter.fuelOnly ? 1 : 2;
+  return loopAt < 0 ? f.index * 3 + meter : `${f.index} ${loopAt} ${meter}`;
 }
 
 /**
