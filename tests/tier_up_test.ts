@@ -177,3 +177,19 @@ Deno.test({
     assert.equal(jitCounts.osr - before.osr, 1);
   },
 });
+
+Deno.test("without a JIT in the host (--jitless), functions are compiled at their first call by default", () => {
+  const run = (flags: string[]) => {
+    const child = new URL("./jitless_child.ts", import.meta.url).pathname;
+    const out = new Deno.Command(Deno.execPath(), { args: ["run", "-A", ...flags, child], stdout: "piped" })
+      .outputSync();
+    assert.equal(out.code, 0);
+    return JSON.parse(new TextDecoder().decode(out.stdout));
+  };
+  assert.deepEqual(run([]), { result: 1, compiled: 0 }, "with V8's JIT: one call is cold");
+  assert.deepEqual(
+    run(["--v8-flags=--jitless"]),
+    { result: 1, compiled: 2 },
+    "jitless: run and fib compiled",
+  );
+});
