@@ -291,19 +291,24 @@ function i64ShiftByVariable(c: Compiler, op: number, x: string, y: string, amoun
   );
 }
 
+/** The JS of abs, neg, ceil, floor, trunc, nearest and sqrt, in opcode order (the same for f32 and f64). */
+const FLOAT_UNARY = [
+  "Math.abs",
+  "-",
+  `${RT.E}.ceil`,
+  `${RT.E}.floor`,
+  `${RT.E}.trunc`,
+  `${RT.E}.nearest`,
+  "Math.sqrt",
+];
+
 /** f32 values are numbers (see the module comment); every result is rounded with `Math.fround`. */
 function f32(c: Compiler, op: number): void {
   if (op <= Opcode.F32Sqrt) {
     const a = `f${c.h - 1}`;
-    const fn = [
-      "Math.abs",
-      "-",
-      `${RT.E}.ceil`,
-      `${RT.E}.floor`,
-      `${RT.E}.trunc`,
-      `${RT.E}.nearest`,
-    ][op - Opcode.F32Abs];
-    return c.emit(fn ? `${a} = ${fn}(${a});` : `${a} = Math.fround(Math.sqrt(${a}));`);
+    const fn = FLOAT_UNARY[op - Opcode.F32Abs];
+    // sqrt, last in the table, rounds to f32; the others give an f32 back for an f32 in.
+    return c.emit(op === Opcode.F32Sqrt ? `${a} = Math.fround(Math.sqrt(${a}));` : `${a} = ${fn}(${a});`);
   }
   const b = `f${c.pop()}`, a = `f${c.h - 1}`;
   switch (op) {
@@ -327,16 +332,7 @@ function f32(c: Compiler, op: number): void {
 function f64(c: Compiler, op: number): void {
   if (op <= Opcode.F64Sqrt) {
     const a = `d${c.h - 1}`;
-    const fn = [
-      "Math.abs",
-      "-",
-      `${RT.E}.ceil`,
-      `${RT.E}.floor`,
-      `${RT.E}.trunc`,
-      `${RT.E}.nearest`,
-      "Math.sqrt",
-    ][op - Opcode.F64Abs];
-    return c.emit(`${a} = ${fn}(${a});`);
+    return c.emit(`${a} = ${FLOAT_UNARY[op - Opcode.F64Abs]}(${a});`);
   }
   // operands may be virtual (a local or a constant)
   const b = c.read(c.pop()), k = c.h - 1, a = c.read(k);
