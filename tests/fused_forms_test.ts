@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import { WebAssembly as Ours } from "../mod.ts";
 import { allFusedForms, countForms } from "../src/interp/lower.ts";
 import { F32, F64, I32, STACK_SLOTS } from "../src/runtime/machine.ts";
-import { MemoryInst, type Op } from "../src/runtime/objects.ts";
+import { type InstanceState, MemoryInst, type Op } from "../src/runtime/objects.ts";
 import * as mem_ from "../src/interp/ops/ops_memory.ts";
 import * as i32_ from "../src/interp/ops/ops_i32.ts";
 import * as i64_ from "../src/interp/ops/ops_i64.ts";
@@ -987,10 +987,15 @@ for (const [name, family, options] of PLAIN) {
 /** A frame far above anything the tests' wasm calls use; `slot(i)` is its base in 32-bit units. */
 const BASE = 2 * (STACK_SLOTS - 64);
 
-/** Runs `op` and returns the trap message, or null. */
-function trapOf(op: Op): string | null {
+/** An instance as the memory closures see it: only its memory. */
+function instanceWith(memory: MemoryInst): InstanceState {
+  return { mem: memory } as InstanceState;
+}
+
+/** Runs `op` (of an instance with `memory`) and returns the trap message, or null. */
+function trapOf(op: Op, memory = new MemoryInst(0, 0)): string | null {
   try {
-    op(BASE);
+    op(BASE, instanceWith(memory));
     return null;
   } catch (err) {
     return (err as Error).message;
@@ -998,20 +1003,19 @@ function trapOf(op: Op): string | null {
 }
 
 Deno.test("factories refuse opcodes they have no closure for", () => {
-  const memory = new MemoryInst(1, 1);
   const bad = 0x01;
   const refuse = (make: () => unknown) => assert.throws(make, Error);
-  refuse(() => mem_.load(bad, memory, 0, 0, 0, 0, 0));
-  refuse(() => mem_.store(bad, memory, 0, 0, 0, 0, 0));
-  refuse(() => mem_.loadIndexed(0x2c, memory, 0, 0, 0, 0, 0));
-  refuse(() => mem_.f64BinaryMem(0xa4, 0, 0, memory, 0, 0, 0, false, 0));
-  refuse(() => mem_.f32BinaryMem(0x96, 0, 0, memory, 0, 0, 0, false, 0));
-  refuse(() => mem_.f64StoreBinary(memory, 0, 0, 0xa4, 0, 0, 0));
-  refuse(() => mem_.f32StoreBinary(memory, 0, 0, 0x96, 0, 0, 0));
-  refuse(() => mem_.f64ReadModifyWrite(memory, 0, 0, 0xa4, 0, false, 0));
-  refuse(() => mem_.f32ReadModifyWrite(memory, 0, 0, 0x96, 0, false, 0));
-  refuse(() => mem_.loadCompareBranch(memory, 0, 0, 0, 0, 0x45, 0, true, true, 0, 0));
-  refuse(() => mem_.loadCompareBranch(memory, 0, 0, 0, 0, 0x45, 0, false, true, 0, 0));
+  refuse(() => mem_.load(bad, 0, 0, 0, 0, 0));
+  refuse(() => mem_.store(bad, 0, 0, 0, 0, 0));
+  refuse(() => mem_.loadIndexed(0x2c, 0, 0, 0, 0, 0));
+  refuse(() => mem_.f64BinaryMem(0xa4, 0, 0, 0, 0, 0, false, 0));
+  refuse(() => mem_.f32BinaryMem(0x96, 0, 0, 0, 0, 0, false, 0));
+  refuse(() => mem_.f64StoreBinary(0, 0, 0xa4, 0, 0, 0));
+  refuse(() => mem_.f32StoreBinary(0, 0, 0x96, 0, 0, 0));
+  refuse(() => mem_.f64ReadModifyWrite(0, 0, 0xa4, 0, false, 0));
+  refuse(() => mem_.f32ReadModifyWrite(0, 0, 0x96, 0, false, 0));
+  refuse(() => mem_.loadCompareBranch(0, 0, 0, 0, 0x45, 0, true, true, 0, 0));
+  refuse(() => mem_.loadCompareBranch(0, 0, 0, 0, 0x45, 0, false, true, 0, 0));
   refuse(() => i32_.i32Binary(0x45, 0, 0, 0, 0));
   refuse(() => i32_.i32BinaryImm(0x6d, 0, 0, 0, 0));
   refuse(() => i32_.i32Unary(0x6a, 0, 0, 0));
@@ -1055,9 +1059,9 @@ Deno.test("the big-endian load path agrees with the typed-array one on every loa
         const run = (portable: boolean) => {
           I32[BASE] = a, I32[BASE + 2] = 0x5a5a5a5a, I32[BASE + 3] = 0x5a5a5a5a;
           const op_ = portable
-            ? mem_.loadPortable(op, memory, 2, 0, k, offset, 7)
-            : mem_.load(op, memory, 1, 0, k, offset, 7);
-          const trap = trapOf(op_);
+            ? mem_.loadPortable(op, 2, 0, k, offset, 7)
+            : mem_.load(op, 1, 0, k, offset, 7);
+          const trap = trapOf(op_, memory);
           return { trap, lo: I32[BASE + 2], hi: I32[BASE + 3] };
         };
         assert.deepEqual(run(true), run(false), `0x${op.toString(16)} at ${a} + ${k} + ${offset}`);
@@ -1089,9 +1093,9 @@ Deno.test("fused forms the lowering never makes still compute what their instruc
         I32[BASE] = cA, I32[BASE + 2] = bA - 4;
         if (f32) F32[BASE + 4] = y;
         else F64[BASE / 2 + 2] = y;
-        const op = mem_.mulAddReadModifyWrite(f32, memory, 2, 1, 4, 0, 0, 0, true, 5);
+        const op = mem_.mulAddReadModifyWrite(f32, 2, 1, 4, 0, 0, 0, true, 5);
         const fits = cA + width <= PAGE && bA + width <= PAGE;
-        assert.equal(trapOf(op), fits ? null : "out of bounds memory access");
+        assert.equal(trapOf(op, memory), fits ? null : "out of bounds memory access");
         if (!fits) continue;
         const got = f32 ? memory.view.getFloat32(cA, true) : memory.view.getFloat64(cA, true);
         const want = f32
@@ -1104,7 +1108,7 @@ Deno.test("fused forms the lowering never makes still compute what their instruc
   // `x - k` with a constant is lowered as `x + (-k)`; the sub closure still subtracts.
   for (const [a, k] of [[0, 1], [-0x80000000, 1], [5, -0x80000000], [0x7fffffff, -1]]) {
     I32[BASE + 2] = a;
-    i32_.i32BinaryImm(0x6b, 0, 1, k, 0)(BASE);
+    i32_.i32BinaryImm(0x6b, 0, 1, k, 0)(BASE, instanceWith(new MemoryInst(0, 0)));
     assert.equal(I32[BASE], (a - k) | 0);
   }
 });

@@ -525,7 +525,7 @@ export function loweringCases(): Case[] {
   cases.push({
     label: "multi-value returns: constants, swapped parameters, the host, references",
     forms: [],
-    plain: ["return:many", "call", "call:host"],
+    plain: ["return:many", "call", "call:import"],
     sig:
       "(param $a i32) (param $b i64) (param $c f64) (result i32 i32 f64 i64 i32 i32 i64 f32 f64 i32 f64 i64)",
     body: `(call $swap (local.get $a) (i32.const 9))

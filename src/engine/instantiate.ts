@@ -11,7 +11,6 @@ import {
   InstanceState,
   MAX_TABLE_SIZE,
   MemoryInst,
-  signatureId,
   TableInst,
   trap,
   WasmFunc,
@@ -92,8 +91,8 @@ export function instantiateModule(
     }
   }
   module.funcs.forEach((body, i) => {
-    const type = module.types[body.typeIndex];
-    inst.funcs.push(new WasmFunc(type, signatureId(type), inst, module.importedFuncCount + i, body));
+    const t = body.typeIndex;
+    inst.funcs.push(new WasmFunc(module.types[t], inst.sigIds[t], inst, module.importedFuncCount + i, body));
   });
   for (const t of module.tables.slice(module.importedTableCount)) {
     if (t.limits.min > MAX_TABLE_SIZE) {
@@ -114,6 +113,7 @@ export function instantiateModule(
       trap(`memory limit: cannot allocate ${m.limits.min} pages of 64 KiB (${e.message})`);
     }
   }
+  if (inst.memories.length > 0) inst.mem = inst.memories[0];
   for (const g of module.globals) {
     const cell = new GlobalInst(g.type.type, g.type.mutable);
     evalConst(inst, g.init, cell);

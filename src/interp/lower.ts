@@ -1,7 +1,9 @@
 /**
  * Lowering: turns one validated function body into threaded code — a flat array of closures, each
- * reading and writing fixed frame slots and returning the next pc. Runs once per function, on its
- * first call (or at instantiation with eager lowering).
+ * reading and writing fixed frame slots and returning the next pc. Runs once per function of a
+ * module (and kind of meter), on the first call in any of its instances (or at instantiation with
+ * eager lowering): the closures see the module only, and find the running instance's memory,
+ * globals, tables and functions in their `vm` argument.
  *
  * Frame layout: [params | locals | constant pool | operand stack]; stack height h lives in slot
  * `stackBase + h`. To save copies, an operand may stay virtual: a `local.get` leaves a reference to
@@ -22,18 +24,17 @@
  * forms of all functions lowered meanwhile (the fuzzer's census). Unless asked, nothing is named.
  */
 import { Reader } from "../wasm/reader.ts";
-import { isRefType, ValType, valTypeName } from "../wasm/types.ts";
+import { type FuncType, isRefType, type ModuleInfo, ValType, valTypeName } from "../wasm/types.ts";
 import { callState, I32, R } from "../runtime/machine.ts";
 import { callHost } from "../runtime/boundary.ts";
 import {
   CALL,
   type FuncInst,
-  type GlobalInst,
   type InstanceState,
   type Op,
   OSR,
   RETURN,
-  type TableInst,
+  signatureId,
   trap,
   type WasmFunc,
 } from "../runtime/objects.ts";
@@ -90,7 +91,7 @@ export function loweredForms(fn: WasmFunc): Map<string, number> {
   const mine = new Map<string, number>();
   const saved = setCounts(mine);
   try {
-    const l = new Lowerer(fn);
+    const l = new Lowerer(fn.inst.module, fn.index, loweringConfig(fn.inst));
     l.run();
     l.finish();
   } finally {
@@ -154,8 +155,8 @@ function countConstOpcodes(bytes: Uint8Array, start: number, end: number): numbe
 
 export class Lowerer implements LoweringState {
   readonly offsets: number[] = [];
-  readonly inst: InstanceState;
   readonly r: Reader;
+  readonly fnType: FuncType;
   readonly nLocals: number;
   readonly localTypes: ValType[];
   // operand stack (virtual)
@@ -193,15 +194,22 @@ export class Lowerer implements LoweringState {
   readonly valueMakers: ((dst: number, next: number) => Op)[] = [];
   readonly valueDsts: number[] = [];
 
-  constructor(readonly fn: WasmFunc) {
-    this.inst = fn.inst;
-    const m = fn.inst.module;
-    this.r = new Reader(m.bytes, fn.body.codeStart, fn.body.codeEnd);
-    this.localTypes = [...fn.type.params, ...fn.body.locals];
+  /**
+   * Lowers function `index` of `module` for instances of kind `config`. Only the module is seen:
+   * the code is shared by all its instances, which the ops find as their `vm` argument.
+   */
+  constructor(readonly module: ModuleInfo, readonly index: number, readonly config: LoweringConfig) {
+    const m = module;
+    const body = m.funcs[index - m.importedFuncCount];
+    this.fnType = m.types[body.typeIndex];
+    this.r = new Reader(m.bytes, body.codeStart, body.codeEnd);
+    this.localTypes = [...this.fnType.params, ...body.locals];
     this.nLocals = this.localTypes.length;
-    this.poolCap = countConstOpcodes(m.bytes, fn.body.codeStart, fn.body.codeEnd);
+    this.poolCap = countConstOpcodes(m.bytes, body.codeStart, body.codeEnd);
     this.stackBase = this.nLocals + this.poolCap;
-    this.costs = fn.inst.meter ? fuelCosts(m.bytes, fn.body.codeStart, fn.body.codeEnd, m.types) : null;
+    this.costs = config.meter !== MeterKind.None
+      ? fuelCosts(m.bytes, body.codeStart, body.codeEnd, m.types)
+      : null;
   }
 
   /** What the function's calls and loop iterations charge (wasm/code.ts), when metered. */
@@ -436,7 +444,7 @@ export class Lowerer implements LoweringState {
   // ---- control ----
 
   blockType(): { params: ValType[]; results: ValType[] } {
-    return readBlockType(this.r, this.inst.module.types);
+    return readBlockType(this.r, this.module.types);
   }
 
   pushFrame(kind: FrameKind, params: ValType[], results: ValType[], dead: boolean): ControlFrame {
@@ -512,11 +520,11 @@ export class Lowerer implements LoweringState {
         const x = add.dst;
         if (add.load) {
           // `x = load(…); if (x OP c)`: a scan step in one closure.
-          const L = add.load, mem = this.inst.memories[0];
+          const L = add.load;
           return tag(
             counts && `loadCompareBranch:${opName(cmp.op)}:${imm(cmp.imm)}`,
             (when: boolean, target: number, next: number) =>
-              loadCompareBranch(mem, L.a, L.k, L.offset, x, cmp.op, cmp.b, cmp.imm, when, target, next),
+              loadCompareBranch(L.a, L.k, L.offset, x, cmp.op, cmp.b, cmp.imm, when, target, next),
           );
         }
         // `x = a + b; if (x OP c)`: a loop counter step and its test in one closure.
@@ -640,7 +648,7 @@ export class Lowerer implements LoweringState {
   }
 
   emitReturnOp(): void {
-    const results = this.fn.type.results;
+    const results = this.fnType.results;
     const n = results.length;
     const h = this.h - n;
     if (n === 0) return this.emit(tag(counts && "return:none", () => () => RETURN));
@@ -739,7 +747,7 @@ export class Lowerer implements LoweringState {
 
   run(): void {
     const r = this.r;
-    const fnType = this.fn.type;
+    const fnType = this.fnType;
     this.pushFrame(FrameKind.Func, [], fnType.results, false);
     while (this.ctrl.length > 0) {
       this.at = r.pos;
@@ -755,12 +763,18 @@ export class Lowerer implements LoweringState {
 
   /** A fuel/timeout/profile check charging `n` instructions. */
   emitMeter(n: number): void {
-    const meter = this.inst.meter!;
-    const fn = this.fn.index;
-    this.push(tag(counts && (meter.fuelOnly ? "meter:fuel" : "meter"), (next) => {
+    const fuelOnly = this.config.meter === MeterKind.Fuel;
+    const fn = this.index;
+    this.push(tag(counts && (fuelOnly ? "meter:fuel" : "meter"), (next) => {
       // Fuel alone is the common case: keep its check down to an add and a compare.
-      if (meter.fuelOnly) return () => ((meter.left -= n) < 0 && meter.refill(), next);
-      return () => (meter.charge(n, fn), next);
+      if (fuelOnly) {
+        return (_, vm) => {
+          const meter = vm.meter!;
+          if ((meter.left -= n) < 0) meter.refill();
+          return next;
+        };
+      }
+      return (_, vm) => (vm.meter!.charge(n, fn), next);
     }));
   }
 
@@ -770,13 +784,15 @@ export class Lowerer implements LoweringState {
    * from here (OSR). Only while the instance may tier up: the interpreter alone counts nothing.
    */
   emitHotLoop(at: number): void {
-    const heat = this.fn.inst.heat, i = this.fn.index;
-    this.push(tag(counts && "hotLoop", (next) => () => --heat[i] > 0 ? next : (callState.osrAt = at, OSR)));
+    const i = this.index;
+    this.push(
+      tag(counts && "hotLoop", (next) => (_, vm) => --vm.heat[i] > 0 ? next : (callState.osrAt = at, OSR)),
+    );
   }
 
   /** Unreachable code: decode to keep nesting straight, emit nothing. */
   skip(op: number, frame: ControlFrame): void {
-    switch (skipUnreachable(this.r, op, this.inst.module.types)) {
+    switch (skipUnreachable(this.r, op, this.module.types)) {
       case Unreachable.Open:
         this.pushFrame(FrameKind.Block, [], [], true);
         return;
@@ -826,7 +842,7 @@ export class Lowerer implements LoweringState {
         f.loopPc = this.lastLabel = this.pc;
         if (op === Opcode.Loop) {
           // Every iteration passes here: count it towards tiering up, charge the loop body's instructions.
-          if (this.h === 0 && this.inst.tierUp > 0 && this.inst.tierUp !== Infinity) {
+          if (this.h === 0 && this.config.hotLoops) {
             this.emitHotLoop(this.at);
           }
           if (this.costs) this.emitMeter(this.costs.loops.get(this.at)!);
@@ -858,7 +874,7 @@ export class Lowerer implements LoweringState {
       case Opcode.Return:
         return this.doReturn();
       case Opcode.Call:
-        return this.call(this.inst.funcs[r.u32()]);
+        return this.call(r.u32());
       case Opcode.CallIndirect:
         return this.callIndirect(r.u32(), r.u32());
       case Opcode.Drop: // drop
@@ -880,27 +896,25 @@ export class Lowerer implements LoweringState {
       case Opcode.LocalTee:
         return this.localSet(r.u32(), true);
       case Opcode.GlobalGet:
-        return this.globalGet(this.inst.globals[r.u32()]);
+        return this.globalGet(r.u32());
       case Opcode.GlobalSet:
-        return this.globalSet(this.inst.globals[r.u32()]);
+        return this.globalSet(r.u32());
       case Opcode.TableGet:
       case Opcode.TableSet:
         return this.tableInstr(op, r.u32());
       case Opcode.MemorySize: {
         r.u8();
-        const mem = this.inst.memories[0];
         return this.emitValue(
           ValType.I32,
-          tag(counts && "memorySize", (d, next) => memorySize(mem, d, next)),
+          tag(counts && "memorySize", (d, next) => memorySize(d, next)),
         );
       }
       case Opcode.MemoryGrow: {
         r.u8();
-        const mem = this.inst.memories[0];
         const a = this.popSlot();
         return this.emitValue(
           ValType.I32,
-          tag(counts && "memoryGrow", (d, next) => memoryGrow(mem, d, a, next)),
+          tag(counts && "memoryGrow", (d, next) => memoryGrow(d, a, next)),
         );
       }
       case Opcode.I32Const:
@@ -933,10 +947,10 @@ export class Lowerer implements LoweringState {
         );
       }
       case Opcode.RefFunc: { // ref.func
-        const f = this.inst.funcs[r.u32()];
+        const f = r.u32();
         return this.emitValue(
           ValType.FuncRef,
-          tag(counts && "ref.func", (d, next) => (p) => (R[(p >> 1) + d] = f, next)),
+          tag(counts && "ref.func", (d, next) => (p, vm) => (R[(p >> 1) + d] = vm.funcs[f], next)),
         );
       }
       case Opcode.PrefixFC:
@@ -1004,32 +1018,43 @@ export class Lowerer implements LoweringState {
     };
   }
 
-  globalGet(g: GlobalInst): void {
-    const t = g.type;
+  globalGet(x: number): void {
+    const t = this.module.globalTypes[x].type;
     this.emitValue(
       t,
       tag(counts && `global.get:${valTypeName(t)}`, (d, next) => {
-        if (isRefType(t)) return (p) => (R[(p >> 1) + d] = g.ref, next);
-        if (t === ValType.V128) return v128GlobalGet(g, d, next);
-        const cell = g.i32;
+        if (isRefType(t)) return (p, vm) => (R[(p >> 1) + d] = vm.globals[x].ref, next);
+        if (t === ValType.V128) return v128GlobalGet(x, d, next);
         d <<= 1;
-        if (is64(t)) return (p) => (I32[p + d] = cell[0], I32[p + d + 1] = cell[1], next);
-        return (p) => (I32[p + d] = cell[0], next);
+        if (is64(t)) {
+          return (p, vm) => {
+            const cell = vm.globals[x].i32;
+            I32[p + d] = cell[0], I32[p + d + 1] = cell[1];
+            return next;
+          };
+        }
+        return (p, vm) => (I32[p + d] = vm.globals[x].i32[0], next);
       }),
     );
   }
 
-  globalSet(g: GlobalInst): void {
-    const t = g.type;
+  globalSet(x: number): void {
+    const t = this.module.globalTypes[x].type;
     const s = this.popSlot();
     const form = counts && `global.set:${valTypeName(t)}`;
-    if (isRefType(t)) return this.emit(tag(form, (next) => (p) => (g.ref = R[(p >> 1) + s], next)));
-    if (t === ValType.V128) return this.emit(tag(form, (next) => v128GlobalSet(g, s, next)));
-    const cell = g.i32, s2 = s << 1;
-    if (is64(t)) {
-      return this.emit(tag(form, (next) => (p) => (cell[0] = I32[p + s2], cell[1] = I32[p + s2 + 1], next)));
+    if (isRefType(t)) {
+      return this.emit(tag(form, (next) => (p, vm) => (vm.globals[x].ref = R[(p >> 1) + s], next)));
     }
-    this.emit(tag(form, (next) => (p) => (cell[0] = I32[p + s2], next)));
+    if (t === ValType.V128) return this.emit(tag(form, (next) => v128GlobalSet(x, s, next)));
+    const s2 = s << 1;
+    if (is64(t)) {
+      return this.emit(tag(form, (next) => (p, vm) => {
+        const cell = vm.globals[x].i32;
+        cell[0] = I32[p + s2], cell[1] = I32[p + s2 + 1];
+        return next;
+      }));
+    }
+    this.emit(tag(form, (next) => (p, vm) => (vm.globals[x].i32[0] = I32[p + s2], next)));
   }
 
   select(): void {
@@ -1058,32 +1083,47 @@ export class Lowerer implements LoweringState {
     );
   }
 
-  call(f: FuncInst): void {
-    const np = f.type.params.length;
+  call(x: number): void {
+    const m = this.module;
+    const type = m.types[m.funcTypeIndices[x]];
+    const np = type.params.length;
     this.materializeRange(this.h - np, this.h);
     const argSlot = this.canonical(this.h - np);
     this.h -= np;
-    if (f.kind === "wasm") {
-      this.emit(tag(counts && "call", () => () => (callState.fn = f, callState.argSlot = argSlot, CALL)));
+    if (x >= m.importedFuncCount) {
+      this.emit(
+        tag(
+          counts && "call",
+          () => (_, vm) => (callState.fn = vm.funcs[x], callState.argSlot = argSlot, CALL),
+        ),
+      );
     } else {
-      this.emit(tag(counts && "call:host", (next) => (p) => (callHost(f, (p >> 1) + argSlot), next)));
+      // An import is a host function in one instance, another instance's wasm function in the next.
+      this.emit(tag(counts && "call:import", (next) => (p, vm) => {
+        const f = vm.funcs[x];
+        if (f.kind === "wasm") {
+          callState.fn = f, callState.argSlot = argSlot;
+          return CALL;
+        }
+        callHost(f, (p >> 1) + argSlot);
+        return next;
+      }));
     }
     this.flush();
-    for (const t of f.type.results) this.pushStack(t);
+    for (const t of type.results) this.pushStack(t);
   }
 
   callIndirect(typeIndex: number, tableIndex: number): void {
-    const type = this.inst.module.types[typeIndex];
-    const sig = this.inst.sigIds[typeIndex];
-    const table = this.inst.tables[tableIndex];
+    const type = this.module.types[typeIndex];
+    const sig = signatureId(type);
     const sel = this.popSlot() << 1;
     const np = type.params.length;
     this.materializeRange(this.h - np, this.h);
     const argSlot = this.canonical(this.h - np);
     this.h -= np;
-    this.emit(tag(counts && "call_indirect", (next) => (p) => {
+    this.emit(tag(counts && "call_indirect", (next) => (p, vm) => {
       const i = I32[p + sel] >>> 0;
-      const elems = table.elements;
+      const elems = vm.tables[tableIndex].elements;
       if (i >= elems.length) trap("undefined element");
       const f = elems[i] as FuncInst | null;
       if (f === null) trap("uninitialized element");
@@ -1100,17 +1140,16 @@ export class Lowerer implements LoweringState {
   }
 
   tableInstr(op: number, x: number): void {
-    const table: TableInst = this.inst.tables[x];
     if (op === Opcode.TableGet) { // table.get
       const i = this.popSlot();
       return this.emitValue(
-        table.elemType,
-        tag(counts && "table.get", (d, next) => tableOp("get", table, [d, i], next)),
+        this.module.tables[x].elem,
+        tag(counts && "table.get", (d, next) => tableOp("get", x, [d, i], next)),
       );
     }
     const v = this.popSlot();
     const i = this.popSlot();
-    this.emit(tag(counts && "table.set", (next) => tableOp("set", table, [i, v], next)));
+    this.emit(tag(counts && "table.set", (next) => tableOp("set", x, [i, v], next)));
   }
 
   prefixed(sub: number): void {
@@ -1122,55 +1161,47 @@ export class Lowerer implements LoweringState {
       const form = counts && `convert:${opNames()[op]}_sat`;
       return unary(this, op, CONVERT_RESULT[sub], (o, d, a, n) => convert(o, d, a, n, true), "convert", form);
     }
-    const inst = this.inst;
     switch (sub) {
       case 8: { // memory.init
         const seg = r.u32();
         r.u8();
         const [n, s, d] = [this.popSlot(), this.popSlot(), this.popSlot()];
-        const mem = inst.memories[0];
-        return this.emit(
-          tag(counts && "memoryInit", (next) => memoryInit(mem, inst.datas, seg, d, s, n, next)),
-        );
+        return this.emit(tag(counts && "memoryInit", (next) => memoryInit(seg, d, s, n, next)));
       }
       case 9: { // data.drop
         const seg = r.u32();
-        return this.emit(tag(counts && "data.drop", (next) => () => (inst.datas[seg] = EMPTY, next)));
+        return this.emit(tag(counts && "data.drop", (next) => (_, vm) => (vm.datas[seg] = EMPTY, next)));
       }
       case 10: { // memory.copy
         r.u8(), r.u8();
         const [n, s, d] = [this.popSlot(), this.popSlot(), this.popSlot()];
-        const mem = inst.memories[0];
-        return this.emit(tag(counts && "memoryCopy", (next) => memoryCopy(mem, d, s, n, next)));
+        return this.emit(tag(counts && "memoryCopy", (next) => memoryCopy(d, s, n, next)));
       }
       case 11: { // memory.fill
         r.u8();
         const [n, v, d] = [this.popSlot(), this.popSlot(), this.popSlot()];
-        const mem = inst.memories[0];
-        return this.emit(tag(counts && "memoryFill", (next) => memoryFill(mem, d, v, n, next)));
+        return this.emit(tag(counts && "memoryFill", (next) => memoryFill(d, v, n, next)));
       }
       case 12: { // table.init
         const seg = r.u32();
-        const table = inst.tables[r.u32()];
+        const table = r.u32();
         const [n, s, d] = [this.popSlot(), this.popSlot(), this.popSlot()];
-        return this.emit(
-          tag(counts && "table.init", (next) => tableOp("init", table, [d, s, n], next, inst.elems, seg)),
-        );
+        return this.emit(tag(counts && "table.init", (next) => tableOp("init", table, [d, s, n], next, seg)));
       }
       case 13: { // elem.drop
         const seg = r.u32();
-        return this.emit(tag(counts && "elem.drop", (next) => () => (inst.elems[seg] = [], next)));
+        return this.emit(tag(counts && "elem.drop", (next) => (_, vm) => (vm.elems[seg] = [], next)));
       }
       case 14: { // table.copy
-        const dst = inst.tables[r.u32()];
-        const src = inst.tables[r.u32()];
+        const dst = r.u32();
+        const src = r.u32();
         const [n, s, d] = [this.popSlot(), this.popSlot(), this.popSlot()];
         return this.emit(
-          tag(counts && "table.copy", (next) => tableOp("copy", dst, [d, s, n], next, undefined, 0, src)),
+          tag(counts && "table.copy", (next) => tableOp("copy", dst, [d, s, n], next, 0, src)),
         );
       }
       case 15: { // table.grow
-        const table = inst.tables[r.u32()];
+        const table = r.u32();
         const [n, v] = [this.popSlot(), this.popSlot()];
         return this.emitValue(
           ValType.I32,
@@ -1178,14 +1209,14 @@ export class Lowerer implements LoweringState {
         );
       }
       case 16: { // table.size
-        const table = inst.tables[r.u32()];
+        const table = r.u32();
         return this.emitValue(
           ValType.I32,
           tag(counts && "table.size", (d, next) => tableOp("size", table, [d], next)),
         );
       }
       case 17: { // table.fill
-        const table = inst.tables[r.u32()];
+        const table = r.u32();
         const [n, v, i] = [this.popSlot(), this.popSlot(), this.popSlot()];
         return this.emit(tag(counts && "table.fill", (next) => tableOp("fill", table, [i, v, n], next)));
       }
@@ -1217,16 +1248,77 @@ function readRaw64(s: number): [number, number] {
   return [I32[s], I32[s + 1]];
 }
 
-/** Lowers `fn` (once) and returns its code. */
+// ---- lowered code, owned by the module ----
+
+/** The kind of meter the code charges: with the module, all that lowered code depends on. */
+export const enum MeterKind {
+  None,
+  /** Fuel alone: the check is an add and a compare. */
+  Fuel,
+  /** A timeout or a profile too: every charge goes through `Meter.charge`. */
+  Full,
+}
+
+/** What lowered code depends on besides the module; instances alike in this share it. */
+export interface LoweringConfig {
+  meter: MeterKind;
+  /** Loop headers spend heat towards tiering up (only while the instance may tier up). */
+  hotLoops: boolean;
+}
+
+/** The kind of code instance `inst` runs. */
+export function loweringConfig(inst: InstanceState): LoweringConfig {
+  const meter = inst.meter === null ? MeterKind.None : inst.meter.fuelOnly ? MeterKind.Fuel : MeterKind.Full;
+  return { meter, hotLoops: inst.tierUp > 0 && inst.tierUp !== Infinity };
+}
+
+/** One function's lowered code and the frame facts that go with it. */
+interface Lowered {
+  code: Op[];
+  offsets: Int32Array;
+  frameSize: number;
+  poolInit: Int32Array;
+  entryCost: number;
+}
+
+/** Each module's lowered functions, by kind of code (`codeKey`) and function index. */
+const loweredOf = new WeakMap<ModuleInfo, (Lowered | undefined)[][]>();
+
+function codeKey(config: LoweringConfig): number {
+  return config.meter * 2 + (config.hotLoops ? 1 : 0);
+}
+
+/** Functions lowered in this realm so far (each once per module and kind of code). */
+export const loweringCounts = { functions: 0 };
+
+function lower(module: ModuleInfo, index: number, config: LoweringConfig): Lowered {
+  loweringCounts.functions++;
+  const l = new Lowerer(module, index, config);
+  l.run();
+  return {
+    code: l.finish(),
+    offsets: Int32Array.from(l.offsets),
+    frameSize: l.stackBase + l.maxH + 1,
+    poolInit: Int32Array.from(l.poolInit),
+    entryCost: l.costs?.entry ?? 1,
+  };
+}
+
+/**
+ * Returns `fn`'s code, lowering it first if no instance of its module (of the same kind) has: the
+ * first instance to call a function lowers it, the others take the same closures.
+ */
 export function lowerFunction(fn: WasmFunc): Op[] {
   if (fn.code) return fn.code;
-  const l = new Lowerer(fn);
-  l.run();
-  fn.code = l.finish();
-  fn.offsets = Int32Array.from(l.offsets);
-  fn.frameSize = l.stackBase + l.maxH + 1;
-  fn.poolInit = Int32Array.from(l.poolInit);
-  fn.entryCost = l.costs?.entry ?? 1;
-  fn.plainEntry = fn.nLocals === fn.nParams && fn.poolInit.length === 0 && fn.inst.meter === null;
-  return fn.code;
+  const module = fn.inst.module, config = loweringConfig(fn.inst);
+  let byKind = loweredOf.get(module);
+  if (byKind === undefined) loweredOf.set(module, byKind = []);
+  const functions = byKind[codeKey(config)] ??= [];
+  const l = functions[fn.index] ??= lower(module, fn.index, config);
+  fn.offsets = l.offsets;
+  fn.frameSize = l.frameSize;
+  fn.poolInit = l.poolInit;
+  fn.entryCost = l.entryCost;
+  fn.plainEntry = fn.nLocals === fn.nParams && l.poolInit.length === 0 && config.meter === MeterKind.None;
+  return fn.code = l.code;
 }

@@ -23,7 +23,6 @@ export function memoryAccess(l: LoweringState, op: number): void {
   const r = l.r;
   r.u32(); // alignment: a hint only
   const offset = r.u32();
-  const mem = l.inst.memories[0];
   if (op <= Opcode.I64Load32U) {
     // An address computed by the op just before (`base + k`) is folded into the load.
     const p = l.detached(l.pendingProduces(l.h - 1));
@@ -38,7 +37,7 @@ export function memoryAccess(l: LoweringState, op: number): void {
         LOAD_RESULT[op - Opcode.I32Load],
         tag(
           counts && `loadIndexed:${opNames()[op]}`,
-          (d, next) => loadIndexed(op, mem, d, pb.a, pb.b, offset, next),
+          (d, next) => loadIndexed(op, d, pb.a, pb.b, offset, next),
         ),
       );
     }
@@ -50,7 +49,7 @@ export function memoryAccess(l: LoweringState, op: number): void {
         LOAD_RESULT[op - Opcode.I32Load],
         tag(
           counts && `load:${opNames()[op]}:folded`,
-          (d, next) => load_(op, mem, d, pb.a, pb.b, offset, next),
+          (d, next) => load_(op, d, pb.a, pb.b, offset, next),
         ),
         null,
         { load },
@@ -59,7 +58,7 @@ export function memoryAccess(l: LoweringState, op: number): void {
     const a = l.popSlot();
     return l.emitValue(
       LOAD_RESULT[op - Opcode.I32Load],
-      tag(counts && `load:${opNames()[op]}`, (d, next) => load_(op, mem, d, a, 0, offset, next)),
+      tag(counts && `load:${opNames()[op]}`, (d, next) => load_(op, d, a, 0, offset, next)),
       null,
       { load: { op, a, k: 0, offset } },
     );
@@ -91,7 +90,7 @@ export function memoryAccess(l: LoweringState, op: number): void {
       const rmwOp = isF32 ? f32ReadModifyWrite : f64ReadModifyWrite;
       return l.emit(tag(
         counts && `${isF32 ? "f32" : "f64"}ReadModifyWrite:${opName(arith)}:${memLeft ? "left" : "right"}`,
-        (next) => rmwOp(mem, addrSlot, offset, arith, x, memLeft, next),
+        (next) => rmwOp(addrSlot, offset, arith, x, memLeft, next),
       ));
     }
   }
@@ -103,7 +102,7 @@ export function memoryAccess(l: LoweringState, op: number): void {
     const storeOp = isF32 ? f32StoreBinary : f64StoreBinary;
     return l.emit(tag(
       counts && `${isF32 ? "f32" : "f64"}StoreBinary:${opName(arith)}`,
-      (next) => storeOp(mem, a, offset, arith, x, y, next),
+      (next) => storeOp(a, offset, arith, x, y, next),
     ));
   }
   // An address the held-back op computed as `base + k` (with a value that needs no op) folds in.
@@ -118,10 +117,10 @@ export function memoryAccess(l: LoweringState, op: number): void {
     l.pending = null;
     l.h -= 2;
     return l.emit(
-      tag(counts && `store:${opNames()[op]}:folded`, (next) => store(op, mem, a, k, v, offset, next)),
+      tag(counts && `store:${opNames()[op]}:folded`, (next) => store(op, a, k, v, offset, next)),
     );
   }
   const v = l.popSlot();
   const a = l.popSlot();
-  l.emit(tag(counts && `store:${opNames()[op]}`, (next) => store(op, mem, a, 0, v, offset, next)));
+  l.emit(tag(counts && `store:${opNames()[op]}`, (next) => store(op, a, 0, v, offset, next)));
 }

@@ -268,11 +268,10 @@ export function fuseMulAdd(
     return false;
   }
   const { x: y, load: b } = mul;
-  const mem = l.inst.memories[0];
   delete l.valueMakers[last.pc];
   l.makers[last.pc] = tag(
     counts && `mulAddReadModifyWrite:${isF32 ? "f32" : "f64"}:${isSub ? "sub" : "add"}`,
-    (next: number) => mulAddReadModifyWrite(isF32, mem, y, b.a, b.k, b.offset, cA, cOff, isSub, next),
+    (next: number) => mulAddReadModifyWrite(isF32, y, b.a, b.k, b.offset, cA, cOff, isSub, next),
   );
   l.lastValue = null;
   return true;
@@ -280,7 +279,6 @@ export function fuseMulAdd(
 
 /** Float arithmetic on a value the held-back op just loaded: the load moves into the arithmetic. */
 export function fuseFloatLoad(l: LoweringState, op: number): boolean {
-  const mem = l.inst.memories[0];
   const top = l.h - 1;
   const isF32 = op < Opcode.F64Add;
   const loadOp = isF32 ? Opcode.F32Load : Opcode.F64Load, type = isF32 ? ValType.F32 : ValType.F64;
@@ -295,7 +293,7 @@ export function fuseFloatLoad(l: LoweringState, op: number): boolean {
       type,
       tag(
         counts && `${isF32 ? "f32" : "f64"}BinaryMem:${opName(op)}:right`,
-        (d, next) => binaryMem(op, d, x, mem, L.a, L.k, L.offset, false, next),
+        (d, next) => binaryMem(op, d, x, L.a, L.k, L.offset, false, next),
       ),
       null,
       { f64mem: { op, x, load: L, memLeft: false } },
@@ -314,7 +312,7 @@ export function fuseFloatLoad(l: LoweringState, op: number): boolean {
       type,
       tag(
         counts && `${isF32 ? "f32" : "f64"}BinaryMem:${opName(op)}:left`,
-        (d, next) => binaryMem(op, d, y, mem, L.a, L.k, L.offset, true, next),
+        (d, next) => binaryMem(op, d, y, L.a, L.k, L.offset, true, next),
       ),
       null,
       { f64mem: { op, x: y, load: L, memLeft: true } },

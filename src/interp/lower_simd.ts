@@ -15,7 +15,7 @@ export function lowerSimd(l: LoweringState, sub: number): void {
     const [a, k, f] = popAddress(l);
     slots = [a], imm.addressK = k, folded = f;
   }
-  const sel = selectSimd(sub, l.inst.memories[0], imm);
+  const sel = selectSimd(sub, imm);
   slots ??= popSlots(l, sel.operands);
   if (sel.result === null) return l.emit((next) => sel.make(slots, 0, next));
   const make = (d: number, next: number) => sel.make(slots, d, next);

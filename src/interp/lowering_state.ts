@@ -3,7 +3,7 @@
  * lower_simd.ts) share: the state interface the parts work on, the census of closure forms, the
  * kinds of operand-stack entries, and the held-back op.
  */
-import type { InstanceState, Op } from "../runtime/objects.ts";
+import type { Op } from "../runtime/objects.ts";
 import type { Reader } from "../wasm/reader.ts";
 import type { ValType } from "../wasm/types.ts";
 import type { ShiftKind } from "./ops/ops_i64.ts";
@@ -16,7 +16,6 @@ import { Op as Opcode } from "../wasm/opcodes.ts";
  */
 export interface LoweringState {
   readonly r: Reader;
-  readonly inst: InstanceState;
   readonly nLocals: number;
   /** Byte offset of the instruction being lowered. */
   readonly at: number;

@@ -41,6 +41,7 @@ export function interpret(fn: WasmFunc, slot: number): void {
   const baseDepth = machine.depth;
   const limit = machine.limit;
   let f = fn;
+  let vm = fn.inst; // the instance whose code runs: its ops find their memory, globals… there
   let code = enterFrame(fn, slot);
   let b = slot * 2;
   let pc = 0;
@@ -49,7 +50,7 @@ export function interpret(fn: WasmFunc, slot: number): void {
   try {
     for (;;) {
       const op = code[pc];
-      const r = op(b);
+      const r = op(b, vm);
       if (r >= 0) {
         pc = r;
       } else if (r === CALL) {
@@ -64,7 +65,7 @@ export function interpret(fn: WasmFunc, slot: number): void {
         }
         frameFn[depth] = f, framePc[depth] = pc + 1, frameBase[depth] = b;
         machine.depth = ++depth;
-        f = callee;
+        f = callee, vm = callee.inst;
         pc = 0; // before entering: a trap there (fuel, stack) is reported at the callee's start
         code = enterFrame(f, calleeSlot);
         b = calleeSlot * 2;
@@ -81,7 +82,7 @@ export function interpret(fn: WasmFunc, slot: number): void {
         if (depth === baseDepth) return;
         machine.depth = --depth;
         f = frameFn[depth], pc = framePc[depth], b = frameBase[depth];
-        code = f.code!;
+        vm = f.inst, code = f.code!;
       }
     }
   } catch (e) {

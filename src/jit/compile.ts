@@ -382,13 +382,10 @@ export class Compiler {
 
   /**
    * Runs an interpreter closure on the operands at the top of the stack: they are stored in the
-   * scratch slots (first operand first), `make` gets those slots and a result slot.
+   * scratch slots (first operand first), `make` gets those slots and a result slot. The closure
+   * finds the instance's objects in its `vm` argument, so one serves every instance.
    */
-  bridge(
-    operands: number,
-    result: ValType | null,
-    make: (slots: number[], dst: number, inst: InstanceState) => Op,
-  ): void {
+  bridge(operands: number, result: ValType | null, make: (slots: number[], dst: number) => Op): void {
     const slots: number[] = [];
     const lines: string[] = [];
     for (let i = 0; i < operands; i++) {
@@ -398,9 +395,10 @@ export class Compiler {
     }
     this.h -= operands;
     const dst = this.scratch + 3;
-    const op = this.constant(`op ${this.consts.length}`, (inst) => make(slots, dst, inst));
+    const closure = make(slots, dst);
+    const op = this.constant(`op ${this.consts.length}`, () => closure);
     this.bridged++;
-    this.emit(`${lines.join(" ")} site = ${this.at}; ${op}(s2);`);
+    this.emit(`${lines.join(" ")} site = ${this.at}; ${op}(s2, ${this.instance()});`);
     if (result !== null) {
       const k = this.push(result);
       this.emit(this.fromSlot(k, dst));
@@ -668,11 +666,11 @@ export class Compiler {
       case Opcode.TableGet: {
         const t = r.u32();
         const type = this.inst.tables[t].elemType;
-        return this.bridge(1, type, ([i], d, inst) => tableOp("get", inst.tables[t], [d, i], 0));
+        return this.bridge(1, type, ([i], d) => tableOp("get", t, [d, i], 0));
       }
       case Opcode.TableSet: {
         const t = r.u32();
-        return this.bridge(2, null, ([i, v], _, inst) => tableOp("set", inst.tables[t], [i, v], 0));
+        return this.bridge(2, null, ([i, v]) => tableOp("set", t, [i, v], 0));
       }
       case Opcode.MemorySize: {
         r.u8();
@@ -682,7 +680,7 @@ export class Compiler {
       }
       case Opcode.MemoryGrow: {
         r.u8();
-        this.bridge(1, ValType.I32, ([a], d, inst) => memoryGrow(inst.memories[0], d, a, 0));
+        this.bridge(1, ValType.I32, ([a], d) => memoryGrow(d, a, 0));
         return this.emit(REFRESH);
       }
       case Opcode.I32Const: {
@@ -980,47 +978,39 @@ export class Compiler {
       case 8: {
         const seg = r.u32();
         r.u8();
-        return this.bridge(3, null, ([d, s, n], _, i) => memoryInit(i.memories[0], i.datas, seg, d, s, n, 0));
+        return this.bridge(3, null, ([d, s, n]) => memoryInit(seg, d, s, n, 0));
       }
       case 9:
         return this.emit(`${this.instance()}.datas[${r.u32()}] = ${this.constant("empty", () => EMPTY)};`);
       case 10: {
         r.u8(), r.u8();
-        return this.bridge(3, null, ([d, s, n], _, i) => memoryCopy(i.memories[0], d, s, n, 0));
+        return this.bridge(3, null, ([d, s, n]) => memoryCopy(d, s, n, 0));
       }
       case 11: {
         r.u8();
-        return this.bridge(3, null, ([d, v, n], _, i) => memoryFill(i.memories[0], d, v, n, 0));
+        return this.bridge(3, null, ([d, v, n]) => memoryFill(d, v, n, 0));
       }
       case 12: {
         const seg = r.u32(), t = r.u32();
-        return this.bridge(
-          3,
-          null,
-          ([d, s, n], _, i) => tableOp("init", i.tables[t], [d, s, n], 0, i.elems, seg),
-        );
+        return this.bridge(3, null, ([d, s, n]) => tableOp("init", t, [d, s, n], 0, seg));
       }
       case 13:
         return this.emit(`${this.instance()}.elems[${r.u32()}] = [];`);
       case 14: {
         const dst = r.u32(), src = r.u32();
-        return this.bridge(
-          3,
-          null,
-          ([d, s, n], _, i) => tableOp("copy", i.tables[dst], [d, s, n], 0, undefined, 0, i.tables[src]),
-        );
+        return this.bridge(3, null, ([d, s, n]) => tableOp("copy", dst, [d, s, n], 0, 0, src));
       }
       case 15: {
         const t = r.u32();
-        return this.bridge(2, ValType.I32, ([v, n], d, i) => tableOp("grow", i.tables[t], [d, v, n], 0));
+        return this.bridge(2, ValType.I32, ([v, n], d) => tableOp("grow", t, [d, v, n], 0));
       }
       case 16: {
         const t = r.u32();
-        return this.bridge(0, ValType.I32, (_, d, i) => tableOp("size", i.tables[t], [d], 0));
+        return this.bridge(0, ValType.I32, (_, d) => tableOp("size", t, [d], 0));
       }
       case 17: {
         const t = r.u32();
-        return this.bridge(3, null, ([x, v, n], _, i) => tableOp("fill", i.tables[t], [x, v, n], 0));
+        return this.bridge(3, null, ([x, v, n]) => tableOp("fill", t, [x, v, n], 0));
       }
     }
     throw new Error(`js tier: unknown 0xfc opcode ${sub}`);

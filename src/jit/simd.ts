@@ -15,13 +15,8 @@ import { Op as Opcode, SimdOp } from "../wasm/opcodes.ts";
 export function simd(c: Compiler, sub: number): void {
   if (simdInline(c, sub)) return;
   const imm = readSimdImmediates(c.r, sub);
-  const sel = selectSimd(sub, c.inst.memories[0], imm);
-  // The instance's own memory, selected again when the code is bound to it.
-  c.bridge(
-    sel.operands,
-    sel.result,
-    (slots, dst, inst) => selectSimd(sub, inst.memories[0], imm).make(slots, dst, 0),
-  );
+  const sel = selectSimd(sub, imm);
+  c.bridge(sel.operands, sel.result, (slots, dst) => sel.make(slots, dst, 0));
 }
 
 /** Emits SIMD instruction `sub` as JS when it is one of the inline ones; false otherwise. */

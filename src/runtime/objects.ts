@@ -12,8 +12,12 @@ import { timeoutTrap } from "./trap.ts";
 import { DEFAULT_MAX_CALL_DEPTH, timing } from "./machine.ts";
 import { MAX_PAGES, PAGE_SIZE } from "../wasm/types.ts";
 
-/** A lowered instruction: runs against the frame based at `b` (32-bit units), returns the next pc. */
-export type Op = (b: number) => number;
+/**
+ * A lowered instruction: runs against the frame based at `b` (32-bit units) of a function of
+ * instance `vm`, returns the next pc. Lowered code belongs to the module, shared by its instances:
+ * whatever is the instance's own (memory, globals, tables, functions, meter) is read from `vm`.
+ */
+export type Op = (b: number, vm: InstanceState) => number;
 
 /** Returned by an op instead of a pc: call `pending.fn` with its frame at `pending.argSlot`. */
 export const CALL = -1;
@@ -54,6 +58,15 @@ export function signatureId(type: FuncType): number {
     sigIds.set(key, id);
   }
   return id;
+}
+
+const sigIdsOfModules = new WeakMap<ModuleInfo, number[]>();
+
+/** The signature id of each of the module's types, worked out once per module. */
+function signatureIds(module: ModuleInfo): number[] {
+  let ids = sigIdsOfModules.get(module);
+  if (ids === undefined) sigIdsOfModules.set(module, ids = module.types.map(signatureId));
+  return ids;
 }
 
 /** Options an instance is created with (the optional extra argument of the API). */
@@ -190,6 +203,8 @@ export class InstanceState {
   funcs: FuncInst[] = [];
   tables: TableInst[] = [];
   memories: MemoryInst[] = [];
+  /** Memory 0 (what the memory instructions of Wasm 2.0 address), or an empty one when there is none. */
+  mem: MemoryInst = NO_MEMORY;
   globals: GlobalInst[] = [];
   /** Signature id of every type index. */
   sigIds: number[];
@@ -211,7 +226,7 @@ export class InstanceState {
    */
   readonly heat: Float64Array;
   constructor(readonly module: ModuleInfo, readonly options: EngineOptions, readonly tiering: Tiering) {
-    this.sigIds = module.types.map(signatureId);
+    this.sigIds = signatureIds(module);
     this.maxCallDepth = options.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH;
     this.meter = Meter.wanted(options) ? new Meter(options) : null;
     this.jit = options.jit !== false;
@@ -506,6 +521,9 @@ export class MemoryInst {
     this.onGrow?.();
   }
 }
+
+/** The `mem` of an instance without memories: no access fits in it (validation allows none anyway). */
+const NO_MEMORY = new MemoryInst(0, 0);
 
 export class TableInst {
   elements: unknown[];

@@ -5,7 +5,7 @@
  * 64-bit and float values move as 32-bit halves so NaN bit patterns survive.
  */
 import { F32, F64, I32 } from "../../runtime/machine.ts";
-import { LITTLE_ENDIAN, type MemoryInst, type Op, trap } from "../../runtime/objects.ts";
+import { LITTLE_ENDIAN, type Op, trap } from "../../runtime/objects.ts";
 import { PAGE_SIZE } from "../../wasm/types.ts";
 import { Op as Opcode } from "../../wasm/opcodes.ts";
 
@@ -21,7 +21,6 @@ export function oob(): never {
  */
 export function load(
   op: number,
-  mem: MemoryInst,
   d: number,
   a: number,
   k: number,
@@ -30,11 +29,12 @@ export function load(
 ): Op {
   const i32 = I32;
   d <<= 1, a <<= 1;
-  if (!LITTLE_ENDIAN) return loadPortable(op, mem, d, a, k, offset, next);
+  if (!LITTLE_ENDIAN) return loadPortable(op, d, a, k, offset, next);
   switch (op) {
     case Opcode.I32Load: // i32.load
     case Opcode.F32Load: // f32.load (bits)
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         i32[p + d] = (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
@@ -42,7 +42,8 @@ export function load(
       };
     case Opcode.I64Load: // i64.load
     case Opcode.F64Load: // f64.load (bits)
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         if ((ea & 3) === 0) {
@@ -55,35 +56,40 @@ export function load(
         return next;
       };
     case Opcode.I32Load8S:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
         i32[p + d] = mem.i8[ea];
         return next;
       };
     case Opcode.I32Load8U:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
         i32[p + d] = mem.u8[ea];
         return next;
       };
     case Opcode.I32Load16S:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
         i32[p + d] = (ea & 1) === 0 ? mem.i16[ea >>> 1] : mem.view.getInt16(ea, true);
         return next;
       };
     case Opcode.I32Load16U:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
         i32[p + d] = (ea & 1) === 0 ? mem.u16[ea >>> 1] : mem.view.getUint16(ea, true);
         return next;
       };
     case Opcode.I64Load8S:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
         const v = mem.i8[ea];
@@ -91,14 +97,16 @@ export function load(
         return next;
       };
     case Opcode.I64Load8U:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
         i32[p + d] = mem.u8[ea], i32[p + d + 1] = 0;
         return next;
       };
     case Opcode.I64Load16S:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
         const v = (ea & 1) === 0 ? mem.i16[ea >>> 1] : mem.view.getInt16(ea, true);
@@ -106,14 +114,16 @@ export function load(
         return next;
       };
     case Opcode.I64Load16U:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
         i32[p + d] = (ea & 1) === 0 ? mem.u16[ea >>> 1] : mem.view.getUint16(ea, true), i32[p + d + 1] = 0;
         return next;
       };
     case Opcode.I64Load32S:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         const v = (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
@@ -121,7 +131,8 @@ export function load(
         return next;
       };
     case Opcode.I64Load32U:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         i32[p + d] = (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true), i32[p + d + 1] = 0;
@@ -137,7 +148,6 @@ export function load(
  */
 export function loadPortable(
   op: number,
-  mem: MemoryInst,
   d: number,
   a: number,
   k: number,
@@ -146,7 +156,8 @@ export function loadPortable(
 ): Op {
   const i32 = I32;
   const width = LOAD_WIDTH[op - Opcode.I32Load];
-  return (p) => {
+  return (p, vm) => {
+    const mem = vm.mem;
     const ea = ((i32[p + a] + k) >>> 0) + offset;
     if (ea + width > mem.size) oob();
     const v = mem.view;
@@ -196,7 +207,6 @@ const LOAD_WIDTH = [4, 8, 4, 8, 1, 1, 2, 2, 1, 1, 2, 2, 4, 4];
 /** Stores (0x36..0x3e): mem[(slot a + k) mod 2^32 + offset] = slot v; `k` as for loads. */
 export function store(
   op: number,
-  mem: MemoryInst,
   a: number,
   k: number,
   v: number,
@@ -210,7 +220,8 @@ export function store(
     case Opcode.I32Store:
     case Opcode.F32Store:
     case Opcode.I64Store32:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         if (aligned && (ea & 3) === 0) mem.i32[ea >>> 2] = i32[p + v];
@@ -219,7 +230,8 @@ export function store(
       };
     case Opcode.I64Store:
     case Opcode.F64Store:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         if (aligned && (ea & 3) === 0) {
@@ -234,7 +246,8 @@ export function store(
       };
     case Opcode.I32Store8:
     case Opcode.I64Store8:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
         mem.u8[ea] = i32[p + v];
@@ -242,7 +255,8 @@ export function store(
       };
     case Opcode.I32Store16:
     case Opcode.I64Store16:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
         if (aligned && (ea & 1) === 0) mem.i16[ea >>> 1] = i32[p + v];
@@ -253,23 +267,24 @@ export function store(
   throw new Error(`not a store: 0x${op.toString(16)}`);
 }
 
-export function memorySize(mem: MemoryInst, d: number, next: number): Op {
+export function memorySize(d: number, next: number): Op {
   const i32 = I32;
   d <<= 1;
-  return (p) => (i32[p + d] = mem.size / PAGE_SIZE, next);
+  return (p, vm) => (i32[p + d] = vm.mem.size / PAGE_SIZE, next);
 }
 
-export function memoryGrow(mem: MemoryInst, d: number, a: number, next: number): Op {
+export function memoryGrow(d: number, a: number, next: number): Op {
   const i32 = I32;
   d <<= 1, a <<= 1;
-  return (p) => (i32[p + d] = mem.grow(i32[p + a] >>> 0), next);
+  return (p, vm) => (i32[p + d] = vm.mem.grow(i32[p + a] >>> 0), next);
 }
 
 /** memory.fill d=dest, v=value, n=length. */
-export function memoryFill(mem: MemoryInst, dst: number, val: number, len: number, next: number): Op {
+export function memoryFill(dst: number, val: number, len: number, next: number): Op {
   const i32 = I32;
   dst <<= 1, val <<= 1, len <<= 1;
-  return (p) => {
+  return (p, vm) => {
+    const mem = vm.mem;
     const d = i32[p + dst] >>> 0, n = i32[p + len] >>> 0;
     if (d + n > mem.size) oob();
     mem.u8.fill(i32[p + val], d, d + n);
@@ -277,10 +292,11 @@ export function memoryFill(mem: MemoryInst, dst: number, val: number, len: numbe
   };
 }
 
-export function memoryCopy(mem: MemoryInst, dst: number, src: number, len: number, next: number): Op {
+export function memoryCopy(dst: number, src: number, len: number, next: number): Op {
   const i32 = I32;
   dst <<= 1, src <<= 1, len <<= 1;
-  return (p) => {
+  return (p, vm) => {
+    const mem = vm.mem;
     const d = i32[p + dst] >>> 0, s = i32[p + src] >>> 0, n = i32[p + len] >>> 0;
     if (d + n > mem.size || s + n > mem.size) oob();
     mem.u8.copyWithin(d, s, s + n);
@@ -289,19 +305,12 @@ export function memoryCopy(mem: MemoryInst, dst: number, src: number, len: numbe
 }
 
 /** memory.init: copies from a data segment, which `data.drop` may have emptied (read at run time). */
-export function memoryInit(
-  mem: MemoryInst,
-  datas: Uint8Array[],
-  seg: number,
-  dst: number,
-  src: number,
-  len: number,
-  next: number,
-): Op {
+export function memoryInit(seg: number, dst: number, src: number, len: number, next: number): Op {
   const i32 = I32;
   dst <<= 1, src <<= 1, len <<= 1;
-  return (p) => {
-    const data = datas[seg];
+  return (p, vm) => {
+    const mem = vm.mem;
+    const data = vm.datas[seg];
     const d = i32[p + dst] >>> 0, s = i32[p + src] >>> 0, n = i32[p + len] >>> 0;
     if (s + n > data.length || d + n > mem.size) oob();
     mem.u8.set(data.subarray(s, s + n), d);
@@ -319,7 +328,6 @@ export function f64BinaryMem(
   op: number,
   d: number,
   x: number,
-  mem: MemoryInst,
   a: number,
   k: number,
   offset: number,
@@ -332,7 +340,8 @@ export function f64BinaryMem(
   // Each case spells the address check out: one closure, no helper call on the hot path.
   switch (key) {
     case 0:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >>> 3] : mem.view.getFloat64(ea, true);
@@ -340,7 +349,8 @@ export function f64BinaryMem(
         return next;
       };
     case 1:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >>> 3] : mem.view.getFloat64(ea, true);
@@ -348,7 +358,8 @@ export function f64BinaryMem(
         return next;
       };
     case 2:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >>> 3] : mem.view.getFloat64(ea, true);
@@ -356,7 +367,8 @@ export function f64BinaryMem(
         return next;
       };
     case 3:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >>> 3] : mem.view.getFloat64(ea, true);
@@ -364,7 +376,8 @@ export function f64BinaryMem(
         return next;
       };
     case 4:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >>> 3] : mem.view.getFloat64(ea, true);
@@ -372,7 +385,8 @@ export function f64BinaryMem(
         return next;
       };
     case 5:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >>> 3] : mem.view.getFloat64(ea, true);
@@ -380,7 +394,8 @@ export function f64BinaryMem(
         return next;
       };
     case 6:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >>> 3] : mem.view.getFloat64(ea, true);
@@ -388,7 +403,8 @@ export function f64BinaryMem(
         return next;
       };
     case 7:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = LITTLE_ENDIAN && (ea & 7) === 0 ? mem.f64[ea >>> 3] : mem.view.getFloat64(ea, true);
@@ -401,7 +417,6 @@ export function f64BinaryMem(
 
 /** f64.store of `slot x OP slot y` (0xa0..0xa3), the arithmetic folded in. */
 export function f64StoreBinary(
-  mem: MemoryInst,
   a: number,
   offset: number,
   op: number,
@@ -413,7 +428,8 @@ export function f64StoreBinary(
   a <<= 1;
   switch (op) {
     case Opcode.F64Add:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const v = f64[(p >> 1) + x] + f64[(p >> 1) + y];
@@ -422,7 +438,8 @@ export function f64StoreBinary(
         return next;
       };
     case Opcode.F64Sub:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const v = f64[(p >> 1) + x] - f64[(p >> 1) + y];
@@ -431,7 +448,8 @@ export function f64StoreBinary(
         return next;
       };
     case Opcode.F64Mul:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const v = f64[(p >> 1) + x] * f64[(p >> 1) + y];
@@ -440,7 +458,8 @@ export function f64StoreBinary(
         return next;
       };
     case Opcode.F64Div:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const v = f64[(p >> 1) + x] / f64[(p >> 1) + y];
@@ -455,7 +474,6 @@ export function f64StoreBinary(
 /** i32.load / f64.load / i32.load8_u whose address is `slot a + slot b` (an i32.add folded in). */
 export function loadIndexed(
   op: number,
-  mem: MemoryInst,
   d: number,
   a: number,
   b: number,
@@ -466,14 +484,16 @@ export function loadIndexed(
   d <<= 1, a <<= 1, b <<= 1;
   switch (op) {
     case Opcode.I32Load:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + i32[p + b]) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         i32[p + d] = LITTLE_ENDIAN && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
         return next;
       };
     case Opcode.F64Load:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + i32[p + b]) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         if (LITTLE_ENDIAN && (ea & 3) === 0) {
@@ -486,7 +506,8 @@ export function loadIndexed(
         return next;
       };
     case Opcode.I32Load8U:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + i32[p + b]) >>> 0) + offset;
         if (ea >= mem.size) oob();
         i32[p + d] = mem.u8[ea];
@@ -501,7 +522,6 @@ export function loadIndexed(
  * a load, the arithmetic and a store back to the same address in one closure (`c[i] += …`).
  */
 export function f64ReadModifyWrite(
-  mem: MemoryInst,
   a: number,
   offset: number,
   op: number,
@@ -514,7 +534,8 @@ export function f64ReadModifyWrite(
   switch ((op - Opcode.F64Add) * 2 + (memLeft ? 1 : 0)) {
     case 0:
     case 1:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         if (LITTLE_ENDIAN && (ea & 7) === 0) {
@@ -527,7 +548,8 @@ export function f64ReadModifyWrite(
         return next;
       };
     case 2:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         if (LITTLE_ENDIAN && (ea & 7) === 0) {
@@ -540,7 +562,8 @@ export function f64ReadModifyWrite(
         return next;
       };
     case 3:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         if (LITTLE_ENDIAN && (ea & 7) === 0) {
@@ -554,7 +577,8 @@ export function f64ReadModifyWrite(
       };
     case 4:
     case 5:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         if (LITTLE_ENDIAN && (ea & 7) === 0) {
@@ -567,7 +591,8 @@ export function f64ReadModifyWrite(
         return next;
       };
     case 6:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         if (LITTLE_ENDIAN && (ea & 7) === 0) {
@@ -580,7 +605,8 @@ export function f64ReadModifyWrite(
         return next;
       };
     case 7:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         if (LITTLE_ENDIAN && (ea & 7) === 0) {
@@ -602,7 +628,6 @@ export function f64ReadModifyWrite(
  * comparison is `when`.
  */
 export function loadCompareBranch(
-  mem: MemoryInst,
   a: number,
   k: number,
   offset: number,
@@ -623,70 +648,80 @@ export function loadCompareBranch(
   if (imm) {
     switch (op) {
       case Opcode.I32Eq:
-        return (p) => {
+        return (p, vm) => {
+          const mem = vm.mem;
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v === kc ? t : f;
         };
       case Opcode.I32Ne:
-        return (p) => {
+        return (p, vm) => {
+          const mem = vm.mem;
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v !== kc ? t : f;
         };
       case Opcode.I32LtS:
-        return (p) => {
+        return (p, vm) => {
+          const mem = vm.mem;
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v < kc ? t : f;
         };
       case Opcode.I32LtU:
-        return (p) => {
+        return (p, vm) => {
+          const mem = vm.mem;
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return (v >>> 0) < kcu ? t : f;
         };
       case Opcode.I32GtS:
-        return (p) => {
+        return (p, vm) => {
+          const mem = vm.mem;
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v > kc ? t : f;
         };
       case Opcode.I32GtU:
-        return (p) => {
+        return (p, vm) => {
+          const mem = vm.mem;
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return (v >>> 0) > kcu ? t : f;
         };
       case Opcode.I32LeS:
-        return (p) => {
+        return (p, vm) => {
+          const mem = vm.mem;
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v <= kc ? t : f;
         };
       case Opcode.I32LeU:
-        return (p) => {
+        return (p, vm) => {
+          const mem = vm.mem;
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return (v >>> 0) <= kcu ? t : f;
         };
       case Opcode.I32GeS:
-        return (p) => {
+        return (p, vm) => {
+          const mem = vm.mem;
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v >= kc ? t : f;
         };
       case Opcode.I32GeU:
-        return (p) => {
+        return (p, vm) => {
+          const mem = vm.mem;
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
@@ -696,70 +731,80 @@ export function loadCompareBranch(
   } else {
     switch (op) {
       case Opcode.I32Eq:
-        return (p) => {
+        return (p, vm) => {
+          const mem = vm.mem;
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v === i32[p + c] ? t : f;
         };
       case Opcode.I32Ne:
-        return (p) => {
+        return (p, vm) => {
+          const mem = vm.mem;
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v !== i32[p + c] ? t : f;
         };
       case Opcode.I32LtS:
-        return (p) => {
+        return (p, vm) => {
+          const mem = vm.mem;
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v < i32[p + c] ? t : f;
         };
       case Opcode.I32LtU:
-        return (p) => {
+        return (p, vm) => {
+          const mem = vm.mem;
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return (v >>> 0) < (i32[p + c] >>> 0) ? t : f;
         };
       case Opcode.I32GtS:
-        return (p) => {
+        return (p, vm) => {
+          const mem = vm.mem;
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v > i32[p + c] ? t : f;
         };
       case Opcode.I32GtU:
-        return (p) => {
+        return (p, vm) => {
+          const mem = vm.mem;
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return (v >>> 0) > (i32[p + c] >>> 0) ? t : f;
         };
       case Opcode.I32LeS:
-        return (p) => {
+        return (p, vm) => {
+          const mem = vm.mem;
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v <= i32[p + c] ? t : f;
         };
       case Opcode.I32LeU:
-        return (p) => {
+        return (p, vm) => {
+          const mem = vm.mem;
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return (v >>> 0) <= (i32[p + c] >>> 0) ? t : f;
         };
       case Opcode.I32GeS:
-        return (p) => {
+        return (p, vm) => {
+          const mem = vm.mem;
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
           return v >= i32[p + c] ? t : f;
         };
       case Opcode.I32GeU:
-        return (p) => {
+        return (p, vm) => {
+          const mem = vm.mem;
           const ea = ((i32[p + a] + k) >>> 0) + offset;
           if (ea + 4 > mem.size) oob();
           const v = i32[p + x] = aligned && (ea & 3) === 0 ? mem.i32[ea >>> 2] : mem.view.getInt32(ea, true);
@@ -780,7 +825,6 @@ export function f32BinaryMem(
   op: number,
   d: number,
   x: number,
-  mem: MemoryInst,
   a: number,
   k: number,
   offset: number,
@@ -793,7 +837,8 @@ export function f32BinaryMem(
   // Each case spells the address check out: one closure, no helper call on the hot path.
   switch (key) {
     case 0:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         const m = LITTLE_ENDIAN && (ea & 3) === 0 ? mem.f32[ea >>> 2] : mem.view.getFloat32(ea, true);
@@ -801,7 +846,8 @@ export function f32BinaryMem(
         return next;
       };
     case 1:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         const m = LITTLE_ENDIAN && (ea & 3) === 0 ? mem.f32[ea >>> 2] : mem.view.getFloat32(ea, true);
@@ -809,7 +855,8 @@ export function f32BinaryMem(
         return next;
       };
     case 2:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         const m = LITTLE_ENDIAN && (ea & 3) === 0 ? mem.f32[ea >>> 2] : mem.view.getFloat32(ea, true);
@@ -817,7 +864,8 @@ export function f32BinaryMem(
         return next;
       };
     case 3:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         const m = LITTLE_ENDIAN && (ea & 3) === 0 ? mem.f32[ea >>> 2] : mem.view.getFloat32(ea, true);
@@ -825,7 +873,8 @@ export function f32BinaryMem(
         return next;
       };
     case 4:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         const m = LITTLE_ENDIAN && (ea & 3) === 0 ? mem.f32[ea >>> 2] : mem.view.getFloat32(ea, true);
@@ -833,7 +882,8 @@ export function f32BinaryMem(
         return next;
       };
     case 5:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         const m = LITTLE_ENDIAN && (ea & 3) === 0 ? mem.f32[ea >>> 2] : mem.view.getFloat32(ea, true);
@@ -841,7 +891,8 @@ export function f32BinaryMem(
         return next;
       };
     case 6:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         const m = LITTLE_ENDIAN && (ea & 3) === 0 ? mem.f32[ea >>> 2] : mem.view.getFloat32(ea, true);
@@ -849,7 +900,8 @@ export function f32BinaryMem(
         return next;
       };
     case 7:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         const m = LITTLE_ENDIAN && (ea & 3) === 0 ? mem.f32[ea >>> 2] : mem.view.getFloat32(ea, true);
@@ -862,7 +914,6 @@ export function f32BinaryMem(
 
 /** f32.store of `slot x OP slot y` (0x92..0x95), the arithmetic folded in. */
 export function f32StoreBinary(
-  mem: MemoryInst,
   a: number,
   offset: number,
   op: number,
@@ -874,7 +925,8 @@ export function f32StoreBinary(
   a <<= 1, x <<= 1, y <<= 1;
   switch (op) {
     case Opcode.F32Add:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         const v = f32[p + x] + f32[p + y];
@@ -883,7 +935,8 @@ export function f32StoreBinary(
         return next;
       };
     case Opcode.F32Sub:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         const v = f32[p + x] - f32[p + y];
@@ -892,7 +945,8 @@ export function f32StoreBinary(
         return next;
       };
     case Opcode.F32Mul:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         const v = f32[p + x] * f32[p + y];
@@ -901,7 +955,8 @@ export function f32StoreBinary(
         return next;
       };
     case Opcode.F32Div:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         const v = f32[p + x] / f32[p + y];
@@ -918,7 +973,6 @@ export function f32StoreBinary(
  * a load, the arithmetic and a store back to the same address in one closure (`c[i] += …`).
  */
 export function f32ReadModifyWrite(
-  mem: MemoryInst,
   a: number,
   offset: number,
   op: number,
@@ -931,7 +985,8 @@ export function f32ReadModifyWrite(
   switch ((op - Opcode.F32Add) * 2 + (memLeft ? 1 : 0)) {
     case 0:
     case 1:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         if (LITTLE_ENDIAN && (ea & 3) === 0) {
@@ -944,7 +999,8 @@ export function f32ReadModifyWrite(
         return next;
       };
     case 2:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         if (LITTLE_ENDIAN && (ea & 3) === 0) {
@@ -957,7 +1013,8 @@ export function f32ReadModifyWrite(
         return next;
       };
     case 3:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         if (LITTLE_ENDIAN && (ea & 3) === 0) {
@@ -971,7 +1028,8 @@ export function f32ReadModifyWrite(
       };
     case 4:
     case 5:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         if (LITTLE_ENDIAN && (ea & 3) === 0) {
@@ -984,7 +1042,8 @@ export function f32ReadModifyWrite(
         return next;
       };
     case 6:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         if (LITTLE_ENDIAN && (ea & 3) === 0) {
@@ -997,7 +1056,8 @@ export function f32ReadModifyWrite(
         return next;
       };
     case 7:
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a] >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         if (LITTLE_ENDIAN && (ea & 3) === 0) {
@@ -1022,7 +1082,6 @@ export function f32ReadModifyWrite(
  */
 export function mulAddReadModifyWrite(
   f32: boolean,
-  mem: MemoryInst,
   y: number,
   bA: number,
   bK: number,
@@ -1037,7 +1096,8 @@ export function mulAddReadModifyWrite(
   if (f32) {
     const y2 = y << 1;
     const sign = subtractFrom ? -1 : 1;
-    return (p) => {
+    return (p, vm) => {
+      const mem = vm.mem;
       const eb = ((i32[p + bA] + bK) >>> 0) + bOff;
       if (eb + 4 > mem.size) oob();
       const mb = LITTLE_ENDIAN && (eb & 3) === 0 ? mem.f32[eb >>> 2] : mem.view.getFloat32(eb, true);
@@ -1051,7 +1111,8 @@ export function mulAddReadModifyWrite(
     };
   }
   if (subtractFrom) {
-    return (p) => {
+    return (p, vm) => {
+      const mem = vm.mem;
       const eb = ((i32[p + bA] + bK) >>> 0) + bOff;
       if (eb + 8 > mem.size) oob();
       const mb = LITTLE_ENDIAN && (eb & 7) === 0 ? mem.f64[eb >>> 3] : mem.view.getFloat64(eb, true);
@@ -1063,7 +1124,8 @@ export function mulAddReadModifyWrite(
       return next;
     };
   }
-  return (p) => {
+  return (p, vm) => {
+    const mem = vm.mem;
     const eb = ((i32[p + bA] + bK) >>> 0) + bOff;
     if (eb + 8 > mem.size) oob();
     const mb = LITTLE_ENDIAN && (eb & 7) === 0 ? mem.f64[eb >>> 3] : mem.view.getFloat64(eb, true);

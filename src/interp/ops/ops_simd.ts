@@ -9,7 +9,7 @@
  * operand (a `local.set` retargets the op to a local it also reads).
  */
 import { I32, R, V } from "../../runtime/machine.ts";
-import { type GlobalInst, type MemoryInst, type Op, RETURN } from "../../runtime/objects.ts";
+import { type Op, RETURN } from "../../runtime/objects.ts";
 import { ValType } from "../../wasm/types.ts";
 import { SimdOp } from "../../wasm/opcodes.ts";
 import { oob } from "./ops_memory.ts";
@@ -69,20 +69,21 @@ export function v128Select(d: number, a: number, b: number, c2: number, next: nu
   };
 }
 
-export function v128GlobalGet(g: GlobalInst, d: number, next: number): Op {
-  const v = V, cell = g.i32;
+export function v128GlobalGet(x: number, d: number, next: number): Op {
+  const v = V;
   d <<= 2;
-  return (p) => {
-    const q = (p << 1) + d;
+  return (p, vm) => {
+    const q = (p << 1) + d, cell = vm.globals[x].i32;
     v[q] = cell[0], v[q + 1] = cell[1], v[q + 2] = cell[2], v[q + 3] = cell[3];
     return next;
   };
 }
 
-export function v128GlobalSet(g: GlobalInst, s: number, next: number): Op {
-  const v = V, cell = g.i32;
+export function v128GlobalSet(x: number, s: number, next: number): Op {
+  const v = V;
   s <<= 2;
-  return (p) => {
+  return (p, vm) => {
+    const cell = vm.globals[x].i32;
     const q = (p << 1) + s;
     cell[0] = v[q], cell[1] = v[q + 1], cell[2] = v[q + 2], cell[3] = v[q + 3];
     return next;
@@ -144,7 +145,6 @@ export function returnWithV128(sources: ReturnSource[]): Op {
  */
 export function simdLoad(
   op: number,
-  mem: MemoryInst,
   d: number,
   a: number,
   k: number,
@@ -155,7 +155,8 @@ export function simdLoad(
   const d4 = d << 2, d8 = d << 3, a2 = a << 1;
   switch (op) {
     case SimdOp.V128Load: // v128.load
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 16 > mem.size) oob();
         const q = (p << 1) + d4;
@@ -170,7 +171,8 @@ export function simdLoad(
         return next;
       };
     case SimdOp.V128Load8x8S: // v128.load8x8_s
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = mem.u8, q = (p << 2) + d8;
@@ -178,7 +180,8 @@ export function simdLoad(
         return next;
       };
     case SimdOp.V128Load8x8U: // v128.load8x8_u
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = mem.u8, q = (p << 2) + d8;
@@ -186,7 +189,8 @@ export function simdLoad(
         return next;
       };
     case SimdOp.V128Load16x4S: // v128.load16x4_s
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = mem.view, q = (p << 1) + d4;
@@ -194,7 +198,8 @@ export function simdLoad(
         return next;
       };
     case SimdOp.V128Load16x4U: // v128.load16x4_u
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = mem.view, q = (p << 1) + d4;
@@ -202,7 +207,8 @@ export function simdLoad(
         return next;
       };
     case SimdOp.V128Load32x2S: // v128.load32x2_s
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = mem.view, q = (p << 1) + d4;
@@ -211,7 +217,8 @@ export function simdLoad(
         return next;
       };
     case SimdOp.V128Load32x2U: // v128.load32x2_u
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = mem.view, q = (p << 1) + d4;
@@ -219,7 +226,8 @@ export function simdLoad(
         return next;
       };
     case SimdOp.V128Load8Splat: // v128.load8_splat
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea >= mem.size) oob();
         const x = Math.imul(mem.u8[ea], 0x01010101), q = (p << 1) + d4;
@@ -227,7 +235,8 @@ export function simdLoad(
         return next;
       };
     case SimdOp.V128Load16Splat: // v128.load16_splat
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
         const x = Math.imul(mem.view.getUint16(ea, true), 0x10001), q = (p << 1) + d4;
@@ -235,7 +244,8 @@ export function simdLoad(
         return next;
       };
     case SimdOp.V128Load32Splat: // v128.load32_splat
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         const x = mem.view.getInt32(ea, true), q = (p << 1) + d4;
@@ -243,7 +253,8 @@ export function simdLoad(
         return next;
       };
     case SimdOp.V128Load64Splat: // v128.load64_splat
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = mem.view, lo = m.getInt32(ea, true), hi = m.getInt32(ea + 4, true), q = (p << 1) + d4;
@@ -251,7 +262,8 @@ export function simdLoad(
         return next;
       };
     case SimdOp.V128Load32Zero: // v128.load32_zero
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         const q = (p << 1) + d4;
@@ -259,7 +271,8 @@ export function simdLoad(
         return next;
       };
     case SimdOp.V128Load64Zero: // v128.load64_zero
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = ((i32[p + a2] + k) >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const m = mem.view, q = (p << 1) + d4;
@@ -271,10 +284,11 @@ export function simdLoad(
 }
 
 /** v128.store: the 16 bytes of slot s at slot a + offset. */
-export function simdStore(mem: MemoryInst, a: number, s: number, offset: number, next: number): Op {
+export function simdStore(a: number, s: number, offset: number, next: number): Op {
   const v = V, i32 = I32;
   const a2 = a << 1, s4 = s << 2;
-  return (p) => {
+  return (p, vm) => {
+    const mem = vm.mem;
     const ea = (i32[p + a2] >>> 0) + offset;
     if (ea + 16 > mem.size) oob();
     const q = (p << 1) + s4;
@@ -293,7 +307,6 @@ export function simdStore(mem: MemoryInst, a: number, s: number, offset: number,
 /** v128.loadN_lane (0x54..0x57): slot d = slot s with lane `lane` loaded from slot a + offset. */
 export function simdLoadLane(
   op: number,
-  mem: MemoryInst,
   d: number,
   a: number,
   s: number,
@@ -310,7 +323,8 @@ export function simdLoadLane(
   switch (op) {
     case SimdOp.V128Load8Lane: {
       const at = (d << 4) + lane;
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a2] >>> 0) + offset;
         if (ea >= mem.size) oob();
         copy(p << 1);
@@ -320,7 +334,8 @@ export function simdLoadLane(
     }
     case SimdOp.V128Load16Lane: {
       const at = (d << 3) + lane;
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a2] >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
         copy(p << 1);
@@ -330,7 +345,8 @@ export function simdLoadLane(
     }
     case SimdOp.V128Load32Lane: {
       const at = d4 + lane;
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a2] >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         copy(p << 1);
@@ -340,7 +356,8 @@ export function simdLoadLane(
     }
     case SimdOp.V128Load64Lane: {
       const at = d4 + 2 * lane;
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a2] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const q = p << 1;
@@ -356,7 +373,6 @@ export function simdLoadLane(
 /** v128.storeN_lane (0x58..0x5b): lane `lane` of slot s to slot a + offset. */
 export function simdStoreLane(
   op: number,
-  mem: MemoryInst,
   a: number,
   s: number,
   offset: number,
@@ -368,7 +384,8 @@ export function simdStoreLane(
   switch (op) {
     case SimdOp.V128Store8Lane: {
       const at = (s << 4) + lane;
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a2] >>> 0) + offset;
         if (ea >= mem.size) oob();
         mem.u8[ea] = u8[(p << 3) + at];
@@ -377,7 +394,8 @@ export function simdStoreLane(
     }
     case SimdOp.V128Store16Lane: {
       const at = (s << 3) + lane;
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a2] >>> 0) + offset;
         if (ea + 2 > mem.size) oob();
         mem.view.setUint16(ea, u16[(p << 2) + at], true);
@@ -386,7 +404,8 @@ export function simdStoreLane(
     }
     case SimdOp.V128Store32Lane: {
       const at = (s << 2) + lane;
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a2] >>> 0) + offset;
         if (ea + 4 > mem.size) oob();
         mem.view.setInt32(ea, v[(p << 1) + at], true);
@@ -395,7 +414,8 @@ export function simdStoreLane(
     }
     case SimdOp.V128Store64Lane: {
       const at = (s << 2) + 2 * lane;
-      return (p) => {
+      return (p, vm) => {
+        const mem = vm.mem;
         const ea = (i32[p + a2] >>> 0) + offset;
         if (ea + 8 > mem.size) oob();
         const q = (p << 1) + at;

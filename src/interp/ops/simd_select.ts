@@ -6,7 +6,7 @@
 import type { Reader } from "../../wasm/reader.ts";
 import { SimdImm, simdImmediate, SimdOp } from "../../wasm/opcodes.ts";
 import { ValType } from "../../wasm/types.ts";
-import type { MemoryInst, Op } from "../../runtime/objects.ts";
+import type { Op } from "../../runtime/objects.ts";
 import {
   anyTrue,
   bitselect,
@@ -85,22 +85,22 @@ const closure = (operands: number, result: ValType | null, make: SimdClosure["ma
 });
 
 /** The closure factory for SIMD instruction `sub`, validated, with immediates `imm`. */
-export function selectSimd(sub: number, mem: MemoryInst, imm: SimdImmediates): SimdClosure {
+export function selectSimd(sub: number, imm: SimdImmediates): SimdClosure {
   const { offset, lane, bytes } = imm;
   switch (simdImmediate(sub)) {
     case SimdImm.MemArg:
       if (sub === SimdOp.V128Store) {
-        return closure(2, null, ([a, s], _d, next) => simdStore(mem, a, s, offset, next));
+        return closure(2, null, ([a, s], _d, next) => simdStore(a, s, offset, next));
       }
-      return closure(1, ValType.V128, ([a], d, next) => simdLoad(sub, mem, d, a, imm.addressK, offset, next));
+      return closure(1, ValType.V128, ([a], d, next) => simdLoad(sub, d, a, imm.addressK, offset, next));
     case SimdImm.MemArgLane:
       if (sub >= SimdOp.V128Store8Lane) {
-        return closure(2, null, ([a, s], _d, next) => simdStoreLane(sub, mem, a, s, offset, lane, next));
+        return closure(2, null, ([a, s], _d, next) => simdStoreLane(sub, a, s, offset, lane, next));
       }
       return closure(
         2,
         ValType.V128,
-        ([a, s], d, next) => simdLoadLane(sub, mem, d, a, s, offset, lane, next),
+        ([a, s], d, next) => simdLoadLane(sub, d, a, s, offset, lane, next),
       );
     case SimdImm.Lane: {
       const result = EXTRACT_RESULT[sub];
