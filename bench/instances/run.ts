@@ -2,7 +2,7 @@
  * `deno task bench:instances`: one module, many instances — the sandbox-per-job use. Compiles a module
  * once, then for each job creates a fresh instance (a fresh WASI host for a program), runs it and drops
  * it, on V8 (Deno's built-in WebAssembly) and on wasmrun (default tiering, and `jit: false`) in one
- * process. Prints time per job (jobs 2 to N: once warm), the heap still in use after a full GC, and
+ * process. Prints time per job (jobs 2 to N, default 100: once warm), the heap still in use after a full GC, and
  * the ratios to V8.
  *
  *   deno run -A --v8-flags=--expose-gc bench/instances/run.ts [--jobs N] [--micro N]
@@ -23,7 +23,7 @@ const ENGINES: [string, Api, object][] = [
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { jobs: { type: "string", default: "30" }, micro: { type: "string", default: "10000" } },
+  options: { jobs: { type: "string", default: "100" }, micro: { type: "string", default: "10000" } },
 });
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) {
