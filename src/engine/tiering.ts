@@ -9,8 +9,15 @@
  * instance is handed `tiering` (runtime/objects.ts declares the interface).
  */
 import { machine } from "../runtime/machine.ts";
-import { CALL_HEAT, type CompiledCode, type Tiering, trap, type WasmFunc } from "../runtime/objects.ts";
-import { compileToJs, type JsUnit, Unsupported } from "../jit/compile.ts";
+import {
+  CALL_HEAT,
+  type CompiledCode,
+  type InstanceState,
+  type Tiering,
+  trap,
+  type WasmFunc,
+} from "../runtime/objects.ts";
+import { compileToJs, constGetter, type JsUnit, Unsupported } from "../jit/compile.ts";
 import type { ModuleInfo } from "../wasm/types.ts";
 import { env, installRealm } from "../jit/support.ts";
 import { interpret } from "../interp/run.ts";
@@ -25,14 +32,22 @@ export const jitFailures: { index: number; error: unknown }[] = [];
  */
 export const jitCounts = { compiled: 0, unsupported: 0, osr: 0, sources: 0 };
 
-type Factory = (consts: unknown[], fn: WasmFunc) => CompiledCode;
+/** A unit's code: given its constants (`K`) and the function (`F`), the function's compiled code. */
+export type Factory = (consts: unknown[], fn: WasmFunc) => CompiledCode;
 
 /** A function's JS code as its module owns it: every instance binds it to its own objects. */
 interface Unit {
   factory: Factory;
-  consts: JsUnit["consts"];
+  /** What the code's constants are (`constGetter` keys), and how to get each from an instance. */
+  keys: JsUnit["consts"];
+  getters: ((inst: InstanceState) => unknown)[];
   jsCost: number;
+  /** Read back from the compile cache, not generated in this run. */
+  cached: boolean;
 }
+
+/** A unit as the compile cache stores it: its key (see `unitKey`), JS stack cost, constants and code. */
+export type SavedUnit = [key: number | string, jsCost: number, consts: string[], factory: Factory];
 
 /**
  * The compiled units of each module, by function, OSR loop and kind of meter (what the source depends
@@ -85,7 +100,7 @@ function compile(f: WasmFunc, loopAt: number): CompiledCode | null {
   if (unit === undefined) f.jit = undefined; // to be tried again (see unitOf)
   else if (unit === null) jitCounts.unsupported++;
   else {
-    const code = unit.factory(unit.consts.map((get) => get(f.inst)), f);
+    const code = unit.factory(unit.getters.map((get) => get(f.inst)), f);
     f.jit = code;
     f.jsCost = unit.jsCost;
     f.osrAt = loopAt;
@@ -122,7 +137,7 @@ function unitOf(f: WasmFunc, loopAt: number): Unit | null | undefined {
     // The same source for every instance of a module: V8 compiles it once and shares the code (a
     // distinct source per compilation would keep every one of them alive in V8's compilation cache).
     const factory = new Function("K", "F", `// wasm function ${f.index}\n${js.source}`) as Factory;
-    unit = { factory, consts: js.consts, jsCost: js.jsCost };
+    unit = makeUnit(f.inst.module, [key, js.jsCost, js.consts, factory], false);
     jitCounts.sources++;
   } catch (e) {
     if (e instanceof RangeError && e.message.includes("call stack")) return undefined;
@@ -130,6 +145,38 @@ function unitOf(f: WasmFunc, loopAt: number): Unit | null | undefined {
   }
   byKey.set(key, unit);
   return unit;
+}
+
+function makeUnit(module: ModuleInfo, [, jsCost, keys, factory]: SavedUnit, cached: boolean): Unit {
+  return { factory, keys, getters: keys.map((k) => constGetter(k, module)), jsCost, cached };
+}
+
+/**
+ * The module's compiled units, as the compile cache stores them; with `fresh`, only those generated
+ * in this run (none means that the cache has nothing to add).
+ */
+export function savedUnits(module: ModuleInfo, fresh = false): SavedUnit[] {
+  const saved: SavedUnit[] = [];
+  for (const [key, unit] of units.get(module) ?? []) {
+    if (unit !== null && !(fresh && unit.cached)) saved.push([key, unit.jsCost, unit.keys, unit.factory]);
+  }
+  return saved;
+}
+
+/**
+ * Gives the module the units a compile cache read back, for functions that have none yet: their
+ * instances bind them on a function's first call instead of interpreting it until it is hot.
+ */
+export function restoreUnits(module: ModuleInfo, saved: SavedUnit[]): number {
+  let byKey = units.get(module);
+  if (byKey === undefined) units.set(module, byKey = new Map());
+  let restored = 0;
+  for (const entry of saved) {
+    if (byKey.has(entry[0])) continue;
+    byKey.set(entry[0], makeUnit(module, entry, true));
+    restored++;
+  }
+  return restored;
 }
 
 /** A call from compiled code to a function not compiled yet (or never compiled). */

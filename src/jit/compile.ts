@@ -17,14 +17,11 @@
  * the tier.
  */
 import { Reader } from "../wasm/reader.ts";
-import { type FuncType, isRefType, ValType } from "../wasm/types.ts";
-import type { InstanceState, Op, WasmFunc } from "../runtime/objects.ts";
+import { type FuncType, isRefType, type ModuleInfo, ValType } from "../wasm/types.ts";
+import type { InstanceState, WasmFunc } from "../runtime/objects.ts";
 import { JS_BUDGET, STACK_SLOTS } from "../runtime/machine.ts";
-import { convert } from "../interp/ops/ops_convert.ts";
-import { memoryCopy, memoryFill, memoryGrow, memoryInit } from "../interp/ops/ops_memory.ts";
-import { tableOp } from "../interp/ops/ops_table.ts";
+import { bridgeAt } from "./bridges.ts";
 import {
-  CONVERT_RESULT,
   type FuelCosts,
   fuelCosts,
   pathToLoop,
@@ -35,23 +32,57 @@ import {
 import { assign, f32Bits, f32FromBits, f32Literal, f64Literal, LANES, letter, partsOf, RT } from "./names.ts";
 import { numeric } from "./numeric.ts";
 import { simd } from "./simd.ts";
-import { FcOp, Op as Opcode } from "../wasm/opcodes.ts";
+import { Op as Opcode } from "../wasm/opcodes.ts";
 
 /** The function cannot be compiled to JS (nesting too deep for a JS parser); it stays interpreted. */
 export class Unsupported extends Error {}
 
 /**
- * Generated source, and how to get from an instance the objects it refers to as `K[i]`. The source
- * depends on the module, the function and the instance's kind of meter only: every instance of the
- * module binds the same unit.
+ * Generated source, and the keys of the objects it refers to as `K[i]` (see `constGetter`). The
+ * source depends on the module, the function and the instance's kind of meter only: every instance
+ * of the module binds the same unit, and so can a later run that reads it back (the compile cache).
  */
 export interface JsUnit {
   source: string;
-  consts: ((inst: InstanceState) => unknown)[];
+  consts: string[];
   /** How many of the consts are interpreter closures the code runs (for rare operations). */
   bridged: number;
   /** Bytes of JS stack a call may take, counted against the tier's budget. */
   jsCost: number;
+}
+
+/**
+ * What constant `key` of the generated code (see `Compiler.constant`) is in an instance of `module`.
+ * Interpreter closures (`op AT SCRATCH`) are made once, here: they take the instance as an argument.
+ */
+export function constGetter(key: string, module: ModuleInfo): (inst: InstanceState) => unknown {
+  const [kind, a, b] = key.split(" ");
+  const x = Number(a);
+  switch (kind) {
+    case "memory":
+      return (i) => i.memories[0];
+    case "meter":
+      return (i) => i.meter;
+    case "instance":
+      return (i) => i;
+    case "empty":
+      return () => EMPTY;
+    case "global":
+      return b === "cell"
+        ? (i) => i.globals[x]
+        : b === "i32"
+        ? (i) => i.globals[x].i32
+        : (i) => i.globals[x].f64;
+    case "func":
+      return (i) => i.funcs[x];
+    case "table":
+      return (i) => i.tables[x];
+    case "op": {
+      const op = bridgeAt(module, x, Number(b)).op;
+      return () => op;
+    }
+  }
+  throw new Error(`js tier: unknown constant ${key}`);
 }
 
 /**
@@ -96,7 +127,7 @@ export class Compiler {
   readonly type: FuncType;
   readonly localTypes: ValType[];
   out: string[] = [];
-  consts: ((inst: InstanceState) => unknown)[] = [];
+  consts: string[] = [];
   constIds = new Map<string, string>();
   bridged = 0;
   vars = new Map<string, string>(); // name → initial value
@@ -149,9 +180,9 @@ export class Compiler {
     this.localTypes = [...fn.type.params, ...fn.body.locals];
     this.scratch = Math.max(fn.type.params.length, fn.type.results.length);
     this.callBase = this.scratch + 4;
-    this.memory = fn.inst.memories.length > 0 ? this.constant("memory", (i) => i.memories[0]) : null;
+    this.memory = fn.inst.memories.length > 0 ? this.constant("memory") : null;
     const meter = fn.inst.meter;
-    this.meter = meter ? this.constant("meter", (i) => i.meter) : null;
+    this.meter = meter ? this.constant("meter") : null;
     this.costs = meter ? fuelCosts(module.bytes, fn.body.codeStart, fn.body.codeEnd, module.types) : null;
     const path = loopAt < 0
       ? null
@@ -185,15 +216,15 @@ export class Compiler {
   // ---- names ----
 
   /**
-   * The name of constant `key` in the generated code: what `get` takes from the instance the code
-   * is bound to (its memory, a callee, a global's cell …). The source names only keys, so that every
-   * instance of the module can share it.
+   * The name of constant `key` in the generated code: what `constGetter(key)` takes from the instance
+   * the code is bound to (its memory, a callee, a global's cell …). The source names only keys, so
+   * that every instance of the module can share it.
    */
-  constant(key: string, get: (inst: InstanceState) => unknown): string {
+  constant(key: string): string {
     let id = this.constIds.get(key);
     if (id === undefined) {
       id = `k${this.consts.length}`;
-      this.consts.push(get);
+      this.consts.push(key);
       this.constIds.set(key, id);
     }
     return id;
@@ -381,22 +412,19 @@ export class Compiler {
   }
 
   /**
-   * Runs an interpreter closure on the operands at the top of the stack: they are stored in the
-   * scratch slots (first operand first), `make` gets those slots and a result slot. The closure
-   * finds the instance's objects in its `vm` argument, so one serves every instance.
+   * Runs the current instruction (at `this.at`) with an interpreter closure (see bridges.ts): its
+   * operands at the top of the stack are stored in the scratch slots (first operand first), its
+   * result comes from the slot after them. The closure finds the instance's objects in its `vm`
+   * argument, so one serves every instance.
    */
-  bridge(operands: number, result: ValType | null, make: (slots: number[], dst: number) => Op): void {
-    const slots: number[] = [];
+  bridge(): void {
+    const { operands, result, end } = bridgeAt(this.inst.module, this.at, this.scratch);
+    this.r.pos = end;
     const lines: string[] = [];
-    for (let i = 0; i < operands; i++) {
-      const slot = this.scratch + i;
-      slots.push(slot);
-      lines.push(this.toSlot(this.h - operands + i, slot));
-    }
+    for (let i = 0; i < operands; i++) lines.push(this.toSlot(this.h - operands + i, this.scratch + i));
     this.h -= operands;
     const dst = this.scratch + 3;
-    const closure = make(slots, dst);
-    const op = this.constant(`op ${this.consts.length}`, () => closure);
+    const op = this.constant(`op ${this.at} ${this.scratch}`);
     this.bridged++;
     this.emit(`${lines.join(" ")} site = ${this.at}; ${op}(s2, ${this.instance()});`);
     if (result !== null) {
@@ -663,15 +691,9 @@ export class Compiler {
         return this.globalGet(r.u32());
       case Opcode.GlobalSet:
         return this.globalSet(r.u32());
-      case Opcode.TableGet: {
-        const t = r.u32();
-        const type = this.inst.tables[t].elemType;
-        return this.bridge(1, type, ([i], d) => tableOp("get", t, [d, i], 0));
-      }
-      case Opcode.TableSet: {
-        const t = r.u32();
-        return this.bridge(2, null, ([i, v]) => tableOp("set", t, [i, v], 0));
-      }
+      case Opcode.TableGet:
+      case Opcode.TableSet:
+        return this.bridge();
       case Opcode.MemorySize: {
         r.u8();
         const k = this.push(ValType.I32);
@@ -679,8 +701,7 @@ export class Compiler {
         return this.emit(`i${k} = (ms / 65536) | 0;`);
       }
       case Opcode.MemoryGrow: {
-        r.u8();
-        this.bridge(1, ValType.I32, ([a], d) => memoryGrow(d, a, 0));
+        this.bridge();
         return this.emit(REFRESH);
       }
       case Opcode.I32Const: {
@@ -781,17 +802,17 @@ export class Compiler {
 
   /** Global `x`'s cell, or its value seen as int32 or float64 words. */
   global(x: number, view: "i32" | "f64" | "cell"): string {
-    return this.constant(`global ${x} ${view}`, (i) => view === "cell" ? i.globals[x] : i.globals[x][view]);
+    return this.constant(`global ${x} ${view}`);
   }
 
   /** The instance itself (for dropping its segments). */
   instance(): string {
-    return this.constant("instance", (i) => i);
+    return this.constant("instance");
   }
 
   /** The function at `index` of the instance's function space. */
   func(index: number): string {
-    return this.constant(`func ${index}`, (i) => i.funcs[index]);
+    return this.constant(`func ${index}`);
   }
 
   call(index: number): void {
@@ -803,7 +824,7 @@ export class Compiler {
   callIndirect(typeIndex: number, tableIndex: number): void {
     const type = this.inst.module.types[typeIndex];
     const sig = this.inst.sigIds[typeIndex];
-    const table = this.constant(`table ${tableIndex}`, (i) => i.tables[tableIndex]);
+    const table = this.constant(`table ${tableIndex}`);
     const sel = this.pop();
     const at = this.at;
     this.emit(
@@ -967,52 +988,14 @@ export class Compiler {
   }
 
   prefixed(sub: number): void {
-    const r = this.r;
-    if (sub <= 7) {
-      const op = sub < FcOp.I64TruncSatF32S // the i64 forms skip extend_i32_s/u
-        ? Opcode.I32TruncF32S + sub
-        : Opcode.I64TruncF32S + (sub - FcOp.I64TruncSatF32S);
-      return this.bridge(1, CONVERT_RESULT[op - Opcode.I32TruncF32S], ([a], d) => convert(op, d, a, 0, true));
-    }
     switch (sub) {
-      case 8: {
-        const seg = r.u32();
-        r.u8();
-        return this.bridge(3, null, ([d, s, n]) => memoryInit(seg, d, s, n, 0));
-      }
-      case 9:
-        return this.emit(`${this.instance()}.datas[${r.u32()}] = ${this.constant("empty", () => EMPTY)};`);
-      case 10: {
-        r.u8(), r.u8();
-        return this.bridge(3, null, ([d, s, n]) => memoryCopy(d, s, n, 0));
-      }
-      case 11: {
-        r.u8();
-        return this.bridge(3, null, ([d, v, n]) => memoryFill(d, v, n, 0));
-      }
-      case 12: {
-        const seg = r.u32(), t = r.u32();
-        return this.bridge(3, null, ([d, s, n]) => tableOp("init", t, [d, s, n], 0, seg));
-      }
-      case 13:
-        return this.emit(`${this.instance()}.elems[${r.u32()}] = [];`);
-      case 14: {
-        const dst = r.u32(), src = r.u32();
-        return this.bridge(3, null, ([d, s, n]) => tableOp("copy", dst, [d, s, n], 0, 0, src));
-      }
-      case 15: {
-        const t = r.u32();
-        return this.bridge(2, ValType.I32, ([v, n], d) => tableOp("grow", t, [d, v, n], 0));
-      }
-      case 16: {
-        const t = r.u32();
-        return this.bridge(0, ValType.I32, (_, d) => tableOp("size", t, [d], 0));
-      }
-      case 17: {
-        const t = r.u32();
-        return this.bridge(3, null, ([x, v, n]) => tableOp("fill", t, [x, v, n], 0));
-      }
+      case 9: // data.drop
+        return this.emit(`${this.instance()}.datas[${this.r.u32()}] = ${this.constant("empty")};`);
+      case 13: // elem.drop
+        return this.emit(`${this.instance()}.elems[${this.r.u32()}] = [];`);
     }
+    // saturating truncations, bulk memory and the other table instructions
+    if (sub <= 17) return this.bridge();
     throw new Error(`js tier: unknown 0xfc opcode ${sub}`);
   }
 
@@ -1126,6 +1109,16 @@ const JS_COST = "/*js-cost*/";
 const FUEL_IN_CALL = -2147483648;
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * The text of what decides how generated JS looks (this compiler, its parts and the names the code
+ * uses): code that a compile cache kept from a different text may not fit this engine.
+ */
+export function generatorText(): string {
+  return [Compiler, compileToJs, constGetter, numeric, simd, bridgeAt, JSON.stringify(RT)].map(String).join(
+    "\n",
+  );
+}
 
 /**
  * Compiles `fn` to JS source, able to take over a running call at the loop at byte offset `loopAt`

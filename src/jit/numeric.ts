@@ -3,8 +3,6 @@
  * comparisons and conversions, each emitted as a line of JS over the stack variables.
  */
 import { ValType } from "../wasm/types.ts";
-import { convert } from "../interp/ops/ops_convert.ts";
-import { CONVERT_RESULT } from "../wasm/code.ts";
 import type { Compiler } from "./compile.ts";
 import { f32Bits, f32FromBits, RT } from "./names.ts";
 import { Op as Opcode } from "../wasm/opcodes.ts";
@@ -408,7 +406,7 @@ function conversion(c: Compiler, op: number): void {
   }
   if (op >= Opcode.I32TruncF32S && op <= Opcode.F64PromoteF32) {
     // trapping truncations and i64 → f32: the interpreter's closures (exact rounding, traps)
-    return c.bridge(1, CONVERT_RESULT[op - Opcode.I32TruncF32S], ([a], d) => convert(op, d, a, 0));
+    return c.bridge();
   }
   throw new Error(`js tier: unknown opcode 0x${op.toString(16)} at ${c.at}`);
 }

@@ -4,7 +4,6 @@
  * in the frame's scratch slots.
  */
 import { ValType } from "../wasm/types.ts";
-import { readSimdImmediates, selectSimd } from "../interp/ops/simd_select.ts";
 import type { Compiler } from "./compile.ts";
 import { assign, f32Bits, f32FromBits, RT } from "./names.ts";
 import { Op as Opcode, SimdOp } from "../wasm/opcodes.ts";
@@ -14,9 +13,7 @@ import { Op as Opcode, SimdOp } from "../wasm/opcodes.ts";
  */
 export function simd(c: Compiler, sub: number): void {
   if (simdInline(c, sub)) return;
-  const imm = readSimdImmediates(c.r, sub);
-  const sel = selectSimd(sub, imm);
-  c.bridge(sel.operands, sel.result, (slots, dst) => sel.make(slots, dst, 0));
+  c.bridge();
 }
 
 /** Emits SIMD instruction `sub` as JS when it is one of the inline ones; false otherwise. */

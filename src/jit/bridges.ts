@@ -1,0 +1,109 @@
+/**
+ * The instructions the JS tier runs through an interpreter closure (rare ones: table and bulk-memory
+ * instructions, conversions that trap, less common SIMD), built from the instruction's bytes alone.
+ * Generated code names such a closure by where its instruction is (`op AT SCRATCH`), so the code can
+ * be bound again from its text, in another instance or another run (the CLI's compile cache).
+ */
+import { Reader } from "../wasm/reader.ts";
+import { type ModuleInfo, ValType } from "../wasm/types.ts";
+import type { Op } from "../runtime/objects.ts";
+import { convert } from "../interp/ops/ops_convert.ts";
+import { memoryCopy, memoryFill, memoryGrow, memoryInit } from "../interp/ops/ops_memory.ts";
+import { tableOp } from "../interp/ops/ops_table.ts";
+import { readSimdImmediates, selectSimd } from "../interp/ops/simd_select.ts";
+import { CONVERT_RESULT } from "../wasm/code.ts";
+import { FcOp, Op as Opcode } from "../wasm/opcodes.ts";
+
+/** An instruction run by an interpreter closure: its operands, its result and the closure. */
+export interface Bridge {
+  operands: number;
+  result: ValType | null;
+  /** The closure, reading its operands from the scratch slots and writing its result after them. */
+  op: Op;
+  /** Where the instruction ends. */
+  end: number;
+}
+
+/**
+ * The bridge for the instruction at byte offset `at` of `module`, with operands in the frame's
+ * scratch slots from `scratch` on (the result in `scratch + 3`). Throws for an instruction the JS
+ * tier does not bridge.
+ */
+export function bridgeAt(module: ModuleInfo, at: number, scratch: number): Bridge {
+  const r = new Reader(module.bytes, at, module.bytes.length);
+  const slots = [scratch, scratch + 1, scratch + 2];
+  const [a, b] = slots, d = scratch + 3;
+  const done = (operands: number, result: ValType | null, op: Op): Bridge => ({
+    operands,
+    result,
+    op,
+    end: r.pos,
+  });
+  const code = r.u8();
+  switch (code) {
+    case Opcode.TableGet: {
+      const t = r.u32();
+      return done(1, module.tables[t].elem, tableOp("get", t, [d, a], 0));
+    }
+    case Opcode.TableSet:
+      return done(2, null, tableOp("set", r.u32(), [a, b], 0));
+    case Opcode.MemoryGrow:
+      r.u8();
+      return done(1, ValType.I32, memoryGrow(d, a, 0));
+    case Opcode.PrefixFC:
+      return prefixed(r, r.u32(), slots, d, done);
+    case Opcode.PrefixSIMD: {
+      const sub = r.u32();
+      const sel = selectSimd(sub, readSimdImmediates(r, sub));
+      return done(sel.operands, sel.result, sel.make(slots.slice(0, sel.operands), d, 0));
+    }
+  }
+  if (code >= Opcode.I32TruncF32S && code <= Opcode.F64PromoteF32) {
+    // trapping truncations and i64 → f32: exact rounding and traps
+    return done(1, CONVERT_RESULT[code - Opcode.I32TruncF32S], convert(code, d, a, 0));
+  }
+  throw new Error(`js tier: no bridge for opcode 0x${code.toString(16)} at ${at}`);
+}
+
+function prefixed(
+  r: Reader,
+  sub: number,
+  [a, b, c]: number[],
+  d: number,
+  done: (operands: number, result: ValType | null, op: Op) => Bridge,
+): Bridge {
+  if (sub <= 7) {
+    const op = sub < FcOp.I64TruncSatF32S // the i64 forms skip extend_i32_s/u
+      ? Opcode.I32TruncF32S + sub
+      : Opcode.I64TruncF32S + (sub - FcOp.I64TruncSatF32S);
+    return done(1, CONVERT_RESULT[op - Opcode.I32TruncF32S], convert(op, d, a, 0, true));
+  }
+  switch (sub) {
+    case 8: { // memory.init
+      const seg = r.u32();
+      r.u8();
+      return done(3, null, memoryInit(seg, a, b, c, 0));
+    }
+    case 10: // memory.copy
+      r.u8(), r.u8();
+      return done(3, null, memoryCopy(a, b, c, 0));
+    case 11: // memory.fill
+      r.u8();
+      return done(3, null, memoryFill(a, b, c, 0));
+    case 12: { // table.init
+      const seg = r.u32(), t = r.u32();
+      return done(3, null, tableOp("init", t, [a, b, c], 0, seg));
+    }
+    case 14: { // table.copy
+      const dst = r.u32(), src = r.u32();
+      return done(3, null, tableOp("copy", dst, [a, b, c], 0, 0, src));
+    }
+    case 15: // table.grow
+      return done(2, ValType.I32, tableOp("grow", r.u32(), [d, a, b], 0));
+    case 16: // table.size
+      return done(0, ValType.I32, tableOp("size", r.u32(), [d], 0));
+    case 17: // table.fill
+      return done(3, null, tableOp("fill", r.u32(), [a, b, c], 0));
+  }
+  throw new Error(`js tier: no bridge for 0xfc ${sub}`);
+}
