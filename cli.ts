@@ -52,7 +52,7 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
       case "validate":
         return runValidate(cmd.module, io, io.engine ?? await defaultEngine());
       case "exec":
-        return runExec(cmd, io, io.engine ?? await defaultEngine());
+        return await runExec(cmd, io, io.engine ?? await defaultEngine());
     }
   } catch (err) {
     if (err instanceof UsageError) {

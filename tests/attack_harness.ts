@@ -13,6 +13,7 @@
  *   WASMRUN_ATTACKS_CLI=/path/to/cli.ts        run that command line instead of this checkout's
  *   WASMRUN_ATTACKS_NO_BACKEND_FLAG=1          leave --fs-backend out (for code that predates it)
  */
+import "./cache_dir.ts";
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 export const ROOT = new URL("../", import.meta.url).pathname;

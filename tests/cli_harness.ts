@@ -1,4 +1,5 @@
 /** Runs wasmrun's `main` in-process with in-memory stdio, on a chosen engine. */
+import "./cache_dir.ts";
 import { main } from "../cli.ts";
 import * as wasmrun from "../mod.ts";
 import { type EngineLike, withExtensions } from "../src/cli/engine.ts";

@@ -4,6 +4,7 @@
  * (or a one-line start-up error) instead of prompts or crashes. Each case is one subprocess; they
  * run concurrently in a single test to keep the suite fast.
  */
+import "./cache_dir.ts";
 import assert from "node:assert/strict";
 
 const ROOT = new URL("../", import.meta.url).pathname;

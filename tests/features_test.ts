@@ -6,6 +6,7 @@
  * other. Also: an MVP module reports none, an instruction the scanner cannot size marks its function
  * as unscanned, and the command line (in-process and as a subprocess) prints the result.
  */
+import "./cache_dir.ts";
 import assert from "node:assert/strict";
 import { decodeModule } from "../src/wasm/decoder.ts";
 import { detectFeatures, type Feature } from "../src/cli/features.ts";

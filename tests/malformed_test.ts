@@ -16,6 +16,7 @@
  *
  * Engine: ours from mod.ts; WASMRUN_TEST_ENGINE=v8 runs the class checks on Deno's built-in engine.
  */
+import "./cache_dir.ts";
 import assert from "node:assert/strict";
 import {
   defaultSpecRoot,

@@ -23,6 +23,7 @@
  * rebuilds them, and the tests do when a source is newer and clang-19 is installed). To point the
  * file at older code: WASMRUN_ATTACKS_CLI=<its cli.ts> WASMRUN_ATTACKS_NO_BACKEND_FLAG=1.
  */
+import "./cache_dir.ts";
 import assert from "node:assert/strict";
 import {
   ATTACKS,

@@ -6,6 +6,7 @@
  * Where wasmrun differs from current wasmtime, the rule is NOT pinned here (see the list at the
  * end of this file); those are reported for a decision, not frozen either way.
  */
+import "./cache_dir.ts";
 import assert from "node:assert/strict";
 import { Errno, FileType, Harness, R, RD, RW, SANDBOX_FD, testBoth } from "./wasi_harness.ts";
 import { FIXTURES, runWasi } from "./wasi_run.ts";

@@ -1,7 +1,7 @@
 /**
  * `deno task bench:real`: real WASI programs from npm packages (bench/real/programs.ts), each run
  * end to end as a subprocess on Deno's `node:wasi` (V8's WebAssembly), on wasmrun, on wasmrun
- * `--interpret` and on wasmrun again (the "2nd run", where a compile cache would show). Prints wall
+ * `--interpret` and on wasmrun again (the "2nd run": with the compile cache the first one wrote). Prints wall
  * seconds and peak RSS per way, the ratios to node:wasi and their geometric means. Downloads go to
  * a cache outside the repository (see cache.ts). Exits 1 when any run failed or was wrong.
  *
@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { cacheDir, codeSectionBytes, materializedResources, unpackedPackage } from "./cache.ts";
 import { type Program, PROGRAMS } from "./programs.ts";
 import { formatReport, geomeans, type ProgramResult, ratios, type Report } from "./report.ts";
-import { GNU_TIME, REPO, type Run, runOnce, type Setup, warmUp, WAYS } from "./runner.ts";
+import { GNU_TIME, hasCompileCache, REPO, type Run, runOnce, type Setup, warmUp, WAYS } from "./runner.ts";
 
 const NAMES = PROGRAMS.map((p) => p.name).join(", ");
 const USAGE = `usage: deno run -A bench/real/run.ts [options]
@@ -157,10 +157,18 @@ for (const program of selected) {
   result.fileMB = bytes.length / 1e6;
   const size = `${result.codeMB.toFixed(2)} MB of code`;
   log(`${program.name} (${result.package}, ${size}): ${program.what}`);
+  // Each first run starts with an empty compile cache; the 2nd run after it finds what it left.
+  const codeCache = hasCompileCache(cli)
+    ? await Deno.makeTempDir({ prefix: "wasmrun_code_cache_" })
+    : undefined;
   for (let i = 0; i < runs; i++) {
     for (const way of WAYS) {
       if (result.ways[way]?.error !== undefined || !ways.includes(way)) continue;
-      const run: Run = await runOnce(program, setup, way, { cli, timeoutSeconds, flags });
+      if (way === "wasmrun" && codeCache) {
+        await Deno.remove(codeCache, { recursive: true });
+        await Deno.mkdir(codeCache);
+      }
+      const run: Run = await runOnce(program, setup, way, { cli, timeoutSeconds, flags, codeCache });
       const rss = run.rssMB === undefined ? "" : `  ${Math.round(run.rssMB)} MB`;
       log(`  ${way.padEnd(10)} ${run.error ?? `${run.seconds!.toFixed(2)} s${rss}`}`);
       const best = result.ways[way];
@@ -170,6 +178,7 @@ for (const program of selected) {
     }
   }
   result.ratios = ratios(result.ways);
+  if (codeCache) await Deno.remove(codeCache, { recursive: true });
 }
 
 const report: Report = {

@@ -7,13 +7,34 @@ import type { Program } from "./programs.ts";
 export const WAYS = ["node:wasi", "wasmrun", "interpret", "2nd run"] as const;
 export type Way = typeof WAYS[number];
 
-/** The script after `deno run -A` for each way (`cli` is wasmrun's cli.ts), and options before the module path. */
-function startOf(way: Way, cli: string, flags: string[] = []): { script: string; options: string[] } {
+/**
+ * The script after `deno run -A` for each way (`cli` is wasmrun's cli.ts), and options before the
+ * module path. "wasmrun" starts with an empty compile cache in `codeCache` (when given: a wasmrun
+ * older than its compile cache has no such option), "2nd run" is the same command again, with what
+ * the first run left there.
+ */
+function startOf(
+  way: Way,
+  cli: string,
+  flags: string[] = [],
+  codeCache?: string,
+): { script: string; options: string[] } {
   if (way === "node:wasi") {
     return { script: new URL("./node_wasi_runner.ts", import.meta.url).pathname, options: [] };
   }
-  // "2nd run" is the wasmrun command again: today it costs what the first did; a compile cache would show.
-  return { script: cli, options: way === "interpret" ? ["exec", "--interpret"] : ["exec", ...flags] };
+  if (way === "interpret") return { script: cli, options: ["exec", "--interpret"] };
+  return { script: cli, options: ["exec", ...(codeCache ? ["--cache-dir", codeCache] : []), ...flags] };
+}
+
+/** Whether the wasmrun whose cli.ts is `cli` has a compile cache (the --cache-dir option). */
+export function hasCompileCache(cli: string): boolean {
+  try {
+    return Deno.readTextFileSync(`${cli.slice(0, cli.lastIndexOf("/"))}/src/cli/args.ts`).includes(
+      "--cache-dir",
+    );
+  } catch {
+    return false;
+  }
 }
 
 export const REPO = new URL("../../", import.meta.url).pathname;
@@ -57,9 +78,9 @@ export async function runOnce(
   program: Program,
   setup: Setup,
   way: Way,
-  options: { cli: string; timeoutSeconds: number; keep?: boolean; flags?: string[] },
+  options: { cli: string; timeoutSeconds: number; keep?: boolean; flags?: string[]; codeCache?: string },
 ): Promise<Run & { dir?: string }> {
-  const { cli, timeoutSeconds, keep, flags } = options;
+  const { cli, timeoutSeconds, keep, flags, codeCache } = options;
   const dir = await Deno.makeTempDir({ prefix: `wasmrun_real_${program.name}_` });
   const work = `${dir}/work`;
   await Deno.mkdir(work);
@@ -68,7 +89,7 @@ export async function runOnce(
   const preopens = [`${work}::/work`, `${dir}/tmp::/tmp`];
   if (setup.resources) preopens.push(`${setup.resources}/share::/share`);
 
-  const { script, options: before } = startOf(way, cli, flags);
+  const { script, options: before } = startOf(way, cli, flags, codeCache);
   const deno = [
     Deno.execPath(),
     ...["run", "-A", script, ...before, ...preopens.flatMap((p) => ["--dir", p])],

@@ -46,6 +46,10 @@ export interface ExecCommand {
   tierUp?: number;
   /** How the WASI host reaches the preopened directories. */
   fsBackend: "auto" | "native" | "deno";
+  /** Keep and reuse the JS generated for the module (the compile cache); off with --no-cache. */
+  cache: boolean;
+  /** Where the compile cache lives (default: `wasmrun` in Deno's cache directory). */
+  cacheDir?: string;
 }
 
 export type Topic = "main" | "exec" | "inspect" | "validate";
@@ -124,6 +128,7 @@ function parseExec(c: Cursor): Command {
     profile: false,
     interpret: false,
     fsBackend: "auto",
+    cache: true,
   };
   while (!c.done && isOption(c.peek())) {
     const [name, inline] = splitOption(c.next());
@@ -175,6 +180,12 @@ function parseExec(c: Cursor): Command {
         break;
       case "--tier-up":
         cmd.tierUp = parseCount(name, c.value(name, inline), { zero: true });
+        break;
+      case "--no-cache":
+        cmd.cache = false;
+        break;
+      case "--cache-dir":
+        cmd.cacheDir = c.value(name, inline);
         break;
       case "--fs-backend": {
         const value = c.value(name, inline);

@@ -46,6 +46,10 @@ export interface EngineLike {
   profileOf?: (instance: object) => ProfileEntry[] | undefined;
   /** When the running call's timeout ends (`performance.now()` time), if the engine has timeouts. */
   currentDeadline?: () => number;
+  /** Reads a compile cache in `dir` for `module` (wasmrun's `loadCompiledCode`), if the engine has one. */
+  loadCompiledCode?: (module: object, dir: string) => Promise<number>;
+  /** Writes `module`'s compiled code to the compile cache in `dir` (wasmrun's `saveCompiledCode`). */
+  saveCompiledCode?: (module: object, dir: string) => boolean;
 }
 
 /** The engine options the command line sets (see wasmrun's EngineOptions). */
@@ -78,15 +82,17 @@ export interface ProfileEntry {
 
 /**
  * wasmrun's `WebAssembly` namespace plus the extensions mod.ts exports beside it (profileOf,
- * currentDeadline),
- * taken only when present so the command line works with an engine that lacks them.
+ * currentDeadline, the compile cache), taken only when present so the command line works with an engine that lacks them.
  */
 export function withExtensions(namespace: object, mod: Record<string, unknown>): EngineLike {
-  const { profileOf, currentDeadline } = mod;
+  const { profileOf, currentDeadline, loadCompiledCode, saveCompiledCode } = mod;
+  const present = <T>(f: unknown) => typeof f === "function" ? f as T : undefined;
   return {
     ...(namespace as EngineLike),
-    profileOf: typeof profileOf === "function" ? profileOf as EngineLike["profileOf"] : undefined,
-    currentDeadline: typeof currentDeadline === "function" ? currentDeadline as () => number : undefined,
+    profileOf: present<EngineLike["profileOf"]>(profileOf),
+    currentDeadline: present<() => number>(currentDeadline),
+    loadCompiledCode: present<EngineLike["loadCompiledCode"]>(loadCompiledCode),
+    saveCompiledCode: present<EngineLike["saveCompiledCode"]>(saveCompiledCode),
   };
 }
 

@@ -13,6 +13,7 @@ import { type EngineLike, type EngineLimits, errorMessage, errorName } from "./e
 import { CliFailure } from "./failure.ts";
 import { type CliIo, out, writeAll } from "./io.ts";
 import { compileModule, oneLine, readModuleBytes } from "./load.ts";
+import { compileCacheDir } from "./code_cache.ts";
 import { profileReport } from "./profile.ts";
 import { buildEnv, buildPreopens } from "./setup.ts";
 import { formatTrap, isTrap } from "./trap.ts";
@@ -139,6 +140,15 @@ function runEntry(
 }
 
 /** The engine options the flags ask for; undefined when none was given. */
+/** Keeps what this run compiled for the next one; a cache that cannot be written changes nothing else. */
+function saveCache(engine: EngineLike, module: object, dir: string): void {
+  try {
+    engine.saveCompiledCode?.(module, dir);
+  } catch {
+    // a full disk, a read-only directory: the run's own result stands
+  }
+}
+
 export function engineLimits(cmd: ExecCommand): EngineLimits | undefined {
   const limits: EngineLimits = {};
   if (cmd.fuel !== undefined) limits.fuel = cmd.fuel;
@@ -179,12 +189,14 @@ function createWasi(cmd: ExecCommand, options: WASIOptions): WASI {
   }
 }
 
-export function runExec(cmd: ExecCommand, io: CliIo, engine: EngineLike): number {
+export async function runExec(cmd: ExecCommand, io: CliIo, engine: EngineLike): Promise<number> {
   const env = buildEnv(cmd.env, cmd.inheritEnv);
   const preopens = buildPreopens(cmd.dirs);
   const bytes = readModuleBytes(cmd.module);
   const module = compileModule(engine, cmd.module, bytes);
   checkImports(engine, module, cmd.module);
+  const cacheDir = compileCacheDir(cmd);
+  if (cacheDir !== null) await engine.loadCompiledCode?.(module, cacheDir);
   const wasi = createWasi(cmd, {
     args: [cmd.argv0 ?? cmd.module, ...(cmd.invoke === undefined ? cmd.guestArgs : [])],
     env,
@@ -216,5 +228,6 @@ export function runExec(cmd: ExecCommand, io: CliIo, engine: EngineLike): number
   } finally {
     wasi.close();
     if (cmd.profile && !nothingRan) writeAll(io.stderr, profileReport(engine, instance));
+    if (cacheDir !== null && !nothingRan) saveCache(engine, module, cacheDir);
   }
 }

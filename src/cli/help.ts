@@ -67,6 +67,11 @@ Engine:
   --tier-up N               how hot: the heat a function spends on the interpreter first; a call
                             spends 100, a loop iteration 1 (default 20000 plus 50 per byte of the
                             function's code; 0 compiles at the first call)
+  --no-cache                do not keep or reuse compiled code; by default the JS generated for
+                            a module's hot functions is kept (when write permission to the cache
+                            directory is granted) and a later run of the same module starts with it
+  --cache-dir DIR           where that compile cache lives (default: $WASMRUN_CACHE_DIR, else
+                            wasmrun/ in Deno's cache directory: DENO_DIR or its platform default)
 
 Diagnostics (on stderr):
   --trace                   log every WASI call with its decoded arguments, then its errno and

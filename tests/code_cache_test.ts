@@ -1,0 +1,138 @@
+/**
+ * The compile cache: JS generated for a module's hot functions is written to a directory and read
+ * back by a later run, which then generates no source for them and gives the same results, fuel and
+ * traps. A damaged file, no write permission or --no-cache are no cache, never an error.
+ */
+import assert from "node:assert/strict";
+import { fuelConsumed, loadCompiledCode, saveCompiledCode, WebAssembly as W } from "../mod.ts";
+import { jitCounts } from "../src/engine/tiering.ts";
+import { cli, EXAMPLES } from "./cli_harness.ts";
+
+const SHA256 = Deno.readFileSync(new URL("../bench/wasm/sha256.wasm", import.meta.url));
+
+/** Runs sha256's `run(n)` on a fresh Module of the bytes, with the cache in `dir` (when given). */
+async function runOnce(dir: string | null, options: object, save = true) {
+  const module = new W.Module(SHA256);
+  const restored = dir === null ? 0 : await loadCompiledCode(module, dir);
+  const sources = jitCounts.sources;
+  const instance = new W.Instance(module, {}, options);
+  const result = (instance.exports.run as (n: number) => number)(20);
+  const generated = jitCounts.sources - sources;
+  const wrote = dir !== null && save && saveCompiledCode(module, dir);
+  const fuel = "fuel" in options ? fuelConsumed(instance) : undefined;
+  return { result, restored, generated, wrote, fuel };
+}
+
+for (const [kind, options] of [["no meter", { tierUp: 0 }], ["fuel", { tierUp: 0, fuel: 1e12 }]] as const) {
+  Deno.test(`a second run reads the first one's code back and generates none (${kind})`, async () => {
+    const dir = Deno.makeTempDirSync({ prefix: "wasmrun-code-cache-" });
+    try {
+      const plain = await runOnce(null, options);
+      const first = await runOnce(dir, options);
+      assert.ok(first.generated > 0 && first.restored === 0 && first.wrote, JSON.stringify(first));
+      const second = await runOnce(dir, options);
+      assert.deepEqual(second, { ...first, restored: first.generated, generated: 0, wrote: false });
+      assert.equal(second.result, plain.result);
+      assert.equal(second.fuel, plain.fuel);
+      assert.equal(Deno.readDirSync(dir).toArray().length, 1, "one file per module");
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
+    }
+  });
+}
+
+/** `bytes` with a custom section appended: the same module under another hash (another cache file). */
+function variant(bytes: Uint8Array, tag: string): Uint8Array {
+  const name = new TextEncoder().encode(tag);
+  return new Uint8Array([...bytes, 0, name.length + 1, name.length, ...name]);
+}
+
+Deno.test("a damaged cache file is no cache, and the next save replaces it", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "wasmrun-code-cache-" });
+  try {
+    const junks = ["export const units = [[", "export const format = 1; export const units = 7;", "\u0000"];
+    for (const [i, junk] of junks.entries()) {
+      // import() reads a file once per process: each damage gets a module (and file) of its own.
+      const bytes = variant(SHA256, `junk${i}`);
+      const first = new W.Module(bytes);
+      const want = (new W.Instance(first, {}, { tierUp: 0 }).exports.run as (n: number) => number)(3);
+      assert.ok(saveCompiledCode(first, dir));
+      const file = Deno.readDirSync(dir).toArray().find((e) => !files.has(e.name))!;
+      files.add(file.name);
+      Deno.writeTextFileSync(`${dir}/${file.name}`, junk);
+      const second = new W.Module(bytes);
+      assert.equal(await loadCompiledCode(second, dir), 0, `${JSON.stringify(junk)} read as code`);
+      assert.equal((new W.Instance(second, {}, { tierUp: 0 }).exports.run as (n: number) => number)(3), want);
+      assert.ok(saveCompiledCode(second, dir), "the damaged file is replaced");
+      assert.ok(Deno.readTextFileSync(`${dir}/${file.name}`).includes("export const units"));
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+const files = new Set<string>();
+
+Deno.test("the command line keeps its compile cache in --cache-dir, and --no-cache keeps none", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "wasmrun-code-cache-" });
+  const data = Deno.makeTempDirSync({ prefix: "wasmrun-code-cache-data-" });
+  try {
+    for (const f of ["poem.txt", "notes.md"]) Deno.copyFileSync(`${EXAMPLES}${f}`, `${data}/${f}`);
+    Deno.writeTextFileSync(`${data}/report.txt`, "");
+    // Each run starts from the same files (the program writes report.txt).
+    const run = (...options: string[]) => {
+      Deno.removeSync(`${data}/report.txt`, { recursive: true });
+      return cli([
+        "exec",
+        ...options,
+        "--tier-up",
+        "0",
+        "--dir",
+        `${data}::/data`,
+        `${EXAMPLES}wordcount.wasm`,
+      ]);
+    };
+    const none = await run("--no-cache", "--cache-dir", dir);
+    assert.equal(none.code, 0, none.stderr);
+    assert.equal(Deno.readDirSync(dir).toArray().length, 0, "--no-cache wrote a cache");
+    const first = await run("--cache-dir", dir);
+    const written = Deno.readDirSync(dir).toArray();
+    assert.equal(written.length, 1);
+    const mtime = Deno.statSync(`${dir}/${written[0].name}`).mtime;
+    const second = await run("--cache-dir", dir);
+    assert.deepEqual([first, second], [none, none]);
+    assert.deepEqual(Deno.statSync(`${dir}/${written[0].name}`).mtime, mtime, "nothing new to write");
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+    Deno.removeSync(data, { recursive: true });
+  }
+});
+
+Deno.test("without write permission to the cache directory, the command line runs and writes no cache", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "wasmrun-code-cache-" });
+  try {
+    const cliPath = new URL("../cli.ts", import.meta.url).pathname;
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-read",
+        cliPath,
+        "exec",
+        "--cache-dir",
+        dir,
+        "--tier-up",
+        "0",
+        `${EXAMPLES}wordcount.wasm`,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(Deno.readDirSync(dir).toArray().length, 0);
+    assert.doesNotMatch(stderr, /cache|permission|prompt/i);
+    const inProcess = await cli(["exec", "--no-cache", "--tier-up", "0", `${EXAMPLES}wordcount.wasm`]);
+    assert.equal(out.code, inProcess.code, stderr);
+    assert.equal(new TextDecoder().decode(out.stdout), inProcess.stdout);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
