@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { WebAssembly as W } from "../mod.ts";
 import { isRefType, ValType, valTypeName } from "../src/wasm/types.ts";
 import { parseValueType } from "../src/api/values.ts";
-import { haveWat2Wasm, wat } from "./wat.ts";
+import { wat } from "./wat.ts";
 
 // deno-lint-ignore no-explicit-any
 type NS = any;
@@ -358,9 +358,8 @@ const EXPORTS = `(module
 
 Deno.test({
   name: "exported memories, tables and globals: values, identity and writes seen by wasm, as V8",
-  ignore: !haveWat2Wasm,
   fn() {
-    const bytes = wat(EXPORTS, { simd: true });
+    const bytes = wat(EXPORTS);
     const run = (ns: NS) => {
       const x = new ns.Instance(new ns.Module(bytes), {}).exports;
       const out: unknown[] = [];
@@ -387,7 +386,6 @@ Deno.test({
 
 Deno.test({
   name: "imported Memory, Table and Global objects are the exported ones again, and share their state",
-  ignore: !haveWat2Wasm,
   fn() {
     const bytes = wat(`(module
       (import "m" "mem" (memory 1))
@@ -437,7 +435,6 @@ Deno.test("value type names: parseValueType, valTypeName and isRefType", () => {
 
 Deno.test({
   name: "exported functions: name (the function index) and length (the parameter count), as V8",
-  ignore: !haveWat2Wasm,
   fn() {
     const bytes = wat(`(module
       (import "m" "h" (func $h (param i32 i64 f32)))
@@ -458,7 +455,6 @@ Deno.test({
 Deno.test({
   name:
     "imported globals given as plain values: immutable ones take numbers and BigInts, mutable ones need a Global, as V8",
-  ignore: !haveWat2Wasm,
   fn() {
     const module = (type: string) =>
       wat(

@@ -5,14 +5,13 @@
 import assert from "node:assert/strict";
 import { InternalError, WebAssembly as Ours } from "../mod.ts";
 import { compileInfo } from "../src/api/module.ts";
-import { haveWat2Wasm, wat } from "./wat.ts";
+import { wat } from "./wat.ts";
 
 type Api = typeof globalThis.WebAssembly;
 const engines: [string, Api][] = [["wasmrun", Ours as unknown as Api], ["v8", globalThis.WebAssembly]];
-const ignore = !haveWat2Wasm;
 
 function both(name: string, fn: (W: Api) => void | Promise<void>) {
-  for (const [engine, W] of engines) Deno.test({ name: `${name} (${engine})`, ignore, fn: () => fn(W) });
+  for (const [engine, W] of engines) Deno.test({ name: `${name} (${engine})`, fn: () => fn(W) });
 }
 
 const ARITH = `(module
@@ -143,7 +142,6 @@ both("a trap in the start function fails instantiation with RuntimeError", (W) =
 
 Deno.test({
   name: "CompileError carries the byte offset",
-  ignore,
   fn() {
     const bytes = wat(`(module (func (result i32) i32.const 1))`);
     const broken = bytes.slice(0, bytes.length - 1);
@@ -159,7 +157,6 @@ Deno.test({
 
 Deno.test({
   name: "a trap carries wasm frames with names from the name section",
-  ignore,
   fn() {
     const bytes = wat(`(module
     (func $inner (param i32) (result i32) local.get 0 i32.const 0 i32.div_u)
@@ -246,7 +243,6 @@ Deno.test("compiling: an exception that is not a refusal of the bytes is an Inte
 
 Deno.test({
   name: "imports with 0 to 8 parameters of every type get their arguments, on both tiers, as V8",
-  ignore,
   fn() {
     const types = ["i32", "i64", "f32", "f64", "externref", "i32", "f64", "i64"];
     const values = [
@@ -287,7 +283,6 @@ Deno.test({
 
 Deno.test({
   name: "a trap's backtrace keeps the innermost 1,000 frames, on both tiers",
-  ignore: !haveWat2Wasm,
   fn() {
     const bytes = wat(`(module (func $down (export "down") (param i32)
       (if (i32.eqz (local.get 0)) (then unreachable))
@@ -311,7 +306,6 @@ Deno.test({
 
 Deno.test({
   name: "a function with v128 in its signature cannot be called from JS (TypeError, as V8)",
-  ignore,
   fn() {
     const bytes = wat(
       `(module
@@ -319,7 +313,6 @@ Deno.test({
         (func (export "takes") (param v128) (global.set $ran (i32.const 1)))
         (func (export "gives") (result v128) (global.set $ran (i32.const 2)) (v128.const i32x4 1 2 3 4))
         (func (export "plain") (result i32) (i32.const 7)))`,
-      { simd: true },
     );
     for (const ns of [Ours, WebAssembly] as const) {
       const exports = new ns.Instance(new ns.Module(bytes)).exports;
@@ -335,7 +328,6 @@ Deno.test({
 
 Deno.test({
   name: "v128 locals start at zero in every lane on the interpreter, whatever the frame's slots held",
-  ignore,
   fn() {
     const bytes = wat(
       `(module
@@ -343,7 +335,6 @@ Deno.test({
         (func (export "lanes") (result i32 i32 i32 i32) (local v128)
           (i32x4.extract_lane 0 (local.get 0)) (i32x4.extract_lane 1 (local.get 0))
           (i32x4.extract_lane 2 (local.get 0)) (i32x4.extract_lane 3 (local.get 0))))`,
-      { simd: true },
     );
     for (const jit of [false, true]) {
       const x = new Ours.Instance(new Ours.Module(bytes), {}, { jit }).exports as Record<

@@ -8,18 +8,17 @@
 import assert from "node:assert/strict";
 import { currentDeadline, WebAssembly as W } from "../mod.ts";
 import type { EngineOptions } from "../mod.ts";
-import { haveWat2Wasm, wat } from "./wat.ts";
+import { wat } from "./wat.ts";
 
 type Fn = (...args: unknown[]) => unknown;
 type Exports = Record<string, Fn>;
 
-const ignore = !haveWat2Wasm;
 const TIERS: [string, EngineOptions][] = [["JS tier", { tierUp: 0 }], ["interpreter", { jit: false }]];
 
 /** One test per tier. */
 function tiers(name: string, fn: (options: EngineOptions) => void | Promise<void>): void {
   for (const [tier, options] of TIERS) {
-    Deno.test({ name: `${name} (${tier})`, ignore, fn: () => fn(options) });
+    Deno.test({ name: `${name} (${tier})`, fn: () => fn(options) });
   }
 }
 

@@ -20,10 +20,9 @@
 import assert from "node:assert/strict";
 import { WebAssembly as W } from "../mod.ts";
 import type { EngineOptions } from "../mod.ts";
-import { haveWat2Wasm, wat } from "./wat.ts";
+import { wat } from "./wat.ts";
 import { SCALAR_LOADS, SCALAR_STORES } from "./fused_harness.ts";
 
-const ignore = !haveWat2Wasm;
 const PAGE = 65536;
 
 // ---- three engines, one script ----
@@ -321,7 +320,7 @@ function accessModule(a: Access, offset: number, pages: number): Uint8Array<Arra
       })`,
     );
   }
-  return wat(`(module (memory (export "mem") ${pages}) ${fns.join("\n")})`, { simd: a.type === "v128" });
+  return wat(`(module (memory (export "mem") ${pages}) ${fns.join("\n")})`);
 }
 
 /** The steps that probe one access at the edges of a memory of `pages` pages. */
@@ -364,7 +363,6 @@ for (const [group, list] of [["scalar", SCALAR], ["v128", VECTOR]] as const) {
   Deno.test({
     name:
       `bounds: ${group} loads and stores of every width, every offset, at the last valid and first invalid address`,
-    ignore,
     fn() {
       for (const a of list) {
         for (const offset of OFFSETS) {
@@ -380,7 +378,6 @@ for (const [group, list] of [["scalar", SCALAR], ["v128", VECTOR]] as const) {
 
 Deno.test({
   name: "bounds: a memory of 0 pages admits no access at all",
-  ignore,
   fn() {
     for (const a of [...SCALAR, VECTOR[0], VECTOR[7]]) {
       play(`${a.op} in 0 pages`, { bytes: accessModule(a, 0, 0), steps: accessSteps(a, 0, 0) });
@@ -419,7 +416,6 @@ function growModule(a: Access): Uint8Array<ArrayBuffer> {
       (func (export "indirectGrowThenAt") (param $a i32) ${r} (call_indirect (i32.const 0)) ${
       at("(local.get $a)")
     }))`,
-    { simd: a.type === "v128" },
   );
 }
 
@@ -432,7 +428,6 @@ for (const [group, list] of [["scalar", SCALAR], ["v128", VECTOR]] as const) {
   Deno.test({
     name:
       `bounds: ${group} accesses see a memory grown by memory.grow, by Memory.grow from JS, and by a host inside the call`,
-    ignore,
     fn() {
       for (const a of list) {
         const last = (pages: number) => pages * PAGE - a.width - 7;
@@ -478,7 +473,6 @@ for (const [group, list] of [["scalar", SCALAR], ["v128", VECTOR]] as const) {
 
 Deno.test({
   name: "bounds: maxMemoryPages caps growth; the capped size is the bound",
-  ignore,
   fn() {
     const bytes = wat(`(module (memory (export "mem") 1)
       (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
@@ -502,7 +496,6 @@ Deno.test({
 
 Deno.test({
   name: "bounds: float arithmetic on a loaded value, read-modify-write, multiply-add and stored arithmetic",
-  ignore,
   fn() {
     for (const t of ["f64", "f32"] as const) {
       const w = t === "f64" ? 8 : 4;
@@ -567,7 +560,6 @@ Deno.test({
 
 Deno.test({
   name: "bounds: stores to base + constant with a local or constant value",
-  ignore,
   fn() {
     for (
       const [op, w, t] of [
@@ -607,7 +599,6 @@ Deno.test({
 
 Deno.test({
   name: "bounds: load + compare + branch, for every comparison, against a constant and a local",
-  ignore,
   fn() {
     const ops = ["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"];
     // `x = load(…); if (x OP …)`: the load's value goes to a local that the comparison tests.
@@ -669,7 +660,6 @@ const BULK = `(module
 
 Deno.test({
   name: "bounds: memory.fill, memory.copy and memory.init at the exact ends, zero lengths included",
-  ignore,
   fn() {
     const E = PAGE;
     play("bulk memory", {
@@ -737,7 +727,6 @@ Deno.test({
 
 Deno.test({
   name: "bounds: active data segments at instantiation, at the exact end and one past it",
-  ignore,
   fn() {
     const mod = (data: string) => wat(`(module (memory 1) ${data})`);
     instantiates("data ending at the end", mod(`(data (i32.const 65533) "abc")`), ok);
@@ -781,7 +770,7 @@ const TABLES = `(module
   (func $f2 (result i32) i32.const 102)
   (func $wrong (param i32))
   (elem $seg func $f0 $f1 $f2)
-  ;; funcref values to store: [f0, f1, f2] (wat2wasm --enable-all types a ref.func more narrowly)
+  ;; funcref values to store: [f0, f1, f2] (under function references a ref.func is typed more narrowly)
   (table $fns funcref (elem $f0 $f1 $f2))
   ;; active, ending exactly at the end of the table: [null, f1, f2, wrong]
   (elem (table $t) (i32.const 1) func $f1 $f2 $wrong)
@@ -819,7 +808,6 @@ const state = (expected: string): Step => ({ js: "table state", run: tableState,
 Deno.test({
   name:
     "bounds: call_indirect, table.get/set/fill/copy/init/grow at the last valid index and the first invalid",
-  ignore,
   fn() {
     play("tables", {
       bytes: wat(TABLES),
@@ -891,7 +879,6 @@ Deno.test({
 
 Deno.test({
   name: "bounds: a table grown or changed by the JS API between calls",
-  ignore,
   fn() {
     play("tables through the JS API", {
       bytes: wat(TABLES),
@@ -936,7 +923,6 @@ Deno.test({
 
 Deno.test({
   name: "bounds: active element segments at instantiation, at the exact end and one past it",
-  ignore,
   fn() {
     const mod = (elems: string) => wat(`(module (table 2 funcref) (func $f) ${elems})`);
     instantiates("elements ending at the end", mod(`(elem (i32.const 1) func $f)`), ok);

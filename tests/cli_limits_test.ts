@@ -14,7 +14,7 @@ import { parseCount, parseDuration, parseMemoryPages } from "../src/cli/limits.t
 import { formatProfile } from "../src/cli/profile.ts";
 import { formatTrap } from "../src/cli/trap.ts";
 import { cli, ENGINES, isOneLineError } from "./cli_harness.ts";
-import { haveWat2Wasm, wat } from "./wat.ts";
+import { wat } from "./wat.ts";
 
 const ENGINE_LIMITS = typeof (wasmrun as Record<string, unknown>).fuelConsumed === "function";
 const ENGINE_PROFILE = typeof (wasmrun as Record<string, unknown>).profileOf === "function";
@@ -41,7 +41,7 @@ const MODULES: Record<string, string> = {
 };
 
 let dir: string | undefined;
-/** The module `name` written to a temporary file (built with wat2wasm on first use). */
+/** The module `name` written to a temporary file (built from its text on first use). */
 function modulePath(name: string): string {
   dir ??= Deno.makeTempDirSync({ prefix: "wasmrun_limits_" });
   const path = `${dir}/${name}.wasm`;
@@ -145,7 +145,6 @@ Deno.test("bad limit values: one line, exit 2", async () => {
 
 Deno.test({
   name: "the engine receives the limits as the options of Instance",
-  ignore: !haveWat2Wasm,
   async fn() {
     const seen: (EngineLimits | undefined)[] = [];
     const recording: EngineLike = {
@@ -191,7 +190,6 @@ Deno.test({
 
 Deno.test({
   name: "--max-stack: a runaway recursion traps at that depth; the backtrace is shortened",
-  ignore: !haveWat2Wasm,
   async fn() {
     const r = await cli(["--max-stack", "100", modulePath("recurse")]);
     assert.equal(r.code, 134);
@@ -255,7 +253,6 @@ Deno.test("profile report: top functions by operations, with shares and the rest
 
 Deno.test({
   name: "--profile on an engine without profiles says so and still runs the program",
-  ignore: !haveWat2Wasm,
   async fn() {
     const r = await cli(["--profile", "-c", "fib", modulePath("fib"), "12"], { engine: ENGINES[1][1] });
     assert.deepEqual(r, {
@@ -268,7 +265,7 @@ Deno.test({
 
 Deno.test({
   name: "--profile lists the functions that ran the most operations",
-  ignore: !haveWat2Wasm || !ENGINE_PROFILE,
+  ignore: !ENGINE_PROFILE,
   async fn() {
     const r = await cli(["--profile", "-c", "twice", modulePath("fib"), "15"]);
     assert.equal(r.code, 0);
@@ -282,7 +279,7 @@ Deno.test({
 
 Deno.test({
   name: "--fuel: a spinning guest stops with 'fuel exhausted' at the same place every time",
-  ignore: !haveWat2Wasm || !ENGINE_LIMITS,
+  ignore: !ENGINE_LIMITS,
   async fn() {
     const a = await cli(["--fuel", "100000", modulePath("spin")]);
     assert.equal(a.code, 134);
@@ -302,7 +299,7 @@ Deno.test({
 
 Deno.test({
   name: "--timeout stops `loop br 0` without a worker; exit 134",
-  ignore: !haveWat2Wasm || !ENGINE_LIMITS,
+  ignore: !ENGINE_LIMITS,
   async fn() {
     const started = performance.now();
     const r = await cli(["--timeout", "200ms", modulePath("spin")]);
@@ -315,7 +312,7 @@ Deno.test({
 
 Deno.test({
   name: "--max-memory: memory.grow past the cap returns -1; a larger minimum is refused (exit 1)",
-  ignore: !haveWat2Wasm || !ENGINE_LIMITS,
+  ignore: !ENGINE_LIMITS,
   async fn() {
     const grow = modulePath("grow");
     assert.deepEqual(await cli(["--max-memory", "128KiB", "-c", "grow", grow, "1"]), {

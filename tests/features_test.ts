@@ -1,7 +1,7 @@
 /**
  * `wasmrun inspect` names the post-MVP features a module uses (src/cli/features.ts). Each feature
- * is detected from every place it can show: a module built for it (with wat2wasm where wabt and our
- * decoder both accept it, by hand otherwise: a body's instructions are only walked, never validated,
+ * is detected from every place it can show: a module built for it (from text with `parseWat` where our
+ * decoder accepts it, by hand otherwise: a body's instructions are only walked, never validated,
  * so one function can hold exactly the instructions under test) must report that feature and no
  * other. Also: an MVP module reports none, an instruction the scanner cannot size marks its function
  * as unscanned, and the command line (in-process and as a subprocess) prints the result.
@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { decodeModule } from "../src/wasm/decoder.ts";
 import { detectFeatures, type Feature } from "../src/cli/features.ts";
 import { cli } from "./cli_harness.ts";
-import { haveWat2Wasm, wat } from "./wat.ts";
+import { wat } from "./wat.ts";
 
 // ---- a small binary writer: one function of raw instructions, plus whatever sections are asked for ----
 
@@ -379,9 +379,9 @@ Deno.test("features: a body with an instruction the scanner cannot size is liste
   }
 });
 
-// ---- modules as a toolchain writes them, through wat2wasm ----
+// ---- modules as a toolchain writes them, from text ----
 
-const WAT_FEATURES: [Feature[], string, boolean?][] = [
+const WAT_FEATURES: [Feature[], string][] = [
   [["multi-value"], `(func (result i32 i64) i32.const 0 i64.const 0)`],
   [["mutable-globals"], `(global (export "g") (mut i32) (i32.const 0))`],
   [["sign-extension"], `(func (param i32) (result i32) (i32.extend8_s (local.get 0)))`],
@@ -391,21 +391,20 @@ const WAT_FEATURES: [Feature[], string, boolean?][] = [
     ["reference-types"],
     `(table 1 externref) (func (param externref) (table.set 0 (i32.const 0) (local.get 0)))`,
   ],
-  [["simd"], `(func (param v128) (result v128) (i32x4.add (local.get 0) (local.get 0)))`, true],
+  [["simd"], `(func (param v128) (result v128) (i32x4.add (local.get 0) (local.get 0)))`],
   [["tail-call"], `(func $f (return_call $f))`],
   [["exception-handling"], `(func (try (do nop) (catch_all nop)))`],
   [["multi-memory"], `(memory 1) (memory $b 1) (func (result i32) (i32.load $b (i32.const 0)))`],
 ];
 
 Deno.test({
-  name: "features: modules built by wat2wasm for each feature, through `wasmrun inspect --json`",
-  ignore: !haveWat2Wasm,
+  name: "features: modules built from text for each feature, through `wasmrun inspect --json`",
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "wasmrun-features-" });
     try {
-      for (const [expected, body, simd] of WAT_FEATURES) {
+      for (const [expected, body] of WAT_FEATURES) {
         const path = `${dir}/m.wasm`;
-        await Deno.writeFile(path, wat(`(module ${body})`, { simd }));
+        await Deno.writeFile(path, wat(`(module ${body})`));
         const r = await cli(["inspect", "--json", path]);
         assert.equal(r.code, 0, r.stderr);
         const report = JSON.parse(r.stdout);

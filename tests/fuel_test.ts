@@ -21,9 +21,7 @@
  */
 import assert from "node:assert/strict";
 import { fuelConsumed, type Instance, profileOf, WebAssembly as W } from "../mod.ts";
-import { haveWat2Wasm, wat } from "./wat.ts";
-
-const ignore = !haveWat2Wasm;
+import { wat } from "./wat.ts";
 
 // Each function is annotated: `;; n` after an instruction is its running count in the function's
 // flat (outside-loop) body, `;; Ln` its count in loop L's body.
@@ -240,7 +238,6 @@ for (const { tier, options } of TIERS) {
   for (const { label, extra } of METERS) {
     Deno.test({
       name: `fuel (${tier}, ${label}): each program consumes exactly its hand-computed fuel`,
-      ignore,
       fn() {
         for (const c of CASES) {
           const inst = instance({ fuel: 1e9, ...options, ...extra });
@@ -253,7 +250,6 @@ for (const { tier, options } of TIERS) {
 
     Deno.test({
       name: `fuel (${tier}, ${label}): fuel = expected runs, fuel = expected - 1 traps 'fuel exhausted'`,
-      ignore,
       fn() {
         for (const c of CASES) {
           const enough = instance({ fuel: c.fuel, ...options, ...extra });
@@ -274,7 +270,6 @@ for (const { tier, options } of TIERS) {
 for (const { tier, options } of TIERS) {
   Deno.test({
     name: `fuel (${tier}): where exactly a loop runs out, and the budget stays spent`,
-    ignore,
     fn() {
       // sum(5) charges 3, then 10 per iteration: after k iterations 3 + 10k. With fuel 37 the
       // charges 3, 13, 23, 33 fit and the 5th iteration's (43) does not: it traps before the body
@@ -302,7 +297,6 @@ for (const { tier, options } of TIERS) {
 
   Deno.test({
     name: `fuel (${tier}): nested loops run out at the exact inner iteration`,
-    ignore,
     fn() {
       // nest(2, 3): entry 3; outer 1: +19 = 22; inner +10 ×3 = 52; outer 2: +19 = 71; inner 81, 91,
       // 101. Total 101. With fuel 80 the charges up to 71 fit and the next inner one (81) traps.
@@ -317,7 +311,6 @@ for (const { tier, options } of TIERS) {
 
   Deno.test({
     name: `fuel (${tier}): a trap other than fuel leaves the fuel of the work done until then`,
-    ignore,
     fn() {
       // fill(65524) traps at its 4th iteration: 34 (see CASES); a second call from 65532 traps in
       // its 2nd iteration: 2 + 8 × 2 = 18 more, 52 in all; the instance works on afterwards.
@@ -333,7 +326,6 @@ for (const { tier, options } of TIERS) {
 
   Deno.test({
     name: `fuel (${tier}): a start function is charged at instantiation; no meter counts 0`,
-    ignore,
     fn() {
       const bytes = wat(`(module
         (global $g (mut i32) (i32.const 0))
@@ -363,7 +355,6 @@ for (const { tier, options } of TIERS) {
 
   Deno.test({
     name: `profile (${tier}): per-function counts of a call chain with a loop`,
-    ignore,
     fn() {
       const inst = instance({ profile: true, ...options });
       assert.equal(profileOf(inst)!.length, 0);

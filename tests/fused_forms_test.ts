@@ -19,7 +19,6 @@ import * as mem_ from "../src/interp/ops/ops_memory.ts";
 import * as i32_ from "../src/interp/ops/ops_i32.ts";
 import * as i64_ from "../src/interp/ops/ops_i64.ts";
 import * as float_ from "../src/interp/ops/ops_float.ts";
-import { haveWat2Wasm } from "./wat.ts";
 import {
   type Case,
   F32_AT,
@@ -912,7 +911,6 @@ const covered = new Set<string>();
 for (const [name, family] of FAMILIES) {
   Deno.test({
     name: `fused forms agree with V8 at the edges: ${name}`,
-    ignore: !haveWat2Wasm,
     fn() {
       runCases(family(), { covered });
     },
@@ -921,7 +919,6 @@ for (const [name, family] of FAMILIES) {
 
 Deno.test({
   name: "fused forms: a v128 load folds its `base + k` address",
-  ignore: !haveWat2Wasm,
   fn() {
     const cases: Case[] = [];
     for (
@@ -948,7 +945,6 @@ Deno.test({
 
 Deno.test({
   name: "fused forms: every form the lowering knows is produced and checked by a family above",
-  ignore: !haveWat2Wasm,
   fn() {
     const missing = allFusedForms().filter((f) => !covered.has(f));
     assert.deepEqual(missing, [], `fused forms no test produced: ${missing.join(", ")}`);
@@ -975,7 +971,6 @@ const PLAIN: [string, () => Case[], Parameters<typeof runCases>[1]][] = [
 for (const [name, family, options] of PLAIN) {
   Deno.test({
     name: `unfused closures agree with V8 at the edges: ${name}`,
-    ignore: !haveWat2Wasm,
     fn() {
       runCases(family(), options);
     },
@@ -1115,7 +1110,6 @@ Deno.test("fused forms the lowering never makes still compute what their instruc
 
 Deno.test({
   name: "countForms counts the forms of every function lowered while it is on",
-  ignore: !haveWat2Wasm,
   fn() {
     const bytes = wat20(`(module (memory 1)
       (func (export "scan") (param $p i32) (result i32) (local $v i32)

@@ -12,31 +12,11 @@ import { funcOfJs } from "../src/runtime/boundary.ts";
 import { allFusedForms, fusedForms, loweredForms } from "../src/interp/lower.ts";
 import type { WasmFunc } from "../src/runtime/objects.ts";
 import { describeError } from "../fuzz/traps.ts";
+import { wat } from "./wat.ts";
 
-const compiled = new Map<string, Uint8Array<ArrayBuffer>>();
-
-/**
- * WAT to module bytes with wabt's default features, which are Wasm 2.0's (SIMD included). Not
- * tests/wat.ts: its `--enable-all` turns on function references, under which wabt 1.0.32 types
- * `ref.func` as `(ref $t)` and rejects it where a funcref is expected.
- */
+/** WAT to module bytes (tests/wat.ts: wasmrun's own parser). */
 export function wat20(text: string): Uint8Array<ArrayBuffer> {
-  const hit = compiled.get(text);
-  if (hit) return hit;
-  const dir = Deno.makeTempDirSync({ prefix: "wasmrun-fused-" });
-  try {
-    Deno.writeTextFileSync(`${dir}/m.wat`, text);
-    const out = new Deno.Command("wat2wasm", {
-      args: ["--debug-names", `${dir}/m.wat`, "-o", `${dir}/m.wasm`],
-      stderr: "piped",
-    }).outputSync();
-    if (!out.success) throw new Error(`wat2wasm failed: ${new TextDecoder().decode(out.stderr)}`);
-    const bytes = Deno.readFileSync(`${dir}/m.wasm`);
-    compiled.set(text, bytes);
-    return bytes;
-  } finally {
-    Deno.removeSync(dir, { recursive: true });
-  }
+  return wat(text);
 }
 
 export interface Case {

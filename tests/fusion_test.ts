@@ -9,7 +9,7 @@ import { WebAssembly as Ours } from "../mod.ts";
 import { fusedForms } from "../src/interp/lower.ts";
 import type { WasmFunc } from "../src/runtime/objects.ts";
 import { funcOfJs } from "../src/runtime/boundary.ts";
-import { haveWat2Wasm, wat } from "./wat.ts";
+import { wat } from "./wat.ts";
 
 const MODULE = `(module
   (memory (export "mem") 1)
@@ -172,7 +172,6 @@ function agree(ours: Exports, v8: Exports, name: string, args: unknown[], setup?
 for (const [tier, options] of [["JS tier", { tierUp: 0 }], ["interpreter", { jit: false }]] as const) {
   Deno.test({
     name: `fused instruction sequences agree with V8 on edge cases (${tier})`,
-    ignore: !haveWat2Wasm,
     fn() {
       const bytes = wat(MODULE);
       const ours = new Ours.Instance(new Ours.Module(bytes), {}, options).exports as Exports;

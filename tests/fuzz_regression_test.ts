@@ -9,7 +9,7 @@ import { WebAssembly as Wasmrun } from "../mod.ts";
 import { compareOutcomes } from "../fuzz/compare.ts";
 import { type FuzzEngine, GUARD_OPTIONS, type Outcome, runModule } from "../fuzz/execute.ts";
 import type { RegressionCase } from "../fuzz/save.ts";
-import { haveWat2Wasm, wat } from "./wat.ts";
+import { wat } from "./wat.ts";
 
 const DIR = new URL("./fuzz/", import.meta.url).pathname;
 const ours = Wasmrun as unknown as FuzzEngine;
@@ -35,7 +35,6 @@ for (const name of cases) {
 
 Deno.test({
   name: "fuzz harness: records logs, results, traps, globals and memory, and sees a difference",
-  ignore: !haveWat2Wasm,
   fn() {
     const bytes = wat(`(module
       (import "fuzzing-support" "log-i32" (func $log (param i32)))

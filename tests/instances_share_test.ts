@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { fuelConsumed, WebAssembly as W } from "../mod.ts";
 import { loweringCounts } from "../src/interp/lower.ts";
-import { haveWat2Wasm, wat } from "./wat.ts";
+import { wat } from "./wat.ts";
 
 const TEXT = `(module
   (import "env" "ext" (func $ext (result i32)))
@@ -60,7 +60,6 @@ for (
 ) {
   Deno.test({
     name: `instances of one module share code and keep their own state (${tier})`,
-    ignore: !haveWat2Wasm,
     fn() {
       const { a, b, x, y } = pair(options);
       for (let round = 0; round < 3; round++) { // hot enough to tier up, where the tier may
@@ -85,7 +84,6 @@ for (
 
 Deno.test({
   name: "a second instance lowers nothing: the module's closures serve it",
-  ignore: !haveWat2Wasm,
   fn() {
     const module = new W.Module(wat(TEXT));
     const run = () => {

@@ -10,9 +10,8 @@ import { jitCounts } from "../src/engine/tiering.ts";
 import { compareOutcomes } from "../fuzz/compare.ts";
 import { type FuzzEngine, JS_TIER_OPTIONS, runModule } from "../fuzz/execute.ts";
 import type { RegressionCase } from "../fuzz/save.ts";
-import { haveWat2Wasm, wat } from "./wat.ts";
+import { wat } from "./wat.ts";
 
-const ignore = !haveWat2Wasm;
 type Fn = (...args: number[]) => number;
 
 /** Runs `name(args)` on V8, on the JS tier and on the interpreter; returns the three results. */
@@ -34,7 +33,6 @@ function onAll(bytes: Uint8Array<ArrayBuffer>, name: string, args: number[]): [n
 // run past the iteration where its `br_if` should have left.
 Deno.test({
   name: "JS tier: a branch on a value pushed where a dropped comparison was tests that value (fuzz 7:243)",
-  ignore,
   fn() {
     const bytes = wat(`(module
       ;; if: the dropped comparison (5 <= x) is false for x = 1, the condition (x) is true

@@ -11,7 +11,7 @@ import { WebAssembly as Ours } from "../mod.ts";
 import { compileToJs } from "../src/jit/compile.ts";
 import { funcOfJs } from "../src/runtime/boundary.ts";
 import type { WasmFunc } from "../src/runtime/objects.ts";
-import { haveWat2Wasm, wat } from "./wat.ts";
+import { wat } from "./wat.ts";
 
 const INT_COMPARE = ["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"];
 
@@ -211,11 +211,9 @@ const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, "0")
 
 Deno.test({
   name: "JS tier: the inline SIMD operations compile without an interpreter closure",
-  ignore: !haveWat2Wasm,
   fn() {
     const list = inlineCases();
-    const exports =
-      new Ours.Instance(new Ours.Module(wat(moduleText(list), { simd: true })), {}, { tierUp: 0 }).exports;
+    const exports = new Ours.Instance(new Ours.Module(wat(moduleText(list))), {}, { tierUp: 0 }).exports;
     const closures = list.filter((_, i) => {
       const fn = funcOfJs.get(exports[`f${i}`] as object) as WasmFunc;
       return compileToJs(fn).bridged > 0;
@@ -237,10 +235,9 @@ Deno.test({
 
 Deno.test({
   name: "JS tier: inline SIMD code agrees with V8 at every lane index and on edge lanes",
-  ignore: !haveWat2Wasm,
   fn() {
     const list = inlineCases();
-    const bytes = wat(moduleText(list), { simd: true });
+    const bytes = wat(moduleText(list));
     const ours = new Ours.Instance(new Ours.Module(bytes), {}, { tierUp: 0 }).exports;
     const v8 = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
     const failures: string[] = [];

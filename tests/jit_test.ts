@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { fuelConsumed, profileOf, WebAssembly as Ours } from "../mod.ts";
 import { PROGRAMS } from "../bench/programs.ts";
 import { jitCounts, jitFailures } from "../src/engine/tiering.ts";
-import { haveWat2Wasm, wat } from "./wat.ts";
+import { wat } from "./wat.ts";
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -44,7 +44,6 @@ const SHIFTS = ["shl", "shr_s", "shr_u", "rotl", "rotr"];
 
 Deno.test({
   name: "i64 shifts and rotations by constants agree with V8",
-  ignore: !haveWat2Wasm,
   fn() {
     const funcs = SHIFTS.flatMap((op) =>
       AMOUNTS.map((c) =>
@@ -84,7 +83,6 @@ function operands(count: number): bigint[] {
 
 Deno.test({
   name: "i64 division, remainder and multiplication agree with V8 on operands of every size",
-  ignore: !haveWat2Wasm,
   fn() {
     const ops = ["div_s", "div_u", "rem_s", "rem_u", "mul"];
     const { js, v8 } = instances(
@@ -127,7 +125,6 @@ const TRAPS = `(module
 
 Deno.test({
   name: "traps in compiled code have the interpreter's message and backtrace",
-  ignore: !haveWat2Wasm,
   fn() {
     const { js, interp } = instances(TRAPS);
     const report = (f: Fn, args: unknown[]) => {
@@ -156,7 +153,6 @@ Deno.test({
 
 Deno.test({
   name: "a host function catches a trap from a nested call and goes on; so does deep recursion after it",
-  ignore: !haveWat2Wasm,
   fn() {
     const bytes = wat(`(module
       (import "host" "call" (func $host (param i32) (result i32)))
@@ -186,7 +182,6 @@ Deno.test({
 
 Deno.test({
   name: "memory grown by a callee is seen by its compiled caller",
-  ignore: !haveWat2Wasm,
   fn() {
     const { js, v8 } = instances(`(module (memory 1)
       (func $grow (result i32) (memory.grow (i32.const 2)))
@@ -202,7 +197,6 @@ Deno.test({
 Deno.test({
   name:
     "f32 bit patterns, signalling NaNs included, survive moves, calls, globals, memory and sign operations",
-  ignore: !haveWat2Wasm,
   fn() {
     const { js, interp, v8 } = instances(`(module (memory 1) (global $g (mut f32) (f32.const 0))
       (func $id (param f32) (result f32) (local f32) (local.set 1 (local.get 0)) (local.get 1))
@@ -282,7 +276,6 @@ Deno.test({
 
 Deno.test({
   name: "fuel spent before a trap is counted the same on both tiers",
-  ignore: !haveWat2Wasm,
   fn() {
     const spent = (options: object) => {
       const instance = new Ours.Instance(new Ours.Module(wat(TRAPS)), {}, { fuel: 1e9, ...options });
@@ -298,7 +291,6 @@ Deno.test({
 
 Deno.test({
   name: "jit: false keeps every function on the interpreter; a timeout keeps the JS tier",
-  ignore: !haveWat2Wasm,
   fn() {
     const bytes = wat(
       `(module (func (export "f") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3))))`,
@@ -318,7 +310,6 @@ Deno.test({
 
 Deno.test({
   name: "deeply nested blocks: 400 levels compile to JS, 5,000 stay on the interpreter, both run",
-  ignore: !haveWat2Wasm,
   fn() {
     const nested = (depth: number) =>
       `(module (func (export "f") (param i32) (result i32) ${"(block ".repeat(depth)}` +
@@ -337,7 +328,6 @@ Deno.test({
 
 Deno.test({
   name: "f32x4 lanes kept as numbers between operations agree with V8 across blocks, branches and selects",
-  ignore: !haveWat2Wasm,
   fn() {
     const bytes = wat(
       `(module (memory 1)
@@ -367,7 +357,6 @@ Deno.test({
           (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))
           (br_if 0))
         (call $sum)))`,
-      { simd: true },
     );
     const ours = new Ours.Instance(new Ours.Module(bytes), {}, JS).exports as Exports;
     const v8 = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Exports;
@@ -380,7 +369,6 @@ Deno.test({
 
 Deno.test({
   name: "an operand read from a local keeps its value when the local is written before it is used",
-  ignore: !haveWat2Wasm,
   fn() {
     const { js, interp, v8 } = instances(`(module
       (func (export "tee") (param i32) (result i32) (i32.sub (local.get 0) (local.tee 0 (i32.const 7))))
@@ -408,7 +396,6 @@ Deno.test({
 
 Deno.test({
   name: "a function the JS tier fails to compile runs on the interpreter, and the failure is recorded",
-  ignore: !haveWat2Wasm,
   fn() {
     const bytes = wat(
       `(module (func (export "f") (param i32) (result i32) (i32.add (local.get 0) (i32.const 7))))`,

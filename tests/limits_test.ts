@@ -4,9 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { fuelConsumed, profileOf, WebAssembly as W } from "../mod.ts";
-import { haveWat2Wasm, wat } from "./wat.ts";
-
-const ignore = !haveWat2Wasm;
+import { wat } from "./wat.ts";
 
 const RECURSE = `(module
   (func $down (export "down") (param i32) (result i32)
@@ -15,7 +13,6 @@ const RECURSE = `(module
 
 Deno.test({
   name: "recursion runs 10,000 frames deep by default",
-  ignore,
   fn() {
     const inst = new W.Instance(new W.Module(wat(RECURSE)));
     const down = inst.exports.down as (n: number) => number;
@@ -26,7 +23,6 @@ Deno.test({
 
 Deno.test({
   name: "unbounded recursion traps with 'call stack exhausted', then the engine still works",
-  ignore,
   fn() {
     const inst = new W.Instance(new W.Module(wat(RECURSE)));
     assert.throws(() => (inst.exports.forever as () => void)(), (e: unknown) => {
@@ -40,7 +36,6 @@ Deno.test({
 
 Deno.test({
   name: "maxCallDepth option sets the limit",
-  ignore,
   fn() {
     const inst = new W.Instance(new W.Module(wat(RECURSE)), {}, { maxCallDepth: 50 });
     const down = inst.exports.down as (n: number) => number;
@@ -51,7 +46,6 @@ Deno.test({
 
 Deno.test({
   name: "options given to the Module apply to its instances; the Instance's own options win",
-  ignore,
   fn() {
     const module = new W.Module(wat(RECURSE), { maxCallDepth: 50 });
     const down = new W.Instance(module, {}).exports.down as (n: number) => number;
@@ -64,7 +58,6 @@ Deno.test({
 
 Deno.test({
   name: "recursion through a JS import never leaks a RangeError",
-  ignore,
   fn() {
     const late: { viaJs?: (n: number) => number } = {};
     const bounce = (n: number): number => late.viaJs!(n);
@@ -128,7 +121,6 @@ const SPIN = `(module
 
 Deno.test({
   name: "fuel: a loop forever traps with 'fuel exhausted', and the use is reported",
-  ignore,
   fn() {
     const inst = new W.Instance(new W.Module(wat(SPIN)), {}, { fuel: 10_000 });
     assert.throws(() => (inst.exports.spin as () => void)(), /fuel exhausted/);
@@ -138,7 +130,6 @@ Deno.test({
 
 Deno.test({
   name: "fuel is deterministic and proportional to the work done",
-  ignore,
   fn() {
     const used = (n: number) => {
       const inst = new W.Instance(new W.Module(wat(SPIN)), {}, { fuel: 1e12 });
@@ -153,7 +144,6 @@ Deno.test({
 
 Deno.test({
   name: "timeout stops `loop br 0` without a worker",
-  ignore,
   fn() {
     const inst = new W.Instance(new W.Module(wat(SPIN)), {}, { timeoutMs: 50 });
     const t = performance.now();
@@ -168,7 +158,6 @@ Deno.test({
 
 Deno.test({
   name: "maxMemoryPages caps memory.grow and refuses a larger minimum",
-  ignore,
   fn() {
     const inst = new W.Instance(new W.Module(wat(SPIN)), {}, { maxMemoryPages: 4 });
     const grow = inst.exports.grow as (n: number) => number;
@@ -181,7 +170,6 @@ Deno.test({
 
 Deno.test({
   name: "profile counts instructions per function",
-  ignore,
   fn() {
     const inst = new W.Instance(new W.Module(wat(RECURSE)), {}, { profile: true });
     (inst.exports.down as (n: number) => number)(100);
@@ -194,7 +182,6 @@ Deno.test({
 
 Deno.test({
   name: "a table larger than the host limit fails instantiation quickly",
-  ignore,
   fn() {
     const t = performance.now();
     assert.throws(

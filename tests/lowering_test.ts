@@ -11,9 +11,7 @@ import type { EngineOptions } from "../mod.ts";
 import { funcOfJs } from "../src/runtime/boundary.ts";
 import type { WasmFunc } from "../src/runtime/objects.ts";
 import { jitCounts } from "../src/engine/tiering.ts";
-import { haveWat2Wasm, wat } from "./wat.ts";
-
-const ignore = !haveWat2Wasm;
+import { wat } from "./wat.ts";
 
 /** Three exported functions and one that is only called (never exported), plus an import. */
 const TEXT = `(module
@@ -55,7 +53,6 @@ function make(options: EngineOptions, on: "module" | "instance" = "instance"): I
 
 Deno.test({
   name: "lowering eager (JS tier): every defined function is compiled to JS at instantiation",
-  ignore,
   fn() {
     const before = jitCounts.compiled;
     const inst = make({ lowering: "eager" });
@@ -72,7 +69,6 @@ Deno.test({
 
 Deno.test({
   name: "lowering lazy (JS tier at the first call): nothing is compiled until a function's first call",
-  ignore,
   fn() {
     for (const options of [{ tierUp: 0 }, { lowering: "lazy" as const, tierUp: 0 }]) {
       const before = jitCounts.compiled;
@@ -92,7 +88,6 @@ Deno.test({
 
 Deno.test({
   name: "lowering lazy (default tiering): a first call lowers what it runs; compiling waits until it is hot",
-  ignore,
   fn() {
     const before = jitCounts.compiled;
     const inst = make({});
@@ -110,7 +105,6 @@ Deno.test({
 
 Deno.test({
   name: "lowering eager (interpreter): every defined function is lowered at instantiation, lazy lowers none",
-  ignore,
   fn() {
     const before = jitCounts.compiled;
     const eager = make({ lowering: "eager", jit: false });
@@ -129,7 +123,6 @@ Deno.test({
 
 Deno.test({
   name: "lowering eager given to the Module applies at instantiation; the Instance's option overrides it",
-  ignore,
   fn() {
     const before = jitCounts.compiled;
     const inst = make({ lowering: "eager" }, "module");
@@ -146,7 +139,6 @@ Deno.test({
 
 Deno.test({
   name: "lowering eager through instantiate(); it runs no code and charges no fuel",
-  ignore,
   async fn() {
     const before = jitCounts.compiled;
     const { instance } = await W.instantiate(wat(TEXT), imports, { lowering: "eager", fuel: 100 });
@@ -173,7 +165,6 @@ function deepModule(): Uint8Array<ArrayBuffer> {
 Deno.test({
   name:
     "lowering eager (JS tier): a function the JS tier cannot take is known unsupported and lowered at instantiation",
-  ignore,
   fn() {
     const bytes = deepModule();
     const compiled = jitCounts.compiled, unsupported = jitCounts.unsupported;
@@ -200,7 +191,6 @@ Deno.test({
 
 Deno.test({
   name: "block types that name a type index of two LEB bytes (128 and up) on both tiers, as V8",
-  ignore,
   fn() {
     // Types 0-127 are fillers, so $bt is index 128: its s33 starts with the byte 0x80.
     const fillers = Array.from({ length: 128 }, (_, i) => `(type (func (result ${i % 2 ? "i64" : "f32"})))`);

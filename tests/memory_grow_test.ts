@@ -8,10 +8,9 @@ import assert from "node:assert/strict";
 import { WebAssembly as Ours } from "../mod.ts";
 import type { EngineOptions } from "../mod.ts";
 import { MemoryInst } from "../src/runtime/objects.ts";
-import { haveWat2Wasm, wat } from "./wat.ts";
+import { wat } from "./wat.ts";
 
 type Fn = (...args: unknown[]) => number;
-const ignore = !haveWat2Wasm;
 const TIERS: [string, EngineOptions][] = [["JS tier", { tierUp: 0 }], ["interpreter", { jit: false }]];
 const PAGE = 65536;
 
@@ -33,7 +32,6 @@ const GROWER = `(module
 for (const [tier, options] of TIERS) {
   Deno.test({
     name: `1,023 one-page grows keep every byte, detach each old buffer (${tier})`,
-    ignore,
     fn() {
       const e = new Ours.Instance(new Ours.Module(wat(GROWER)), {}, options).exports as Record<string, Fn>;
       const mem = e.mem as unknown as WebAssembly.Memory;
@@ -61,7 +59,6 @@ for (const [tier, options] of TIERS) {
 
   Deno.test({
     name: `a large growth, above 2 GiB, copies nothing and keeps the contents (${tier})`,
-    ignore,
     fn() {
       const e = new Ours.Instance(new Ours.Module(wat(GROWER)), {}, options).exports as Record<string, Fn>;
       e.poke(65532, 99);
@@ -81,7 +78,6 @@ for (const [tier, options] of TIERS) {
 
   Deno.test({
     name: `maxMemoryPages still caps growth, and a failed grow changes nothing (${tier})`,
-    ignore,
     fn() {
       const e = new Ours.Instance(new Ours.Module(wat(GROWER)), {}, { ...options, maxMemoryPages: 10 })
         .exports as Record<string, Fn>;
@@ -99,7 +95,6 @@ for (const [tier, options] of TIERS) {
 
   Deno.test({
     name: `an imported memory grown by JS and by another instance is seen by compiled code (${tier})`,
-    ignore,
     fn() {
       const bytes = wat(`(module (import "m" "mem" (memory 1))
         (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
@@ -217,7 +212,6 @@ console.log("ok");
 
 Deno.test({
   name: "without a built-in WebAssembly (--jitless): a resizable buffer, moved only past its reservation",
-  ignore,
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "wasmrun-jitless-" });
     try {

@@ -14,7 +14,7 @@
  */
 import assert from "node:assert/strict";
 import { WebAssembly as Ours } from "../mod.ts";
-import { haveWat2Wasm, wat } from "./wat.ts";
+import { wat } from "./wat.ts";
 
 type Api = typeof globalThis.WebAssembly;
 type Lanes = "int" | "f32" | "f64";
@@ -306,10 +306,9 @@ const ROUNDS = 12, DEPTHS = [0, 1, 2, 3];
 
 Deno.test({
   name: "SIMD results land in their own 16 bytes at every frame base: neighbours and operands keep theirs",
-  ignore: !haveWat2Wasm,
   fn() {
     const list = cases();
-    const all = engines(wat(moduleText(list), { simd: true }));
+    const all = engines(wat(moduleText(list)));
     const failures: string[] = [];
     list.forEach((c, i) => {
       const next = rng(1 + i * 7919);

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { fuelConsumed, profileOf, WebAssembly as Ours } from "../mod.ts";
 import { PROGRAMS } from "../bench/programs.ts";
 import { jitCounts, jitFailures } from "../src/engine/tiering.ts";
-import { haveWat2Wasm, wat } from "./wat.ts";
+import { wat } from "./wat.ts";
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -84,7 +84,6 @@ function run(options: object, n: number): { results: unknown[]; fuel?: number; p
 
 Deno.test({
   name: "tier-up in the middle of a loop: the same results, fuel and profile as either tier alone",
-  ignore: !haveWat2Wasm,
   fn() {
     for (const n of [60, 500, 3000]) {
       const v8 = new WebAssembly.Instance(new WebAssembly.Module(wat(LOOPS))).exports as Record<string, Fn>;
@@ -108,7 +107,6 @@ Deno.test({
 Deno.test({
   name:
     "a trap after the tier-up has the backtrace either tier alone gives, and fuel runs out at the same count",
-  ignore: !haveWat2Wasm,
   fn() {
     const failure = (options: object, call: (e: Record<string, Fn>) => unknown) => {
       const instance = new Ours.Instance(new Ours.Module(wat(LOOPS)), {}, options);
@@ -163,7 +161,6 @@ Deno.test({
 
 Deno.test({
   name: "default tiering: cold code stays on the interpreter, a hot loop moves its call to the JS tier once",
-  ignore: !haveWat2Wasm,
   fn() {
     const instance = new Ours.Instance(new Ours.Module(wat(LOOPS)), {});
     const leaf = instance.exports.leaf as Fn;

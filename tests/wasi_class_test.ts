@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { BufferSink, PREVIEW1_FUNCTIONS, UNSTABLE_FUNCTIONS, WASI } from "../src/wasi/mod.ts";
 import { Errno, Harness, RW, SANDBOX_FD } from "./wasi_harness.ts";
 import { WASI as EngineWASI, WasiHost, WebAssembly as Ours } from "../mod.ts";
-import { haveWat2Wasm, wat } from "./wat.ts";
+import { wat } from "./wat.ts";
 
 const memory = () => new WebAssembly.Memory({ initial: 1 });
 
@@ -260,7 +260,6 @@ Deno.test("fsBackend: auto is native with FFI permission and deno without; nativ
 Deno.test({
   name:
     "mod.ts's WASI ends a guest's sleep at the running call's timeout; WasiHost, engine-free, knows no deadline",
-  ignore: !haveWat2Wasm,
   fn() {
     // poll_oneoff on one relative clock subscription of 20 s (userdata 0, tag 0 = clock, monotonic).
     const bytes = wat(`(module

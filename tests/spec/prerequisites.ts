@@ -1,6 +1,7 @@
 /**
- * The no-silent-skip rule, in one place. Some tests need something outside the repository: `wat2wasm`
- * (tests/wat.ts), the spec suite in ../shared (tests/spec/harness.ts), `node` (the node:wasi comparison).
+ * The no-silent-skip rule, in one place. Some tests need something outside the repository: the spec
+ * suite in ../shared (tests/spec/harness.ts), `node` (the node:wasi comparison), npm packages that serve
+ * as oracles (binaryen, jco's wasm-tools).
  * When one is missing, the tests that need it are ignored, and:
  *
  * - with `CI=true` (CI is set to anything but "", "0" or "false"), one extra test named
