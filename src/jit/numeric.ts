@@ -318,10 +318,10 @@ function f32(c: Compiler, op: number): void {
       return c.emit(`${a} = Math.fround(${a} * ${b});`);
     case Opcode.F32Div:
       return c.emit(`${a} = Math.fround(${a} / ${b});`);
-    case Opcode.F32Min: // fround: a NaN that comes out is quiet, whatever went in
-      return c.emit(`${a} = Math.fround(Math.min(${a}, ${b}));`);
+    case Opcode.F32Min: // a NaN operand gives the canonical NaN (see ops_float.ts `minimum`)
+      return c.emit(`${a} = ${a} !== ${a} || ${b} !== ${b} ? NaN : Math.fround(Math.min(${a}, ${b}));`);
     case Opcode.F32Max:
-      return c.emit(`${a} = Math.fround(Math.max(${a}, ${b}));`);
+      return c.emit(`${a} = ${a} !== ${a} || ${b} !== ${b} ? NaN : Math.fround(Math.max(${a}, ${b}));`);
     default:
       return c.emit(`${a} = ${RT.E}.copysign64(${a}, ${b});`);
   }
@@ -334,10 +334,11 @@ function f64(c: Compiler, op: number): void {
   }
   // operands may be virtual (a local or a constant)
   const b = c.read(c.pop()), k = c.h - 1, a = c.read(k);
+  // min and max: a NaN operand gives the canonical NaN (see ops_float.ts `minimum`)
   const value = op === Opcode.F64Min
-    ? `Math.min(${a}, ${b})`
+    ? `(${a} !== ${a} || ${b} !== ${b} ? NaN : Math.min(${a}, ${b}))`
     : op === Opcode.F64Max
-    ? `Math.max(${a}, ${b})`
+    ? `(${a} !== ${a} || ${b} !== ${b} ? NaN : Math.max(${a}, ${b}))`
     : op === Opcode.F64Copysign
     ? `${RT.E}.copysign64(${a}, ${b})`
     : `${a} ${["+", "-", "*", "/"][op - Opcode.F64Add]} ${b}`;

@@ -62,9 +62,9 @@ export function f32Op(op: number, d: number, a: number, b: number, next: number)
     case Opcode.F32Div:
       return (p) => (f32[p + d] = f32[p + a] / f32[p + b], next);
     case Opcode.F32Min:
-      return (p) => (f32[p + d] = Math.min(f32[p + a], f32[p + b]), next);
+      return (p) => (f32[p + d] = minimum(f32[p + a], f32[p + b]), next);
     case Opcode.F32Max:
-      return (p) => (f32[p + d] = Math.max(f32[p + a], f32[p + b]), next);
+      return (p) => (f32[p + d] = maximum(f32[p + a], f32[p + b]), next);
     case Opcode.F32Copysign:
       return (p) => (i32[p + d] = (i32[p + a] & 0x7fffffff) | (i32[p + b] & 0x80000000), next);
   }
@@ -111,9 +111,9 @@ export function f64Op(op: number, d: number, a: number, b: number, next: number)
     case Opcode.F64Div:
       return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + a] / f64[(p >> 1) + b], next);
     case Opcode.F64Min:
-      return (p) => (f64[(p >> 1) + d] = Math.min(f64[(p >> 1) + a], f64[(p >> 1) + b]), next);
+      return (p) => (f64[(p >> 1) + d] = minimum(f64[(p >> 1) + a], f64[(p >> 1) + b]), next);
     case Opcode.F64Max:
-      return (p) => (f64[(p >> 1) + d] = Math.max(f64[(p >> 1) + a], f64[(p >> 1) + b]), next);
+      return (p) => (f64[(p >> 1) + d] = maximum(f64[(p >> 1) + a], f64[(p >> 1) + b]), next);
     case Opcode.F64Copysign:
       return (p) => (
         i32[p + d2] = i32[p + a2],
@@ -168,4 +168,18 @@ export function f64BinaryThenBinary(
       return (p) => (f64[(p >> 1) + d] = f64[(p >> 1) + a] * f64[(p >> 1) + b] * f64[(p >> 1) + c], next);
   }
   throw new Error(`no fused form for f64 0x${op1.toString(16)} then 0x${op2.toString(16)}`);
+}
+
+/**
+ * `min`/`max` with a NaN operand give the canonical NaN. Math.min/Math.max give a NaN too, but once V8
+ * has optimised them its bits are the hardware's (0xffff_ffff_ffff_ffff seen), which a typed array then
+ * stores: the NaN literal is the canonical one.
+ */
+export function minimum(a: number, b: number): number {
+  return a !== a || b !== b ? NaN : Math.min(a, b);
+}
+
+/** See `minimum`. */
+export function maximum(a: number, b: number): number {
+  return a !== a || b !== b ? NaN : Math.max(a, b);
 }
