@@ -2,7 +2,7 @@
  * Spec conformance: every binary-format command of the official Wasm 2.0 suite (../shared/spec) must pass
  * on wasmrun's engine, the simd_* files included (WASMRUN_SPEC_SIMD=0 leaves them out). Only text-format
  * modules are counted as skipped. WASMRUN_TEST_ENGINE=v8 runs the same on Deno's built-in engine (V8 15
- * follows Wasm 3.0 in a few places and fails 19 assertions; see tests/spec/run.ts). For details:
+ * follows Wasm 3.0 in a few places and fails 19 assertions; see tests/spec/v8_deviations.ts). For details:
  * deno run -A tests/spec/run.ts.
  *
  * On wasmrun, beyond the class of each expected error, its message must start with the spec's text (the
@@ -39,6 +39,7 @@ import {
   updating,
   variantOf,
 } from "./spec/expectations.ts";
+import { JS_TIER_LIMITS } from "./spec/wasmrun_limits.ts";
 import { jitCounts, jitFailures } from "../src/engine/tiering.ts";
 
 const ENGINE = Deno.env.get("WASMRUN_TEST_ENGINE") ?? "wasmrun";
@@ -52,19 +53,6 @@ const notPinned = () =>
   console.log(
     `counts not compared with tests/spec/expected.json (engine ${ENGINE}, SIMD ${simdRequested()})`,
   );
-
-/**
- * What the JS tier cannot promise, because of the host. Its f64 values are JS numbers, and V8's
- * Maglev tier quiets a signalling NaN whenever optimised code stores one (into a Float64Array or
- * a DataView; ECMAScript allows any NaN encoding there): so once V8 has optimised a function, a
- * signalling-NaN payload may come out quieted. These `f64.copysign` assertions share their function
- * with other modules of the suite (the same source: V8 compiles it once), so it is hot by then; whether
- * Maglev has finished with it depends on V8's background compiler, hence counted as deviations either
- * way. The interpreter (`jit: false`) keeps every bit.
- */
-const JS_TIER_LIMITS: ReadonlyMap<string, string> = new Map(
-  [650, 651, 652, 653].map((line) => [`float_misc:${line}`, "V8 Maglev quiets a stored signalling NaN"]),
-);
 
 /**
  * Ours runs twice: with the JS tier taking every function at its first call (`tierUp: 0`; every

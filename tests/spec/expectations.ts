@@ -12,7 +12,7 @@
  *
  * then review `git diff tests/spec/expected.json` and commit it with the change that explains it.
  */
-import type { FileReport } from "./harness.ts";
+import type { FileReport } from "./report.ts";
 
 export const EXPECTED_URL: URL = new URL("./expected.json", import.meta.url);
 export const EXCEPTIONS_URL: URL = new URL("./message_exceptions.json", import.meta.url);

@@ -2,10 +2,15 @@
  * Developer CLI for the spec suite: per-file counts and failure details.
  *
  *   deno run -A tests/spec/run.ts [--engine v8|wasmrun] [--no-simd] [--max-failures N] [file-filter...]
+ *   deno run -A tests/spec/run.ts --wast [--suite 2.0|3.0|all] [--engine v8|wasmrun] [file-filter...]
  *
- * A filter is a spec file name ("i32") or a prefix ending in "*" ("f32*"). Files named exactly run even
- * when they are SIMD files; otherwise SIMD files run unless --no-simd or WASMRUN_SPEC_SIMD=0 leaves them
- * out (--simd, the default, is still accepted).
+ * Without --wast: wabt's JSON of the 2.0 suite (binary modules; text modules skipped). With --wast: the
+ * `.wast` scripts themselves, every module made by our parser (src/text/wast.ts), with counts per file and
+ * per feature, every command that could not run and every script that could not be parsed.
+ *
+ * A filter is a spec file name ("i32", "legacy/throw") or a prefix ending in "*" ("f32*"). Files named
+ * exactly run even when they are SIMD files; otherwise SIMD files run unless --no-simd or
+ * WASMRUN_SPEC_SIMD=0 leaves them out (JSON suite only). --interpret runs ours on the interpreter alone.
  */
 import { parseArgs } from "node:util";
 import {
@@ -19,19 +24,17 @@ import {
   simdRequested,
   totals,
 } from "./harness.ts";
-
-/**
- * Where V8 (Deno 2.9's V8 15) already follows Wasm 3.0 and so accepts modules that 2.0 rejects: several
- * memories (multi-memory, which also turns the memory.grow/size zero byte into an index) and global.get of
- * defined globals in constant expressions. Counted as "known" for --engine v8 only.
- */
-const V8_DEVIATIONS = new Map<string, string>([
-  ...[146, 166, 185, 204, 243, 262, 280, 298].map((line) => [`binary:${line}`, "multi-memory index byte"]),
-  ...["data:89", "data:93", "elem:171", "elem:175", "global:352", "global:356"].map((
-    k,
-  ) => [k, "extended const"]),
-  ...["imports:488", "imports:492", "imports:496", "memory:10", "memory:11"].map((k) => [k, "multi-memory"]),
-] as [string, string][]);
+import {
+  formatFeatures,
+  listWastFiles,
+  loadWastParser,
+  parseScript,
+  runWastFile,
+  type Suite,
+  wastRoot,
+} from "./wast_suite.ts";
+import { v8Deviations } from "./v8_deviations.ts";
+import { translateKeys } from "./line_map.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
@@ -40,6 +43,9 @@ const { values, positionals } = parseArgs({
     simd: { type: "boolean", default: true },
     "no-simd": { type: "boolean", default: false },
     "max-failures": { type: "string", default: "50" },
+    wast: { type: "boolean", default: false },
+    suite: { type: "string", default: "2.0" },
+    interpret: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
   allowPositionals: true,
@@ -47,15 +53,11 @@ const { values, positionals } = parseArgs({
 
 if (values.help) {
   console.log(
-    "usage: deno run -A tests/spec/run.ts [--engine v8|wasmrun] [--no-simd] [--max-failures N] [file...]",
+    "usage: deno run -A tests/spec/run.ts [--engine v8|wasmrun] [--no-simd] [--max-failures N] [file...]\n" +
+      "       deno run -A tests/spec/run.ts --wast [--suite 2.0|3.0|all] [--engine v8|wasmrun] [file...]\n" +
+      "       (--interpret: wasmrun on its interpreter alone)",
   );
   Deno.exit(0);
-}
-
-const files = listSpecFiles();
-if (files.length === 0) {
-  console.error(`spec suite not found at ${defaultSpecRoot.pathname}`);
-  Deno.exit(2);
 }
 
 function selected(file: string): boolean {
@@ -63,23 +65,70 @@ function selected(file: string): boolean {
   return positionals.some((f) => f.endsWith("*") ? file.startsWith(f.slice(0, -1)) : file === f);
 }
 
-const chosen = files.filter(selected);
-if (chosen.length === 0) {
-  console.error(`no spec file matches ${positionals.join(" ")}`);
-  Deno.exit(2);
-}
-
+const maxFailures = Number(values["max-failures"]);
+const isV8 = values.engine === "v8";
+const instanceOptions = values.interpret ? { jit: false } : undefined;
 const api = await loadEngine(values.engine);
 const start = performance.now();
-const reports: FileReport[] = chosen.map((file) =>
-  runSpecFile(api, file, {
-    simd: (!values["no-simd"] && simdRequested()) || (isSimdFile(file) && positionals.includes(file)),
-    exhaustionRangeError: values.engine === "v8",
-    knownDeviations: values.engine === "v8" ? V8_DEVIATIONS : undefined,
-    maxFailuresPerFile: Number(values["max-failures"]),
-  })
-);
+let failed = 0;
+
+if (values.wast) {
+  const suites: Suite[] = values.suite === "all" ? ["2.0", "3.0"] : [values.suite as Suite];
+  if (!suites.every((s) => s === "2.0" || s === "3.0")) {
+    console.error(`unknown suite ${values.suite} (use 2.0, 3.0 or all)`);
+    Deno.exit(2);
+  }
+  const parser = await loadWastParser();
+  if (typeof parser === "string") console.log(`NOTE: ${parser}: every script counts as not parsed`);
+  for (const suite of suites) {
+    const files = listWastFiles(suite).filter(selected);
+    if (files.length === 0) {
+      console.error(`no .wast script of ${wastRoot(suite).pathname} matches ${positionals.join(" ")}`);
+      Deno.exit(2);
+    }
+    // The 2.0 list is in wabt's lines: translated to our parser's (line_map.ts).
+    const commandsOf = (file: string) => {
+      const parsed = parseScript(parser, suite, file);
+      return "commands" in parsed ? parsed.commands : undefined;
+    };
+    const deviations = suite === "2.0" ? translateKeys(v8Deviations(suite), commandsOf) : v8Deviations(suite);
+    const reports = files.map((file) =>
+      runWastFile(api, parser, suite, file, {
+        exhaustionRangeError: isV8,
+        knownDeviations: isV8 ? deviations : undefined,
+        maxFailuresPerFile: maxFailures,
+        instanceOptions,
+      })
+    );
+    console.log(`== wasm-${suite} .wast scripts, engine ${values.engine}, modules by our parser`);
+    for (const line of formatReports(reports, maxFailures)) console.log(line);
+    for (const line of formatFeatures(suite, reports)) console.log(line);
+    const t = totals(reports);
+    failed += t.failed + t.unparsed;
+  }
+} else {
+  const files = listSpecFiles();
+  if (files.length === 0) {
+    console.error(`spec suite not found at ${defaultSpecRoot.pathname}`);
+    Deno.exit(2);
+  }
+  const chosen = files.filter(selected);
+  if (chosen.length === 0) {
+    console.error(`no spec file matches ${positionals.join(" ")}`);
+    Deno.exit(2);
+  }
+  const reports: FileReport[] = chosen.map((file) =>
+    runSpecFile(api, file, {
+      simd: (!values["no-simd"] && simdRequested()) || (isSimdFile(file) && positionals.includes(file)),
+      exhaustionRangeError: isV8,
+      knownDeviations: isV8 ? v8Deviations("2.0") : undefined,
+      maxFailuresPerFile: maxFailures,
+      instanceOptions,
+    })
+  );
+  for (const line of formatReports(reports, maxFailures)) console.log(line);
+  failed = totals(reports).failed;
+}
 const seconds = ((performance.now() - start) / 1000).toFixed(1);
-for (const line of formatReports(reports, Number(values["max-failures"]))) console.log(line);
-console.log(`engine ${values.engine}, ${chosen.length} files, ${seconds} s`);
-Deno.exit(totals(reports).failed ? 1 : 0);
+console.log(`engine ${values.engine}, ${seconds} s`);
+Deno.exit(failed ? 1 : 0);

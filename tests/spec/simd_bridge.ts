@@ -5,7 +5,7 @@
  * the results back, so JS only moves bytes. Built and run with the engine under test.
  */
 import { RAW_SIZE, type SpecValue, toJs, writeRaw } from "./values.ts";
-import type { WasmApi } from "./harness.ts";
+import type { WasmApi } from "./engine_api.ts";
 
 const VALTYPE: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 const LOAD: Record<string, number[]> = {

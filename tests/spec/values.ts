@@ -38,6 +38,38 @@ function scalar(v: SpecValue): string {
   return v.value;
 }
 
+/**
+ * Reference types whose values are JS objects (or null) on the JS API's side. An exnref has no JS form:
+ * only its nullness comes back, through the exn bridge (exn_bridge.ts).
+ */
+const REF_TYPES: ReadonlySet<string> = new Set([
+  "exnref",
+  "nullexnref",
+  "externref",
+  "funcref",
+  "anyref",
+  "eqref",
+  "i31ref",
+  "structref",
+  "arrayref",
+  "nullref",
+  "nullfuncref",
+  "nullexternref",
+  "refnull",
+]);
+
+/** Types the JS API cannot carry in either direction (calling a function with one in its type throws). */
+const NO_JS_FORM: ReadonlySet<string> = new Set(["exnref", "nullexnref"]);
+
+/** A value the harness cannot express through the JS API: the command is counted as "could not run". */
+export class CannotRun extends Error {}
+
+/** Why a value cannot cross the JS API, or null when it can (v128 goes through the SIMD bridge). */
+export function inexpressible(v: SpecValue): string | null {
+  if (NO_JS_FORM.has(v.type)) return `${v.type} values cannot cross the JS API`;
+  return null;
+}
+
 /** The JS value passed for an argument, following the JS API's ToWebAssemblyValue in reverse. */
 export function toJs(v: SpecValue): unknown {
   switch (v.type) {
@@ -49,13 +81,15 @@ export function toJs(v: SpecValue): unknown {
       return f32FromBits(Number(scalar(v)));
     case "f64":
       return f64FromBits(BigInt(scalar(v)));
-    case "externref":
-      return v.value === "null" ? null : hostRef(Number(scalar(v)));
-    case "funcref":
-      if (v.value === "null") return null;
-      throw new Error("non-null funcref arguments are not expressible in the JSON format");
   }
-  throw new Error(`cannot pass ${v.type} through the JS API`);
+  if (REF_TYPES.has(v.type)) {
+    if (v.value === "null") return null;
+    // `ref.extern N` and `ref.host N` are the same host object: the spec's JS harness makes one per N,
+    // and `any.convert_extern` of `ref.extern N` must give back `ref.host N`.
+    if (v.type === "externref" || v.type === "anyref") return hostRef(Number(scalar(v)));
+    throw new CannotRun(`a non-null ${v.type} argument is not expressible in a script`);
+  }
+  throw new CannotRun(inexpressible(v) ?? `cannot pass ${v.type} through the JS API`);
 }
 
 export function describe(v: SpecValue): string {
@@ -71,8 +105,12 @@ export function describeJs(x: unknown): string {
   return String(x);
 }
 
-/** Whether a JS result matches the expectation. NaN payloads do not survive the JS API: any NaN fits a NaN. */
-export function matchesJs(expected: SpecValue, actual: unknown): boolean {
+/**
+ * Whether a JS result matches the expectation. NaN payloads do not survive the JS API: any NaN fits a NaN
+ * here (the runner sends calls that expect a NaN through the bridge, whose raw bits are checked). `probe`
+ * tells structs from arrays (ref_probe.ts).
+ */
+export function matchesJs(expected: SpecValue, actual: unknown, probe?: RefProbe): boolean {
   switch (expected.type) {
     case "i32":
       return typeof actual === "number" && actual === (Number(scalar(expected)) | 0);
@@ -86,15 +124,41 @@ export function matchesJs(expected: SpecValue, actual: unknown): boolean {
       const want = expected.type === "f32" ? f32FromBits(Number(text)) : f64FromBits(BigInt(text));
       return Number.isNaN(want) ? Number.isNaN(actual) : Object.is(actual, want);
     }
-    case "externref":
-      if (expected.value === undefined) return actual !== null && actual !== undefined;
-      if (expected.value === "null") return actual === null;
-      return actual === hostRef(Number(scalar(expected)));
-    case "funcref":
-      return expected.value === "null" ? actual === null : typeof actual === "function";
   }
+  if (!REF_TYPES.has(expected.type)) return false;
+  if (expected.value === "null") return actual === null;
+  if (expected.value !== undefined) return actual === hostRef(Number(scalar(expected)));
+  return matchesNonNullRef(expected.type, actual, probe);
+}
+
+/**
+ * Checks a result against "any non-null reference of this type" (`(ref.func)`, `(ref.struct)`, …). From
+ * JS, a function is a function and an i31 a number; struct, array and eq need a look from inside wasm:
+ * the `probe` of the engine under test (ref_probe.ts).
+ */
+function matchesNonNullRef(type: string, actual: unknown, probe?: RefProbe): boolean {
+  if (actual === null || actual === undefined) return false;
+  switch (type) {
+    case "funcref":
+      return typeof actual === "function";
+    case "externref":
+    case "anyref":
+      return true;
+    case "i31ref":
+      return typeof actual === "number" && Number.isInteger(actual) && actual >= -(2 ** 30) &&
+        actual < 2 ** 30;
+  }
+  const kind = probe?.(actual);
+  if (kind === undefined) return false;
+  if (type === "structref") return kind === "struct";
+  if (type === "arrayref") return kind === "array";
+  if (type === "eqref") return kind === "struct" || kind === "array" || kind === "i31";
   return false;
 }
+
+/** What a GC reference is, as seen from inside wasm; undefined when the engine cannot tell. */
+export type RefKind = "struct" | "array" | "i31" | "other";
+export type RefProbe = (x: unknown) => RefKind | undefined;
 
 // ---- raw values, as the SIMD bridge stores them in memory ----
 
