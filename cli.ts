@@ -1,7 +1,8 @@
 /**
  * The `wasmrun` command line: `wasmrun [exec] [options] <module.wasm> [args…]`, `wasmrun inspect`,
- * `wasmrun validate`, `wasmrun help`. `main` returns the exit status instead of exiting, so it can
- * be called from tests and scripts; run as the main module, this file exits with it.
+ * `wasmrun validate`, `wasmrun print`, `wasmrun parse`, `wasmrun help`. `main` returns the exit status
+ * instead of exiting, so it can be called from tests and scripts; run as the main module, this file
+ * exits with it.
  *
  * @module
  */
@@ -14,6 +15,8 @@ import { helpText } from "./src/cli/help.ts";
 import { runInspect } from "./src/cli/inspect.ts";
 import { type CliIo, complain, out, processIo, writeAll } from "./src/cli/io.ts";
 import { internalErrorLine } from "./src/cli/load.ts";
+import { runParse } from "./src/cli/parse.ts";
+import { runPrint } from "./src/cli/print.ts";
 import { runValidate } from "./src/cli/validate.ts";
 
 export type { CliIo } from "./src/cli/io.ts";
@@ -48,9 +51,13 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
         out(io, `wasmrun ${denoJson.version}`);
         return 0;
       case "inspect":
-        return runInspect(cmd.module, cmd.json, io);
+        return await runInspect(cmd.module, cmd.json, io);
       case "validate":
-        return runValidate(cmd.module, io, io.engine ?? await defaultEngine());
+        return await runValidate(cmd.module, io, io.engine ?? await defaultEngine());
+      case "print":
+        return await runPrint(cmd.module, cmd.folded, io);
+      case "parse":
+        return await runParse(cmd, io);
       case "exec":
         return await runExec(cmd, io, io.engine ?? await defaultEngine());
     }

@@ -1,8 +1,9 @@
 /**
  * Command-line parsing: `wasmrun [exec] [options] <module.wasm> [args…]`, `wasmrun inspect`,
- * `wasmrun validate`, `wasmrun help`. Options come before the module path; everything after it
- * belongs to the guest (or, with --invoke, is the function's arguments). A `--` just before or
- * just after the module path is dropped.
+ * `wasmrun validate`, `wasmrun print`, `wasmrun parse`, `wasmrun help`. Options of exec, inspect
+ * and validate come before the module path; everything after it belongs to the guest (or, with
+ * --invoke, is the function's arguments). A `--` just before or just after the module path is
+ * dropped. print and parse take nothing but their module, so their options may go anywhere.
  */
 
 import { UsageError } from "./failure.ts";
@@ -52,12 +53,21 @@ export interface ExecCommand {
   cacheDir?: string;
 }
 
-export type Topic = "main" | "exec" | "inspect" | "validate";
+export type Topic = "main" | "exec" | "inspect" | "validate" | "print" | "parse";
+
+/** `wasmrun parse`: the binary goes to `output`, or to stdout when that is undefined. */
+export interface ParseCommand {
+  command: "parse";
+  module: string;
+  output?: string;
+}
 
 export type Command =
   | ExecCommand
   | { command: "inspect"; module: string; json: boolean }
   | { command: "validate"; module: string }
+  | { command: "print"; module: string; folded: boolean }
+  | ParseCommand
   | { command: "help"; topic: Topic; toStderr?: boolean }
   | { command: "version" };
 
@@ -221,7 +231,39 @@ function parseInspectOrValidate(c: Cursor, command: "inspect" | "validate"): Com
   return command === "inspect" ? { command, module, json } : { command, module };
 }
 
-const TOPICS: readonly string[] = ["exec", "inspect", "validate"];
+/** `print [--folded] <module>`, `parse [-o FILE] <module>`: one module, options before or after it. */
+function parseConversion(c: Cursor, command: "print" | "parse"): Command {
+  const usage = command === "print" ? "print [--folded] <module.wasm>" : "parse [-o FILE] <module.wat>";
+  let module: string | undefined;
+  let folded = false;
+  let output: string | undefined;
+  let optionsEnded = false;
+  while (!c.done) {
+    const arg = c.next();
+    if (optionsEnded || !isOption(arg)) {
+      if (module !== undefined) {
+        throw new UsageError(`${command} takes one module, got extra argument ${JSON.stringify(arg)}`);
+      }
+      module = arg;
+      continue;
+    }
+    const [name, inline] = splitOption(arg);
+    if (name === "--") optionsEnded = true;
+    else if (name === "-h" || name === "--help") return { command: "help", topic: command };
+    else if (command === "print" && name === "--folded" && inline === undefined) folded = true;
+    else if (command === "parse" && (name === "-o" || name === "--output")) {
+      if (output !== undefined) throw new UsageError(`${name} is given twice`);
+      output = c.value(name, inline);
+      if (output === "") throw new UsageError(`${name} needs a file name (or - for stdout)`);
+    } else throw new UsageError(`unknown option ${arg} for ${command} (see wasmrun ${command} --help)`);
+  }
+  if (module === undefined) throw new UsageError(`missing module path (usage: wasmrun ${usage})`);
+  if (command === "print") return { command, module, folded };
+  // `-o -` is stdout, as with most tools that write files.
+  return output === undefined || output === "-" ? { command, module } : { command, module, output };
+}
+
+const TOPICS: readonly string[] = ["exec", "inspect", "validate", "print", "parse"];
 
 export function parseCommandLine(argv: string[]): Command {
   const c = new Cursor(argv);
@@ -244,6 +286,10 @@ export function parseCommandLine(argv: string[]): Command {
   if (first === "inspect" || first === "validate") {
     c.next();
     return parseInspectOrValidate(c, first);
+  }
+  if (first === "print" || first === "parse") {
+    c.next();
+    return parseConversion(c, first);
   }
   return parseExec(c);
 }

@@ -192,7 +192,7 @@ function createWasi(cmd: ExecCommand, options: WASIOptions): WASI {
 export async function runExec(cmd: ExecCommand, io: CliIo, engine: EngineLike): Promise<number> {
   const env = buildEnv(cmd.env, cmd.inheritEnv);
   const preopens = buildPreopens(cmd.dirs);
-  const bytes = readModuleBytes(cmd.module);
+  const bytes = await readModuleBytes(cmd.module);
   const module = compileModule(engine, cmd.module, bytes);
   checkImports(engine, module, cmd.module);
   const cacheDir = compileCacheDir(cmd);

@@ -7,14 +7,20 @@ Usage:
   wasmrun [exec] [options] <module.wasm> [args...]   run a program
   wasmrun inspect [--json] <module.wasm>             show imports, exports, sections, features
   wasmrun validate <module.wasm>                     check that a module is valid
-  wasmrun help [exec|inspect|validate]               show help for a command
+  wasmrun print [--folded] <module.wasm>             print a module as WebAssembly text
+  wasmrun parse [-o FILE] <module.wat>               turn WebAssembly text into a binary module
+  wasmrun help [exec|inspect|validate|print|parse]   show help for a command
   wasmrun --version
+
+Wherever a module is expected, it may be a binary or WebAssembly text: a file that starts with
+\\0asm is a binary, any other is read as text. The content decides, not the file name.
 
 Run 'wasmrun exec --help' for the options of exec.`;
 
 const EXEC = `Usage: wasmrun [exec] [options] <module.wasm> [args...]
 
 Runs a WASI command (its _start export), or its 'main' export when there is no _start.
+The module may be a binary or WebAssembly text (parsed first; the content decides, not the name).
 Options come before the module path; everything after it is passed to the program.
 A '--' just before or just after the module path is dropped.
 
@@ -85,12 +91,14 @@ Exit status: the program's exit code (0 when _start returns); 134 after a trap, 
 running out of fuel or time and exhausting the stack ('Error: <message>' and a backtrace go to
 stderr, innermost frame first: '  0: 0x2bb - fib', the byte offset of the instruction in the
 module and the function's name, or $INDEX without a name section); 1 for an unreadable, invalid
-or unlinkable module, or one that needs more memory than --max-memory; 2 for a usage error.`;
+(malformed text: 'file:line:column: reason') or unlinkable module, or one that needs more memory
+than --max-memory; 2 for a usage error.`;
 
 const INSPECT = `Usage: wasmrun inspect [--json] <module.wasm>
 
 Shows a module's imports and exports with their types, its memories, tables and globals, its
 sections with offsets and sizes, its custom sections, and the post-MVP features its code uses.
+For WebAssembly text, sizes and offsets are those of the binary it encodes.
 
 Options:
   --json      print the same as JSON
@@ -98,9 +106,36 @@ Options:
 
 const VALIDATE = `Usage: wasmrun validate <module.wasm>
 
-Decodes and validates a module. Exit status 0 when it is valid; otherwise the CompileError is
-printed and the exit status is 1.`;
+Decodes and validates a module (a binary, or WebAssembly text, which is parsed first). Exit
+status 0 when it is valid; otherwise the CompileError (for malformed text: 'file:line:column:
+reason') is printed and the exit status is 1.`;
+
+const PRINT = `Usage: wasmrun print [--folded] <module.wasm>
+
+Prints a module as WebAssembly text on stdout, with the names of its name section as $names.
+WebAssembly text is parsed first, so this shows how wasmrun reads it. The module is decoded,
+not validated.
+
+Options:
+  --folded    nest instructions as S-expressions: (i32.add (local.get 0) (i32.const 1))
+  -h, --help  show this help
+
+Exit status 0; 1 for an unreadable or malformed module (one line saying why); 2 for a usage error.`;
+
+const PARSE = `Usage: wasmrun parse [-o FILE] <module.wat>
+
+Encodes a WebAssembly text module as a binary (a binary module is passed through unchanged). The
+text is encoded as written, not validated: run 'wasmrun validate' on the result for that.
+
+Options:
+  -o, --output FILE  write the binary to FILE; it is written only once the whole text has
+                     parsed, so malformed text leaves no file behind. Without -o, or with
+                     '-o -', the binary goes to stdout, unless stdout is a terminal.
+  -h, --help         show this help
+
+Exit status 0; 1 for an unreadable or malformed module ('file:line:column: reason') or an
+output file that cannot be written; 2 for a usage error, including stdout on a terminal.`;
 
 export function helpText(topic: Topic): string {
-  return { main: MAIN, exec: EXEC, inspect: INSPECT, validate: VALIDATE }[topic];
+  return { main: MAIN, exec: EXEC, inspect: INSPECT, validate: VALIDATE, print: PRINT, parse: PARSE }[topic];
 }

@@ -1,7 +1,8 @@
 /**
  * `wasmrun inspect`: what a module imports and exports (with types), its memories, tables,
  * globals, sections and custom sections with sizes, and the post-MVP features it uses; as text,
- * or as JSON with `--json`. Uses wasmrun's decoder only (no validation, nothing is run).
+ * or as JSON with `--json`. Uses wasmrun's decoder only (no validation, nothing is run). For a
+ * text file, sizes and offsets are those of the binary it encodes.
  */
 import { decodeModule } from "../wasm/decoder.ts";
 import {
@@ -16,7 +17,7 @@ import {
 import { detectFeatures } from "./features.ts";
 import { CliFailure } from "./failure.ts";
 import { type CliIo, out } from "./io.ts";
-import { oneLine, readModuleBytes } from "./load.ts";
+import { loadModule, oneLine } from "./load.ts";
 
 const SECTION_NAMES = [
   "custom",
@@ -133,8 +134,10 @@ export function inspectModule(m: ModuleInfo) {
 
 type Report = ReturnType<typeof inspectModule>;
 
-function text(path: string, r: Report): string {
-  const lines: string[] = [`${path}: ${r.size} bytes`];
+function text(path: string, r: Report, fromText: boolean): string {
+  const lines: string[] = [
+    fromText ? `${path}: WebAssembly text, ${r.size} bytes as a binary` : `${path}: ${r.size} bytes`,
+  ];
   const entities = (title: string, list: (Entity & { label: string })[]) => {
     lines.push(`${title} (${list.length}):`);
     for (const e of list) lines.push(`  ${e.kind.padEnd(6)} ${e.label}: ${typeText(e)}`);
@@ -177,8 +180,7 @@ function text(path: string, r: Report): string {
   return lines.join("\n");
 }
 
-function decode(path: string): ModuleInfo {
-  const bytes = readModuleBytes(path);
+function decode(path: string, bytes: Uint8Array): ModuleInfo {
   try {
     return decodeModule(bytes);
   } catch (err) {
@@ -189,8 +191,10 @@ function decode(path: string): ModuleInfo {
   }
 }
 
-export function runInspect(path: string, json: boolean, io: CliIo): number {
-  const report = inspectModule(decode(path));
-  out(io, json ? JSON.stringify({ file: path, ...report }, null, 2) : text(path, report));
+export async function runInspect(path: string, json: boolean, io: CliIo): Promise<number> {
+  const { bytes, fromText } = await loadModule(path);
+  const report = inspectModule(decode(path, bytes));
+  if (json) out(io, JSON.stringify({ file: path, format: fromText ? "text" : "binary", ...report }, null, 2));
+  else out(io, text(path, report, fromText));
   return 0;
 }

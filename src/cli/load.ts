@@ -1,10 +1,12 @@
 /**
  * Reading and compiling the module file, with a one-line explanation for every way it can go
- * wrong: no permission, missing, a directory, empty, WebAssembly text, not WebAssembly at all, a
- * component, or a module the engine rejects.
+ * wrong: no permission, missing, a directory, empty, malformed WebAssembly text, not WebAssembly at
+ * all, a component, or a module the engine rejects. A file is a binary when it starts with `\0asm`,
+ * else WebAssembly text when it reads as such (text.ts); its name does not matter.
  */
 import { type EngineLike, errorMessage, errorName } from "./engine.ts";
 import { CliFailure } from "./failure.ts";
+import { parseModuleText, textKind } from "./text.ts";
 
 const MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
@@ -12,7 +14,40 @@ function readPermissionDenied(path: string): boolean {
   return Deno.permissions.querySync({ name: "read", path }).state !== "granted";
 }
 
-export function readModuleBytes(path: string): Uint8Array {
+/** A module file as the rest of the command line sees it: binary, whatever the file held. */
+export interface LoadedModule {
+  bytes: Uint8Array;
+  /** The file was WebAssembly text, and `bytes` are what it encodes. */
+  fromText: boolean;
+}
+
+/** The module in file `path`, parsed first when it is text. */
+export async function loadModule(path: string): Promise<LoadedModule> {
+  const file = readFileBytes(path);
+  if (file.length === 0) throw new CliFailure(`${path} is empty, not a WebAssembly module`);
+  if (MAGIC.every((b, i) => file[i] === b)) {
+    checkHeader(path, file);
+    return { bytes: file, fromText: false };
+  }
+  const kind = textKind(file);
+  if (kind === "component") throw new CliFailure(`${path} is a WebAssembly component, not a core module`);
+  if (kind === "other") {
+    throw new CliFailure(`${path} is not a WebAssembly module (it does not start with \\0asm)`);
+  }
+  try {
+    return { bytes: await parseModuleText(path, file), fromText: true };
+  } catch (err) {
+    if (err instanceof CliFailure) throw err;
+    throw new CliFailure(internalErrorLine(`parsing ${path}`, err));
+  }
+}
+
+/** The binary module in file `path` (parsed from its text when it is text). */
+export async function readModuleBytes(path: string): Promise<Uint8Array> {
+  return (await loadModule(path)).bytes;
+}
+
+function readFileBytes(path: string): Uint8Array {
   if (readPermissionDenied(path)) {
     throw new CliFailure(
       `cannot read ${path}: Deno has no read permission for it (add --allow-read=${path})`,
@@ -35,21 +70,11 @@ export function readModuleBytes(path: string): Uint8Array {
     }
     throw new CliFailure(`cannot read ${path}: ${errorMessage(err)}`);
   }
-  checkHeader(path, bytes);
   return bytes;
 }
 
+/** The version and layer fields after `\0asm`: a core module of version 1. */
 function checkHeader(path: string, bytes: Uint8Array): void {
-  if (bytes.length === 0) throw new CliFailure(`${path} is empty, not a WebAssembly module`);
-  if (!MAGIC.every((b, i) => bytes[i] === b)) {
-    const start = new TextDecoder().decode(bytes.subarray(0, 256)).replace(/^\uFEFF/, "").trimStart();
-    if (start.startsWith("(module") || start.startsWith("(component") || start.startsWith(";;")) {
-      throw new CliFailure(
-        `${path} is WebAssembly text, not a binary module (convert it with wat2wasm first)`,
-      );
-    }
-    throw new CliFailure(`${path} is not a WebAssembly module (it does not start with \\0asm)`);
-  }
   if (bytes.length < 8) {
     throw new CliFailure(`${path}: invalid module: truncated header (${bytes.length} bytes)`);
   }
