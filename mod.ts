@@ -49,6 +49,8 @@ export {
 export type { EngineOptions } from "./src/runtime/objects.ts";
 export { fuelConsumed, profileOf } from "./src/api/instance.ts";
 export { loadCompiledCode, saveCompiledCode } from "./src/api/code_cache.ts";
+export { parseWat, type ParseWatOptions } from "./src/text/parse.ts";
+export { type PrintOptions, printWat } from "./src/text/print.ts";
 export { InternalError } from "./src/api/module.ts";
 /**
  * `currentDeadline()`: the deadline (`performance.now()` ms) of the innermost running call from JS
