@@ -74,7 +74,7 @@ export function saveCompiledCode(module: ModuleInfo, dir: string): boolean {
     `export const format = ${FORMAT};`,
     "export const units = [",
     ...savedUnits(module).map(([key, jsCost, consts, factory]) =>
-      `[${JSON.stringify(key)}, ${jsCost}, ${JSON.stringify(consts)}, ${factory.toString()}],`
+      `[${JSON.stringify(key)}, ${jsCost}, ${JSON.stringify(consts)}, (${factory.toString()})],`
     ),
     "];",
     "",

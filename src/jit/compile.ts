@@ -1052,7 +1052,9 @@ export class Compiler {
     const source = [
       '"use strict";',
       consts.length ? `const ${consts.join(", ")};` : "",
-      this.osr ? "return function self(s, osr) {" : "return function self(s) {",
+      // In parentheses: V8 compiles the function with the one around it, so a compile cache that
+      // keeps this source as a module (engine/code_cache.ts) gets its bytecode into V8's code cache.
+      this.osr ? "return (function self(s, osr) {" : "return (function self(s) {",
       `if (${M}.depth >= ${M}.limit || ${M}.jsStack > ${
         Math.max(0, JS_BUDGET - jsCost)
       } || s > ${slotLimit}) ` +
@@ -1067,7 +1069,7 @@ export class Compiler {
       this.fuelOnly
         ? `} catch (e) { if (fl !== ${FUEL_IN_CALL}) ${this.meter}.left = fl; throw ${RT.E}.unwind(e, F, site); }`
         : `} catch (e) { throw ${RT.E}.unwind(e, F, site); }`,
-      "};",
+      "});",
     ].join("\n");
     return { source, consts: this.consts, bridged: this.bridged, jsCost };
   }
