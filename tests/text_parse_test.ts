@@ -667,3 +667,21 @@ Deno.test({
     assert(compiled > 3500 && rejected > 2200);
   },
 });
+
+Deno.test("limits32: limits and memory offsets past 32 bits are malformed, as in Wasm 2.0's text", () => {
+  for (
+    const text of [
+      "(module (memory 0x1_0000_0000))",
+      "(module (table 0 0x1_0000_0000 funcref))",
+      "(module (memory 1) (func (drop (i32.load offset=4294967296 (i32.const 0)))))",
+    ]
+  ) {
+    parseWat(text); // well-formed Wasm 3.0 text (invalid: the engine refuses it)
+    nodeAssert.throws(() => parseWat(text, { limits32: true }), CompileError, text);
+  }
+  // The largest 32-bit values stay well-formed.
+  parseWat("(module (memory 1) (func (drop (i32.load offset=4294967295 (i32.const 0)))))", {
+    limits32: true,
+  });
+  parseWat("(module (table 0 0xffff_ffff funcref))", { limits32: true });
+});

@@ -629,7 +629,7 @@ export class BodyParser {
     let alignLog = info.align;
     if (c.kind() === Tok.Keyword && c.toks.text.startsWith("offset=", c.toks.start[c.p])) {
       const digits = c.text().slice(7);
-      const v = parseU32(digits) >= 0 ? parseU32(digits) : parseU64(digits);
+      const v = parseU32(digits) >= 0 ? parseU32(digits) : c.toks.limits32 ? null : parseU64(digits);
       if (v === null) throw c.error(`malformed memory offset ${JSON.stringify(c.text())}`);
       offset = v;
       c.p++;

@@ -45,6 +45,8 @@ export class Tokens {
   total = 0;
   /** `(@custom …)` annotations in text order. */
   customs: CustomAnnotation[] = [];
+  /** Limits and memory offsets are 32-bit numbers, as in Wasm 2.0's text (see `ParseWatOptions`). */
+  limits32 = false;
   #lineStarts: number[] | undefined;
   #lastLine = 0;
 

@@ -389,7 +389,9 @@ class ModuleEncoder {
     const c = this.c;
     if (c.kind() !== Tok.Number) throw c.unexpected("a limit");
     const v = parseU64(c.text());
-    if (v === null) throw c.error(`malformed limit ${JSON.stringify(c.text())}`);
+    if (v === null || (c.toks.limits32 && v > 0xffffffffn)) {
+      throw c.error(`malformed limit ${JSON.stringify(c.text())}`);
+    }
     c.p++;
     return v;
   }

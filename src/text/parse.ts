@@ -9,6 +9,12 @@ import { encodeModule } from "./module.ts";
 export interface ParseWatOptions {
   /** Named in error messages (`file:line:column: reason`). */
   filename?: string;
+  /**
+   * Read limits and memory offsets as Wasm 2.0's text does: 32-bit numbers, a larger one malformed.
+   * Wasm 3.0 made them 64-bit in the text (for memory64 and table64), so that by default a 32-bit
+   * memory's offset of 2^32 is well-formed text, and invalid. The 2.0 spec suite expects malformed.
+   */
+  limits32?: boolean;
 }
 
 /**
@@ -19,6 +25,7 @@ export interface ParseWatOptions {
 export function parseWat(text: string, options: ParseWatOptions = {}): Uint8Array<ArrayBuffer> {
   return guardDepth(() => {
     const toks = tokenize(text, options.filename ?? "");
+    toks.limits32 = options.limits32 ?? false;
     const c = new Cursor(toks, 0);
     if (c.isOpen("module")) {
       const close = toks.match[0];

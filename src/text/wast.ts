@@ -16,9 +16,10 @@ export type { WastCommand } from "./wast_types.ts";
  * Parses a spec script. A malformed script (or a malformed text module outside `(module quote …)`)
  * throws a `CompileError` with `file:line:column`.
  */
-export function parseWast(text: string, filename = ""): WastCommand[] {
+export function parseWast(text: string, filename = "", options: { limits32?: boolean } = {}): WastCommand[] {
   return guardDepth(() => {
     const toks = tokenize(text, filename);
+    toks.limits32 = options.limits32 ?? false; // see ParseWatOptions
     const c = new Cursor(toks, 0);
     const out: WastCommand[] = [];
     const first = c.openKeyword();

@@ -13,7 +13,7 @@ import type { WasmApi } from "./engine_api.ts";
 import { listWastFiles, loadWastParser, parseScript, runWastFile, type Suite } from "./wast_suite.ts";
 import { exceptionMap, loadExceptions, loadExpectations } from "./expectations.ts";
 import { v8Deviations } from "./v8_deviations.ts";
-import { JS_TIER_LIMITS, TEXT_FORMAT_3_0 } from "./wasmrun_limits.ts";
+import { JS_TIER_LIMITS } from "./wasmrun_limits.ts";
 import { translateKeys } from "./line_map.ts";
 
 export interface Config {
@@ -39,7 +39,7 @@ export const CONFIGS: readonly Config[] = [
     label: "v8 + our parser, wasm-2.0",
     engine: "v8",
     suite: "2.0",
-    deviations: new Map([...v8Deviations("2.0"), ...TEXT_FORMAT_3_0]),
+    deviations: v8Deviations("2.0"),
   },
   { label: "v8 + our parser, wasm-3.0", engine: "v8", suite: "3.0", deviations: v8Deviations("3.0") },
   {
@@ -47,7 +47,7 @@ export const CONFIGS: readonly Config[] = [
     engine: "wasmrun",
     suite: "2.0",
     options: { tierUp: 0 },
-    deviations: new Map([...JS_TIER_LIMITS, ...TEXT_FORMAT_3_0]),
+    deviations: JS_TIER_LIMITS,
     messages: true,
     jsonVariant: "wasmrun, JS tier",
   },
@@ -56,7 +56,6 @@ export const CONFIGS: readonly Config[] = [
     engine: "wasmrun",
     suite: "2.0",
     options: { jit: false },
-    deviations: TEXT_FORMAT_3_0,
     messages: true,
     jsonVariant: "wasmrun, interpreter",
   },
