@@ -122,7 +122,9 @@ CONFIGS.forEach((config, index) => {
     async fn() {
       const result = await resultOf(index);
       const reports = result.reports;
-      console.log(formatReports(reports, 30).join("\n"));
+      // Our engine on 3.0: the failures are the next issue's work, pinned as counts (a baseline).
+      const baseline = config.engine === "wasmrun" && config.suite === "3.0";
+      console.log(formatReports(reports, baseline ? 0 : 30, baseline).join("\n"));
       console.log(formatFeatures(config.suite, reports).join("\n"));
       for (const [at, why] of result.deviations) console.log(`known deviation: ${at}: ${why}`);
       const passing = reports.flatMap((r) => r.deviationsPassed.map((line) => `${r.file}:${line}`));
