@@ -5,21 +5,7 @@
 import type { BinaryModule, GlobalType, Limits } from "./print_binary.ts";
 import { type IdMap, NameKind, type Names } from "./print_names.ts";
 import type { CompositeType, FieldType, HeapType, RefType, SubType, ValType } from "./print_types.ts";
-
-const NULLABLE_SHORTHAND: Record<string, string> = {
-  func: "funcref",
-  extern: "externref",
-  any: "anyref",
-  eq: "eqref",
-  i31: "i31ref",
-  struct: "structref",
-  array: "arrayref",
-  exn: "exnref",
-  none: "nullref",
-  nofunc: "nullfuncref",
-  noextern: "nullexternref",
-  noexn: "nullexnref",
-};
+import { REF_SHORTHANDS } from "./ref_shorthands.ts";
 
 /** A function type's parameter and result counts, for the folded form's stack bookkeeping. */
 export interface Arity {
@@ -70,7 +56,7 @@ export class PrintContext {
 
   /** `funcref`-style shorthand for nullable abstract types, else `(ref null? ht)`. */
   refType(t: RefType): string {
-    if (t.nullable && typeof t.heap === "string") return NULLABLE_SHORTHAND[t.heap];
+    if (t.nullable && typeof t.heap === "string") return REF_SHORTHANDS[t.heap];
     return `(ref ${t.nullable ? "null " : ""}${this.heapType(t.heap)})`;
   }
 

@@ -9,6 +9,7 @@ import { encodeModule } from "./module.ts";
 import { parseF32, parseF64, parseI64, parseIntN } from "./numbers.ts";
 import { guardDepth } from "./parse.ts";
 import type { WastAction, WastCommand, WastExpected, WastModuleSource, WastValue } from "./wast_types.ts";
+import { REF_SHORTHANDS } from "./ref_shorthands.ts";
 
 export type { WastCommand } from "./wast_types.ts";
 
@@ -185,22 +186,6 @@ function result(c: Cursor): WastExpected {
   return value(c, true);
 }
 
-/** Reference type names by heap type, as json-from-wast spells them. */
-const REF_NULL_TYPES: Record<string, string> = {
-  func: "funcref",
-  extern: "externref",
-  any: "anyref",
-  eq: "eqref",
-  i31: "i31ref",
-  struct: "structref",
-  array: "arrayref",
-  exn: "exnref",
-  none: "nullref",
-  nofunc: "nullfuncref",
-  noextern: "nullexternref",
-  noexn: "nullexnref",
-};
-
 /** `(ref.X)` patterns (any non-null reference of that kind) → their type. */
 const REF_PATTERNS: Record<string, string> = {
   "ref.extern": "externref",
@@ -243,8 +228,8 @@ function value(c: Cursor, expectation: boolean): WastValue {
     }
     case "ref.null": {
       if (c.kind() === Tok.RParen) v = { type: "refnull", value: "null" };
-      else if (c.kind() === Tok.Keyword && REF_NULL_TYPES[c.text()]) {
-        v = { type: REF_NULL_TYPES[c.text()], value: "null" };
+      else if (c.kind() === Tok.Keyword && REF_SHORTHANDS[c.text()]) {
+        v = { type: REF_SHORTHANDS[c.text()], value: "null" };
         c.p++;
       } else if (c.atIndex()) {
         c.p++;
