@@ -147,7 +147,8 @@ function constExprEnd(b: Uint8Array, at: number): number {
 /**
  * The element section in a canonical form: every segment as mode, table, offset, type and item
  * expressions, so that wabt's function-index segments (type funcref in Wasm 2.0) compare equal to the
- * same segments written as `funcref (ref.func …)` expressions.
+ * same segments written as `funcref (ref.func …)` expressions, and an active segment of table 0
+ * whether or not its encoding names the table.
  */
 function canonicalElems(body: Uint8Array): string {
   const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
@@ -183,7 +184,8 @@ function canonicalElems(body: Uint8Array): string {
         items.push("d2" + hex(body.subarray(start, at)) + "0b");
       }
     }
-    out.push(`${flags & 3}/${table}/${offset}/${type}/${items.join(",")}`);
+    const mode = (flags & 1) === 0 ? "active" : flags & 2 ? "declarative" : "passive";
+    out.push(`${mode}/${table}/${offset}/${type}/${items.join(",")}`);
   }
   return out.join(";");
 }
