@@ -62,7 +62,7 @@ function invoke(
   io: CliIo,
   engine: EngineLike,
   module: object,
-  bytes: Uint8Array,
+  type: FuncType | undefined,
   wasi: WASI,
   instance: Instance,
 ): number {
@@ -77,7 +77,7 @@ function invoke(
       2,
     );
   }
-  const type = signatureOf(bytes, name);
+  if (type === undefined) throw new CliFailure(`no exported function ${name}`, 2);
   if (cmd.guestArgs.length !== type.params.length) {
     throw new CliFailure(
       `${name} takes ${type.params.length} argument(s), got ${cmd.guestArgs.length}`,
@@ -96,7 +96,7 @@ function runEntry(
   cmd: ExecCommand,
   engine: EngineLike,
   module: object,
-  bytes: Uint8Array,
+  mainType: FuncType | undefined,
   wasi: WASI,
   instance: Instance,
 ): number {
@@ -120,8 +120,8 @@ function runEntry(
     }
     return wasi.start(instance) & 0xff;
   }
-  if (typeof exports.main === "function") {
-    const type = signatureOf(bytes, "main");
+  if (typeof exports.main === "function" && mainType !== undefined) {
+    const type = mainType;
     wasi.attach(instance);
     // Parameters, if any, get zero values: there is no C runtime here to build argc/argv.
     const result = (exports.main as (...a: unknown[]) => unknown)(
@@ -189,12 +189,26 @@ function createWasi(cmd: ExecCommand, options: WASIOptions): WASI {
   }
 }
 
-export async function runExec(cmd: ExecCommand, io: CliIo, engine: EngineLike): Promise<number> {
-  const env = buildEnv(cmd.env, cmd.inheritEnv);
-  const preopens = buildPreopens(cmd.dirs);
+/**
+ * The module compiled, and the type of the function the run will call when it is not `_start`
+ * (`--invoke NAME`, or `main`). The file's bytes go out of scope here: the engine keeps its own copy,
+ * and a big module (clang: 66 MB) need not be held twice while the program runs.
+ */
+async function load(cmd: ExecCommand, engine: EngineLike): Promise<{ module: object; entry?: FuncType }> {
   const bytes = await readModuleBytes(cmd.module);
   const module = compileModule(engine, cmd.module, bytes);
   checkImports(engine, module, cmd.module);
+  const functions = new Set(
+    engine.Module.exports(module).filter((e) => e.kind === "function").map((e) => e.name),
+  );
+  const name = cmd.invoke ?? (functions.has("_start") ? undefined : "main");
+  return { module, entry: name !== undefined && functions.has(name) ? signatureOf(bytes, name) : undefined };
+}
+
+export async function runExec(cmd: ExecCommand, io: CliIo, engine: EngineLike): Promise<number> {
+  const env = buildEnv(cmd.env, cmd.inheritEnv);
+  const preopens = buildPreopens(cmd.dirs);
+  const { module, entry } = await load(cmd, engine);
   const cacheDir = compileCacheDir(cmd);
   if (cacheDir !== null) await engine.loadCompiledCode?.(module, cacheDir);
   const wasi = createWasi(cmd, {
@@ -215,8 +229,8 @@ export async function runExec(cmd: ExecCommand, io: CliIo, engine: EngineLike): 
   try {
     instance = instantiate(cmd, engine, module, wasi);
     return cmd.invoke === undefined
-      ? runEntry(cmd, engine, module, bytes, wasi, instance)
-      : invoke(cmd, io, engine, module, bytes, wasi, instance);
+      ? runEntry(cmd, engine, module, entry, wasi, instance)
+      : invoke(cmd, io, engine, module, entry, wasi, instance);
   } catch (err) {
     if (isWasiExit(err)) return err.code & 0xff;
     if (isTrap(err)) {
