@@ -6,23 +6,10 @@
  */
 import type { WasmApi } from "./engine_api.ts";
 import type { Signature } from "./signatures.ts";
+import { leb, name, section, vec } from "./module_bytes.ts";
 
 /** What stands for a non-null exnref on the JS side (it matches no expectation but "any non-null"). */
 export const NON_NULL_EXNREF: object = Object.freeze({ exnref: "non-null" });
-
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    const byte = n & 0x7f;
-    n >>>= 7;
-    out.push(n ? byte | 0x80 : byte);
-  } while (n);
-  return out;
-}
-
-const section = (id: number, content: number[]) => [id, ...leb(content.length), ...content];
-const vec = (items: number[][]) => [...leb(items.length), ...items.flat()];
-const name = (s: string) => [...leb(s.length), ...new TextEncoder().encode(s)];
 
 /** A reference to a defined type cannot be copied into another module: only abstract ones are. */
 function abstract(encoded: number[]): boolean {

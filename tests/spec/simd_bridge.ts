@@ -6,6 +6,7 @@
  */
 import { RAW_SIZE, type SpecValue, toJs, writeRaw } from "./values.ts";
 import type { WasmApi } from "./engine_api.ts";
+import { leb, name, section, vec } from "./module_bytes.ts";
 
 const VALTYPE: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 const LOAD: Record<string, number[]> = {
@@ -24,30 +25,6 @@ const STORE: Record<string, number[]> = {
 };
 /** Each argument and result gets one 16-byte slot at the start of memory. */
 const SLOT = 16;
-
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    const byte = n & 0x7f;
-    n >>>= 7;
-    out.push(n ? byte | 0x80 : byte);
-  } while (n);
-  return out;
-}
-
-const utf8 = new TextEncoder();
-function name(s: string): number[] {
-  const bytes = [...utf8.encode(s)];
-  return [...leb(bytes.length), ...bytes];
-}
-
-function vec(items: number[][]): number[] {
-  return [...leb(items.length), ...items.flat()];
-}
-
-function section(id: number, content: number[]): number[] {
-  return [id, ...leb(content.length), ...content];
-}
 
 function valtype(t: string): number {
   const code = VALTYPE[t];
