@@ -21,6 +21,7 @@ import { CompileError } from "../src/wasm/errors.ts";
 import { missingPrerequisite } from "./spec/prerequisites.ts";
 import { wat } from "./wat.ts";
 import { canonicalSections } from "./text_parse_helpers.ts";
+import { leb, name, section, vec } from "./spec/module_bytes.ts";
 
 const SPEC_DIR = new URL("../../shared/spec/wasm-2.0-json/", import.meta.url).pathname;
 const REPO = new URL("../", import.meta.url).pathname;
@@ -92,20 +93,6 @@ if (!haveSpec3) {
 
 // ---- Small helpers ----
 
-function u32(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return out;
-}
-const utf8 = (s: string) => [...new TextEncoder().encode(s)];
-const name = (s: string) => [...u32(utf8(s).length), ...utf8(s)];
-const section = (id: number, content: number[]) => [id, ...u32(content.length), ...content];
-const vec = (items: number[][]) => [...u32(items.length), ...items.flat()];
 const moduleOf = (...sections: number[][]) =>
   new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...sections.flat()]);
 
@@ -116,7 +103,7 @@ function withBody(code: number[], extraSections: number[][] = []): Uint8Array {
     section(1, vec([[0x60, 0, 0]])),
     section(3, vec([[0]])),
     ...extraSections,
-    section(10, vec([[...u32(body.length), ...body]])),
+    section(10, vec([[...leb(body.length), ...body]])),
   );
 }
 
@@ -236,13 +223,13 @@ Deno.test("printWat: folding follows the stack, not the text", () => {
 });
 
 Deno.test("printWat: names of every index space, quoted and kept unique", async () => {
-  const nameMap = (entries: [number, string][]) => vec(entries.map(([i, n]) => [...u32(i), ...name(n)]));
-  const sub = (id: number, content: number[]) => [id, ...u32(content.length), ...content];
+  const nameMap = (entries: [number, string][]) => vec(entries.map(([i, n]) => [...leb(i), ...name(n)]));
+  const sub = (id: number, content: number[]) => [id, ...leb(content.length), ...content];
   const names = [
     ...sub(0, name("mod")),
     ...sub(1, nameMap([[0, "f"], [1, "f"], [2, "has space"]])),
-    ...sub(2, vec([[...u32(0), ...nameMap([[0, "p"], [1, "l"]])]])),
-    ...sub(3, vec([[...u32(0), ...nameMap([[0, "outer"]])]])),
+    ...sub(2, vec([[...leb(0), ...nameMap([[0, "p"], [1, "l"]])]])),
+    ...sub(3, vec([[...leb(0), ...nameMap([[0, "outer"]])]])),
     ...sub(4, nameMap([[0, "sig"]])),
     ...sub(7, nameMap([[0, "g"]])),
   ];
@@ -251,7 +238,7 @@ Deno.test("printWat: names of every index space, quoted and kept unique", async 
     section(1, vec([[0x60, 1, 0x7f, 0]])),
     section(3, vec([[0], [0], [0]])),
     section(6, vec([[0x7f, 0, 0x41, 5, 0x0b]])),
-    section(10, vec([[...u32(body.length), ...body], [2, 0, 0x0b], [2, 0, 0x0b]])),
+    section(10, vec([[...leb(body.length), ...body], [2, 0, 0x0b], [2, 0, 0x0b]])),
     section(0, [...name("name"), ...names]),
   );
   const text = printWat(bytes);
