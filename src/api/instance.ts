@@ -1,12 +1,12 @@
 /** The JS API's `Instance`: import resolution from a JS object, exports as JS values. */
 import { LinkError } from "../wasm/errors.ts";
-import { ExternKind, type FuncType, type GlobalType, type Limits, ValType } from "../wasm/types.ts";
+import { ExternKind, type GlobalType, type Limits, ValType } from "../wasm/types.ts";
 import {
   type EngineOptions,
   GlobalInst,
   type InstanceState,
   MemoryInst,
-  signatureId,
+  signatureIds,
   TableInst,
 } from "../runtime/objects.ts";
 import { HostFunc } from "../runtime/boundary.ts";
@@ -20,10 +20,6 @@ function limitsMatch(actualMin: number, actualMax: number | undefined, wanted: L
   if (actualMin < wanted.min) return false;
   if (wanted.max === undefined) return true;
   return actualMax !== undefined && actualMax <= wanted.max;
-}
-
-function sameType(a: FuncType, b: FuncType): boolean {
-  return signatureId(a) === signatureId(b);
 }
 
 function resolveGlobal(value: unknown, type: GlobalType, where: string): GlobalInst {
@@ -57,42 +53,43 @@ function resolveImports(module: Module, importObject: unknown): ExternValue[] {
     throw new TypeError("the module has imports, but no import object was given");
   }
   const ns = importObject as Record<string, unknown>;
+  const sigIds = signatureIds(info);
   return info.imports.map((imp) => {
-    const where = `import "${imp.module}" "${imp.name}"`;
     const table = ns[imp.module];
+    const where = () => `import "${imp.module}" "${imp.name}"`; // only for errors: no string per import
     if (typeof table !== "object" && typeof table !== "function" || table === null) {
-      throw new TypeError(`${where}: module "${imp.module}" is not an object in the import object`);
+      throw new TypeError(`${where()}: module "${imp.module}" is not an object in the import object`);
     }
     const value = (table as Record<string, unknown>)[imp.name];
     const desc = imp.desc;
     switch (desc.kind) {
       case ExternKind.Func: {
-        if (typeof value !== "function") throw new LinkError(`${where}: expected a function`);
+        if (typeof value !== "function") throw new LinkError(`${where()}: expected a function`);
         const type = info.types[desc.typeIndex];
         const known = funcOfJs.get(value);
         if (known) {
-          if (!sameType(known.type, type)) {
-            throw new LinkError(`${where}: imported function does not match the expected type`);
+          if (known.sigId !== sigIds[desc.typeIndex]) {
+            throw new LinkError(`${where()}: imported function does not match the expected type`);
           }
           return known;
         }
-        return new HostFunc(type, signatureId(type), value as (...args: unknown[]) => unknown);
+        return new HostFunc(type, sigIds[desc.typeIndex], value as (...args: unknown[]) => unknown);
       }
       case ExternKind.Global:
-        return resolveGlobal(value, desc.type, where);
+        return resolveGlobal(value, desc.type, where());
       case ExternKind.Memory: {
         const mem = internalOf(value);
-        if (!(mem instanceof MemoryInst)) throw new LinkError(`${where}: expected a WebAssembly.Memory`);
+        if (!(mem instanceof MemoryInst)) throw new LinkError(`${where()}: expected a WebAssembly.Memory`);
         if (!limitsMatch(mem.pages, mem.max, desc.type.limits)) {
-          throw new LinkError(`${where}: memory limits do not match`);
+          throw new LinkError(`${where()}: memory limits do not match`);
         }
         return mem;
       }
       case ExternKind.Table: {
         const t = internalOf(value);
-        if (!(t instanceof TableInst)) throw new LinkError(`${where}: expected a WebAssembly.Table`);
+        if (!(t instanceof TableInst)) throw new LinkError(`${where()}: expected a WebAssembly.Table`);
         if (t.elemType !== desc.type.elem || !limitsMatch(t.size, t.max, desc.type.limits)) {
-          throw new LinkError(`${where}: table type does not match`);
+          throw new LinkError(`${where()}: table type does not match`);
         }
         return t;
       }

@@ -7,6 +7,7 @@ import { type ConstExpr, ExternKind, type ModuleInfo, SegmentMode, ValType } fro
 import {
   type EngineOptions,
   type FuncInst,
+  GLOBAL_CELL,
   GlobalInst,
   InstanceState,
   MAX_TABLE_SIZE,
@@ -50,16 +51,20 @@ function evalConst(inst: InstanceState, expr: ConstExpr, out: GlobalInst): void 
   }
 }
 
+/** Where segment offsets and element initialisers are evaluated (nothing runs in between: never shared). */
+const scratch = new GlobalInst(ValType.I32, false);
+
 function constI32(inst: InstanceState, expr: ConstExpr): number {
-  const g = new GlobalInst(ValType.I32, false);
-  evalConst(inst, expr, g);
-  return g.i32[0] >>> 0;
+  evalConst(inst, expr, scratch);
+  return scratch.i32[0] >>> 0;
 }
 
-function constRef(inst: InstanceState, expr: ConstExpr, type: ValType): unknown {
-  const g = new GlobalInst(type, false);
-  evalConst(inst, expr, g);
-  return g.ref;
+function constRef(inst: InstanceState, expr: ConstExpr): unknown {
+  scratch.ref = null;
+  evalConst(inst, expr, scratch);
+  const ref = scratch.ref;
+  scratch.ref = null; // holds nothing of the instance after
+  return ref;
 }
 
 /**
@@ -114,15 +119,15 @@ export function instantiateModule(
     }
   }
   if (inst.memories.length > 0) inst.mem = inst.memories[0];
-  for (const g of module.globals) {
-    const cell = new GlobalInst(g.type.type, g.type.mutable);
+  // One buffer holds the cells of all the module's own globals: one allocation, not one per global.
+  const cells = module.globals.length > 0 ? new ArrayBuffer(GLOBAL_CELL * module.globals.length) : null;
+  for (const [i, g] of module.globals.entries()) {
+    const cell = new GlobalInst(g.type.type, g.type.mutable, cells!, i * GLOBAL_CELL);
     evalConst(inst, g.init, cell);
     inst.globals.push(cell);
   }
   inst.elems = module.elems.map((seg) =>
-    seg.funcIndices
-      ? seg.funcIndices.map((f) => inst.funcs[f])
-      : seg.init.map((e) => constRef(inst, e, seg.type))
+    seg.funcIndices ? seg.funcIndices.map((f) => inst.funcs[f]) : seg.init.map((e) => constRef(inst, e))
   );
   inst.datas = module.datas.map((d) => module.bytes.subarray(d.start, d.end));
   if (options.lowering === "eager") {

@@ -63,7 +63,7 @@ export function signatureId(type: FuncType): number {
 const sigIdsOfModules = new WeakMap<ModuleInfo, number[]>();
 
 /** The signature id of each of the module's types, worked out once per module. */
-function signatureIds(module: ModuleInfo): number[] {
+export function signatureIds(module: ModuleInfo): number[] {
   let ids = sigIdsOfModules.get(module);
   if (ids === undefined) sigIdsOfModules.set(module, ids = module.types.map(signatureId));
   return ids;
@@ -329,17 +329,37 @@ export class WasmFunc {
     this.nParams = type.params.length;
     this.nLocals = this.nParams + body.locals.length;
     if (!inst.jit) this.jit = null; // so that no call asks the tiering again
-    // A big module has a hundred thousand functions: those without such locals share one empty list.
-    const slots = (wanted: (t: ValType) => boolean) => {
-      const found: number[] = [];
-      body.locals.forEach((t, i) => wanted(t) && found.push(this.nParams + i));
-      return found.length === 0 ? NONE : found;
-    };
     if (body.locals.length > 0) {
-      this.refLocals = slots((t) => t === ValType.FuncRef || t === ValType.ExternRef);
-      this.v128Locals = slots((t) => t === ValType.V128);
+      const shape = localShape(inst.module, index, body, this.nParams);
+      this.refLocals = shape.refLocals;
+      this.v128Locals = shape.v128Locals;
     }
   }
+}
+
+/** Which local slots of a function must start as null or as a zero v128 (the same for every instance). */
+interface LocalShape {
+  refLocals: readonly number[];
+  v128Locals: readonly number[];
+}
+
+const localShapes = new WeakMap<ModuleInfo, LocalShape[]>();
+
+/** The local shape of function `index` of `module`, worked out by its first instance. */
+function localShape(module: ModuleInfo, index: number, body: FuncBody, nParams: number): LocalShape {
+  let shapes = localShapes.get(module);
+  if (shapes === undefined) localShapes.set(module, shapes = []);
+  return shapes[index] ??= {
+    refLocals: localSlots(body, nParams, (t) => t === ValType.FuncRef || t === ValType.ExternRef),
+    v128Locals: localSlots(body, nParams, (t) => t === ValType.V128),
+  };
+}
+
+function localSlots(body: FuncBody, nParams: number, wanted: (t: ValType) => boolean): readonly number[] {
+  const found: number[] = [];
+  body.locals.forEach((t, i) => wanted(t) && found.push(nParams + i));
+  // A big module has a hundred thousand functions: those without such locals share one empty list.
+  return found.length === 0 ? NONE : found;
 }
 
 const NO_POOL = new Int32Array(0);
@@ -550,17 +570,25 @@ export class TableInst {
   }
 }
 
+/** Bytes of a global's cell: v128 uses all four i32 elements. */
+export const GLOBAL_CELL = 16;
+
 /** A global's value is kept as raw bits (bit-exact NaNs), or as `ref` for reference types. */
 export class GlobalInst {
   readonly i32: Int32Array;
   readonly f32: Float32Array;
   readonly f64: Float64Array;
   ref: unknown = null;
-  constructor(readonly type: ValType, readonly mutable: boolean) {
-    const cell = new ArrayBuffer(16); // v128 uses all four i32 elements
-    this.i32 = new Int32Array(cell);
-    this.f32 = new Float32Array(cell);
-    this.f64 = new Float64Array(cell);
+  /** The cell: its own buffer, or `GLOBAL_CELL` bytes at `offset` of one shared by an instance's globals. */
+  constructor(
+    readonly type: ValType,
+    readonly mutable: boolean,
+    buffer = new ArrayBuffer(GLOBAL_CELL),
+    offset = 0,
+  ) {
+    this.i32 = new Int32Array(buffer, offset, 4);
+    this.f32 = new Float32Array(buffer, offset, 4);
+    this.f64 = new Float64Array(buffer, offset, 2);
   }
 }
 
