@@ -1,9 +1,8 @@
 /**
- * Constant expressions (src/engine/instantiate.ts `evalConst`): a global initializer or a segment
- * offset is one constant instruction in Wasm 2.0. A `global.get` of an imported global copies every
+ * Constant expressions (src/engine/instantiate.ts `evalConst`). A `global.get` of an imported global copies every
  * bit of it (an i64's odd low half, an f64's NaN payload, all of a v128); an imported i32 places a
- * data or element segment, unsigned; extended constant expressions (`i64.add` …, a later proposal
- * that V8 ships) are refused when compiling.
+ * data or element segment, unsigned; extended constant expressions (Wasm 3.0: `i32/i64.add/sub/mul`,
+ * and `global.get` of the module's earlier immutable globals) compute what V8 computes.
  */
 import assert from "node:assert/strict";
 import { WebAssembly as Ours } from "../mod.ts";
@@ -90,22 +89,55 @@ Deno.test({
 });
 
 Deno.test({
-  name: "extended constant expressions are refused: Wasm 2.0 allows one constant instruction",
+  name:
+    "extended constant expressions compute i32/i64 add, sub, mul over imported and earlier globals, as V8",
   fn() {
+    const bytes = wat(`(module
+      (import "e" "i" (global $i i64)) (import "e" "j" (global $j i32))
+      (global $a i64 (i64.add (global.get $i) (i64.const 1)))
+      (global $b i64 (i64.mul (global.get $a) (i64.sub (i64.const 0x7fffffff) (global.get $i))))
+      (global $c i32 (i32.mul (i32.add (global.get $j) (i32.const 0x7fffffff)) (i32.const -3)))
+      (global $d i32 (i32.sub (global.get $c) (global.get $j)))
+      (memory (export "mem") 1)
+      (data (i32.add (global.get $j) (i32.const 2)) "\\2a")
+      (func (export "read") (result i64 i64 i32 i32) (global.get $a) (global.get $b) (global.get $c) (global.get $d)))`);
     for (
-      const init of [
-        "(i64.add (global.get $i) (i64.const 1))",
-        "(i64.mul (i64.const 3) (i64.const 5))",
-        "(i32.sub (i32.const 3) (i32.const 5))",
-      ]
+      const [i, j] of [[0n, 0], [-1n, 5], [0x7fffffffffffffffn, 100], [0x123456789abcn, 65000], [-7n, -3]]
     ) {
-      const type = init.startsWith("(i64") ? "i64" : "i32";
-      const bytes = wat(`(module (import "e" "i" (global $i i64)) (global ${type} ${init}))`);
-      assert.equal(Ours.validate(bytes), false, init);
-      assert.throws(
-        () => new Ours.Module(bytes),
-        (e: Error) => e instanceof Ours.CompileError && e.message.startsWith("constant expression required"),
-      );
+      const run = (W: typeof WebAssembly) => {
+        try {
+          const e = new W.Instance(new W.Module(bytes), {
+            e: { i: new W.Global({ value: "i64" }, i), j: new W.Global({ value: "i32" }, j) },
+          }).exports;
+          const byte = new Uint8Array((e.mem as WebAssembly.Memory).buffer).indexOf(0x2a);
+          return { values: (e.read as () => unknown[])(), byte };
+        } catch (err) {
+          return { trap: (err as Error).constructor.name };
+        }
+      };
+      assert.deepEqual(run(Ours as unknown as typeof WebAssembly), run(WebAssembly), `i=${i} j=${j}`);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "constant expressions: the same modules are valid for us as for V8 (global.get order, mutability, types)",
+  fn() {
+    const cases = [
+      "(global i32 (i32.const 1)) (global i32 (global.get 0))", // an earlier global: valid in 3.0
+      "(global i32 (global.get 1)) (global i32 (i32.const 1))", // a later one: unknown global
+      "(global (mut i32) (i32.const 1)) (global i32 (global.get 0))", // mutable: not constant
+      "(global i32 (i32.add (i64.const 1) (i64.const 2)))", // operand types
+      "(global i64 (i32.add (i32.const 1) (i32.const 2)))", // result type
+      "(global i32 (i32.add (i32.const 1)))", // too few operands
+      "(global i32 (i32.const 1) (i32.const 2) (i32.add) (i32.const 3))", // too many values
+      "(global i32 (i32.div_s (i32.const 1) (i32.const 2)))", // not a constant instruction
+      '(memory 1) (global i32 (i32.const 1)) (data (i32.mul (global.get 0) (i32.const 8)) "x")',
+    ];
+    for (const c of cases) {
+      const bytes = wat(`(module ${c})`);
+      assert.equal(Ours.validate(bytes), WebAssembly.validate(bytes), c);
     }
   },
 });

@@ -3,7 +3,14 @@
  * globals, evaluates constant expressions, applies active segments and runs the start function.
  * Import resolution from a JS object lives in the API layer; this takes already-typed externs.
  */
-import { type ConstExpr, ExternKind, type ModuleInfo, SegmentMode, ValType } from "../wasm/types.ts";
+import {
+  type ConstExpr,
+  type ConstInstr,
+  ExternKind,
+  type ModuleInfo,
+  SegmentMode,
+  ValType,
+} from "../wasm/types.ts";
 import {
   type EngineOptions,
   type FuncInst,
@@ -21,18 +28,38 @@ import { execute } from "../runtime/call.ts";
 import { machine } from "../runtime/machine.ts";
 import { HostThrow } from "../runtime/trap.ts";
 import { lowerFunction } from "../interp/lower.ts";
+import { Op } from "../wasm/opcodes.ts";
 
 /** An import, already resolved to a runtime object of the right kind. */
 export type ExternValue = FuncInst | TableInst | MemoryInst | GlobalInst;
 
 /**
- * Evaluates a constant expression into `out`, a fresh cell (bits, or `out.ref`). The decoder and the
- * validator admit exactly one constant instruction (Wasm 2.0 has no extended constant expressions:
- * `i32.add` and the like are refused with "constant expression required").
+ * Evaluates a validated constant expression into `out` (bits, or `out.ref`). Most are one instruction;
+ * extended constant expressions (`i32/i64.add/sub/mul`) go through a small stack of values.
  */
-/** Evaluates a validated constant expression (one instruction in Wasm 2.0) into `out`. */
 function evalConst(inst: InstanceState, expr: ConstExpr, out: GlobalInst): void {
-  const i = expr.instrs[0];
+  if (expr.instrs.length === 1) return evalInstr(inst, expr.instrs[0], out);
+  const stack: GlobalInst[] = [];
+  for (const i of expr.instrs) {
+    if (i.kind !== "arith") {
+      const cell = new GlobalInst(ValType.I32, false);
+      evalInstr(inst, i, cell);
+      stack.push(cell);
+      continue;
+    }
+    const b = stack.pop()!, a = stack[stack.length - 1];
+    if (i.type === ValType.I32) a.i32[0] = arith32(i.op, a.i32[0], b.i32[0]);
+    else {
+      const x = (BigInt(a.i32[1]) << 32n) | BigInt(a.i32[0] >>> 0);
+      const y = (BigInt(b.i32[1]) << 32n) | BigInt(b.i32[0] >>> 0);
+      const r = arith64(i.op, x, y);
+      a.i32[0] = Number(BigInt.asIntN(32, r)), a.i32[1] = Number(BigInt.asIntN(32, r >> 32n));
+    }
+  }
+  out.i32.set(stack[0].i32), out.ref = stack[0].ref;
+}
+
+function evalInstr(inst: InstanceState, i: ConstInstr, out: GlobalInst): void {
   switch (i.kind) {
     case "value":
       out.i32.set(i.words);
@@ -49,6 +76,14 @@ function evalConst(inst: InstanceState, expr: ConstExpr, out: GlobalInst): void 
       break;
     }
   }
+}
+
+function arith32(op: number, a: number, b: number): number {
+  return op === Op.I32Add ? (a + b) | 0 : op === Op.I32Sub ? (a - b) | 0 : Math.imul(a, b);
+}
+
+function arith64(op: number, a: bigint, b: bigint): bigint {
+  return BigInt.asIntN(64, op === Op.I64Add ? a + b : op === Op.I64Sub ? a - b : a * b);
 }
 
 /** Where segment offsets and element initialisers are evaluated (nothing runs in between: never shared). */

@@ -351,6 +351,16 @@ export function readConstExpr(r: Reader): ConstExpr {
       case Op.GlobalGet:
         instrs.push({ kind: "global.get", at, index: r.u32() });
         break;
+      case Op.I32Add:
+      case Op.I32Sub:
+      case Op.I32Mul:
+        instrs.push({ kind: "arith", at, op, type: ValType.I32 });
+        break;
+      case Op.I64Add:
+      case Op.I64Sub:
+      case Op.I64Mul:
+        instrs.push({ kind: "arith", at, op, type: ValType.I64 });
+        break;
       case Op.PrefixSIMD: {
         const sub = r.u32();
         if (sub !== SimdOp.V128Const) {

@@ -107,7 +107,9 @@ export type ConstInstr =
   | { kind: "value"; at: number; type: ValType; words: number[] }
   | { kind: "ref.null"; at: number; type: ValType }
   | { kind: "ref.func"; at: number; index: number }
-  | { kind: "global.get"; at: number; index: number };
+  | { kind: "global.get"; at: number; index: number }
+  /** Extended constant expressions: `i32/i64.add/sub/mul` (`op`, its opcode) of the two values below. */
+  | { kind: "arith"; at: number; op: number; type: ValType };
 
 /** A constant expression (global initialisers, segment offsets, element items). */
 export interface ConstExpr {

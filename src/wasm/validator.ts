@@ -337,7 +337,7 @@ class ModuleValidator {
       }
       if (max !== undefined && min > max) fail("size minimum must not be greater than maximum");
     }
-    for (const g of m.globals) this.checkConstExpr(g.init, g.type.type);
+    m.globals.forEach((g, i) => this.checkConstExpr(g.init, g.type.type, m.importedGlobalCount + i));
     this.checkElems();
     for (const d of m.datas) {
       if (d.mode !== SegmentMode.Active) continue;
@@ -408,9 +408,10 @@ class ModuleValidator {
 
   /**
    * Types a constant expression. The decoder let only constant instructions through; here they are
-   * typed, and `global.get` may only read imported immutable globals (the 2.0 rule).
+   * typed, and `global.get` may read an immutable global below `globals` (the 3.0 rule: a global's
+   * initialiser sees the imported globals and the module's earlier ones; segments see them all).
    */
-  checkConstExpr(e: ConstExpr, expected: ValType): void {
+  checkConstExpr(e: ConstExpr, expected: ValType, globals = this.m.globalTypes.length): void {
     const m = this.m;
     const stack: number[] = [];
     for (const i of e.instrs) {
@@ -425,11 +426,15 @@ class ModuleValidator {
           break;
         case "global.get": {
           const g = i.index;
-          if (g >= m.importedGlobalCount) fail(`unknown global ${g}`, i.at);
+          if (g >= globals) fail(`unknown global ${g}`, i.at);
           if (m.globalTypes[g].mutable) fail("constant expression required", i.at);
           stack.push(m.globalTypes[g].type);
           break;
         }
+        case "arith":
+          if (stack.pop() !== i.type || stack.pop() !== i.type) fail("type mismatch", i.at);
+          stack.push(i.type);
+          break;
       }
     }
     if (stack.length !== 1 || stack[0] !== expected) fail("type mismatch", e.end);
