@@ -95,6 +95,15 @@ export type {
   WASIOptions,
 } from "./src/wasi/mod.ts";
 
+/**
+ * `api`, frozen, with the built-in namespace's `Symbol.toStringTag` (not enumerable, as there: spreading
+ * or listing the namespace shows only the API).
+ */
+function namespaceObject<T extends object>(api: T): T & { readonly [Symbol.toStringTag]: "WebAssembly" } {
+  Object.defineProperty(api, Symbol.toStringTag, { value: "WebAssembly", configurable: true });
+  return Object.freeze(api) as T & { readonly [Symbol.toStringTag]: "WebAssembly" };
+}
+
 /** The whole API as one namespace object, shaped like the built-in `WebAssembly`. */
 export const WebAssembly: {
   validate: typeof validate;
@@ -110,7 +119,8 @@ export const WebAssembly: {
   CompileError: typeof CompileError;
   LinkError: typeof LinkError;
   RuntimeError: typeof RuntimeError;
-} = Object.freeze({
+  readonly [Symbol.toStringTag]: "WebAssembly";
+} = namespaceObject({
   validate,
   compile,
   compileStreaming,

@@ -220,8 +220,15 @@ Deno.test("constant expressions: non-constant and unknown instructions", () => {
     instrs: [{ kind: "value", at: 13, type: ValType.I32, words: [42] }],
     end: 15,
   });
+  // Extended constant expressions (Wasm 3.0): i32.add decodes; i32.div_s is not constant.
+  assert.deepEqual(decodeModule(global([0x41, 0x01, 0x41, 0x02, 0x6a, 0x0b])).globals[0].init.instrs[2], {
+    kind: "arith",
+    at: 17,
+    op: 0x6a,
+    type: ValType.I32,
+  });
   throwsCompile(
-    () => decodeModule(global([0x41, 0x01, 0x41, 0x02, 0x6a, 0x0b])),
+    () => decodeModule(global([0x41, 0x01, 0x41, 0x02, 0x6d, 0x0b])),
     "constant expression required",
   );
   throwsCompile(() => decodeModule(global([0xf3, 0x0b])), "illegal opcode");
@@ -237,11 +244,18 @@ Deno.test("limits, import kinds and SIMD types", () => {
     min: 1,
     max: 2,
   });
-  throwsCompile(() => decodeModule(wasm(section(5, vec([[0x02, 0x00]])))), "integer too large");
-  throwsCompile(
-    () => decodeModule(wasm(section(5, vec([[0x81, 0x00, 0x00]])))),
-    "integer representation too long",
+  // memory64: flags bit 2, sizes as u64 (here a maximum of 2^32 pages).
+  assert.deepEqual(
+    decodeModule(wasm(section(5, vec([[0x05, 0x01, 0x80, 0x80, 0x80, 0x80, 0x10]])))).memories[0].limits,
+    { min: 1, max: 2 ** 32, address64: true },
   );
+  throwsCompile(
+    () => decodeModule(wasm(section(5, vec([[0x03, 0x00, 0x01]])))),
+    "shared memories (the threads proposal) are not supported",
+  );
+  throwsCompile(() => decodeModule(wasm(section(5, vec([[0x08, 0x00]])))), "malformed limits flags");
+  throwsCompile(() => decodeModule(wasm(section(5, vec([[0x81, 0x00, 0x00]])))), "malformed limits flags");
+  throwsCompile(() => decodeModule(wasm(section(4, vec([[0x70, 0x02, 0x00]])))), "malformed limits flags");
   throwsCompile(
     () => decodeModule(wasm(section(2, vec([[...str("a"), ...str("b"), 0x04]])))),
     "malformed import kind",

@@ -80,6 +80,9 @@ function resolveImports(module: Module, importObject: unknown): ExternValue[] {
       case ExternKind.Memory: {
         const mem = internalOf(value);
         if (!(mem instanceof MemoryInst)) throw new LinkError(`${where()}: expected a WebAssembly.Memory`);
+        if (mem.address64 !== (desc.type.limits.address64 === true)) {
+          throw new LinkError(`${where()}: incompatible import type (the memory's address type differs)`);
+        }
         if (!limitsMatch(mem.pages, mem.max, desc.type.limits)) {
           throw new LinkError(`${where()}: memory limits do not match`);
         }
@@ -88,6 +91,9 @@ function resolveImports(module: Module, importObject: unknown): ExternValue[] {
       case ExternKind.Table: {
         const t = internalOf(value);
         if (!(t instanceof TableInst)) throw new LinkError(`${where()}: expected a WebAssembly.Table`);
+        if (t.address64 !== (desc.type.limits.address64 === true)) {
+          throw new LinkError(`${where()}: incompatible import type (the table's address type differs)`);
+        }
         if (t.elemType !== desc.type.elem || !limitsMatch(t.size, t.max, desc.type.limits)) {
           throw new LinkError(`${where()}: table type does not match`);
         }

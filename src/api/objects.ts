@@ -4,7 +4,7 @@
  */
 import { ValType } from "../wasm/types.ts";
 import { GlobalInst, MAX_TABLE_SIZE, MemoryInst, TableInst } from "../runtime/objects.ts";
-import { MAX_PAGES } from "../wasm/types.ts";
+import { MAX_PAGES, MAX_PAGES_64 } from "../wasm/types.ts";
 import { jsToRef } from "../runtime/boundary.ts";
 import { parseValueType, readGlobal, refToJs, writeGlobal } from "./values.ts";
 
@@ -28,6 +28,34 @@ function toU32(v: unknown, what: string): number {
   return Math.trunc(n);
 }
 
+/**
+ * An address-sized argument: a u32 (`toU32`), or for a 64-bit memory or table (`address: "i64"`) a
+ * BigInt in 0..2^64-1, as V8 converts it (ToBigInt: a number is a TypeError). Returned as a number,
+ * exact up to 2^53 (larger sizes are refused anyway).
+ */
+function toAddress(v: unknown, what: string, wide: boolean): number {
+  if (!wide) return toU32(v, what);
+  // ToBigInt: a number (or undefined, null, a symbol) is a TypeError, as in V8; a string or boolean converts.
+  if (typeof v === "number" || v === undefined || v === null || typeof v === "symbol") {
+    throw new TypeError(`${what}: cannot convert ${String(v)} to a BigInt`);
+  }
+  const n = typeof v === "bigint" ? v : BigInt(v as string);
+  if (n < 0n || n >= 1n << 64n) throw new TypeError(`${what} must be in u64 range`);
+  return Number(n);
+}
+
+/** A descriptor's `address` member: whether the memory or table is 64-bit. */
+function isWide(address: unknown): boolean {
+  if (address === undefined || address === "i32") return false;
+  if (address === "i64") return true;
+  throw new TypeError(`unknown address type '${address}'; pass 'i32' or 'i64'`);
+}
+
+/** A size or index for JS: a BigInt for a 64-bit memory or table. */
+function fromAddress(n: number, wide: boolean): number | bigint {
+  return wide ? BigInt(n) : n;
+}
+
 /** A dictionary argument: any object (functions included), as WebIDL converts dictionaries. */
 function isDictionary(v: unknown): v is Record<string, unknown> {
   return (typeof v === "object" && v !== null) || typeof v === "function";
@@ -40,13 +68,15 @@ export function internalOf(obj: unknown): MemoryInst | TableInst | GlobalInst | 
 
 /** Descriptor of `new Memory(...)`. */
 export interface MemoryDescriptor {
+  /** `"i64"` for a 64-bit memory (memory64): sizes are then BigInts. Default `"i32"`. */
+  address?: "i32" | "i64";
   /** Size to start with, in 64 KiB pages (at most 65536). */
-  initial: number;
-  /** Pages `grow()` may never exceed; no limit but 65536 when absent. */
-  maximum?: number;
+  initial: number | bigint;
+  /** Pages `grow()` may never exceed; no limit but 65536 when absent (2^48 may be named for "i64"). */
+  maximum?: number | bigint;
   /**
-   * Accepted for compatibility with the built-in API but otherwise ignored: shared memories (threads)
-   * are not supported, `buffer` stays an ArrayBuffer. As there, `true` requires a `maximum`.
+   * Shared memories (threads) are not supported: `true` throws a TypeError (as the built-in API does
+   * when `maximum` is missing), never a plain memory in its place.
    */
   shared?: boolean;
 }
@@ -67,15 +97,23 @@ export class Memory {
     }
     if (!isDictionary(descriptor)) throw new TypeError("Memory descriptor required");
     // Each member read once, in WebIDL's (alphabetical) order, and converted as it is read.
-    const initial = toU32(descriptor.initial, "initial");
+    const wide = isWide(descriptor.address);
+    const initial = toAddress(descriptor.initial, "initial", wide);
     const max = descriptor.maximum;
-    const maximum = max === undefined ? undefined : toU32(max, "maximum");
-    if (descriptor.shared && maximum === undefined) throw new TypeError("a shared memory needs a maximum");
-    if (initial > MAX_PAGES) throw new RangeError("Memory initial size exceeds 65536 pages");
-    if (maximum !== undefined && (maximum < initial || maximum > MAX_PAGES)) {
-      throw new RangeError("Memory maximum is below initial or above 65536 pages");
+    const maximum = max === undefined ? undefined : toAddress(max, "maximum", wide);
+    if (descriptor.shared) {
+      throw new TypeError(
+        maximum === undefined
+          ? "a shared memory needs a maximum"
+          : "shared memories (the threads proposal) are not supported by wasmrun",
+      );
     }
-    Memory.#adopt(this, new MemoryInst(initial, maximum));
+    if (initial > MAX_PAGES) throw new RangeError("Memory initial size exceeds 65536 pages");
+    const most = wide ? MAX_PAGES_64 : MAX_PAGES;
+    if (maximum !== undefined && (maximum < initial || maximum > most)) {
+      throw new RangeError(`Memory maximum is below initial or above ${wide ? "2^48" : "65536"} pages`);
+    }
+    Memory.#adopt(this, new MemoryInst(initial, maximum, wide));
   }
 
   static #adopt(self: Memory, mem: MemoryInst): void {
@@ -97,24 +135,27 @@ export class Memory {
     return this.#mem.buffer;
   }
 
-  /** Grows by `delta` pages and returns the previous size in pages. */
-  grow(delta: number): number {
-    const d = toU32(delta, "delta");
-    const old = this.#mem.grow(d);
+  /** Grows by `delta` pages and returns the previous size in pages (BigInts for a 64-bit memory). */
+  grow(delta: number | bigint): number | bigint {
+    const wide = this.#mem.address64;
+    const d = toAddress(delta, "delta", wide);
+    const old = d > MAX_PAGES ? -1 : this.#mem.grow(d);
     if (old < 0) throw new RangeError("Memory.grow(): cannot grow beyond the maximum size");
     if (d === 0) this.#mem.renewBuffer(); // the JS API refreshes the buffer even when the size stays
-    return old;
+    return fromAddress(old, wide);
   }
 }
 
 /** Descriptor of `new Table(...)`. */
 export interface TableDescriptor {
+  /** `"i64"` for a 64-bit table (table64): sizes and indices are then BigInts. Default `"i32"`. */
+  address?: "i32" | "i64";
   /** What the table holds: wasm functions ("anyfunc" is the old name of "funcref") or any JS value. */
   element: "anyfunc" | "funcref" | "externref";
   /** Number of elements to start with. */
-  initial: number;
+  initial: number | bigint;
   /** Elements `grow()` may never exceed; unbounded when absent. */
-  maximum?: number;
+  maximum?: number | bigint;
 }
 
 /** A table of references (functions or host values) that wasm code indexes. */
@@ -127,17 +168,18 @@ export class Table {
       return;
     }
     if (!isDictionary(descriptor)) throw new TypeError("Table descriptor required");
+    const wide = isWide(descriptor.address);
     const elem = parseValueType(descriptor.element);
     if (elem !== ValType.FuncRef && elem !== ValType.ExternRef) {
       throw new TypeError("invalid table element type");
     }
-    const initial = toU32(descriptor.initial, "initial");
+    const initial = toAddress(descriptor.initial, "initial", wide);
     const max = descriptor.maximum;
-    const maximum = max === undefined ? undefined : toU32(max, "maximum");
+    const maximum = max === undefined ? undefined : toAddress(max, "maximum", wide);
     if (maximum !== undefined && maximum < initial) throw new RangeError("Table maximum is below initial");
     if (initial > MAX_TABLE_SIZE) throw new RangeError("Table initial size is too large");
     const init = value === undefined ? (elem === ValType.ExternRef ? undefined : null) : jsToRef(elem, value);
-    const table = new TableInst(elem, initial, maximum, init);
+    const table = new TableInst(elem, initial, maximum, init, wide);
     // TableInst takes a missing `init` for null: an externref table's entries are JS undefined here.
     if (init === undefined) table.elements.fill(undefined);
     Table.#adopt(this, table);
@@ -149,31 +191,32 @@ export class Table {
     internals.set(self, table);
   }
 
-  /** Number of entries. */
-  get length(): number {
-    return this.#table.elements.length;
+  /** Number of entries (a BigInt for a 64-bit table). */
+  get length(): number | bigint {
+    return fromAddress(this.#table.elements.length, this.#table.address64);
   }
 
   /** The entry at `index` (an exported function, a host value, or null). */
-  get(index: number): unknown {
-    const i = toU32(index, "index");
+  get(index: number | bigint): unknown {
+    const i = toAddress(index, "index", this.#table.address64);
     if (i >= this.#table.elements.length) throw new RangeError("Table.get(): index out of bounds");
     return refToJs(this.#table.elemType, this.#table.elements[i]);
   }
 
   /** Replaces the entry at `index`. */
-  set(index: number, value?: unknown): void {
-    const i = toU32(index, "index");
+  set(index: number | bigint, value?: unknown): void {
+    const i = toAddress(index, "index", this.#table.address64);
     if (i >= this.#table.elements.length) throw new RangeError("Table.set(): index out of bounds");
     this.#table.elements[i] = this.#defaultOr(value, arguments.length > 1);
   }
 
-  /** Adds `delta` entries (set to `value`) and returns the previous length. */
-  grow(delta: number, value?: unknown): number {
-    const d = toU32(delta, "delta");
+  /** Adds `delta` entries (set to `value`) and returns the previous length (BigInts for a 64-bit table). */
+  grow(delta: number | bigint, value?: unknown): number | bigint {
+    const wide = this.#table.address64;
+    const d = toAddress(delta, "delta", wide);
     const old = this.#table.grow(d, this.#defaultOr(value, arguments.length > 1));
     if (old < 0) throw new RangeError("Table.grow(): cannot grow beyond the maximum size");
-    return old;
+    return fromAddress(old, wide);
   }
 
   #defaultOr(value: unknown, given: boolean): unknown {

@@ -7,6 +7,7 @@ import {
   type ConstExpr,
   type ConstInstr,
   ExternKind,
+  MAX_PAGES,
   type ModuleInfo,
   SegmentMode,
   ValType,
@@ -89,9 +90,11 @@ function arith64(op: number, a: bigint, b: bigint): bigint {
 /** Where segment offsets and element initialisers are evaluated (nothing runs in between: never shared). */
 const scratch = new GlobalInst(ValType.I32, false);
 
-function constI32(inst: InstanceState, expr: ConstExpr): number {
+/** A segment's offset: an unsigned i32, or an unsigned i64 for a 64-bit memory or table (see `Limits`). */
+function constOffset(inst: InstanceState, expr: ConstExpr, address64: boolean | undefined): number {
   evalConst(inst, expr, scratch);
-  return scratch.i32[0] >>> 0;
+  const lo = scratch.i32[0] >>> 0;
+  return address64 ? (scratch.i32[1] >>> 0) * 2 ** 32 + lo : lo;
 }
 
 function constRef(inst: InstanceState, expr: ConstExpr): unknown {
@@ -138,16 +141,17 @@ export function instantiateModule(
     if (t.limits.min > MAX_TABLE_SIZE) {
       trap(`table limit: the module needs ${t.limits.min} entries, the limit is ${MAX_TABLE_SIZE}`);
     }
-    inst.tables.push(new TableInst(t.elem, t.limits.min, t.limits.max));
+    inst.tables.push(new TableInst(t.elem, t.limits.min, t.limits.max, null, t.limits.address64 === true));
   }
   const cap = options.maxMemoryPages;
   for (const m of module.memories.slice(module.importedMemoryCount)) {
-    if (cap !== undefined && m.limits.min > cap) {
-      trap(`memory limit: the module needs ${m.limits.min} pages of 64 KiB, the limit is ${cap}`);
+    const limit = Math.min(cap ?? MAX_PAGES, MAX_PAGES); // a 64-bit memory too: 4 GiB at most here
+    if (m.limits.min > limit) {
+      trap(`memory limit: the module needs ${m.limits.min} pages of 64 KiB, the limit is ${limit}`);
     }
     const max = cap === undefined ? m.limits.max : Math.min(m.limits.max ?? cap, cap);
     try {
-      inst.memories.push(new MemoryInst(m.limits.min, max));
+      inst.memories.push(new MemoryInst(m.limits.min, max, m.limits.address64 === true));
     } catch (e) {
       if (!(e instanceof RangeError)) throw e;
       trap(`memory limit: cannot allocate ${m.limits.min} pages of 64 KiB (${e.message})`);
@@ -176,7 +180,7 @@ export function instantiateModule(
   module.elems.forEach((seg, i) => {
     if (seg.mode === SegmentMode.Active) {
       const table = inst.tables[seg.table];
-      const offset = constI32(inst, seg.offset!);
+      const offset = constOffset(inst, seg.offset!, module.tables[seg.table].limits.address64);
       const items = inst.elems[i];
       if (offset + items.length > table.elements.length) trap("out of bounds table access");
       for (let j = 0; j < items.length; j++) table.elements[offset + j] = items[j];
@@ -186,7 +190,7 @@ export function instantiateModule(
   module.datas.forEach((seg, i) => {
     if (seg.mode !== SegmentMode.Active) return;
     const mem = inst.memories[seg.memory];
-    const offset = constI32(inst, seg.offset!);
+    const offset = constOffset(inst, seg.offset!, module.memories[seg.memory].limits.address64);
     const data = inst.datas[i];
     if (offset + data.length > mem.size) trap("out of bounds memory access");
     mem.u8.set(data, offset);

@@ -52,7 +52,14 @@ import {
 import { tableOp } from "./ops/ops_table.ts";
 import { constOp, copyManyOp, copyOp } from "./ops/ops_move.ts";
 import { lowerSimd } from "./lower_simd.ts";
-import { memoryAccess } from "./lower_memory.ts";
+import { isWide, memoryAccess } from "./lower_memory.ts";
+import {
+  memoryCopyOf,
+  memoryFillOf,
+  memoryGrowOf,
+  memoryInitOf,
+  memorySizeOf,
+} from "./ops/ops_memory_wide.ts";
 import {
   CONVERT_RESULT,
   type FuelCosts,
@@ -903,15 +910,23 @@ export class Lowerer implements LoweringState {
       case Opcode.TableSet:
         return this.tableInstr(op, r.u32());
       case Opcode.MemorySize: {
-        r.u8();
+        const m = r.u32(), wide = isWide(this, m);
+        if (m !== 0 || wide) {
+          const make = (d: number, next: number) => memorySizeOf(m, wide, d, next);
+          return this.emitValue(wide ? ValType.I64 : ValType.I32, tag(counts && "memorySizeOf", make));
+        }
         return this.emitValue(
           ValType.I32,
           tag(counts && "memorySize", (d, next) => memorySize(d, next)),
         );
       }
       case Opcode.MemoryGrow: {
-        r.u8();
+        const m = r.u32(), wide = isWide(this, m);
         const a = this.popSlot();
+        if (m !== 0 || wide) {
+          const make = (d: number, next: number) => memoryGrowOf(m, wide, d, a, next);
+          return this.emitValue(wide ? ValType.I64 : ValType.I32, tag(counts && "memoryGrowOf", make));
+        }
         return this.emitValue(
           ValType.I32,
           tag(counts && "memoryGrow", (d, next) => memoryGrow(d, a, next)),
@@ -1121,8 +1136,9 @@ export class Lowerer implements LoweringState {
     this.materializeRange(this.h - np, this.h);
     const argSlot = this.canonical(this.h - np);
     this.h -= np;
+    const wide = this.tableIsWide(tableIndex); // a 64-bit index beyond 2^32 is out of bounds
     this.emit(tag(counts && "call_indirect", (next) => (p, vm) => {
-      const i = I32[p + sel] >>> 0;
+      const i = wide && I32[p + sel + 1] !== 0 ? -1 >>> 0 : I32[p + sel] >>> 0;
       const elems = vm.tables[tableIndex].elements;
       if (i >= elems.length) trap("undefined element");
       const f = elems[i] as FuncInst | null;
@@ -1140,16 +1156,22 @@ export class Lowerer implements LoweringState {
   }
 
   tableInstr(op: number, x: number): void {
+    const wide = this.tableIsWide(x);
     if (op === Opcode.TableGet) { // table.get
       const i = this.popSlot();
       return this.emitValue(
         this.module.tables[x].elem,
-        tag(counts && "table.get", (d, next) => tableOp("get", x, [d, i], next)),
+        tag(counts && "table.get", (d, next) => tableOp("get", x, [d, i], next, 0, 0, wide)),
       );
     }
     const v = this.popSlot();
     const i = this.popSlot();
-    this.emit(tag(counts && "table.set", (next) => tableOp("set", x, [i, v], next)));
+    this.emit(tag(counts && "table.set", (next) => tableOp("set", x, [i, v], next, 0, 0, wide)));
+  }
+
+  /** Table `t` has 64-bit indices (table64). */
+  tableIsWide(t: number): boolean {
+    return this.module.tables[t].limits.address64 === true;
   }
 
   prefixed(sub: number): void {
@@ -1164,8 +1186,13 @@ export class Lowerer implements LoweringState {
     switch (sub) {
       case 8: { // memory.init
         const seg = r.u32();
-        r.u8();
+        const m = r.u32(), wide = isWide(this, m);
         const [n, s, d] = [this.popSlot(), this.popSlot(), this.popSlot()];
+        if (m !== 0 || wide) {
+          return this.emit(
+            tag(counts && "memoryInitOf", (next) => memoryInitOf(seg, m, wide, d, s, n, next)),
+          );
+        }
         return this.emit(tag(counts && "memoryInit", (next) => memoryInit(seg, d, s, n, next)));
       }
       case 9: { // data.drop
@@ -1173,20 +1200,30 @@ export class Lowerer implements LoweringState {
         return this.emit(tag(counts && "data.drop", (next) => (_, vm) => (vm.datas[seg] = EMPTY, next)));
       }
       case 10: { // memory.copy
-        r.u8(), r.u8();
+        const dm = r.u32(), sm = r.u32(), dw = isWide(this, dm), sw = isWide(this, sm);
         const [n, s, d] = [this.popSlot(), this.popSlot(), this.popSlot()];
+        if (dm !== 0 || sm !== 0 || dw) {
+          const make = (next: number) => memoryCopyOf(dm, sm, dw, sw, d, s, n, next);
+          return this.emit(tag(counts && "memoryCopyOf", make));
+        }
         return this.emit(tag(counts && "memoryCopy", (next) => memoryCopy(d, s, n, next)));
       }
       case 11: { // memory.fill
-        r.u8();
+        const m = r.u32(), wide = isWide(this, m);
         const [n, v, d] = [this.popSlot(), this.popSlot(), this.popSlot()];
+        if (m !== 0 || wide) {
+          return this.emit(tag(counts && "memoryFillOf", (next) => memoryFillOf(m, wide, d, v, n, next)));
+        }
         return this.emit(tag(counts && "memoryFill", (next) => memoryFill(d, v, n, next)));
       }
       case 12: { // table.init
         const seg = r.u32();
         const table = r.u32();
         const [n, s, d] = [this.popSlot(), this.popSlot(), this.popSlot()];
-        return this.emit(tag(counts && "table.init", (next) => tableOp("init", table, [d, s, n], next, seg)));
+        const wide = this.tableIsWide(table);
+        return this.emit(
+          tag(counts && "table.init", (next) => tableOp("init", table, [d, s, n], next, seg, 0, wide)),
+        );
       }
       case 13: { // elem.drop
         const seg = r.u32();
@@ -1196,29 +1233,35 @@ export class Lowerer implements LoweringState {
         const dst = r.u32();
         const src = r.u32();
         const [n, s, d] = [this.popSlot(), this.popSlot(), this.popSlot()];
+        const [dw, sw] = [this.tableIsWide(dst), this.tableIsWide(src)];
         return this.emit(
-          tag(counts && "table.copy", (next) => tableOp("copy", dst, [d, s, n], next, 0, src)),
+          tag(counts && "table.copy", (next) => tableOp("copy", dst, [d, s, n], next, 0, src, dw, sw)),
         );
       }
       case 15: { // table.grow
         const table = r.u32();
         const [n, v] = [this.popSlot(), this.popSlot()];
+        const wide = this.tableIsWide(table);
         return this.emitValue(
-          ValType.I32,
-          tag(counts && "table.grow", (d, next) => tableOp("grow", table, [d, v, n], next)),
+          wide ? ValType.I64 : ValType.I32,
+          tag(counts && "table.grow", (d, next) => tableOp("grow", table, [d, v, n], next, 0, 0, wide)),
         );
       }
       case 16: { // table.size
         const table = r.u32();
+        const wide = this.tableIsWide(table);
         return this.emitValue(
-          ValType.I32,
-          tag(counts && "table.size", (d, next) => tableOp("size", table, [d], next)),
+          wide ? ValType.I64 : ValType.I32,
+          tag(counts && "table.size", (d, next) => tableOp("size", table, [d], next, 0, 0, wide)),
         );
       }
       case 17: { // table.fill
         const table = r.u32();
         const [n, v, i] = [this.popSlot(), this.popSlot(), this.popSlot()];
-        return this.emit(tag(counts && "table.fill", (next) => tableOp("fill", table, [i, v, n], next)));
+        const wide = this.tableIsWide(table);
+        return this.emit(
+          tag(counts && "table.fill", (next) => tableOp("fill", table, [i, v, n], next, 0, 0, wide)),
+        );
       }
     }
     throw new Error(`lowering: unknown 0xfc opcode ${sub}`);

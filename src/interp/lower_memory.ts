@@ -12,7 +12,8 @@ import {
   loadIndexed,
   store,
 } from "./ops/ops_memory.ts";
-import { LOAD_RESULT } from "../wasm/code.ts";
+import { LOAD_RESULT, readMemarg } from "../wasm/code.ts";
+import { loadFrom, storeTo } from "./ops/ops_memory_wide.ts";
 import { opName, opNames } from "./forms.ts";
 
 import { counts, isAddImm, Kind, type LoweringState, tag } from "./lowering_state.ts";
@@ -20,9 +21,8 @@ import { fuseMulAdd } from "./lower_numeric.ts";
 import { Op as Opcode } from "../wasm/opcodes.ts";
 
 export function memoryAccess(l: LoweringState, op: number): void {
-  const r = l.r;
-  r.u32(); // alignment: a hint only
-  const offset = r.u32();
+  const { memory, offset } = readMemarg(l.r);
+  if (memory !== 0 || isWide(l, 0)) return anyMemoryAccess(l, op, memory, offset);
   if (op <= Opcode.I64Load32U) {
     // An address computed by the op just before (`base + k`) is folded into the load.
     const p = l.detached(l.pendingProduces(l.h - 1));
@@ -123,4 +123,24 @@ export function memoryAccess(l: LoweringState, op: number): void {
   const v = l.popSlot();
   const a = l.popSlot();
   l.emit(tag(counts && `store:${opNames()[op]}`, (next) => store(op, a, 0, v, offset, next)));
+}
+
+/** Memory `m` has 64-bit addresses. */
+export function isWide(l: LoweringState, m: number): boolean {
+  return l.module.memories[m].limits.address64 === true;
+}
+
+/** A load or store on memory `m` other than a 32-bit memory 0: no fusions (see ops_memory_wide.ts). */
+function anyMemoryAccess(l: LoweringState, op: number, m: number, offset: number): void {
+  const wide = isWide(l, m);
+  if (op <= Opcode.I64Load32U) {
+    const a = l.popSlot();
+    return l.emitValue(
+      LOAD_RESULT[op - Opcode.I32Load],
+      tag(counts && `loadFrom:${opNames()[op]}`, (d, next) => loadFrom(m, wide, op, d, a, offset, next)),
+    );
+  }
+  const v = l.popSlot();
+  const a = l.popSlot();
+  l.emit(tag(counts && `storeTo:${opNames()[op]}`, (next) => storeTo(m, wide, op, a, v, offset, next)));
 }

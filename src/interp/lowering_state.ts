@@ -5,7 +5,7 @@
  */
 import type { Op } from "../runtime/objects.ts";
 import type { Reader } from "../wasm/reader.ts";
-import type { ValType } from "../wasm/types.ts";
+import type { ModuleInfo, ValType } from "../wasm/types.ts";
 import type { ShiftKind } from "./ops/ops_i64.ts";
 import { Op as Opcode } from "../wasm/opcodes.ts";
 
@@ -15,6 +15,7 @@ import { Op as Opcode } from "../wasm/opcodes.ts";
  * branches, the final closure array) is theirs to touch.
  */
 export interface LoweringState {
+  readonly module: ModuleInfo;
   readonly r: Reader;
   readonly nLocals: number;
   /** Byte offset of the instruction being lowered. */

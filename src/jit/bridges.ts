@@ -11,7 +11,16 @@ import { convert } from "../interp/ops/ops_convert.ts";
 import { memoryCopy, memoryFill, memoryGrow, memoryInit } from "../interp/ops/ops_memory.ts";
 import { tableOp } from "../interp/ops/ops_table.ts";
 import { readSimdImmediates, selectSimd } from "../interp/ops/simd_select.ts";
-import { CONVERT_RESULT } from "../wasm/code.ts";
+import { CONVERT_RESULT, LOAD_RESULT, readMemarg } from "../wasm/code.ts";
+import {
+  loadFrom,
+  memoryCopyOf,
+  memoryFillOf,
+  memoryGrowOf,
+  memoryInitOf,
+  memorySizeOf,
+  storeTo,
+} from "../interp/ops/ops_memory_wide.ts";
 import { FcOp, Op as Opcode } from "../wasm/opcodes.ts";
 
 /** An instruction run by an interpreter closure: its operands, its result and the closure. */
@@ -43,20 +52,36 @@ export function bridgeAt(module: ModuleInfo, at: number, scratch: number): Bridg
   switch (code) {
     case Opcode.TableGet: {
       const t = r.u32();
-      return done(1, module.tables[t].elem, tableOp("get", t, [d, a], 0));
+      return done(1, module.tables[t].elem, tableOp("get", t, [d, a], 0, 0, 0, tableWide(module, t)));
     }
-    case Opcode.TableSet:
-      return done(2, null, tableOp("set", r.u32(), [a, b], 0));
-    case Opcode.MemoryGrow:
-      r.u8();
-      return done(1, ValType.I32, memoryGrow(d, a, 0));
+    case Opcode.TableSet: {
+      const t = r.u32();
+      return done(2, null, tableOp("set", t, [a, b], 0, 0, 0, tableWide(module, t)));
+    }
+    case Opcode.MemorySize: {
+      const m = r.u32(), wide = memoryWide(module, m);
+      return done(0, wide ? ValType.I64 : ValType.I32, memorySizeOf(m, wide, d, 0));
+    }
+    case Opcode.MemoryGrow: {
+      const m = r.u32(), wide = memoryWide(module, m);
+      const op = m === 0 && !wide ? memoryGrow(d, a, 0) : memoryGrowOf(m, wide, d, a, 0);
+      return done(1, wide ? ValType.I64 : ValType.I32, op);
+    }
     case Opcode.PrefixFC:
-      return prefixed(r, r.u32(), slots, d, done);
+      return prefixed(module, r, r.u32(), slots, d, done);
     case Opcode.PrefixSIMD: {
       const sub = r.u32();
       const sel = selectSimd(sub, readSimdImmediates(r, sub));
       return done(sel.operands, sel.result, sel.make(slots.slice(0, sel.operands), d, 0));
     }
+  }
+  if (code >= Opcode.I32Load && code <= Opcode.I64Store32) {
+    // accesses to memories other than a 32-bit memory 0 (the JS tier inlines those)
+    const { memory, offset } = readMemarg(r), wide = memoryWide(module, memory);
+    if (code <= Opcode.I64Load32U) {
+      return done(1, LOAD_RESULT[code - Opcode.I32Load], loadFrom(memory, wide, code, d, a, offset, 0));
+    }
+    return done(2, null, storeTo(memory, wide, code, a, b, offset, 0));
   }
   if (code >= Opcode.I32TruncF32S && code <= Opcode.F64PromoteF32) {
     // trapping truncations and i64 → f32: exact rounding and traps
@@ -65,7 +90,18 @@ export function bridgeAt(module: ModuleInfo, at: number, scratch: number): Bridg
   throw new Error(`js tier: no bridge for opcode 0x${code.toString(16)} at ${at}`);
 }
 
+/** Memory `m` of `module` has 64-bit addresses. */
+function memoryWide(module: ModuleInfo, m: number): boolean {
+  return module.memories[m].limits.address64 === true;
+}
+
+/** Table `t` of `module` has 64-bit indices. */
+function tableWide(module: ModuleInfo, t: number): boolean {
+  return module.tables[t].limits.address64 === true;
+}
+
 function prefixed(
+  module: ModuleInfo,
   r: Reader,
   sub: number,
   [a, b, c]: number[],
@@ -80,30 +116,43 @@ function prefixed(
   }
   switch (sub) {
     case 8: { // memory.init
-      const seg = r.u32();
-      r.u8();
-      return done(3, null, memoryInit(seg, a, b, c, 0));
+      const seg = r.u32(), m = r.u32(), wide = memoryWide(module, m);
+      return done(
+        3,
+        null,
+        m === 0 && !wide ? memoryInit(seg, a, b, c, 0) : memoryInitOf(seg, m, wide, a, b, c, 0),
+      );
     }
-    case 10: // memory.copy
-      r.u8(), r.u8();
-      return done(3, null, memoryCopy(a, b, c, 0));
-    case 11: // memory.fill
-      r.u8();
-      return done(3, null, memoryFill(a, b, c, 0));
+    case 10: { // memory.copy
+      const dm = r.u32(), sm = r.u32(), dw = memoryWide(module, dm), sw = memoryWide(module, sm);
+      const plain = dm === 0 && sm === 0 && !dw;
+      return done(3, null, plain ? memoryCopy(a, b, c, 0) : memoryCopyOf(dm, sm, dw, sw, a, b, c, 0));
+    }
+    case 11: { // memory.fill
+      const m = r.u32(), wide = memoryWide(module, m);
+      return done(3, null, m === 0 && !wide ? memoryFill(a, b, c, 0) : memoryFillOf(m, wide, a, b, c, 0));
+    }
     case 12: { // table.init
       const seg = r.u32(), t = r.u32();
-      return done(3, null, tableOp("init", t, [a, b, c], 0, seg));
+      return done(3, null, tableOp("init", t, [a, b, c], 0, seg, 0, tableWide(module, t)));
     }
     case 14: { // table.copy
       const dst = r.u32(), src = r.u32();
-      return done(3, null, tableOp("copy", dst, [a, b, c], 0, 0, src));
+      const op = tableOp("copy", dst, [a, b, c], 0, 0, src, tableWide(module, dst), tableWide(module, src));
+      return done(3, null, op);
     }
-    case 15: // table.grow
-      return done(2, ValType.I32, tableOp("grow", r.u32(), [d, a, b], 0));
-    case 16: // table.size
-      return done(0, ValType.I32, tableOp("size", r.u32(), [d], 0));
-    case 17: // table.fill
-      return done(3, null, tableOp("fill", r.u32(), [a, b, c], 0));
+    case 15: { // table.grow
+      const t = r.u32(), wide = tableWide(module, t);
+      return done(2, wide ? ValType.I64 : ValType.I32, tableOp("grow", t, [d, a, b], 0, 0, 0, wide));
+    }
+    case 16: { // table.size
+      const t = r.u32(), wide = tableWide(module, t);
+      return done(0, wide ? ValType.I64 : ValType.I32, tableOp("size", t, [d], 0, 0, 0, wide));
+    }
+    case 17: { // table.fill
+      const t = r.u32();
+      return done(3, null, tableOp("fill", t, [a, b, c], 0, 0, 0, tableWide(module, t)));
+    }
   }
   throw new Error(`js tier: no bridge for 0xfc ${sub}`);
 }

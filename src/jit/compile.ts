@@ -26,6 +26,7 @@ import {
   fuelCosts,
   pathToLoop,
   readBlockType,
+  readMemarg,
   skipUnreachable,
   Unreachable,
 } from "../wasm/code.ts";
@@ -695,7 +696,7 @@ export class Compiler {
       case Opcode.TableSet:
         return this.bridge();
       case Opcode.MemorySize: {
-        r.u8();
+        if (r.u32() !== 0 || this.memory0Wide) return this.bridge();
         const k = this.push(ValType.I32);
         this.usesMemory = true;
         return this.emit(`i${k} = (ms / 65536) | 0;`);
@@ -741,6 +742,9 @@ export class Compiler {
       case Opcode.PrefixSIMD:
         return simd(this, r.u32());
     }
+    // Memories other than a 32-bit memory 0 (multiple memories, memory64) go through the interpreter's
+    // closures (ops_memory_wide.ts): memory 0's accesses stay inline and as fast as before.
+    if (op >= Opcode.I32Load && op <= Opcode.I64Store32 && !this.inlineMemarg()) return this.bridge();
     if (op >= Opcode.I32Load && op <= Opcode.I64Load32U) return this.load(op);
     if (op >= Opcode.I32Store && op <= Opcode.I64Store32) return this.store(op);
     numeric(this, op);
@@ -823,16 +827,24 @@ export class Compiler {
 
   callIndirect(typeIndex: number, tableIndex: number): void {
     const type = this.inst.module.types[typeIndex];
+    this.indirectCallee(typeIndex, tableIndex);
+    this.callWith(type.params.length, type.results, "cf.entry");
+  }
+
+  /** Pops the table index of an indirect call: `cf` is the callee, checked against type `typeIndex`. */
+  indirectCallee(typeIndex: number, tableIndex: number): void {
     const sig = this.inst.sigIds[typeIndex];
     const table = this.constant(`table ${tableIndex}`);
     const sel = this.pop();
     const at = this.at;
+    // A 64-bit table's index: beyond 2^32 it is out of bounds (no table is that long).
+    const wide = this.inst.module.tables[tableIndex].limits.address64 === true;
+    const index = wide ? `(${this.readHi(sel)} !== 0 ? -1 : ${this.read(sel)})` : `i${sel}`;
     this.emit(
-      `t = i${sel} >>> 0; cf = ${table}.elements; if (t >= cf.length) ${RT.E}.trapAt(${at}, "undefined element"); ` +
+      `t = ${index} >>> 0; cf = ${table}.elements; if (t >= cf.length) ${RT.E}.trapAt(${at}, "undefined element"); ` +
         `cf = cf[t]; if (cf === null) ${RT.E}.trapAt(${at}, "uninitialized element"); ` +
         `if (cf.sigId !== ${sig}) ${RT.E}.trapAt(${at}, "indirect call type mismatch");`,
     );
-    this.callWith(type.params.length, type.results, "cf.entry");
   }
 
   globalGet(x: number): void {
@@ -883,10 +895,23 @@ export class Compiler {
 
   // ---- memory ----
 
+  /** Memory 0 has 64-bit addresses: its instructions are bridged too. */
+  get memory0Wide(): boolean {
+    const memories = this.inst.module.memories;
+    return memories.length > 0 && memories[0].limits.address64 === true;
+  }
+
+  /** The memarg ahead (not consumed) addresses a 32-bit memory 0: the access is compiled inline. */
+  inlineMemarg(): boolean {
+    const r = this.r, pos = r.pos;
+    const memory = readMemarg(r).memory;
+    r.pos = pos;
+    return memory === 0 && !this.memory0Wide;
+  }
+
   /** Sets `ea` to the effective address of the access and traps when `size` bytes do not fit. */
   address(k: number, size: number): string {
-    this.r.u32(); // alignment: a hint only
-    const offset = this.r.u32();
+    const offset = readMemarg(this.r).offset; // memory 0, 32-bit: `inlineMemarg`
     const a = this.read(k);
     this.usesMemory = true;
     const ea = offset === 0 ? `${a} >>> 0` : `(${a} >>> 0) + ${offset}`;

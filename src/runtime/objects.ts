@@ -269,8 +269,11 @@ export interface Tiering {
   compiled(f: WasmFunc): ((slot: number) => void) | null;
   /** Runs `f` on the interpreter with its frame (arguments in place) at absolute slot `slot`. */
   interpret(f: WasmFunc, slot: number): void;
-  /** A call from compiled code to `f` before its own code is known (its first `entry`). */
-  call(f: WasmFunc, slot: number): void;
+  /**
+   * A call from compiled code to `f` before its own code is known (its first `entry`); returns what
+   * compiled code returns (see `CompiledCode`).
+   */
+  call(f: WasmFunc, slot: number): unknown;
   /**
    * The compiled code of hot `f` that can take over a running call at its loop at byte offset
    * `loopAt` (called as `code(slot, 1)`, see `WasmFunc.jit`); null when it cannot.
@@ -299,7 +302,7 @@ export class WasmFunc {
    * How compiled code calls this function (as a method: `f.entry(s)`): its frame (arguments in place)
    * at slot `s`. At first one shared function that asks the tiering; the compiled code once there is.
    */
-  entry: (s: number) => void = firstEntry;
+  entry: (s: number) => unknown = firstEntry;
   code: Op[] | null = null;
   /** Byte offset in the module of the instruction behind each pc (for backtraces). */
   offsets: Int32Array | null = null;
@@ -440,8 +443,8 @@ export class MemoryInst {
   onGrow?: () => void;
   /** The built-in memory holding the bytes once the memory has grown (when the host has one). */
   private store: ByteStore | null = null;
-  /** Throws RangeError when the host cannot allocate `pages`. */
-  constructor(pages: number, readonly max: number | undefined) {
+  /** Throws RangeError when the host cannot allocate `pages`. `address64`: a memory64 memory. */
+  constructor(pages: number, readonly max: number | undefined, readonly address64 = false) {
     this.buffer = new ArrayBuffer(pages * PAGE_SIZE);
     this.refresh();
   }
@@ -547,11 +550,13 @@ const NO_MEMORY = new MemoryInst(0, 0);
 
 export class TableInst {
   elements: unknown[];
+  /** `address64`: a table64 table (i64 indices and sizes). */
   constructor(
     readonly elemType: ValType,
     initial: number,
     readonly max: number | undefined,
     init: unknown = null,
+    readonly address64 = false,
   ) {
     this.elements = new Array(initial).fill(init);
   }

@@ -95,6 +95,8 @@ export function skipImmediates(r: Reader, op: number): void {
     }
     case Op.MemorySize:
     case Op.MemoryGrow:
+      r.u32(); // the memory
+      return;
     case Op.RefNull:
       r.u8();
       return;
@@ -113,25 +115,37 @@ export function skipImmediates(r: Reader, op: number): void {
     case Op.PrefixFC: {
       const sub = r.u32();
       if (sub === 8 || sub === 12 || sub === 14) r.u32(), r.u32();
-      else if (sub === 10) r.u8(), r.u8();
-      else if (sub === 9 || sub === 13 || sub === 15 || sub === 16 || sub === 17) r.u32();
-      else if (sub === 11) r.u8();
+      else if (sub === 10) r.u32(), r.u32();
+      else if (sub === 9 || sub === 11 || sub === 13 || sub === 15 || sub === 16 || sub === 17) r.u32();
       return;
     }
     case Op.PrefixSIMD:
       return skipSimdImmediates(r);
   }
-  if (op >= Op.I32Load && op <= Op.I64Store32) r.u32(), r.u32();
+  if (op >= Op.I32Load && op <= Op.I64Store32) readMemarg(r);
+}
+
+/** A memory access's immediate: its alignment (a hint), memory and offset. */
+export interface Memarg {
+  memory: number;
+  offset: number;
+}
+
+/** Reads a validated memarg: flags (bit 6: a memory index follows), the memory, the offset (a u64). */
+export function readMemarg(r: Reader): Memarg {
+  const flags = r.u32();
+  const memory = flags & 0x40 ? r.u32() : 0;
+  return { memory, offset: r.u64() };
 }
 
 /** Skips the immediates of SIMD instruction (unreachable code); the reader is after the 0xfd. */
 export function skipSimdImmediates(r: Reader): void {
   switch (simdImmediate(r.u32())) {
     case SimdImm.MemArg:
-      r.u32(), r.u32();
+      readMemarg(r);
       return;
     case SimdImm.MemArgLane:
-      r.u32(), r.u32(), r.u8();
+      readMemarg(r), r.u8();
       return;
     case SimdImm.Lane:
       r.u8();

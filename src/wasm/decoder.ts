@@ -116,7 +116,7 @@ export function decodeModule(bytes: Uint8Array): ModuleInfo {
       }
       case SectionId.Memory: {
         const n = vecLength(s);
-        for (let i = 0; i < n; i++) m.memories.push({ limits: readLimits(s) });
+        for (let i = 0; i < n; i++) m.memories.push({ limits: readLimits(s, false) });
         break;
       }
       case SectionId.Global: {
@@ -212,19 +212,28 @@ function readRefType(r: Reader): ValType {
   return b;
 }
 
-function readLimits(r: Reader): Limits {
+/**
+ * Limits of a memory or table: a flags byte (bit 0: a maximum follows; bit 1: shared, which is the
+ * threads proposal's; bit 2: 64-bit, sizes as u64), the minimum, the maximum.
+ */
+function readLimits(r: Reader, table: boolean): Limits {
   const at = r.pos;
-  const flag = r.u8();
-  // The flag is a one-byte integer: 0 (no maximum) or 1 (maximum).
-  if (flag & 0x80) r.fail("integer representation too long", at);
-  if (flag > 1) r.fail("integer too large", at);
-  const min = r.u32();
-  return flag === 1 ? { min, max: r.u32() } : { min };
+  const flags = r.u8();
+  if (flags & ~0x07 || (table && flags & 0x02)) r.fail("malformed limits flags", at);
+  if (flags & 0x02) {
+    r.fail("shared memories (the threads proposal) are not supported", at);
+  }
+  const address64 = (flags & 0x04) !== 0;
+  const size = () => address64 ? r.u64() : r.u32();
+  const min = size();
+  const limits: Limits = flags & 1 ? { min, max: size() } : { min };
+  if (address64) limits.address64 = true;
+  return limits;
 }
 
 function readTableType(r: Reader): TableType {
   const elem = readRefType(r);
-  return { elem, limits: readLimits(r) };
+  return { elem, limits: readLimits(r, true) };
 }
 
 function readGlobalType(r: Reader): GlobalType {
@@ -279,7 +288,7 @@ function readImportSection(r: Reader, m: ModuleInfo): void {
         break;
       }
       case ExternKind.Memory: {
-        const type: MemoryType = { limits: readLimits(r) };
+        const type: MemoryType = { limits: readLimits(r, false) };
         imp = { module, name, desc: { kind, type } };
         m.memories.push(type);
         m.importedMemoryCount++;

@@ -65,6 +65,31 @@ export class Reader {
     return this.fail("integer representation too long");
   }
 
+  /**
+   * Unsigned 64-bit LEB128 as a JS number: exact up to 2^53, rounded beyond (sizes and offsets that
+   * large exceed any memory or table we can have, and compare so whatever the rounding).
+   */
+  u64(): number {
+    const bytes = this.bytes;
+    let pos = this.pos;
+    let result = 0, mul = 1;
+    for (let i = 0; i < 10; i++) {
+      if (pos >= this.end) this.unexpectedEnd(pos);
+      const b = bytes[pos++];
+      if (i === 9) {
+        if (b & 0x80) this.fail("integer representation too long", pos - 1);
+        if (b & 0x7e) this.fail("integer too large", pos - 1); // only bit 63 is left
+      }
+      result += (b & 0x7f) * mul;
+      mul *= 128;
+      if (!(b & 0x80)) {
+        this.pos = pos;
+        return result;
+      }
+    }
+    return this.fail("integer representation too long");
+  }
+
   /** Signed 32-bit LEB128: the unused bits of a 5th byte must be the sign extension of bit 31. */
   s32(): number {
     const bytes = this.bytes;

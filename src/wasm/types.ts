@@ -18,6 +18,8 @@ export const enum ValType {
 export const PAGE_SIZE = 65536;
 /** A 32-bit memory has at most 65,536 pages (4 GiB). */
 export const MAX_PAGES = 65536;
+/** Pages a 64-bit memory may declare (2^48: 2^64 bytes); an instance gets at most `MAX_PAGES`. */
+export const MAX_PAGES_64 = 2 ** 48;
 
 /** A 64-bit number type (i64 or f64): both halves of a slot hold it. */
 export function is64(t: ValType): boolean {
@@ -54,9 +56,12 @@ export interface FuncType {
 }
 
 export interface Limits {
+  /** Sizes of a 64-bit memory or table are u64s: exact up to 2^53 (beyond, no instance has that size). */
   min: number;
   /** Absent when the limits have no maximum. */
   max?: number;
+  /** A 64-bit memory or table (memory64, table64): i64 addresses, sizes and indices. */
+  address64?: boolean;
 }
 
 export interface TableType {

@@ -12,6 +12,7 @@ import {
   ExternKind,
   type FuncBody,
   MAX_PAGES,
+  MAX_PAGES_64,
   type ModuleInfo,
   SegmentMode,
   type TableType,
@@ -329,11 +330,15 @@ class ModuleValidator {
     }
     for (const f of m.funcs) this.checkTypeIndex(f.typeIndex);
     for (const t of m.tables) this.checkTable(t);
-    if (m.memories.length > 1) fail("multiple memories");
     for (const mem of m.memories) {
-      const { min, max } = mem.limits;
-      if (min > MAX_PAGES || (max !== undefined && max > MAX_PAGES)) {
-        fail("memory size must be at most 65536 pages (4GiB)");
+      const { min, max, address64 } = mem.limits;
+      const most = address64 ? MAX_PAGES_64 : MAX_PAGES;
+      if (min > most || (max !== undefined && max > most)) {
+        fail(
+          address64
+            ? "memory size must be at most 2^48 pages"
+            : "memory size must be at most 65536 pages (4GiB)",
+        );
       }
       if (max !== undefined && min > max) fail("size minimum must not be greater than maximum");
     }
@@ -342,7 +347,7 @@ class ModuleValidator {
     for (const d of m.datas) {
       if (d.mode !== SegmentMode.Active) continue;
       if (d.memory >= m.memories.length) fail(`unknown memory ${d.memory}`);
-      this.checkConstExpr(d.offset!, ValType.I32);
+      this.checkConstExpr(d.offset!, m.memories[d.memory].limits.address64 ? ValType.I64 : ValType.I32);
     }
     if (m.start !== undefined) {
       const f = this.funcType(m.start);
@@ -392,7 +397,7 @@ class ModuleValidator {
       if (seg.mode === SegmentMode.Active) {
         const t = this.table(seg.table);
         if (t.elem !== seg.type) fail("type mismatch");
-        this.checkConstExpr(seg.offset!, ValType.I32);
+        this.checkConstExpr(seg.offset!, addressOf(t));
       }
       for (const f of seg.funcIndices ?? []) this.funcType(f);
       for (const e of seg.init) this.checkConstExpr(e, seg.type);
@@ -481,12 +486,18 @@ function skipS64(r: Reader): void {
   r.pos = pos;
 }
 
+/** The type of a table's indices and sizes: i64 for a 64-bit table (table64). */
+function addressOf(table: TableType): ValType {
+  return table.limits.address64 ? ValType.I64 : ValType.I32;
+}
+
 /** Checks function bodies. One instance per module; its stacks are reused for every function. */
 class BodyValidator {
   readonly m: ModuleInfo;
   readonly bytes: Uint8Array;
   readonly r: Reader;
-  readonly hasMemory: boolean;
+  /** Memory 0 exists and has 32-bit addresses: the fast path's loads and stores. */
+  readonly memory0Is32: boolean;
 
   // Operand stack.
   vals = new Uint8Array(1024);
@@ -514,7 +525,7 @@ class BodyValidator {
     this.bytes = mv.bytes;
     this.r = new Reader(this.bytes);
     this.r.section = true; // it reads function bodies: running out is "of section or function"
-    this.hasMemory = this.m.memories.length > 0;
+    this.memory0Is32 = this.m.memories.length > 0 && !this.m.memories[0].limits.address64;
   }
 
   fail(message: string): never {
@@ -632,22 +643,32 @@ class BodyValidator {
     this.btResults = this.mv.typeResults[index];
   }
 
-  /** A memarg for an access of natural alignment 2^maxAlign; requires memory 0. */
-  memarg(maxAlign: number): void {
+  /**
+   * A memarg for an access of natural alignment 2^maxAlign: the flags (bit 6: a memory index
+   * follows), the offset (a u64, below 2^32 for a 32-bit memory). Returns the memory's address type.
+   */
+  memarg(maxAlign: number): ValType {
     const r = this.r;
-    const align = r.u32();
-    r.u32(); // offset
-    if (align >= 32) this.fail("malformed memop flags");
-    if (align > maxAlign) this.fail("alignment must not be larger than natural");
-    this.needMemory();
+    const flags = r.u32();
+    if (flags >= 128) this.fail("malformed memop flags");
+    const memory = flags & 0x40 ? r.u32() : 0;
+    const address = this.memoryAddress(memory);
+    const offset = r.u64();
+    if ((flags & 0x3f) > maxAlign) this.fail("alignment must not be larger than natural");
+    if (address === ValType.I32 && offset >= 2 ** 32) this.fail("offset out of range");
+    return address;
   }
 
-  needMemory(): void {
-    if (!this.hasMemory) this.fail("unknown memory 0");
+  /** The address type (i32, or i64 for a 64-bit memory) of memory `index`, failing if there is none. */
+  memoryAddress(index: number): ValType {
+    const memories = this.m.memories;
+    if (index >= memories.length) this.fail(`unknown memory ${index}`);
+    return memories[index].limits.address64 ? ValType.I64 : ValType.I32;
   }
 
-  zeroByte(): void {
-    if (this.r.u8() !== 0) this.fail("zero byte expected");
+  /** A memory index immediate (a zero byte before multiple memories): its address type. */
+  memoryIndex(): ValType {
+    return this.memoryAddress(this.r.u32());
   }
 
   readLocalIndex(): number {
@@ -730,7 +751,7 @@ class BodyValidator {
     const funcTypes = m.funcTypeIndices, funcCount = mv.funcCount;
     const typeParams = mv.typeParams, typeResults = mv.typeResults;
     const globals = m.globalTypes, tables = m.tables;
-    const hasMemory = this.hasMemory;
+    const memory0Is32 = this.memory0Is32;
     const params = this.params, results = this.results;
     let vals = this.vals, kinds = this.kinds, heights = this.heights, unreachables = this.unreachables;
     // `| 0` wherever these are loaded from fields: it keeps them untagged int32s in registers.
@@ -945,7 +966,7 @@ class BodyValidator {
           // Loads and stores: a one-byte alignment, then the offset.
           if (op >= Code.I32Load && op <= Code.I64Store32) {
             const align = pos + 1 < end ? bytes[pos + 1] : 0x80;
-            if (align > MEM_ALIGN[op] || !hasMemory) break;
+            if (align > MEM_ALIGN[op] || !memory0Is32) break;
             const n = u32Length(bytes, pos + 2, end);
             if (n === 0) break;
             const type = MEM_TYPE[op];
@@ -994,13 +1015,13 @@ class BodyValidator {
     }
     // Loads and stores.
     if (op >= Op.I32Load && op <= Op.I64Store32) {
-      this.memarg(MEM_ALIGN[op]);
+      const address = this.memarg(MEM_ALIGN[op]);
       if (op <= Op.I64Load32U) {
-        this.pop(ValType.I32);
+        this.pop(address);
         this.push(MEM_TYPE[op]);
       } else {
         this.pop(MEM_TYPE[op]);
-        this.pop(ValType.I32);
+        this.pop(address);
       }
       return false;
     }
@@ -1070,8 +1091,9 @@ class BodyValidator {
       case Op.CallIndirect: {
         const t = r.u32();
         if (t >= m.types.length) this.fail(`unknown type ${t}`);
-        if (this.readTable().elem !== ValType.FuncRef) this.fail("type mismatch");
-        this.pop(ValType.I32);
+        const table = this.readTable();
+        if (table.elem !== ValType.FuncRef) this.fail("type mismatch");
+        this.pop(addressOf(table));
         this.popList(this.mv.typeParams[t]);
         this.pushList(this.mv.typeResults[t]);
         break;
@@ -1119,28 +1141,26 @@ class BodyValidator {
         break;
       }
       case Op.TableGet: {
-        const t = this.readTable().elem;
-        this.pop(ValType.I32);
-        this.push(t);
+        const table = this.readTable();
+        this.pop(addressOf(table));
+        this.push(table.elem);
         break;
       }
       case Op.TableSet: {
-        const t = this.readTable().elem;
-        this.pop(t);
-        this.pop(ValType.I32);
+        const table = this.readTable();
+        this.pop(table.elem);
+        this.pop(addressOf(table));
         break;
       }
       case Op.MemorySize:
-        this.zeroByte();
-        this.needMemory();
-        this.push(ValType.I32);
+        this.push(this.memoryIndex());
         break;
-      case Op.MemoryGrow:
-        this.zeroByte();
-        this.needMemory();
-        this.pop(ValType.I32);
-        this.push(ValType.I32);
+      case Op.MemoryGrow: {
+        const address = this.memoryIndex();
+        this.pop(address);
+        this.push(address);
         break;
+      }
       case Op.I32Const:
         r.s32();
         this.push(ValType.I32);
@@ -1218,59 +1238,71 @@ class BodyValidator {
       return;
     }
     switch (sub) {
-      case FcOp.MemoryInit:
-        this.needMemory();
+      case FcOp.MemoryInit: {
+        // The memory is checked before the segment (the reference interpreter's order of messages).
+        const at = this.r.pos;
+        this.r.u32();
+        const address = this.memoryIndex(), end = this.r.pos;
+        this.r.pos = at;
         this.readDataIndex();
-        this.zeroByte();
-        this.popI32s(3);
+        this.r.pos = end;
+        this.popI32s(2);
+        this.pop(address);
         break;
+      }
       case FcOp.DataDrop:
         this.readDataIndex();
         break;
-      case FcOp.MemoryCopy:
-        this.zeroByte();
-        this.zeroByte();
-        this.needMemory();
-        this.popI32s(3);
+      case FcOp.MemoryCopy: {
+        const dst = this.memoryIndex(), src = this.memoryIndex();
+        // The length fits both memories: i64 only when both addresses are.
+        this.pop(dst === ValType.I64 && src === ValType.I64 ? ValType.I64 : ValType.I32);
+        this.pop(src);
+        this.pop(dst);
         break;
-      case FcOp.MemoryFill:
-        this.zeroByte();
-        this.needMemory();
-        this.popI32s(3);
+      }
+      case FcOp.MemoryFill: {
+        const address = this.memoryIndex();
+        this.pop(address);
+        this.pop(ValType.I32);
+        this.pop(address);
         break;
+      }
       case FcOp.TableInit: {
         const e = r.u32();
-        const tableType = this.readTable().elem;
-        if (this.elemType(e) !== tableType) this.fail("type mismatch");
-        this.popI32s(3);
+        const table = this.readTable();
+        if (this.elemType(e) !== table.elem) this.fail("type mismatch");
+        this.popI32s(2);
+        this.pop(addressOf(table));
         break;
       }
       case FcOp.ElemDrop:
         this.elemType(r.u32());
         break;
       case FcOp.TableCopy: {
-        const dst = this.readTable().elem;
-        const src = this.readTable().elem;
-        if (dst !== src) this.fail("type mismatch");
-        this.popI32s(3);
+        const dst = this.readTable(), src = this.readTable();
+        if (dst.elem !== src.elem) this.fail("type mismatch");
+        const [da, sa] = [addressOf(dst), addressOf(src)];
+        this.pop(da === ValType.I64 && sa === ValType.I64 ? ValType.I64 : ValType.I32); // fits both
+        this.pop(sa);
+        this.pop(da);
         break;
       }
       case FcOp.TableGrow: {
-        const t = this.readTable().elem;
-        this.pop(ValType.I32);
-        this.pop(t);
-        this.push(ValType.I32);
+        const table = this.readTable(), address = addressOf(table);
+        this.pop(address);
+        this.pop(table.elem);
+        this.push(address);
         break;
       }
       case FcOp.TableSize:
-        this.readTable();
-        this.push(ValType.I32);
+        this.push(addressOf(this.readTable()));
         break;
       case FcOp.TableFill: {
-        const t = this.readTable().elem;
-        this.pop(ValType.I32);
-        this.pop(t);
-        this.pop(ValType.I32);
+        const table = this.readTable(), address = addressOf(table);
+        this.pop(address);
+        this.pop(table.elem);
+        this.pop(address);
         break;
       }
       default:
@@ -1283,12 +1315,13 @@ class BodyValidator {
     const r = this.r;
     const sub = r.u32();
     if (!isKnownSimdOp(sub)) this.fail("illegal opcode");
+    let address = ValType.I32; // the address operand of a memory access (SIMD_IN lists it as i32)
     switch (simdImmediate(sub)) {
       case SimdImm.MemArg:
-        this.memarg(SIMD_ALIGN[sub]);
+        address = this.memarg(SIMD_ALIGN[sub]);
         break;
       case SimdImm.MemArgLane:
-        this.memarg(SIMD_ALIGN[sub]);
+        address = this.memarg(SIMD_ALIGN[sub]);
         this.laneIndex(SIMD_LANES[sub]);
         break;
       case SimdImm.Lane:
@@ -1300,7 +1333,7 @@ class BodyValidator {
         break;
     }
     const ins = SIMD_IN[sub];
-    for (let i = ins.length - 1; i >= 0; i--) this.pop(ins[i]);
+    for (let i = ins.length - 1; i >= 0; i--) this.pop(i === 0 && address === ValType.I64 ? address : ins[i]);
     const out = SIMD_OUT[sub];
     if (out !== 0) this.push(out);
   }

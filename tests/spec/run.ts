@@ -10,7 +10,8 @@
  *
  * A filter is a spec file name ("i32", "legacy/throw") or a prefix ending in "*" ("f32*"). Files named
  * exactly run even when they are SIMD files; otherwise SIMD files run unless --no-simd or
- * WASMRUN_SPEC_SIMD=0 leaves them out (JSON suite only). --interpret runs ours on the interpreter alone.
+ * WASMRUN_SPEC_SIMD=0 leaves them out (JSON suite only). --interpret runs ours on the interpreter alone,
+ * --js-tier with every function compiled to JS at its first call (the spec configurations' JS tier).
  */
 import { parseArgs } from "node:util";
 import {
@@ -46,6 +47,7 @@ const { values, positionals } = parseArgs({
     wast: { type: "boolean", default: false },
     suite: { type: "string", default: "2.0" },
     interpret: { type: "boolean", default: false },
+    "js-tier": { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
   allowPositionals: true,
@@ -55,7 +57,7 @@ if (values.help) {
   console.log(
     "usage: deno run -A tests/spec/run.ts [--engine v8|wasmrun] [--no-simd] [--max-failures N] [file...]\n" +
       "       deno run -A tests/spec/run.ts --wast [--suite 2.0|3.0|all] [--engine v8|wasmrun] [file...]\n" +
-      "       (--interpret: wasmrun on its interpreter alone)",
+      "       (--interpret: wasmrun on its interpreter alone; --js-tier: every function compiled to JS)",
   );
   Deno.exit(0);
 }
@@ -67,7 +69,7 @@ function selected(file: string): boolean {
 
 const maxFailures = Number(values["max-failures"]);
 const isV8 = values.engine === "v8";
-const instanceOptions = values.interpret ? { jit: false } : undefined;
+const instanceOptions = values.interpret ? { jit: false } : values["js-tier"] ? { tierUp: 0 } : undefined;
 const api = await loadEngine(values.engine);
 const start = performance.now();
 let failed = 0;
