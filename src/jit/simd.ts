@@ -296,6 +296,20 @@ function simdInline(c: Compiler, sub: number): boolean {
       c.emit(a.map((x, i) => `${x} = (${x} & ${m[i]}) | (${b[i]} & ~${m[i]});`).join(" "));
       return true;
     }
+    case SimdOp.I8x16RelaxedLaneselect: // relaxed_laneselect (V8 x64: blendv, by the mask's top bits;
+    case SimdOp.I16x8RelaxedLaneselect: // per byte for i8x16 and i16x8 alike, see ops_simd_relaxed.ts)
+    case SimdOp.I32x4RelaxedLaneselect:
+    case SimdOp.I64x2RelaxedLaneselect: {
+      const m = c.parts(c.pop()), b = c.parts(c.pop()), a = top();
+      const mask = (i: number) =>
+        sub === SimdOp.I32x4RelaxedLaneselect
+          ? `(${m[i]} >> 31)`
+          : sub === SimdOp.I64x2RelaxedLaneselect
+          ? `(${m[i | 1]} >> 31)`
+          : `Math.imul((${m[i]} & 0x80808080) >>> 7, 0xff)`;
+      c.emit(a.map((x, i) => `t = ${mask(i)}; ${x} = (${x} & t) | (${b[i]} & ~t);`).join(" "));
+      return true;
+    }
     case SimdOp.V128AnyTrue: { // v128.any_true
       const v = c.parts(c.pop());
       c.emitCompare(`(${v.join(" | ")}) !== 0`);

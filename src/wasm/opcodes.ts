@@ -230,7 +230,10 @@ export const enum FcOp {
   TableFill = 17,
 }
 
-/** Sub-opcodes after the 0xfd prefix (u32 LEB128): the 236 SIMD instructions of WebAssembly 2.0. */
+/**
+ * Sub-opcodes after the 0xfd prefix (u32 LEB128): the 236 SIMD instructions of WebAssembly 2.0, then the
+ * 20 of relaxed SIMD (Wasm 3.0, 0x100..0x113).
+ */
 export const enum SimdOp {
   V128Load = 0x00,
   V128Load8x8S = 0x01,
@@ -468,6 +471,27 @@ export const enum SimdOp {
   I32x4TruncSatF64x2UZero = 0xfd,
   F64x2ConvertLowI32x4S = 0xfe,
   F64x2ConvertLowI32x4U = 0xff,
+  // Relaxed SIMD (Wasm 3.0)
+  I8x16RelaxedSwizzle = 0x100,
+  I32x4RelaxedTruncF32x4S = 0x101,
+  I32x4RelaxedTruncF32x4U = 0x102,
+  I32x4RelaxedTruncF64x2SZero = 0x103,
+  I32x4RelaxedTruncF64x2UZero = 0x104,
+  F32x4RelaxedMadd = 0x105,
+  F32x4RelaxedNmadd = 0x106,
+  F64x2RelaxedMadd = 0x107,
+  F64x2RelaxedNmadd = 0x108,
+  I8x16RelaxedLaneselect = 0x109,
+  I16x8RelaxedLaneselect = 0x10a,
+  I32x4RelaxedLaneselect = 0x10b,
+  I64x2RelaxedLaneselect = 0x10c,
+  F32x4RelaxedMin = 0x10d,
+  F32x4RelaxedMax = 0x10e,
+  F64x2RelaxedMin = 0x10f,
+  F64x2RelaxedMax = 0x110,
+  I16x8RelaxedQ15mulrS = 0x111,
+  I16x8RelaxedDotI8x16I7x16S = 0x112,
+  I32x4RelaxedDotI8x16I7x16AddS = 0x113,
 }
 
 /** Sub-opcodes 0x00..0xff that are not assigned to a SIMD instruction. */
@@ -494,9 +518,11 @@ const SIMD_GAPS = new Set([
   0xee,
 ]);
 
-/** Whether `sub` (after the 0xfd prefix) is a Wasm 2.0 SIMD instruction. */
+/** Whether `sub` (after the 0xfd prefix) is a SIMD instruction: Wasm 2.0's, or relaxed SIMD's (3.0). */
 export function isKnownSimdOp(sub: number): boolean {
-  return sub <= 0xff && !SIMD_GAPS.has(sub);
+  return sub <= 0xff
+    ? !SIMD_GAPS.has(sub)
+    : sub >= SimdOp.I8x16RelaxedSwizzle && sub <= SimdOp.I32x4RelaxedDotI8x16I7x16AddS;
 }
 
 /** What follows a SIMD sub-opcode in the binary. */

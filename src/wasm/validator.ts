@@ -149,7 +149,7 @@ function memOp(op: number, type: ValType, alignLog2: number): void {
 
 /** Operand types, bottom first, and the result type (0: none). */
 const SIMD_IN: Uint8Array[] = [];
-const SIMD_OUT = new Uint8Array(256);
+const SIMD_OUT = new Uint8Array(0x114); // relaxed SIMD: 0x100..0x113
 /** For memory instructions: log2 of the natural alignment. */
 const SIMD_ALIGN = new Uint8Array(256);
 /** For lane instructions: the number of lanes (a lane index must be below it). */
@@ -216,6 +216,11 @@ const SIMD_LANES = new Uint8Array(256);
     ...range(0xf8, 0xff), // conversions
   ];
   set(unary, [V128], V128);
+  // Relaxed SIMD: swizzle, min/max, q15mulr and dot are binary; the truncations unary; madd/nmadd,
+  // laneselect and dot_add take three.
+  set([0x100, ...range(0x10d, 0x112)], [V128, V128], V128);
+  set(range(0x101, 0x104), [V128], V128);
+  set([...range(0x105, 0x10c), 0x113], [V128, V128, V128], V128);
 
   const align = (subs: number[], log2: number) => subs.forEach((sub) => SIMD_ALIGN[sub] = log2);
   align([0x00, 0x0b], 4);

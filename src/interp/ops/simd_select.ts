@@ -25,6 +25,7 @@ import {
 import { narrowIntBinary, narrowIntShift, narrowIntUnary } from "./ops_simd_int.ts";
 import { laneTest, wideIntBinary, wideIntShift, wideIntUnary } from "./ops_simd_wide.ts";
 import { floatBinary, floatUnary } from "./ops_simd_float.ts";
+import { relaxedOperands, relaxedSimd } from "./ops_simd_relaxed.ts";
 
 /** The immediates of a SIMD instruction. */
 export interface SimdImmediates {
@@ -87,6 +88,13 @@ const closure = (operands: number, result: ValType | null, make: SimdClosure["ma
 /** The closure factory for SIMD instruction `sub`, validated, with immediates `imm`. */
 export function selectSimd(sub: number, imm: SimdImmediates): SimdClosure {
   const { offset, lane, bytes } = imm;
+  if (sub >= SimdOp.I8x16RelaxedSwizzle) {
+    return closure(
+      relaxedOperands(sub),
+      ValType.V128,
+      ([a, b, c], d, next) => relaxedSimd(sub, d, a, b, c ?? 0, next),
+    );
+  }
   switch (simdImmediate(sub)) {
     case SimdImm.MemArg:
       if (sub === SimdOp.V128Store) {
