@@ -57,14 +57,16 @@ function immediates(text: string): string {
   if (text === "i8x16.shuffle") return " 0".repeat(16);
   if (text === "v128.const") return " i64x2 0 0";
   if (/^[if](32|64)\.const$/.test(text)) return " 0";
-  if (/^(br|br_if|br_table|call|local\.\w+|global\.\w+|table\.(get|set|size|grow|fill))$/.test(text)) {
+  if (
+    /^(br|br_if|br_table|(return_)?call|local\.\w+|global\.\w+|table\.(get|set|size|grow|fill))$/.test(text)
+  ) {
     return " 0";
   }
   if (/^(ref\.func|memory\.init|data\.drop|elem\.drop)$/.test(text)) return " 0";
   if (text === "table.init") return " 0 0";
   if (text === "table.copy") return " 0 0";
   if (text === "ref.null") return " func";
-  if (text === "call_indirect") return " (type 0)";
+  if (text === "call_indirect" || text === "return_call_indirect") return " (type 0)";
   return "";
 }
 
@@ -173,7 +175,7 @@ Deno.test({
       else assertEquals(code[0], value, `${name} (${instruction(name)})`);
       seen.push(name);
     }
-    assertEquals(seen.length, 183);
+    assertEquals(seen.length, 185); // 183 of Wasm 2.0, return_call and return_call_indirect
     // The prefixes, from an instruction of each.
     assertEquals(assemble(["I32TruncSatF32S", "V128Not"]).map((e) => e.code[0]), [
       Op.PrefixFC,

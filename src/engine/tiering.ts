@@ -104,7 +104,7 @@ function compile(f: WasmFunc, loopAt: number): CompiledCode | null {
     f.jit = code;
     f.jsCost = unit.jsCost;
     f.osrAt = loopAt;
-    f.entry = code as (s: number) => void;
+    f.entry = code;
     jitCounts.compiled++;
   }
   return f.jit ?? null;
@@ -179,17 +179,30 @@ export function restoreUnits(module: ModuleInfo, saved: SavedUnit[]): number {
   return restored;
 }
 
-/** A call from compiled code to a function not compiled yet (or never compiled). */
-function callFromCompiled(fn: WasmFunc, slot: number): void {
+/**
+ * A call from compiled code to a function not compiled yet (or never compiled). What compiled code
+ * returns goes back to the caller: a function to run in its place after a tail call (see
+ * `CompiledCode`); the interpreter runs tail calls itself.
+ */
+function callFromCompiled(fn: WasmFunc, slot: number): unknown {
   const code = fn.jit === undefined ? compiledCode(fn) : fn.jit;
-  if (code !== null) code(slot); // its entry sends it to `interpretDeep` when there is no room
-  else interpretDeep(fn, slot);
+  if (code !== null) return code(slot); // its entry sends it to `interpretDeep` when there is no room
+  interpretDeep(fn, slot);
 }
 
-/** Compiled code out of JS stack (or at the depth limit) runs the call on the interpreter. */
+/**
+ * Compiled code out of JS stack (or at the depth limit) runs the call on the interpreter, its frame
+ * one deeper than the caller's, as compiled code's entry counts it.
+ */
 function interpretDeep(fn: WasmFunc, slot: number): void {
-  if (machine.depth >= machine.limit) trap("call stack exhausted");
-  interpret(fn, slot);
+  const depth = machine.depth;
+  if (depth >= machine.limit) trap("call stack exhausted");
+  machine.depth = depth + 1;
+  try {
+    interpret(fn, slot);
+  } finally {
+    machine.depth = depth;
+  }
 }
 
 /** How every instance runs its functions. */

@@ -35,6 +35,7 @@ import {
   OSR,
   RETURN,
   signatureId,
+  TAIL,
   trap,
   type WasmFunc,
 } from "../runtime/objects.ts";
@@ -884,6 +885,10 @@ export class Lowerer implements LoweringState {
         return this.call(r.u32());
       case Opcode.CallIndirect:
         return this.callIndirect(r.u32(), r.u32());
+      case Opcode.ReturnCall:
+        return this.returnCall(r.u32());
+      case Opcode.ReturnCallIndirect:
+        return this.returnCallIndirect(r.u32(), r.u32());
       case Opcode.Drop: // drop
         this.h--;
         return;
@@ -1153,6 +1158,50 @@ export class Lowerer implements LoweringState {
     }));
     this.flush();
     for (const t of type.results) this.pushStack(t);
+  }
+
+  /**
+   * A tail call's arguments: in their canonical slots, popped; returns where they start. The op then
+   * names the callee and returns TAIL: the run loop moves them down to the frame's base and runs the
+   * callee there, in this frame's place (`return_call_ref` will name its callee the same way).
+   */
+  tailArgs(type: FuncType): number {
+    const np = type.params.length;
+    this.materializeRange(this.h - np, this.h);
+    const argSlot = this.canonical(this.h - np);
+    this.h -= np;
+    return argSlot;
+  }
+
+  returnCall(x: number): void {
+    const m = this.module;
+    const argSlot = this.tailArgs(m.types[m.funcTypeIndices[x]]);
+    this.emit(
+      tag(
+        counts && "return_call",
+        () => (_, vm) => (callState.fn = vm.funcs[x], callState.argSlot = argSlot, TAIL),
+      ),
+    );
+    this.setUnreachable();
+  }
+
+  returnCallIndirect(typeIndex: number, tableIndex: number): void {
+    const type = this.module.types[typeIndex];
+    const sig = signatureId(type);
+    const sel = this.popSlot() << 1;
+    const argSlot = this.tailArgs(type);
+    const wide = this.tableIsWide(tableIndex);
+    this.emit(tag(counts && "return_call_indirect", () => (p, vm) => {
+      const i = wide && I32[p + sel + 1] !== 0 ? -1 >>> 0 : I32[p + sel] >>> 0;
+      const elems = vm.tables[tableIndex].elements;
+      if (i >= elems.length) trap("undefined element");
+      const f = elems[i] as FuncInst | null;
+      if (f === null) trap("uninitialized element");
+      if (f.sigId !== sig) trap("indirect call type mismatch");
+      callState.fn = f, callState.argSlot = argSlot;
+      return TAIL;
+    }));
+    this.setUnreachable();
   }
 
   tableInstr(op: number, x: number): void {

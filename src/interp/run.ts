@@ -3,7 +3,9 @@
  * JS, so call depth is bounded by our own limit (never by the JS stack), and blocks are just jumps.
  */
 import { callState, F64, I32, JS_BUDGET, machine, MAX_DEPTH, R, STACK_SLOTS, V } from "../runtime/machine.ts";
-import { CALL, type Op, OSR, trap, type WasmFunc } from "../runtime/objects.ts";
+import { CALL, type FuncInst, type Op, OSR, TAIL, trap, type WasmFunc } from "../runtime/objects.ts";
+import { callHost } from "../runtime/boundary.ts";
+import { isRefType, ValType } from "../wasm/types.ts";
 import { addFrame, frameOf, trapOf } from "../runtime/trap.ts";
 import { lowerFunction } from "./lower.ts";
 
@@ -46,44 +48,79 @@ export function interpret(fn: WasmFunc, slot: number): void {
   let b = slot * 2;
   let pc = 0;
   let depth = baseDepth;
-  let replacing = false; // compiled code is running the rest of the current frame's call (OSR)
+  let replacing = false; // compiled code is running the rest of the current frame's call (OSR, tail call)
   try {
     for (;;) {
       const op = code[pc];
       const r = op(b, vm);
+      let tail: unknown; // a function to run in the current frame's place (a tail call)
       if (r >= 0) {
         pc = r;
+        continue;
       } else if (r === CALL) {
         if (depth >= limit) trap("call stack exhausted");
         const callee = callState.fn as WasmFunc;
         const calleeSlot = (b >> 1) + callState.argSlot;
         const compiled = callee.jit === undefined ? callee.inst.tiering.compiled(callee) : callee.jit;
         if (compiled !== null && machine.jsStack + callee.jsCost <= JS_BUDGET) {
-          compiled(calleeSlot); // a trap in there gets this frame added below, at the call
-          pc++;
-          continue;
-        }
-        frameFn[depth] = f, framePc[depth] = pc + 1, frameBase[depth] = b;
-        machine.depth = ++depth;
-        f = callee, vm = callee.inst;
-        pc = 0; // before entering: a trap there (fuel, stack) is reported at the callee's start
-        code = enterFrame(f, calleeSlot);
-        b = calleeSlot * 2;
-      } else {
-        if (r === OSR) {
-          replacing = true;
-          const done = replaced(f, b >> 1, depth);
-          replacing = false;
-          if (!done) {
-            pc++; // the loop's op stands first in it: the loop goes on at the next one
+          // A trap in there gets this frame added below, at the call.
+          if ((tail = compiled(calleeSlot)) === undefined) {
+            pc++;
             continue;
           }
+          // The callee ended in a tail call: its frame is the next one's.
+          frameFn[depth] = f, framePc[depth] = pc + 1, frameBase[depth] = b;
+          machine.depth = ++depth;
+          b = calleeSlot * 2;
+        } else {
+          frameFn[depth] = f, framePc[depth] = pc + 1, frameBase[depth] = b;
+          machine.depth = ++depth;
+          f = callee, vm = callee.inst;
+          pc = 0; // before entering: a trap there (fuel, stack) is reported at the callee's start
+          code = enterFrame(f, calleeSlot);
+          b = calleeSlot * 2;
+          continue;
         }
-        if (depth === baseDepth) return;
-        machine.depth = --depth;
-        f = frameFn[depth], pc = framePc[depth], b = frameBase[depth];
-        vm = f.inst, code = f.code!;
+      } else if (r === TAIL) {
+        tail = callState.fn;
+        moveArgs((tail as FuncInst).type.params, b >> 1, (b >> 1) + callState.argSlot);
+      } else if (r === OSR) {
+        replacing = true;
+        tail = replaced(f, b >> 1, depth);
+        replacing = false;
+        if (tail === 1) {
+          pc++; // the loop's op stands first in it: the loop goes on at the next one
+          continue;
+        }
       }
+      // A tail call: the current frame (call depth, slot) is the callee's now; then it returns.
+      while (tail !== undefined) {
+        const g = tail as FuncInst;
+        if (g.kind !== "wasm") {
+          replacing = true; // the frame is gone: a trap in the host is not reported in it
+          callHost(g, b >> 1);
+          replacing = false;
+          tail = undefined;
+          break;
+        }
+        const compiled = g.jit === undefined ? g.inst.tiering.compiled(g) : g.jit;
+        if (compiled === null || machine.jsStack + g.jsCost > JS_BUDGET) {
+          f = g, vm = g.inst;
+          pc = 0;
+          code = enterFrame(f, b >> 1);
+          break;
+        }
+        machine.depth = depth - 1; // its entry counts the frame again, as the call did
+        replacing = true; // a trap in there carries its own frame, the one replacing this
+        tail = compiled(b >> 1);
+        replacing = false;
+        machine.depth = depth;
+      }
+      if (tail !== undefined) continue; // the frame goes on, running the callee's code
+      if (depth === baseDepth) return;
+      machine.depth = --depth;
+      f = frameFn[depth], pc = framePc[depth], b = frameBase[depth];
+      vm = f.inst, code = f.code!;
     }
   } catch (e) {
     throw withBacktrace(e, f, pc, depth, baseDepth, !replacing);
@@ -93,17 +130,38 @@ export function interpret(fn: WasmFunc, slot: number): void {
 }
 
 /**
+ * Moves a tail call's arguments, of types `params`, from slot `from` on down to `to` (the frame's base),
+ * lowest first: `to` is below `from`, so none is overwritten before it is read.
+ */
+function moveArgs(params: readonly ValType[], to: number, from: number): void {
+  if (from === to) return;
+  for (let i = 0; i < params.length; i++) {
+    const t = params[i];
+    if (t === ValType.V128) {
+      const d = 4 * (to + i), s = 4 * (from + i);
+      V[d] = V[s], V[d + 1] = V[s + 1], V[d + 2] = V[s + 2], V[d + 3] = V[s + 3];
+    } else if (isRefType(t)) {
+      R[to + i] = R[from + i];
+    } else {
+      const d = 2 * (to + i), s = 2 * (from + i);
+      I32[d] = I32[s], I32[d + 1] = I32[s + 1];
+    }
+  }
+}
+
+/**
  * On-stack replacement: the hot loop at `callState.osrAt` asks for `f`'s frame at `slot` (at call
  * depth `depth`) to go on in compiled code from that loop's start, with the locals the frame holds.
- * True when compiled code ran the rest of the call (results in place); false when there is no such
- * code, or it found no room to run (it returns 1 then). A trap in it carries the frame already.
+ * Undefined when compiled code ran the rest of the call (results in place); a function when that
+ * ended in a tail call (to run in the frame's place); 1 when there is no such code, or it found no
+ * room to run. A trap in it carries the frame already.
  */
-function replaced(f: WasmFunc, slot: number, depth: number): boolean {
+function replaced(f: WasmFunc, slot: number, depth: number): unknown {
   const code = f.inst.tiering.osr(f, callState.osrAt);
-  if (code === null) return false;
+  if (code === null) return 1;
   machine.depth = depth - 1; // its entry counts the frame again, as a call would
   try {
-    return code(slot, 1) !== 1;
+    return code(slot, 1);
   } finally {
     machine.depth = depth;
   }

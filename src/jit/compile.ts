@@ -662,6 +662,10 @@ export class Compiler {
         return this.call(r.u32());
       case Opcode.CallIndirect:
         return this.callIndirect(r.u32(), r.u32());
+      case Opcode.ReturnCall:
+        return this.returnCall(r.u32());
+      case Opcode.ReturnCallIndirect:
+        return this.returnCallIndirect(r.u32(), r.u32());
       case Opcode.Drop:
         this.pop();
         return;
@@ -786,15 +790,26 @@ export class Compiler {
     this.emit(`if (i${c} === 0) { ${assign(this.parts(a), this.parts(b))} }`);
   }
 
-  /** Writes the top `n` values as arguments at the callee's frame and calls `target` there. */
-  callWith(n: number, results: ValType[], target: string): void {
+  /**
+   * Writes the top `n` values as arguments at the callee's frame and calls `target` there. A callee
+   * that may end in a tail call (`mayTail`) can hand back a function to run there in its place
+   * (see `returnCallWith`): the call site runs those until none comes back.
+   */
+  callWith(n: number, results: ValType[], target: string, mayTail = true): void {
     const lines: string[] = [];
     for (let i = 0; i < n; i++) lines.push(this.toSlot(this.h - n + i, this.callBase + i));
     this.h -= n;
     this.maxArgs = Math.max(this.maxArgs, n, results.length);
     const m = this.meter;
     if (this.fuelOnly) lines.push(`${m}.left = fl; fl = ${FUEL_IN_CALL};`);
-    lines.push(`site = ${this.at}; ${target}(s + ${this.callBase});`);
+    const frame = `s + ${this.callBase}`;
+    if (mayTail) {
+      this.declare("tc", "undefined");
+      lines.push(
+        `site = ${this.at}; if ((tc = ${target}(${frame})) !== undefined) ` +
+          `do tc = tc.entry(${frame}); while (tc !== undefined);`,
+      );
+    } else lines.push(`site = ${this.at}; ${target}(${frame});`);
     if (this.fuelOnly) lines.push(`fl = ${m}.left;`);
     if (this.memory) lines.push(REFRESH);
     for (let i = 0; i < results.length; i++) {
@@ -822,7 +837,60 @@ export class Compiler {
   call(index: number): void {
     const type = this.inst.funcs[index].type;
     const target = index === this.fn.index ? "self" : `${this.func(index)}.entry`;
-    this.callWith(type.params.length, type.results, target);
+    this.callWith(type.params.length, type.results, target, this.mayTail(index));
+  }
+
+  /**
+   * Whether a call to function `index` may come back with a tail callee to run (see `callWith`): an
+   * import may be anything; a function of the module only when its body has a byte that could be a
+   * tail call's opcode (an immediate that looks like one costs only the check).
+   */
+  mayTail(index: number): boolean {
+    const m = this.inst.module;
+    if (index < m.importedFuncCount) return true;
+    let known = tailCallers.get(m);
+    if (known === undefined) tailCallers.set(m, known = new Uint8Array(m.funcTypeIndices.length));
+    if (known[index] === 0) {
+      const body = m.funcs[index - m.importedFuncCount];
+      known[index] = 1;
+      for (let i = body.codeStart; i < body.codeEnd; i++) {
+        const b = m.bytes[i];
+        if (b === Opcode.ReturnCall || b === Opcode.ReturnCallIndirect || b === RETURN_CALL_REF) {
+          known[index] = 2;
+          break;
+        }
+      }
+    }
+    return known[index] === 2;
+  }
+
+  /**
+   * A tail call of `target` (a function, or an expression for one) with the top `n` values: they are
+   * written as its arguments at this frame's own base, the frame's depth and JS stack are given back
+   * as by a return, and the callee goes back to the caller, which runs it at the same slot (`callWith`,
+   * the interpreter, `execute`): so tail recursion grows neither the JS stack nor the call depth.
+   */
+  returnCallWith(n: number, target: string): void {
+    this.canonical();
+    const lines: string[] = [];
+    for (let i = 0; i < n; i++) lines.push(this.toSlot(this.h - n + i, i));
+    this.h -= n;
+    this.maxArgs = Math.max(this.maxArgs, n);
+    if (this.fuelOnly) lines.push(`${this.meter}.left = fl;`);
+    lines.push(`${RT.M}.depth--; ${RT.M}.jsStack -= ${JS_COST}; return ${target};`);
+    this.emit(lines.join(" "));
+    this.setUnreachable();
+  }
+
+  returnCall(index: number): void {
+    const type = this.inst.funcs[index].type;
+    this.returnCallWith(type.params.length, index === this.fn.index ? "F" : this.func(index));
+  }
+
+  returnCallIndirect(typeIndex: number, tableIndex: number): void {
+    const type = this.inst.module.types[typeIndex];
+    this.indirectCallee(typeIndex, tableIndex);
+    this.returnCallWith(type.params.length, "cf");
   }
 
   callIndirect(typeIndex: number, tableIndex: number): void {
@@ -1136,6 +1204,12 @@ const JS_COST = "/*js-cost*/";
 const FUEL_IN_CALL = -2147483648;
 
 const EMPTY = new Uint8Array(0);
+
+/** `return_call_ref`'s opcode (typed function references): compiled callers look for it already. */
+const RETURN_CALL_REF = 0x15;
+
+/** Per module, by function index: 0 not known yet, 1 no tail call in its body, 2 maybe (`mayTail`). */
+const tailCallers = new WeakMap<ModuleInfo, Uint8Array>();
 
 /**
  * The text of what decides how generated JS looks (this compiler, its parts and the names the code

@@ -1,6 +1,6 @@
 /** A call from JS into an instance: the entry every exported function goes through. */
 import { JS_BUDGET, machine, MAX_DEPTH } from "./machine.ts";
-import type { WasmFunc } from "./objects.ts";
+import { type FuncInst, trap, type WasmFunc } from "./objects.ts";
 import { engineError } from "./trap.ts";
 
 /**
@@ -14,8 +14,15 @@ export function execute(fn: WasmFunc, slot: number): void {
   machine.limit = Math.min(baseDepth + fn.inst.maxCallDepth, MAX_DEPTH);
   try {
     const code = fn.jit === undefined ? fn.inst.tiering.compiled(fn) : fn.jit;
-    if (code !== null && machine.jsStack + fn.jsCost <= JS_BUDGET) code(slot);
-    else fn.inst.tiering.interpret(fn, slot);
+    if (code !== null && machine.jsStack + fn.jsCost <= JS_BUDGET) {
+      // Compiled code that ends in a tail call hands back the callee, to run in its place.
+      for (let tail = code(slot); tail !== undefined;) tail = (tail as FuncInst).entry(slot);
+    } else {
+      // The interpreter counts the frame as compiled code's entry does: `maxCallDepth` frames either way.
+      if (baseDepth >= machine.limit) trap("call stack exhausted");
+      machine.depth = baseDepth + 1;
+      fn.inst.tiering.interpret(fn, slot);
+    }
   } catch (e) {
     throw engineError(e);
   } finally {

@@ -28,6 +28,11 @@ export const RETURN = -2;
  * code from the loop at byte offset `callState.osrAt` (on-stack replacement), if the JS tier can.
  */
 export const OSR = -3;
+/**
+ * Returned by a tail call's op (`return_call`, `return_call_indirect`) instead of a pc: the op moved
+ * the arguments down to the frame's base; `callState.fn` (a wasm or a host function) replaces the frame.
+ */
+export const TAIL = -4;
 
 /** Heat a function starts with when the JS tier takes functions once they are hot (see `tierUp`). */
 export const DEFAULT_TIER_UP = 20_000;
@@ -266,7 +271,7 @@ function sharedHeat(module: ModuleInfo, tierUp: number, bySize: boolean): Float6
  */
 export interface Tiering {
   /** The compiled code of `f`, compiling it on first use; null when `f` runs on the interpreter. */
-  compiled(f: WasmFunc): ((slot: number) => void) | null;
+  compiled(f: WasmFunc): CompiledCode | null;
   /** Runs `f` on the interpreter with its frame (arguments in place) at absolute slot `slot`. */
   interpret(f: WasmFunc, slot: number): void;
   /**
@@ -285,7 +290,10 @@ export interface Tiering {
  * A function's compiled code: its frame (arguments in place) at slot `s`. Called with `osr` = 1 by
  * the interpreter to continue a running call from the loop the code was compiled to enter (the
  * frame's locals then in place too); it returns 1 when it cannot take the call (no JS stack left),
- * which the interpreter then goes on running.
+ * which the interpreter then goes on running. It returns undefined when the call is done (results
+ * in place), or a function (`FuncInst`) after a tail call: the code left the callee's arguments at
+ * `s` and its own frame's depth and JS stack undone, and whoever called it must run that function
+ * at `s` in its place (and again while such a function comes back), which keeps tail recursion flat.
  */
 export type CompiledCode = (s: number, osr?: number) => unknown;
 
@@ -301,6 +309,7 @@ export class WasmFunc {
   /**
    * How compiled code calls this function (as a method: `f.entry(s)`): its frame (arguments in place)
    * at slot `s`. At first one shared function that asks the tiering; the compiled code once there is.
+   * Returns what compiled code returns: a function to run at `s` in its place after a tail call.
    */
   entry: (s: number) => unknown = firstEntry;
   code: Op[] | null = null;
@@ -369,8 +378,8 @@ const NO_POOL = new Int32Array(0);
 const NONE: readonly number[] = Object.freeze([]);
 
 /** Every WasmFunc's first `entry`: shared, so that a module's hundred thousand functions make no closures. */
-function firstEntry(this: WasmFunc, s: number): void {
-  this.inst.tiering.call(this, s);
+function firstEntry(this: WasmFunc, s: number): unknown {
+  return this.inst.tiering.call(this, s);
 }
 
 export type FuncInst = WasmFunc | HostFunc;

@@ -70,6 +70,7 @@ export function skipImmediates(r: Reader, op: number): void {
     case Op.Br:
     case Op.BrIf:
     case Op.Call:
+    case Op.ReturnCall:
     case Op.LocalGet:
     case Op.LocalSet:
     case Op.LocalTee:
@@ -86,6 +87,7 @@ export function skipImmediates(r: Reader, op: number): void {
       return;
     }
     case Op.CallIndirect:
+    case Op.ReturnCallIndirect:
       r.u32(), r.u32();
       return;
     case Op.SelectT: {
@@ -259,6 +261,8 @@ export function fuelCosts(bytes: Uint8Array, start: number, end: number, types: 
       case Op.Br:
       case Op.BrTable:
       case Op.Return:
+      case Op.ReturnCall:
+      case Op.ReturnCallIndirect:
         skipImmediates(r, op);
         top.unreachable = true;
         break;

@@ -18,6 +18,9 @@ export const enum Op {
   Return = 0x0f,
   Call = 0x10,
   CallIndirect = 0x11,
+  // Tail calls (Wasm 3.0); return_call_ref (0x15) comes with typed function references
+  ReturnCall = 0x12,
+  ReturnCallIndirect = 0x13,
   // Parametric
   Drop = 0x1a,
   Select = 0x1b,
@@ -554,7 +557,7 @@ export const BLOCK_TYPE_EMPTY = 0x40;
 
 /** Whether a one-byte opcode (or prefix) exists in WebAssembly 2.0 (SIMD's 0xfd prefix included). */
 export function isKnownOpcode(op: number): boolean {
-  return op <= Op.Else || (op >= Op.End && op <= Op.CallIndirect) ||
+  return op <= Op.Else || (op >= Op.End && op <= Op.ReturnCallIndirect) ||
     (op >= Op.Drop && op <= Op.SelectT) || (op >= Op.LocalGet && op <= Op.TableSet) ||
     (op >= Op.I32Load && op <= Op.I64Extend32S) || (op >= Op.RefNull && op <= Op.RefFunc) ||
     op === Op.PrefixFC || op === Op.PrefixSIMD;

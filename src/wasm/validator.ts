@@ -1103,6 +1103,18 @@ class BodyValidator {
         this.pushList(this.mv.typeResults[t]);
         break;
       }
+      case Op.ReturnCall:
+        this.returnCall(this.mv.funcType(r.u32(), at));
+        break;
+      case Op.ReturnCallIndirect: {
+        const t = r.u32();
+        if (t >= m.types.length) this.fail(`unknown type ${t}`);
+        const table = this.readTable();
+        if (table.elem !== ValType.FuncRef) this.fail("type mismatch");
+        this.pop(addressOf(table));
+        this.returnCall(t);
+        break;
+      }
       case Op.Drop:
         this.popAny();
         break;
@@ -1206,6 +1218,16 @@ class BodyValidator {
         this.fail("illegal opcode");
     }
     return false;
+  }
+
+  /**
+   * A tail call to a function of type `t` (its operands but the callee's own, already popped): the
+   * callee's results must be the caller's (subtyping comes with typed references), as after `return`.
+   */
+  returnCall(t: number): void {
+    if (!sameTypes(this.mv.typeResults[t], this.results[0])) this.fail("type mismatch");
+    this.popList(this.mv.typeParams[t]);
+    this.setUnreachable();
   }
 
   brTable(): void {
