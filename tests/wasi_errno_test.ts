@@ -3,8 +3,8 @@
  * (crates/wasi/src/p1.rs and its test programs crates/test-programs/src/bin/preview1_*.rs), and the
  * SYNC/DSYNC fdflags, checked against what the host really does (strace, or Deno's file API).
  *
- * Where wasmrun differs from current wasmtime, the rule is NOT pinned here (see the list at the
- * end of this file); those are reported for a decision, not frozen either way.
+ * The full table, with the rows where wasmrun differs from wasmtime and why, is docs/WASI_ERRNOS.md
+ * (pinned row by row by tests/wasi_errno_table_test.ts).
  */
 import "./cache_dir.ts";
 import assert from "node:assert/strict";
@@ -558,35 +558,6 @@ testBoth("SYNC/DSYNC fdflags set by path_open and fd_fdstat_set_flags are report
 });
 
 /*
- * Where wasmrun differs from current wasmtime (crates/wasi/src/p1.rs, checked against its test
- * programs), not pinned above:
- *
- * - fd_read / fd_pread / fd_write / fd_pwrite on a directory: wasmrun EISDIR (POSIX read(2)), wasmtime
- *   EBADF (preview1_dir_fd_op_failures pins EBADF; older versions of that test accepted EISDIR).
- * - fd_read on stdout, fd_write on stdin: wasmrun ENOTCAPABLE (rights), wasmtime EBADF. fd_pread on
- *   stdout and fd_pwrite on stdin: wasmrun ESPIPE, wasmtime EBADF.
- * - Reading a write-only file / writing a read-only one: wasmrun ENOTCAPABLE, wasmtime EBADF (the OS).
- * - fd_advise, fd_sync, fd_fdstat_set_flags on a directory: wasmrun succeeds, wasmtime EBADF;
- *   fd_allocate, fd_datasync, fd_filestat_set_size on a directory: wasmrun ENOTCAPABLE, wasmtime EBADF.
- * - fd_advise / fd_sync / fd_datasync on stdio: wasmrun ESPIPE / EINVAL / EINVAL, wasmtime EBADF;
- *   fd_allocate on stdio: wasmrun ENOTCAPABLE, wasmtime EBADF (its ESPIPE branch is unreachable).
- * - fd_allocate on a file: wasmrun grows the file (posix_fallocate), wasmtime ENOTSUP always.
- * - fd_fdstat_set_flags with DSYNC, SYNC or RSYNC: wasmrun honours them, wasmtime EINVAL.
- * - fd_fdstat_set_rights: wasmrun drops rights (the witx semantics), wasmtime ENOTSUP always.
- * - fd_prestat_dir_name on an open non-preopen fd: wasmrun EBADF, wasmtime ENOTDIR.
- * - fd_readdir on a file or stdio: wasmrun ENOTDIR, wasmtime EBADF. path_* (but path_open) with a
- *   file as the directory: wasmrun ENOTDIR, wasmtime EBADF; path_* with stdio: wasmrun ENOTDIR,
- *   wasmtime EBADF.
- * - poll_oneoff with a closed fd: wasmrun reports EBADF in that subscription's event (what
- *   wasi-libc's poll() turns into POLLNVAL), wasmtime fails the whole call with EBADF
- *   (preview1_poll_oneoff_files); an unknown clock: wasmrun an EINVAL event, wasmtime EINVAL for
- *   the call. A readable file's event: nbytes = bytes left in wasmrun, 1 in wasmtime.
- * - clock_res_get / clock_time_get of the CPU-time clocks: wasmrun answers (1 µs resolution),
- *   wasmtime EBADF.
- * - proc_raise: wasmrun ends the process with 128+signal (or ignores the signal), wasmtime ENOTSUP.
- * - proc_exit with a status ≥ 126: wasmtime traps, wasmrun exits with it.
- * - Argument decoding comes first in wasmtime (wiggle): an invalid whence, advice, fstflags or
- *   sock flags is EINVAL even on a bad fd, where wasmrun says EBADF first; sock_* flags are not
- *   validated by wasmrun.
- * - Out-of-bounds pointers: wasmtime traps, wasmrun returns EFAULT (wasi_bounds_test.ts).
+ * Where wasmrun differs from current wasmtime, and why: docs/WASI_ERRNOS.md, whose every row (the
+ * same and the different ones) tests/wasi_errno_table_test.ts pins.
  */

@@ -66,10 +66,10 @@ const PROGRAMS: Program[] = [
           "wasmtime, and as docs/sandbox.md says), where Linux says EINVAL for a pipe.",
       },
       {
-        native: "  stdin: IN HUP",
-        wasi: "  stdin: IN",
-        why: "The native stdin is a pipe whose writer has closed, which poll(2) reports as POLLHUP. The " +
-          "host cannot see that without reading (poll.ts: fds are reported ready, with no hangup flag).",
+        native: "read on a directory: -1 EISDIR",
+        wasi: "read on a directory: -1 EBADF",
+        why: "fd_read on a directory is EBADF, as wasmtime gives it (docs/WASI_ERRNOS.md), where Linux " +
+          "says EISDIR.",
       },
     ],
   },

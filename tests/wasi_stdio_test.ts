@@ -1,10 +1,15 @@
 /**
  * The in-memory stdio of the public API (src/wasi/stdio.ts): `BytesSource` serves its bytes with
  * Deno's `readSync` contract (a count, then null at the end, never 0 for a non-empty buffer), and
- * `BufferSink` keeps everything written to it.
+ * `BufferSink` keeps everything written to it. And the process's own stdio as it is
+ * (src/wasi/stdio.ts, through tests/fixtures/wasi/stdio_kinds.c run as a subprocess): what
+ * fd_fdstat_get says a pipe, a file, /dev/null and a terminal are; reads that block until a slow
+ * writer sends (with and without FFI), and the guest's O_NONBLOCK on stdin (EAGAIN with nothing to
+ * read) and on stdout (EAGAIN while the pipe is full).
  */
 import assert from "node:assert/strict";
 import { BufferSink, BytesSource } from "../mod.ts";
+import { runPiped } from "./wasi_subprocess.ts";
 
 Deno.test("BytesSource serves its bytes in reads of any size, then null at the end", () => {
   const src = new BytesSource(new Uint8Array([1, 2, 3, 4, 5]));
@@ -39,4 +44,115 @@ Deno.test("BufferSink takes every byte and keeps copies", () => {
   assert.equal(sink.writeSync(new TextEncoder().encode("cé")), 3);
   assert.equal(sink.text(), "abcé");
   assert.equal(sink.bytes().length, 5);
+});
+
+// ---------------------------------------------------------------------------------------------
+// The process's own stdio, as it is: wasmrun as a subprocess running stdio_kinds.c.
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const CLI = `${ROOT}cli.ts`;
+const KINDS = `${ROOT}tests/fixtures/wasi/stdio_kinds.wasm`;
+
+for (const [name, permissions] of [["with FFI", ["-A"]], ["without FFI", ["--allow-read"]]] as const) {
+  Deno.test(`stdio as it is (${name}): a pipe is 'unknown', and each read blocks until the writer sends`, async () => {
+    const r = await runPiped([...permissions], KINDS, [], async (io) => {
+      await io.next("reading");
+      await new Promise((r) => setTimeout(r, 300)); // the program is blocked in its read now
+      await io.write("abc");
+      await io.next("read 3"); // the first piece, on its own: the read did not wait for more
+      await new Promise((r) => setTimeout(r, 300));
+      await io.write("defg");
+      await io.next("read 4");
+      await io.close();
+      await io.next("end after 7 bytes");
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.lines.slice(0, 2), [
+      "fd 0: unknown, isatty 0 (errno 0)",
+      "fd 1: unknown, isatty 0 (errno 0)",
+    ]);
+    assert.deepEqual(r.lines.slice(3), ["reading", "read 3", "read 4", "end after 7 bytes"]);
+  });
+}
+
+Deno.test("stdio as it is: with the guest's O_NONBLOCK, a read with nothing there is EAGAIN, and poll() waits", async () => {
+  const r = await runPiped(["-A"], KINDS, ["nonblock"], async (io) => {
+    await io.next("EAGAIN");
+    await io.write("xy");
+    await io.next("read 2");
+    await io.close();
+    await io.next("end after 2 bytes");
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.lines.slice(3), [
+    "O_NONBLOCK: 0, F_GETFL has it: 1",
+    "reading",
+    "EAGAIN",
+    "read 2",
+    "end after 2 bytes",
+  ]);
+});
+
+Deno.test("stdio as it is: stdin from a file is a regular file, /dev/null is not a terminal, a terminal is", async () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.writeTextFileSync(`${dir}/in.txt`, "file contents\n");
+    const sh = async (redirect: string) => {
+      const out = await new Deno.Command("sh", {
+        args: ["-c", `exec "$0" run -A --quiet "$1" "$2" ${redirect}`, Deno.execPath(), CLI, KINDS],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      return new TextDecoder().decode(out.stdout).split("\n");
+    };
+    const fromFile = await sh(`< '${dir}/in.txt'`);
+    assert.equal(fromFile[0], "fd 0: regular file, isatty 0 (errno 0)");
+    assert.equal(fromFile.at(-2), "end after 14 bytes");
+    const fromNull = await sh("< /dev/null");
+    assert.equal(fromNull[0], "fd 0: unknown, isatty 0 (errno 0)");
+    const toFile = await sh(`< /dev/null > '${dir}/out.txt'`);
+    assert.deepEqual(toFile, [""]);
+    assert.equal(
+      Deno.readTextFileSync(`${dir}/out.txt`).split("\n")[1],
+      "fd 1: regular file, isatty 0 (errno 0)",
+    );
+    // A real terminal, when util-linux's script(1) can give us one.
+    const script = await new Deno.Command("script", {
+      args: ["-qec", `"${Deno.execPath()}" run -A --quiet "${CLI}" "${KINDS}" < /dev/null`, "/dev/null"],
+      stdout: "piped",
+      stderr: "null",
+    }).output().catch(() => undefined);
+    if (script?.success) {
+      const lines = new TextDecoder().decode(script.stdout).split(/\r?\n/);
+      assert.equal(lines[1], "fd 1: character device, isatty 1 (errno 0)");
+    } else {
+      console.log("script(1) unavailable: the terminal case is not checked");
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("stdio as it is: with the guest's O_NONBLOCK on stdout, a full pipe is EAGAIN, poll() waits for room, no byte is lost", async () => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", "--quiet", "-A", CLI, `${ROOT}tests/fixtures/wasi/stdout_nonblock.wasm`],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  // A slow reader (a pause after every chunk): the writer, much faster, fills the pipe.
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of child.stdout) {
+    chunks.push(chunk);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  chunks.reduce((at, c) => (bytes.set(c, at), at + c.length), 0);
+  const { code } = await child.status;
+  assert.equal(code, 0, await stderr);
+  assert.equal(await stderr, "wrote 4194304, EAGAIN seen 1\n");
+  assert.equal(bytes.length, 4 << 20);
+  const bad = bytes.findIndex((b, p) => b !== 97 + (p % 65536) % 26);
+  assert.equal(bad, -1, `byte ${bad} is not the pattern's`);
 });

@@ -28,6 +28,8 @@ export interface ExecCommand {
   module: string;
   guestArgs: string[];
   dirs: DirSpec[];
+  /** Listening sockets to preopen (--tcplisten HOST:PORT), after the directories. */
+  tcpListen: string[];
   env: EnvSpec[];
   inheritEnv: boolean;
   argv0?: string;
@@ -132,6 +134,7 @@ function parseExec(c: Cursor): Command {
     module: "",
     guestArgs: [],
     dirs: [],
+    tcpListen: [],
     env: [],
     inheritEnv: false,
     trace: false,
@@ -152,6 +155,9 @@ function parseExec(c: Cursor): Command {
         return { command: "version" };
       case "--dir":
         cmd.dirs.push(parseDir(c.value(name, inline)));
+        break;
+      case "--tcplisten":
+        cmd.tcpListen.push(c.value(name, inline));
         break;
       case "--env":
         cmd.env.push(parseEnv(c.value(name, inline)));

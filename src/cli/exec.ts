@@ -185,6 +185,9 @@ function createWasi(cmd: ExecCommand, options: WASIOptions): WASI {
     if (message.startsWith("the native file system backend")) {
       throw new CliFailure(`--fs-backend ${cmd.fsBackend}: ${message}`);
     }
+    if (message.startsWith("listening on") || message.startsWith("cannot listen on")) {
+      throw new CliFailure(`--tcplisten: ${oneLine(message)}`);
+    }
     throw new CliFailure(oneLine(message));
   }
 }
@@ -215,6 +218,7 @@ export async function runExec(cmd: ExecCommand, io: CliIo, engine: EngineLike): 
     args: [cmd.argv0 ?? cmd.module, ...(cmd.invoke === undefined ? cmd.guestArgs : [])],
     env,
     preopens,
+    listen: cmd.tcpListen,
     fsBackend: cmd.fsBackend,
     stdin: io.stdin,
     stdout: io.stdout,

@@ -27,6 +27,10 @@ A '--' just before or just after the module path is dropped.
 Options:
   --dir HOST[::GUEST][:ro]  give the program the host directory HOST, which it sees as GUEST
                             (default: HOST); ':ro' makes it read-only. Repeatable.
+  --tcplisten HOST:PORT     preopen a listening TCP socket on HOST:PORT (an IP literal or
+                            localhost) as the next fd after the --dir ones, for the program to
+                            accept connections from (needs deno --allow-net for it and
+                            --allow-ffi). Repeatable.
   --env NAME=VALUE          set an environment variable for the program. Repeatable.
   --env NAME                pass the host's NAME through (needs deno --allow-env=NAME)
   --inherit-env             pass the whole host environment (needs deno --allow-env)

@@ -4,12 +4,17 @@
  * deadline of blocking waits, and the checks most functions start with (right held, fd is a
  * directory, path resolved, write allowed).
  */
-import { Errno } from "./constants.ts";
+import { Errno, LOOKUP_SYMLINK_FOLLOW } from "./constants.ts";
 import { fail } from "./errors.ts";
 import type { DirEntry, Entry, FdTable } from "./fd_table.ts";
 import type { PermissionGate } from "./gate.ts";
 import type { FsBackend, Resolved } from "./fs/types.ts";
 import { GuestMemory, type MemoryLike } from "./memory.ts";
+
+/** lookupflags has one bit (SYMLINK_FOLLOW); any other is EINVAL, before anything else is looked at. */
+export function checkLookupFlags(flags: number): void {
+  if ((flags >>> 0) & ~LOOKUP_SYMLINK_FOLLOW) fail(Errno.INVAL);
+}
 
 export class HostContext {
   #memory: GuestMemory | undefined;
@@ -46,10 +51,13 @@ export class HostContext {
     if ((entry.rightsBase & rights) !== rights) fail(Errno.NOTCAPABLE);
   }
 
-  /** The directory `fd` refers to, holding `right`. */
+  /**
+   * The directory `fd` refers to, holding `right`. Any other descriptor is EBADF, as in wasmtime
+   * (path_open below a file is ENOTDIR: it checks that first).
+   */
   dir(fd: number, right: bigint): DirEntry {
     const entry = this.fds.get(fd);
-    if (entry.kind !== "dir") fail(Errno.NOTDIR);
+    if (entry.kind !== "dir") fail(Errno.BADF);
     this.need(entry, right);
     return entry;
   }

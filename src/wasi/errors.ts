@@ -62,6 +62,8 @@ export function errnoOf(err: unknown): number | undefined {
       return Errno.LOOP;
     case "BrokenPipe":
       return Errno.PIPE;
+    case "WouldBlock":
+      return Errno.AGAIN;
   }
   if (typeof code === "string" || err instanceof Deno.errors.Interrupted) return Errno.IO;
   return undefined;

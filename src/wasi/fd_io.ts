@@ -11,8 +11,8 @@
 import type { Abi } from "./abi.ts";
 import { Errno, FdFlags, Rights } from "./constants.ts";
 import type { HostContext } from "./context.ts";
-import { fail } from "./errors.ts";
-import type { Entry, FileEntry } from "./fd_table.ts";
+import { errnoOf, fail } from "./errors.ts";
+import type { Entry, FileEntry, StreamEntry } from "./fd_table.ts";
 import type { HostFunctions } from "./functions.ts";
 import type { GuestMemory } from "./memory.ts";
 
@@ -82,11 +82,33 @@ function iovecList(mem: GuestMemory, ptr: number, count: number): number[] {
   return out;
 }
 
-/** The entry as a seekable file, or the POSIX error for what it is instead. */
-function seekable(entry: Entry): FileEntry {
-  if (entry.kind === "stream") fail(Errno.SPIPE);
-  if (entry.kind === "dir") fail(Errno.ISDIR);
+/**
+ * The entry as a file for positional I/O (`read`: fd_pread, else fd_pwrite), or the error for what
+ * it is instead, as wasmtime gives them: ESPIPE for the stream of that direction (stdin for pread,
+ * stdout/stderr for pwrite), EBADF for the other streams and for directories.
+ */
+function positional(entry: Entry, read: boolean): FileEntry {
+  if (entry.kind === "stream") fail(streamCan(entry, read) ? Errno.SPIPE : Errno.BADF);
+  if (entry.kind === "dir") fail(Errno.BADF);
   return entry;
+}
+
+/** Whether a stream goes the way of the call (stdin reads, stdout and stderr write). */
+function streamCan(entry: StreamEntry, read: boolean): boolean {
+  return (entry.stream.rights & (read ? Rights.FD_READ : Rights.FD_WRITE)) !== 0n;
+}
+
+/**
+ * The checks fd_read/fd_write start with. What the descriptor cannot do at all is EBADF, as in
+ * wasmtime and POSIX: a directory, the stream of the other direction, a file the host opened
+ * without that access. A right the guest dropped (fd_fdstat_set_rights, or not asked for in
+ * path_open on a file opened for both) is ENOTCAPABLE.
+ */
+function checkIo(ctx: HostContext, entry: Entry, read: boolean): asserts entry is StreamEntry | FileEntry {
+  if (entry.kind === "dir") fail(Errno.BADF);
+  if (entry.kind === "stream" && !streamCan(entry, read)) fail(Errno.BADF);
+  if (entry.kind === "file" && !(read ? entry.hostRead : entry.hostWrite)) fail(Errno.BADF);
+  ctx.need(entry, read ? Rights.FD_READ : Rights.FD_WRITE);
 }
 
 /** Honours the SYNC/DSYNC fdflags after a write. */
@@ -137,8 +159,7 @@ export function fdIoFunctions(ctx: HostContext, abi: Abi): HostFunctions {
   return {
     fd_read(fd: number, iovs: number, iovsLen: number, nreadPtr: number) {
       const entry = ctx.fds.get(fd);
-      if (entry.kind === "dir") fail(Errno.ISDIR);
-      ctx.need(entry, Rights.FD_READ);
+      checkIo(ctx, entry, true);
       const list = iovecList(ctx.mem, iovs, iovsLen);
       ctx.mem.check(nreadPtr, 4);
       let n = 0;
@@ -146,7 +167,7 @@ export function fdIoFunctions(ctx: HostContext, abi: Abi): HostFunctions {
         const i = list.findIndex((len, k) => k % 2 === 1 && len > 0);
         if (i >= 0) {
           const temp = new Uint8Array(Math.min(list[i], STREAM_CHUNK));
-          n = entry.stream.read(temp, ctx.deadline());
+          n = entry.stream.read(temp, ctx.deadline(), (entry.fdflags & FdFlags.NONBLOCK) !== 0);
           // The source is user code: take the view only now, after it ran.
           ctx.mem.write(list[i - 1], temp.subarray(0, n));
         }
@@ -157,8 +178,9 @@ export function fdIoFunctions(ctx: HostContext, abi: Abi): HostFunctions {
     },
 
     fd_pread(fd: number, iovs: number, iovsLen: number, offset: bigint, nreadPtr: number) {
-      const entry = seekable(ctx.fds.get(fd));
-      ctx.need(entry, Rights.FD_READ | Rights.FD_SEEK);
+      const entry = positional(ctx.fds.get(fd), true);
+      checkIo(ctx, entry, true);
+      ctx.need(entry, Rights.FD_SEEK);
       const list = iovecList(ctx.mem, iovs, iovsLen);
       ctx.mem.check(nreadPtr, 4);
       ctx.mem.setU32(nreadPtr, readFile(entry, list, checkOffset(offset)));
@@ -166,14 +188,22 @@ export function fdIoFunctions(ctx: HostContext, abi: Abi): HostFunctions {
 
     fd_write(fd: number, iovs: number, iovsLen: number, nwrittenPtr: number) {
       const entry = ctx.fds.get(fd);
-      if (entry.kind === "dir") fail(Errno.ISDIR);
-      ctx.need(entry, Rights.FD_WRITE);
+      checkIo(ctx, entry, false);
       const list = iovecList(ctx.mem, iovs, iovsLen);
       ctx.mem.check(nwrittenPtr, 4);
       let n = 0;
       if (entry.kind === "stream") {
         const stream = entry.stream;
-        n = writeAll(ctx.mem, list, (chunk) => stream.write(chunk));
+        const nonblock = (entry.fdflags & FdFlags.NONBLOCK) !== 0;
+        n = writeAll(ctx.mem, list, (chunk, at) => {
+          try {
+            return stream.write(chunk, ctx.deadline(), nonblock);
+          } catch (err) {
+            // Non-blocking and the pipe is full after some bytes went: a short write, not EAGAIN.
+            if (nonblock && at > 0 && errnoOf(err) === Errno.AGAIN) return 0;
+            throw err;
+          }
+        });
       } else {
         n = writeFile(entry, list, undefined);
         syncAfterWrite(entry);
@@ -182,8 +212,9 @@ export function fdIoFunctions(ctx: HostContext, abi: Abi): HostFunctions {
     },
 
     fd_pwrite(fd: number, iovs: number, iovsLen: number, offset: bigint, nwrittenPtr: number) {
-      const entry = seekable(ctx.fds.get(fd));
-      ctx.need(entry, Rights.FD_WRITE | Rights.FD_SEEK);
+      const entry = positional(ctx.fds.get(fd), false);
+      checkIo(ctx, entry, false);
+      ctx.need(entry, Rights.FD_SEEK);
       const list = iovecList(ctx.mem, iovs, iovsLen);
       ctx.mem.check(nwrittenPtr, 4);
       const n = writeFile(entry, list, checkOffset(offset));
@@ -192,11 +223,12 @@ export function fdIoFunctions(ctx: HostContext, abi: Abi): HostFunctions {
     },
 
     fd_seek(fd: number, offset: bigint, whence: number, newOffsetPtr: number) {
+      // An unknown whence is EINVAL before the descriptor is looked at (wasmtime decodes it first).
+      const mode = abi.seekMode(whence);
+      if (mode === undefined) fail(Errno.INVAL);
       const entry = ctx.fds.get(fd);
       if (entry.kind === "stream") fail(Errno.SPIPE);
       if (entry.kind === "dir") fail(Errno.BADF);
-      const mode = abi.seekMode(whence);
-      if (mode === undefined) fail(Errno.INVAL);
       // A pure position query needs only FD_TELL, as in the spec.
       const isTell = offset === 0n && mode === Deno.SeekMode.Current;
       ctx.need(entry, isTell ? Rights.FD_TELL : Rights.FD_SEEK);

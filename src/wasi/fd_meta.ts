@@ -6,7 +6,7 @@ import type { Abi } from "./abi.ts";
 import { ALL_FDFLAGS, Errno, FileType, PREOPENTYPE_DIR, Rights } from "./constants.ts";
 import type { HostContext } from "./context.ts";
 import { fail } from "./errors.ts";
-import type { Entry } from "./fd_table.ts";
+import type { Entry, FileEntry } from "./fd_table.ts";
 import type { Filestat } from "./filestat.ts";
 import type { HostFunctions } from "./functions.ts";
 import { utf8Encoder } from "./memory.ts";
@@ -21,6 +21,12 @@ function filetypeOf(entry: Entry): number {
     case "dir":
       return FileType.DIRECTORY;
   }
+}
+
+/** The entry as an open file: anything else (stdio, a directory) is EBADF, as in wasmtime. */
+function fileOnly(entry: Entry): FileEntry {
+  if (entry.kind !== "file") fail(Errno.BADF);
+  return entry;
 }
 
 function u64(value: bigint): bigint {
@@ -61,9 +67,12 @@ export function fdMetaFunctions(ctx: HostContext, abi: Abi): HostFunctions {
     },
 
     fd_fdstat_set_flags(fd: number, flags: number) {
-      const entry = ctx.fds.get(fd);
-      ctx.need(entry, Rights.FD_FDSTAT_SET_FLAGS);
       if (flags & ~ALL_FDFLAGS) fail(Errno.INVAL);
+      const entry = ctx.fds.get(fd);
+      // A directory has no flags to set (wasmtime: EBADF). stdio keeps its NONBLOCK/APPEND (where
+      // wasmtime says EBADF): fcntl(0, F_SETFL, O_NONBLOCK) is how a program asks for it.
+      if (entry.kind === "dir") fail(Errno.BADF);
+      ctx.need(entry, Rights.FD_FDSTAT_SET_FLAGS);
       entry.fdflags = flags;
     },
 
@@ -85,23 +94,23 @@ export function fdMetaFunctions(ctx: HostContext, abi: Abi): HostFunctions {
 
     fd_filestat_set_size(fd: number, size: bigint) {
       const entry = ctx.fds.get(fd);
-      // stdio is not a file of the guest's (wasmtime says EBADF too): the host file behind a
-      // redirected stdout is never truncated or touched. (Checked before the right, which streams
-      // never hold: otherwise this was ENOTCAPABLE.)
-      if (entry.kind === "stream") fail(Errno.BADF);
-      ctx.need(entry, Rights.FD_FILESTAT_SET_SIZE);
-      if (entry.kind === "dir") fail(Errno.ISDIR);
-      if (entry.readOnly) fail(Errno.ROFS);
+      // Files only, as in wasmtime: stdio is EBADF (the host file behind a redirected stdout is
+      // never truncated or touched), and so is a directory, before the rights it lacks are looked at.
+      const file = fileOnly(entry);
+      if (file.readOnly) fail(Errno.ROFS);
+      if (!file.hostWrite) fail(Errno.INVAL); // opened read-only: EINVAL, as ftruncate(2) (so wasmtime)
+      ctx.need(file, Rights.FD_FILESTAT_SET_SIZE);
       const n = u64(size);
       if (n > BigInt(Number.MAX_SAFE_INTEGER)) fail(Errno.FBIG);
-      entry.handle.setSize(Number(n));
+      file.handle.setSize(Number(n));
     },
 
     fd_filestat_set_times(fd: number, atim: bigint, mtim: bigint, flags: number) {
-      const entry = ctx.fds.get(fd);
-      ctx.need(entry, Rights.FD_FILESTAT_SET_TIMES);
+      // The flags are judged first (EINVAL whatever the fd), then the descriptor: stdio is EBADF.
       const [a, m] = newTimes(atim, mtim, flags);
+      const entry = ctx.fds.get(fd);
       if (entry.kind === "stream") fail(Errno.BADF);
+      ctx.need(entry, Rights.FD_FILESTAT_SET_TIMES);
       if (entry.readOnly) fail(Errno.ROFS);
       if (entry.kind === "dir") {
         const host = entry.handle.hostPath();
@@ -112,19 +121,19 @@ export function fdMetaFunctions(ctx: HostContext, abi: Abi): HostFunctions {
     },
 
     fd_advise(fd: number, offset: bigint, len: bigint, advice: number) {
-      const entry = ctx.fds.get(fd);
+      // An unknown advice is EINVAL whatever the fd; anything but a file is EBADF (as wasmtime).
+      if (advice < 0 || advice > 5) fail(Errno.INVAL);
+      const entry = fileOnly(ctx.fds.get(fd));
       ctx.need(entry, Rights.FD_ADVISE);
-      if (entry.kind === "stream") fail(Errno.SPIPE);
-      if (advice < 0 || advice > 5 || offset < 0n || len < 0n) fail(Errno.INVAL);
+      if (offset < 0n || len < 0n) fail(Errno.INVAL);
       // Advice is a hint about future access; Deno exposes no fadvise, and ignoring a hint is a
       // correct implementation of it.
     },
 
     fd_allocate(fd: number, offset: bigint, len: bigint) {
-      const entry = ctx.fds.get(fd);
+      const entry = fileOnly(ctx.fds.get(fd));
+      if (!entry.hostWrite) fail(Errno.BADF); // opened read-only: EBADF, as posix_fallocate(3)
       ctx.need(entry, Rights.FD_ALLOCATE);
-      if (entry.kind === "stream") fail(Errno.SPIPE);
-      if (entry.kind === "dir") fail(Errno.ISDIR);
       const off = u64(offset);
       const n = u64(len);
       if (n === 0n) fail(Errno.INVAL);
@@ -135,17 +144,17 @@ export function fdMetaFunctions(ctx: HostContext, abi: Abi): HostFunctions {
     },
 
     fd_datasync(fd: number) {
-      const entry = ctx.fds.get(fd);
+      const entry = fileOnly(ctx.fds.get(fd));
       ctx.need(entry, Rights.FD_DATASYNC);
-      if (entry.kind === "stream") fail(Errno.INVAL);
-      if (entry.kind === "dir") ctx.mayRead(entry.handle.hostPath());
       entry.handle.datasync();
     },
 
     fd_sync(fd: number) {
       const entry = ctx.fds.get(fd);
+      // stdio is EBADF, as in wasmtime. A directory is synced (fsync(2) of a directory is how a
+      // program makes a rename durable), where wasmtime says EBADF.
+      if (entry.kind === "stream") fail(Errno.BADF);
       ctx.need(entry, Rights.FD_SYNC);
-      if (entry.kind === "stream") fail(Errno.INVAL);
       if (entry.kind === "dir") ctx.mayRead(entry.handle.hostPath());
       entry.handle.sync();
     },
@@ -161,7 +170,8 @@ export function fdMetaFunctions(ctx: HostContext, abi: Abi): HostFunctions {
 
     fd_prestat_dir_name(fd: number, ptr: number, len: number) {
       const entry = ctx.fds.get(fd);
-      if (entry.kind !== "dir" || entry.preopenName === undefined) fail(Errno.BADF);
+      // An open descriptor that is not a preopen: ENOTDIR (wasmtime; fd_prestat_get says EBADF).
+      if (entry.kind !== "dir" || entry.preopenName === undefined) fail(Errno.NOTDIR);
       const name = utf8Encoder.encode(entry.preopenName);
       if ((len >>> 0) < name.length) fail(Errno.NAMETOOLONG);
       ctx.mem.write(ptr, name);

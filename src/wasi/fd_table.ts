@@ -1,13 +1,13 @@
 /**
- * The guest's file descriptor table. An fd is a stdio stream, an open file or a directory (a
- * preopen or one opened below it), each holding the file system backend's handle for it. New
+ * The guest's file descriptor table. An fd is a stream (stdio or a socket), an open file or a
+ * directory (a preopen or one opened below it), each holding the file system backend's handle for it. New
  * descriptors take the lowest free number, as POSIX does; freed numbers wait in a min-heap, so
  * finding one costs O(log n) however full the table is.
  */
 import { Errno } from "./constants.ts";
 import { fail } from "./errors.ts";
 import type { DirHandle, FileHandle, ListedEntry } from "./fs/types.ts";
-import type { StdioStream } from "./stdio.ts";
+import type { GuestStream } from "./stdio.ts";
 
 interface EntryBase {
   rightsBase: bigint;
@@ -18,7 +18,7 @@ interface EntryBase {
 
 export interface StreamEntry extends EntryBase {
   kind: "stream";
-  stream: StdioStream;
+  stream: GuestStream;
 }
 
 export interface FileEntry extends EntryBase {
@@ -27,6 +27,12 @@ export interface FileEntry extends EntryBase {
   filetype: number;
   /** Opened through a read-only preopen: every change is EROFS. */
   readOnly: boolean;
+  /**
+   * How the host file was opened. Reading a file opened write-only (or writing one opened
+   * read-only) is EBADF, as the OS and wasmtime say; a right the guest dropped later is ENOTCAPABLE.
+   */
+  hostRead: boolean;
+  hostWrite: boolean;
 }
 
 export interface DirEntry extends EntryBase {
@@ -112,6 +118,7 @@ export class FdTable {
     this.#entries.delete(fd >>> 0);
     this.#free.push(fd >>> 0);
     if (entry.kind !== "stream") entry.handle.close();
+    else entry.stream.close?.();
   }
 
   /** Moves `from` onto `to` (which must be open and is closed first). */
@@ -123,6 +130,7 @@ export class FdTable {
     this.#free.push(from >>> 0);
     this.#entries.set(to >>> 0, entry);
     if (old.kind !== "stream") old.handle.close();
+    else old.stream.close?.();
   }
 
   /** Closes every host handle (when the instance is done). */

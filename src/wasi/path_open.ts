@@ -7,6 +7,7 @@
 import {
   ALL_FDFLAGS,
   ALL_OFLAGS,
+  ALL_RIGHTS,
   DIR_RIGHTS,
   Errno,
   FILE_RIGHTS,
@@ -15,7 +16,7 @@ import {
   OFlags,
   Rights,
 } from "./constants.ts";
-import type { HostContext } from "./context.ts";
+import { checkLookupFlags, type HostContext } from "./context.ts";
 import { fail } from "./errors.ts";
 import type { Entry } from "./fd_table.ts";
 import type { HostFunctions } from "./functions.ts";
@@ -36,10 +37,21 @@ export function pathOpenFunctions(ctx: HostContext): HostFunctions {
       fdflags: number,
       fdPtr: number,
     ) {
-      const dir = ctx.dir(fd, Rights.PATH_OPEN);
+      // Every argument is decoded before the descriptor is looked at (as wasmtime's bindings do):
+      // unknown flag or rights bits are EINVAL whatever the fd.
+      checkLookupFlags(lookupFlags);
       if (oflags & ~ALL_OFLAGS || fdflags & ~ALL_FDFLAGS) fail(Errno.INVAL);
       const base = BigInt.asUintN(64, rightsBase);
       const inheriting = BigInt.asUintN(64, rightsInheriting);
+      if ((base | inheriting) & ~ALL_RIGHTS) fail(Errno.INVAL);
+      // Below a file: ENOTDIR (wasmtime); below stdio: EBADF (ctx.dir).
+      if (ctx.fds.get(fd).kind === "file") fail(Errno.NOTDIR);
+      const dir = ctx.dir(fd, Rights.PATH_OPEN);
+      // DIRECTORY with CREAT, EXCL or TRUNC asks for something no directory open can be: EINVAL, as
+      // in wasmtime, before the path is looked at.
+      if ((oflags & OFlags.DIRECTORY) && (oflags & (OFlags.CREAT | OFlags.EXCL | OFlags.TRUNC))) {
+        fail(Errno.INVAL);
+      }
       if ((base & ~dir.rightsInheriting) !== 0n || (inheriting & ~dir.rightsInheriting) !== 0n) {
         fail(Errno.NOTCAPABLE);
       }
@@ -78,6 +90,8 @@ export function pathOpenFunctions(ctx: HostContext): HostFunctions {
             handle: ctx.fs.openFile(r, { read, write, create: false, truncate: trunc }),
             filetype: r.info.filetype,
             readOnly,
+            hostRead: read,
+            hostWrite: write,
             rightsBase: base & FILE_RIGHTS,
             rightsInheriting: inheriting,
             fdflags,
@@ -96,6 +110,8 @@ export function pathOpenFunctions(ctx: HostContext): HostFunctions {
           handle,
           filetype: FileType.REGULAR_FILE,
           readOnly,
+          hostRead: read,
+          hostWrite: true,
           rightsBase: base & FILE_RIGHTS,
           rightsInheriting: inheriting,
           fdflags,

@@ -6,7 +6,7 @@
  */
 import type { Abi } from "./abi.ts";
 import { Errno, FileType, LOOKUP_SYMLINK_FOLLOW, Rights } from "./constants.ts";
-import type { HostContext } from "./context.ts";
+import { checkLookupFlags, type HostContext } from "./context.ts";
 import { fail } from "./errors.ts";
 import type { Filestat } from "./filestat.ts";
 import type { Resolved } from "./fs/types.ts";
@@ -14,7 +14,9 @@ import { targetStaysInside } from "./fs/walk.ts";
 import type { HostFunctions } from "./functions.ts";
 import { checkFstFlags, newTimes } from "./times.ts";
 
+/** Whether lookupflags ask to follow a final symlink (validated first: unknown bits are EINVAL). */
 function follows(flags: number): boolean {
+  checkLookupFlags(flags);
   return (flags & LOOKUP_SYMLINK_FOLLOW) !== 0;
 }
 
@@ -40,8 +42,9 @@ export function pathFunctions(ctx: HostContext, abi: Abi): HostFunctions {
     },
 
     path_filestat_get(fd: number, flags: number, ptr: number, len: number, buf: number) {
+      const follow = follows(flags);
       const dir = ctx.dir(fd, Rights.PATH_FILESTAT_GET);
-      using r = ctx.resolveIn(dir, ptr, len, follows(flags));
+      using r = ctx.resolveIn(dir, ptr, len, follow);
       abi.writeFilestat(ctx.mem, buf, existing(r));
     },
 
@@ -54,9 +57,10 @@ export function pathFunctions(ctx: HostContext, abi: Abi): HostFunctions {
       mtim: bigint,
       fstFlags: number,
     ) {
+      const follow = follows(flags);
       checkFstFlags(fstFlags);
       const dir = ctx.dir(fd, Rights.PATH_FILESTAT_SET_TIMES);
-      using r = ctx.resolveIn(dir, ptr, len, follows(flags));
+      using r = ctx.resolveIn(dir, ptr, len, follow);
       existing(r);
       ctx.mayWrite(dir, r.host);
       const [a, m] = newTimes(atim, mtim, fstFlags);
@@ -72,9 +76,10 @@ export function pathFunctions(ctx: HostContext, abi: Abi): HostFunctions {
       newPtr: number,
       newLen: number,
     ) {
+      const follow = follows(oldFlags);
       const fromDir = ctx.dir(oldFd, Rights.PATH_LINK_SOURCE);
       const toDir = ctx.dir(newFd, Rights.PATH_LINK_TARGET);
-      using from = ctx.resolveIn(fromDir, oldPtr, oldLen, follows(oldFlags));
+      using from = ctx.resolveIn(fromDir, oldPtr, oldLen, follow);
       using to = ctx.resolveIn(toDir, newPtr, newLen, false);
       const info = existing(from);
       if (info.filetype === FileType.DIRECTORY) fail(Errno.PERM);

@@ -5,9 +5,8 @@
  * that does not fit is written truncated to fill the buffer exactly, which tells the guest to call
  * again (with a bigger buffer if not even the header fitted).
  */
-import { Errno, FileType, Rights } from "./constants.ts";
+import { FileType, Rights } from "./constants.ts";
 import type { HostContext } from "./context.ts";
-import { fail } from "./errors.ts";
 import type { DirEntry } from "./fd_table.ts";
 import type { ListedEntry } from "./fs/types.ts";
 import type { HostFunctions } from "./functions.ts";
@@ -41,9 +40,7 @@ function encodeDirent(e: ListedEntry, next: number): Uint8Array {
 export function readdirFunctions(ctx: HostContext): HostFunctions {
   return {
     fd_readdir(fd: number, buf: number, bufLen: number, cookie: bigint, bufusedPtr: number) {
-      const entry = ctx.fds.get(fd);
-      if (entry.kind !== "dir") fail(Errno.NOTDIR);
-      ctx.need(entry, Rights.FD_READDIR);
+      const entry = ctx.dir(fd, Rights.FD_READDIR); // a file or stdio: EBADF, as in wasmtime
       const out = ctx.mem.bytes(buf, bufLen);
       ctx.mem.check(bufusedPtr, 4);
       const start = BigInt.asUintN(64, cookie);

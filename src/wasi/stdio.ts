@@ -1,13 +1,22 @@
 /**
- * The guest's fds 0, 1 and 2: either the process's own stdin/stdout/stderr (blocking, reported as a
- * character device only when they really are a terminal) or in-memory byte sources and sinks for
- * embedders and tests.
+ * The guest's fds 0, 1 and 2: either the process's own stdin/stdout/stderr or in-memory byte
+ * sources and sinks for embedders and tests.
+ *
+ * The process's own streams are what they are: fd_fdstat_get says character device only for a
+ * real terminal, regular file for a redirected file, unknown for anything else (a pipe, a socket,
+ * /dev/null: preview1 has no filetype for a pipe, and wasi-libc's isatty() must not say yes for
+ * /dev/null). A read blocks until there is data or the end of input, even when the stream was
+ * left non-blocking by whoever started us (an EAGAIN from the host is waited out with poll(2));
+ * with the guest's own NONBLOCK fdflag, a read with nothing to read is EAGAIN instead. Writes
+ * likewise wait for a full pipe to drain, or with NONBLOCK are EAGAIN while it is full. Both need Deno's FFI permission to wait (poll(2));
+ * without it, a host EAGAIN is retried every millisecond.
  */
 import { fstatSync } from "node:fs";
+import { sleepNs } from "./clocks.ts";
 import { Errno, FileType, Rights, STREAM_RIGHTS, TTY_RIGHTS } from "./constants.ts";
 import { fail } from "./errors.ts";
 import { type Filestat, syntheticFilestat } from "./filestat.ts";
-import { nativeUnavailable, pollReadable } from "./fs/libc.ts";
+import { nativeUnavailable, pollReadable, pollWritable } from "./fs/libc.ts";
 
 /** Anything with a synchronous `readSync` (Deno.stdin has one); null or 0 means end of input. */
 export interface ByteSource {
@@ -33,6 +42,10 @@ export class BytesSource implements ByteSource {
   /** Text is served as its UTF-8 bytes. */
   constructor(data: Uint8Array | string) {
     this.#data = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  }
+  /** How many bytes are still to be served. */
+  get remaining(): number {
+    return this.#data.length - this.#pos;
   }
   /** Serves the next bytes, or null at the end. */
   readSync(p: Uint8Array): number | null {
@@ -69,7 +82,56 @@ export class BufferSink implements ByteSink {
   }
 }
 
-export class StdioStream {
+/**
+ * What an fd of kind "stream" holds: the guest's stdio (StdioStream) or a socket (sockets.ts).
+ * Reads and writes block unless `nonblock` (then EAGAIN), and end at `deadline` with EINTR.
+ */
+export interface GuestStream {
+  readonly filetype: number;
+  readonly rights: bigint;
+  /** The host fd behind it, when there is one (the process's own stdio, a socket). */
+  readonly hostFd?: number;
+  /** Whether poll_oneoff must ask poll(2) about `hostFd`; otherwise `readiness()` answers. */
+  readonly pollsHost: boolean;
+  read(buf: Uint8Array, deadline?: number, nonblock?: boolean): number;
+  write(buf: Uint8Array, deadline?: number, nonblock?: boolean): number;
+  readiness(): { nbytes: bigint; hangup: boolean };
+  stat(): Filestat;
+  /** Releases the host side (a socket); stdio stays open. */
+  close?(): void;
+}
+
+/** Whether the host's fd `which` is a regular file (stdin redirected from one, output to one). */
+function isRegularFile(which: number): boolean {
+  try {
+    return fstatSync(which).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function msUntil(deadline: number): number {
+  return deadline === Infinity ? -1 : Math.max(0, Math.ceil(deadline - performance.now()));
+}
+
+/** A host error saying the call would block (EAGAIN). */
+function wouldBlock(err: unknown): boolean {
+  const e = err as { code?: unknown; name?: unknown };
+  return e?.code === "EAGAIN" || e?.code === "EWOULDBLOCK" || e?.name === "WouldBlock";
+}
+
+/** Waits until host fd `fd` is ready for `what`, or fails with EINTR at the deadline. */
+function waitFor(fd: number, what: "read" | "write", deadline: number): void {
+  if (nativeUnavailable() === undefined) {
+    const ready = what === "read" ? pollReadable(fd, msUntil(deadline)) : pollWritable(fd, msUntil(deadline));
+    if (!ready) fail(Errno.INTR);
+    return;
+  }
+  if (performance.now() >= deadline) fail(Errno.INTR);
+  sleepNs(1_000_000n);
+}
+
+export class StdioStream implements GuestStream {
   readonly filetype: number;
   readonly rights: bigint;
   readonly #source?: ByteSource;
@@ -86,7 +148,11 @@ export class StdioStream {
       this.hostFd = which;
       const host = which === 0 ? Deno.stdin : which === 1 ? Deno.stdout : Deno.stderr;
       const tty = host.isTerminal();
-      this.filetype = tty ? FileType.CHARACTER_DEVICE : FileType.UNKNOWN;
+      this.filetype = tty
+        ? FileType.CHARACTER_DEVICE
+        : isRegularFile(which)
+        ? FileType.REGULAR_FILE
+        : FileType.UNKNOWN;
       this.rights = (tty ? TTY_RIGHTS : STREAM_RIGHTS) & direction;
       if (which === 0) this.#source = Deno.stdin;
       else this.#sink = host as ByteSink;
@@ -107,21 +173,70 @@ export class StdioStream {
    * deadline instead; that needs poll(2), so without Deno's FFI permission it blocks as long as
    * the input does.
    */
-  read(buf: Uint8Array, deadline = Infinity): number {
+  read(buf: Uint8Array, deadline = Infinity, nonblock = false): number {
     if (!this.#source || buf.length === 0) return 0;
-    if (this.hostFd === 0 && deadline !== Infinity && nativeUnavailable() === undefined) {
-      const ms = Math.max(0, Math.ceil(deadline - performance.now()));
-      if (!pollReadable(0, ms)) fail(Errno.INTR);
+    const native = this.hostFd === 0 && nativeUnavailable() === undefined;
+    if (native && nonblock) {
+      if (!pollReadable(0, 0)) fail(Errno.AGAIN);
+    } else if (native && deadline !== Infinity) {
+      if (!pollReadable(0, msUntil(deadline))) fail(Errno.INTR);
     }
-    return this.#source.readSync(buf) ?? 0;
+    for (;;) {
+      try {
+        return this.#source.readSync(buf) ?? 0;
+      } catch (err) {
+        // The host stream is non-blocking (its file description is shared with whoever started
+        // us): wait for it, unless the guest asked for non-blocking reads itself.
+        if (this.hostFd === undefined || !wouldBlock(err) || nonblock) throw err;
+        waitFor(this.hostFd, "read", deadline);
+      }
+    }
   }
 
-  /** Writes all of `buf`. */
-  write(buf: Uint8Array): number {
+  /** Writes all of `buf` (waiting for a full pipe to drain unless `nonblock`). */
+  write(buf: Uint8Array, deadline = Infinity, nonblock = false): number {
     if (!this.#sink) return 0;
+    // The guest's NONBLOCK on a blocking host stream: EAGAIN while the pipe is full. (A write it
+    // has some room for goes through whole, waiting for the rest: the host fd stays blocking,
+    // since its file description is shared with whoever started us.)
+    if (
+      nonblock && this.hostFd !== undefined && nativeUnavailable() === undefined &&
+      !pollWritable(this.hostFd, 0)
+    ) {
+      fail(Errno.AGAIN);
+    }
     let done = 0;
-    while (done < buf.length) done += this.#sink.writeSync(buf.subarray(done));
+    while (done < buf.length) {
+      try {
+        done += this.#sink.writeSync(buf.subarray(done));
+      } catch (err) {
+        if (this.hostFd === undefined || !wouldBlock(err)) throw err;
+        if (nonblock) {
+          if (done > 0) return done;
+          throw err;
+        }
+        waitFor(this.hostFd, "write", deadline);
+      }
+    }
     return done;
+  }
+
+  /**
+   * Whether poll(2) must be asked about this stream: it is the process's own and Deno's FFI is
+   * permitted. Otherwise `readiness()` is the answer.
+   */
+  get pollsHost(): boolean {
+    return this.hostFd !== undefined && nativeUnavailable() === undefined;
+  }
+
+  /**
+   * What poll_oneoff reports for a stream it cannot ask poll(2) about: always ready; in-memory
+   * input says how much is left and that no more will come (a hangup, as a pipe whose writer has
+   * closed); other sources and the host's own streams without FFI say nothing more.
+   */
+  readiness(): { nbytes: bigint; hangup: boolean } {
+    if (this.#source instanceof BytesSource) return { nbytes: BigInt(this.#source.remaining), hangup: true };
+    return { nbytes: 0n, hangup: false };
   }
 
   stat(): Filestat {

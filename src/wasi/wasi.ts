@@ -14,6 +14,7 @@ import { preview1Imports, unstableImports } from "./imports.ts";
 import type { MemoryLike } from "./memory.ts";
 import { createBackend } from "./fs/select.ts";
 import type { DirHandle, FsBackend } from "./fs/types.ts";
+import { openListener, SOCKET_RIGHTS } from "./sockets.ts";
 import { type StdinOption, StdioStream, type StdoutOption } from "./stdio.ts";
 
 /** A preopened directory with options. */
@@ -34,6 +35,14 @@ export interface WASIOptions {
   env?: Record<string, string>;
   /** Guest path → host directory (or `{ path, readOnly }`). */
   preopens?: Record<string, string | PreopenOptions>;
+  /**
+   * Listening TCP sockets to preopen, as "HOST:PORT" (an IPv4 literal, `localhost`, or `[IPv6]`):
+   * each becomes the next fd after the preopened directories (so wasi-libc's scan of preopens,
+   * which stops at the first fd that is not one, still finds every directory), for the guest to
+   * `sock_accept` from. Needs Deno's FFI (Linux) and, with the default permission gate, Deno's net
+   * permission for the address. Not part of node:wasi (wasmtime's `--tcplisten`).
+   */
+  listen?: string[];
   /** The process's stdin (0, the default), or bytes/text/a source to read from. */
   stdin?: StdinOption;
   /** The process's stdout (1, the default), or a sink. */
@@ -166,6 +175,21 @@ export class WASI {
         rightsInheriting: ALL_RIGHTS,
         fdflags: 0,
       });
+    }
+    try {
+      for (const spec of options.listen ?? []) {
+        const socket = openListener(spec, gate === denoGate);
+        fds.add({
+          kind: "stream",
+          stream: socket,
+          rightsBase: socket.rights,
+          rightsInheriting: SOCKET_RIGHTS,
+          fdflags: 0,
+        });
+      }
+    } catch (err) {
+      fds.closeAll(); // the preopens and listeners opened so far
+      throw err;
     }
     this.#ctx = new HostContext(
       fds,

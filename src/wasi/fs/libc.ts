@@ -40,8 +40,13 @@ const STATX_SIZE = 256;
 export const UTIME_NOW = (1 << 30) - 1;
 export const UTIME_OMIT = (1 << 30) - 2;
 export const POLLIN = 1;
+export const POLLPRI = 2;
+export const POLLOUT = 4;
+export const POLLERR = 8;
+export const POLLHUP = 16;
+export const POLLNVAL = 32;
 
-/** Linux errno → WASI errno (only the codes file and stream calls return). */
+/** Linux errno → WASI errno (only the codes file, stream and socket calls return). */
 const ERRNO: Record<number, number> = {
   1: Errno.PERM,
   2: Errno.NOENT,
@@ -79,7 +84,15 @@ const ERRNO: Record<number, number> = {
   61: Errno.NOENT, // ENODATA
   75: Errno.OVERFLOW,
   84: Errno.ILSEQ,
+  88: Errno.NOTSOCK,
   95: Errno.NOTSUP,
+  97: Errno.AFNOSUPPORT,
+  98: Errno.ADDRINUSE,
+  99: Errno.ADDRNOTAVAIL,
+  101: Errno.NETUNREACH,
+  103: Errno.CONNABORTED,
+  104: Errno.CONNRESET,
+  107: Errno.NOTCONN,
   110: Errno.TIMEDOUT,
   116: Errno.STALE,
   122: Errno.DQUOT,
@@ -111,6 +124,17 @@ const symbols = {
   readdir: { parameters: ["pointer"], result: "pointer" },
   closedir: { parameters: ["pointer"], result: "i32" },
   poll: { parameters: ["buffer", "u64", "i32"], result: "i32" },
+  // Variadic in C; its third argument is always a pointer here (FIONREAD), passed as the ABI would.
+  ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32" },
+  // Sockets (--tcplisten).
+  socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
+  bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  listen: { parameters: ["i32", "i32"], result: "i32" },
+  accept4: { parameters: ["i32", "pointer", "pointer", "i32"], result: "i32" },
+  recv: { parameters: ["i32", "buffer", "usize", "i32"], result: "isize" },
+  send: { parameters: ["i32", "buffer", "usize", "i32"], result: "isize" },
+  shutdown: { parameters: ["i32", "i32"], result: "i32" },
   __errno_location: { parameters: [], result: "pointer" },
 } as const;
 
@@ -279,13 +303,42 @@ export function readAllEntries(fd: number): RawDirent[] {
  * closed, or in error: the read that follows reports it).
  */
 export function pollReadable(fd: number, timeoutMs: number): boolean {
-  const pfd = new Uint8Array(8);
+  return pollFds([{ fd, events: POLLIN }], timeoutMs)[0] !== 0;
+}
+
+const FIONREAD = 0x541b; // the same on x86_64 and aarch64
+
+/** How many bytes can be read from `fd` without blocking (FIONREAD), or 0 when it cannot say. */
+export function bytesReadable(fd: number): number {
+  const out = new Int32Array(1);
+  if (libc().ioctl(fd, BigInt(FIONREAD), new Uint8Array(out.buffer)) < 0) return 0;
+  return Math.max(0, out[0]);
+}
+
+/** Waits until `fd` is writable or `timeoutMs` passes (-1: no limit), like pollReadable. */
+export function pollWritable(fd: number, timeoutMs: number): boolean {
+  return pollFds([{ fd, events: POLLOUT }], timeoutMs)[0] !== 0;
+}
+
+/**
+ * poll(2) on host descriptors: waits until one of them has an event or `timeoutMs` passes (-1: no
+ * limit; an EINTR restarts the wait with what is left of it). Returns each descriptor's revents.
+ */
+export function pollFds(fds: readonly { fd: number; events: number }[], timeoutMs: number): number[] {
+  const pfd = new Uint8Array(8 * fds.length);
   const v = new DataView(pfd.buffer);
-  v.setInt32(0, fd, true);
-  v.setInt16(4, POLLIN, true);
-  for (;;) {
-    const n = libc().poll(pfd, 1n, timeoutMs);
-    if (n >= 0) return n > 0;
-    if (errnoView.getInt32() !== 4) return true; // not EINTR: let the read report it
+  fds.forEach((f, i) => {
+    v.setInt32(8 * i, f.fd, true);
+    v.setInt16(8 * i + 4, f.events, true);
+  });
+  const end = timeoutMs < 0 ? Infinity : performance.now() + timeoutMs;
+  for (let ms = timeoutMs;;) {
+    const n = libc().poll(pfd, BigInt(fds.length), Math.min(ms, 0x7fffffff));
+    if (n >= 0) break;
+    // Anything but EINTR (EFAULT, EINVAL, ENOMEM) cannot be waited out: report every fd as ready
+    // with an error, so the call that follows reports the real one.
+    if (errnoView.getInt32() !== 4) return fds.map(() => POLLERR);
+    if (end !== Infinity) ms = Math.max(0, Math.ceil(end - performance.now()));
   }
+  return fds.map((_, i) => v.getUint16(8 * i + 6, true));
 }
