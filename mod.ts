@@ -19,15 +19,18 @@ import {
   compile,
   CompileError,
   compileStreaming,
+  Exception,
   Global,
   Instance,
   instantiate,
   instantiateStreaming,
+  JSTag,
   LinkError,
   Memory,
   Module,
   RuntimeError,
   Table,
+  Tag,
   validate,
 } from "./src/api/namespace.ts";
 
@@ -35,15 +38,18 @@ export {
   compile,
   CompileError,
   compileStreaming,
+  Exception,
   Global,
   Instance,
   instantiate,
   instantiateStreaming,
+  JSTag,
   LinkError,
   Memory,
   Module,
   RuntimeError,
   Table,
+  Tag,
   validate,
 };
 export type { EngineOptions } from "./src/runtime/objects.ts";
@@ -61,6 +67,7 @@ export type { FunctionProfile } from "./src/api/instance.ts";
 export type { WasmFrame } from "./src/runtime/trap.ts";
 export type { BufferSource, ModuleExportDescriptor, ModuleImportDescriptor } from "./src/api/module.ts";
 export type { GlobalDescriptor, MemoryDescriptor, TableDescriptor } from "./src/api/objects.ts";
+export type { ExceptionOptions, TagType, TagValueType } from "./src/runtime/exceptions.ts";
 export type { ResponseSource, WebAssemblyInstantiatedSource } from "./src/api/namespace.ts";
 export { BufferSink, BytesSource, Errno, isWasiExit, WasiExit } from "./src/wasi/mod.ts";
 import { WASI as WasiHost, type WASIOptions as HostOptions } from "./src/wasi/mod.ts";
@@ -116,6 +123,9 @@ export const WebAssembly: {
   Memory: typeof Memory;
   Table: typeof Table;
   Global: typeof Global;
+  Tag: typeof Tag;
+  Exception: typeof Exception;
+  JSTag: Tag;
   CompileError: typeof CompileError;
   LinkError: typeof LinkError;
   RuntimeError: typeof RuntimeError;
@@ -131,6 +141,9 @@ export const WebAssembly: {
   Memory,
   Table,
   Global,
+  Tag,
+  Exception,
+  JSTag,
   CompileError,
   LinkError,
   RuntimeError,

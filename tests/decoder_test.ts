@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { decodeModule, MAX_LOCALS } from "../src/wasm/decoder.ts";
 import { CompileError } from "../src/wasm/errors.ts";
 import { Reader } from "../src/wasm/reader.ts";
-import { SegmentMode, ValType } from "../src/wasm/types.ts";
+import { HeapType, refType, SegmentMode, ValType } from "../src/wasm/types.ts";
 
 // ---- A minimal module builder (bytes as number arrays) ----
 
@@ -122,7 +122,7 @@ Deno.test("header: magic and version", () => {
 });
 
 Deno.test("sections: id, order, size", () => {
-  throwsCompile(() => decodeModule(wasm([13, 0])), "malformed section id");
+  throwsCompile(() => decodeModule(wasm([14, 0])), "malformed section id"); // 13 is the tag section
   throwsCompile(() => decodeModule(wasm(FUNC_ONE, TYPE_VOID)), "unexpected content after last section");
   throwsCompile(() => decodeModule(wasm(TYPE_VOID, TYPE_VOID)), "unexpected content after last section");
   // Data count (12) goes between element (9) and code (10).
@@ -196,7 +196,9 @@ Deno.test("element segments: all eight encodings", () => {
   const modes = [0, 1, 0, 2, 0, 1, 0, 2] as SegmentMode[];
   m.elems.forEach((s, i) => {
     assert.equal(s.mode, modes[i], `segment ${i}`);
-    assert.equal(s.type, i === 5 ? ValType.ExternRef : ValType.FuncRef);
+    // Function indices (encodings 0-3) are never null: `(ref func)`; expressions may be.
+    const type = i === 5 ? ValType.ExternRef : i < 4 ? refType(HeapType.Func, false) : ValType.FuncRef;
+    assert.equal(s.type, type, `segment ${i}`);
     assert.equal(s.offset !== undefined, modes[i] === SegmentMode.Active);
     if (i < 4) assert.deepEqual(s.funcIndices, [0]);
     else assert.equal(s.init.length, 1);
@@ -257,7 +259,7 @@ Deno.test("limits, import kinds and SIMD types", () => {
   throwsCompile(() => decodeModule(wasm(section(5, vec([[0x81, 0x00, 0x00]])))), "malformed limits flags");
   throwsCompile(() => decodeModule(wasm(section(4, vec([[0x70, 0x02, 0x00]])))), "malformed limits flags");
   throwsCompile(
-    () => decodeModule(wasm(section(2, vec([[...str("a"), ...str("b"), 0x04]])))),
+    () => decodeModule(wasm(section(2, vec([[...str("a"), ...str("b"), 0x05]])))), // 4: a tag
     "malformed import kind",
   );
   assert.deepEqual(decodeModule(wasm(section(1, vec([[0x60, 1, 0x7b, 0]])))).types[0].params, [0x7b]);

@@ -67,6 +67,8 @@ function immediates(text: string): string {
   if (text === "table.copy") return " 0 0";
   if (text === "ref.null") return " func";
   if (text === "call_indirect" || text === "return_call_indirect") return " (type 0)";
+  if (text === "call_ref" || text === "return_call_ref") return " 0"; // a type index
+  if (text === "br_on_null" || text === "br_on_non_null") return " 0"; // a label
   return "";
 }
 
@@ -88,6 +90,21 @@ function instruction(name: string): string {
       return "nop";
     case "SelectT":
       return "select (result i32)";
+    // Exception handling: the legacy handlers and delegate stand inside a `try` (see HANDLER_AT).
+    case "Try":
+      return "try end";
+    case "Catch":
+      return "try catch 0 end";
+    case "CatchAll":
+      return "try catch_all end";
+    case "Delegate":
+      return "try delegate 0";
+    case "Rethrow":
+      return "try catch_all rethrow 0 end";
+    case "Throw":
+      return "throw 0";
+    case "TryTable":
+      return "try_table end";
   }
   const text = mnemonic(name);
   return text + immediates(text);
@@ -139,6 +156,9 @@ function bodies(bytes: Uint8Array): number[][] {
   throw new Error("no code section");
 }
 
+/** Where in its `try` (after `try` and its block type, or a handler too) each of these instructions stands. */
+const HANDLER_AT: Record<string, number> = { Catch: 2, CatchAll: 2, Delegate: 2, Rethrow: 3 };
+
 function assemble(names: string[]): Encoded[] {
   const funcs = names.map((name) => `(func (local i32) unreachable ${instruction(name)} unreachable)`);
   const module = `(module
@@ -148,6 +168,7 @@ function assemble(names: string[]): Encoded[] {
     (global (mut i32) (i32.const 0))
     (elem func 0)
     (data "")
+    (tag)
     ${funcs.join("\n    ")})`;
   return bodies(wat(module)).map((body, i) => ({
     name: names[i],
@@ -172,10 +193,13 @@ Deno.test({
       const value = tables.Op[name];
       if (name === "End") assertEquals(body.at(-1), value, name);
       else if (name === "Else") assertEquals(code.slice(0, 4), [Op.If, 0x40, Op.Nop, value], name);
+      else if (name in HANDLER_AT) assertEquals(code[HANDLER_AT[name]], value, name);
       else assertEquals(code[0], value, `${name} (${instruction(name)})`);
       seen.push(name);
     }
-    assertEquals(seen.length, 185); // 183 of Wasm 2.0, return_call and return_call_indirect
+    // 183 of Wasm 2.0, return_call and return_call_indirect, 8 of exception handling (the legacy form's
+    // included), 5 of typed function references
+    assertEquals(seen.length, 198);
     // The prefixes, from an instruction of each.
     assertEquals(assemble(["I32TruncSatF32S", "V128Not"]).map((e) => e.code[0]), [
       Op.PrefixFC,

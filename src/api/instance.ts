@@ -15,6 +15,8 @@ import { funcOfJs, wrapFunction } from "../runtime/boundary.ts";
 import { internalOf, wrapGlobal, wrapMemory, wrapTable } from "./objects.ts";
 import { type Module, moduleInfo, moduleOptionsOf } from "./module.ts";
 import { writeGlobal } from "./values.ts";
+import { Tag, tagSigId } from "../runtime/exceptions.ts";
+import { matchesAcross } from "../wasm/type_canon.ts";
 
 function limitsMatch(actualMin: number, actualMax: number | undefined, wanted: Limits): boolean {
   if (actualMin < wanted.min) return false;
@@ -22,10 +24,17 @@ function limitsMatch(actualMin: number, actualMax: number | undefined, wanted: L
   return actualMax !== undefined && actualMax <= wanted.max;
 }
 
-function resolveGlobal(value: unknown, type: GlobalType, where: string): GlobalInst {
+function resolveGlobal(
+  value: unknown,
+  type: GlobalType,
+  where: string,
+  sigIds: readonly number[],
+): GlobalInst {
   const inner = internalOf(value);
   if (inner instanceof GlobalInst) {
-    if (inner.type !== type.type || inner.mutable !== type.mutable) {
+    // A mutable global's type must be the same; an immutable one's may be a subtype.
+    const fits = matchesAcross(inner.type, inner.sigIds, type.type, sigIds, type.mutable);
+    if (!fits || inner.mutable !== type.mutable) {
       throw new LinkError(`${where}: imported global does not match the expected type`);
     }
     return inner;
@@ -73,10 +82,17 @@ function resolveImports(module: Module, importObject: unknown): ExternValue[] {
           }
           return known;
         }
-        return new HostFunc(type, sigIds[desc.typeIndex], value as (...args: unknown[]) => unknown);
+        return new HostFunc(type, sigIds[desc.typeIndex], value as (...args: unknown[]) => unknown, sigIds);
       }
       case ExternKind.Global:
-        return resolveGlobal(value, desc.type, where());
+        return resolveGlobal(value, desc.type, where(), sigIds);
+      case ExternKind.Tag: {
+        if (!Tag.is(value)) throw new LinkError(`${where()}: expected a WebAssembly.Tag`);
+        if (tagSigId(value) !== sigIds[desc.typeIndex]) {
+          throw new LinkError(`${where()}: incompatible import type (the tag's type differs)`);
+        }
+        return value;
+      }
       case ExternKind.Memory: {
         const mem = internalOf(value);
         if (!(mem instanceof MemoryInst)) throw new LinkError(`${where()}: expected a WebAssembly.Memory`);
@@ -94,7 +110,8 @@ function resolveImports(module: Module, importObject: unknown): ExternValue[] {
         if (t.address64 !== (desc.type.limits.address64 === true)) {
           throw new LinkError(`${where()}: incompatible import type (the table's address type differs)`);
         }
-        if (t.elemType !== desc.type.elem || !limitsMatch(t.size, t.max, desc.type.limits)) {
+        const fits = matchesAcross(t.elemType, t.sigIds, desc.type.elem, sigIds, true);
+        if (!fits || !limitsMatch(t.size, t.max, desc.type.limits)) {
           throw new LinkError(`${where()}: table type does not match`);
         }
         return t;
@@ -163,6 +180,9 @@ export class Instance {
           break;
         case ExternKind.Global:
           exports[e.name] = wrapGlobal(inst.globals[e.index]);
+          break;
+        case ExternKind.Tag:
+          exports[e.name] = inst.tags[e.index];
           break;
       }
     }

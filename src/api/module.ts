@@ -5,7 +5,7 @@ import { validateModule } from "../wasm/validator.ts";
 import { ExternKind, type ModuleInfo } from "../wasm/types.ts";
 import type { EngineOptions } from "../runtime/objects.ts";
 
-const KIND_NAMES = ["function", "table", "memory", "global"] as const;
+const KIND_NAMES = ["function", "table", "memory", "global", "tag"] as const;
 
 /** What `Module.imports` lists for each import. */
 export interface ModuleImportDescriptor {
@@ -14,7 +14,7 @@ export interface ModuleImportDescriptor {
   /** Second level of the import name: the key inside `importObject[module]`. */
   name: string;
   /** What sort of value the import must supply. */
-  kind: "function" | "table" | "memory" | "global";
+  kind: "function" | "table" | "memory" | "global" | "tag";
 }
 
 /** What `Module.exports` lists for each export. */
@@ -22,7 +22,7 @@ export interface ModuleExportDescriptor {
   /** The key the export appears under in `instance.exports`. */
   name: string;
   /** What sort of value the export is. */
-  kind: "function" | "table" | "memory" | "global";
+  kind: "function" | "table" | "memory" | "global" | "tag";
 }
 
 /** Bytes of a module, as the JS API accepts them. */

@@ -4,6 +4,13 @@ import type { EngineOptions } from "../runtime/objects.ts";
 import { Global, Memory, Table } from "./objects.ts";
 import { type BufferSource, bytesOf, compileInfo, Module } from "./module.ts";
 import { Instance } from "./instance.ts";
+import { Exception, JS_TAG, Tag } from "../runtime/exceptions.ts";
+
+/**
+ * `WebAssembly.JSTag`: the tag under which wasm catches what JS throws (the value, as an externref);
+ * rethrown to JS, the value comes out unchanged.
+ */
+export const JSTag: Tag = JS_TAG;
 
 /**
  * Whether `bytes` is a valid module. Never throws for bad bytes; an `InternalError` (a bug of
@@ -82,4 +89,4 @@ export async function instantiateStreaming(
   return { module, instance: new Instance(module, importObject, options) };
 }
 
-export { CompileError, Global, Instance, LinkError, Memory, Module, RuntimeError, Table };
+export { CompileError, Exception, Global, Instance, LinkError, Memory, Module, RuntimeError, Table, Tag };

@@ -42,7 +42,7 @@ type EntityType =
   | { type: string; mutable: boolean };
 
 interface Entity {
-  kind: "func" | "table" | "memory" | "global";
+  kind: "func" | "table" | "memory" | "global" | "tag";
   type: EntityType | null;
 }
 
@@ -66,6 +66,10 @@ function describe(m: ModuleInfo, kind: ExternKind, index: number): Entity {
     case ExternKind.Global: {
       const g: GlobalType | undefined = m.globalTypes[index];
       return { kind: "global", type: g ? { type: valTypeName(g.type), mutable: g.mutable } : null };
+    }
+    case ExternKind.Tag: {
+      const t: FuncType | undefined = m.types[m.tags[index]];
+      return { kind: "tag", type: t ? { params: names(t.params), results: [] } : null };
     }
   }
 }
@@ -91,7 +95,7 @@ function funcName(m: ModuleInfo, index: number): string {
 
 export function inspectModule(m: ModuleInfo) {
   // Index of each import within its kind's index space.
-  const counters = [0, 0, 0, 0];
+  const counters = [0, 0, 0, 0, 0];
   const imports = m.imports.map((imp) => {
     const index = counters[imp.desc.kind]++;
     return { module: imp.module, name: imp.name, index, ...describe(m, imp.desc.kind, index) };

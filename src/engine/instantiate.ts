@@ -30,9 +30,10 @@ import { machine } from "../runtime/machine.ts";
 import { HostThrow } from "../runtime/trap.ts";
 import { lowerFunction } from "../interp/lower.ts";
 import { Op } from "../wasm/opcodes.ts";
+import { newTag, type Tag } from "../runtime/exceptions.ts";
 
 /** An import, already resolved to a runtime object of the right kind. */
-export type ExternValue = FuncInst | TableInst | MemoryInst | GlobalInst;
+export type ExternValue = FuncInst | TableInst | MemoryInst | GlobalInst | Tag;
 
 /**
  * Evaluates a validated constant expression into `out` (bits, or `out.ref`). Most are one instruction;
@@ -131,7 +132,14 @@ export function instantiateModule(
       case ExternKind.Global:
         inst.globals.push(value as GlobalInst);
         break;
+      case ExternKind.Tag:
+        inst.tags.push(value as Tag);
+        break;
     }
+  }
+  // The module's own tags: new ones in every instance.
+  for (const t of module.tags.slice(module.importedTagCount)) {
+    inst.tags.push(newTag(module.types[t], inst.sigIds[t]));
   }
   module.funcs.forEach((body, i) => {
     const t = body.typeIndex;
@@ -141,7 +149,9 @@ export function instantiateModule(
     if (t.limits.min > MAX_TABLE_SIZE) {
       trap(`table limit: the module needs ${t.limits.min} entries, the limit is ${MAX_TABLE_SIZE}`);
     }
-    inst.tables.push(new TableInst(t.elem, t.limits.min, t.limits.max, null, t.limits.address64 === true));
+    const table = new TableInst(t.elem, t.limits.min, t.limits.max, null, t.limits.address64 === true);
+    table.sigIds = inst.sigIds;
+    inst.tables.push(table);
   }
   const cap = options.maxMemoryPages;
   for (const m of module.memories.slice(module.importedMemoryCount)) {
@@ -163,8 +173,13 @@ export function instantiateModule(
   for (const [i, g] of module.globals.entries()) {
     const cell = new GlobalInst(g.type.type, g.type.mutable, cells!, i * GLOBAL_CELL);
     evalConst(inst, g.init, cell);
+    cell.sigIds = inst.sigIds;
     inst.globals.push(cell);
   }
+  // Tables with an initialiser (typed function references): after the globals it may read.
+  module.tables.forEach((t, i) => {
+    if (t.init !== undefined) inst.tables[i].elements.fill(constRef(inst, t.init));
+  });
   inst.elems = module.elems.map((seg) =>
     seg.funcIndices ? seg.funcIndices.map((f) => inst.funcs[f]) : seg.init.map((e) => constRef(inst, e))
   );

@@ -24,17 +24,19 @@
  * forms of all functions lowered meanwhile (the fuzzer's census). Unless asked, nothing is named.
  */
 import { Reader } from "../wasm/reader.ts";
-import { type FuncType, isRefType, type ModuleInfo, ValType, valTypeName } from "../wasm/types.ts";
+import { type FuncType, isRefType, type ModuleInfo, refType, ValType, valTypeName } from "../wasm/types.ts";
+import { readHeapType, readValType } from "../wasm/decoder.ts";
 import { callState, I32, R } from "../runtime/machine.ts";
 import { callHost } from "../runtime/boundary.ts";
 import {
   CALL,
   type FuncInst,
+  type HandlerTable,
   type InstanceState,
   type Op,
   OSR,
   RETURN,
-  signatureId,
+  signatureIds,
   TAIL,
   trap,
   type WasmFunc,
@@ -62,14 +64,17 @@ import {
   memorySizeOf,
 } from "./ops/ops_memory_wide.ts";
 import {
+  CatchKind,
   CONVERT_RESULT,
   type FuelCosts,
   fuelCosts,
   readBlockType,
+  readCatches,
   skipUnreachable,
   Unreachable,
 } from "../wasm/code.ts";
 import { allFusedForms, imm, opName, opNames } from "./forms.ts";
+import { exceptionFromSlots } from "../runtime/exceptions.ts";
 
 export { allFusedForms };
 import { returnWithV128, v128GlobalGet, v128GlobalSet, v128Return, v128Select } from "./ops/ops_simd.ts";
@@ -128,6 +133,28 @@ const enum FrameKind {
   If,
   Else,
   Func,
+  /** `try_table`, and the legacy `try`'s body and handlers (exception handling): from here on. */
+  TryTable,
+  Try,
+  Catch,
+}
+
+/** A handler region while it is lowered (see `HandlerRegion`). */
+interface RegionBuild {
+  start: number;
+  end: number;
+  clauses: number[];
+  dst: number;
+  /** For a legacy `try`: which of the frame's exnref slots its handlers keep the exception in. */
+  exnIndex: number;
+  /** The index in `ctrl` of the frame of its `try_table` or `try`. */
+  frameIndex: number;
+  /** The region around it when it opened. */
+  parent: RegionBuild | null;
+  /** For a legacy `try … delegate l`: the region label `l` leads to (null: the caller); else undefined. */
+  delegateTo?: RegionBuild | null;
+  /** Its place in the function's handler table, once closed. */
+  index: number;
 }
 
 interface ControlFrame {
@@ -577,7 +604,35 @@ export class Lowerer implements LoweringState {
   }
 
   brIf(depth: number): void {
-    const cond = this.condition();
+    this.branchOn(depth, this.condition());
+  }
+
+  /**
+   * `br_on_null` (`onNull`) or `br_on_non_null` to relative depth `depth`. The reference stays in its
+   * canonical slot: `br_on_null` pops it for the branch (the label takes what is below) and pushes it
+   * back for the code after; `br_on_non_null` branches with it (the label's last value) and pops it
+   * after, where it is null.
+   */
+  brOnNull(depth: number, onNull: boolean): void {
+    const h = this.h - 1, t = this.type[h];
+    this.materializeRange(h, h + 1);
+    const s = this.canonical(h);
+    const cond = (when: boolean, target: number, next: number): Op => {
+      const taken = when === onNull; // jump when the reference is null (or, when !taken, when it is not)
+      return (p) => (R[(p >> 1) + s] === null) === taken ? target : next;
+    };
+    if (onNull) {
+      this.h--;
+      this.branchOn(depth, tag(counts && "br_on_null", cond));
+      this.pushStack(t);
+    } else {
+      this.branchOn(depth, tag(counts && "br_on_non_null", cond));
+      this.h--;
+    }
+  }
+
+  /** A conditional branch to relative depth `depth` on `cond` (see `condition`). */
+  branchOn(depth: number, cond: (when: boolean, target: number, next: number) => Op): void {
     const frame = this.ctrl[this.ctrl.length - 1 - depth];
     if (frame.kind !== FrameKind.Func && !this.needsMove(frame)) {
       this.emitBranch(frame, (target, next) => cond(true, target, next));
@@ -767,6 +822,7 @@ export class Lowerer implements LoweringState {
       }
       this.instruction(op);
     }
+    this.exnBox.base = this.stackBase + this.maxH + 1; // legacy handlers' exnref slots (see `rethrowOp`)
   }
 
   /** A fuel/timeout/profile check charging `n` instructions. */
@@ -800,6 +856,12 @@ export class Lowerer implements LoweringState {
 
   /** Unreachable code: decode to keep nesting straight, emit nothing. */
   skip(op: number, frame: ControlFrame): void {
+    // A legacy `catch`, `catch_all` or `delegate` after an unreachable body still ends it.
+    if (!frame.dead && (frame.kind === FrameKind.Try || frame.kind === FrameKind.Catch)) {
+      if (op === Opcode.Catch || op === Opcode.CatchAll) return this.legacyCatch(op, frame);
+      if (op === Opcode.Delegate) return this.delegate(frame);
+    }
+    if (op === Opcode.End && !frame.dead && frame.kind >= FrameKind.TryTable) return this.endTry(frame);
     switch (skipUnreachable(this.r, op, this.module.types)) {
       case Unreachable.Open:
         this.pushFrame(FrameKind.Block, [], [], true);
@@ -808,6 +870,7 @@ export class Lowerer implements LoweringState {
         if (!frame.dead) this.elseBranch(frame);
         return;
       case Unreachable.End:
+      case Unreachable.Delegate: // of a legacy `try` opened in unreachable code
         return this.end();
     }
   }
@@ -850,7 +913,7 @@ export class Lowerer implements LoweringState {
         f.loopPc = this.lastLabel = this.pc;
         if (op === Opcode.Loop) {
           // Every iteration passes here: count it towards tiering up, charge the loop body's instructions.
-          if (this.h === 0 && this.config.hotLoops) {
+          if (this.h === 0 && this.config.hotLoops && this.catchDepth === 0) {
             this.emitHotLoop(this.at);
           }
           if (this.costs) this.emitMeter(this.costs.loops.get(this.at)!);
@@ -870,8 +933,35 @@ export class Lowerer implements LoweringState {
       }
       case Opcode.Else:
         return this.elseBranch(this.frame());
-      case Opcode.End:
-        return this.end();
+      case Opcode.End: {
+        const frame = this.frame();
+        return frame.kind >= FrameKind.TryTable ? this.endTry(frame) : this.end();
+      }
+      case Opcode.TryTable:
+        return this.tryTable();
+      case Opcode.Try:
+        return this.legacyTry();
+      case Opcode.Catch:
+      case Opcode.CatchAll:
+        return this.legacyCatch(op, this.frame());
+      case Opcode.Delegate:
+        return this.delegate(this.frame());
+      case Opcode.Throw:
+        return this.throwTag(r.u32());
+      case Opcode.ThrowRef: {
+        const s = this.popSlot();
+        this.emit(tag(counts && "throw_ref", () => (p) => {
+          const x = R[(p >> 1) + s];
+          if (x === null) trap("null exception reference");
+          throw x;
+        }));
+        return this.setUnreachable();
+      }
+      case Opcode.Rethrow: {
+        const frame = this.ctrl[this.ctrl.length - 1 - r.u32()];
+        this.emit(tag(counts && "rethrow", rethrowOp(this.exnBox, this.tryRegions.get(frame)!.exnIndex)));
+        return this.setUnreachable();
+      }
       case Opcode.Br:
         this.branch(r.u32());
         return this.setUnreachable();
@@ -889,6 +979,26 @@ export class Lowerer implements LoweringState {
         return this.returnCall(r.u32());
       case Opcode.ReturnCallIndirect:
         return this.returnCallIndirect(r.u32(), r.u32());
+      case Opcode.CallRef:
+        return this.callRef(r.u32());
+      case Opcode.ReturnCallRef:
+        return this.returnCallRef(r.u32());
+      case Opcode.RefAsNonNull: { // ref.as_non_null
+        const s = this.popSlot();
+        return this.emitValue(
+          ValType.FuncRef, // a reference: only where it lives matters here
+          tag(counts && "ref.as_non_null", (d, next) => (p) => {
+            const v = R[(p >> 1) + s];
+            if (v === null) trap("null reference");
+            R[(p >> 1) + d] = v;
+            return next;
+          }),
+        );
+      }
+      case Opcode.BrOnNull:
+        return this.brOnNull(r.u32(), true);
+      case Opcode.BrOnNonNull:
+        return this.brOnNull(r.u32(), false);
       case Opcode.Drop: // drop
         this.h--;
         return;
@@ -896,7 +1006,7 @@ export class Lowerer implements LoweringState {
         return this.select();
       case Opcode.SelectT: { // typed select
         const n = r.u32();
-        for (let i = 0; i < n; i++) r.u8();
+        for (let i = 0; i < n; i++) readValType(r);
         return this.select();
       }
       case Opcode.LocalGet: { // local.get
@@ -950,7 +1060,7 @@ export class Lowerer implements LoweringState {
         return this.pushConst(ValType.F64, lo | 0, hi | 0);
       }
       case Opcode.RefNull: { // ref.null
-        const t = r.u8() as ValType;
+        const t = refType(readHeapType(r), true);
         return this.emitValue(
           t,
           tag(counts && "ref.null", (d, next) => (p) => (R[(p >> 1) + d] = null, next)),
@@ -1135,7 +1245,7 @@ export class Lowerer implements LoweringState {
 
   callIndirect(typeIndex: number, tableIndex: number): void {
     const type = this.module.types[typeIndex];
-    const sig = signatureId(type);
+    const sig = signatureIds(this.module)[typeIndex];
     const sel = this.popSlot() << 1;
     const np = type.params.length;
     this.materializeRange(this.h - np, this.h);
@@ -1158,6 +1268,40 @@ export class Lowerer implements LoweringState {
     }));
     this.flush();
     for (const t of type.results) this.pushStack(t);
+  }
+
+  /** `call_ref $t`: the callee is the reference on top (null traps); its type is `$t` by validation. */
+  callRef(typeIndex: number): void {
+    const type = this.module.types[typeIndex];
+    const sel = this.popSlot();
+    const np = type.params.length;
+    this.materializeRange(this.h - np, this.h);
+    const argSlot = this.canonical(this.h - np);
+    this.h -= np;
+    this.emit(tag(counts && "call_ref", (next) => (p) => {
+      const f = R[(p >> 1) + sel] as FuncInst | null;
+      if (f === null) trap("null function reference");
+      if (f.kind === "wasm") {
+        callState.fn = f, callState.argSlot = argSlot;
+        return CALL;
+      }
+      callHost(f as HostFunc, (p >> 1) + argSlot);
+      return next;
+    }));
+    this.flush();
+    for (const t of type.results) this.pushStack(t);
+  }
+
+  returnCallRef(typeIndex: number): void {
+    const sel = this.popSlot();
+    const argSlot = this.tailArgs(this.module.types[typeIndex]);
+    this.emit(tag(counts && "return_call_ref", () => (p) => {
+      const f = R[(p >> 1) + sel] as FuncInst | null;
+      if (f === null) trap("null function reference");
+      callState.fn = f, callState.argSlot = argSlot;
+      return TAIL;
+    }));
+    this.setUnreachable();
   }
 
   /**
@@ -1187,7 +1331,7 @@ export class Lowerer implements LoweringState {
 
   returnCallIndirect(typeIndex: number, tableIndex: number): void {
     const type = this.module.types[typeIndex];
-    const sig = signatureId(type);
+    const sig = signatureIds(this.module)[typeIndex];
     const sel = this.popSlot() << 1;
     const argSlot = this.tailArgs(type);
     const wide = this.tableIsWide(tableIndex);
@@ -1221,6 +1365,173 @@ export class Lowerer implements LoweringState {
   /** Table `t` has 64-bit indices (table64). */
   tableIsWide(t: number): boolean {
     return this.module.tables[t].limits.address64 === true;
+  }
+
+  // ---- exception handling ----
+
+  /** Handler regions: those closed (innermost first: a region closes before those around it), those open. */
+  readonly closedRegions: RegionBuild[] = [];
+  readonly openRegions: RegionBuild[] = [];
+  /** The region of each `try_table` and legacy `try` frame. */
+  readonly tryRegions = new Map<ControlFrame, RegionBuild>();
+  /** Legacy handlers around the code being lowered, and the most at once (each keeps its exnref in a slot). */
+  catchDepth = 0;
+  maxCatchDepth = 0;
+  /** Where those slots start: above the operand stack, whose size is known once the body is lowered. */
+  readonly exnBox = { base: 0 };
+
+  /** The parameters of tag `x`. */
+  tagParams(x: number): ValType[] {
+    const m = this.module;
+    return m.types[m.tags[x]].params;
+  }
+
+  /** Opens the handler region of `frame`'s body, which starts here. */
+  openRegion(frame: ControlFrame, exnIndex: number): RegionBuild {
+    const region: RegionBuild = {
+      start: this.pc,
+      end: this.pc,
+      clauses: [],
+      dst: this.canonical(frame.height),
+      exnIndex,
+      frameIndex: this.ctrl.length - 1,
+      parent: this.openRegions[this.openRegions.length - 1] ?? null,
+      index: -1,
+    };
+    this.openRegions.push(region);
+    this.tryRegions.set(frame, region);
+    return region;
+  }
+
+  /** Closes the innermost open region, `region`, here. */
+  closeRegion(region: RegionBuild): void {
+    region.end = this.pc;
+    this.openRegions.pop();
+    region.index = this.closedRegions.length;
+    this.closedRegions.push(region);
+  }
+
+  /**
+   * `try_table`: a block whose body is a handler region. Each catch clause is a branch to its label
+   * with the caught values in the slots from the block's height on, emitted before the body (which a
+   * jump skips); the run loop writes the values there and goes on at the clause's branch.
+   */
+  tryTable(): void {
+    const bt = this.blockType();
+    const clauses = readCatches(this.r);
+    this.materializeLocalRefs();
+    this.materializeRange(this.h - bt.params.length, this.h);
+    this.flush();
+    const h0 = this.h - bt.params.length;
+    const params = this.type.slice(h0, this.h);
+    const pcs: number[] = [];
+    if (clauses.length > 0) {
+      const skip = this.newLabel();
+      this.emitBranch(skip, (target) => () => target, true);
+      for (const c of clauses) {
+        this.h = h0;
+        if (c.tag >= 0) { for (const t of this.tagParams(c.tag)) this.pushStack(t); }
+        if (c.kind === CatchKind.CatchRef || c.kind === CatchKind.CatchAllRef) this.pushStack(ValType.ExnRef);
+        this.flush();
+        pcs.push(this.lastLabel = this.pc);
+        this.branch(c.label);
+        this.flush();
+      }
+      this.h = h0;
+      for (const t of params) this.pushStack(t);
+      this.placeLabel(skip);
+    }
+    const f = this.pushFrame(FrameKind.TryTable, bt.params, bt.results, false);
+    f.loopPc = this.lastLabel = this.pc;
+    const region = this.openRegion(f, -1);
+    clauses.forEach((c, i) => {
+      const ref = c.kind === CatchKind.CatchRef || c.kind === CatchKind.CatchAllRef;
+      region.clauses.push(c.tag, ref ? 1 : 0, pcs[i]);
+    });
+  }
+
+  /** The legacy `try`: a block whose body is a handler region; its handlers follow (`legacyCatch`). */
+  legacyTry(): void {
+    const bt = this.blockType();
+    this.materializeLocalRefs();
+    this.materializeRange(this.h - bt.params.length, this.h);
+    this.flush();
+    const f = this.pushFrame(FrameKind.Try, bt.params, bt.results, false);
+    f.loopPc = this.lastLabel = this.pc;
+    this.openRegion(f, this.catchDepth);
+  }
+
+  /**
+   * A legacy `catch` or `catch_all`: the body (or the handler before) goes to the end, and a handler
+   * starts with the tag's values on the stack; the run loop keeps the exception for `rethrow`.
+   */
+  legacyCatch(op: number, frame: ControlFrame): void {
+    const x = op === Opcode.Catch ? this.r.u32() : -1;
+    const region = this.tryRegions.get(frame)!;
+    if (!frame.unreachable) {
+      this.materializeRange(frame.height, this.h);
+      this.emitBranch(frame, (target) => () => target, true);
+    }
+    this.flush();
+    if (frame.kind === FrameKind.Try) {
+      this.closeRegion(region);
+      if (++this.catchDepth > this.maxCatchDepth) this.maxCatchDepth = this.catchDepth;
+    }
+    this.lastLabel = this.pc;
+    region.clauses.push(x, 2, this.pc);
+    frame.kind = FrameKind.Catch;
+    frame.unreachable = false;
+    this.h = frame.height;
+    if (x >= 0) { for (const t of this.tagParams(x)) this.pushStack(t); }
+  }
+
+  /**
+   * `delegate l`: the legacy `try` ends; what its body throws goes to the handlers label `l` leads to
+   * (those of its `try` or `try_table`, else the ones around its block; the caller's for the function).
+   */
+  delegate(frame: ControlFrame): void {
+    const target = this.ctrl.length - 2 - this.r.u32();
+    const region = this.tryRegions.get(frame)!;
+    let to: RegionBuild | null = null;
+    for (let i = this.openRegions.length - 2; i >= 0 && to === null; i--) {
+      if (this.openRegions[i].frameIndex <= target) to = this.openRegions[i];
+    }
+    region.delegateTo = to;
+    this.end();
+    this.closeRegion(region);
+  }
+
+  /** `end` of a `try_table` or a legacy `try`: its region closes (the body's, when it had no handler). */
+  endTry(frame: ControlFrame): void {
+    const kind = frame.kind;
+    this.end();
+    if (kind === FrameKind.Catch) this.catchDepth--;
+    else this.closeRegion(this.tryRegions.get(frame)!);
+  }
+
+  /** `throw x`: the tag's values, from their canonical slots, make the exception thrown. */
+  throwTag(x: number): void {
+    const n = this.tagParams(x).length;
+    this.materializeRange(this.h - n, this.h);
+    const base = this.canonical(this.h - n);
+    this.h -= n;
+    this.emit(tag(counts && "throw", () => (p, vm) => {
+      throw exceptionFromSlots(vm.tags[x], (p >> 1) + base);
+    }));
+    this.setUnreachable();
+  }
+
+  /** The function's handler table (see `HandlerRegion`), null without handlers. */
+  handlerTable(): HandlerTable | null {
+    if (this.closedRegions.length === 0) return null;
+    return this.closedRegions.map((r) => ({
+      start: r.start,
+      end: r.end,
+      clauses: r.clauses,
+      dst: r.dst,
+      exnSlot: this.exnBox.base + r.exnIndex,
+      next: r.delegateTo !== undefined ? (r.delegateTo?.index ?? -1) : (r.parent?.index ?? -1),
+    }));
   }
 
   prefixed(sub: number): void {
@@ -1319,6 +1630,19 @@ export class Lowerer implements LoweringState {
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * `rethrow`'s op factory: throws again the exception the legacy handler keeps in exnref slot `k` of
+ * the frame (those slots lie above the operand stack, whose size is known only once lowered: `box`).
+ */
+function rethrowOp(box: { base: number }, k: number): () => Op {
+  return () => {
+    const slot = box.base + k;
+    return (p) => {
+      throw R[(p >> 1) + slot];
+    };
+  };
+}
+
 /** The pc a branch to `t` ends at, through plain jumps (threaded), given the lowering's jump tables. */
 function threader(plainJumps: Set<number>, branchTarget: number[]): (t: number) => number {
   return (t) => {
@@ -1371,6 +1695,7 @@ interface Lowered {
   frameSize: number;
   poolInit: Int32Array;
   entryCost: number;
+  handlers: HandlerTable | null;
 }
 
 /** Each module's lowered functions, by kind of code (`codeKey`) and function index. */
@@ -1390,7 +1715,8 @@ function lower(module: ModuleInfo, index: number, config: LoweringConfig): Lower
   return {
     code: l.finish(),
     offsets: Int32Array.from(l.offsets),
-    frameSize: l.stackBase + l.maxH + 1,
+    frameSize: l.stackBase + l.maxH + 1 + l.maxCatchDepth,
+    handlers: l.handlerTable(),
     poolInit: Int32Array.from(l.poolInit),
     entryCost: l.costs?.entry ?? 1,
   };
@@ -1411,6 +1737,7 @@ export function lowerFunction(fn: WasmFunc): Op[] {
   fn.frameSize = l.frameSize;
   fn.poolInit = l.poolInit;
   fn.entryCost = l.entryCost;
+  fn.handlers = l.handlers;
   fn.plainEntry = fn.nLocals === fn.nParams && l.poolInit.length === 0 && config.meter === MeterKind.None;
   return fn.code = l.code;
 }

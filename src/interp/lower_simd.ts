@@ -6,10 +6,12 @@
 import type { LoweringState } from "./lowering_state.ts";
 import { isSimdLoad, readSimdImmediates, selectSimd } from "./ops/simd_select.ts";
 import { Op as Opcode } from "../wasm/opcodes.ts";
+import { isWide } from "./lower_memory.ts";
 
 /** Lowers SIMD instruction `sub` (the u32 after 0xfd); the validator has checked it. */
 export function lowerSimd(l: LoweringState, sub: number): void {
   const imm = readSimdImmediates(l.r, sub);
+  if (l.module.memories.length > imm.memory) imm.wide = isWide(l, imm.memory); // memory64
   let slots: number[], folded = false;
   if (isSimdLoad(sub)) {
     const [a, k, f] = popAddress(l);

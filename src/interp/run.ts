@@ -7,6 +7,7 @@ import { CALL, type FuncInst, type Op, OSR, TAIL, trap, type WasmFunc } from "..
 import { callHost } from "../runtime/boundary.ts";
 import { isRefType, ValType } from "../wasm/types.ts";
 import { addFrame, frameOf, trapOf } from "../runtime/trap.ts";
+import { caught, type Exn, payloadLength, payloadToSlots, type Tag, tagOf } from "../runtime/exceptions.ts";
 import { lowerFunction } from "./lower.ts";
 
 /** Saved frames of the callers, by depth (typed arrays: no boxing, no write barriers). */
@@ -38,16 +39,57 @@ function enterFrame(f: WasmFunc, slot: number): Op[] {
   return code;
 }
 
-/** The interpreter: runs `fn` with its frame at absolute slot `slot`, up to `machine.limit` deep. */
+/** Where the run loop was when an exception went out of it: what `interpret` needs to find a handler. */
+const left = { f: null as unknown as WasmFunc, pc: 0, b: 0, depth: 0, replacing: false };
+
+/**
+ * The interpreter: runs `fn` with its frame at absolute slot `slot`, up to `machine.limit` deep. An
+ * exception (never a trap) that a handler of a frame of this run catches goes on there: the innermost
+ * frame with one (the current frame's, unless compiled code had taken its place) continues at the
+ * handler, with the caught values in place; the frames above it are dropped, and the call depth and
+ * the JS stack are what they were in that frame. The run loop itself (`run`) knows nothing of this,
+ * so code without exceptions runs exactly as fast as before.
+ */
 export function interpret(fn: WasmFunc, slot: number): void {
   const baseDepth = machine.depth;
+  const baseJs = machine.jsStack; // what compiled callees count is theirs: a caught exception restores it
+  let f = fn, b = slot * 2, pc = -1, depth = baseDepth; // pc -1: the call starts
+  for (;;) {
+    try {
+      return run(f, b, pc, depth, baseDepth);
+    } catch (e) {
+      const x = caught(e);
+      if (x === null) throw e;
+      const tag = tagOf(x);
+      let at = -1, d = left.depth;
+      if (!left.replacing && left.f.handlers !== null) at = handlerPc(x, tag, left.f, left.pc, left.b);
+      if (at < 0) {
+        for (d = left.depth - 1; d >= baseDepth; d--) {
+          const g = frameFn[d];
+          if (g.handlers !== null && (at = handlerPc(x, tag, g, framePc[d] - 1, frameBase[d])) >= 0) break;
+        }
+      }
+      if (at < 0) throw e;
+      if (d < left.depth) f = frameFn[d], b = frameBase[d], depth = d;
+      else f = left.f, b = left.b, depth = left.depth;
+      pc = at;
+      machine.depth = depth, machine.jsStack = baseJs;
+    }
+  }
+}
+
+/**
+ * The run loop: runs `fn`'s frame (based at `b0`, in 32-bit units) at call depth `depth0` from pc
+ * `pc0` (-1: from its entry), and the calls it makes, until the frame at `baseDepth` returns.
+ */
+function run(fn: WasmFunc, b0: number, pc0: number, depth0: number, baseDepth: number): void {
   const limit = machine.limit;
   let f = fn;
   let vm = fn.inst; // the instance whose code runs: its ops find their memory, globals… there
-  let code = enterFrame(fn, slot);
-  let b = slot * 2;
-  let pc = 0;
-  let depth = baseDepth;
+  let code = pc0 < 0 ? enterFrame(fn, b0 >> 1) : fn.code!;
+  let b = b0;
+  let pc = pc0 < 0 ? 0 : pc0;
+  let depth = depth0;
   let replacing = false; // compiled code is running the rest of the current frame's call (OSR, tail call)
   try {
     for (;;) {
@@ -123,10 +165,37 @@ export function interpret(fn: WasmFunc, slot: number): void {
       vm = f.inst, code = f.code!;
     }
   } catch (e) {
+    left.f = f, left.pc = pc, left.b = b, left.depth = depth, left.replacing = replacing;
     throw withBacktrace(e, f, pc, depth, baseDepth, !replacing);
   } finally {
     machine.depth = baseDepth;
   }
+}
+
+/**
+ * The pc at which the handler of function `g`'s frame (based at `b`, in 32-bit units) for exnref `x`
+ * of `tag`, thrown at pc `at`, goes on, after writing the caught values (and the exnref, when the
+ * clause asks for it) into the frame; -1 when no handler of the frame catches it.
+ */
+function handlerPc(x: Exn, tag: Tag, g: WasmFunc, at: number, b: number): number {
+  const table = g.handlers!;
+  let i = 0;
+  while (i < table.length && (at < table[i].start || at >= table[i].end)) i++;
+  const tags = g.inst.tags;
+  for (; i >= 0 && i < table.length; i = table[i].next) {
+    const region = table[i], clauses = region.clauses;
+    for (let k = 0; k < clauses.length; k += 3) {
+      const t = clauses[k];
+      if (t >= 0 && tags[t] !== tag) continue;
+      const base = (b >> 1) + region.dst;
+      if (t >= 0) payloadToSlots(x, base);
+      const keep = clauses[k + 1];
+      if (keep === 1) R[base + (t >= 0 ? payloadLength(tag) : 0)] = x;
+      else if (keep === 2) R[(b >> 1) + region.exnSlot] = x;
+      return clauses[k + 2];
+    }
+  }
+  return -1;
 }
 
 /**

@@ -71,7 +71,9 @@ export function bridgeAt(module: ModuleInfo, at: number, scratch: number): Bridg
       return prefixed(module, r, r.u32(), slots, d, done);
     case Opcode.PrefixSIMD: {
       const sub = r.u32();
-      const sel = selectSimd(sub, readSimdImmediates(r, sub));
+      const imm = readSimdImmediates(r, sub);
+      if (module.memories.length > imm.memory) imm.wide = memoryWide(module, imm.memory);
+      const sel = selectSimd(sub, imm);
       return done(sel.operands, sel.result, sel.make(slots.slice(0, sel.operands), d, 0));
     }
   }

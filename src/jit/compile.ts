@@ -18,14 +18,18 @@
  */
 import { Reader } from "../wasm/reader.ts";
 import { type FuncType, isRefType, type ModuleInfo, ValType } from "../wasm/types.ts";
+import { readHeapType, readValType } from "../wasm/decoder.ts";
 import type { InstanceState, WasmFunc } from "../runtime/objects.ts";
 import { JS_BUDGET, STACK_SLOTS } from "../runtime/machine.ts";
 import { bridgeAt } from "./bridges.ts";
 import {
+  type CatchClause,
+  CatchKind,
   type FuelCosts,
   fuelCosts,
   pathToLoop,
   readBlockType,
+  readCatches,
   readMemarg,
   skipUnreachable,
   Unreachable,
@@ -78,6 +82,8 @@ export function constGetter(key: string, module: ModuleInfo): (inst: InstanceSta
       return (i) => i.funcs[x];
     case "table":
       return (i) => i.tables[x];
+    case "tag":
+      return (i) => i.tags[x];
     case "op": {
       const op = bridgeAt(module, x, Number(b)).op;
       return () => op;
@@ -97,6 +103,10 @@ const enum Kind {
   Loop,
   If,
   Func,
+  /** `try_table`, and the legacy `try`'s body and handlers: JS `try`/`catch` (see `endTry`). */
+  TryTable,
+  Try,
+  Catch,
 }
 
 interface Frame {
@@ -112,6 +122,10 @@ interface Frame {
   /** For `if` with parameters: copies for the else branch (the then branch may overwrite them). */
   saved: string[][];
   at: number;
+  /** A `try_table`'s catch clauses. */
+  clauses?: CatchClause[];
+  /** A legacy handler that is `catch_all`. */
+  catchAll?: boolean;
 }
 
 const LOAD_SIZE = [4, 8, 4, 8, 1, 1, 2, 2, 1, 1, 2, 2, 4, 4];
@@ -585,6 +599,12 @@ export class Compiler {
 
   /** Unreachable code: decoded to keep the nesting straight, nothing emitted. */
   skip(op: number, frame: Frame): void {
+    // A legacy `catch`, `catch_all` or `delegate` after an unreachable body still ends it.
+    if (!frame.dead && (frame.kind === Kind.Try || frame.kind === Kind.Catch)) {
+      if (op === Opcode.Catch || op === Opcode.CatchAll) return this.legacyCatch(op, frame);
+      if (op === Opcode.Delegate) return this.delegate(frame);
+    }
+    if (op === Opcode.End && !frame.dead && frame.kind >= Kind.TryTable) return this.endTry(frame);
     switch (skipUnreachable(this.r, op, this.inst.module.types)) {
       case Unreachable.Open:
         this.pushFrame(Kind.Block, [], [], true);
@@ -593,6 +613,7 @@ export class Compiler {
         if (!frame.dead) this.elseBranch(frame);
         return;
       case Unreachable.End:
+      case Unreachable.Delegate: // of a legacy `try` opened in unreachable code
         return this.end();
     }
   }
@@ -639,8 +660,47 @@ export class Compiler {
       }
       case Opcode.Else:
         return this.elseBranch(this.frame());
-      case Opcode.End:
-        return this.end();
+      case Opcode.End: {
+        const frame = this.frame();
+        return frame.kind >= Kind.TryTable ? this.endTry(frame) : this.end();
+      }
+      case Opcode.TryTable:
+      case Opcode.Try: {
+        const at = this.at;
+        const bt = this.blockType();
+        const kind = op === Opcode.Try ? Kind.Try : Kind.TryTable;
+        const f = this.pushFrame(kind, bt.params, bt.results, false);
+        if (op === Opcode.TryTable) f.clauses = readCatches(r);
+        this.declare("tg", "null"), this.declare(`x${f.label}`, "null");
+        this.usesTry = true;
+        this.emit(`${f.label}: { try {`);
+        this.skipOnEntry(at);
+        return;
+      }
+      case Opcode.Catch:
+      case Opcode.CatchAll:
+        return this.legacyCatch(op, this.frame());
+      case Opcode.Delegate:
+        return this.delegate(this.frame());
+      case Opcode.Throw: {
+        const x = r.u32();
+        const tag = this.constant(`tag ${x}`);
+        const n = this.tagParams(x).length;
+        const lines: string[] = [];
+        for (let i = 0; i < n; i++) lines.push(this.toSlot(this.h - n + i, this.callBase + i));
+        this.h -= n;
+        this.maxArgs = Math.max(this.maxArgs, n);
+        this.emit(`${lines.join(" ")} throw ${RT.E}.exception(${tag}, s + ${this.callBase});`);
+        return this.setUnreachable();
+      }
+      case Opcode.ThrowRef: {
+        const a = this.pop();
+        this.emit(`if (r${a} === null) ${RT.E}.trapAt(${this.at}, "null exception reference"); throw r${a};`);
+        return this.setUnreachable();
+      }
+      case Opcode.Rethrow:
+        this.emit(`throw x${this.ctrl[this.ctrl.length - 1 - r.u32()].label};`);
+        return this.setUnreachable();
       case Opcode.Br:
         this.branch(r.u32());
         return this.setUnreachable();
@@ -666,6 +726,33 @@ export class Compiler {
         return this.returnCall(r.u32());
       case Opcode.ReturnCallIndirect:
         return this.returnCallIndirect(r.u32(), r.u32());
+      case Opcode.CallRef:
+      case Opcode.ReturnCallRef: {
+        const type = this.inst.module.types[r.u32()];
+        const sel = this.pop(); // the callee, never virtual (see VIRTUAL_AWARE)
+        this.emit(`cf = r${sel}; if (cf === null) ${RT.E}.trapAt(${this.at}, "null function reference");`);
+        if (op === Opcode.CallRef) return this.callWith(type.params.length, type.results, "cf.entry");
+        return this.returnCallWith(type.params.length, "cf");
+      }
+      case Opcode.RefAsNonNull: {
+        const a = this.pop();
+        const k = this.push(this.types[a]);
+        return this.emit(`if (r${a} === null) ${RT.E}.trapAt(${this.at}, "null reference"); r${k} = r${a};`);
+      }
+      case Opcode.BrOnNull:
+      case Opcode.BrOnNonNull: {
+        // br_on_null branches without the reference (and keeps it after), br_on_non_null with it.
+        const depth = r.u32(), onNull = op === Opcode.BrOnNull;
+        const a = this.h - 1, t = this.types[a];
+        if (onNull) this.pop();
+        this.canonical();
+        this.emit(`if (r${a} ${onNull ? "===" : "!=="} null) {`);
+        this.branch(depth);
+        this.emit("}");
+        if (onNull) this.push(t);
+        else this.pop();
+        return;
+      }
       case Opcode.Drop:
         this.pop();
         return;
@@ -673,7 +760,7 @@ export class Compiler {
         return this.select();
       case Opcode.SelectT: {
         const n = r.u32();
-        for (let i = 0; i < n; i++) r.u8();
+        for (let i = 0; i < n; i++) readValType(r);
         return this.select();
       }
       case Opcode.LocalGet: {
@@ -728,8 +815,8 @@ export class Compiler {
         return void this.pushVirtual(ValType.F64, [f64Literal(lo | 0, hi | 0)]);
       }
       case Opcode.RefNull: {
-        r.u8();
-        const k = this.push(ValType.FuncRef);
+        readHeapType(r);
+        const k = this.push(ValType.FuncRef); // a reference: where it lives is all that matters here
         return this.emit(`r${k} = null;`);
       }
       case Opcode.RefIsNull: {
@@ -752,6 +839,127 @@ export class Compiler {
     if (op >= Opcode.I32Load && op <= Opcode.I64Load32U) return this.load(op);
     if (op >= Opcode.I32Store && op <= Opcode.I64Store32) return this.store(op);
     numeric(this, op);
+  }
+
+  // ---- exception handling ----
+
+  /** The body has a `try_table` or a legacy `try`: its entry keeps `hd` and `hj` (see `catchEntry`). */
+  usesTry = false;
+  /**
+   * A legacy `delegate` was compiled: from then on, every handler's `catch` first looks at `dl`, the
+   * region the exception is delegated to (0: none), and lets pass what is for another.
+   */
+  sawDelegate = false;
+
+  /** The parameters of tag `x`. */
+  tagParams(x: number): ValType[] {
+    const m = this.inst.module;
+    return m.types[m.tags[x]].params;
+  }
+
+  /** The number of the handler region of frame `f` (its label's), for `dl`. */
+  regionId(f: Frame): number {
+    return Number(f.label.slice(1)) + 1;
+  }
+
+  /**
+   * The start of the JS `catch` of region frame `f` (its exception `e<label>`): what is delegated
+   * elsewhere and what no handler may catch (traps) go on; else `x<label>` is the exnref, `tg` its
+   * tag, and the frames the exception left are given back (depth, JS stack, the fuel copy, memory).
+   */
+  catchEntry(f: Frame): string {
+    const e = `e${f.label}`, x = `x${f.label}`, M = RT.M;
+    const lines = [`} catch (${e}) {`];
+    if (this.sawDelegate) lines.push(`if (dl !== 0) { if (dl !== ${this.regionId(f)}) throw ${e}; dl = 0; }`);
+    lines.push(`${x} = ${RT.E}.caught(${e}); if (${x} === null) throw ${e};`);
+    lines.push(`${M}.depth = hd; ${M}.jsStack = hj;`);
+    if (this.fuelOnly) lines.push(`if (fl === ${FUEL_IN_CALL}) fl = ${this.meter}.left;`);
+    if (this.memory) lines.push(REFRESH);
+    lines.push(`tg = ${RT.E}.tagOf(${x});`);
+    return lines.join(" ");
+  }
+
+  /** Pushes the values of the exception `x<label>` of frame `f` (caught as one of tag `x`'s). */
+  pushPayload(f: Frame, x: number): void {
+    const params = this.tagParams(x);
+    const lines = [`${RT.E}.payload(x${f.label}, s + ${this.callBase});`];
+    this.maxArgs = Math.max(this.maxArgs, params.length);
+    params.forEach((t, i) => lines.push(this.fromSlot(this.push(t), this.callBase + i)));
+    this.emit(lines.join(" "));
+  }
+
+  /**
+   * A legacy `catch` or `catch_all`: the body (or the handler before) ends, and a handler starts, in
+   * the JS `catch` of the `try` (an `if` on the tag per handler), with the tag's values on the stack.
+   */
+  legacyCatch(op: number, frame: Frame): void {
+    const x = op === Opcode.Catch ? this.r.u32() : -1;
+    if (frame.unreachable) this.floatLanes.clear();
+    else this.canonical();
+    const test = x >= 0 ? `if (tg === ${this.constant(`tag ${x}`)}) {` : "{";
+    if (frame.kind === Kind.Try) this.emit(`${this.catchEntry(frame)} ${test}`);
+    else this.emit(`} else ${test}`);
+    frame.kind = Kind.Catch;
+    frame.catchAll = x < 0;
+    frame.unreachable = false;
+    this.known = [];
+    this.h = frame.height;
+    if (x >= 0) this.pushPayload(frame, x);
+  }
+
+  /**
+   * `delegate l`: the legacy `try` ends; its `catch` hands what its body threw to the region label
+   * `l` leads to (that of its `try` or `try_table`, else the one around its block; -1: the caller).
+   */
+  delegate(frame: Frame): void {
+    const target = this.ctrl.length - 2 - this.r.u32();
+    let id = -1;
+    for (let i = target; i >= 0 && id < 0; i--) {
+      const k = this.ctrl[i].kind;
+      if (k === Kind.TryTable || k === Kind.Try) id = this.regionId(this.ctrl[i]);
+    }
+    this.ctrl.pop();
+    if (frame.unreachable) this.floatLanes.clear();
+    else this.canonical();
+    const e = `e${frame.label}`;
+    const check = this.sawDelegate ? `if (dl !== 0 && dl !== ${this.regionId(frame)}) throw ${e}; ` : "";
+    this.sawDelegate = true;
+    this.declare("dl", "0");
+    this.emit(`} catch (${e}) { ${check}dl = ${id}; throw ${e}; } }`);
+    this.known = [];
+    this.h = frame.height;
+    for (const t of frame.results) this.push(t);
+  }
+
+  /**
+   * `end` of a `try_table` or a legacy `try`. A try_table's catch clauses are branches to their labels
+   * in its JS `catch`, with the caught values pushed; the legacy handlers' chain of `if`s is closed,
+   * and what none of them takes goes on.
+   */
+  endTry(frame: Frame): void {
+    this.ctrl.pop();
+    if (frame.unreachable) this.floatLanes.clear();
+    else this.canonical();
+    const e = `e${frame.label}`;
+    if (frame.kind === Kind.Catch) this.emit(frame.catchAll ? "} } }" : `} else throw ${e}; } }`);
+    else {
+      this.emit(this.catchEntry(frame));
+      this.known = [];
+      for (const c of frame.clauses ?? []) {
+        this.h = frame.height;
+        this.emit(c.tag >= 0 ? `if (tg === ${this.constant(`tag ${c.tag}`)}) {` : "{");
+        if (c.tag >= 0) this.pushPayload(frame, c.tag);
+        if (c.kind === CatchKind.CatchRef || c.kind === CatchKind.CatchAllRef) {
+          this.emit(`r${this.push(ValType.ExnRef)} = x${frame.label};`);
+        }
+        this.branch(c.label);
+        this.emit("}");
+      }
+      this.emit(`throw ${e}; } }`);
+    }
+    this.known = [];
+    this.h = frame.height;
+    for (const t of frame.results) this.push(t);
   }
 
   brTable(): void {
@@ -1125,6 +1333,10 @@ export class Compiler {
     // Parameters come in the frame; the declarations below start the other locals at zero (or null),
     // unless the call is taken over at the OSR loop: then they come in the frame too.
     const prologue = params.map((_, x) => this.loadLocal(x));
+    // A caught exception gives back the depth and JS stack of the frames it left (see `catchEntry`).
+    // (Not `d0`: that is the f64 at stack depth 0.)
+    if (this.usesTry) prologue.push(`hd = ${RT.M}.depth; hj = ${RT.M}.jsStack;`), this.declare("hd", "0");
+    if (this.usesTry) this.declare("hj", "0");
     if (this.osr && this.localTypes.length > params.length) {
       const rest = this.localTypes.slice(params.length).map((_, i) => this.loadLocal(params.length + i));
       prologue.push(`if (osr) { ${rest.join(" ")} }`);

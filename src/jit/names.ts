@@ -30,11 +30,10 @@ export function letter(t: ValType): string {
       return "f";
     case ValType.F64:
       return "d";
-    case ValType.FuncRef:
-    case ValType.ExternRef:
-      return "r";
+    case ValType.V128:
+      return "v"; // v128: four int32 lanes, `v3_0` … `v3_3`
   }
-  return "v"; // v128: four int32 lanes, `v3_0` … `v3_3`
+  return "r"; // every reference type
 }
 
 /** The lanes of a v128 in compiled code: four int32 words, lane 0 lowest. */

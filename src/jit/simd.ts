@@ -6,13 +6,16 @@
 import { ValType } from "../wasm/types.ts";
 import type { Compiler } from "./compile.ts";
 import { assign, f32Bits, f32FromBits, RT } from "./names.ts";
-import { Op as Opcode, SimdOp } from "../wasm/opcodes.ts";
+import { Op as Opcode, SimdImm, simdImmediate, SimdOp } from "../wasm/opcodes.ts";
 /**
  * A v128 is four int32 variables (lane 0 lowest). Frequent operations are inline; the rest run the
  * interpreter's closure on copies of their operands in the scratch slots (`V` for v128 values).
  */
 export function simd(c: Compiler, sub: number): void {
-  if (simdInline(c, sub)) return;
+  // Loads and stores inline only on a 32-bit memory 0; others go through the interpreter's closure.
+  const imm = simdImmediate(sub);
+  const memory = imm === SimdImm.MemArg || imm === SimdImm.MemArgLane;
+  if ((!memory || c.inlineMemarg()) && simdInline(c, sub)) return;
   c.bridge();
 }
 

@@ -11,6 +11,7 @@ import { nearest } from "../interp/ops/ops_float.ts";
 import { ctz32, popcnt32 } from "../interp/ops/ops_i32.ts";
 import { i64Hi, isMinByMinusOne, sdiv64, udiv64 } from "../interp/ops/ops_i64.ts";
 import { RT } from "./names.ts";
+import { caught, exceptionFromSlots, payloadToSlots, tagOf } from "../runtime/exceptions.ts";
 
 /** A trap raised by compiled code, carrying the offset of the instruction that raised it. */
 interface SitedError extends RuntimeError {
@@ -130,6 +131,11 @@ export const env = {
   copysign64,
   f32FromBits,
   f32NaNBits,
+  /** Exception handling: `throw`'s exception, what a handler catches, its tag, its values into slots. */
+  exception: exceptionFromSlots,
+  caught,
+  tagOf,
+  payload: payloadToSlots,
 };
 
 /**

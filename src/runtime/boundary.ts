@@ -7,7 +7,17 @@
  * after each host call.
  */
 import { RuntimeError } from "../wasm/errors.ts";
-import { type FuncType, ValType } from "../wasm/types.ts";
+import {
+  type FuncType,
+  heapOf,
+  HeapType,
+  isFuncRef,
+  isNullable,
+  REF_BASE,
+  typeIndexOf,
+  ValType,
+  valTypeName,
+} from "../wasm/types.ts";
 import { F32, F64, I32, machine, R, STACK_SLOTS, timing } from "./machine.ts";
 import { type FuncInst, trap, WasmFunc } from "./objects.ts";
 import { execute } from "./call.ts";
@@ -33,21 +43,27 @@ export function callHost(f: HostFunc, base: number): void {
   if (savedJs > HOST_JS_LIMIT) throw new RuntimeError("call stack exhausted");
   // Arguments out of their slots first (this runs no user code), as locals when there are few.
   let a0: unknown, a1: unknown, a2: unknown, a3: unknown, a4: unknown, args: unknown[] | undefined;
-  if (np > 5) {
-    args = new Array(np);
-    for (let i = 0; i < np; i++) args[i] = slotToJs(params[i], base + i);
-  } else if (np > 0) {
-    a0 = slotToJs(params[0], base);
-    if (np > 1) {
-      a1 = slotToJs(params[1], base + 1);
-      if (np > 2) {
-        a2 = slotToJs(params[2], base + 2);
-        if (np > 3) {
-          a3 = slotToJs(params[3], base + 3);
-          if (np > 4) a4 = slotToJs(params[4], base + 4);
+  try {
+    if (np > 5) {
+      args = new Array(np);
+      for (let i = 0; i < np; i++) args[i] = slotToJs(params[i], base + i);
+    } else if (np > 0) {
+      a0 = slotToJs(params[0], base);
+      if (np > 1) {
+        a1 = slotToJs(params[1], base + 1);
+        if (np > 2) {
+          a2 = slotToJs(params[2], base + 2);
+          if (np > 3) {
+            a3 = slotToJs(params[3], base + 3);
+            if (np > 4) a4 = slotToJs(params[4], base + 4);
+          }
         }
       }
     }
+  } catch (e) {
+    // A v128 or exnref argument: the host function throws a TypeError (JS API), which wasm sees
+    // as any exception from JS (catch_all catches it).
+    throw new HostThrow(e);
   }
   const fn = f.callable; // called with `this` undefined, as the JS API does
   const savedTop = machine.top;
@@ -81,7 +97,7 @@ export function callHost(f: HostFunc, base: number): void {
       default:
         ret = fn(...args!);
     }
-    if (nr === 1) out = toWasmValue(results[0], ret);
+    if (nr === 1) out = toWasmValue(results[0], ret, f.sigIds);
     else if (nr > 1) out = multipleResults(f, ret);
   } catch (e) {
     throw HostThrow.is(e) ? e : new HostThrow(e);
@@ -107,7 +123,7 @@ function multipleResults(f: HostFunc, ret: unknown): unknown[] {
   if (values.length !== results.length) {
     throw new TypeError(`expected ${results.length} results from the host function, got ${values.length}`);
   }
-  for (let i = 0; i < values.length; i++) values[i] = toWasmValue(results[i], values[i]);
+  for (let i = 0; i < values.length; i++) values[i] = toWasmValue(results[i], values[i], f.sigIds);
   return values;
 }
 
@@ -132,6 +148,11 @@ export function slotToJs(type: ValType, s: number): unknown {
     case ValType.ExternRef:
       return R[s]; // an externref may hold undefined (the JS API keeps it)
   }
+  if (type >= REF_BASE && isFuncRef(type)) {
+    const f = R[s] as FuncInst | null;
+    return f ? wrapFunction(f) : null;
+  }
+  if (type >= REF_BASE && heapOf(type) === HeapType.Extern) return R[s];
   throw new TypeError(`type ${type} cannot cross the JS boundary`);
 }
 
@@ -144,12 +165,30 @@ export function toBigInt64(v: unknown): bigint {
   return BigInt.asIntN(64, v as bigint);
 }
 
-/** Converts a JS value to a reference of `type`, checking that funcrefs are wasm functions. */
-export function jsToRef(type: ValType, v: unknown): unknown {
+/**
+ * Converts a JS value to a reference of `type`, checking that funcrefs are wasm functions, that a
+ * non-null type gets no null, and that a function of a concrete type (`(ref $t)`) has that type:
+ * `sigIds` are the canonical ids of the types of the module the type comes from (without them, no
+ * function passes as a concrete type).
+ */
+export function jsToRef(type: ValType, v: unknown, sigIds?: readonly number[]): unknown {
   if (type === ValType.ExternRef) return v;
-  if (v === null) return null;
+  if (v === null) {
+    if (!isNullable(type)) throw new TypeError(`null is not a value of type ${valTypeName(type)}`);
+    return null;
+  }
+  const heap = heapOf(type);
+  if (heap === HeapType.Extern) return v;
+  if (heap === HeapType.NoExtern || heap === HeapType.NoFunc) {
+    throw new TypeError(`only null is a value of type ${valTypeName(type)}`);
+  }
+  if (!isFuncRef(type)) throw new TypeError(`type ${valTypeName(type)} cannot cross the JS boundary`);
   const f = typeof v === "function" ? funcOfJs.get(v) : undefined;
   if (!f) throw new TypeError("a funcref must be null or an exported WebAssembly function");
+  const x = typeIndexOf(type);
+  if (x >= 0 && (sigIds === undefined || f.sigId !== sigIds[x])) {
+    throw new TypeError(`the function is not of type ${valTypeName(type)}`);
+  }
   return f;
 }
 
@@ -158,7 +197,7 @@ export function jsToRef(type: ValType, v: unknown): unknown {
  * i32/f32/f64, a BigInt for i64, the reference for funcref/externref). This is where user code runs
  * (valueOf, toString, Symbol.toPrimitive), so callers convert everything before writing any slot.
  */
-export function toWasmValue(type: ValType, v: unknown): unknown {
+export function toWasmValue(type: ValType, v: unknown, sigIds?: readonly number[]): unknown {
   switch (type) {
     case ValType.I32:
     case ValType.F32:
@@ -170,6 +209,7 @@ export function toWasmValue(type: ValType, v: unknown): unknown {
     case ValType.ExternRef:
       return jsToRef(type, v);
   }
+  if (type >= REF_BASE) return jsToRef(type, v, sigIds);
   throw new TypeError(`type ${type} cannot cross the JS boundary`);
 }
 
@@ -196,11 +236,22 @@ export function storeSlot(type: ValType, x: unknown, s: number): void {
       R[s] = x;
       return;
   }
+  if (type >= REF_BASE) {
+    R[s] = x;
+    return;
+  }
   throw new TypeError(`type ${type} cannot cross the JS boundary`);
 }
 
+/** v128 or an exception reference (exnref, nullexnref): types JS cannot pass or take (JS API). */
+function jsIncompatible(t: ValType): boolean {
+  if (t === ValType.V128 || t === ValType.ExnRef) return true;
+  return t >= REF_BASE && (heapOf(t) === HeapType.Exn || heapOf(t) === HeapType.NoExn);
+}
+
+/** Whether a call from JS is a TypeError before it starts (v128 or exnref in the signature). */
 function hasV128(type: FuncType): boolean {
-  return type.params.includes(ValType.V128) || type.results.includes(ValType.V128);
+  return type.params.some(jsIncompatible) || type.results.some(jsIncompatible);
 }
 
 /**
@@ -217,6 +268,7 @@ export function wrapFunction(f: FuncInst): (...args: unknown[]) => unknown {
   const room = Math.max(params.length, results.length) + 1;
   const wasm = f instanceof WasmFunc ? f : null;
   const host = f instanceof HostFunc ? f : null;
+  const ids = wasm !== null ? wasm.inst.sigIds : host!.sigIds; // for typed references among the params
   /** Runs `f` with its arguments written at `slot`; returns its results as JS values. */
   const run = (slot: number): unknown => {
     try {
@@ -262,7 +314,7 @@ export function wrapFunction(f: FuncInst): (...args: unknown[]) => unknown {
         break;
       case 1:
         call = function (a: unknown) {
-          const x = toWasmValue(t0, a);
+          const x = toWasmValue(t0, a, ids);
           const slot = frame();
           storeSlot(t0, x, slot);
           return run(slot);
@@ -270,7 +322,7 @@ export function wrapFunction(f: FuncInst): (...args: unknown[]) => unknown {
         break;
       case 2:
         call = function (a: unknown, b: unknown) {
-          const x = toWasmValue(t0, a), y = toWasmValue(t1, b);
+          const x = toWasmValue(t0, a, ids), y = toWasmValue(t1, b, ids);
           const slot = frame();
           storeSlot(t0, x, slot), storeSlot(t1, y, slot + 1);
           return run(slot);
@@ -278,7 +330,7 @@ export function wrapFunction(f: FuncInst): (...args: unknown[]) => unknown {
         break;
       case 3:
         call = function (a: unknown, b: unknown, c: unknown) {
-          const x = toWasmValue(t0, a), y = toWasmValue(t1, b), z = toWasmValue(t2, c);
+          const x = toWasmValue(t0, a, ids), y = toWasmValue(t1, b, ids), z = toWasmValue(t2, c, ids);
           const slot = frame();
           storeSlot(t0, x, slot), storeSlot(t1, y, slot + 1), storeSlot(t2, z, slot + 2);
           return run(slot);
@@ -289,7 +341,7 @@ export function wrapFunction(f: FuncInst): (...args: unknown[]) => unknown {
           // converted in place: the rest array is this call's own
           for (let i = 0; i < params.length; i++) {
             const t = params[i]; // i32 inline: loops do not inline the generic conversions
-            args[i] = t === ValType.I32 ? +(args[i] as number) : toWasmValue(t, args[i]);
+            args[i] = t === ValType.I32 ? +(args[i] as number) : toWasmValue(t, args[i], ids);
           }
           const slot = frame();
           for (let i = 0; i < params.length; i++) {
@@ -315,10 +367,12 @@ export class HostFunc {
   jsFunction?: (...args: unknown[]) => unknown;
   /** How compiled code calls this function: its arguments at slot `s`, results written there. */
   readonly entry: (s: number) => void;
+  /** `sigIds`: the canonical type ids of the importing module (typed references in `type`). */
   constructor(
     readonly type: FuncType,
     readonly sigId: number,
     readonly callable: (...args: unknown[]) => unknown,
+    readonly sigIds?: readonly number[],
   ) {
     this.entry = (s) => callHost(this, s);
   }

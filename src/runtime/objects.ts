@@ -5,9 +5,11 @@
  * the JS-API wrappers in `src/api/` sit on top of these.
  */
 import type { FuncBody, FuncType, ModuleInfo } from "../wasm/types.ts";
-import { ValType } from "../wasm/types.ts";
+import { isRefType, ValType } from "../wasm/types.ts";
 import { RuntimeError } from "../wasm/errors.ts";
+import { canonicalTypeIds, plainTypeId } from "../wasm/type_canon.ts";
 import type { HostFunc } from "./boundary.ts";
+import type { Tag } from "./exceptions.ts";
 import { timeoutTrap } from "./trap.ts";
 import { DEFAULT_MAX_CALL_DEPTH, timing } from "./machine.ts";
 import { MAX_PAGES, PAGE_SIZE } from "../wasm/types.ts";
@@ -52,17 +54,12 @@ export const CALL_HEAT = 100;
  */
 export const HEAT_PER_BYTE = 50;
 
-const sigIds = new Map<string, number>();
-
-/** Structural identity of a function type, so `call_indirect` compares one integer. */
+/**
+ * Structural identity of a function type that names no type index (see wasm/type_canon.ts), so
+ * `call_indirect` compares one integer.
+ */
 export function signatureId(type: FuncType): number {
-  const key = type.params.join(",") + ":" + type.results.join(",");
-  let id = sigIds.get(key);
-  if (id === undefined) {
-    id = sigIds.size;
-    sigIds.set(key, id);
-  }
-  return id;
+  return plainTypeId(type);
 }
 
 const sigIdsOfModules = new WeakMap<ModuleInfo, number[]>();
@@ -70,7 +67,7 @@ const sigIdsOfModules = new WeakMap<ModuleInfo, number[]>();
 /** The signature id of each of the module's types, worked out once per module. */
 export function signatureIds(module: ModuleInfo): number[] {
   let ids = sigIdsOfModules.get(module);
-  if (ids === undefined) sigIdsOfModules.set(module, ids = module.types.map(signatureId));
+  if (ids === undefined) sigIdsOfModules.set(module, ids = canonicalTypeIds(module.types));
   return ids;
 }
 
@@ -211,6 +208,8 @@ export class InstanceState {
   /** Memory 0 (what the memory instructions of Wasm 2.0 address), or an empty one when there is none. */
   mem: MemoryInst = NO_MEMORY;
   globals: GlobalInst[] = [];
+  /** Exception tags (imports first). */
+  tags: Tag[] = [];
   /** Signature id of every type index. */
   sigIds: number[];
   /** Element segments' references; emptied by `elem.drop` (and after active/declarative init). */
@@ -315,6 +314,11 @@ export class WasmFunc {
   code: Op[] | null = null;
   /** Byte offset in the module of the instruction behind each pc (for backtraces). */
   offsets: Int32Array | null = null;
+  /**
+   * The exception handlers of its lowered code (`try_table`, legacy `try`), which the run loop looks
+   * up when an exception reaches the frame; null when it has none. Set with `code`.
+   */
+  handlers: HandlerTable | null = null;
   /** Slots a frame needs: parameters, locals and the deepest operand stack. */
   frameSize = 0;
   /** Entering needs no set-up: no locals beyond the parameters, no constant pool, no metering. */
@@ -362,7 +366,7 @@ function localShape(module: ModuleInfo, index: number, body: FuncBody, nParams: 
   let shapes = localShapes.get(module);
   if (shapes === undefined) localShapes.set(module, shapes = []);
   return shapes[index] ??= {
-    refLocals: localSlots(body, nParams, (t) => t === ValType.FuncRef || t === ValType.ExternRef),
+    refLocals: localSlots(body, nParams, isRefType),
     v128Locals: localSlots(body, nParams, (t) => t === ValType.V128),
   };
 }
@@ -383,6 +387,30 @@ function firstEntry(this: WasmFunc, s: number): unknown {
 }
 
 export type FuncInst = WasmFunc | HostFunc;
+
+/**
+ * One handler region of lowered code: the pcs `[start, end)` of a `try_table`'s or a legacy `try`'s
+ * body. An exception thrown there is matched against `clauses` in order; when none matches, it goes
+ * on to `next` (the region around, or for a legacy `delegate` the one its label names), or leaves the
+ * function when that is -1.
+ */
+export interface HandlerRegion {
+  start: number;
+  end: number;
+  /**
+   * Per clause, three numbers: the tag index (-1: any exception), whether the label also gets the
+   * exnref (1) or, for a legacy `catch`, the exnref is kept for `rethrow` (2), and the pc to go on at.
+   */
+  clauses: number[];
+  /** Where the caught values go (relative slot): the tag's values, then the exnref when asked. */
+  dst: number;
+  /** For a legacy `try`'s handlers: the relative slot keeping the exnref for `rethrow`. */
+  exnSlot: number;
+  next: number;
+}
+
+/** A function's handler regions, innermost first (a region lies inside those after it, or apart). */
+export type HandlerTable = HandlerRegion[];
 
 /** Largest table we create or grow to (V8's limit too): bigger ones would only exhaust the host. */
 export const MAX_TABLE_SIZE = 10_000_000;
@@ -559,6 +587,8 @@ const NO_MEMORY = new MemoryInst(0, 0);
 
 export class TableInst {
   elements: unknown[];
+  /** The canonical type ids of the module whose type index `elemType` may name (typed references). */
+  sigIds?: readonly number[];
   /** `address64`: a table64 table (i64 indices and sizes). */
   constructor(
     readonly elemType: ValType,
@@ -593,6 +623,8 @@ export class GlobalInst {
   readonly f32: Float32Array;
   readonly f64: Float64Array;
   ref: unknown = null;
+  /** The canonical type ids of the module whose type index `type` may name (typed references). */
+  sigIds?: readonly number[];
   /** The cell: its own buffer, or `GLOBAL_CELL` bytes at `offset` of one shared by an instance's globals. */
   constructor(
     readonly type: ValType,

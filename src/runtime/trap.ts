@@ -50,9 +50,23 @@ export interface WasmFrame {
  */
 export function engineError(e: unknown): unknown {
   if (HostThrow.is(e)) return e;
-  return e instanceof RangeError && e.message.includes("call stack")
+  const err = e instanceof RangeError && e.message.includes("call stack")
     ? new RuntimeError("call stack exhausted")
     : e;
+  if (err instanceof RuntimeError) traps.add(err);
+  return err;
+}
+
+/**
+ * The engine's traps that went this way (only its own errors pass `engineError`: a host's values come
+ * as `HostThrow`, never looked at). One that leaves to JS and comes back into wasm through a host
+ * function stays uncatchable by wasm's handlers, as in V8.
+ */
+const traps = new WeakSet<object>();
+
+/** `v` is a trap of the engine's (see `traps`): no handler may catch it. Runs no user code. */
+export function isTrap(v: unknown): boolean {
+  return typeof v === "object" && v !== null && traps.has(v);
 }
 
 /** The backtrace record of `f` at pc `pc` (an index into its lowered code, or into its compiled sites). */

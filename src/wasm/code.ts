@@ -4,6 +4,7 @@
  */
 import { BLOCK_TYPE_EMPTY, Op, SimdImm, simdImmediate } from "./opcodes.ts";
 import { Reader } from "./reader.ts";
+import { readHeapType, readValType } from "./decoder.ts";
 import { type FuncType, ValType } from "./types.ts";
 
 /** Result types of 0xa8..0xbb (and of the saturating forms 0xfc 0..7). */
@@ -56,17 +57,62 @@ export function readBlockType(r: Reader, types: FuncType[]): { params: ValType[]
     r.pos++;
     return { params: [], results: [] };
   }
-  if (b >= ValType.ExternRef && b <= ValType.I32) {
-    r.pos++;
-    return { params: [], results: [b as ValType] };
-  }
+  if (b >= 0x40 && b < 0x80) return { params: [], results: [readValType(r)] }; // one value type
   const t = types[r.s33()];
   return { params: t.params, results: t.results };
+}
+
+/** Skips a (validated) block type. */
+function skipBlockType(r: Reader): void {
+  const b = r.bytes[r.pos];
+  if (b === BLOCK_TYPE_EMPTY) r.pos++;
+  else if (b >= 0x40 && b < 0x80) readValType(r);
+  else r.s33();
+}
+
+/** What a `try_table` catch clause catches: a tag's exceptions, or all; with the exnref or without. */
+export const enum CatchKind {
+  Catch = 0,
+  CatchRef = 1,
+  CatchAll = 2,
+  CatchAllRef = 3,
+}
+
+/** One catch clause of a `try_table`: its kind, tag (-1 for `catch_all`) and label. */
+export interface CatchClause {
+  kind: CatchKind;
+  tag: number;
+  label: number;
+}
+
+/** Reads a (validated) `try_table`'s catch clauses: the reader is after its block type. */
+export function readCatches(r: Reader): CatchClause[] {
+  const n = r.u32();
+  const clauses: CatchClause[] = [];
+  for (let i = 0; i < n; i++) {
+    const kind = r.u8() as CatchKind;
+    const tag = kind <= CatchKind.CatchRef ? r.u32() : -1;
+    clauses.push({ kind, tag, label: r.u32() });
+  }
+  return clauses;
 }
 
 /** Skips the immediates of `op` (unreachable code, or code a tier does not look into). */
 export function skipImmediates(r: Reader, op: number): void {
   switch (op) {
+    case Op.Throw:
+    case Op.Rethrow:
+    case Op.Catch:
+    case Op.Delegate:
+      r.u32();
+      return;
+    case Op.Try:
+      skipBlockType(r);
+      return;
+    case Op.TryTable:
+      skipBlockType(r);
+      readCatches(r);
+      return;
     case Op.Br:
     case Op.BrIf:
     case Op.Call:
@@ -79,6 +125,10 @@ export function skipImmediates(r: Reader, op: number): void {
     case Op.TableGet:
     case Op.TableSet:
     case Op.RefFunc:
+    case Op.CallRef:
+    case Op.ReturnCallRef:
+    case Op.BrOnNull:
+    case Op.BrOnNonNull:
       r.u32();
       return;
     case Op.BrTable: {
@@ -92,7 +142,7 @@ export function skipImmediates(r: Reader, op: number): void {
       return;
     case Op.SelectT: {
       const n = r.u32();
-      for (let i = 0; i < n; i++) r.u8();
+      for (let i = 0; i < n; i++) readValType(r);
       return;
     }
     case Op.MemorySize:
@@ -100,7 +150,7 @@ export function skipImmediates(r: Reader, op: number): void {
       r.u32(); // the memory
       return;
     case Op.RefNull:
-      r.u8();
+      readHeapType(r);
       return;
     case Op.I32Const:
       r.s32();
@@ -168,6 +218,10 @@ export const enum Unreachable {
   Else,
   /** `end`: the innermost frame closes. */
   End,
+  /** `catch` or `catch_all` (its tag was read): the next handler of the innermost legacy `try` starts. */
+  Catch,
+  /** `delegate` (its label was read): the innermost legacy `try` ends. */
+  Delegate,
 }
 
 /**
@@ -179,12 +233,24 @@ export function skipUnreachable(r: Reader, op: number, types: FuncType[]): Unrea
     case Op.Block:
     case Op.Loop:
     case Op.If:
+    case Op.Try:
       readBlockType(r, types);
+      return Unreachable.Open;
+    case Op.TryTable:
+      readBlockType(r, types);
+      readCatches(r);
       return Unreachable.Open;
     case Op.Else:
       return Unreachable.Else;
     case Op.End:
       return Unreachable.End;
+    case Op.Catch:
+    case Op.CatchAll:
+      skipImmediates(r, op);
+      return Unreachable.Catch;
+    case Op.Delegate:
+      r.u32();
+      return Unreachable.Delegate;
   }
   skipImmediates(r, op);
   return Unreachable.Other;
@@ -234,9 +300,11 @@ export function fuelCosts(bytes: Uint8Array, start: number, end: number, types: 
           frames.push({ unreachable: true, dead: true });
           break;
         case Unreachable.Else:
+        case Unreachable.Catch:
           if (!top.dead) top.unreachable = false;
           break;
         case Unreachable.End:
+        case Unreachable.Delegate:
           close();
       }
       continue;
@@ -246,8 +314,18 @@ export function fuelCosts(bytes: Uint8Array, start: number, end: number, types: 
     switch (op) {
       case Op.Block:
       case Op.If:
+      case Op.Try:
         readBlockType(r, types);
         frames.push({ unreachable: false, dead: false });
+        break;
+      case Op.TryTable:
+        readBlockType(r, types);
+        readCatches(r);
+        frames.push({ unreachable: false, dead: false });
+        break;
+      case Op.Delegate:
+        r.u32();
+        close();
         break;
       case Op.Loop:
         readBlockType(r, types);
@@ -263,6 +341,10 @@ export function fuelCosts(bytes: Uint8Array, start: number, end: number, types: 
       case Op.Return:
       case Op.ReturnCall:
       case Op.ReturnCallIndirect:
+      case Op.ReturnCallRef:
+      case Op.Throw:
+      case Op.ThrowRef:
+      case Op.Rethrow:
         skipImmediates(r, op);
         top.unreachable = true;
         break;
@@ -300,7 +382,10 @@ export function pathToLoop(
       case Op.Block:
       case Op.Loop:
       case Op.If:
+      case Op.Try:
+      case Op.TryTable:
         readBlockType(r, types);
+        if (op === Op.TryTable) readCatches(r);
         if (at === loopAt) {
           if (op !== Op.Loop) return null;
           const inElse = new Set(open.filter((o) => o.inElse).map((o) => o.at));
@@ -312,6 +397,10 @@ export function pathToLoop(
         open[open.length - 1].inElse = true;
         break;
       case Op.End:
+        open.pop();
+        break;
+      case Op.Delegate:
+        r.u32();
         open.pop();
         break;
       default:

@@ -16,13 +16,16 @@ import {
   type FuncBody,
   type FuncType,
   type GlobalType,
+  HeapType,
   type Import,
   type Limits,
   type MemoryType,
   type ModuleInfo,
   type NameSection,
+  refType,
   SegmentMode,
   type TableType,
+  TYPE_HEAP,
   ValType,
 } from "./types.ts";
 
@@ -43,10 +46,14 @@ const enum SectionId {
   Code = 10,
   Data = 11,
   DataCount = 12,
+  Tag = 13,
 }
 
-/** Position of each non-custom section in the required order (data count sits between element and code). */
-const SECTION_RANK = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10];
+/**
+ * Position of each non-custom section in the required order (data count sits between element and code,
+ * tag between memory and global).
+ */
+const SECTION_RANK = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6];
 
 export function decodeModule(bytes: Uint8Array): ModuleInfo {
   const r = new Reader(bytes);
@@ -64,6 +71,8 @@ export function decodeModule(bytes: Uint8Array): ModuleInfo {
     importedMemoryCount: 0,
     globalTypes: [],
     importedGlobalCount: 0,
+    tags: [],
+    importedTagCount: 0,
     globals: [],
     exports: [],
     elems: [],
@@ -79,7 +88,7 @@ export function decodeModule(bytes: Uint8Array): ModuleInfo {
   while (!r.atEnd()) {
     const idAt = r.pos;
     const id = r.u8();
-    if (id > SectionId.DataCount) r.fail("malformed section id", idAt);
+    if (id > SectionId.Tag) r.fail("malformed section id", idAt);
     const size = r.u32();
     const start = r.pos;
     if (size > bytes.length - start) r.fail("length out of bounds", start);
@@ -111,7 +120,14 @@ export function decodeModule(bytes: Uint8Array): ModuleInfo {
       }
       case SectionId.Table: {
         const n = vecLength(s);
-        for (let i = 0; i < n; i++) m.tables.push(readTableType(s));
+        for (let i = 0; i < n; i++) {
+          // 0x40 0x00: a table with an initialiser expression (typed function references).
+          if (s.pos + 1 < s.end && s.bytes[s.pos] === 0x40 && s.bytes[s.pos + 1] === 0x00) {
+            s.pos += 2;
+            const type = readTableType(s);
+            m.tables.push({ ...type, init: readConstExpr(s) });
+          } else m.tables.push(readTableType(s));
+        }
         break;
       }
       case SectionId.Memory: {
@@ -126,6 +142,11 @@ export function decodeModule(bytes: Uint8Array): ModuleInfo {
           m.globalTypes.push(type);
           m.globals.push({ type, init: readConstExpr(s) });
         }
+        break;
+      }
+      case SectionId.Tag: {
+        const n = vecLength(s);
+        for (let i = 0; i < n; i++) m.tags.push(readTagType(s));
         break;
       }
       case SectionId.Export:
@@ -198,18 +219,60 @@ export function readValType(r: Reader): ValType {
     case ValType.F32:
     case ValType.F64:
     case ValType.V128:
-    case ValType.FuncRef:
-    case ValType.ExternRef:
       return b;
   }
-  return r.fail("malformed value type", at);
+  return refTypeFrom(r, b, at, "malformed value type");
 }
 
 function readRefType(r: Reader): ValType {
   const at = r.pos;
-  const b = r.u8();
-  if (b !== ValType.FuncRef && b !== ValType.ExternRef) r.fail("malformed reference type", at);
-  return b;
+  return refTypeFrom(r, r.u8(), at, "malformed reference type");
+}
+
+/**
+ * The reference type whose encoding starts with byte `b` (read, at `at`): a shorthand (`funcref`,
+ * `externref`, `exnref`, the bottoms `nullfuncref` …), or `0x63`/`0x64` and a heap type
+ * (`(ref null ht)`, `(ref ht)`). GC's heap types are refused by name (the next step).
+ */
+function refTypeFrom(r: Reader, b: number, at: number, malformed: string): ValType {
+  if (b === 0x63 || b === 0x64) return refType(readHeapType(r), b === 0x63);
+  if (ABSTRACT_HEAPS.has(b)) return refType(b, true);
+  if (GC_HEAPS[b] !== undefined) {
+    return r.fail(`GC reference types (\`${GC_HEAPS[b]}ref\`) are not supported`, at);
+  }
+  return r.fail(malformed, at);
+}
+
+/** The abstract heap types of function references, externals and exceptions, by their byte. */
+const ABSTRACT_HEAPS = new Set<number>([
+  HeapType.Func,
+  HeapType.Extern,
+  HeapType.Exn,
+  HeapType.NoFunc,
+  HeapType.NoExtern,
+  HeapType.NoExn,
+]);
+
+/** GC's abstract heap types (a later step), named in the error that refuses them. */
+const GC_HEAPS: Record<number, string> = {
+  0x6e: "any",
+  0x6d: "eq",
+  0x6c: "i31",
+  0x6b: "struct",
+  0x6a: "array",
+  0x71: "null",
+};
+
+/** A heap type: an abstract one (one byte, a negative s33) or a type index (checked by the validator). */
+export function readHeapType(r: Reader): number {
+  const at = r.pos;
+  if (at < r.end && ABSTRACT_HEAPS.has(r.bytes[at])) return r.u8();
+  if (at < r.end && GC_HEAPS[r.bytes[at]] !== undefined) {
+    return r.fail(`GC heap types (\`${GC_HEAPS[r.bytes[at]]}\`) are not supported`, at);
+  }
+  const index = r.s33();
+  if (index < 0) r.fail("malformed heap type", at);
+  return TYPE_HEAP + index;
 }
 
 /**
@@ -250,12 +313,24 @@ function readTypeSection(r: Reader, m: ModuleInfo): void {
     const at = r.pos;
     const form = r.u8();
     if (form & 0x80) r.fail("integer representation too long", at); // a longer (negative) type code
+    if (GC_TYPE_FORMS[form] !== undefined) {
+      r.fail(`GC type definitions (\`${GC_TYPE_FORMS[form]}\`) are not supported`, at);
+    }
     if (form !== 0x60) r.fail("malformed function type", at);
     const params = readValTypes(r);
     const results = readValTypes(r);
     m.types.push({ params, results } satisfies FuncType);
   }
 }
+
+/** The type section's forms that GC adds (a later step), named in the error that refuses them. */
+const GC_TYPE_FORMS: Record<number, string> = {
+  0x4e: "rec",
+  0x50: "sub",
+  0x4f: "sub final",
+  0x5f: "struct",
+  0x5e: "array",
+};
 
 function readValTypes(r: Reader): ValType[] {
   const n = vecLength(r);
@@ -301,11 +376,25 @@ function readImportSection(r: Reader, m: ModuleInfo): void {
         m.importedGlobalCount++;
         break;
       }
+      case ExternKind.Tag: {
+        const typeIndex = readTagType(r);
+        imp = { module, name, desc: { kind, typeIndex } };
+        m.tags.push(typeIndex);
+        m.importedTagCount++;
+        break;
+      }
       default:
         return r.fail("malformed import kind", at);
     }
     m.imports.push(imp);
   }
+}
+
+/** A tag's type: the attribute byte (0, an exception), then its function type's index. */
+function readTagType(r: Reader): number {
+  const at = r.pos;
+  if (r.u8() !== 0x00) r.fail("malformed tag attribute", at);
+  return r.u32();
 }
 
 function readExportSection(r: Reader, m: ModuleInfo): void {
@@ -314,7 +403,7 @@ function readExportSection(r: Reader, m: ModuleInfo): void {
     const name = r.name();
     const at = r.pos;
     const kind = r.u8();
-    if (kind > ExternKind.Global) r.fail("malformed export kind", at);
+    if (kind > ExternKind.Tag) r.fail("malformed export kind", at);
     m.exports.push({ name, kind, index: r.u32() } satisfies Export);
   }
 }
@@ -352,7 +441,7 @@ export function readConstExpr(r: Reader): ConstExpr {
         instrs.push({ kind: "value", at, type: ValType.F64, words: r.bits64() });
         break;
       case Op.RefNull:
-        instrs.push({ kind: "ref.null", at, type: readRefType(r) });
+        instrs.push({ kind: "ref.null", at, type: refType(readHeapType(r), true) });
         break;
       case Op.RefFunc:
         instrs.push({ kind: "ref.func", at, index: r.u32() });
@@ -392,7 +481,7 @@ export function readConstExpr(r: Reader): ConstExpr {
 function readElemKind(r: Reader): ValType {
   const at = r.pos;
   if (r.u8() !== 0x00) r.fail("malformed element kind", at);
-  return ValType.FuncRef;
+  return refType(HeapType.Func, false); // function indices: never null
 }
 
 /** The eight element segment encodings: bit 0 passive/declarative, bit 1 explicit table or declarative, bit 2 expressions. */
@@ -409,8 +498,9 @@ function readElemSegment(r: Reader): ElemSegment {
   const usesExprs = (flags & 4) !== 0;
   const table = explicitTable ? r.u32() : 0;
   const offset = mode === SegmentMode.Active ? readConstExpr(r) : undefined;
-  // Flags 0 and 4 imply funcref; the others name the element type (or kind) explicitly.
-  let type = ValType.FuncRef;
+  // Flag 0 implies `(ref func)` (function indices are never null), 4 `funcref`; the others name the
+  // element type (or kind) explicitly.
+  let type = flags === 0 ? refType(HeapType.Func, false) : ValType.FuncRef;
   if ((flags & 3) !== 0) type = usesExprs ? readRefType(r) : readElemKind(r);
   const n = vecLength(r);
   const seg: ElemSegment = { mode, table, offset, type, init: [] };
@@ -485,7 +575,7 @@ function readLocals(r: Reader): ValType[] {
   let i = 0;
   for (let g = 0; g < groups; g++) {
     const count = r.u32();
-    const t = r.u8();
+    const t = readValType(r);
     for (let k = 0; k < count; k++) locals[i++] = t;
   }
   return locals;

@@ -11,6 +11,13 @@ export const enum Op {
   Loop = 0x03,
   If = 0x04,
   Else = 0x05,
+  // Exception handling (Wasm 3.0): `throw`, `throw_ref`, `try_table`; the legacy form's `try`,
+  // `catch`, `rethrow`, `delegate`, `catch_all`, which shipped Emscripten binaries use
+  Try = 0x06,
+  Catch = 0x07,
+  Throw = 0x08,
+  Rethrow = 0x09,
+  ThrowRef = 0x0a,
   End = 0x0b,
   Br = 0x0c,
   BrIf = 0x0d,
@@ -18,13 +25,19 @@ export const enum Op {
   Return = 0x0f,
   Call = 0x10,
   CallIndirect = 0x11,
-  // Tail calls (Wasm 3.0); return_call_ref (0x15) comes with typed function references
+  // Tail calls (Wasm 3.0)
   ReturnCall = 0x12,
   ReturnCallIndirect = 0x13,
+  // Typed function references (Wasm 3.0)
+  CallRef = 0x14,
+  ReturnCallRef = 0x15,
+  Delegate = 0x18,
+  CatchAll = 0x19,
   // Parametric
   Drop = 0x1a,
   Select = 0x1b,
   SelectT = 0x1c,
+  TryTable = 0x1f,
   // Variables
   LocalGet = 0x20,
   LocalSet = 0x21,
@@ -206,6 +219,10 @@ export const enum Op {
   RefNull = 0xd0,
   RefIsNull = 0xd1,
   RefFunc = 0xd2,
+  // 0xd3 is GC's ref.eq
+  RefAsNonNull = 0xd4,
+  BrOnNull = 0xd5,
+  BrOnNonNull = 0xd6,
   // Prefixes
   PrefixFC = 0xfc,
   PrefixSIMD = 0xfd,
@@ -557,8 +574,10 @@ export const BLOCK_TYPE_EMPTY = 0x40;
 
 /** Whether a one-byte opcode (or prefix) exists in WebAssembly 2.0 (SIMD's 0xfd prefix included). */
 export function isKnownOpcode(op: number): boolean {
-  return op <= Op.Else || (op >= Op.End && op <= Op.ReturnCallIndirect) ||
+  return op <= Op.ThrowRef || (op >= Op.End && op <= Op.ReturnCallRef) ||
+    op === Op.Delegate || op === Op.CatchAll || op === Op.TryTable ||
     (op >= Op.Drop && op <= Op.SelectT) || (op >= Op.LocalGet && op <= Op.TableSet) ||
     (op >= Op.I32Load && op <= Op.I64Extend32S) || (op >= Op.RefNull && op <= Op.RefFunc) ||
+    (op >= Op.RefAsNonNull && op <= Op.BrOnNonNull) ||
     op === Op.PrefixFC || op === Op.PrefixSIMD;
 }

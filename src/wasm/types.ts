@@ -3,7 +3,11 @@
  * executed by `interp/`. Pure data: no Deno APIs, no behaviour.
  */
 
-/** Value types, by their binary encoding. */
+/**
+ * Value types. Numbers, vectors and the nullable abstract references that have a one-byte shorthand
+ * are their binary encoding (`funcref` is `(ref null func)`, always written so); every other reference
+ * type is `refType(heap, nullable)`, a number from `REF_BASE` on (see "Reference types" below).
+ */
 export const enum ValType {
   I32 = 0x7f,
   I64 = 0x7e,
@@ -12,6 +16,8 @@ export const enum ValType {
   V128 = 0x7b,
   FuncRef = 0x70,
   ExternRef = 0x6f,
+  /** `(ref null exn)`: a caught exception (exception handling). */
+  ExnRef = 0x69,
 }
 
 /** Bytes in a page of linear memory. */
@@ -26,8 +32,64 @@ export function is64(t: ValType): boolean {
   return t === ValType.I64 || t === ValType.F64;
 }
 
+// ---- Reference types ----
+
+/**
+ * Heap types, as `refType` takes them: an abstract heap type by its one-byte code (`HeapType`), or a
+ * type index `x` as `TYPE_HEAP + x`.
+ */
+export const enum HeapType {
+  Func = 0x70,
+  Extern = 0x6f,
+  Exn = 0x69,
+  /** The bottom of the function references: `ref.null nofunc` (the null of every function type). */
+  NoFunc = 0x73,
+  NoExtern = 0x72,
+  NoExn = 0x74,
+}
+
+/** Heap type of type index 0 (`TYPE_HEAP + x` for index x). */
+export const TYPE_HEAP = 0x80;
+/** The first value type code of a reference type without a shorthand. */
+export const REF_BASE = 0x1000;
+
+/** `(ref null? heap)`: the shorthand byte where there is one, so that equal types are equal numbers. */
+export function refType(heap: number, nullable: boolean): ValType {
+  if (nullable && (heap === HeapType.Func || heap === HeapType.Extern || heap === HeapType.Exn)) {
+    return heap as number as ValType;
+  }
+  return (REF_BASE + 2 * heap + (nullable ? 1 : 0)) as ValType;
+}
+
+/** The heap type of reference type `t`. */
+export function heapOf(t: ValType): number {
+  return t < REF_BASE ? t : (t - REF_BASE) >> 1;
+}
+
+/** Whether reference type `t` admits null. */
+export function isNullable(t: ValType): boolean {
+  return t < REF_BASE || (t & 1) === 1;
+}
+
+/** The type index of a concrete reference type (`(ref null? $t)`), or -1. */
+export function typeIndexOf(t: ValType): number {
+  const heap = heapOf(t);
+  return t >= REF_BASE && heap >= TYPE_HEAP ? heap - TYPE_HEAP : -1;
+}
+
 export function isRefType(t: ValType): boolean {
-  return t === ValType.FuncRef || t === ValType.ExternRef;
+  return t === ValType.FuncRef || t === ValType.ExternRef || t === ValType.ExnRef || t >= REF_BASE;
+}
+
+/** A reference to a function (of any type, or none: `nofunc`); false for extern and exn references. */
+export function isFuncRef(t: ValType): boolean {
+  const heap = heapOf(t);
+  return heap === HeapType.Func || heap === HeapType.NoFunc || heap >= TYPE_HEAP;
+}
+
+/** Whether a local of type `t` starts with a default value (0, null): a non-null reference does not. */
+export function isDefaultable(t: ValType): boolean {
+  return !isRefType(t) || isNullable(t);
 }
 
 export function valTypeName(t: ValType): string {
@@ -46,9 +108,25 @@ export function valTypeName(t: ValType): string {
       return "funcref";
     case ValType.ExternRef:
       return "externref";
+    case ValType.ExnRef:
+      return "exnref";
+  }
+  if (t >= REF_BASE) {
+    const heap = heapOf(t);
+    const name = heap >= TYPE_HEAP ? String(heap - TYPE_HEAP) : HEAP_NAMES[heap] ?? `0x${heap.toString(16)}`;
+    return `(ref ${isNullable(t) ? "null " : ""}${name})`;
   }
   return `0x${(t as number).toString(16)}`;
 }
+
+const HEAP_NAMES: Record<number, string> = {
+  [HeapType.Func]: "func",
+  [HeapType.Extern]: "extern",
+  [HeapType.Exn]: "exn",
+  [HeapType.NoFunc]: "nofunc",
+  [HeapType.NoExtern]: "noextern",
+  [HeapType.NoExn]: "noexn",
+};
 
 export interface FuncType {
   params: ValType[];
@@ -65,8 +143,11 @@ export interface Limits {
 }
 
 export interface TableType {
-  elem: ValType; // FuncRef or ExternRef
+  /** A reference type. */
+  elem: ValType;
   limits: Limits;
+  /** What every element starts as (a module's own table; typed function references): else null. */
+  init?: ConstExpr;
 }
 
 export interface MemoryType {
@@ -83,13 +164,16 @@ export const enum ExternKind {
   Table = 1,
   Memory = 2,
   Global = 3,
+  /** An exception tag (exception handling). */
+  Tag = 4,
 }
 
 export type ImportDesc =
   | { kind: ExternKind.Func; typeIndex: number }
   | { kind: ExternKind.Table; type: TableType }
   | { kind: ExternKind.Memory; type: MemoryType }
-  | { kind: ExternKind.Global; type: GlobalType };
+  | { kind: ExternKind.Global; type: GlobalType }
+  | { kind: ExternKind.Tag; typeIndex: number };
 
 export interface Import {
   module: string;
@@ -205,6 +289,9 @@ export interface ModuleInfo {
   /** Every global's type in the index space (imports first). */
   globalTypes: GlobalType[];
   importedGlobalCount: number;
+  /** The type index (a function type without results) of every tag in the index space (imports first). */
+  tags: number[];
+  importedTagCount: number;
   /** Defined globals only. */
   globals: Global[];
   exports: Export[];

@@ -11,13 +11,24 @@ import {
   type ConstExpr,
   ExternKind,
   type FuncBody,
+  heapOf,
+  HeapType,
+  isDefaultable,
+  isNullable,
+  isRefType,
   MAX_PAGES,
   MAX_PAGES_64,
   type ModuleInfo,
+  REF_BASE,
+  refType,
   SegmentMode,
   type TableType,
+  TYPE_HEAP,
+  typeIndexOf,
   ValType,
 } from "./types.ts";
+import { canonicalTypeIds } from "./type_canon.ts";
+import { readHeapType, readValType } from "./decoder.ts";
 
 /** The type of a stack slot whose type is not known (popped from an unreachable stack). */
 const UNKNOWN = 0;
@@ -38,7 +49,7 @@ function isNum(t: number): boolean {
 
 /** A reference type, or the unknown type of a polymorphic stack (which may be one). */
 function mayBeRef(t: number): boolean {
-  return t === ValType.FuncRef || t === ValType.ExternRef || t === UNKNOWN;
+  return isRefType(t) || t === UNKNOWN;
 }
 
 // ---- Instruction signature tables (indexed by opcode) ----
@@ -236,9 +247,11 @@ const SIMD_LANES = new Uint8Array(256);
   lanes([0x1d, 0x1e, 0x21, 0x22, 0x57, 0x5b], 2);
 }
 
-const NO_TYPES = new Uint8Array(0);
+/** A list of value types (parameters, results, locals, the operand stack): numbers beyond a byte. */
+type Types = Int32Array;
+const NO_TYPES: Types = new Int32Array(0);
 /** One-element result lists for the value-type block types, indexed by the type's code. */
-const SINGLE = new Array<Uint8Array>(256);
+const SINGLE = new Array<Types>(256);
 for (
   const t of [
     ValType.I32,
@@ -249,7 +262,10 @@ for (
     ValType.FuncRef,
     ValType.ExternRef,
   ]
-) SINGLE[t] = Uint8Array.of(t);
+) SINGLE[t] = Int32Array.of(t);
+
+/** One-element result lists for the reference types of block types beyond a byte, made as met. */
+const SINGLE_REFS = new Map<number, Types>();
 
 /**
  * The opcodes the fast path of `BodyValidator.body` uses (their binary encodings, as in `Op`). They are
@@ -301,9 +317,18 @@ const enum Frame {
   Loop,
   If,
   Else,
+  /** `try_table` (a block whose catch clauses were checked at its start). */
+  TryTable,
+  /** The legacy `try`'s body, then its `catch` and `catch_all` handlers. */
+  Try,
+  Catch,
+  CatchAll,
 }
 
-function sameTypes(a: Uint8Array, b: Uint8Array): boolean {
+/** What `catch_ref` and `catch_all_ref` hand their label: the caught exception, never null. */
+const CAUGHT_EXN = refType(HeapType.Exn, false);
+
+function sameTypes(a: Types, b: Types): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -312,8 +337,10 @@ function sameTypes(a: Uint8Array, b: Uint8Array): boolean {
 class ModuleValidator {
   readonly bytes: Uint8Array;
   /** Parameter and result lists of every type, as typed arrays for the body checker. */
-  readonly typeParams: Uint8Array[] = [];
-  readonly typeResults: Uint8Array[] = [];
+  readonly typeParams: Types[] = [];
+  readonly typeResults: Types[] = [];
+  /** Each type's canonical id: equal ids for equivalent types (structurally, iso-recursively). */
+  readonly canon: number[] = [];
   readonly funcCount: number;
   /** C.refs: functions referenced outside function bodies, which `ref.func` may name. */
   readonly declared: Uint8Array;
@@ -323,18 +350,58 @@ class ModuleValidator {
     this.funcCount = m.funcTypeIndices.length;
     this.declared = new Uint8Array(this.funcCount);
     for (const t of m.types) {
-      this.typeParams.push(Uint8Array.from(t.params));
-      this.typeResults.push(Uint8Array.from(t.results));
+      this.typeParams.push(Int32Array.from(t.params));
+      this.typeResults.push(Int32Array.from(t.results));
     }
+  }
+
+  /**
+   * `actual` matches `expected` (is a subtype of it): equal, the unknown type of a polymorphic stack,
+   * or a reference type whose nullability and heap type fit (a function type under `func`, the bottoms
+   * `nofunc`, `noextern`, `noexn` under their hierarchy, equivalent type indices).
+   */
+  matches(actual: number, expected: number): boolean {
+    if (actual === expected || actual === UNKNOWN) return true;
+    if (!isRefType(actual) || !isRefType(expected)) return false;
+    if (isNullable(actual) && !isNullable(expected)) return false;
+    const a = heapOf(actual), e = heapOf(expected);
+    if (a === e) return true;
+    if (a >= TYPE_HEAP) {
+      return e >= TYPE_HEAP ? this.canon[a - TYPE_HEAP] === this.canon[e - TYPE_HEAP] : e === HeapType.Func;
+    }
+    if (a === HeapType.NoFunc) return e === HeapType.Func || e >= TYPE_HEAP;
+    if (a === HeapType.NoExtern) return e === HeapType.Extern;
+    return a === HeapType.NoExn && e === HeapType.Exn;
+  }
+
+  /** Fails unless every type index value type `t` names is below `types` (a type's own group and before). */
+  checkValType(t: number, types = this.m.types.length, at?: number): void {
+    const x = typeIndexOf(t);
+    if (x >= types) fail(`unknown type ${x}`, at);
+  }
+
+  /** The types' indices refer only to types defined before or to themselves; their canonical ids. */
+  checkTypes(): void {
+    this.m.types.forEach((t, i) => {
+      for (const v of t.params) this.checkValType(v, i + 1);
+      for (const v of t.results) this.checkValType(v, i + 1);
+    });
+    this.canon.push(...canonicalTypeIds(this.m.types));
   }
 
   run(): void {
     const m = this.m;
+    this.checkTypes();
+    for (const g of m.globalTypes) this.checkValType(g.type);
     for (const imp of m.imports) {
       if (imp.desc.kind === ExternKind.Func) this.checkTypeIndex(imp.desc.typeIndex);
     }
     for (const f of m.funcs) this.checkTypeIndex(f.typeIndex);
-    for (const t of m.tables) this.checkTable(t);
+    for (const t of m.tags) {
+      this.checkTypeIndex(t);
+      if (this.typeResults[t].length !== 0) fail("non-empty tag result type");
+    }
+    m.tables.forEach((t, i) => this.checkTable(t, i < m.importedTableCount));
     for (const mem of m.memories) {
       const { min, max, address64 } = mem.limits;
       const most = address64 ? MAX_PAGES_64 : MAX_PAGES;
@@ -379,9 +446,14 @@ class ModuleValidator {
     return this.m.tables[index];
   }
 
-  checkTable(t: TableType): void {
+  checkTable(t: TableType, imported = false): void {
     const { min, max } = t.limits;
     if (max !== undefined && min > max) fail("size minimum must not be greater than maximum");
+    this.checkValType(t.elem);
+    // Elements start as null unless there is an initialiser: a non-null element type needs one.
+    // Tables come before globals: an initialiser reads only imported globals.
+    if (t.init) this.checkConstExpr(t.init, t.elem, this.m.importedGlobalCount);
+    else if (!imported && !isNullable(t.elem)) fail("type mismatch");
   }
 
   /** C.refs: every function named outside function bodies (exports, element segments, globals). */
@@ -399,9 +471,10 @@ class ModuleValidator {
 
   checkElems(): void {
     for (const seg of this.m.elems) {
+      this.checkValType(seg.type);
       if (seg.mode === SegmentMode.Active) {
         const t = this.table(seg.table);
-        if (t.elem !== seg.type) fail("type mismatch");
+        if (!this.matches(seg.type, t.elem)) fail("type mismatch");
         this.checkConstExpr(seg.offset!, addressOf(t));
       }
       for (const f of seg.funcIndices ?? []) this.funcType(f);
@@ -427,12 +500,14 @@ class ModuleValidator {
     for (const i of e.instrs) {
       switch (i.kind) {
         case "value":
+          stack.push(i.type);
+          break;
         case "ref.null":
+          this.checkValType(i.type, undefined, i.at);
           stack.push(i.type);
           break;
         case "ref.func":
-          this.funcType(i.index, i.at);
-          stack.push(ValType.FuncRef);
+          stack.push(refType(TYPE_HEAP + this.funcType(i.index, i.at), false)); // (ref $t)
           break;
         case "global.get": {
           const g = i.index;
@@ -447,7 +522,7 @@ class ModuleValidator {
           break;
       }
     }
-    if (stack.length !== 1 || stack[0] !== expected) fail("type mismatch", e.end);
+    if (stack.length !== 1 || !this.matches(stack[0], expected)) fail("type mismatch", e.end);
   }
 
   checkExports(): void {
@@ -466,6 +541,9 @@ class ModuleValidator {
           break;
         case ExternKind.Global:
           if (e.index >= m.globalTypes.length) fail(`unknown global ${e.index}`);
+          break;
+        case ExternKind.Tag:
+          if (e.index >= m.tags.length) fail(`unknown tag ${e.index}`);
           break;
       }
       if (seen.has(e.name)) fail("duplicate export name");
@@ -505,23 +583,32 @@ class BodyValidator {
   readonly memory0Is32: boolean;
 
   // Operand stack.
-  vals = new Uint8Array(1024);
+  vals: Types = new Int32Array(1024);
   sp = 0;
   // Control stack, as parallel arrays; the top frame's height is cached. `unreachables[d]` is 1 once
   // frame d's code is unreachable: its stack is then polymorphic below the frame's height.
   kinds = new Uint8Array(64);
   heights = new Int32Array(64);
   unreachables = new Uint8Array(64);
-  params: Uint8Array[] = new Array(64);
-  results: Uint8Array[] = new Array(64);
+  params: Types[] = new Array(64);
+  results: Types[] = new Array(64);
   depth = 0;
   height = 0;
   /** Scratch space for br_table's pop-and-push-back of label types. */
-  scratch = new Uint8Array(64);
+  scratch: Types = new Int32Array(64);
 
   /** Types of the current function's locals, parameters first: a buffer reused across functions. */
-  locals = new Uint8Array(64);
+  locals: Types = new Int32Array(64);
   localCount = 0;
+  /**
+   * The function has locals without a default value (non-null references): `inits[i]` is 1 once
+   * local i is set, `setLocals` lists those set since, and a block's end unsets those set inside it
+   * (from `initMarks[d]` on). Such functions skip the fast path, which does not track this.
+   */
+  strict = false;
+  inits = new Uint8Array(64);
+  setLocals: number[] = [];
+  initMarks = new Int32Array(64);
   /** Offset of the instruction being checked, for error messages. */
   at = 0;
 
@@ -541,7 +628,7 @@ class BodyValidator {
 
   push(t: number): void {
     if (this.sp === this.vals.length) {
-      const grown = new Uint8Array(this.vals.length * 2);
+      const grown = new Int32Array(this.vals.length * 2);
       grown.set(this.vals);
       this.vals = grown;
     }
@@ -563,25 +650,31 @@ class BodyValidator {
       this.fail("type mismatch");
     }
     const actual = this.vals[--this.sp];
-    if (actual !== expected && actual !== UNKNOWN) this.fail("type mismatch");
+    if (actual !== expected && !this.mv.matches(actual, expected)) this.fail("type mismatch");
     return actual;
   }
 
-  popList(types: Uint8Array): void {
+  popList(types: Types): void {
     for (let i = types.length - 1; i >= 0; i--) this.pop(types[i]);
   }
 
-  pushList(types: Uint8Array): void {
+  pushList(types: Types): void {
     for (let i = 0; i < types.length; i++) this.push(types[i]);
+  }
+
+  /** An `if` without `else`: its parameters are its results when the condition is false. */
+  passesThrough(params: Types, results: Types): boolean {
+    return params.length === results.length && params.every((t, i) => this.mv.matches(t, results[i]));
   }
 
   // ---- Control stack ----
 
-  pushFrame(kind: Frame, params: Uint8Array, results: Uint8Array): void {
+  pushFrame(kind: Frame, params: Types, results: Types): void {
     const d = this.depth;
     if (d === this.kinds.length) this.growFrames();
     this.kinds[d] = kind;
     this.heights[d] = this.sp;
+    this.initMarks[d] = this.setLocals.length;
     this.unreachables[d] = 0;
     this.params[d] = params;
     this.results[d] = results;
@@ -593,9 +686,12 @@ class BodyValidator {
   growFrames(): void {
     const n = this.kinds.length * 2;
     const kinds = new Uint8Array(n), heights = new Int32Array(n), unreachables = new Uint8Array(n);
+    const initMarks = new Int32Array(n);
     kinds.set(this.kinds);
     heights.set(this.heights);
     unreachables.set(this.unreachables);
+    initMarks.set(this.initMarks);
+    this.initMarks = initMarks;
     this.kinds = kinds;
     this.heights = heights;
     this.unreachables = unreachables;
@@ -606,6 +702,10 @@ class BodyValidator {
     const d = this.depth - 1;
     this.popList(this.results[d]);
     if (this.sp !== this.height) this.fail("type mismatch");
+    if (this.strict) {
+      const marks = this.initMarks[d], set = this.setLocals;
+      while (set.length > marks) this.inits[set.pop()!] = 0;
+    }
     this.depth = d;
     if (d > 0) {
       this.height = this.heights[d - 1];
@@ -618,7 +718,7 @@ class BodyValidator {
   }
 
   /** The types a branch to relative label `l` carries. */
-  labelTypes(l: number): Uint8Array {
+  labelTypes(l: number): Types {
     if (l >= this.depth) this.fail("unknown label");
     const d = this.depth - 1 - l;
     return this.kinds[d] === Frame.Loop ? this.params[d] : this.results[d];
@@ -627,18 +727,23 @@ class BodyValidator {
   // ---- Immediates ----
 
   /** Block type: 0x40, a value type, or a non-negative s33 type index. Sets `btParams`/`btResults`. */
-  btParams: Uint8Array = NO_TYPES;
-  btResults: Uint8Array = NO_TYPES;
+  btParams: Types = NO_TYPES;
+  btResults: Types = NO_TYPES;
   readBlockType(): void {
     const r = this.r;
     if (r.pos >= r.end) r.unexpectedEnd();
     const b = this.bytes[r.pos];
     if (b >= 0x40 && b < 0x80) {
-      r.pos++;
       this.btParams = NO_TYPES;
-      if (b === 0x40) this.btResults = NO_TYPES;
-      else if (SINGLE[b] !== undefined) this.btResults = SINGLE[b];
-      else this.fail("malformed value type");
+      if (b === 0x40 || SINGLE[b] !== undefined) {
+        r.pos++;
+        this.btResults = b === 0x40 ? NO_TYPES : SINGLE[b];
+        return;
+      }
+      const t = this.readValType(); // a reference type
+      let single = SINGLE_REFS.get(t);
+      if (single === undefined) SINGLE_REFS.set(t, single = Int32Array.of(t));
+      this.btResults = single;
       return;
     }
     const index = r.s33();
@@ -676,6 +781,18 @@ class BodyValidator {
     return this.memoryAddress(this.r.u32());
   }
 
+  /** Local i is set from here to the end of the current block. */
+  initialized(i: number): void {
+    if (this.strict && this.inits[i] === 0) this.inits[i] = 1, this.setLocals.push(i);
+  }
+
+  /** A type index immediate (`call_ref`), failing when there is no such type. */
+  readTypeIndex(): number {
+    const t = this.r.u32();
+    if (t >= this.m.types.length) this.fail(`unknown type ${t}`);
+    return t;
+  }
+
   readLocalIndex(): number {
     const i = this.r.u32();
     if (i >= this.localCount) this.fail(`unknown local ${i}`);
@@ -709,15 +826,18 @@ class BodyValidator {
     if (d >= count) this.fail(`unknown data segment ${d}`);
   }
 
-  readRefType(): number {
-    const t = this.r.u8();
-    if (t !== ValType.FuncRef && t !== ValType.ExternRef) this.fail("malformed reference type");
+  /** A heap type immediate (`ref.null`): its nullable reference type. */
+  readNullType(): number {
+    const at = this.r.pos;
+    const t = refType(readHeapType(this.r), true);
+    this.mv.checkValType(t, undefined, at);
     return t;
   }
 
   readValType(): number {
-    const t = this.r.u8();
-    if (SINGLE[t] === undefined) this.fail("malformed value type");
+    const at = this.r.pos;
+    const t = readValType(this.r);
+    this.mv.checkValType(t, undefined, at);
     return t;
   }
 
@@ -728,10 +848,25 @@ class BodyValidator {
     const params = mv.typeParams[f.typeIndex];
     const declared = f.locals;
     const n = params.length + declared.length;
-    if (this.locals.length < n) this.locals = new Uint8Array(Math.max(n, 2 * this.locals.length));
+    if (this.locals.length < n) this.locals = new Int32Array(Math.max(n, 2 * this.locals.length));
     const locals = this.locals;
     for (let i = 0; i < params.length; i++) locals[i] = params[i];
-    for (let i = 0; i < declared.length; i++) locals[params.length + i] = declared[i];
+    let strict = false;
+    for (let i = 0; i < declared.length; i++) {
+      const t = declared[i];
+      locals[params.length + i] = t;
+      if (t >= REF_BASE) { // typed references: a type index to check, maybe no default value
+        mv.checkValType(t, undefined, f.codeStart);
+        if (!isDefaultable(t)) strict = true;
+      }
+    }
+    this.strict = strict;
+    if (strict) {
+      // Which locals are set: a non-defaultable one must be before it is read (until its block ends).
+      if (this.inits.length < n) this.inits = new Uint8Array(Math.max(n, 2 * this.inits.length));
+      for (let i = 0; i < n; i++) this.inits[i] = isDefaultable(locals[i]) || i < params.length ? 1 : 0;
+      this.setLocals.length = 0;
+    }
     this.localCount = n;
     this.sp = 0;
     this.depth = 0;
@@ -761,13 +896,16 @@ class BodyValidator {
     let vals = this.vals, kinds = this.kinds, heights = this.heights, unreachables = this.unreachables;
     // `| 0` wherever these are loaded from fields: it keeps them untagged int32s in registers.
     let pos = r.pos | 0, sp = this.sp | 0, height = this.height | 0, depth = this.depth | 0;
+    const fast = !this.strict;
     for (;;) {
       if (pos >= end) {
         this.at = pos;
         this.fail("END opcode expected");
       }
       const op = bytes[pos];
-      switch (op) {
+      switch (fast ? op : -1) {
+        case -1: // a function with non-defaultable locals: all of it on the general path
+          break;
         case Code.LocalGet: {
           // A one-byte index (0x80 stands for "past the end": it is never one).
           const i = pos + 1 < end ? bytes[pos + 1] : 0x80;
@@ -1060,7 +1198,9 @@ class BodyValidator {
       case Op.End: {
         const d = this.depth - 1;
         const results = this.results[d];
-        if (this.kinds[d] === Frame.If && !sameTypes(this.params[d], results)) this.fail("type mismatch");
+        if (this.kinds[d] === Frame.If && !this.passesThrough(this.params[d], results)) {
+          this.fail("type mismatch");
+        }
         this.popFrame();
         if (d === 0) {
           if (r.pos !== end) this.fail("section size mismatch");
@@ -1073,6 +1213,52 @@ class BodyValidator {
         this.popList(this.labelTypes(r.u32()));
         this.setUnreachable();
         break;
+      case Op.Throw:
+        this.popList(this.tagParams(r.u32()));
+        this.setUnreachable();
+        break;
+      case Op.ThrowRef:
+        this.pop(ValType.ExnRef);
+        this.setUnreachable();
+        break;
+      case Op.TryTable:
+        this.tryTable();
+        break;
+      case Op.Try:
+        this.readBlockType();
+        this.popList(this.btParams);
+        this.pushFrame(Frame.Try, this.btParams, this.btResults);
+        break;
+      case Op.Catch:
+      case Op.CatchAll: {
+        // The next handler of a legacy `try`: the body (or the previous handler) ends like a block.
+        const d = this.depth - 1;
+        if (this.kinds[d] !== Frame.Try && this.kinds[d] !== Frame.Catch) {
+          this.fail(op === Op.Catch ? "catch without try" : "catch_all without try");
+        }
+        const params = op === Op.Catch ? this.tagParams(r.u32()) : NO_TYPES;
+        const results = this.results[d];
+        this.popFrame();
+        this.pushFrame(op === Op.Catch ? Frame.Catch : Frame.CatchAll, params, results);
+        break;
+      }
+      case Op.Delegate: {
+        const d = this.depth - 1;
+        if (this.kinds[d] !== Frame.Try) this.fail("delegate without try");
+        const results = this.results[d];
+        this.popFrame();
+        this.labelTypes(r.u32()); // any label of the enclosing blocks (the function's included)
+        this.pushList(results);
+        break;
+      }
+      case Op.Rethrow: {
+        const l = r.u32();
+        if (l >= this.depth) this.fail("unknown label");
+        const kind = this.kinds[this.depth - 1 - l];
+        if (kind !== Frame.Catch && kind !== Frame.CatchAll) this.fail("invalid rethrow label");
+        this.setUnreachable();
+        break;
+      }
       case Op.BrIf: {
         const types = this.labelTypes(r.u32());
         this.pop(ValType.I32);
@@ -1097,7 +1283,7 @@ class BodyValidator {
         const t = r.u32();
         if (t >= m.types.length) this.fail(`unknown type ${t}`);
         const table = this.readTable();
-        if (table.elem !== ValType.FuncRef) this.fail("type mismatch");
+        if (!this.mv.matches(table.elem, ValType.FuncRef)) this.fail("type mismatch");
         this.pop(addressOf(table));
         this.popList(this.mv.typeParams[t]);
         this.pushList(this.mv.typeResults[t]);
@@ -1106,11 +1292,24 @@ class BodyValidator {
       case Op.ReturnCall:
         this.returnCall(this.mv.funcType(r.u32(), at));
         break;
+      case Op.CallRef: {
+        const t = this.readTypeIndex();
+        this.pop(refType(TYPE_HEAP + t, true));
+        this.popList(this.mv.typeParams[t]);
+        this.pushList(this.mv.typeResults[t]);
+        break;
+      }
+      case Op.ReturnCallRef: {
+        const t = this.readTypeIndex();
+        this.pop(refType(TYPE_HEAP + t, true));
+        this.returnCall(t);
+        break;
+      }
       case Op.ReturnCallIndirect: {
         const t = r.u32();
         if (t >= m.types.length) this.fail(`unknown type ${t}`);
         const table = this.readTable();
-        if (table.elem !== ValType.FuncRef) this.fail("type mismatch");
+        if (!this.mv.matches(table.elem, ValType.FuncRef)) this.fail("type mismatch");
         this.pop(addressOf(table));
         this.returnCall(t);
         break;
@@ -1136,16 +1335,23 @@ class BodyValidator {
         this.push(t);
         break;
       }
-      case Op.LocalGet:
-        this.push(this.locals[this.readLocalIndex()]);
+      case Op.LocalGet: {
+        const i = this.readLocalIndex();
+        if (this.strict && this.inits[i] === 0) this.fail("uninitialized local");
+        this.push(this.locals[i]);
         break;
-      case Op.LocalSet:
-        this.pop(this.locals[this.readLocalIndex()]);
+      }
+      case Op.LocalSet: {
+        const i = this.readLocalIndex();
+        this.pop(this.locals[i]);
+        this.initialized(i);
         break;
+      }
       case Op.LocalTee: {
-        const t = this.locals[this.readLocalIndex()];
+        const i = this.readLocalIndex(), t = this.locals[i];
         this.pop(t);
         this.push(t);
+        this.initialized(i);
         break;
       }
       case Op.GlobalGet:
@@ -1195,17 +1401,46 @@ class BodyValidator {
         this.push(ValType.F64);
         break;
       case Op.RefNull:
-        this.push(this.readRefType());
+        this.push(this.readNullType());
         break;
       case Op.RefIsNull:
         if (!mayBeRef(this.popAny())) this.fail("type mismatch");
         this.push(ValType.I32);
         break;
+      case Op.RefAsNonNull: {
+        const t = this.popAny();
+        if (!mayBeRef(t)) this.fail("type mismatch");
+        this.push(t === UNKNOWN ? UNKNOWN : refType(heapOf(t), false));
+        break;
+      }
+      case Op.BrOnNull: {
+        const types = this.labelTypes(r.u32());
+        const t = this.popAny();
+        if (!mayBeRef(t)) this.fail("type mismatch");
+        this.popList(types);
+        this.pushList(types);
+        this.push(t === UNKNOWN ? UNKNOWN : refType(heapOf(t), false));
+        break;
+      }
+      case Op.BrOnNonNull: {
+        // The label takes the operands below and the reference, known not to be null there.
+        const types = this.labelTypes(r.u32());
+        const last = types[types.length - 1];
+        if (types.length === 0 || !isRefType(last)) this.fail("type mismatch");
+        const t = this.popAny();
+        if (!mayBeRef(t) || (t !== UNKNOWN && !this.mv.matches(refType(heapOf(t), false), last))) {
+          this.fail("type mismatch");
+        }
+        const below = types.subarray(0, types.length - 1);
+        this.popList(below);
+        this.pushList(below);
+        break;
+      }
       case Op.RefFunc: {
         const f = r.u32();
         this.mv.funcType(f, at);
         if (this.mv.declared[f] !== 1) this.fail("undeclared function reference");
-        this.push(ValType.FuncRef);
+        this.push(refType(TYPE_HEAP + this.m.funcTypeIndices[f], false)); // (ref $t): never null
         break;
       }
       case Op.PrefixFC:
@@ -1225,9 +1460,44 @@ class BodyValidator {
    * callee's results must be the caller's (subtyping comes with typed references), as after `return`.
    */
   returnCall(t: number): void {
-    if (!sameTypes(this.mv.typeResults[t], this.results[0])) this.fail("type mismatch");
+    const results = this.mv.typeResults[t], own = this.results[0];
+    if (results.length !== own.length || results.some((r, i) => !this.mv.matches(r, own[i]))) {
+      this.fail("type mismatch");
+    }
     this.popList(this.mv.typeParams[t]);
     this.setUnreachable();
+  }
+
+  /** The parameters of tag `x`. */
+  tagParams(x: number): Types {
+    const tags = this.m.tags;
+    if (x >= tags.length) this.fail(`unknown tag ${x}`);
+    return this.mv.typeParams[tags[x]];
+  }
+
+  /**
+   * `try_table`: its block type, then its catch clauses, whose labels (outside the try_table) must take
+   * the tag's values, and the caught exception for `catch_ref` and `catch_all_ref`.
+   */
+  tryTable(): void {
+    const r = this.r;
+    this.readBlockType();
+    const params = this.btParams, results = this.btResults;
+    const n = r.u32();
+    for (let i = 0; i < n; i++) {
+      const kind = r.u8();
+      if (kind > 3) this.fail("malformed catch clause");
+      const values = kind <= 1 ? this.tagParams(r.u32()) : NO_TYPES;
+      const label = this.labelTypes(r.u32());
+      const ref = kind === 1 || kind === 3;
+      if (label.length !== values.length + (ref ? 1 : 0)) this.fail("type mismatch");
+      for (let k = 0; k < values.length; k++) {
+        if (!this.mv.matches(values[k], label[k])) this.fail("type mismatch");
+      }
+      if (ref && !this.mv.matches(CAUGHT_EXN, label[values.length])) this.fail("type mismatch");
+    }
+    this.popList(params);
+    this.pushFrame(Frame.TryTable, params, results);
   }
 
   brTable(): void {
@@ -1241,7 +1511,7 @@ class BodyValidator {
     const afterDefault = r.pos;
     this.pop(ValType.I32);
     const arity = defaultTypes.length;
-    if (this.scratch.length < arity) this.scratch = new Uint8Array(arity);
+    if (this.scratch.length < arity) this.scratch = new Int32Array(arity);
     const scratch = this.scratch;
     r.pos = listStart;
     for (let i = 0; i < count; i++) {
@@ -1298,7 +1568,7 @@ class BodyValidator {
       case FcOp.TableInit: {
         const e = r.u32();
         const table = this.readTable();
-        if (this.elemType(e) !== table.elem) this.fail("type mismatch");
+        if (!this.mv.matches(this.elemType(e), table.elem)) this.fail("type mismatch");
         this.popI32s(2);
         this.pop(addressOf(table));
         break;
@@ -1308,7 +1578,7 @@ class BodyValidator {
         break;
       case FcOp.TableCopy: {
         const dst = this.readTable(), src = this.readTable();
-        if (dst.elem !== src.elem) this.fail("type mismatch");
+        if (!this.mv.matches(src.elem, dst.elem)) this.fail("type mismatch");
         const [da, sa] = [addressOf(dst), addressOf(src)];
         this.pop(da === ValType.I64 && sa === ValType.I64 ? ValType.I64 : ValType.I32); // fits both
         this.pop(sa);
@@ -1429,7 +1699,7 @@ function u32At(bytes: Uint8Array, p: number, end: number): number {
 }
 
 /** True when the top of the stack, above the frame's `height`, holds values of exactly `types`. */
-function onTop(vals: Uint8Array, sp: number, height: number, types: Uint8Array): boolean {
+function onTop(vals: Types, sp: number, height: number, types: Types): boolean {
   const n = types.length;
   if (sp - n < height) return false;
   for (let i = 0; i < n; i++) if (vals[sp - n + i] !== types[i]) return false;

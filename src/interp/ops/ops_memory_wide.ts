@@ -188,3 +188,22 @@ export function memoryInitOf(
     return next;
   };
 }
+
+/**
+ * A SIMD load or store (`op`, a closure of ops_simd.ts, which accesses `vm.mem` at the low 32 bits
+ * of address slot `a` plus its offset) on memory `m`: `vm.mem` is that memory while it runs. A
+ * 64-bit address with high bits set is beyond any memory (at most 4 GiB here): out of bounds.
+ */
+export function simdMemoryOn(m: number, wide: boolean, a: number, op: Op): Op {
+  const i32 = I32, hi = (a << 1) + 1;
+  return (p, vm) => {
+    if (wide && i32[p + hi] !== 0) oob();
+    const saved = vm.mem;
+    vm.mem = vm.memories[m];
+    try {
+      return op(p, vm);
+    } finally {
+      vm.mem = saved;
+    }
+  };
+}

@@ -10,7 +10,7 @@
  */
 import { I32, R, V } from "../../runtime/machine.ts";
 import { type Op, RETURN } from "../../runtime/objects.ts";
-import { ValType } from "../../wasm/types.ts";
+import { isRefType, ValType } from "../../wasm/types.ts";
 import { SimdOp } from "../../wasm/opcodes.ts";
 import { oob } from "./ops_memory.ts";
 
@@ -124,13 +124,13 @@ export function returnWithV128(sources: ReturnSource[]): Op {
       const src = sources[i], k = 4 * i;
       if (src.isConst) bits[k] = src.lo, bits[k + 1] = src.hi;
       else if (src.type === ValType.V128) bits.set(V.subarray(q + 4 * src.slot, q + 4 * src.slot + 4), k);
-      else if (src.type === ValType.FuncRef || src.type === ValType.ExternRef) refs[i] = R[base + src.slot];
+      else if (isRefType(src.type)) refs[i] = R[base + src.slot];
       else bits[k] = I32[p + 2 * src.slot], bits[k + 1] = I32[p + 2 * src.slot + 1];
     }
     for (let i = 0; i < n; i++) {
       const t = sources[i].type, k = 4 * i;
       if (t === ValType.V128) V.set(bits.subarray(k, k + 4), q + 4 * i);
-      else if (t === ValType.FuncRef || t === ValType.ExternRef) R[base + i] = refs[i];
+      else if (isRefType(t)) R[base + i] = refs[i];
       else I32[p + 2 * i] = bits[k], I32[p + 2 * i + 1] = bits[k + 1];
     }
     return RETURN;

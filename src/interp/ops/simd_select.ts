@@ -4,6 +4,8 @@
  * selection. Each tier reads the immediates (`readSimdImmediates`) and places the operands itself.
  */
 import type { Reader } from "../../wasm/reader.ts";
+import { readMemarg } from "../../wasm/code.ts";
+import { simdMemoryOn } from "./ops_memory_wide.ts";
 import { SimdImm, simdImmediate, SimdOp } from "../../wasm/opcodes.ts";
 import { ValType } from "../../wasm/types.ts";
 import type { Op } from "../../runtime/objects.ts";
@@ -33,6 +35,10 @@ export interface SimdImmediates {
   offset: number;
   /** A constant the lowering folded into a load's address (0 when none). */
   addressK: number;
+  /** The memory a load or store accesses (multiple memories). */
+  memory: number;
+  /** That memory has 64-bit addresses (memory64): set by the caller, which knows the module. */
+  wide: boolean;
   /** The lane index (extract/replace_lane, lane loads and stores). */
   lane: number;
   /** v128.const's value, or i8x16.shuffle's lane indices: 16 bytes of their own (4-byte aligned). */
@@ -43,17 +49,19 @@ const NO_BYTES = new Uint8Array(16);
 
 /** Reads the immediates of SIMD instruction `sub` (the reader is after the sub-opcode). */
 export function readSimdImmediates(r: Reader, sub: number): SimdImmediates {
-  const imm: SimdImmediates = { offset: 0, addressK: 0, lane: 0, bytes: NO_BYTES };
+  const imm: SimdImmediates = { offset: 0, addressK: 0, memory: 0, wide: false, lane: 0, bytes: NO_BYTES };
   switch (simdImmediate(sub)) {
-    case SimdImm.MemArg:
-      r.u32(); // alignment: a hint only
-      imm.offset = r.u32();
+    case SimdImm.MemArg: {
+      const { memory, offset } = readMemarg(r); // the alignment is a hint only
+      imm.memory = memory, imm.offset = offset;
       break;
-    case SimdImm.MemArgLane:
-      r.u32();
-      imm.offset = r.u32();
+    }
+    case SimdImm.MemArgLane: {
+      const { memory, offset } = readMemarg(r);
+      imm.memory = memory, imm.offset = offset;
       imm.lane = r.u8();
       break;
+    }
     case SimdImm.Lane:
       imm.lane = r.u8();
       break;
@@ -95,20 +103,27 @@ export function selectSimd(sub: number, imm: SimdImmediates): SimdClosure {
       ([a, b, c], d, next) => relaxedSimd(sub, d, a, b, c ?? 0, next),
     );
   }
+  // An access to another memory than a 32-bit memory 0 runs the same closure on that memory.
+  const on = (a: number, op: Op) =>
+    imm.memory === 0 && !imm.wide ? op : simdMemoryOn(imm.memory, imm.wide, a, op);
   switch (simdImmediate(sub)) {
     case SimdImm.MemArg:
       if (sub === SimdOp.V128Store) {
-        return closure(2, null, ([a, s], _d, next) => simdStore(a, s, offset, next));
+        return closure(2, null, ([a, s], _d, next) => on(a, simdStore(a, s, offset, next)));
       }
-      return closure(1, ValType.V128, ([a], d, next) => simdLoad(sub, d, a, imm.addressK, offset, next));
+      return closure(
+        1,
+        ValType.V128,
+        ([a], d, next) => on(a, simdLoad(sub, d, a, imm.addressK, offset, next)),
+      );
     case SimdImm.MemArgLane:
       if (sub >= SimdOp.V128Store8Lane) {
-        return closure(2, null, ([a, s], _d, next) => simdStoreLane(sub, a, s, offset, lane, next));
+        return closure(2, null, ([a, s], _d, next) => on(a, simdStoreLane(sub, a, s, offset, lane, next)));
       }
       return closure(
         2,
         ValType.V128,
-        ([a, s], d, next) => simdLoadLane(sub, d, a, s, offset, lane, next),
+        ([a, s], d, next) => on(a, simdLoadLane(sub, d, a, s, offset, lane, next)),
       );
     case SimdImm.Lane: {
       const result = EXTRACT_RESULT[sub];
