@@ -108,7 +108,7 @@ function withBody(code: number[], extraSections: number[][] = []): Uint8Array {
 }
 
 /** The module without its custom sections (the part a text round trip must keep byte for byte). */
-function withoutCustomSections(b: Uint8Array): Uint8Array {
+function withoutCustomSections(b: Uint8Array, dropDataCount = false): Uint8Array {
   const out: number[] = [...b.subarray(0, 8)];
   let p = 8;
   while (p < b.length) {
@@ -119,10 +119,19 @@ function withoutCustomSections(b: Uint8Array): Uint8Array {
       size += (x & 0x7f) * 2 ** shift;
       if (!(x & 0x80)) break;
     }
-    if (b[start] !== 0) out.push(...b.subarray(start, p + size));
+    if (b[start] !== 0 && !(dropDataCount && b[start] === 12)) out.push(...b.subarray(start, p + size));
     p += size;
   }
   return new Uint8Array(out);
+}
+
+/**
+ * Whether a module has a data count section that no instruction needs: binaryen writes one whenever bulk
+ * memory is on; the text format cannot say so, and encoders write it only for `memory.init` and `data.drop`.
+ */
+function needlessDataCount(b: Uint8Array): boolean {
+  return withoutCustomSections(b, true).length !== withoutCustomSections(b).length &&
+    sameBytes(withoutCustomSections(b, true), withoutCustomSections(parseWat(printWat(b))));
 }
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -676,7 +685,11 @@ Deno.test("printWat: the repository's modules round-trip through wasm-tools, fla
     const corpus = repoCorpus();
     const { counts, odd } = await roundTrip(corpus, () => folded);
     assert.deepEqual(odd, []);
-    assert.deepEqual(counts, { "equal bytes": corpus.files.length });
+    // Modules binaryen wrote (tests/fuzz/) may carry a data count section nothing needs: text cannot keep it.
+    const needless = corpus.files.filter((f) => needlessDataCount(Deno.readFileSync(f.path))).length;
+    const expected: Record<string, number> = { "equal bytes": corpus.files.length - needless };
+    if (needless > 0) expected["equal by wasm-tools print"] = needless;
+    assert.deepEqual(counts, expected);
   }
 });
 
@@ -684,7 +697,8 @@ Deno.test("printWat: the repository's modules round-trip through our own parseWa
   for (const [index, file] of repoCorpus().files.entries()) {
     const bytes = Deno.readFileSync(file.path);
     const back = parseWat(printWat(bytes, { folded: index % 2 === 0 }));
-    assert.ok(sameBytes(withoutCustomSections(bytes), withoutCustomSections(back)), file.path);
+    const needless = needlessDataCount(bytes);
+    assert.ok(sameBytes(withoutCustomSections(bytes, needless), withoutCustomSections(back)), file.path);
   }
 });
 

@@ -344,7 +344,12 @@ class ModulePrinter {
   private customs(): void {
     for (const c of this.m.customs) {
       if (c === this.nameSection) continue;
-      const place = c.after === undefined ? "(before first)" : `(after ${SECTION_NAMES[c.after]})`;
+      // The annotation names no data count section: right after it is right before the code section.
+      const place = c.after === undefined
+        ? "(before first)"
+        : c.after === 12
+        ? "(before code)"
+        : `(after ${SECTION_NAMES[c.after]})`;
       this.line(`(@custom ${nameLiteral(c.name)} ${place} ${stringLiteral(c.bytes)})`);
     }
   }
