@@ -12,6 +12,7 @@ function eventKind(event: string | undefined): string {
   if (event === undefined) return "none";
   if (event.startsWith("log ")) return "log";
   const result = event.slice(event.indexOf(" -> ") + 4);
+  if (result === "TypeError" || result === "RangeError" || result.startsWith("exception")) return "error";
   return result.startsWith("trap:") ? result : result.includes(":") ? "error" : "value";
 }
 
@@ -53,5 +54,7 @@ export function compareOutcomes(ours: Outcome, v8: Outcome): Mismatch | undefine
   if (ours.memory !== v8.memory) {
     return { signature: "memory", detail: `final memory: ours ${ours.memory}, V8 ${v8.memory}` };
   }
+  const t1 = (ours.tables ?? []).join("; "), t2 = (v8.tables ?? []).join("; ");
+  if (t1 !== t2) return { signature: "tables", detail: `exported tables: ours ${t1}, V8 ${t2}` };
   return undefined;
 }

@@ -3,7 +3,11 @@
  * Each function computes random typed expression trees over its parameters, locals, globals and
  * memory with every i32/i64/f32/f64 operator and conversion, inside blocks (multi-value and with
  * parameters too), ifs, br_if/br_table with values, bounded loops, direct calls and call_indirect
- * through a table (with null entries, out-of-range indices and structurally equal types). A shared
+ * through a table (with null entries, out-of-range indices and structurally equal types), and with
+ * `tailCalls` (Wasm 3.0) return_call/return_call_indirect anywhere a value is wanted; `wasm3` adds
+ * those, a second memory (memory64 for half of them), exported immutable globals initialised by
+ * extended constant expressions, and with `exceptions` a tag with throws, try_table handlers and
+ * throw_ref (see `mem1Statement`, `extendedConst`, `exceptionStatement`). A shared
  * hang-limit global, counted down at every function entry and loop back-edge, makes every call
  * terminate.
  *
@@ -266,6 +270,12 @@ interface ModuleContext {
   funcs: { sig: FuncSig; typeIndex: number }[];
   /** Table size: the functions, then two null entries. */
   tableSize: number;
+  /** Wasm 3.0's tail calls: some calls are `return_call`/`return_call_indirect`. */
+  tailCalls: boolean;
+  /** Wasm 3.0's second memory (multiple memories), with 64-bit addresses when `wide` (memory64). */
+  mem1?: { wide: boolean };
+  /** Wasm 3.0's exceptions: tag 0, `(param i32)`, exported as "tag". */
+  exceptions: boolean;
 }
 const MEMORY_PAGES = 1, MEMORY_MAX = 3;
 
@@ -448,6 +458,20 @@ class FuncGen {
       return this.op(t === F32 ? 0x98 : 0xa6);
     }
     if (r < 97 && this.calls < MAX_CALLS) {
+      // A tail call, anywhere a value is wanted (it is stack-polymorphic, as `return` is): to a
+      // function with this one's result, directly or through the table.
+      const tails = this.ctx.tailCalls && this.chance(30)
+        ? this.ctx.funcs.map((f, index) => ({ ...f, index })).filter((f) => f.sig.result === this.sig.result)
+        : [];
+      if (tails.length > 0) {
+        this.calls++;
+        const f = this.pick(tails);
+        for (const p of f.sig.params) this.expr(p, d);
+        if (this.chance(60)) return void this.code.byte(0x12).u32(f.index);
+        const index = this.chance(85) ? f.index : this.rng.int(0, this.ctx.tableSize);
+        this.constant(I32, index);
+        return void this.code.byte(0x13).u32(f.typeIndex).byte(0x00);
+      }
       const targets = this.ctx.funcs.map((f, index) => ({ ...f, index })).filter((f) => f.sig.result === t);
       if (targets.length > 0) {
         this.calls++;
@@ -547,6 +571,8 @@ class FuncGen {
 
   statement(depth: number): void {
     const d = depth - 1;
+    if (this.ctx.mem1 && this.chance(15)) return this.mem1Statement(d, this.ctx.mem1.wide);
+    if (this.ctx.exceptions && this.chance(10)) return this.exceptionStatement(d);
     if (this.chance(FUSED_PERCENT)) return this.fusedStatement(d);
     const r = this.rng.int(0, 99);
     if (r < 25 || depth <= 0) {
@@ -640,6 +666,113 @@ class FuncGen {
   }
 
   /** Mixes an i32 (on the stack) into g0, an i64 into g1. */
+  /**
+   * An access to memory 1 (multiple memories; memory64 when `wide`): a store of a random width
+   * near an edge of its first page, a load of another width at the same place, observed; or its
+   * memory.size, memory.grow (by 0 or 1) or memory.fill. Offsets include one past 2^32 when wide.
+   */
+  mem1Statement(d: number, wide: boolean): void {
+    const at = (t: T) => {
+      const r = this.rng.int(0, 99);
+      const target = r < 40
+        ? this.rng.int(0, 600)
+        : r < 80
+        ? PAGE - this.rng.int(1, 12)
+        : PAGE + this.rng.int(0, 4);
+      // The offset is taken off the address, except 2^32 (out of bounds whatever the address).
+      let offset = wide && this.chance(5) ? 2 ** 32 : this.pick([0, 0, 0, 1, 8, 100]);
+      if (offset > target && offset < 2 ** 32) offset = 0;
+      const address = offset < 2 ** 32 ? target - offset : target;
+      if (t === I64) this.constant(I64, BigInt(address));
+      else this.constant(I32, address);
+      return offset;
+    };
+    const addr: T = wide ? I64 : I32;
+    const memarg = (align: number, offset: number) =>
+      this.code.u32(this.rng.int(0, align) | 0x40).u32(1).u64(offset);
+    const r = this.rng.int(0, 99);
+    if (r < 70) {
+      const wideValue = this.chance(50);
+      const [sop, , salign] = this.pick(wideValue ? I64_STORES : I32_STORES);
+      // A fixed address for both accesses: the offset of the store is the load's.
+      const mark = this.code.bytes.length;
+      const offset = at(addr);
+      const addressBytes = this.code.bytes.slice(mark);
+      this.expr(wideValue ? I64 : I32, d);
+      this.code.byte(sop);
+      memarg(salign, offset);
+      const loadWide = this.chance(50);
+      const [lop, , lalign] = this.pick(loadWide ? I64_LOADS : I32_LOADS);
+      this.code.byte(...addressBytes, lop);
+      memarg(lalign, offset);
+      return this.observe(loadWide ? I64 : I32);
+    }
+    if (r < 80) {
+      this.code.byte(0x3f, 0x01); // memory.size 1
+      if (wide) this.code.byte(0xa7); // i32.wrap_i64
+      return this.observe(I32);
+    }
+    if (r < 88) {
+      if (wide) this.constant(I64, BigInt(this.rng.int(0, 1)));
+      else this.constant(I32, this.rng.int(0, 1));
+      this.code.byte(0x40, 0x01); // memory.grow 1
+      if (wide) this.code.byte(0xa7);
+      return this.observe(I32);
+    }
+    // memory.fill 1: d, byte, n (n past the end traps)
+    const n = this.rng.int(0, 40);
+    at(addr); // (fill has no offset: the address alone)
+    this.expr(I32, d);
+    if (wide) this.constant(I64, BigInt(n));
+    else this.constant(I32, n);
+    this.code.byte(0xfc).u32(11).u32(1);
+  }
+
+  /**
+   * Exceptions (tag 0, one i32): a conditional `throw`, or statements (whose calls may throw) in a
+   * `try_table` that catches the tag (its payload observed, -1 when nothing was thrown), catches
+   * anything (`catch_all`), or catches with the exnref and throws it again (`throw_ref`) when a
+   * condition holds.
+   */
+  exceptionStatement(d: number): void {
+    const r = this.rng.int(0, 99);
+    if (r < 35) {
+      this.expr(I32, d);
+      this.code.byte(0x04, 0x40); // if
+      this.expr(I32, d);
+      this.code.byte(0x08, 0x00, 0x0b); // throw 0, end
+      return;
+    }
+    if (r < 75) {
+      // block (result i32) try_table (catch 0 0) … end i32.const -1 end
+      this.code.byte(0x02, I32, 0x1f, 0x40, 0x01, 0x00, 0x00, 0x00);
+      this.statements(d, this.rng.int(1, 3));
+      this.code.byte(0x0b);
+      this.constant(I32, -1);
+      this.code.byte(0x0b);
+      return this.observe(I32);
+    }
+    if (r < 88) {
+      // block try_table (catch_all 0) … end end: just survives
+      this.code.byte(0x02, 0x40, 0x1f, 0x40, 0x01, 0x02, 0x00);
+      this.statements(d, this.rng.int(1, 3));
+      this.code.byte(0x0b, 0x0b);
+      return;
+    }
+    // block (result exnref) try_table (catch_all_ref 0) … end return-ish: ref.null exn end; then
+    // throw_ref it when non-null and a condition holds, else drop it.
+    this.code.byte(0x02, 0x69, 0x1f, 0x40, 0x01, 0x03, 0x00);
+    this.statements(d, this.rng.int(1, 3));
+    this.code.byte(0x0b, 0xd0, 0x69, 0x0b); // end; ref.null exn; end
+    const x = this.newLocal(0x69 as T);
+    this.code.byte(0x22).u32(x).byte(0xd1); // local.tee x; ref.is_null
+    this.code.byte(0x04, 0x40);
+    this.code.byte(0x05); // else: caught something
+    this.expr(I32, d);
+    this.code.byte(0x04, 0x40).byte(0x20).u32(x).byte(0x0a, 0x0b); // if cond: local.get x; throw_ref
+    this.code.byte(0x0b);
+  }
+
   observe(t: T): void {
     if (t === I64) this.code.byte(0x23).u32(1).byte(0x85, 0x24).u32(1);
     else this.code.byte(0x23).u32(0).byte(0x73, 0x24).u32(0);
@@ -872,8 +1005,10 @@ class FuncGen {
         const v = this.localsOf(I64, false);
         if (v.length > 0 && this.chance(30)) this.code.byte(0x20).u32(this.pick(v));
         else this.constant(I64, this.pick(EDGE_I64));
-      } else if (this.chance(30)) this.code.byte(0x20).u32(this.edgeLocal());
-      else this.constant(I32, this.edgeI32());
+      } else if (this.chance(30)) {
+        const l = this.edgeLocal(); // it may emit the code that sets a fresh local: first
+        this.code.byte(0x20).u32(l);
+      } else this.constant(I32, this.edgeI32());
       if (float) this.code.byte(op === 0x2a ? 0xbe : 0xbf); // reinterpret: the bits as they are
       this.code.byte(sop);
       this.memargAt(salign, a.offset);
@@ -1109,7 +1244,10 @@ class FuncGen {
  * A random valid module: functions `f0`…, `hangLimitInitializer` (resets the hang limit), four
  * mutable globals `g0`…, a memory with random data, and a table holding the functions.
  */
-export function generateExprModule(seed: bigint): Uint8Array {
+export function generateExprModule(
+  seed: bigint,
+  options: { tailCalls?: boolean; wasm3?: boolean; exceptions?: boolean } = {},
+): Uint8Array {
   const rng = new Prng(seed);
   const nFuncs = rng.int(1, 6);
   const types = new TypeTable();
@@ -1122,10 +1260,25 @@ export function generateExprModule(seed: bigint): Uint8Array {
     };
     funcs.push({ sig, typeIndex: types.add(sig.params, [sig.result]) });
   }
-  const ctx: ModuleContext = { types, funcs, tableSize: nFuncs + 2 };
+  const wasm3 = options.wasm3 === true;
+  const ctx: ModuleContext = {
+    types,
+    funcs,
+    tableSize: nFuncs + 2,
+    tailCalls: options.tailCalls === true || wasm3,
+    exceptions: wasm3 && options.exceptions === true,
+  };
+  // Wasm 3.0: a second memory (three in four, 64-bit addresses for half of them) and immutable
+  // globals `c0`… whose initialisers are extended constant expressions.
+  if (wasm3 && rng.int(0, 3) !== 0) ctx.mem1 = { wide: rng.int(0, 1) === 1 };
+  const constGlobals: { t: T; bytes: number[] }[] = [];
+  if (wasm3) {
+    for (let k = rng.int(1, 4); k > 0; k--) constGlobals.push(extendedConst(rng, constGlobals));
+  }
   const resetType = types.find([], []);
+  const tagType = ctx.exceptions ? types.find([I32], []) : -1;
 
-  const globals = new ByteWriter().u32(GLOBALS.length + 1);
+  const globals = new ByteWriter().u32(GLOBALS.length + 1 + constGlobals.length);
   const init = new FuncGen(rng, { params: [], result: I32 }, ctx);
   for (const t of GLOBALS) {
     globals.byte(t, 0x01);
@@ -1134,6 +1287,7 @@ export function generateExprModule(seed: bigint): Uint8Array {
     globals.byte(...init.code.bytes, 0x0b);
   }
   globals.byte(I32, 0x01, 0x41).sleb(HANG_LIMIT).byte(0x0b);
+  for (const c of constGlobals) globals.byte(c.t, 0x00, ...c.bytes, 0x0b);
 
   const code = new ByteWriter().u32(nFuncs + 1);
   for (const f of funcs) code.sized(new FuncGen(rng, f.sig, ctx).body());
@@ -1144,30 +1298,72 @@ export function generateExprModule(seed: bigint): Uint8Array {
   for (const f of funcs) funcSection.u32(f.typeIndex);
   funcSection.u32(resetType);
   const table = new ByteWriter().u32(1).byte(0x70, 0x00).u32(ctx.tableSize);
-  const memory = new ByteWriter().u32(1).byte(0x01).u32(MEMORY_PAGES).u32(MEMORY_MAX);
-  const exports = new ByteWriter().u32(nFuncs + 2 + GLOBALS.length);
+  const memory = new ByteWriter().u32(ctx.mem1 ? 2 : 1).byte(0x01).u32(MEMORY_PAGES).u32(MEMORY_MAX);
+  if (ctx.mem1) memory.byte(ctx.mem1.wide ? 0x05 : 0x01).u32(1).u32(2);
+  const exports = new ByteWriter().u32(
+    nFuncs + 2 + GLOBALS.length + constGlobals.length + (ctx.mem1 ? 1 : 0) + (ctx.exceptions ? 1 : 0),
+  );
+  if (ctx.exceptions) exports.name("tag").byte(0x04).u32(0);
   for (let i = 0; i < nFuncs; i++) exports.name(`f${i}`).byte(0x00).u32(i);
   exports.name("hangLimitInitializer").byte(0x00).u32(nFuncs);
   exports.name("memory").byte(0x02).u32(0);
+  if (ctx.mem1) exports.name("memory1").byte(0x02).u32(1);
   GLOBALS.forEach((_, i) => exports.name(`g${i}`).byte(0x03).u32(i));
+  constGlobals.forEach((_, k) => exports.name(`c${k}`).byte(0x03).u32(GLOBALS.length + 1 + k));
   const elems = new ByteWriter().u32(1).byte(0x00, 0x41, 0x00, 0x0b).u32(nFuncs);
   for (let i = 0; i < nFuncs; i++) elems.u32(i);
-  const data = new ByteWriter().u32(3).byte(0x00, 0x41).sleb(rng.int(0, 64)).byte(0x0b);
+  const data = new ByteWriter().u32(ctx.mem1 ? 4 : 3).byte(0x00, 0x41).sleb(rng.int(0, 64)).byte(0x0b);
   data.sized(new ByteWriter().byte(...rng.bytes(rng.int(16, 512))));
   // The edge values, and sign-edge bytes at the end of the first page (see `fusedAddress`).
   const edges = new ByteWriter();
   for (const v of EDGE_I32) edges.byte(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
   data.byte(0x00, 0x41).sleb(EDGE_DATA_AT).byte(0x0b).sized(edges);
   data.byte(0x00, 0x41).sleb(PAGE - TAIL_BYTES.length).byte(0x0b).sized(new ByteWriter().byte(...TAIL_BYTES));
+  if (ctx.mem1) {
+    // Memory 1's data, at an offset that is an extended constant expression (a + b).
+    const bytes = rng.bytes(rng.int(8, 256)), at = rng.int(0, PAGE - bytes.length), a = rng.int(0, at);
+    const c = ctx.mem1.wide ? 0x42 : 0x41, add = ctx.mem1.wide ? 0x7c : 0x6a;
+    data.byte(0x02).u32(1).byte(c).sleb(a).byte(c).sleb(at - a).byte(add, 0x0b).sized(
+      new ByteWriter().byte(...bytes),
+    );
+  }
   return moduleBytes([
     [1, types.encode()],
     [3, funcSection],
     [4, table],
     [5, memory],
+    ...(ctx.exceptions
+      ? [[13, new ByteWriter().u32(1).byte(0x00).u32(tagType)] as [number, ByteWriter]]
+      : []),
     [6, globals],
     [7, exports],
     [9, elems],
     [10, code],
     [11, data],
   ]);
+}
+
+/**
+ * An extended constant expression (Wasm 3.0) of type i32 or i64: constants combined with add, sub
+ * and mul, sometimes with an earlier one of these globals (`global.get` of an immutable global).
+ */
+function extendedConst(rng: Prng, earlier: { t: T }[]): { t: T; bytes: number[] } {
+  const t: T = rng.int(0, 1) === 0 ? I32 : I64;
+  const w = new ByteWriter();
+  const leaf = () => {
+    const same = earlier.map((g, k) => (g.t === t ? k : -1)).filter((k) => k >= 0);
+    if (same.length > 0 && rng.int(0, 2) === 0) {
+      return void w.byte(0x23).u32(GLOBALS.length + 1 + same[rng.int(0, same.length - 1)]);
+    }
+    const edges = t === I32 ? I32_CONSTS : I64_CONSTS;
+    const v = rng.int(0, 1) === 0 ? edges[rng.int(0, edges.length - 1)] : rng.next() | 0;
+    w.byte(t === I32 ? 0x41 : 0x42).sleb(v);
+  };
+  leaf();
+  for (let n = rng.int(1, 4); n > 0; n--) {
+    leaf();
+    const k = rng.int(0, 2); // add, sub, mul
+    w.byte(t === I32 ? 0x6a + k : 0x7c + k);
+  }
+  return { t, bytes: w.bytes };
 }

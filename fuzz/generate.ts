@@ -5,6 +5,7 @@
  * down at every loop back-edge and function entry, reset by the `hangLimitInitializer` export),
  * so every call terminates.
  */
+import { wasmOpt132 } from "./binaryen132.ts";
 import { generateExprModule } from "./exprgen.ts";
 import { Prng } from "./prng.ts";
 
@@ -41,18 +42,77 @@ export const REFERENCE_TYPES = "--enable-reference-types";
 /** Every feature flag, reference types on: what wasm-reduce may use while shrinking. */
 export const FEATURE_FLAGS: readonly string[] = [...ENABLED_FEATURES, REFERENCE_TYPES, ...DISABLED_FEATURES];
 
+/**
+ * Wasm 3.0, for binaryen 132 (the npm package; binaryen3 below). Every module starts from
+ * `--mvp-features`, so nothing wasmrun lacks (GC, strings, threads, stack switching, fp16, wide
+ * arithmetic…) is ever on; of these, the 2.0 ones are always on and each 3.0 one is on for three
+ * modules in four (tail calls, multiple memories, memory64 — with table64 —, extended constant
+ * expressions, SIMD and relaxed SIMD), so that each is also fuzzed without the others.
+ */
+export const WASM3_ALWAYS: readonly string[] = [
+  "--mvp-features",
+  ...ENABLED_FEATURES,
+  "--enable-bulk-memory-opt",
+  "--enable-call-indirect-overlong",
+  "--enable-reference-types",
+];
+export const WASM3_OPTIONAL: readonly string[] = [
+  "--enable-tail-call",
+  "--enable-multimemory",
+  "--enable-memory64",
+  "--enable-extended-const",
+  "--enable-simd",
+  "--enable-relaxed-simd",
+];
+/** Exception handling (exnref: binaryen's legacy `try` is translated to `try_table` after -ttf). */
+export const WASM3_EXCEPTIONS = "--enable-exception-handling";
+
+/** Whether the engine has exception handling yet (its namespace has Tag, Exception and JSTag). */
+export async function engineHasExceptions(): Promise<boolean> {
+  const { WebAssembly: engine } = await import("../mod.ts");
+  const ns = engine as unknown as Record<string, unknown>;
+  return typeof ns.Tag === "function" && typeof ns.Exception === "function" && ns.JSTag !== undefined;
+}
+
+/** Every 3.0 flag: what a reduction of a binaryen3 module may use. */
+export function wasm3Flags(exceptions: boolean): string[] {
+  return [...WASM3_ALWAYS, ...WASM3_OPTIONAL, ...(exceptions ? [WASM3_EXCEPTIONS] : [])];
+}
+
 export interface GeneratedModule {
   /** `seed:index`, enough to regenerate it with `--seed S --only I` (and the same --generator). */
   id: string;
   bytes: Uint8Array;
-  /** "binaryen", or "expr" for exprgen.ts's numeric-code modules. */
-  generator: "binaryen" | "expr";
+  /**
+   * "binaryen" (Debian's 108, Wasm 2.0), "binaryen3" (npm's 132, Wasm 3.0), or "expr" for
+   * exprgen.ts's numeric-code modules.
+   */
+  generator: "binaryen" | "binaryen3" | "expr";
   /** The wasm-opt flags it was generated with (-fp: binaryen also ran random optimisation passes). */
   flags: string[];
+  /** A Wasm 3.0 module (binaryen3's, or exprgen's in mixed3): no wabt tie-break, reduce3.ts. */
+  wasm3?: boolean;
 }
 
-/** Which generators a run uses: "mixed" alternates, binaryen for even indices. */
-export type GeneratorChoice = "binaryen" | "expr" | "mixed";
+/**
+ * Which generators a run uses: "mixed" alternates binaryen (even indices) and exprgen; "mixed3"
+ * (the default) does the same with binaryen3 in place of binaryen.
+ */
+export type GeneratorChoice = "binaryen" | "binaryen3" | "expr" | "mixed" | "mixed3";
+
+export const GENERATOR_CHOICES: readonly GeneratorChoice[] = [
+  "binaryen",
+  "binaryen3",
+  "expr",
+  "mixed",
+  "mixed3",
+];
+
+/** Options of a run that shape its modules. */
+export interface GenerateOptions {
+  /** Exception handling on in binaryen3's modules. */
+  exceptions: boolean;
+}
 
 /** Module `index` of the run with `seed`, from the generator `choice` picks for it. */
 export function generateModule(
@@ -60,12 +120,24 @@ export function generateModule(
   index: number,
   workDir: string,
   choice: GeneratorChoice,
+  options: GenerateOptions = { exceptions: false },
 ): Promise<GeneratedModule> {
-  if (choice === "expr" || (choice === "mixed" && index % 2 === 1)) {
+  const mixed = choice === "mixed" || choice === "mixed3";
+  if (choice === "expr" || (mixed && index % 2 === 1)) {
     // A different stream from binaryen's input for the same seed and index.
-    const bytes = generateExprModule(((BigInt(seed) << 32n) | BigInt(index)) ^ 0x5bd1e995n);
-    return Promise.resolve({ id: `${seed}:${index}`, bytes, generator: "expr", flags: [] });
+    const bytes = generateExprModule(((BigInt(seed) << 32n) | BigInt(index)) ^ 0x5bd1e995n, {
+      wasm3: choice === "mixed3",
+      exceptions: options.exceptions,
+    });
+    return Promise.resolve({
+      id: `${seed}:${index}`,
+      bytes,
+      generator: "expr",
+      flags: [],
+      wasm3: choice === "mixed3",
+    });
   }
+  if (choice === "binaryen3" || choice === "mixed3") return generate3(seed, index, workDir, options);
   return generate(seed, index, workDir);
 }
 
@@ -104,4 +176,58 @@ export async function generate(seed: number, index: number, workDir: string): Pr
     throw new Error(`wasm-opt failed: ${new TextDecoder().decode(out.stderr).trim()}`);
   }
   return { id: `${seed}:${index}`, bytes: await Deno.readFile(outPath), generator: "binaryen", flags };
+}
+
+/** The random input and flags of binaryen3's module `index` of a run with `seed`. */
+export function input3For(
+  seed: number,
+  index: number,
+  options: GenerateOptions,
+): { input: Uint8Array; flags: string[] } {
+  // Another stream than binaryen 108's for the same seed and index.
+  const prng = new Prng(((BigInt(seed) << 32n) | BigInt(index)) ^ 0x3c6ef372fe94f82bn);
+  const flags = [...WASM3_ALWAYS];
+  for (const flag of WASM3_OPTIONAL) if (prng.int(0, 3) !== 0) flags.push(flag);
+  // Relaxed SIMD needs SIMD.
+  if (flags.includes("--enable-relaxed-simd") && !flags.includes("--enable-simd")) {
+    flags.push("--enable-simd");
+  }
+  if (options.exceptions && prng.int(0, 3) !== 0) flags.push(WASM3_EXCEPTIONS);
+  if (prng.int(0, 2) === 0) flags.push("-fp");
+  return { input: prng.bytes(prng.int(1024, 65536)), flags };
+}
+
+/**
+ * Generates binaryen3's module `index` of the run with `seed` with npm binaryen 132's `-ttf`
+ * (in this process: binaryen132.ts). `--denan` as for binaryen 108 (it covers v128 lanes too);
+ * `--emit-exnref` turns the legacy `try`/`catch`/`rethrow`/`delegate` that binaryen's fuzzer
+ * writes into Wasm 3.0's `try_table`/`throw_ref` (the legacy instructions are not in 3.0).
+ */
+export async function generate3(
+  seed: number,
+  index: number,
+  workDir: string,
+  options: GenerateOptions,
+): Promise<GeneratedModule> {
+  let { input, flags } = input3For(seed, index, options);
+  const inPath = `${workDir}/input3.bin`, outPath = `${workDir}/module3.wasm`;
+  await Deno.writeFile(inPath, input);
+  const tool = await wasmOpt132();
+  const run = (flags: string[]) => {
+    const eh = flags.includes(WASM3_EXCEPTIONS) ? ["--emit-exnref"] : [];
+    return tool.run([inPath, "-ttf", ...flags, "--denan", ...eh, "-o", outPath]);
+  };
+  let out = await run(flags);
+  if (out.status !== 0 && flags.includes("-fp")) {
+    flags = flags.filter((f) => f !== "-fp");
+    out = await run(flags);
+  }
+  if (out.status !== 0) throw new Error(`wasm-opt 132 failed (${out.status}): ${out.stderr.trim()}`);
+  return {
+    id: `${seed}:${index}`,
+    bytes: await Deno.readFile(outPath),
+    generator: "binaryen3",
+    flags,
+    wasm3: true,
+  };
 }

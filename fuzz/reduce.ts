@@ -4,10 +4,21 @@
  * that does not finish keeps the best module found so far.
  */
 import { FEATURE_FLAGS } from "./generate.ts";
+import { reduce3 } from "./reduce3.ts";
 
 const CHECK = new URL("./check.ts", import.meta.url).pathname;
 
-export async function reduce(bytes: Uint8Array, workDir: string, timeLimitMs: number): Promise<Uint8Array> {
+/**
+ * A Wasm 3.0 module (`wasm3`) goes to reduce3.ts instead: Debian's wasm-reduce 108 cannot read most
+ * of them, and npm binaryen's wasm-reduce cannot run commands.
+ */
+export async function reduce(
+  bytes: Uint8Array,
+  workDir: string,
+  timeLimitMs: number,
+  options: { wasm3?: boolean; signature?: string } = {},
+): Promise<Uint8Array> {
+  if (options.wasm3 && options.signature !== undefined) return reduce3(bytes, options.signature, timeLimitMs);
   const orig = `${workDir}/orig.wasm`, test = `${workDir}/test.wasm`, work = `${workDir}/work.wasm`;
   await Deno.writeFile(orig, bytes);
   await Deno.writeFile(work, bytes);

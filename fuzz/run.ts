@@ -1,11 +1,26 @@
 /**
- * Differential fuzzing: `deno task fuzz [--seed S] [--count N]`. Generates modules with binaryen's
- * `wasm-opt -ttf` and with exprgen.ts (dense numeric code, which binaryen 108 seldom writes),
- * runs each on wasmrun (on both tiers: the JS tier, then the threaded-code interpreter with
- * `jit: false`) and on V8 (Deno's built-in WebAssembly), and compares
- * compile/instantiate outcomes, logged values, export results and traps, exported globals and
- * the final memory. A mismatch is reduced with wasm-reduce and saved under tests/fuzz/ as a
- * regression case. Exit status 1 when any mismatch was found.
+ * Differential fuzzing: `deno task fuzz [--seed S] [--count N]`. Generates modules, runs each on
+ * wasmrun (the threaded-code interpreter with `jit: false`; the JS tier, every function compiled at
+ * its first call with `tierUp: 0`; the default engine, which tiers up hot code) and on V8 (Deno's built-in WebAssembly), and compares compile/instantiate outcomes, logged values,
+ * export results, traps and exceptions (with their tag and payload), exported globals, every
+ * exported memory and every exported table at the end. By default (`mixed3`), Wasm 3.0 modules:
+ *
+ * - even indices: npm binaryen 132's `wasm-opt -ttf` (run in this process: binaryen132.ts), from
+ *   `--mvp-features` plus the 2.0 features, each of tail calls, multiple memories, memory64 (with
+ *   table64), extended constants, SIMD and relaxed SIMD on for three modules in four, and exception
+ *   handling (exnref: `--emit-exnref`) once the engine has it (generate.ts, `WASM3_*`). Its
+ *   `fuzzing-support` imports (throw, call-export, call-ref, table-get/set, wasmtag, jstag…) behave
+ *   as binaryen's fuzz_shell.js defines them (execute.ts).
+ * - odd indices: exprgen.ts (dense numeric code, which binaryen seldom writes) in its 3.0 mode:
+ *   return_call/return_call_indirect anywhere, a second memory (memory64 for half of them) with
+ *   stores, loads, size, grow and fill, exported globals and a data offset initialised by extended
+ *   constant expressions, and (with exception handling on) throw, try_table with catch, catch_all
+ *   and catch_all_ref, and throw_ref, across calls and tail calls.
+ *
+ * `--generator mixed` is the Wasm 2.0 fuzzer: Debian's binaryen 108 (`wasm-opt -ttf`, 2.0
+ * features) alternating with exprgen's 2.0 modules. A mismatch is reduced (a 2.0 module with
+ * Debian's wasm-reduce; a 3.0 one with reduce3.ts, in this process) and saved under tests/fuzz/ as
+ * a regression case. Exit status 1 when any mismatch was found.
  *
  * Both engines run in this process. Every generated call terminates (binaryen's hang limit and
  * exprgen's loop fuel bound loops and calls, both reset by `hangLimitInitializer` before each
@@ -14,14 +29,16 @@
  *
  * Options: --seed S (default 1), --count N (default 100), --only I (just module I of the seed),
  * --out DIR (default tests/fuzz), --no-reduce, --reduce-time SECONDS (default 120),
- * --max-saved N (cases saved per mismatch signature, default 2), --generator binaryen|expr|mixed
- * (default mixed: binaryen for even indices, exprgen for odd ones), --quiet, --forms (at the end,
+ * --max-saved N (cases saved per mismatch signature, default 2), --generator
+ * binaryen|binaryen3|expr|mixed|mixed3 (default mixed3: binaryen3 for even indices, exprgen's 3.0
+ * mode for odd ones; mixed: binaryen 108 and exprgen's 2.0 mode; expr: exprgen 2.0), --exceptions on|off|auto (binaryen3's exception
+ * handling; auto, the default: on when wasmrun's namespace has Tag), --quiet, --forms (at the end,
  * how often the interpreter's lowering produced each fused form over the run, and which it never
  * produced: see `allFusedForms` in src/interp/lower.ts).
  */
 import { parseArgs } from "node:util";
 import { type Check, checkBytes } from "./check.ts";
-import { generateModule, type GeneratorChoice } from "./generate.ts";
+import { engineHasExceptions, generateModule, GENERATOR_CHOICES, type GeneratorChoice } from "./generate.ts";
 import { reduce } from "./reduce.ts";
 import { caseName, saveCase } from "./save.ts";
 import { allFusedForms, countForms } from "../src/interp/lower.ts";
@@ -30,8 +47,14 @@ const ROOT = new URL("../", import.meta.url).pathname;
 
 interface Stats {
   generated: number;
-  byGenerator: { binaryen: number; expr: number };
+  byGenerator: { binaryen: number; binaryen3: number; expr: number };
   compared: number;
+  /** Modules compared on each tier and how many of them mismatched there. */
+  perTier: {
+    interp: [compared: number, mismatched: number];
+    js: [compared: number, mismatched: number];
+    tiered: [compared: number, mismatched: number];
+  };
   /** Rejected by both engines (binaryen 108 emits some reference-type code 2.0 does not allow). */
   bothInvalid: number;
   /** Accepted by V8 only, and not valid Wasm 2.0 by wabt either (V8 implements later proposals). */
@@ -54,7 +77,8 @@ function parse() {
       "reduce-time": { type: "string", default: "120" },
       "max-saved": { type: "string", default: "2" },
       quiet: { type: "boolean", default: false },
-      generator: { type: "string", default: "mixed" },
+      generator: { type: "string", default: "mixed3" },
+      exceptions: { type: "string", default: "auto" },
       forms: { type: "boolean", default: false },
     },
   });
@@ -65,8 +89,11 @@ function parse() {
   };
   const seed = int("seed", values.seed);
   const generator = values.generator as GeneratorChoice;
-  if (!["binaryen", "expr", "mixed"].includes(generator)) {
-    throw new Error("--generator: expected binaryen, expr or mixed");
+  if (!GENERATOR_CHOICES.includes(generator)) {
+    throw new Error(`--generator: expected one of ${GENERATOR_CHOICES.join(", ")}`);
+  }
+  if (!["on", "off", "auto"].includes(values.exceptions)) {
+    throw new Error("--exceptions: expected on, off or auto");
   }
   const only = values.only === undefined ? undefined : int("only", values.only);
   return {
@@ -78,6 +105,7 @@ function parse() {
     maxSaved: int("max-saved", values["max-saved"]),
     quiet: values.quiet,
     generator,
+    exceptions: values.exceptions as "on" | "off" | "auto",
     forms: values.forms,
   };
 }
@@ -87,8 +115,9 @@ async function main(): Promise<number> {
   const workDir = await Deno.makeTempDir({ prefix: "wasmrun_fuzz_" });
   const stats: Stats = {
     generated: 0,
-    byGenerator: { binaryen: 0, expr: 0 },
+    byGenerator: { binaryen: 0, binaryen3: 0, expr: 0 },
     compared: 0,
+    perTier: { interp: [0, 0], js: [0, 0], tiered: [0, 0] },
     bothInvalid: 0,
     beyond20: 0,
     exhausted: 0,
@@ -99,14 +128,17 @@ async function main(): Promise<number> {
   const started = performance.now();
   const census = opts.forms ? new Map<string, number>() : null;
   if (census) countForms(census);
+  const exceptions = opts.exceptions === "auto" ? await engineHasExceptions() : opts.exceptions === "on";
+  if (opts.generator.endsWith("3")) console.log(`binaryen3: exception handling ${exceptions ? "on" : "off"}`);
   try {
     for (const index of opts.indices) {
-      const generated = await generateModule(opts.seed, index, workDir, opts.generator);
+      const generated = await generateModule(opts.seed, index, workDir, opts.generator, { exceptions });
+      const wasm3 = generated.wasm3 === true;
       stats.generated++;
       stats.byGenerator[generated.generator]++;
       let check: Check;
       try {
-        check = checkBytes(generated.bytes);
+        check = checkBytes(generated.bytes, { wasm3 });
       } catch (err) {
         // A bug in the harness (or an engine error escaping it): note it and go on.
         stats.harnessErrors++;
@@ -117,7 +149,17 @@ async function main(): Promise<number> {
       if (beyond20) stats.beyond20++;
       else if (ours.exhausted) stats.exhausted++;
       else if (ours.compile !== "ok" && v8.compile !== "ok") stats.bothInvalid++;
-      else stats.compared++;
+      else {
+        stats.compared++;
+        stats.perTier.interp[0]++;
+        if (check.tiers.interp) stats.perTier.interp[1]++;
+        if (check.jsRan) {
+          stats.perTier.js[0]++;
+          if (check.tiers.js) stats.perTier.js[1]++;
+          stats.perTier.tiered[0]++;
+          if (check.tiers.tiered) stats.perTier.tiered[1]++;
+        }
+      }
       if (mismatch) {
         stats.mismatches++;
         const seen = (stats.bySignature.get(mismatch.signature) ?? 0) + 1;
@@ -125,9 +167,9 @@ async function main(): Promise<number> {
         console.log(`MISMATCH ${generated.id} (${generated.generator}): ${mismatch.detail}`);
         if (seen <= opts.maxSaved) {
           const reduced = opts.reduce
-            ? await reduce(generated.bytes, workDir, opts.reduceMs)
+            ? await reduce(generated.bytes, workDir, opts.reduceMs, { wasm3, signature: mismatch.signature })
             : generated.bytes;
-          const again = checkBytes(reduced);
+          const again = checkBytes(reduced, { wasm3 });
           // Keep the reduced module only if it still shows a mismatch with the same signature.
           const useReduced = again.mismatch?.signature === mismatch.signature;
           const kept = useReduced ? again : check;
@@ -154,9 +196,15 @@ async function main(): Promise<number> {
   const secs = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
     `fuzz seed ${opts.seed}: ${stats.generated} modules (${stats.byGenerator.binaryen} binaryen, ` +
+      `${stats.byGenerator.binaryen3} binaryen3, ` +
       `${stats.byGenerator.expr} exprgen; ${stats.compared} compared, ${stats.bothInvalid} ` +
       `invalid on both, ${stats.beyond20} beyond Wasm 2.0, ${stats.exhausted} out of fuel/time, ` +
       `${stats.harnessErrors} harness errors), ${stats.mismatches} mismatches, ${secs} s`,
+  );
+  const [ic, im] = stats.perTier.interp, [jc, jm] = stats.perTier.js, [tc, tm] = stats.perTier.tiered;
+  console.log(
+    `  interpreter: ${ic} compared, ${im} mismatches; JS tier: ${jc} compared, ${jm} mismatches; ` +
+      `tiered (default engine): ${tc} compared, ${tm} mismatches`,
   );
   for (const [signature, n] of stats.bySignature) console.log(`  ${n} x ${signature}`);
   if (census) printCensus(census);

@@ -25,6 +25,10 @@ const TRAP_CATEGORIES: [RegExp, string][] = [
   // V8 reports a null entry and a signature mismatch with one message.
   [/indirect call type mismatch|uninitialized element|null function|signature mismatch/, "indirect-call"],
   [/call stack exhausted|[Mm]aximum call stack/, "stack"],
+  // ref.as_non_null (and other typed-reference instructions) on a null.
+  [/null reference|dereferencing a null pointer/, "null-ref"],
+  // throw_ref of a null exnref.
+  [/null exception reference|rethrowing null value/, "null-exnref"],
 ];
 
 function messageOf(err: unknown): string {
@@ -41,5 +45,10 @@ export function describeError(err: unknown): ErrorKind {
     const hit = TRAP_CATEGORIES.find(([re]) => re.test(message));
     return `trap:${hit ? hit[1] : message}`;
   }
+  // A value JS cannot take or give (v128, exnref, a BigInt from null) is a TypeError on both
+  // engines, worded differently: the kind is what is compared.
+  if (name === "TypeError") return "TypeError";
+  // So is a JS API call out of range (Table.get past the end in binaryen's table-get import).
+  if (name === "RangeError") return "RangeError";
   return `${typeof name === "string" ? name : "throw"}:${message.split("\n")[0]}`;
 }

@@ -18,6 +18,17 @@ export class ByteWriter {
     return this;
   }
 
+  /** Unsigned LEB128 of any integer below 2^64 (a memory64 offset). */
+  u64(n: number | bigint): this {
+    let v = BigInt.asUintN(64, BigInt(n));
+    do {
+      const b = Number(v & 0x7fn);
+      v >>= 7n;
+      this.bytes.push(v ? b | 0x80 : b);
+    } while (v);
+    return this;
+  }
+
   /** Signed LEB128 of any integer that fits in 64 bits. */
   sleb(n: number | bigint): this {
     let v = BigInt.asIntN(64, BigInt(n));
