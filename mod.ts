@@ -28,7 +28,10 @@ import {
   LinkError,
   Memory,
   Module,
+  promising,
   RuntimeError,
+  SuspendError,
+  Suspending,
   Table,
   Tag,
   validate,
@@ -47,7 +50,10 @@ export {
   LinkError,
   Memory,
   Module,
+  promising,
   RuntimeError,
+  SuspendError,
+  Suspending,
   Table,
   Tag,
   validate,
@@ -126,6 +132,9 @@ export const WebAssembly: {
   Tag: typeof Tag;
   Exception: typeof Exception;
   JSTag: Tag;
+  Suspending: typeof Suspending;
+  promising: typeof promising;
+  SuspendError: typeof SuspendError;
   CompileError: typeof CompileError;
   LinkError: typeof LinkError;
   RuntimeError: typeof RuntimeError;
@@ -144,6 +153,9 @@ export const WebAssembly: {
   Tag,
   Exception,
   JSTag,
+  Suspending,
+  promising,
+  SuspendError,
   CompileError,
   LinkError,
   RuntimeError,

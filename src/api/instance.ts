@@ -17,6 +17,7 @@ import { type Module, moduleInfo, moduleOptionsOf } from "./module.ts";
 import { writeGlobal } from "./values.ts";
 import { Tag, tagSigId } from "../runtime/exceptions.ts";
 import { matchesAcross } from "../wasm/type_canon.ts";
+import { suspendingFunction } from "../runtime/jspi.ts";
 
 function limitsMatch(actualMin: number, actualMax: number | undefined, wanted: Limits): boolean {
   if (actualMin < wanted.min) return false;
@@ -73,6 +74,12 @@ function resolveImports(module: Module, importObject: unknown): ExternValue[] {
     const desc = imp.desc;
     switch (desc.kind) {
       case ExternKind.Func: {
+        const suspending = suspendingFunction(value); // WebAssembly.Suspending (JSPI)
+        if (suspending !== undefined) {
+          const host = new HostFunc(info.types[desc.typeIndex], sigIds[desc.typeIndex], suspending, sigIds);
+          host.suspending = true;
+          return host;
+        }
         if (typeof value !== "function") throw new LinkError(`${where()}: expected a function`);
         const type = info.types[desc.typeIndex];
         const known = funcOfJs.get(value);

@@ -90,3 +90,5 @@ export async function instantiateStreaming(
 }
 
 export { CompileError, Exception, Global, Instance, LinkError, Memory, Module, RuntimeError, Table, Tag };
+export { SuspendError, Suspending } from "../runtime/jspi.ts";
+export { promising } from "../engine/jspi.ts";

@@ -9,6 +9,7 @@ import { isRefType, ValType } from "../wasm/types.ts";
 import { addFrame, frameOf, trapOf } from "../runtime/trap.ts";
 import { caught, type Exn, payloadLength, payloadToSlots, type Tag, tagOf } from "../runtime/exceptions.ts";
 import { lowerFunction } from "./lower.ts";
+import { fibers, isSuspend, type Suspended } from "../runtime/jspi.ts";
 
 /** Saved frames of the callers, by depth (typed arrays: no boxing, no write barriers). */
 const frameFn: WasmFunc[] = [];
@@ -50,14 +51,29 @@ const left = { f: null as unknown as WasmFunc, pc: 0, b: 0, depth: 0, replacing:
  * the JS stack are what they were in that frame. The run loop itself (`run`) knows nothing of this,
  * so code without exceptions runs exactly as fast as before.
  */
-export function interpret(fn: WasmFunc, slot: number): void {
-  const baseDepth = machine.depth;
+export function interpret(
+  fn: WasmFunc,
+  slot: number,
+  pc0 = -1, // the call starts; else where a resumed computation goes on (see `resumeInterpret`)
+  depth0 = machine.depth,
+  baseDepth = depth0,
+  thrown?: unknown,
+): void {
+  // One function, not a wrapper around another: each nested entry costs JS stack, which the budgets count.
   const baseJs = machine.jsStack; // what compiled callees count is theirs: a caught exception restores it
-  let f = fn, b = slot * 2, pc = -1, depth = baseDepth; // pc -1: the call starts
+  let f = fn, b = slot * 2, pc = pc0, depth = depth0;
   for (;;) {
     try {
+      if (thrown !== undefined) {
+        const e = thrown;
+        thrown = undefined;
+        throw e;
+      }
       return run(f, b, pc, depth, baseDepth);
     } catch (e) {
+      if (isSuspend(e) && e.state === null && e.suspender.baseDepth === baseDepth) {
+        e.state = suspended(baseDepth);
+      }
       const x = caught(e);
       if (x === null) throw e;
       const tag = tagOf(x);
@@ -76,6 +92,51 @@ export function interpret(fn: WasmFunc, slot: number): void {
       machine.depth = depth, machine.jsStack = baseJs;
     }
   }
+}
+
+/**
+ * A computation that `promising` suspended (JSPI) goes on: its frames back in place, from the op after
+ * the host call that suspended it, whose results are in place; or, with `thrown`, as if that call had
+ * thrown it (a rejected promise).
+ */
+export function resumeInterpret(s: Suspended, baseDepth: number, thrown?: unknown): void {
+  machine.depth = s.depth;
+  if (thrown === undefined) return interpret(s.f, s.b >> 1, s.pc + 1, s.depth, baseDepth);
+  left.f = s.f, left.pc = s.pc, left.b = s.b, left.depth = s.depth, left.replacing = false;
+  interpret(s.f, s.b >> 1, s.pc, s.depth, baseDepth, thrown);
+}
+
+/** Puts a suspended computation's frames and value stack back where they were (before `resumeInterpret`). */
+export function restoreSuspended(s: Suspended, baseDepth: number): void {
+  I32.set(s.i32, 2 * s.from);
+  for (let i = 0; i < s.refs.length; i++) R[s.from + i] = s.refs[i];
+  V.set(s.v128, 4 * s.from);
+  s.frames.forEach((fr, i) => {
+    frameFn[baseDepth + i] = fr.f, framePc[baseDepth + i] = fr.pc, frameBase[baseDepth + i] = fr.b;
+  });
+}
+
+/** Frames and stack of this run at a suspension (see `resumeInterpret`), put aside; null when it cannot resume. */
+function suspended(baseDepth: number): Suspended | null {
+  if (left.replacing) return null; // a tail call or compiled code had the frame: nothing to resume
+  const from = frameBase[baseDepth] >> 1, to = (left.b >> 1) + left.f.frameSize;
+  const frames = [];
+  for (let d = baseDepth; d < left.depth; d++) {
+    frames.push({ f: frameFn[d], pc: framePc[d], b: frameBase[d] });
+  }
+  const first = left.depth === baseDepth ? left.b >> 1 : from;
+  return {
+    f: left.f,
+    pc: left.pc,
+    b: left.b,
+    depth: left.depth,
+    frames,
+    from: first,
+    to,
+    i32: I32.slice(2 * first, 2 * to),
+    refs: R.slice(first, to),
+    v128: V.slice(4 * first, 4 * to),
+  };
 }
 
 /**
@@ -104,7 +165,8 @@ function run(fn: WasmFunc, b0: number, pc0: number, depth0: number, baseDepth: n
         const callee = callState.fn as WasmFunc;
         const calleeSlot = (b >> 1) + callState.argSlot;
         const compiled = callee.jit === undefined ? callee.inst.tiering.compiled(callee) : callee.jit;
-        if (compiled !== null && machine.jsStack + callee.jsCost <= JS_BUDGET) {
+        // Under `promising` (JSPI) every frame stays on the interpreter, which can put it aside.
+        if (compiled !== null && machine.jsStack + callee.jsCost <= JS_BUDGET && fibers.running === 0) {
           // A trap in there gets this frame added below, at the call.
           if ((tail = compiled(calleeSlot)) === undefined) {
             pc++;
@@ -146,7 +208,7 @@ function run(fn: WasmFunc, b0: number, pc0: number, depth0: number, baseDepth: n
           break;
         }
         const compiled = g.jit === undefined ? g.inst.tiering.compiled(g) : g.jit;
-        if (compiled === null || machine.jsStack + g.jsCost > JS_BUDGET) {
+        if (compiled === null || machine.jsStack + g.jsCost > JS_BUDGET || fibers.running !== 0) {
           f = g, vm = g.inst;
           pc = 0;
           code = enterFrame(f, b >> 1);
@@ -226,6 +288,7 @@ function moveArgs(params: readonly ValType[], to: number, from: number): void {
  * room to run. A trap in it carries the frame already.
  */
 function replaced(f: WasmFunc, slot: number, depth: number): unknown {
+  if (fibers.running !== 0) return 1; // under `promising`: the frame stays interpreted
   const code = f.inst.tiering.osr(f, callState.osrAt);
   if (code === null) return 1;
   machine.depth = depth - 1; // its entry counts the frame again, as a call would

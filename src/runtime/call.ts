@@ -2,6 +2,7 @@
 import { JS_BUDGET, machine, MAX_DEPTH } from "./machine.ts";
 import { type FuncInst, trap, type WasmFunc } from "./objects.ts";
 import { engineError } from "./trap.ts";
+import { fibers } from "./jspi.ts";
 
 /**
  * Runs `fn`, called from JS, with its frame (arguments already written) at absolute slot `slot`:
@@ -14,7 +15,8 @@ export function execute(fn: WasmFunc, slot: number): void {
   machine.limit = Math.min(baseDepth + fn.inst.maxCallDepth, MAX_DEPTH);
   try {
     const code = fn.jit === undefined ? fn.inst.tiering.compiled(fn) : fn.jit;
-    if (code !== null && machine.jsStack + fn.jsCost <= JS_BUDGET) {
+    // Under `promising` (JSPI) everything runs on the interpreter, whose frames can be put aside.
+    if (code !== null && machine.jsStack + fn.jsCost <= JS_BUDGET && fibers.running === 0) {
       // Compiled code that ends in a tail call hands back the callee, to run in its place.
       for (let tail = code(slot); tail !== undefined;) tail = (tail as FuncInst).entry(slot);
     } else {
