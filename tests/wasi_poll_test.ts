@@ -14,15 +14,18 @@ import { runPiped } from "./wasi_subprocess.ts";
 
 const POLL = new URL("./fixtures/wasi/poll_stdin.wasm", import.meta.url).pathname;
 
+/** What both runs of the fixture do with its stdin: wait for it to ask, send 3 bytes, then close it. */
+const feedAndClose = async (io: Parameters<Parameters<typeof runPiped>[3]>[0]) => {
+  await io.next("waiting for data");
+  await io.write("abc");
+  await io.next("read 3");
+  await io.next("waiting for the end");
+  await io.close();
+  await io.next("read at end");
+};
+
 Deno.test("poll_oneoff on a piped stdin: waits for data, times out without it, reports nbytes and the hangup", async () => {
-  const r = await runPiped(["-A"], POLL, [], async (io) => {
-    await io.next("waiting for data");
-    await io.write("abc");
-    await io.next("read 3");
-    await io.next("waiting for the end");
-    await io.close();
-    await io.next("read at end");
-  });
+  const r = await runPiped(["-A"], POLL, [], feedAndClose);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(r.lines, [
     "poll 200ms: 0 ready, waited enough 1",
@@ -38,14 +41,7 @@ Deno.test("poll_oneoff on a piped stdin: waits for data, times out without it, r
 });
 
 Deno.test("poll_oneoff on a piped stdin without FFI: reported ready at once (nothing can ask poll(2)); reads block", async () => {
-  const r = await runPiped(["--allow-read"], POLL, [], async (io) => {
-    await io.next("waiting for data");
-    await io.write("abc");
-    await io.next("read 3");
-    await io.next("waiting for the end");
-    await io.close();
-    await io.next("read at end");
-  });
+  const r = await runPiped(["--allow-read"], POLL, [], feedAndClose);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(r.lines, [
     "poll 200ms: 1 ready, waited enough 0",

@@ -1,5 +1,5 @@
 /** Value-type names of the JS API ("i32", "anyfunc", …) and conversions for globals and tables. */
-import { ValType } from "../wasm/types.ts";
+import { ValType, valTypeOfJsName } from "../wasm/types.ts";
 import type { GlobalInst } from "../runtime/objects.ts";
 import { jsToRef, toBigInt64, wrapFunction } from "../runtime/boundary.ts";
 import type { FuncInst } from "../runtime/objects.ts";
@@ -10,24 +10,9 @@ import type { FuncInst } from "../runtime/objects.ts";
  * the JS API's names, "funcref" is accepted for "anyfunc" (V8 accepts only "anyfunc").
  */
 export function parseValueType(name: unknown): ValType {
-  switch (typeof name === "string" ? name : `${name as string}`) {
-    case "i32":
-      return ValType.I32;
-    case "i64":
-      return ValType.I64;
-    case "f32":
-      return ValType.F32;
-    case "f64":
-      return ValType.F64;
-    case "v128":
-      return ValType.V128;
-    case "anyfunc":
-    case "funcref":
-      return ValType.FuncRef;
-    case "externref":
-      return ValType.ExternRef;
-  }
-  throw new TypeError(`invalid value type ${String(name)}`);
+  const t = valTypeOfJsName(typeof name === "string" ? name : `${name as string}`);
+  if (t === undefined || t === ValType.ExnRef) throw new TypeError(`invalid value type ${String(name)}`);
+  return t;
 }
 
 /** A reference as JS sees it: function instances become their exported functions. */

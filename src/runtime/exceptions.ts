@@ -15,7 +15,7 @@
  * `Tag` and `Exception` are the JS API's classes (`WebAssembly.Tag`, `WebAssembly.Exception`): the
  * engine's tags and exceptions are these objects, so identity holds both ways across the boundary.
  */
-import { type FuncType, ValType } from "../wasm/types.ts";
+import { type FuncType, ValType, valTypeOfJsName } from "../wasm/types.ts";
 import { I32, machine, R, STACK_SLOTS, V } from "./machine.ts";
 import { signatureId } from "./objects.ts";
 import { slotToJs, storeSlot, toWasmValue } from "./boundary.ts";
@@ -47,26 +47,9 @@ export interface TagType {
 }
 
 function valueType(name: unknown): ValType {
-  switch (typeof name === "string" ? name : `${name as string}`) {
-    case "i32":
-      return ValType.I32;
-    case "i64":
-      return ValType.I64;
-    case "f32":
-      return ValType.F32;
-    case "f64":
-      return ValType.F64;
-    case "v128":
-      return ValType.V128;
-    case "externref":
-      return ValType.ExternRef;
-    case "anyfunc":
-    case "funcref":
-      return ValType.FuncRef;
-    case "exnref":
-      return ValType.ExnRef;
-  }
-  throw new TypeError(`WebAssembly.Tag(): invalid value type ${String(name)}`);
+  const t = valTypeOfJsName(typeof name === "string" ? name : `${name as string}`);
+  if (t === undefined) throw new TypeError(`WebAssembly.Tag(): invalid value type ${String(name)}`);
+  return t;
 }
 
 let paramsOf: (tag: Tag) => readonly ValType[];

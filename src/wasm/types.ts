@@ -92,6 +92,24 @@ export function isDefaultable(t: ValType): boolean {
   return !isRefType(t) || isNullable(t);
 }
 
+/** The JS API's names of value types ("anyfunc" is the old name of "funcref"; both are accepted). */
+const JS_NAMES: Record<string, ValType> = {
+  i32: ValType.I32,
+  i64: ValType.I64,
+  f32: ValType.F32,
+  f64: ValType.F64,
+  v128: ValType.V128,
+  anyfunc: ValType.FuncRef,
+  funcref: ValType.FuncRef,
+  externref: ValType.ExternRef,
+  exnref: ValType.ExnRef,
+};
+
+/** The value type the JS API names `name` (a descriptor's `value`, a tag's parameter), or undefined. */
+export function valTypeOfJsName(name: string): ValType | undefined {
+  return Object.hasOwn(JS_NAMES, name) ? JS_NAMES[name] : undefined;
+}
+
 export function valTypeName(t: ValType): string {
   switch (t) {
     case ValType.I32:
