@@ -236,6 +236,10 @@ for (const [engineName, engine] of ENGINES) {
       assert.equal(ro.code, 3);
       assert.equal(ro.stderr, "wordcount: cannot write /data/report.txt: Read-only file system\n");
       assert.throws(() => Deno.statSync(`${dir}/report.txt`));
+      // `::ro` (the form proposed for wasmtime) is read-only too, and `run` is exec (wasmtime's spelling).
+      const ro2 = await run(["run", "--dir", `${dir}::/data::ro`, `${EXAMPLES}wordcount.wasm`]);
+      assert.equal(ro2.code, 3);
+      assert.equal(ro2.stderr, "wordcount: cannot write /data/report.txt: Read-only file system\n");
       const missing = await run(["exec", `${EXAMPLES}wordcount.wasm`]); // no --dir: nothing to see
       assert.equal(missing.code, 1);
     } finally {
@@ -277,6 +281,7 @@ Deno.test("bad input: each is one line naming the problem and a non-zero exit", 
       ],
       [["--dir", "a::b::c", `${FIX}exit_code.wasm`], 2, /--dir "a::b::c": expected HOST\[::GUEST\]\[:ro\]$/],
       [["--dir", "::g", `${FIX}exit_code.wasm`], 2, /expected HOST\[::GUEST\]\[:ro\]$/],
+      [["--dir", "a::/data:", `${FIX}exit_code.wasm`], 2, /--dir "a::\/data:": a path ends in ':'/],
       [
         ["--dir", `${tmp}::/a`, "--dir", `${tmp}::/a`, `${FIX}exit_code.wasm`],
         2,

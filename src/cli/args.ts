@@ -73,14 +73,21 @@ export type Command =
   | { command: "help"; topic: Topic; toStderr?: boolean }
   | { command: "version" };
 
+/**
+ * `--dir HOST[::GUEST][:ro]`; read-only may also be written `::ro` (the form proposed for wasmtime). A
+ * path that would end in ':' (a misspelt `:ro`, say) is refused rather than taken as a name.
+ */
 export function parseDir(spec: string): DirSpec {
   let s = spec;
   const readOnly = s.endsWith(":ro");
-  if (readOnly) s = s.slice(0, -3);
+  if (readOnly) s = s.slice(0, s.endsWith("::ro") ? -4 : -3);
   const parts = s.split("::");
   const [host, guest = host] = parts;
   if (parts.length > 2 || host === "" || guest === "") {
     throw new UsageError(`--dir ${JSON.stringify(spec)}: expected HOST[::GUEST][:ro]`);
+  }
+  if (host.endsWith(":") || guest.endsWith(":")) {
+    throw new UsageError(`--dir ${JSON.stringify(spec)}: a path ends in ':' (expected HOST[::GUEST][:ro])`);
   }
   return { host, guest, readOnly };
 }
@@ -279,13 +286,14 @@ export function parseCommandLine(argv: string[]): Command {
   if (first === "-h" || first === "--help") return { command: "help", topic: "main" };
   if (first === "help") {
     c.next();
-    const topic = c.done ? "main" : c.next();
+    const asked = c.done ? "main" : c.next();
+    const topic = asked === "run" ? "exec" : asked;
     if (topic !== "main" && !TOPICS.includes(topic)) {
       throw new UsageError(`no help for ${JSON.stringify(topic)}`);
     }
     return { command: "help", topic: topic as Topic };
   }
-  if (first === "exec") {
+  if (first === "exec" || first === "run") { // run: wasmtime's spelling
     c.next();
     return parseExec(c);
   }

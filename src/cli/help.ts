@@ -4,12 +4,12 @@ import type { Topic } from "./args.ts";
 const MAIN = `wasmrun: run WebAssembly programs (WASI preview1) on an interpreter written in TypeScript
 
 Usage:
-  wasmrun [exec] [options] <module.wasm> [args...]   run a program
-  wasmrun inspect [--json] <module.wasm>             show imports, exports, sections, features
-  wasmrun validate <module.wasm>                     check that a module is valid
-  wasmrun print [--folded] <module.wasm>             print a module as WebAssembly text
-  wasmrun parse [-o FILE] <module.wat>               turn WebAssembly text into a binary module
-  wasmrun help [exec|inspect|validate|print|parse]   show help for a command
+  wasmrun [exec|run] [options] <module.wasm> [args...]   run a program
+  wasmrun inspect [--json] <module.wasm>                 show imports, exports, sections, features
+  wasmrun validate <module.wasm>                         check that a module is valid
+  wasmrun print [--folded] <module.wasm>                 print a module as WebAssembly text
+  wasmrun parse [-o FILE] <module.wat>                   turn WebAssembly text into a binary module
+  wasmrun help [exec|inspect|validate|print|parse]       show help for a command
   wasmrun --version
 
 Wherever a module is expected, it may be a binary or WebAssembly text: a file that starts with
@@ -17,7 +17,7 @@ Wherever a module is expected, it may be a binary or WebAssembly text: a file th
 
 Run 'wasmrun exec --help' for the options of exec.`;
 
-const EXEC = `Usage: wasmrun [exec] [options] <module.wasm> [args...]
+const EXEC = `Usage: wasmrun [exec|run] [options] <module.wasm> [args...]
 
 Runs a WASI command (its _start export), or its 'main' export when there is no _start.
 The module may be a binary or WebAssembly text (parsed first; the content decides, not the name).
@@ -26,7 +26,7 @@ A '--' just before or just after the module path is dropped.
 
 Options:
   --dir HOST[::GUEST][:ro]  give the program the host directory HOST, which it sees as GUEST
-                            (default: HOST); ':ro' makes it read-only. Repeatable.
+                            (default: HOST); ':ro' (or '::ro') makes it read-only. Repeatable.
   --tcplisten HOST:PORT     preopen a listening TCP socket on HOST:PORT (an IP literal or
                             localhost) as the next fd after the --dir ones, for the program to
                             accept connections from (needs deno --allow-net for it and
