@@ -346,3 +346,15 @@ Deno.test({
     }
   },
 });
+
+Deno.test("Module.customSections: the name is required, as the built-in's (undefined too); others become strings", () => {
+  const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 0, 6, 4, 110, 117, 108, 108, 7]); // a "null" section
+  for (const api of [Ours, WebAssembly] as unknown as (typeof WebAssembly)[]) {
+    const m = new api.Module(bytes);
+    const customSections = api.Module.customSections as (...args: unknown[]) => ArrayBuffer[];
+    assert.throws(() => customSections(m), TypeError);
+    assert.throws(() => customSections(m, undefined), TypeError);
+    assert.equal(customSections(m, null).length, 1);
+    assert.equal(customSections(m, "x").length, 0);
+  }
+});

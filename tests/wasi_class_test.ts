@@ -279,3 +279,19 @@ Deno.test({
     assert.ok(new WasiHost() instanceof WASI && !(new WasiHost() instanceof EngineWASI));
   },
 });
+
+Deno.test("args and env values are coerced with String(), as node:wasi does", () => {
+  const bytes = Deno.readFileSync(new URL("./fixtures/wasi/args_env.wasm", import.meta.url));
+  const stdout = new BufferSink();
+  const wasi = new EngineWASI({
+    args: [1, 2.5, true] as unknown as string[],
+    env: { N: 7 as unknown as string },
+    stdout,
+  });
+  const instance = new Ours.Instance(new Ours.Module(bytes), wasi.getImportObject() as never);
+  assert.equal(wasi.start(instance as never), 0);
+  assert.equal(
+    new TextDecoder().decode(stdout.bytes()),
+    "argc=3\nargv[0]=1 (1 bytes)\nargv[1]=2.5 (3 bytes)\nargv[2]=true (4 bytes)\nenvc=1\nenv N=7 (3 bytes)\n",
+  );
+});

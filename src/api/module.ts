@@ -123,6 +123,10 @@ export class Module {
   /** The contents of every custom section called `name`. */
   static customSections(module: Module, name: string): ArrayBuffer[] {
     const info = moduleInfo(module);
+    // As the built-in: the name is required (undefined too); anything else is converted to a string.
+    if (name === undefined) {
+      throw new TypeError("WebAssembly.Module.customSections(): Argument 1 is required");
+    }
     const wanted = String(name);
     return info.customs.filter((c) => c.name === wanted).map((c) => info.bytes.slice(c.start, c.end).buffer);
   }

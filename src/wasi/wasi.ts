@@ -85,9 +85,11 @@ export interface InstanceLike {
   exports: Record<string, unknown>;
 }
 
-function encodeStrings(kind: string, strings: string[]): Uint8Array[] {
+/** `strings` as UTF-8; each item coerced with String() first, as node:wasi does (`args: [1, 2]`). */
+function encodeStrings(kind: string, strings: readonly unknown[]): Uint8Array[] {
   const encoder = new TextEncoder();
-  return strings.map((s) => {
+  return [...strings].map((item) => {
+    const s = String(item);
     if (s.includes("\0")) {
       throw new TypeError(`${kind} must not contain NUL characters: ${JSON.stringify(s)}`);
     }
