@@ -161,6 +161,24 @@ export const WebAssembly: {
   RuntimeError,
 });
 
+/**
+ * Replaces `globalThis.WebAssembly` with wasmrun's namespace, for glue code (Emscripten's,
+ * wasm-bindgen's) that reaches for the global; returns a function that puts the previous one back.
+ */
+export function install(): () => void {
+  const previous = Object.getOwnPropertyDescriptor(globalThis, "WebAssembly");
+  Object.defineProperty(globalThis, "WebAssembly", {
+    value: WebAssembly,
+    writable: true,
+    configurable: true,
+    enumerable: false, // as the built-in's
+  });
+  return () => {
+    if (previous) Object.defineProperty(globalThis, "WebAssembly", previous);
+    else delete (globalThis as { WebAssembly?: unknown }).WebAssembly;
+  };
+}
+
 if (import.meta.main) {
   const { main } = await import("./cli.ts");
   Deno.exit(await main(Deno.args));

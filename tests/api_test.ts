@@ -3,7 +3,7 @@
  * namespace and with the built-in one, so most checks run against both engines.
  */
 import assert from "node:assert/strict";
-import { InternalError, WebAssembly as Ours } from "../mod.ts";
+import { install, InternalError, WebAssembly as Ours } from "../mod.ts";
 import { compileInfo } from "../src/api/module.ts";
 import { wat } from "./wat.ts";
 
@@ -357,4 +357,22 @@ Deno.test("Module.customSections: the name is required, as the built-in's (undef
     assert.equal(customSections(m, null).length, 1);
     assert.equal(customSections(m, "x").length, 0);
   }
+});
+
+Deno.test("install() makes the global WebAssembly ours for glue code, and its result puts the built-in back", async () => {
+  const builtin = globalThis.WebAssembly;
+  const uninstall = install();
+  try {
+    assert.equal(globalThis.WebAssembly, Ours as unknown as typeof WebAssembly);
+    assert.equal(Object.getOwnPropertyDescriptor(globalThis, "WebAssembly")?.enumerable, false);
+    // Glue written for the global: it now runs on wasmrun.
+    const { instance } = await globalThis.WebAssembly.instantiate(
+      wat(`(module (func (export "f") (result i32) i32.const 7))`),
+    );
+    assert.ok(instance instanceof Ours.Instance);
+    assert.equal((instance.exports.f as () => number)(), 7);
+  } finally {
+    uninstall();
+  }
+  assert.equal(globalThis.WebAssembly, builtin);
 });
