@@ -295,3 +295,32 @@ Deno.test("args and env values are coerced with String(), as node:wasi does", ()
     "argc=3\nargv[0]=1 (1 bytes)\nargv[1]=2.5 (3 bytes)\nargv[2]=true (4 bytes)\nenvc=1\nenv N=7 (3 bytes)\n",
   );
 });
+
+Deno.test("errors carry node:wasi's codes: started twice, options of the wrong type", async () => {
+  const { WASI: NodeWASI } = await import("node:wasi");
+  const bytes = wat(`(module (memory (export "memory") 1) (func (export "_start")))`);
+  const codeOf = (f: () => unknown) => {
+    try {
+      f();
+      return "no error";
+    } catch (e) {
+      return `${(e as Error).constructor.name === "TypeError" ? "TypeError " : ""}${
+        (e as { code?: string }).code
+      }`;
+    }
+  };
+  const outcomes = (make: (o: object) => { start(i: unknown): unknown }) => {
+    const wasi = make({ version: "preview1" });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    wasi.start(instance);
+    return [
+      codeOf(() => wasi.start(instance)),
+      codeOf(() => make({ version: "preview1", args: "x" })),
+      codeOf(() => make({ version: "preview1", env: 5 })),
+      codeOf(() => make({ version: "preview1", preopens: 5 })),
+    ];
+  };
+  const node = outcomes((o) => new NodeWASI(o as never) as never);
+  assert.deepEqual(outcomes((o) => new EngineWASI(o as never) as never), node);
+  assert.deepEqual(node.slice(1), Array(3).fill("TypeError ERR_INVALID_ARG_TYPE"));
+});

@@ -85,6 +85,37 @@ export interface InstanceLike {
   exports: Record<string, unknown>;
 }
 
+/** An error with the `code` node:wasi gives it, so that code written for node:wasi can tell. */
+function nodeError<E extends Error>(error: E, code: string): E & { code: string } {
+  return Object.assign(error, { code });
+}
+
+function alreadyStarted(): Error {
+  return nodeError(
+    new Error("this WASI object has already been started or initialized"),
+    "ERR_WASI_ALREADY_STARTED",
+  );
+}
+
+/** node:wasi's type checks of the options it shares with ours: a TypeError with ERR_INVALID_ARG_TYPE. */
+function checkOptionTypes(options: WASIOptions): void {
+  const wrong = (name: string, what: string, v: unknown) =>
+    nodeError(
+      new TypeError(`the "options.${name}" property must be ${what}, got ${v === null ? "null" : typeof v}`),
+      "ERR_INVALID_ARG_TYPE",
+    );
+  if (typeof options !== "object" || options === null) {
+    throw nodeError(new TypeError(`the "options" argument must be an object`), "ERR_INVALID_ARG_TYPE");
+  }
+  if (options.args !== undefined && !Array.isArray(options.args)) {
+    throw wrong("args", "an array", options.args);
+  }
+  for (const name of ["env", "preopens"] as const) {
+    const v = options[name];
+    if (v !== undefined && (typeof v !== "object" || v === null)) throw wrong(name, "an object", v);
+  }
+}
+
 /** `strings` as UTF-8; each item coerced with String() first, as node:wasi does (`args: [1, 2]`). */
 function encodeStrings(kind: string, strings: readonly unknown[]): Uint8Array[] {
   const encoder = new TextEncoder();
@@ -147,6 +178,7 @@ export class WASI {
 
   /** Checks the options and opens the preopened directories (throws if one is not a directory). */
   constructor(options: WASIOptions = {}) {
+    checkOptionTypes(options);
     const env = Object.entries(options.env ?? {}).map(([k, v]) => {
       if (k.includes("=")) throw new TypeError(`environment variable names must not contain "=": ${k}`);
       return `${k}=${v}`;
@@ -252,7 +284,7 @@ export class WASI {
    * function that needs one). Not part of node:wasi.
    */
   attach(instance: InstanceLike): void {
-    if (this.#started) throw new Error("this WASI object has already been started or initialized");
+    if (this.#started) throw alreadyStarted();
     this.#started = true;
     const memory = instance.exports.memory as MemoryLike | undefined;
     if (memory && typeof memory === "object" && "buffer" in memory) this.#ctx.bindMemory(memory);
@@ -265,7 +297,7 @@ export class WASI {
   }
 
   #bind(instance: InstanceLike, entry: string, forbidden: string): unknown {
-    if (this.#started) throw new Error("this WASI object has already been started or initialized");
+    if (this.#started) throw alreadyStarted();
     const exports = instance?.exports;
     if (!exports || typeof exports !== "object") throw new TypeError("expected a WebAssembly instance");
     const memory = exports.memory as MemoryLike | undefined;
