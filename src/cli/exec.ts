@@ -215,7 +215,8 @@ export async function runExec(cmd: ExecCommand, io: CliIo, engine: EngineLike): 
   const cacheDir = compileCacheDir(cmd);
   if (cacheDir !== null) await engine.loadCompiledCode?.(module, cacheDir);
   const wasi = createWasi(cmd, {
-    args: [cmd.argv0 ?? cmd.module, ...(cmd.invoke === undefined ? cmd.guestArgs : [])],
+    // argv[0]: the module's file name, as wasmtime and wazero give it (the path is the host's business).
+    args: [cmd.argv0 ?? basename(cmd.module), ...(cmd.invoke === undefined ? cmd.guestArgs : [])],
     env,
     preopens,
     listen: cmd.tcpListen,
@@ -248,4 +249,10 @@ export async function runExec(cmd: ExecCommand, io: CliIo, engine: EngineLike): 
     if (cmd.profile && !nothingRan) writeAll(io.stderr, profileReport(engine, instance));
     if (cacheDir !== null && !nothingRan) saveCache(engine, module, cacheDir);
   }
+}
+
+/** The last component of a host path (either separator), the whole path when it has none. */
+function basename(path: string): string {
+  const name = path.replace(/[\\/]+$/, "").split(/[\\/]/).pop();
+  return name === undefined || name === "" ? path : name;
 }

@@ -34,7 +34,7 @@ Options:
   --env NAME=VALUE          set an environment variable for the program. Repeatable.
   --env NAME                pass the host's NAME through (needs deno --allow-env=NAME)
   --inherit-env             pass the whole host environment (needs deno --allow-env)
-  --argv0 NAME              the program's argv[0] (default: the module path as given)
+  --argv0 NAME              the program's argv[0] (default: the module's file name)
   --invoke, --call, -c NAME call the exported function NAME instead of the entry point; the
                             arguments after the module path are its parameters (i32/i64 in
                             decimal or 0x hex, f32/f64 as numbers, nan, inf, -inf, -0); each
