@@ -16,7 +16,7 @@ import { internalOf, wrapGlobal, wrapMemory, wrapTable } from "./objects.ts";
 import { type Module, moduleInfo, moduleOptionsOf } from "./module.ts";
 import { writeGlobal } from "./values.ts";
 import { Tag, tagSigId } from "../runtime/exceptions.ts";
-import { matchesAcross } from "../wasm/type_canon.ts";
+import { matchesAcross, sigMatches } from "../wasm/type_canon.ts";
 import { suspendingFunction } from "../runtime/jspi.ts";
 
 function limitsMatch(actualMin: number, actualMax: number | undefined, wanted: Limits): boolean {
@@ -84,7 +84,7 @@ function resolveImports(module: Module, importObject: unknown): ExternValue[] {
         const type = info.types[desc.typeIndex];
         const known = funcOfJs.get(value);
         if (known) {
-          if (known.sigId !== sigIds[desc.typeIndex]) {
+          if (!sigMatches(known.sigId, sigIds[desc.typeIndex])) {
             throw new LinkError(`${where()}: imported function does not match the expected type`);
           }
           return known;

@@ -29,7 +29,8 @@ import { execute } from "../runtime/call.ts";
 import { machine } from "../runtime/machine.ts";
 import { HostThrow } from "../runtime/trap.ts";
 import { lowerFunction } from "../interp/lower.ts";
-import { Op } from "../wasm/opcodes.ts";
+import { GcOp, Op } from "../wasm/opcodes.ts";
+import { arrayFromCells, layoutOf, structFromCells } from "../runtime/gc.ts";
 import { newTag, type Tag } from "../runtime/exceptions.ts";
 
 /** An import, already resolved to a runtime object of the right kind. */
@@ -40,9 +41,13 @@ export type ExternValue = FuncInst | TableInst | MemoryInst | GlobalInst | Tag;
  * extended constant expressions (`i32/i64.add/sub/mul`) go through a small stack of values.
  */
 function evalConst(inst: InstanceState, expr: ConstExpr, out: GlobalInst): void {
-  if (expr.instrs.length === 1) return evalInstr(inst, expr.instrs[0], out);
+  if (expr.instrs.length === 1 && expr.instrs[0].kind !== "gc") return evalInstr(inst, expr.instrs[0], out);
   const stack: GlobalInst[] = [];
   for (const i of expr.instrs) {
+    if (i.kind === "gc") {
+      stack.push(evalGc(inst, i, stack));
+      continue;
+    }
     if (i.kind !== "arith") {
       const cell = new GlobalInst(ValType.I32, false);
       evalInstr(inst, i, cell);
@@ -78,6 +83,48 @@ function evalInstr(inst: InstanceState, i: ConstInstr, out: GlobalInst): void {
       break;
     }
   }
+}
+
+/** A GC constant instruction (`struct.new`, `array.new_fixed`, `ref.i31` …) on the values of `stack`. */
+function evalGc(
+  inst: InstanceState,
+  i: Extract<ConstInstr, { kind: "gc" }>,
+  stack: GlobalInst[],
+): GlobalInst {
+  const out = new GlobalInst(ValType.I32, false);
+  switch (i.op) {
+    case GcOp.RefI31:
+      out.ref = (stack.pop()!.i32[0] << 1) >> 1;
+      return out;
+    case GcOp.AnyConvertExtern:
+    case GcOp.ExternConvertAny: // the same JS value in both hierarchies (see runtime/gc.ts)
+      out.ref = stack.pop()!.ref;
+      return out;
+  }
+  const layout = layoutOf(inst.module, i.index);
+  const take = (n: number) => stack.splice(stack.length - n, n);
+  switch (i.op) {
+    case GcOp.StructNew:
+      out.ref = structFromCells(layout, take(layout.storage.length));
+      break;
+    case GcOp.StructNewDefault:
+      out.ref = structFromCells(layout, null);
+      break;
+    case GcOp.ArrayNew: {
+      const [value, n] = take(2);
+      out.ref = arrayFromCells(layout, n.i32[0] >>> 0, () => value);
+      break;
+    }
+    case GcOp.ArrayNewDefault:
+      out.ref = arrayFromCells(layout, stack.pop()!.i32[0] >>> 0, () => null);
+      break;
+    case GcOp.ArrayNewFixed: {
+      const cells = take(i.count);
+      out.ref = arrayFromCells(layout, i.count, (k) => cells[k]);
+      break;
+    }
+  }
+  return out;
 }
 
 function arith32(op: number, a: number, b: number): number {

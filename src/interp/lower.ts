@@ -75,10 +75,12 @@ import {
 } from "../wasm/code.ts";
 import { allFusedForms, imm, opName, opNames } from "./forms.ts";
 import { exceptionFromSlots } from "../runtime/exceptions.ts";
+import { castTest, lowerGc, lowerRefEq } from "./ops/ops_gc.ts";
+import { sigMatches } from "../wasm/type_canon.ts";
 
 export { allFusedForms };
 import { returnWithV128, v128GlobalGet, v128GlobalSet, v128Return, v128Select } from "./ops/ops_simd.ts";
-import { FcOp, Op as Opcode } from "../wasm/opcodes.ts";
+import { FcOp, GcOp, Op as Opcode } from "../wasm/opcodes.ts";
 import {
   bump,
   counts,
@@ -631,6 +633,28 @@ export class Lowerer implements LoweringState {
     }
   }
 
+  /**
+   * `br_on_cast` (or, `fail`, `br_on_cast_fail`): branches with the reference when it passes the cast
+   * (fails it), which stays in its canonical slot for the code after, with the type left for it there.
+   */
+  brOnCast(fail: boolean): void {
+    const r = this.r;
+    const flags = r.u8(), depth = r.u32();
+    const h1 = readHeapType(r), h2 = readHeapType(r);
+    const test = castTest(this, h2, (flags & 2) !== 0);
+    const h = this.h - 1;
+    this.materializeRange(h, h + 1);
+    const s = this.canonical(h);
+    const cond = (when: boolean, target: number, next: number): Op => {
+      const taken = when !== fail; // jump when the test passes (for br_on_cast_fail, when it fails)
+      return (p) => test(R[(p >> 1) + s]) === taken ? target : next;
+    };
+    this.branchOn(depth, tag(counts && "br_on_cast", cond));
+    // What falls through: the cast's type (br_on_cast_fail), else the operand's minus it.
+    const rt1 = refType(h1, (flags & 1) !== 0), rt2 = refType(h2, (flags & 2) !== 0);
+    this.type[h] = fail ? rt2 : (flags & 2) !== 0 ? refType(h1, false) : rt1;
+  }
+
   /** A conditional branch to relative depth `depth` on `cond` (see `condition`). */
   branchOn(depth: number, cond: (when: boolean, target: number, next: number) => Op): void {
     const frame = this.ctrl[this.ctrl.length - 1 - depth];
@@ -1083,6 +1107,15 @@ export class Lowerer implements LoweringState {
           tag(counts && "ref.func", (d, next) => (p, vm) => (R[(p >> 1) + d] = vm.funcs[f], next)),
         );
       }
+      case Opcode.RefEq:
+        return lowerRefEq(this);
+      case Opcode.PrefixGC: {
+        const sub = r.u32();
+        if (sub === GcOp.BrOnCast || sub === GcOp.BrOnCastFail) {
+          return this.brOnCast(sub === GcOp.BrOnCastFail);
+        }
+        return lowerGc(this, sub);
+      }
       case Opcode.PrefixFC:
         return this.prefixed(r.u32());
       case Opcode.PrefixSIMD:
@@ -1258,7 +1291,7 @@ export class Lowerer implements LoweringState {
       if (i >= elems.length) trap("undefined element");
       const f = elems[i] as FuncInst | null;
       if (f === null) trap("uninitialized element");
-      if (f.sigId !== sig) trap("indirect call type mismatch");
+      if (f.sigId !== sig && !sigMatches(f.sigId, sig)) trap("indirect call type mismatch");
       if (f.kind === "wasm") {
         callState.fn = f, callState.argSlot = argSlot;
         return CALL;
@@ -1345,7 +1378,7 @@ export class Lowerer implements LoweringState {
       if (i >= elems.length) trap("undefined element");
       const f = elems[i] as FuncInst | null;
       if (f === null) trap("uninitialized element");
-      if (f.sigId !== sig) trap("indirect call type mismatch");
+      if (f.sigId !== sig && !sigMatches(f.sigId, sig)) trap("indirect call type mismatch");
       callState.fn = f, callState.argSlot = argSlot;
       return TAIL;
     }));

@@ -22,6 +22,7 @@ import {
   storeTo,
 } from "../interp/ops/ops_memory_wide.ts";
 import { FcOp, Op as Opcode } from "../wasm/opcodes.ts";
+import { type GcLowering, lowerGc } from "../interp/ops/ops_gc.ts";
 
 /** An instruction run by an interpreter closure: its operands, its result and the closure. */
 export interface Bridge {
@@ -69,6 +70,8 @@ export function bridgeAt(module: ModuleInfo, at: number, scratch: number): Bridg
     }
     case Opcode.PrefixFC:
       return prefixed(module, r, r.u32(), slots, d, done);
+    case Opcode.PrefixGC:
+      return gcBridge(module, r, scratch, done);
     case Opcode.PrefixSIMD: {
       const sub = r.u32();
       const imm = readSimdImmediates(r, sub);
@@ -90,6 +93,38 @@ export function bridgeAt(module: ModuleInfo, at: number, scratch: number): Bridg
     return done(1, CONVERT_RESULT[code - Opcode.I32TruncF32S], convert(code, d, a, 0));
   }
   throw new Error(`js tier: no bridge for opcode 0x${code.toString(16)} at ${at}`);
+}
+
+/**
+ * A GC instruction through the interpreter's lowering of it (interp/lower_gc.ts), with operands in
+ * the scratch slots from `scratch` on (however many: `struct.new` takes one per field) and its
+ * result in `scratch + 3`, written after every operand is read. A first pass counts the operands.
+ */
+function gcBridge(
+  module: ModuleInfo,
+  r: Reader,
+  scratch: number,
+  done: (operands: number, result: ValType | null, op: Op) => Bridge,
+): Bridge {
+  const start = r.pos;
+  const lower = (operands: number) => {
+    r.pos = start;
+    let popped = 0, op: Op | null = null, result: ValType | null = null;
+    const target: GcLowering = {
+      module,
+      r,
+      type: [],
+      h: 0,
+      popSlot: () => scratch + operands - 1 - popped++,
+      emit: (make) => op = make(0),
+      emitValue: (t, make) => (result = t, op = make(scratch + 3, 0)),
+    };
+    lowerGc(target, r.u32());
+    return { popped, op: op!, result: result as ValType | null };
+  };
+  const { popped } = lower(0);
+  const { op, result } = lower(popped);
+  return done(popped, result, op);
 }
 
 /** Memory `m` of `module` has 64-bit addresses. */

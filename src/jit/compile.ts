@@ -19,7 +19,7 @@
 import { Reader } from "../wasm/reader.ts";
 import { type FuncType, isRefType, type ModuleInfo, ValType } from "../wasm/types.ts";
 import { readHeapType, readValType } from "../wasm/decoder.ts";
-import type { InstanceState, WasmFunc } from "../runtime/objects.ts";
+import { type InstanceState, signatureIds, type WasmFunc } from "../runtime/objects.ts";
 import { JS_BUDGET, STACK_SLOTS } from "../runtime/machine.ts";
 import { bridgeAt } from "./bridges.ts";
 import {
@@ -37,6 +37,9 @@ import {
 import { assign, f32Bits, f32FromBits, f32Literal, f64Literal, LANES, letter, partsOf, RT } from "./names.ts";
 import { numeric } from "./numeric.ts";
 import { simd } from "./simd.ts";
+import { gc } from "./gc.ts";
+import { FIELDS, refTester } from "../runtime/gc.ts";
+import { canonicalHeap } from "../wasm/type_canon.ts";
 import { Op as Opcode } from "../wasm/opcodes.ts";
 
 /** The function cannot be compiled to JS (nesting too deep for a JS parser); it stays interpreted. */
@@ -87,6 +90,12 @@ export function constGetter(key: string, module: ModuleInfo): (inst: InstanceSta
     case "op": {
       const op = bridgeAt(module, x, Number(b)).op;
       return () => op;
+    }
+    case "fields":
+      return () => FIELDS;
+    case "cast": { // the test of a cast to heap type x (a module's own code), nullable when b is 1
+      const test = refTester(canonicalHeap(x, signatureIds(module)), b === "1");
+      return () => test;
     }
   }
   throw new Error(`js tier: unknown constant ${key}`);
@@ -828,6 +837,12 @@ export class Compiler {
         const k = this.push(ValType.FuncRef);
         return this.emit(`r${k} = ${f};`);
       }
+      case Opcode.RefEq: {
+        const b = this.pop(), a = this.pop();
+        return this.emitCompare(`${this.read(a)} === ${this.read(b)}`);
+      }
+      case Opcode.PrefixGC:
+        return gc(this, r.u32());
       case Opcode.PrefixFC:
         return this.prefixed(r.u32());
       case Opcode.PrefixSIMD:
@@ -1119,7 +1134,8 @@ export class Compiler {
     this.emit(
       `t = ${index} >>> 0; cf = ${table}.elements; if (t >= cf.length) ${RT.E}.trapAt(${at}, "undefined element"); ` +
         `cf = cf[t]; if (cf === null) ${RT.E}.trapAt(${at}, "uninitialized element"); ` +
-        `if (cf.sigId !== ${sig}) ${RT.E}.trapAt(${at}, "indirect call type mismatch");`,
+        `if (cf.sigId !== ${sig} && !${RT.E}.sigMatches(cf.sigId, ${sig})) ` +
+          `${RT.E}.trapAt(${at}, "indirect call type mismatch");`,
     );
   }
 

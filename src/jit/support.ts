@@ -3,6 +3,7 @@
  * unwinding step that adds a compiled function's frame to a trap's backtrace, and the few i64 and
  * float helpers too long to inline. Pure TypeScript, like the rest of the engine.
  */
+import { sigMatches } from "../wasm/type_canon.ts";
 import { RuntimeError } from "../wasm/errors.ts";
 import { F64, I32, machine, R, scratchF32, scratchF64, scratchI32, V } from "../runtime/machine.ts";
 import type { WasmFunc } from "../runtime/objects.ts";
@@ -136,6 +137,8 @@ export const env = {
   caught,
   tagOf,
   payload: payloadToSlots,
+  /** call_indirect's check when the ids differ: a subtype of the expected function type also fits. */
+  sigMatches,
 };
 
 /**

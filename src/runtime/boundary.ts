@@ -7,14 +7,18 @@
  * after each host call.
  */
 import { RuntimeError } from "../wasm/errors.ts";
+import { rttOf, sigMatches } from "../wasm/type_canon.ts";
+import { refTester } from "./gc.ts";
 import {
   type FuncType,
   heapOf,
   HeapType,
-  isFuncRef,
   isNullable,
+  isRefType,
   REF_BASE,
+  TYPE_HEAP,
   typeIndexOf,
+  TypeKind,
   ValType,
   valTypeName,
 } from "../wasm/types.ts";
@@ -158,18 +162,15 @@ export function slotToJs(type: ValType, s: number): unknown {
       return F32[2 * s];
     case ValType.F64:
       return F64[s];
-    case ValType.FuncRef: {
-      const f = R[s] as FuncInst | null | undefined;
-      return f ? wrapFunction(f) : null;
-    }
     case ValType.ExternRef:
       return R[s]; // an externref may hold undefined (the JS API keeps it)
   }
-  if (type >= REF_BASE && isFuncRef(type)) {
-    const f = R[s] as FuncInst | null;
-    return f ? wrapFunction(f) : null;
+  // A function reference leaves as its JS function; every other reference (GC objects, i31 values
+  // as numbers, host values) is itself in JS.
+  if (isRefType(type)) {
+    const v = R[s];
+    return v instanceof WasmFunc || v instanceof HostFunc ? wrapFunction(v) : v;
   }
-  if (type >= REF_BASE && heapOf(type) === HeapType.Extern) return R[s];
   throw new TypeError(`type ${type} cannot cross the JS boundary`);
 }
 
@@ -195,15 +196,33 @@ export function jsToRef(type: ValType, v: unknown, sigIds?: readonly number[]): 
     return null;
   }
   const heap = heapOf(type);
-  if (heap === HeapType.Extern) return v;
-  if (heap === HeapType.NoExtern || heap === HeapType.NoFunc) {
-    throw new TypeError(`only null is a value of type ${valTypeName(type)}`);
+  switch (heap) {
+    case HeapType.Extern:
+    case HeapType.Any: // a host value stands for itself in the any hierarchy too (see runtime/gc.ts)
+      return v;
+    case HeapType.Func:
+      return jsToFunc(type, v, sigIds);
+    case HeapType.Eq:
+    case HeapType.I31:
+    case HeapType.Struct:
+    case HeapType.Array:
+      if (!refTester(heap, false)(v)) throw new TypeError(`the value is not of type ${valTypeName(type)}`);
+      return v;
   }
-  if (!isFuncRef(type)) throw new TypeError(`type ${valTypeName(type)} cannot cross the JS boundary`);
+  if (heap < TYPE_HEAP) throw new TypeError(`only null is a value of type ${valTypeName(type)}`);
+  const id = sigIds?.[heap - TYPE_HEAP];
+  if (id === undefined) throw new TypeError(`type ${valTypeName(type)} cannot cross the JS boundary`);
+  if (rttOf(id).kind === TypeKind.Func) return jsToFunc(type, v, sigIds);
+  if (!refTester(TYPE_HEAP + id, false)(v)) throw new TypeError(`the value is not of type ${valTypeName(type)}`);
+  return v;
+}
+
+/** A function reference from JS: one of our exported functions, of the concrete type if `type` names one. */
+function jsToFunc(type: ValType, v: unknown, sigIds?: readonly number[]): FuncInst {
   const f = typeof v === "function" ? funcOfJs.get(v) : undefined;
   if (!f) throw new TypeError("a funcref must be null or an exported WebAssembly function");
   const x = typeIndexOf(type);
-  if (x >= 0 && (sigIds === undefined || f.sigId !== sigIds[x])) {
+  if (x >= 0 && (sigIds === undefined || !sigMatches(f.sigId, sigIds[x]))) {
     throw new TypeError(`the function is not of type ${valTypeName(type)}`);
   }
   return f;

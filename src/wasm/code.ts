@@ -2,7 +2,7 @@
  * Facts about instruction streams that both tiers read while walking a validated body: block types,
  * the immediates to skip, and the result types of conversions and loads.
  */
-import { BLOCK_TYPE_EMPTY, Op, SimdImm, simdImmediate } from "./opcodes.ts";
+import { BLOCK_TYPE_EMPTY, GcOp, Op, SimdImm, simdImmediate } from "./opcodes.ts";
 import { Reader } from "./reader.ts";
 import { readHeapType, readValType } from "./decoder.ts";
 import { type FuncType, ValType } from "./types.ts";
@@ -171,10 +171,34 @@ export function skipImmediates(r: Reader, op: number): void {
       else if (sub === 9 || sub === 11 || sub === 13 || sub === 15 || sub === 16 || sub === 17) r.u32();
       return;
     }
+    case Op.PrefixGC:
+      return skipGcImmediates(r);
     case Op.PrefixSIMD:
       return skipSimdImmediates(r);
   }
   if (op >= Op.I32Load && op <= Op.I64Store32) readMemarg(r);
+}
+
+/** Skips a GC instruction's sub-opcode and immediates (type and field indices, heap types, a label). */
+function skipGcImmediates(r: Reader): void {
+  const sub = r.u32();
+  if (sub <= GcOp.ArrayFill) {
+    if (sub === GcOp.ArrayLen) return;
+    r.u32(); // the type
+    // A field index, array.new_fixed's count, the segment of array.new_data/elem.
+    if (
+      (sub >= GcOp.StructGet && sub <= GcOp.StructSet) ||
+      (sub >= GcOp.ArrayNewFixed && sub <= GcOp.ArrayNewElem)
+    ) {
+      r.u32();
+    }
+  } else if (sub <= GcOp.ArrayInitElem) {
+    r.u32(), r.u32(); // array.copy's two types; array.init_data/elem's type and segment
+  } else if (sub <= GcOp.RefCastNull) {
+    r.s33();
+  } else if (sub <= GcOp.BrOnCastFail) {
+    r.u8(), r.u32(), r.s33(), r.s33();
+  }
 }
 
 /** A memory access's immediate: its alignment (a hint), memory and offset. */

@@ -4,17 +4,18 @@
  * rules live in `validator.ts`. Function bodies and constant expressions are kept as byte ranges.
  */
 import { CompileError } from "./errors.ts";
-import { isKnownOpcode, isKnownSimdOp, Op, SimdOp } from "./opcodes.ts";
+import { GcOp, isKnownOpcode, isKnownSimdOp, Op, SimdOp } from "./opcodes.ts";
 import { Reader } from "./reader.ts";
 import {
   type ConstExpr,
   type ConstInstr,
   type DataSegment,
+  type DefType,
   type ElemSegment,
   type Export,
   ExternKind,
+  type FieldType,
   type FuncBody,
-  type FuncType,
   type GlobalType,
   HeapType,
   type Import,
@@ -22,10 +23,12 @@ import {
   type MemoryType,
   type ModuleInfo,
   type NameSection,
+  Packed,
   refType,
   SegmentMode,
   type TableType,
   TYPE_HEAP,
+  TypeKind,
   ValType,
 } from "./types.ts";
 
@@ -231,19 +234,16 @@ function readRefType(r: Reader): ValType {
 
 /**
  * The reference type whose encoding starts with byte `b` (read, at `at`): a shorthand (`funcref`,
- * `externref`, `exnref`, the bottoms `nullfuncref` …), or `0x63`/`0x64` and a heap type
- * (`(ref null ht)`, `(ref ht)`). GC's heap types are refused by name (the next step).
+ * `externref`, `anyref`, the bottoms `nullfuncref` …), or `0x63`/`0x64` and a heap type
+ * (`(ref null ht)`, `(ref ht)`).
  */
 function refTypeFrom(r: Reader, b: number, at: number, malformed: string): ValType {
   if (b === 0x63 || b === 0x64) return refType(readHeapType(r), b === 0x63);
   if (ABSTRACT_HEAPS.has(b)) return refType(b, true);
-  if (GC_HEAPS[b] !== undefined) {
-    return r.fail(`GC reference types (\`${GC_HEAPS[b]}ref\`) are not supported`, at);
-  }
   return r.fail(malformed, at);
 }
 
-/** The abstract heap types of function references, externals and exceptions, by their byte. */
+/** The abstract heap types, by their byte (each is also the shorthand of its nullable reference type). */
 const ABSTRACT_HEAPS = new Set<number>([
   HeapType.Func,
   HeapType.Extern,
@@ -251,25 +251,18 @@ const ABSTRACT_HEAPS = new Set<number>([
   HeapType.NoFunc,
   HeapType.NoExtern,
   HeapType.NoExn,
+  HeapType.Any,
+  HeapType.Eq,
+  HeapType.I31,
+  HeapType.Struct,
+  HeapType.Array,
+  HeapType.None,
 ]);
-
-/** GC's abstract heap types (a later step), named in the error that refuses them. */
-const GC_HEAPS: Record<number, string> = {
-  0x6e: "any",
-  0x6d: "eq",
-  0x6c: "i31",
-  0x6b: "struct",
-  0x6a: "array",
-  0x71: "null",
-};
 
 /** A heap type: an abstract one (one byte, a negative s33) or a type index (checked by the validator). */
 export function readHeapType(r: Reader): number {
   const at = r.pos;
   if (at < r.end && ABSTRACT_HEAPS.has(r.bytes[at])) return r.u8();
-  if (at < r.end && GC_HEAPS[r.bytes[at]] !== undefined) {
-    return r.fail(`GC heap types (\`${GC_HEAPS[r.bytes[at]]}\`) are not supported`, at);
-  }
   const index = r.s33();
   if (index < 0) r.fail("malformed heap type", at);
   return TYPE_HEAP + index;
@@ -307,30 +300,68 @@ function readGlobalType(r: Reader): GlobalType {
   return { type, mutable: mut === 1 };
 }
 
+/**
+ * The type section: recursion groups (`rec`, or a single type that is a group of its own) of
+ * subtypes (`sub`, `sub final`, or a bare composite type, which is final), each a function, struct or
+ * array type. Whether the indices make sense is the validator's to check.
+ */
 function readTypeSection(r: Reader, m: ModuleInfo): void {
   const n = vecLength(r);
   for (let i = 0; i < n; i++) {
-    const at = r.pos;
-    const form = r.u8();
-    if (form & 0x80) r.fail("integer representation too long", at); // a longer (negative) type code
-    if (GC_TYPE_FORMS[form] !== undefined) {
-      r.fail(`GC type definitions (\`${GC_TYPE_FORMS[form]}\`) are not supported`, at);
+    if (r.bytes[r.pos] === 0x4e) {
+      r.pos++;
+      const size = vecLength(r), group = m.types.length;
+      for (let k = 0; k < size; k++) m.types.push(readSubType(r, group, size));
+    } else {
+      m.types.push(readSubType(r, m.types.length, 1));
     }
-    if (form !== 0x60) r.fail("malformed function type", at);
-    const params = readValTypes(r);
-    const results = readValTypes(r);
-    m.types.push({ params, results } satisfies FuncType);
   }
 }
 
-/** The type section's forms that GC adds (a later step), named in the error that refuses them. */
-const GC_TYPE_FORMS: Record<number, string> = {
-  0x4e: "rec",
-  0x50: "sub",
-  0x4f: "sub final",
-  0x5f: "struct",
-  0x5e: "array",
-};
+function readSubType(r: Reader, group: number, groupSize: number): DefType {
+  const at = r.pos;
+  const form = r.u8();
+  let final = true, supertype = -1;
+  if (form === 0x50 || form === 0x4f) {
+    final = form === 0x4f;
+    const supers = vecLength(r);
+    if (supers > 1) r.fail("multiple supertypes", at);
+    if (supers === 1) supertype = r.u32();
+    return { ...readCompositeType(r), final, supertype, group, groupSize };
+  }
+  r.pos = at;
+  return { ...readCompositeType(r), final, supertype, group, groupSize };
+}
+
+function readCompositeType(r: Reader): Pick<DefType, "kind" | "params" | "results" | "fields"> {
+  const at = r.pos;
+  const form = r.u8();
+  if (form & 0x80) r.fail("integer representation too long", at); // a longer (negative) type code
+  switch (form) {
+    case 0x60: {
+      const params = readValTypes(r);
+      return { kind: TypeKind.Func, params, results: readValTypes(r), fields: [] };
+    }
+    case 0x5f: {
+      const n = vecLength(r);
+      const fields: FieldType[] = [];
+      for (let i = 0; i < n; i++) fields.push(readFieldType(r));
+      return { kind: TypeKind.Struct, params: [], results: [], fields };
+    }
+    case 0x5e:
+      return { kind: TypeKind.Array, params: [], results: [], fields: [readFieldType(r)] };
+  }
+  return r.fail("malformed function type", at);
+}
+
+function readFieldType(r: Reader): FieldType {
+  const b = r.bytes[r.pos];
+  const type = b === Packed.I8 || b === Packed.I16 ? r.u8() as Packed : readValType(r);
+  const at = r.pos;
+  const mut = r.u8();
+  if (mut > 1) r.fail("malformed mutability", at);
+  return { type, mutable: mut === 1 };
+}
 
 function readValTypes(r: Reader): ValType[] {
   const n = vecLength(r);
@@ -459,6 +490,30 @@ export function readConstExpr(r: Reader): ConstExpr {
       case Op.I64Mul:
         instrs.push({ kind: "arith", at, op, type: ValType.I64 });
         break;
+      case Op.PrefixGC: {
+        const sub = r.u32();
+        switch (sub) {
+          case GcOp.StructNew:
+          case GcOp.StructNewDefault:
+          case GcOp.ArrayNew:
+          case GcOp.ArrayNewDefault:
+            instrs.push({ kind: "gc", at, op: sub, index: r.u32(), count: 0 });
+            break;
+          case GcOp.ArrayNewFixed: {
+            const index = r.u32();
+            instrs.push({ kind: "gc", at, op: sub, index, count: r.u32() });
+            break;
+          }
+          case GcOp.RefI31:
+          case GcOp.AnyConvertExtern:
+          case GcOp.ExternConvertAny:
+            instrs.push({ kind: "gc", at, op: sub, index: 0, count: 0 });
+            break;
+          default:
+            return r.fail(sub <= GcOp.I31GetU ? "constant expression required" : "illegal opcode", at);
+        }
+        break;
+      }
       case Op.PrefixSIMD: {
         const sub = r.u32();
         if (sub !== SimdOp.V128Const) {

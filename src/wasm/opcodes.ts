@@ -219,11 +219,12 @@ export const enum Op {
   RefNull = 0xd0,
   RefIsNull = 0xd1,
   RefFunc = 0xd2,
-  // 0xd3 is GC's ref.eq
+  RefEq = 0xd3,
   RefAsNonNull = 0xd4,
   BrOnNull = 0xd5,
   BrOnNonNull = 0xd6,
   // Prefixes
+  PrefixGC = 0xfb,
   PrefixFC = 0xfc,
   PrefixSIMD = 0xfd,
 }
@@ -248,6 +249,41 @@ export const enum FcOp {
   TableGrow = 15,
   TableSize = 16,
   TableFill = 17,
+}
+
+/** Sub-opcodes after the 0xfb prefix (u32 LEB128): GC's structs, arrays, casts and `i31`. */
+export const enum GcOp {
+  StructNew = 0,
+  StructNewDefault = 1,
+  StructGet = 2,
+  StructGetS = 3,
+  StructGetU = 4,
+  StructSet = 5,
+  ArrayNew = 6,
+  ArrayNewDefault = 7,
+  ArrayNewFixed = 8,
+  ArrayNewData = 9,
+  ArrayNewElem = 10,
+  ArrayGet = 11,
+  ArrayGetS = 12,
+  ArrayGetU = 13,
+  ArraySet = 14,
+  ArrayLen = 15,
+  ArrayFill = 16,
+  ArrayCopy = 17,
+  ArrayInitData = 18,
+  ArrayInitElem = 19,
+  RefTest = 20,
+  RefTestNull = 21,
+  RefCast = 22,
+  RefCastNull = 23,
+  BrOnCast = 24,
+  BrOnCastFail = 25,
+  AnyConvertExtern = 26,
+  ExternConvertAny = 27,
+  RefI31 = 28,
+  I31GetS = 29,
+  I31GetU = 30,
 }
 
 /**
@@ -577,7 +613,6 @@ export function isKnownOpcode(op: number): boolean {
   return op <= Op.ThrowRef || (op >= Op.End && op <= Op.ReturnCallRef) ||
     op === Op.Delegate || op === Op.CatchAll || op === Op.TryTable ||
     (op >= Op.Drop && op <= Op.SelectT) || (op >= Op.LocalGet && op <= Op.TableSet) ||
-    (op >= Op.I32Load && op <= Op.I64Extend32S) || (op >= Op.RefNull && op <= Op.RefFunc) ||
-    (op >= Op.RefAsNonNull && op <= Op.BrOnNonNull) ||
-    op === Op.PrefixFC || op === Op.PrefixSIMD;
+    (op >= Op.I32Load && op <= Op.I64Extend32S) || (op >= Op.RefNull && op <= Op.BrOnNonNull) ||
+    op === Op.PrefixGC || op === Op.PrefixFC || op === Op.PrefixSIMD;
 }

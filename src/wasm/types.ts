@@ -46,6 +46,13 @@ export const enum HeapType {
   NoFunc = 0x73,
   NoExtern = 0x72,
   NoExn = 0x74,
+  // GC's abstract heap types: `any` above `eq` above `i31`, `struct` and `array`; `none` below them all.
+  Any = 0x6e,
+  Eq = 0x6d,
+  I31 = 0x6c,
+  Struct = 0x6b,
+  Array = 0x6a,
+  None = 0x71,
 }
 
 /** Heap type of type index 0 (`TYPE_HEAP + x` for index x). */
@@ -103,6 +110,11 @@ const JS_NAMES: Record<string, ValType> = {
   funcref: ValType.FuncRef,
   externref: ValType.ExternRef,
   exnref: ValType.ExnRef,
+  anyref: refType(HeapType.Any, true),
+  eqref: refType(HeapType.Eq, true),
+  i31ref: refType(HeapType.I31, true),
+  structref: refType(HeapType.Struct, true),
+  arrayref: refType(HeapType.Array, true),
 };
 
 /** The value type the JS API names `name` (a descriptor's `value`, a tag's parameter), or undefined. */
@@ -144,11 +156,58 @@ const HEAP_NAMES: Record<number, string> = {
   [HeapType.NoFunc]: "nofunc",
   [HeapType.NoExtern]: "noextern",
   [HeapType.NoExn]: "noexn",
+  [HeapType.Any]: "any",
+  [HeapType.Eq]: "eq",
+  [HeapType.I31]: "i31",
+  [HeapType.Struct]: "struct",
+  [HeapType.Array]: "array",
+  [HeapType.None]: "none",
 };
 
 export interface FuncType {
   params: ValType[];
   results: ValType[];
+}
+
+/** The composite type a defined type is (GC adds structs and arrays to functions). */
+export const enum TypeKind {
+  Func = 0,
+  Struct = 1,
+  Array = 2,
+}
+
+/** Packed storage types of struct fields and array elements (GC), by their binary encoding. */
+export const enum Packed {
+  I8 = 0x78,
+  I16 = 0x77,
+}
+
+/** A struct field or an array's element: a value type or a packed type, and whether it may be set. */
+export interface FieldType {
+  type: ValType | Packed;
+  mutable: boolean;
+}
+
+/**
+ * A type of the type section: a function type (`params`, `results`) or a struct (`fields`) or array
+ * (`fields[0]`, its element) type, with its place in the subtype order and in its recursion group.
+ * A struct or array type has no parameters or results.
+ */
+export interface DefType extends FuncType {
+  kind: TypeKind;
+  fields: FieldType[];
+  /** `sub final` (or no `sub` at all): no type may declare it as its supertype. */
+  final: boolean;
+  /** The declared supertype's index, or -1. */
+  supertype: number;
+  /** Index of the first type of the recursion group this type belongs to, and the group's size. */
+  group: number;
+  groupSize: number;
+}
+
+/** The value type a field of storage type `t` reads as: i32 for the packed i8 and i16. */
+export function unpackedType(t: ValType | Packed): ValType {
+  return t === Packed.I8 || t === Packed.I16 ? ValType.I32 : t;
 }
 
 export interface Limits {
@@ -216,7 +275,13 @@ export type ConstInstr =
   | { kind: "ref.func"; at: number; index: number }
   | { kind: "global.get"; at: number; index: number }
   /** Extended constant expressions: `i32/i64.add/sub/mul` (`op`, its opcode) of the two values below. */
-  | { kind: "arith"; at: number; op: number; type: ValType };
+  | { kind: "arith"; at: number; op: number; type: ValType }
+  /**
+   * GC's constant instructions (`op`, the sub-opcode after 0xfb): `struct.new(_default)`,
+   * `array.new(_default|_fixed)` of type `index` (`count` elements for `array.new_fixed`), `ref.i31`,
+   * `any.convert_extern`, `extern.convert_any`.
+   */
+  | { kind: "gc"; at: number; op: number; index: number; count: number };
 
 /** A constant expression (global initialisers, segment offsets, element items). */
 export interface ConstExpr {
@@ -292,7 +357,7 @@ export interface SectionInfo {
 
 export interface ModuleInfo {
   bytes: Uint8Array;
-  types: FuncType[];
+  types: DefType[];
   imports: Import[];
   /** Type index of every function in the function index space (imports first). */
   funcTypeIndices: number[];

@@ -5,11 +5,14 @@
  * All stacks are typed arrays reused across functions, so the per-instruction path allocates nothing.
  */
 import { CompileError } from "./errors.ts";
-import { FcOp, isKnownSimdOp, Op, SimdImm, simdImmediate, SimdOp } from "./opcodes.ts";
+import { FcOp, GcOp, isKnownSimdOp, Op, SimdImm, simdImmediate, SimdOp } from "./opcodes.ts";
 import { Reader } from "./reader.ts";
 import {
   type ConstExpr,
+  type ConstInstr,
+  type DefType,
   ExternKind,
+  type FieldType,
   type FuncBody,
   heapOf,
   HeapType,
@@ -19,15 +22,18 @@ import {
   MAX_PAGES,
   MAX_PAGES_64,
   type ModuleInfo,
+  Packed,
   REF_BASE,
   refType,
   SegmentMode,
   type TableType,
   TYPE_HEAP,
   typeIndexOf,
+  TypeKind,
+  unpackedType,
   ValType,
 } from "./types.ts";
-import { canonicalTypeIds } from "./type_canon.ts";
+import { canonicalTypeIds, heapMatches, topHeap } from "./type_canon.ts";
 import { readHeapType, readValType } from "./decoder.ts";
 
 /** The type of a stack slot whose type is not known (popped from an unreachable stack). */
@@ -325,6 +331,16 @@ const enum Frame {
   CatchAll,
 }
 
+/** `(ref null eq)`: what `ref.eq` compares. */
+const EQREF = refType(HeapType.Eq, true);
+
+function isPacked(t: number): boolean {
+  return t === Packed.I8 || t === Packed.I16;
+}
+
+/** How the reference interpreter names a type that is not of the kind an instruction needs. */
+const KIND_NAMES = ["function", "structure", "array"];
+
 /** What `catch_ref` and `catch_all_ref` hand their label: the caught exception, never null. */
 const CAUGHT_EXN = refType(HeapType.Exn, false);
 
@@ -365,13 +381,12 @@ class ModuleValidator {
     if (!isRefType(actual) || !isRefType(expected)) return false;
     if (isNullable(actual) && !isNullable(expected)) return false;
     const a = heapOf(actual), e = heapOf(expected);
-    if (a === e) return true;
-    if (a >= TYPE_HEAP) {
-      return e >= TYPE_HEAP ? this.canon[a - TYPE_HEAP] === this.canon[e - TYPE_HEAP] : e === HeapType.Func;
-    }
-    if (a === HeapType.NoFunc) return e === HeapType.Func || e >= TYPE_HEAP;
-    if (a === HeapType.NoExtern) return e === HeapType.Extern;
-    return a === HeapType.NoExn && e === HeapType.Exn;
+    return a === e || heapMatches(this.canonHeap(a), this.canonHeap(e));
+  }
+
+  /** Heap type `heap` with a type index replaced by `TYPE_HEAP` + its canonical id (see type_canon.ts). */
+  canonHeap(heap: number): number {
+    return heap < TYPE_HEAP ? heap : TYPE_HEAP + this.canon[heap - TYPE_HEAP];
   }
 
   /** Fails unless every type index value type `t` names is below `types` (a type's own group and before). */
@@ -380,13 +395,56 @@ class ModuleValidator {
     if (x >= types) fail(`unknown type ${x}`, at);
   }
 
-  /** The types' indices refer only to types defined before or to themselves; their canonical ids. */
+  /**
+   * Each type refers only to types of its own recursion group and earlier ones; a declared supertype
+   * comes before the type, is not final, is of the same kind and the type matches it (function
+   * parameters contravariant and results covariant, struct fields a prefix, an immutable field
+   * covariant and a mutable one invariant). Then their canonical ids.
+   */
   checkTypes(): void {
-    this.m.types.forEach((t, i) => {
-      for (const v of t.params) this.checkValType(v, i + 1);
-      for (const v of t.results) this.checkValType(v, i + 1);
+    const types = this.m.types;
+    types.forEach((t, i) => {
+      const limit = t.group + t.groupSize;
+      for (const v of t.params) this.checkValType(v, limit);
+      for (const v of t.results) this.checkValType(v, limit);
+      for (const f of t.fields) {
+        if (f.type !== Packed.I8 && f.type !== Packed.I16) this.checkValType(f.type, limit);
+      }
+      if (t.supertype >= 0 && t.supertype >= i) fail(`unknown type ${t.supertype}`);
     });
-    this.canon.push(...canonicalTypeIds(this.m.types));
+    this.canon.push(...canonicalTypeIds(types));
+    types.forEach((t) => {
+      if (t.supertype < 0) return;
+      const s = types[t.supertype];
+      if (s.final || s.kind !== t.kind || !this.extendsType(t, s)) fail("sub type");
+    });
+  }
+
+  /** Whether defined type `t`'s composite type matches `s`'s (same kind), field by field. */
+  extendsType(t: DefType, s: DefType): boolean {
+    const field = (a: FieldType, b: FieldType) =>
+      a.mutable === b.mutable &&
+      (a.mutable
+        ? a.type === b.type || (this.matches(a.type, b.type) && this.matches(b.type, a.type))
+        : a.type === b.type || this.matches(a.type, b.type));
+    switch (t.kind) {
+      case TypeKind.Func:
+        return t.params.length === s.params.length && t.results.length === s.results.length &&
+          t.params.every((p, i) => this.matches(s.params[i], p)) &&
+          t.results.every((r, i) => this.matches(r, s.results[i]));
+      case TypeKind.Struct:
+        return t.fields.length >= s.fields.length && s.fields.every((f, i) => field(t.fields[i], f));
+      case TypeKind.Array:
+        return field(t.fields[0], s.fields[0]);
+    }
+  }
+
+  /** Fails unless type `index` exists and is a `kind` type: a function, struct or array type. */
+  typeOfKind(index: number, kind: TypeKind, at?: number): DefType {
+    const t = this.m.types[index];
+    if (t === undefined) fail(`unknown type ${index}`, at);
+    if (t.kind !== kind) fail(`non-${KIND_NAMES[kind]} type ${index}`, at);
+    return t;
   }
 
   run(): void {
@@ -431,8 +489,9 @@ class ModuleValidator {
     for (let i = 0; i < m.funcs.length; i++) body.validate(m.funcs[i]);
   }
 
+  /** Fails unless function type `index` exists. */
   checkTypeIndex(index: number): void {
-    if (index >= this.m.types.length) fail(`unknown type ${index}`);
+    this.typeOfKind(index, TypeKind.Func);
   }
 
   /** The type index of function `index`, failing if there is no such function. */
@@ -520,9 +579,52 @@ class ModuleValidator {
           if (stack.pop() !== i.type || stack.pop() !== i.type) fail("type mismatch", i.at);
           stack.push(i.type);
           break;
+        case "gc":
+          stack.push(this.constGc(i, stack));
+          break;
       }
     }
     if (stack.length !== 1 || !this.matches(stack[0], expected)) fail("type mismatch", e.end);
+  }
+
+  /** Types a GC constant instruction with operands `stack` (popped): its result type. */
+  constGc(i: Extract<ConstInstr, { kind: "gc" }>, stack: number[]): number {
+    const pop = (t: number) => {
+      const v = stack.pop();
+      if (v === undefined || !this.matches(v, t)) fail("type mismatch", i.at);
+      return v;
+    };
+    switch (i.op) {
+      case GcOp.RefI31:
+        pop(ValType.I32);
+        return refType(HeapType.I31, false);
+      case GcOp.AnyConvertExtern:
+        return refType(HeapType.Any, isNullable(pop(refType(HeapType.Extern, true))));
+      case GcOp.ExternConvertAny:
+        return refType(HeapType.Extern, isNullable(pop(refType(HeapType.Any, true))));
+    }
+    const struct = i.op === GcOp.StructNew || i.op === GcOp.StructNewDefault;
+    const t = this.typeOfKind(i.index, struct ? TypeKind.Struct : TypeKind.Array, i.at);
+    switch (i.op) {
+      case GcOp.StructNew:
+        for (let k = t.fields.length - 1; k >= 0; k--) pop(unpackedType(t.fields[k].type));
+        break;
+      case GcOp.StructNewDefault:
+        if (!t.fields.every((f) => isDefaultable(f.type as ValType))) fail("type mismatch", i.at);
+        break;
+      case GcOp.ArrayNew:
+        pop(ValType.I32);
+        pop(unpackedType(t.fields[0].type));
+        break;
+      case GcOp.ArrayNewDefault:
+        pop(ValType.I32);
+        if (!isDefaultable(t.fields[0].type as ValType)) fail("type mismatch", i.at);
+        break;
+      case GcOp.ArrayNewFixed:
+        for (let k = 0; k < i.count; k++) pop(unpackedType(t.fields[0].type));
+        break;
+    }
+    return refType(TYPE_HEAP + i.index, false);
   }
 
   checkExports(): void {
@@ -748,7 +850,7 @@ class BodyValidator {
     }
     const index = r.s33();
     if (index < 0) this.fail("malformed block type");
-    if (index >= this.m.types.length) this.fail(`unknown type ${index}`);
+    this.mv.typeOfKind(index, TypeKind.Func, this.at);
     this.btParams = this.mv.typeParams[index];
     this.btResults = this.mv.typeResults[index];
   }
@@ -789,7 +891,7 @@ class BodyValidator {
   /** A type index immediate (`call_ref`), failing when there is no such type. */
   readTypeIndex(): number {
     const t = this.r.u32();
-    if (t >= this.m.types.length) this.fail(`unknown type ${t}`);
+    this.mv.typeOfKind(t, TypeKind.Func, this.at);
     return t;
   }
 
@@ -979,7 +1081,7 @@ class BodyValidator {
         }
         case Code.CallIndirect: {
           const t = u32At(bytes, pos + 1, end);
-          if (t < 0 || t >= typeParams.length) break;
+          if (t < 0 || t >= typeParams.length || m.types[t].kind !== TypeKind.Func) break;
           const table = u32At(bytes, u32End, end);
           if (table < 0 || table >= tables.length || (tables[table].elem as number) !== Type.FuncRef) break;
           const ins = typeParams[t], outs = typeResults[t];
@@ -1281,7 +1383,7 @@ class BodyValidator {
       }
       case Op.CallIndirect: {
         const t = r.u32();
-        if (t >= m.types.length) this.fail(`unknown type ${t}`);
+        this.mv.typeOfKind(t, TypeKind.Func, at);
         const table = this.readTable();
         if (!this.mv.matches(table.elem, ValType.FuncRef)) this.fail("type mismatch");
         this.pop(addressOf(table));
@@ -1307,7 +1409,7 @@ class BodyValidator {
       }
       case Op.ReturnCallIndirect: {
         const t = r.u32();
-        if (t >= m.types.length) this.fail(`unknown type ${t}`);
+        this.mv.typeOfKind(t, TypeKind.Func, at);
         const table = this.readTable();
         if (!this.mv.matches(table.elem, ValType.FuncRef)) this.fail("type mismatch");
         this.pop(addressOf(table));
@@ -1443,6 +1545,14 @@ class BodyValidator {
         this.push(refType(TYPE_HEAP + this.m.funcTypeIndices[f], false)); // (ref $t): never null
         break;
       }
+      case Op.RefEq:
+        this.pop(EQREF);
+        this.pop(EQREF);
+        this.push(ValType.I32);
+        break;
+      case Op.PrefixGC:
+        this.prefixGC();
+        break;
       case Op.PrefixFC:
         this.prefixFC();
         break;
@@ -1524,6 +1634,220 @@ class BodyValidator {
     r.pos = afterDefault;
     this.popList(defaultTypes);
     this.setUnreachable();
+  }
+
+  // ---- GC (0xfb) ----
+
+  /** A struct or array type index immediate (`kind`): its definition. */
+  readDefType(kind: TypeKind): DefType {
+    return this.mv.typeOfKind(this.r.u32(), kind, this.at);
+  }
+
+  /** The reference type a cast instruction names (`ref.test`, `ref.cast`, `br_on_cast`). */
+  readCastType(nullable: boolean): number {
+    const at = this.r.pos;
+    const t = refType(readHeapType(this.r), nullable);
+    this.mv.checkValType(t, undefined, at);
+    return t;
+  }
+
+  /** `(ref null top)` of reference type `t`'s hierarchy: what a cast to `t` may take. */
+  topOf(t: number): number {
+    return refType(topHeap(this.mv.canonHeap(heapOf(t))), true);
+  }
+
+  prefixGC(): void {
+    const r = this.r, mv = this.mv;
+    const sub = r.u32();
+    switch (sub) {
+      case GcOp.StructNew: {
+        const x = r.pos, t = this.readDefType(TypeKind.Struct);
+        for (let i = t.fields.length - 1; i >= 0; i--) this.pop(unpackedType(t.fields[i].type));
+        this.push(refType(TYPE_HEAP + this.typeIndexAt(x), false));
+        break;
+      }
+      case GcOp.StructNewDefault: {
+        const x = r.pos, t = this.readDefType(TypeKind.Struct);
+        if (!t.fields.every((f) => isDefaultable(f.type as ValType))) this.fail("type mismatch");
+        this.push(refType(TYPE_HEAP + this.typeIndexAt(x), false));
+        break;
+      }
+      case GcOp.StructGet:
+      case GcOp.StructGetS:
+      case GcOp.StructGetU: {
+        const x = r.pos, t = this.readDefType(TypeKind.Struct);
+        const f = this.readField(t);
+        if ((sub === GcOp.StructGet) !== !isPacked(f.type)) this.fail("type mismatch");
+        this.pop(refType(TYPE_HEAP + this.typeIndexAt(x), true));
+        this.push(unpackedType(f.type));
+        break;
+      }
+      case GcOp.StructSet: {
+        const x = r.pos, t = this.readDefType(TypeKind.Struct);
+        const f = this.readField(t);
+        if (!f.mutable) this.fail("immutable field");
+        this.pop(unpackedType(f.type));
+        this.pop(refType(TYPE_HEAP + this.typeIndexAt(x), true));
+        break;
+      }
+      case GcOp.ArrayNew:
+      case GcOp.ArrayNewDefault:
+      case GcOp.ArrayNewFixed:
+      case GcOp.ArrayNewData:
+      case GcOp.ArrayNewElem: {
+        const x = r.pos, t = this.readDefType(TypeKind.Array), index = this.typeIndexAt(x);
+        const elem = t.fields[0].type;
+        if (sub === GcOp.ArrayNewFixed) {
+          const n = r.u32();
+          for (let i = 0; i < n; i++) this.pop(unpackedType(elem));
+        } else {
+          if (sub === GcOp.ArrayNewData) this.dataForArray(elem);
+          if (sub === GcOp.ArrayNewElem) this.elemForArray(elem);
+          this.pop(ValType.I32);
+          if (sub === GcOp.ArrayNew) this.pop(unpackedType(elem));
+          if (sub === GcOp.ArrayNewData || sub === GcOp.ArrayNewElem) this.pop(ValType.I32);
+          if (sub === GcOp.ArrayNewDefault && !isDefaultable(elem as ValType)) this.fail("type mismatch");
+        }
+        this.push(refType(TYPE_HEAP + index, false));
+        break;
+      }
+      case GcOp.ArrayGet:
+      case GcOp.ArrayGetS:
+      case GcOp.ArrayGetU: {
+        const x = r.pos, t = this.readDefType(TypeKind.Array);
+        const elem = t.fields[0].type;
+        if ((sub === GcOp.ArrayGet) !== !isPacked(elem)) this.fail("type mismatch");
+        this.pop(ValType.I32);
+        this.pop(refType(TYPE_HEAP + this.typeIndexAt(x), true));
+        this.push(unpackedType(elem));
+        break;
+      }
+      case GcOp.ArraySet:
+      case GcOp.ArrayFill: {
+        const x = r.pos, t = this.mutableArray();
+        if (sub === GcOp.ArrayFill) this.pop(ValType.I32);
+        this.pop(unpackedType(t.fields[0].type));
+        this.pop(ValType.I32);
+        this.pop(refType(TYPE_HEAP + this.typeIndexAt(x), true));
+        break;
+      }
+      case GcOp.ArrayLen:
+        this.pop(refType(HeapType.Array, true));
+        this.push(ValType.I32);
+        break;
+      case GcOp.ArrayCopy: {
+        const x = r.pos, dst = this.mutableArray();
+        const y = r.pos, src = this.readDefType(TypeKind.Array);
+        const a = src.fields[0].type, b = dst.fields[0].type;
+        if (a !== b && (isPacked(a) || isPacked(b) || !mv.matches(a, b))) {
+          this.fail("array types do not match");
+        }
+        this.popI32s(2);
+        this.pop(refType(TYPE_HEAP + this.typeIndexAt(y), true));
+        this.popI32s(1);
+        this.pop(refType(TYPE_HEAP + this.typeIndexAt(x), true));
+        break;
+      }
+      case GcOp.ArrayInitData:
+      case GcOp.ArrayInitElem: {
+        const x = r.pos, t = this.mutableArray();
+        if (sub === GcOp.ArrayInitData) this.dataForArray(t.fields[0].type);
+        else this.elemForArray(t.fields[0].type);
+        this.popI32s(3);
+        this.pop(refType(TYPE_HEAP + this.typeIndexAt(x), true));
+        break;
+      }
+      case GcOp.RefTest:
+      case GcOp.RefTestNull:
+      case GcOp.RefCast:
+      case GcOp.RefCastNull: {
+        const t = this.readCastType(sub === GcOp.RefTestNull || sub === GcOp.RefCastNull);
+        this.pop(this.topOf(t));
+        this.push(sub === GcOp.RefTest || sub === GcOp.RefTestNull ? ValType.I32 : t);
+        break;
+      }
+      case GcOp.BrOnCast:
+      case GcOp.BrOnCastFail:
+        this.brOnCast(sub === GcOp.BrOnCastFail);
+        break;
+      case GcOp.AnyConvertExtern:
+      case GcOp.ExternConvertAny: {
+        const toAny = sub === GcOp.AnyConvertExtern;
+        const from = toAny ? HeapType.Extern : HeapType.Any;
+        const t = this.pop(refType(from, true));
+        this.push(refType(toAny ? HeapType.Any : HeapType.Extern, t !== UNKNOWN && isNullable(t)));
+        break;
+      }
+      case GcOp.RefI31:
+        this.pop(ValType.I32);
+        this.push(refType(HeapType.I31, false));
+        break;
+      case GcOp.I31GetS:
+      case GcOp.I31GetU:
+        this.pop(refType(HeapType.I31, true));
+        this.push(ValType.I32);
+        break;
+      default:
+        this.fail("illegal opcode");
+    }
+  }
+
+  /** The type index whose LEB128 starts at byte `pos` (read again: the definition was what mattered). */
+  typeIndexAt(pos: number): number {
+    const r = this.r, end = r.pos;
+    r.pos = pos;
+    const x = r.u32();
+    r.pos = end;
+    return x;
+  }
+
+  /** A field index immediate of struct type `t`: the field. */
+  readField(t: DefType): FieldType {
+    const i = this.r.u32();
+    if (i >= t.fields.length) this.fail(`unknown field ${i}`);
+    return t.fields[i];
+  }
+
+  /** An array type index immediate whose elements may be set. */
+  mutableArray(): DefType {
+    const t = this.readDefType(TypeKind.Array);
+    if (!t.fields[0].mutable) this.fail("immutable array");
+    return t;
+  }
+
+  /** A data segment index for an array of `elem`s, which must be numbers or vectors. */
+  dataForArray(elem: number): void {
+    if (isRefType(elem)) this.fail("array type is not numeric or vector");
+    this.readDataIndex();
+  }
+
+  /** An element segment index for an array of `elem`s, which the segment's references must match. */
+  elemForArray(elem: number): void {
+    const e = this.r.u32();
+    if (!this.mv.matches(this.elemType(e), elem)) this.fail("type mismatch");
+  }
+
+  /**
+   * `br_on_cast` (or, `fail`, `br_on_cast_fail`) l rt1 rt2: the operand has type rt1; rt2 matches rt1;
+   * the branch carries rt2 (rt1 minus rt2 for `fail`) and the fallthrough the other.
+   */
+  brOnCast(fail: boolean): void {
+    const r = this.r, mv = this.mv;
+    const flags = r.u8();
+    if (flags > 3) this.fail("malformed br_on_cast flags");
+    const types = this.labelTypes(r.u32());
+    const rt1 = this.readCastType((flags & 1) !== 0), rt2 = this.readCastType((flags & 2) !== 0);
+    if (!mv.matches(rt2, rt1)) this.fail("type mismatch");
+    const diff = isNullable(rt2) ? refType(heapOf(rt1), false) : rt1;
+    const last = types[types.length - 1];
+    if (types.length === 0 || !isRefType(last) || !mv.matches(fail ? diff : rt2, last)) {
+      this.fail("type mismatch");
+    }
+    this.pop(rt1);
+    const below = types.subarray(0, types.length - 1);
+    this.popList(below);
+    this.pushList(below);
+    this.push(fail ? rt2 : diff);
   }
 
   prefixFC(): void {

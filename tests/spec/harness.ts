@@ -111,12 +111,11 @@ function counts(c: Totals): string {
 
 /**
  * One line per file, a total, the skipped files, then failure details (at most `maxDetails`). A file
- * with failures is marked `FAILED`, or `(baseline)` where failures are expected and pinned as counts
- * (our engine on Wasm 3.0, most of whose features it does not have yet).
+ * with failures is marked `FAILED`.
  */
-export function formatReports(reports: FileReport[], maxDetails = 50, baseline = false): string[] {
+export function formatReports(reports: FileReport[], maxDetails = 50): string[] {
   const width = Math.max(...reports.map((r) => r.file.length), 5);
-  const mark = baseline ? "  (baseline)" : "  FAILED";
+  const mark = "  FAILED";
   const lines = reports.map((r) =>
     `${r.file.padEnd(width)}  ${counts(totals([r]))}${r.failed || r.parseError ? mark : ""}`
   );
