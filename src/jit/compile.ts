@@ -38,7 +38,7 @@ import { assign, f32Bits, f32FromBits, f32Literal, f64Literal, LANES, letter, pa
 import { numeric } from "./numeric.ts";
 import { simd } from "./simd.ts";
 import { gc } from "./gc.ts";
-import { FIELDS, refTester } from "../runtime/gc.ts";
+import { FIELDS, layoutOf, refTester, structMaker } from "../runtime/gc.ts";
 import { canonicalHeap } from "../wasm/type_canon.ts";
 import { Op as Opcode } from "../wasm/opcodes.ts";
 
@@ -93,6 +93,10 @@ export function constGetter(key: string, module: ModuleInfo): (inst: InstanceSta
     }
     case "fields":
       return () => FIELDS;
+    case "struct": { // a new struct of type x: from its entries, or (null) with every field at its default
+      const make = structMaker(layoutOf(module, x));
+      return () => make;
+    }
     case "cast": { // the test of a cast to heap type x (a module's own code), nullable when b is 1
       const test = refTester(canonicalHeap(x, signatureIds(module)), b === "1");
       return () => test;

@@ -7,7 +7,7 @@
  */
 import { readHeapType } from "../wasm/decoder.ts";
 import { GcOp } from "../wasm/opcodes.ts";
-import { HeapType, isNullable, refType, unpackedType, ValType } from "../wasm/types.ts";
+import { HeapType, isNullable, refType, TYPE_HEAP, unpackedType, ValType } from "../wasm/types.ts";
 import { layoutOf, Storage } from "../runtime/gc.ts";
 import type { Compiler } from "./compile.ts";
 import { f32Bits, f32FromBits, RT } from "./names.ts";
@@ -21,6 +21,37 @@ function gcInline(c: Compiler, sub: number): boolean {
   const trap = (message: string) => `${RT.E}.trapAt(${at}, "${message}")`;
   const fields = c.constant("fields");
   switch (sub) {
+    case GcOp.StructNew:
+    case GcOp.StructNewDefault: {
+      const x = r.u32(), layout = layoutOf(m, x), fieldTypes = m.types[x].fields;
+      const kinds = layout.storage;
+      if (!kinds.every((s, i) => inlineKind(s, unpackedType(fieldTypes[i].type)))) return false;
+      const make = c.constant(`struct ${x}`);
+      let entries: string[] = [];
+      if (sub === GcOp.StructNew) {
+        const first = c.h - kinds.length;
+        entries = kinds.flatMap((s, i) => {
+          const t = unpackedType(fieldTypes[i].type), k = first + i, v = c.read(k);
+          switch (s) {
+            case Storage.I8:
+              return [`${v} & 0xff`];
+            case Storage.I16:
+              return [`${v} & 0xffff`];
+            case Storage.I32:
+              return [t === ValType.F32 ? f32Bits(v) : v];
+            case Storage.I64:
+              return t === ValType.I64
+                ? [v, c.readHi(k)]
+                : [`(${RT.SD}[0] = ${v}, ${RT.SI}[0])`, `${RT.SI}[1]`];
+          }
+          return [v];
+        });
+        c.h = first;
+      }
+      const k = c.push(refType(TYPE_HEAP + x, false));
+      c.emit(`${c.dest(k)} = ${make}(${sub === GcOp.StructNew ? `[${entries.join(", ")}]` : "null"});`);
+      return true;
+    }
     case GcOp.StructGet:
     case GcOp.StructGetS:
     case GcOp.StructGetU: {
@@ -151,10 +182,9 @@ function castConstant(c: Compiler, heap: number, nullable: boolean): string {
   return c.constant(`cast ${heap} ${nullable ? 1 : 0}`);
 }
 
-/** The kinds inline access handles: references, 32-bit and packed integers, f32 bits, i64 halves. */
-function inlineKind(s: Storage, t: ValType): boolean {
-  return s === Storage.Ref || s === Storage.I8 || s === Storage.I16 || s === Storage.I32 ||
-    (s === Storage.I64 && t === ValType.I64);
+/** The kinds inline access handles: all but v128 (references, packed, 32-bit, and 64-bit as halves). */
+function inlineKind(s: Storage, _t: ValType): boolean {
+  return s !== Storage.V128;
 }
 
 /** Loads array `a`'s elements into `g` and index `i` into `n`, trapping on null or out of bounds. */
@@ -205,7 +235,9 @@ function read(
     case Storage.I32:
       return t === ValType.F32 ? `${dst} = ${f32FromBits(entry(0))};` : `${dst} = ${entry(0)};`;
     case Storage.I64:
-      return `${dst} = ${entry(0)}; ${c.vh(k)} = ${entry(1)};`;
+      return t === ValType.I64
+        ? `${dst} = ${entry(0)}; ${c.vh(k)} = ${entry(1)};`
+        : `${RT.SI}[0] = ${entry(0)}; ${RT.SI}[1] = ${entry(1)}; ${dst} = ${RT.SD}[0];`;
   }
   throw new Error(`js tier: no inline read of storage ${s}`);
 }
@@ -222,7 +254,9 @@ function write(c: Compiler, v: number, s: Storage, t: ValType, entry: (d: number
     case Storage.I16:
       return `${entry(0)} = ${value} & 0xffff;`;
     case Storage.I64:
-      return `${entry(0)} = ${value}; ${entry(1)} = ${c.readHi(v)};`;
+      return t === ValType.I64
+        ? `${entry(0)} = ${value}; ${entry(1)} = ${c.readHi(v)};`
+        : `${RT.SD}[0] = ${value}; ${entry(0)} = ${RT.SI}[0]; ${entry(1)} = ${RT.SI}[1];`;
   }
   throw new Error(`js tier: no inline write of storage ${s}`);
 }

@@ -149,6 +149,12 @@ export function layoutOf(module: ModuleInfo, x: number): Layout {
   return layout;
 }
 
+/** `struct.new` of `layout`'s type for compiled code: from the fields' entries, or (null) at their defaults. */
+export function structMaker(layout: Layout): (entries: unknown[] | null) => GcStruct {
+  const { rtt, defaults } = layout;
+  return (entries) => new GcStruct(rtt, entries ?? defaults.slice());
+}
+
 /** The most elements an array may have (V8's limit is of the same order): beyond, allocation traps. */
 export const MAX_ARRAY_LENGTH = 2 ** 27;
 
