@@ -1,8 +1,8 @@
 /**
  * `deno task bench`: runs every benchmark program on V8 and on wasmrun in this process, prints
  * the timings, the wasmrun/V8 ratios and their geometric mean, then the large-module decode /
- * validate / lowering / first-instruction timings. Exits non-zero on any error or checksum
- * mismatch.
+ * validate / lowering / first-instruction timings, then the Wasm GC programs (bench/gc.ts). Exits
+ * non-zero on any error or checksum mismatch.
  *
  *   deno run -A bench/run.ts [--engine both|v8|wasmrun] [--filter NAME[,NAME]] [--json]
  *                            [--runs N] [--warmup N] [--big-mb MB]
@@ -13,13 +13,15 @@ import { ENGINE_CHOICES, type EngineChoice, EngineLoadError, loadEngines } from 
 import { PROGRAMS } from "./programs.ts";
 import { formatReport, type Report } from "./report.ts";
 import { runBigModule, runPrograms } from "./suite.ts";
+import { formatGcReport, GC_PROGRAMS, runGcPrograms } from "./gc.ts";
 
 const BIG_MODULE_NAME = "big-module";
 
 const USAGE = `usage: deno run -A bench/run.ts [options]
   --engine both|v8|wasmrun  engines to run (default both; v8 needs no wasmrun engine)
   --filter NAME[,NAME]      only benchmarks whose name contains one of these
-                            (programs: ${PROGRAMS.map((p) => p.name).join(", ")}; ${BIG_MODULE_NAME})
+                            (programs: ${PROGRAMS.map((p) => p.name).join(", ")}; ${BIG_MODULE_NAME};
+                            ${GC_PROGRAMS.map((p) => p.name).join(", ")})
   --json                    print the results as JSON instead of tables
   --runs N                  timed runs per measurement, fastest is reported (default 3)
   --warmup N                untimed runs before timing (default 1)
@@ -75,7 +77,8 @@ async function main(): Promise<void> {
   const selected = (name: string) => !options.filters || options.filters.some((f) => name.includes(f));
   const programs = PROGRAMS.filter((p) => selected(p.name));
   const withBigModule = selected(BIG_MODULE_NAME);
-  if (programs.length === 0 && !withBigModule) fail(`--filter matches no benchmark\n${USAGE}`);
+  const withGc = GC_PROGRAMS.some((p) => selected(p.name));
+  if (programs.length === 0 && !withBigModule && !withGc) fail(`--filter matches no benchmark\n${USAGE}`);
 
   let engines;
   try {
@@ -102,7 +105,13 @@ async function main(): Promise<void> {
     bigModule: withBigModule ? runBigModule(options.bigMB, engines, timing, errors) : undefined,
     errors,
   };
-  console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
+  const gc = withGc ? runGcPrograms(engines, timing, errors, selected) : undefined;
+  if (options.json) console.log(JSON.stringify({ ...report, gc }, null, 2));
+  else {
+    // The GC programs' failures are in `errors`, so among the report's ERRORS.
+    if (gc) console.log(`${formatGcReport(gc.results, gc.geomeanRatio)}\n`);
+    console.log(formatReport(report));
+  }
   if (errors.length > 0) Deno.exit(1);
 }
 

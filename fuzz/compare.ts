@@ -28,9 +28,18 @@ export function compareOutcomes(ours: Outcome, v8: Outcome): Mismatch | undefine
     };
   }
   if (ours.compile !== v8.compile) {
+    // A module V8 runs that uses what wasmrun does not implement (yet): said as such, with our reason.
+    const why = ours.compileMessage;
+    if (why !== undefined && v8.compile === "ok" && /not supported/.test(why)) {
+      return {
+        signature: `compile ours=refused (not supported) v8=ok`,
+        detail: `wasmrun refuses a module V8 runs: ${why}`,
+      };
+    }
     return {
       signature: `compile ours=${ours.compile} v8=${v8.compile}`,
-      detail: `compile: ours ${ours.compile}, V8 ${v8.compile}`,
+      detail: `compile: ours ${ours.compile}${why ? ` (${why})` : ""}, V8 ${v8.compile}` +
+        (v8.compileMessage ? ` (${v8.compileMessage})` : ""),
     };
   }
   if (ours.instantiate !== v8.instantiate) {

@@ -4,7 +4,15 @@
  * globals and a hash of the final memory. Engine-agnostic: given wasmrun's namespace or V8's.
  */
 import { decodeModule } from "../src/wasm/decoder.ts";
-import { ExternKind, type FuncType, type ModuleInfo, ValType } from "../src/wasm/types.ts";
+import {
+  ExternKind,
+  type FuncType,
+  heapOf,
+  HeapType,
+  isRefType,
+  type ModuleInfo,
+  ValType,
+} from "../src/wasm/types.ts";
 import { describeError, type ErrorKind } from "./traps.ts";
 
 /** The part of the WebAssembly namespace the fuzzer uses; `options` is wasmrun's extension. */
@@ -31,6 +39,8 @@ interface FuzzException {
 export interface Outcome {
   /** "ok", or the kind of error compiling threw. */
   compile: string;
+  /** The first line of a CompileError's message (not compared: engines word them differently). */
+  compileMessage?: string;
   /** "ok", or the kind of error instantiating threw (a trap in the start function, a link error). */
   instantiate?: string;
   /** In order: `log …` lines from the imports and `call NAME -> …` lines from the exports. */
@@ -72,7 +82,7 @@ export function formatValue(v: unknown): string {
 
 function zeroOf(t: ValType): unknown {
   if (t === ValType.I64) return 0n;
-  if (t === ValType.FuncRef || t === ValType.ExternRef) return null;
+  if (isRefType(t)) return null; // every reference type (anyref would take 0 as an i31)
   return 0;
 }
 
@@ -124,7 +134,12 @@ const JS_VALUE_TYPE: Partial<Record<ValType, string>> = {
 function importedGlobalValue(t: ValType): unknown {
   if (t === ValType.I64) return 7n;
   if (t === ValType.I32 || t === ValType.F32 || t === ValType.F64) return 7;
-  if (t === ValType.ExternRef) return "extern";
+  if (!isRefType(t)) return null;
+  // binaryen's GC modules import non-null `(ref extern)` globals (`__fuzz_import`): a string for
+  // any extern type, an i31 (a small number) for any, eq and i31; null for the rest.
+  const heap = heapOf(t);
+  if (heap === HeapType.Extern) return "extern";
+  if (heap === HeapType.Any || heap === HeapType.Eq || heap === HeapType.I31) return 7;
   return null;
 }
 
@@ -258,6 +273,9 @@ export function runModule(engine: FuzzEngine, bytes: Uint8Array, options?: objec
     module = new engine.Module(bytes, options);
   } catch (err) {
     outcome.compile = describeError(err);
+    if (outcome.compile === "CompileError") {
+      outcome.compileMessage = String((err as Error).message).split("\n")[0];
+    }
     return outcome;
   }
   let info: ModuleInfo | undefined;

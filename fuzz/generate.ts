@@ -66,6 +66,12 @@ export const WASM3_OPTIONAL: readonly string[] = [
 ];
 /** Exception handling (exnref: binaryen's legacy `try` is translated to `try_table` after -ttf). */
 export const WASM3_EXCEPTIONS = "--enable-exception-handling";
+/**
+ * Wasm GC (the `gc` generator): structs, arrays, i31, casts, and the typed function references it
+ * brings. Nothing past what V8 runs by default: no strings (stringref), shared-everything, custom
+ * descriptors or stack switching, which `--mvp-features` leaves off.
+ */
+export const WASM3_GC = "--enable-gc";
 
 /** Whether the engine has exception handling yet (its namespace has Tag, Exception and JSTag). */
 export async function engineHasExceptions(): Promise<boolean> {
@@ -75,8 +81,13 @@ export async function engineHasExceptions(): Promise<boolean> {
 }
 
 /** Every 3.0 flag: what a reduction of a binaryen3 module may use. */
-export function wasm3Flags(exceptions: boolean): string[] {
-  return [...WASM3_ALWAYS, ...WASM3_OPTIONAL, ...(exceptions ? [WASM3_EXCEPTIONS] : [])];
+export function wasm3Flags(exceptions: boolean, gc = false): string[] {
+  return [
+    ...WASM3_ALWAYS,
+    ...WASM3_OPTIONAL,
+    ...(exceptions ? [WASM3_EXCEPTIONS] : []),
+    ...(gc ? [WASM3_GC] : []),
+  ];
 }
 
 export interface GeneratedModule {
@@ -96,9 +107,10 @@ export interface GeneratedModule {
 
 /**
  * Which generators a run uses: "mixed" alternates binaryen (even indices) and exprgen; "mixed3"
- * (the default) does the same with binaryen3 in place of binaryen.
+ * (the default) does the same with binaryen3 in place of binaryen; "gc" is binaryen3 with Wasm GC on
+ * in every module.
  */
-export type GeneratorChoice = "binaryen" | "binaryen3" | "expr" | "mixed" | "mixed3";
+export type GeneratorChoice = "binaryen" | "binaryen3" | "expr" | "mixed" | "mixed3" | "gc";
 
 export const GENERATOR_CHOICES: readonly GeneratorChoice[] = [
   "binaryen",
@@ -106,12 +118,15 @@ export const GENERATOR_CHOICES: readonly GeneratorChoice[] = [
   "expr",
   "mixed",
   "mixed3",
+  "gc",
 ];
 
 /** Options of a run that shape its modules. */
 export interface GenerateOptions {
   /** Exception handling on in binaryen3's modules. */
   exceptions: boolean;
+  /** Wasm GC on in every binaryen3 module (the `gc` generator). */
+  gc?: boolean;
 }
 
 /** Module `index` of the run with `seed`, from the generator `choice` picks for it. */
@@ -138,6 +153,7 @@ export function generateModule(
     });
   }
   if (choice === "binaryen3" || choice === "mixed3") return generate3(seed, index, workDir, options);
+  if (choice === "gc") return generate3(seed, index, workDir, { ...options, gc: true });
   return generate(seed, index, workDir);
 }
 
@@ -194,6 +210,8 @@ export function input3For(
   }
   if (options.exceptions && prng.int(0, 3) !== 0) flags.push(WASM3_EXCEPTIONS);
   if (prng.int(0, 2) === 0) flags.push("-fp");
+  // After the other draws, so that a module's other flags are those binaryen3 gives it.
+  if (options.gc) flags.push(WASM3_GC);
   return { input: prng.bytes(prng.int(1024, 65536)), flags };
 }
 

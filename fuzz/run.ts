@@ -17,6 +17,10 @@
  *   constant expressions, and (with exception handling on) throw, try_table with catch, catch_all
  *   and catch_all_ref, and throw_ref, across calls and tail calls.
  *
+ * `--generator gc`: binaryen 132's `-ttf` as binaryen3's, with Wasm GC (`--enable-gc`: structs, arrays,
+ * i31, casts, typed function references) on in every module; `--v8-only` runs the modules on V8 alone,
+ * to judge a generator: how many modules it writes per second and how many V8 refuses.
+ *
  * `--generator mixed` is the Wasm 2.0 fuzzer: Debian's binaryen 108 (`wasm-opt -ttf`, 2.0
  * features) alternating with exprgen's 2.0 modules. A mismatch is reduced (a 2.0 module with
  * Debian's wasm-reduce; a 3.0 one with reduce3.ts, in this process) and saved under tests/fuzz/ as
@@ -30,18 +34,21 @@
  * Options: --seed S (default 1), --count N (default 100), --only I (just module I of the seed),
  * --out DIR (default tests/fuzz), --no-reduce, --reduce-time SECONDS (default 120),
  * --max-saved N (cases saved per mismatch signature, default 2), --generator
- * binaryen|binaryen3|expr|mixed|mixed3 (default mixed3: binaryen3 for even indices, exprgen's 3.0
- * mode for odd ones; mixed: binaryen 108 and exprgen's 2.0 mode; expr: exprgen 2.0), --exceptions on|off|auto (binaryen3's exception
+ * binaryen|binaryen3|expr|mixed|mixed3|gc (default mixed3: binaryen3 for even indices, exprgen's 3.0
+ * mode for odd ones; mixed: binaryen 108 and exprgen's 2.0 mode; expr: exprgen 2.0; gc: binaryen3
+ * with GC), --v8-only, --exceptions on|off|auto (binaryen3's exception
  * handling; auto, the default: on when wasmrun's namespace has Tag), --quiet, --forms (at the end,
  * how often the interpreter's lowering produced each fused form over the run, and which it never
  * produced: see `allFusedForms` in src/interp/lower.ts).
  */
-import { parseArgs } from "node:util";
+import { parseArgs, stripVTControlCharacters } from "node:util";
 import { type Check, checkBytes } from "./check.ts";
 import { engineHasExceptions, generateModule, GENERATOR_CHOICES, type GeneratorChoice } from "./generate.ts";
 import { reduce } from "./reduce.ts";
 import { caseName, saveCase } from "./save.ts";
 import { allFusedForms, countForms } from "../src/interp/lower.ts";
+import { BINARYEN_NPM, wasmOpt132 } from "./binaryen132.ts";
+import { type FuzzEngine, runModule } from "./execute.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
@@ -80,6 +87,7 @@ function parse() {
       generator: { type: "string", default: "mixed3" },
       exceptions: { type: "string", default: "auto" },
       forms: { type: "boolean", default: false },
+      "v8-only": { type: "boolean", default: false },
     },
   });
   const int = (name: string, text: string) => {
@@ -107,11 +115,42 @@ function parse() {
     generator,
     exceptions: values.exceptions as "on" | "off" | "auto",
     forms: values.forms,
+    v8Only: values["v8-only"],
   };
+}
+
+/** What the generators of `choice` need beyond Deno, looked for once: null, or one line saying what is missing. */
+async function missingTool(choice: GeneratorChoice): Promise<string | null> {
+  if (choice === "binaryen3" || choice === "mixed3" || choice === "gc") {
+    try {
+      await wasmOpt132();
+    } catch (e) {
+      // deno's own error text, without its colours and backtrace
+      const why = stripVTControlCharacters(String((e as Error).message ?? e)).split("\n")[0];
+      return `the ${choice} generator needs ${BINARYEN_NPM}, which Deno fetches from the npm registry: ${why}`;
+    }
+  }
+  if (choice === "binaryen" || choice === "mixed") {
+    let found = false;
+    try {
+      found =
+        new Deno.Command("wasm-opt", { args: ["--version"], stdout: "null", stderr: "null" }).outputSync()
+          .success;
+    } catch { /* not on PATH */ }
+    if (!found) {
+      return `the ${choice} generator needs binaryen 108's wasm-opt on PATH (Debian package binaryen)`;
+    }
+  }
+  return null;
 }
 
 async function main(): Promise<number> {
   const opts = parse();
+  const missing = await missingTool(opts.generator);
+  if (missing !== null) {
+    console.error(`fuzz: ${missing}`);
+    return 1;
+  }
   const workDir = await Deno.makeTempDir({ prefix: "wasmrun_fuzz_" });
   const stats: Stats = {
     generated: 0,
@@ -129,7 +168,18 @@ async function main(): Promise<number> {
   const census = opts.forms ? new Map<string, number>() : null;
   if (census) countForms(census);
   const exceptions = opts.exceptions === "auto" ? await engineHasExceptions() : opts.exceptions === "on";
-  if (opts.generator.endsWith("3")) console.log(`binaryen3: exception handling ${exceptions ? "on" : "off"}`);
+  if (opts.generator.endsWith("3") || opts.generator === "gc") {
+    console.log(
+      `binaryen3: exception handling ${exceptions ? "on" : "off"}${opts.generator === "gc" ? ", GC on" : ""}`,
+    );
+  }
+  if (opts.v8Only) {
+    try {
+      return await v8Only(opts, workDir, exceptions);
+    } finally {
+      await Deno.remove(workDir, { recursive: true });
+    }
+  }
   try {
     for (const index of opts.indices) {
       const generated = await generateModule(opts.seed, index, workDir, opts.generator, { exceptions });
@@ -209,6 +259,53 @@ async function main(): Promise<number> {
   for (const [signature, n] of stats.bySignature) console.log(`  ${n} x ${signature}`);
   if (census) printCensus(census);
   return stats.mismatches + stats.harnessErrors > 0 ? 1 : 0;
+}
+
+/**
+ * `--v8-only`: the generator judged by V8 alone. Counts the modules it wrote (and the time writing
+ * them took: modules per second), and how many V8 refused to compile or instantiate, by reason.
+ */
+async function v8Only(opts: ReturnType<typeof parse>, workDir: string, exceptions: boolean): Promise<number> {
+  let generated = 0, generateMs = 0, compiled = 0, instantiated = 0, failedToGenerate = 0;
+  const reasons = new Map<string, number>();
+  const started = performance.now();
+  for (const index of opts.indices) {
+    const t0 = performance.now();
+    let bytes: Uint8Array;
+    try {
+      bytes = (await generateModule(opts.seed, index, workDir, opts.generator, { exceptions })).bytes;
+    } catch (err) {
+      failedToGenerate++;
+      console.log(`GENERATOR FAILED ${opts.seed}:${index}: ${(err as Error).message.split("\n")[0]}`);
+      continue;
+    } finally {
+      generateMs += performance.now() - t0;
+    }
+    generated++;
+    const v8 = runModule(globalThis.WebAssembly as unknown as FuzzEngine, bytes);
+    if (v8.compile === "ok") compiled++;
+    if (v8.instantiate === "ok") {
+      instantiated++;
+      continue;
+    }
+    // A compile error is a refusal of what the generator wrote; a failed instantiation (a trap or a
+    // throw in the start function, a link error) is an outcome that a normal run compares.
+    const refused = v8.compile !== "ok";
+    const why = refused ? `compile: ${v8.compileMessage ?? v8.compile}` : `instantiate: ${v8.instantiate}`;
+    reasons.set(why, (reasons.get(why) ?? 0) + 1);
+    if (!opts.quiet) {
+      console.log(`V8 ${refused ? "REFUSED" : "DID NOT INSTANTIATE"} ${opts.seed}:${index}: ${why}`);
+    }
+  }
+  const secs = (performance.now() - started) / 1000;
+  console.log(
+    `fuzz seed ${opts.seed} (${opts.generator}, V8 only): ${generated} modules written in ` +
+      `${(generateMs / 1000).toFixed(1)} s (${(generated / (generateMs / 1000)).toFixed(1)} a second), ` +
+      `${failedToGenerate} generator failures; V8 refused ${generated - compiled}, compiled ${compiled}, ` +
+      `instantiated ${instantiated}; ${secs.toFixed(1)} s in all`,
+  );
+  for (const [why, n] of reasons) console.log(`  ${n} x ${why}`);
+  return failedToGenerate + generated - compiled > 0 ? 1 : 0;
 }
 
 /** The fused forms the run produced (how often) and those it never did. */

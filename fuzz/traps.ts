@@ -26,9 +26,14 @@ const TRAP_CATEGORIES: [RegExp, string][] = [
   [/indirect call type mismatch|uninitialized element|null function|signature mismatch/, "indirect-call"],
   [/call stack exhausted|[Mm]aximum call stack/, "stack"],
   // ref.as_non_null (and other typed-reference instructions) on a null.
-  [/null reference|dereferencing a null pointer/, "null-ref"],
+  // GC's struct and array instructions on a null (our message names which), as V8's does not.
+  [/null (structure |array |i31 )?reference|dereferencing a null pointer/, "null-ref"],
   // throw_ref of a null exnref.
   [/null exception reference|rethrowing null value/, "null-exnref"],
+  // GC: ref.cast (and the js-string builtins' checks) on a value of another type; an array index past
+  // the end (array.get/set/fill/copy/init).
+  [/illegal cast|cast fail/, "cast"],
+  [/array.*out of bounds|out of bounds array/, "oob-array"],
 ];
 
 function messageOf(err: unknown): string {

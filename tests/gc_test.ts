@@ -245,10 +245,17 @@ Deno.test("GC references at the JS boundary: opaque, unchanged on the way back, 
     assert.equal(e.is_s(s), 1, tier);
     // What JS gives as anyref, as V8 has it: i31-range integers become i31, everything else stays itself.
     for (const v of [5, -0x40000000, 0x3fffffff, 0x40000000, 1.5, -0, "str", null, {}, 7n]) {
-      assert.deepEqual([e.is_i31(v), e.id_any(v)], [v8.is_i31(v), v8.id_any(v)], `${tier}: ${Deno.inspect(v)}`);
+      assert.deepEqual(
+        [e.is_i31(v), e.id_any(v)],
+        [v8.is_i31(v), v8.id_any(v)],
+        `${tier}: ${Deno.inspect(v)}`,
+      );
       assert.deepEqual(e.intern(v), v8.intern(v), `${tier}: intern ${Deno.inspect(v)}`);
     }
-    const refusals: [string, unknown][] = [["id_eq", "str"], ["id_eq", 1.5], ["id_i31", 0x40000000], ["get", {}]];
+    const refusals: [string, unknown][] = [["id_eq", "str"], ["id_eq", 1.5], ["id_i31", 0x40000000], [
+      "get",
+      {},
+    ]];
     refusals.push(["id_eq", {}], ["id_i31", 1.5]);
     for (const [name, v] of refusals) {
       assert.throws(() => e[name](v), TypeError, `${tier}: ${name}(${Deno.inspect(v)})`);
@@ -265,7 +272,8 @@ Deno.test("GC references at the JS boundary: opaque, unchanged on the way back, 
   }
 });
 
-const REC = `(rec (type $node (struct (field i32) (field (ref null $pair)))) (type $pair (struct (field (ref $node)))))`;
+const REC =
+  `(rec (type $node (struct (field i32) (field (ref null $pair)))) (type $pair (struct (field (ref $node)))))`;
 
 Deno.test("the same recursion group in two modules is the same type: imports link, casts and calls pass", () => {
   const producer = wat(`(module ${REC}
@@ -276,8 +284,10 @@ Deno.test("the same recursion group in two modules is the same type: imports lin
     (import "p" "read" (func $read (param (ref $node)) (result i32)))
     (func (export "run") (param i32) (result i32)
       (call $read (ref.cast (ref $node) (call $make (local.get 0))))))`);
-  const other = wat(`(module (rec (type $node (struct (field i32) (field (ref null $pair)))) (type $pair (struct (field (ref null $node)))))
-    (import "p" "make" (func (param i32) (result (ref $node)))))`);
+  const other = wat(
+    `(module (rec (type $node (struct (field i32) (field (ref null $pair)))) (type $pair (struct (field (ref null $node)))))
+    (import "p" "make" (func (param i32) (result (ref $node)))))`,
+  );
   for (const [tier, options] of TIERS) {
     for (const api of [OURS, WebAssembly]) {
       const p = instantiate(api, producer, {}, options);
@@ -314,4 +324,32 @@ Deno.test("a loop allocating short-lived structs runs in bounded memory (V8's co
     // Each struct takes about 100 bytes: kept, they would take 100 MB or more.
     assert.ok(grew < 64 * 1024 * 1024, `${tier}: RSS grew by ${(grew / 2 ** 20).toFixed(1)} MiB`);
   }
+});
+
+Deno.test("an array one element past V8's size limit traps as on V8, for each element width", () => {
+  const types = ["i8", "i16", "i32", "i64", "f64", "anyref", "v128"];
+  const bytes = wat(`(module ${types.map((t, i) => `(type $t${i} (array (mut ${t})))`).join(" ")}
+    ${
+    types.map((_, i) =>
+      `(func (export "f${i}") (param i32) (result i32) (array.len (array.new_default $t${i} (local.get 0))))`
+    )
+      .join(" ")
+  })`);
+  // V8's limits: just under 1 GiB of elements, a reference counted as 8 bytes.
+  const limits = [
+    2 ** 30 - 32,
+    2 ** 29 - 16,
+    2 ** 28 - 8,
+    2 ** 27 - 8,
+    2 ** 27 - 8,
+    2 ** 27 - 8,
+    2 ** 26 - 8,
+  ];
+  const calls: [string, ...unknown[]][] = types.flatMap((
+    _,
+    i,
+  ) => [[`f${i}`, limits[i] + 1], [`f${i}`, 1000]]);
+  sameAsV8(bytes, calls);
+  const e = instantiate(OURS, bytes);
+  assert.throws(() => e.f0(limits[0] + 1), (x: Error) => x.message === "requested new array is too large");
 });

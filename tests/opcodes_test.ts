@@ -198,8 +198,8 @@ Deno.test({
       seen.push(name);
     }
     // 183 of Wasm 2.0, return_call and return_call_indirect, 8 of exception handling (the legacy form's
-    // included), 5 of typed function references
-    assertEquals(seen.length, 198);
+    // included), 5 of typed function references, GC's ref.eq
+    assertEquals(seen.length, 199);
     // The prefixes, from an instruction of each.
     assertEquals(assemble(["I32TruncSatF32S", "V128Not"]).map((e) => e.code[0]), [
       Op.PrefixFC,

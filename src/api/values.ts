@@ -1,8 +1,8 @@
 /** Value-type names of the JS API ("i32", "anyfunc", …) and conversions for globals and tables. */
-import { ValType, valTypeOfJsName } from "../wasm/types.ts";
+import { REF_BASE, ValType, valTypeName, valTypeOfJsName } from "../wasm/types.ts";
 import type { GlobalInst } from "../runtime/objects.ts";
-import { jsToRef, toBigInt64, wrapFunction } from "../runtime/boundary.ts";
-import type { FuncInst } from "../runtime/objects.ts";
+import { HostFunc, jsIncompatible, jsToRef, toBigInt64, wrapFunction } from "../runtime/boundary.ts";
+import { type FuncInst, WasmFunc } from "../runtime/objects.ts";
 
 /**
  * A value or element type by its JS API name. The name goes through ToString first, as WebIDL
@@ -22,6 +22,7 @@ export function refToJs(type: ValType, ref: unknown): unknown {
 }
 
 export function readGlobal(g: GlobalInst): unknown {
+  if (jsIncompatible(g.type)) throw new TypeError(`a ${valTypeName(g.type)} global cannot be read from JS`);
   switch (g.type) {
     case ValType.I32:
       return g.i32[0];
@@ -35,10 +36,19 @@ export function readGlobal(g: GlobalInst): unknown {
     case ValType.ExternRef:
       return refToJs(g.type, g.ref);
   }
-  throw new TypeError("a v128 global cannot be read from JS");
+  // Any other reference type ((ref extern), (ref $t), GC's): a function is seen as its exported
+  // function (the type index alone does not say whether $t is a function type), the rest as it is.
+  if (g.type >= REF_BASE) {
+    const r = g.ref;
+    return r instanceof WasmFunc || r instanceof HostFunc ? wrapFunction(r) : r;
+  }
+  throw new TypeError(`a ${valTypeName(g.type)} global cannot be read from JS`);
 }
 
 export function writeGlobal(g: GlobalInst, v: unknown): void {
+  if (jsIncompatible(g.type)) {
+    throw new TypeError(`a ${valTypeName(g.type)} global cannot be written from JS`);
+  }
   switch (g.type) {
     case ValType.I32:
       g.i32[0] = +(v as number);
@@ -60,5 +70,9 @@ export function writeGlobal(g: GlobalInst, v: unknown): void {
       g.ref = jsToRef(g.type, v);
       return;
   }
-  throw new TypeError("a v128 global cannot be written from JS");
+  if (g.type >= REF_BASE) {
+    g.ref = jsToRef(g.type, v, g.sigIds); // checks null against a non-null type, a function's type
+    return;
+  }
+  throw new TypeError(`a ${valTypeName(g.type)} global cannot be written from JS`);
 }

@@ -167,7 +167,7 @@ export function slotToJs(type: ValType, s: number): unknown {
   }
   // A function reference leaves as its JS function; every other reference (GC objects, i31 values
   // as numbers, host values) is itself in JS.
-  if (isRefType(type)) {
+  if (isRefType(type) && !jsIncompatible(type)) { // exnref never crosses (the JS API)
     const v = R[s];
     return v instanceof WasmFunc || v instanceof HostFunc ? wrapFunction(v) : v;
   }
@@ -213,7 +213,9 @@ export function jsToRef(type: ValType, v: unknown, sigIds?: readonly number[]): 
   const id = sigIds?.[heap - TYPE_HEAP];
   if (id === undefined) throw new TypeError(`type ${valTypeName(type)} cannot cross the JS boundary`);
   if (rttOf(id).kind === TypeKind.Func) return jsToFunc(type, v, sigIds);
-  if (!refTester(TYPE_HEAP + id, false)(v)) throw new TypeError(`the value is not of type ${valTypeName(type)}`);
+  if (!refTester(TYPE_HEAP + id, false)(v)) {
+    throw new TypeError(`the value is not of type ${valTypeName(type)}`);
+  }
   return v;
 }
 
@@ -280,7 +282,7 @@ export function storeSlot(type: ValType, x: unknown, s: number): void {
 }
 
 /** v128 or an exception reference (exnref, nullexnref): types JS cannot pass or take (JS API). */
-function jsIncompatible(t: ValType): boolean {
+export function jsIncompatible(t: ValType): boolean {
   if (t === ValType.V128 || t === ValType.ExnRef) return true;
   return t >= REF_BASE && (heapOf(t) === HeapType.Exn || heapOf(t) === HeapType.NoExn);
 }

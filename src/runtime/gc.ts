@@ -155,13 +155,22 @@ export function structMaker(layout: Layout): (entries: unknown[] | null) => GcSt
   return (entries) => new GcStruct(rtt, entries ?? defaults.slice());
 }
 
-/** The most elements an array may have (V8's limit is of the same order): beyond, allocation traps. */
-export const MAX_ARRAY_LENGTH = 2 ** 27;
+/**
+ * The most elements an array of storage kind `s` may have: V8's limit (a little under 1 GiB of
+ * elements, references counted as 8 bytes), so that the same allocation traps on both engines.
+ */
+export function maxArrayLength(s: Storage): number {
+  const bytes = ELEMENT_BYTES[s];
+  return 2 ** 30 / bytes - Math.max(8, 32 / bytes);
+}
+
+/** Bytes per element of each storage kind, as V8 counts them for its limit. */
+const ELEMENT_BYTES = [8, 4, 8, 16, 1, 2];
 
 /** A new array of `n` elements of `layout`'s type, each at its default (0, null). */
 export function newArray(layout: Layout, n: number): GcArray {
-  if (n > MAX_ARRAY_LENGTH) trap("allocation failure");
   const s = layout.storage[0];
+  if (n > maxArrayLength(s)) trap("requested new array is too large");
   let elements: ArrayElements;
   switch (s) {
     case Storage.Ref:
@@ -206,7 +215,7 @@ export function copyData(
 /** `array.new_elem`: `n` references from element segment `refs` at `offset`. */
 export function arrayFromElems(layout: Layout, refs: unknown[], offset: number, n: number): GcArray {
   if (offset + n > refs.length) trap("out of bounds table access");
-  if (n > MAX_ARRAY_LENGTH) trap("allocation failure");
+  if (n > maxArrayLength(Storage.Ref)) trap("requested new array is too large");
   return new GcArray(layout.rtt, refs.slice(offset, offset + n), n);
 }
 
