@@ -75,6 +75,7 @@ export type { BufferSource, ModuleExportDescriptor, ModuleImportDescriptor } fro
 export type { GlobalDescriptor, MemoryDescriptor, TableDescriptor } from "./src/api/objects.ts";
 export type { ExceptionOptions, TagType, TagValueType } from "./src/runtime/exceptions.ts";
 export type { ResponseSource, WebAssemblyInstantiatedSource } from "./src/api/namespace.ts";
+export type { WebAssemblyCompileOptions } from "./src/api/compile_options.ts";
 export { BufferSink, BytesSource, Errno, isWasiExit, WasiExit } from "./src/wasi/mod.ts";
 import { WASI as WasiHost, type WASIOptions as HostOptions } from "./src/wasi/mod.ts";
 import { currentDeadline as engineDeadline } from "./src/runtime/objects.ts";

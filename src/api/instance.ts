@@ -18,6 +18,8 @@ import { writeGlobal } from "./values.ts";
 import { Tag, tagSigId } from "../runtime/exceptions.ts";
 import { matchesAcross, sigMatches } from "../wasm/type_canon.ts";
 import { suspendingFunction } from "../runtime/jspi.ts";
+import { foreignGlobal, foreignMemory, foreignRefusal } from "./foreign.ts";
+import { allImportsProvided, providedImport } from "./compile_options.ts";
 
 function limitsMatch(actualMin: number, actualMax: number | undefined, wanted: Limits): boolean {
   if (actualMin < wanted.min) return false;
@@ -40,6 +42,8 @@ function resolveGlobal(
     }
     return inner;
   }
+  const adopted = foreignGlobal(value, type, where); // a built-in WebAssembly.Global
+  if (adopted !== undefined) return adopted;
   if (type.mutable) {
     throw new LinkError(`${where}: a mutable global must be imported as a WebAssembly.Global`);
   }
@@ -52,6 +56,7 @@ function resolveGlobal(
     throw new LinkError(`${where}: a global must be imported as a number or WebAssembly.Global`);
   }
   const g = new GlobalInst(type.type, false);
+  g.sigIds = sigIds; // a (ref $t) global's value is checked against the importing module's $t
   writeGlobal(g, value);
   return g;
 }
@@ -59,12 +64,15 @@ function resolveGlobal(
 /** Resolves every import of `module` from `importObject`, checking kinds and types. */
 function resolveImports(module: Module, importObject: unknown): ExternValue[] {
   const info = moduleInfo(module);
-  if (info.imports.length > 0 && (typeof importObject !== "object" || importObject === null)) {
+  const needed = info.imports.length > 0 && !allImportsProvided(info);
+  if (needed && (typeof importObject !== "object" || importObject === null)) {
     throw new TypeError("the module has imports, but no import object was given");
   }
   const ns = importObject as Record<string, unknown>;
   const sigIds = signatureIds(info);
-  return info.imports.map((imp) => {
+  return info.imports.map((imp, k) => {
+    const builtin = providedImport(info, k, sigIds); // a builtin or string constant: never looked up
+    if (builtin !== undefined) return builtin;
     const table = ns[imp.module];
     const where = () => `import "${imp.module}" "${imp.name}"`; // only for errors: no string per import
     if (typeof table !== "object" && typeof table !== "function" || table === null) {
@@ -94,7 +102,9 @@ function resolveImports(module: Module, importObject: unknown): ExternValue[] {
       case ExternKind.Global:
         return resolveGlobal(value, desc.type, where(), sigIds);
       case ExternKind.Tag: {
-        if (!Tag.is(value)) throw new LinkError(`${where()}: expected a WebAssembly.Tag`);
+        if (!Tag.is(value)) {
+          throw foreignRefusal(value, where()) ?? new LinkError(`${where()}: expected a WebAssembly.Tag`);
+        }
         if (tagSigId(value) !== sigIds[desc.typeIndex]) {
           throw new LinkError(`${where()}: incompatible import type (the tag's type differs)`);
         }
@@ -102,7 +112,12 @@ function resolveImports(module: Module, importObject: unknown): ExternValue[] {
       }
       case ExternKind.Memory: {
         const mem = internalOf(value);
-        if (!(mem instanceof MemoryInst)) throw new LinkError(`${where()}: expected a WebAssembly.Memory`);
+        if (!(mem instanceof MemoryInst)) {
+          // A built-in WebAssembly.Memory is shared (V8 judges its type); anything else is refused.
+          const adopted = foreignMemory(value, desc.type, where());
+          if (adopted === undefined) throw new LinkError(`${where()}: expected a WebAssembly.Memory`);
+          return adopted;
+        }
         if (mem.address64 !== (desc.type.limits.address64 === true)) {
           throw new LinkError(`${where()}: incompatible import type (the memory's address type differs)`);
         }
@@ -113,7 +128,9 @@ function resolveImports(module: Module, importObject: unknown): ExternValue[] {
       }
       case ExternKind.Table: {
         const t = internalOf(value);
-        if (!(t instanceof TableInst)) throw new LinkError(`${where()}: expected a WebAssembly.Table`);
+        if (!(t instanceof TableInst)) {
+          throw foreignRefusal(value, where()) ?? new LinkError(`${where()}: expected a WebAssembly.Table`);
+        }
         if (t.address64 !== (desc.type.limits.address64 === true)) {
           throw new LinkError(`${where()}: incompatible import type (the table's address type differs)`);
         }

@@ -4,6 +4,7 @@ import { decodeModule } from "../wasm/decoder.ts";
 import { validateModule } from "../wasm/validator.ts";
 import { ExternKind, type ModuleInfo } from "../wasm/types.ts";
 import type { EngineOptions } from "../runtime/objects.ts";
+import { applyCompileOptions, isProvidedImport, type WebAssemblyCompileOptions } from "./compile_options.ts";
 
 const KIND_NAMES = ["function", "table", "memory", "global", "tag"] as const;
 
@@ -99,16 +100,20 @@ export function compileInfo(bytes: Uint8Array): ModuleInfo {
 export class Module {
   /**
    * Decodes and validates `bytes`. `options` (a wasmrun extension, see `EngineOptions`: fuel, timeoutMs,
-   * maxMemoryPages, maxCallDepth, profile, lowering, jit) applies to every instance of the module.
+   * maxMemoryPages, maxCallDepth, profile, lowering, jit) applies to every instance of the module;
+   * the JS API's compile options (`builtins`, `importedStringConstants`) go in the same object.
    */
-  constructor(bytes: BufferSource, options?: EngineOptions) {
-    infos.set(this, compileInfo(bytesOf(bytes)));
+  constructor(bytes: BufferSource, options?: EngineOptions & WebAssemblyCompileOptions) {
+    const info = compileInfo(bytesOf(bytes));
+    applyCompileOptions(info, options);
+    infos.set(this, info);
     if (options) moduleOptions.set(this, options);
   }
 
-  /** The module's imports, in order. */
+  /** The module's imports, in order (but those the engine provides: builtins, string constants). */
   static imports(module: Module): ModuleImportDescriptor[] {
-    return moduleInfo(module).imports.map((i) => ({
+    const info = moduleInfo(module);
+    return info.imports.filter((_, k) => !isProvidedImport(info, k)).map((i) => ({
       module: i.module,
       name: i.name,
       kind: KIND_NAMES[i.desc.kind],

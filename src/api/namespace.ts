@@ -5,6 +5,7 @@ import { Global, Memory, Table } from "./objects.ts";
 import { type BufferSource, bytesOf, compileInfo, Module } from "./module.ts";
 import { Instance } from "./instance.ts";
 import { Exception, JS_TAG, Tag } from "../runtime/exceptions.ts";
+import { applyCompileOptions, type WebAssemblyCompileOptions } from "./compile_options.ts";
 
 /**
  * `WebAssembly.JSTag`: the tag under which wasm catches what JS throws (the value, as an externref);
@@ -16,10 +17,10 @@ export const JSTag: Tag = JS_TAG;
  * Whether `bytes` is a valid module. Never throws for bad bytes; an `InternalError` (a bug of
  * wasmrun's, see module.ts) is not an answer about the module and propagates.
  */
-export function validate(bytes: BufferSource): boolean {
+export function validate(bytes: BufferSource, options?: WebAssemblyCompileOptions): boolean {
   const copy = bytesOf(bytes);
   try {
-    compileInfo(copy);
+    applyCompileOptions(compileInfo(copy), options);
     return true;
   } catch (e) {
     if (e instanceof CompileError) return false;
@@ -28,7 +29,10 @@ export function validate(bytes: BufferSource): boolean {
 }
 
 /** Compiles `bytes` into a `Module`. */
-export function compile(bytes: BufferSource, options?: EngineOptions): Promise<Module> {
+export function compile(
+  bytes: BufferSource,
+  options?: EngineOptions & WebAssemblyCompileOptions,
+): Promise<Module> {
   return new Promise((resolve) => resolve(new Module(bytes, options)));
 }
 
@@ -44,18 +48,18 @@ export interface WebAssemblyInstantiatedSource {
 export function instantiate(
   bytes: BufferSource,
   importObject?: object,
-  options?: EngineOptions,
+  options?: EngineOptions & WebAssemblyCompileOptions,
 ): Promise<WebAssemblyInstantiatedSource>;
 /** Instantiates an already compiled `Module`; resolves to the instance alone. */
 export function instantiate(
   module: Module,
   importObject?: object,
-  options?: EngineOptions,
+  options?: EngineOptions & WebAssemblyCompileOptions,
 ): Promise<Instance>;
 export function instantiate(
   source: BufferSource | Module,
   importObject?: object,
-  options?: EngineOptions,
+  options?: EngineOptions & WebAssemblyCompileOptions,
 ): Promise<WebAssemblyInstantiatedSource | Instance> {
   return new Promise((resolve) => {
     if (source instanceof Module) return resolve(new Instance(source, importObject, options));
@@ -75,7 +79,10 @@ async function responseBytes(source: ResponseSource): Promise<ArrayBuffer> {
 }
 
 /** Compiles the bytes of a fetch `Response` (like the built-in, without requiring a wasm MIME type). */
-export async function compileStreaming(source: ResponseSource, options?: EngineOptions): Promise<Module> {
+export async function compileStreaming(
+  source: ResponseSource,
+  options?: EngineOptions & WebAssemblyCompileOptions,
+): Promise<Module> {
   return new Module(await responseBytes(source), options);
 }
 
@@ -83,7 +90,7 @@ export async function compileStreaming(source: ResponseSource, options?: EngineO
 export async function instantiateStreaming(
   source: ResponseSource,
   importObject?: object,
-  options?: EngineOptions,
+  options?: EngineOptions & WebAssemblyCompileOptions,
 ): Promise<WebAssemblyInstantiatedSource> {
   const module = new Module(await responseBytes(source), options);
   return { module, instance: new Instance(module, importObject, options) };

@@ -276,6 +276,11 @@ export class Global {
   }
 }
 
+/** Makes `obj`, a built-in Memory or Global adopted by foreign.ts, what exporting `inst` gives back. */
+export function setWrapper(inst: MemoryInst | GlobalInst, obj: object): void {
+  wrappers.set(inst, obj);
+}
+
 /** The API object for a runtime memory, table or global, created on first use and then reused. */
 export function wrapMemory(mem: MemoryInst): Memory {
   return (wrappers.get(mem) as Memory) ?? new Memory(new Adopt(mem) as unknown as MemoryDescriptor);

@@ -15,6 +15,7 @@ import { machine, MAX_DEPTH } from "../runtime/machine.ts";
 import { WasmFunc } from "../runtime/objects.ts";
 import { fibers, isSuspend, type Suspend, type Suspender, SuspendError } from "../runtime/jspi.ts";
 import { restoreSuspended, resumeInterpret } from "../interp/run.ts";
+import { foreignLinks, pullForeign, pushForeign } from "../runtime/foreign.ts";
 
 /** `WebAssembly.promising(f)`: `f`, an exported wasm function, as one that returns a promise. */
 export function promising(exported: unknown): (...args: unknown[]) => Promise<unknown> {
@@ -72,6 +73,7 @@ function wait(
     machine.limit = Math.min(s.baseDepth - 1 + f.inst.maxCallDepth, MAX_DEPTH);
     meter?.enter();
     try {
+      if (foreignLinks !== 0) pullForeign(); // V8's objects we share may have changed while it waited
       restoreSuspended(state, s.baseDepth);
       if (thrown === undefined) out.forEach((v, i) => storeSlot(results[i], v, susp.slot + i));
       resumeInterpret(state, s.baseDepth, thrown);
@@ -87,6 +89,7 @@ function wait(
       if (isSuspend(e)) wait(f, s, e, resolve, reject);
       else reject(HostThrow.is(e) ? e.value : engineError(e));
     } finally {
+      if (foreignLinks !== 0) pushForeign();
       meter?.leave();
       fibers.active = outer, fibers.running--;
       machine.top = saved.top, machine.depth = saved.depth, machine.limit = saved.limit;

@@ -27,6 +27,7 @@ import { type FuncInst, trap, WasmFunc } from "./objects.ts";
 import { execute } from "./call.ts";
 import { engineError, HostThrow, timeoutTrap } from "./trap.ts";
 import { fibers, isSuspend, isThenable, Suspend, SuspendError } from "./jspi.ts";
+import { foreignLinks, pullForeign, pushForeign } from "./foreign.ts";
 
 /**
  * JS stack a host call is assumed to take (its frame, the host function's, and the exported
@@ -44,6 +45,7 @@ const HOST_JS_LIMIT = 640 * 1024;
 
 /** Calls `f` with its arguments at absolute slot `base`; its results are written from `base` on. */
 export function callHost(f: HostFunc, base: number): void {
+  if (f.direct !== undefined) return f.direct(base);
   const type = f.type, params = type.params, results = type.results;
   const np = params.length, nr = results.length;
   const savedJs = machine.jsStack;
@@ -80,6 +82,7 @@ export function callHost(f: HostFunc, base: number): void {
   machine.top = base + (np > nr ? np : nr) + 1;
   machine.jsStack = savedJs + HOST_JS_COST;
   fibers.hostNesting++;
+  if (foreignLinks !== 0) pushForeign(); // the host may look at V8's objects we share
   let out: unknown;
   try {
     let ret: unknown;
@@ -113,6 +116,7 @@ export function callHost(f: HostFunc, base: number): void {
   } finally {
     machine.top = savedTop, machine.jsStack = savedJs;
     fibers.hostNesting--;
+    if (foreignLinks !== 0) pullForeign();
   }
   if (nr === 1) storeSlot(results[0], out, base);
   else if (nr > 1) {
@@ -405,15 +409,26 @@ export class HostFunc {
   jsFunction?: (...args: unknown[]) => unknown;
   /** Imported as a `WebAssembly.Suspending`: a promise it returns suspends the computation (JSPI). */
   suspending = false;
+  /**
+   * A builtin's code at the slot level (JS string builtins, engine/js_string.ts), called in place of
+   * `callable`: it reads its arguments from the frame at `s`, writes its results there, and what it
+   * throws is a trap (never seen by wasm's handlers as a JS exception).
+   */
+  readonly direct: ((s: number) => void) | undefined;
   /** How compiled code calls this function: its arguments at slot `s`, results written there. */
   readonly entry: (s: number) => void;
-  /** `sigIds`: the canonical type ids of the importing module (typed references in `type`). */
+  /**
+   * `sigIds`: the canonical type ids of the importing module (typed references in `type`); `direct`: a
+   * builtin's slot-level code (see `direct`).
+   */
   constructor(
     readonly type: FuncType,
     readonly sigId: number,
     readonly callable: (...args: unknown[]) => unknown,
     readonly sigIds?: readonly number[],
+    direct?: (s: number) => void,
   ) {
-    this.entry = (s) => callHost(this, s);
+    this.direct = direct;
+    this.entry = direct ?? ((s) => callHost(this, s)); // compiled code calls a builtin's code directly
   }
 }

@@ -3,6 +3,7 @@ import { JS_BUDGET, machine, MAX_DEPTH } from "./machine.ts";
 import { type FuncInst, trap, type WasmFunc } from "./objects.ts";
 import { engineError } from "./trap.ts";
 import { fibers } from "./jspi.ts";
+import { foreignLinks, pullForeign, pushForeign } from "./foreign.ts";
 
 /**
  * Runs `fn`, called from JS, with its frame (arguments already written) at absolute slot `slot`:
@@ -14,6 +15,7 @@ export function execute(fn: WasmFunc, slot: number): void {
   const baseDepth = machine.depth, savedLimit = machine.limit, savedJsStack = machine.jsStack;
   machine.limit = Math.min(baseDepth + fn.inst.maxCallDepth, MAX_DEPTH);
   try {
+    if (foreignLinks !== 0) pullForeign(); // V8's objects we share may have changed meanwhile
     const code = fn.jit === undefined ? fn.inst.tiering.compiled(fn) : fn.jit;
     // Under `promising` (JSPI) everything runs on the interpreter, whose frames can be put aside.
     if (code !== null && machine.jsStack + fn.jsCost <= JS_BUDGET && fibers.running === 0) {
@@ -29,5 +31,6 @@ export function execute(fn: WasmFunc, slot: number): void {
     throw engineError(e);
   } finally {
     machine.depth = baseDepth, machine.limit = savedLimit, machine.jsStack = savedJsStack;
+    if (foreignLinks !== 0) pushForeign();
   }
 }

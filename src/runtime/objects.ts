@@ -419,7 +419,7 @@ export const MAX_TABLE_SIZE = 10_000_000;
 export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** What a built-in `WebAssembly.Memory` offers us: its bytes, and growth in place. */
-interface ByteStore {
+export interface ByteStore {
   readonly buffer: ArrayBuffer;
   grow(delta: number): number;
 }
@@ -577,6 +577,18 @@ export class MemoryInst {
     } else if (!this.buffer.resizable) {
       this.buffer = this.buffer.transfer();
     } else return;
+    this.refresh();
+    this.onGrow?.();
+  }
+
+  /**
+   * Makes the bytes of `store`, a built-in Memory given to our instance (api/foreign.ts), this
+   * memory's; called again, picks up a growth made on the built-in side (which detached our buffer).
+   */
+  useStore(store: ByteStore): void {
+    this.store = store;
+    if (this.buffer === store.buffer) return;
+    this.buffer = store.buffer;
     this.refresh();
     this.onGrow?.();
   }
