@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { cli, ENGINES, FIX, isOneLineError } from "./cli_harness.ts";
+import { skipIf } from "./skips.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
@@ -374,7 +375,11 @@ const haveScript = (() => {
 
 Deno.test({
   name: "parse: refuses to write a binary to a terminal, in one line, exit 2",
-  ignore: !haveScript || Deno.build.os !== "linux",
+  ignore: skipIf(
+    !haveScript || Deno.build.os !== "linux",
+    "the parse-to-a-terminal test",
+    "it needs Linux and util-linux's script (Debian package bsdutils)",
+  ),
   async fn() {
     await withFiles({ "hello.wat": HELLO }, async (dir) => {
       const command = `'${Deno.execPath()}' run --no-prompt --quiet --allow-read='${dir}' '${ROOT}cli.ts' ` +

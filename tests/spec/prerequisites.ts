@@ -37,13 +37,22 @@ function reportedBefore(what: string): boolean {
   return false;
 }
 
+/** A hint when the run cannot look (`deno test` without -A): then the thing may only seem missing. */
+function lackingPermissions(): string {
+  const names: Deno.PermissionName[] = ["read", "run", "env"];
+  const lacking = names.filter((name) => Deno.permissions.querySync({ name }).state !== "granted");
+  return lacking.length === 0
+    ? ""
+    : `; or the run lacks ${lacking.map((n) => `--allow-${n}`).join(", ")}: use -A`;
+}
+
 /**
  * Reports that `what` is missing: `skipped` says which tests are ignored because of it, `howToGet` how to
  * provide it. Call it at module load (a failing test can only be registered then).
  */
 export function missingPrerequisite(what: string, skipped: string, howToGet: string): void {
   if (reportedBefore(what)) return;
-  const reason = `${what} is missing, so ${skipped} are skipped (${howToGet})`;
+  const reason = `${what} is missing, so ${skipped} are skipped (${howToGet}${lackingPermissions()})`;
   if (inCI) {
     Deno.test({
       name: `prerequisite missing: ${what} (required when CI=true)`,
