@@ -97,15 +97,19 @@ export class WASI extends WasiHost {
   }
 }
 export type {
+  Access,
   ByteSink,
   ByteSource,
   HostFunction,
   HostFunctions,
   InstanceLike,
+  MemoryLike,
   PermissionGate,
+  PermissionRefusal,
   PreopenOptions,
   StdinOption,
   StdoutOption,
+  TraceScope,
   WASIOptions,
 } from "./src/wasi/mod.ts";
 

@@ -961,7 +961,7 @@ Deno.test("bounds: the tracer decodes edge pointers without throwing, and a faul
   assert.equal(h.fn.path_create_directory(SANDBOX_FD, end - 2, 3), Errno.FAULT);
   assert.equal(h.fn.clock_res_get(1, end - 7), Errno.FAULT);
   assert.deepEqual(lines.filter((l) => l.startsWith("<==")), [
-    "<== errno=SUCCESS stat={filetype=UNKNOWN flags=0x0}",
+    "<== errno=SUCCESS stat={filetype=UNKNOWN flags=0}",
     "<== errno=FAULT",
     "<== errno=SUCCESS",
     "<== errno=FAULT",

@@ -11,7 +11,7 @@ import { wat } from "./wat.ts";
 
 const memory = () => new WebAssembly.Memory({ initial: 1 });
 
-Deno.test("getImportObject offers both namespaces with every function; wasiImport follows `version`", () => {
+Deno.test("getImportObject: the namespace of `version` as node:wasi gives it, both without one", async () => {
   const wasi = new WASI();
   const imports = wasi.getImportObject();
   assert.deepEqual(Object.keys(imports.wasi_snapshot_preview1).sort(), [...PREVIEW1_FUNCTIONS].sort());
@@ -19,8 +19,63 @@ Deno.test("getImportObject offers both namespaces with every function; wasiImpor
   assert.deepEqual(Object.keys(imports.wasi_unstable).sort(), [...UNSTABLE_FUNCTIONS].sort());
   assert.equal(UNSTABLE_FUNCTIONS.length, 45);
   assert.equal(wasi.wasiImport, imports.wasi_snapshot_preview1);
-  const unstable = new WASI({ version: "unstable" });
-  assert.equal(unstable.wasiImport, unstable.getImportObject().wasi_unstable);
+  const { WASI: NodeWASI } = await import("node:wasi");
+  for (const version of ["preview1", "unstable"] as const) {
+    const ours = new WASI({ version });
+    const node = new NodeWASI({ version });
+    assert.deepEqual(Object.keys(ours.getImportObject()), Object.keys(node.getImportObject()), version);
+    assert.equal(Object.values(ours.getImportObject())[0], ours.wasiImport);
+  }
+  assert.deepEqual(Object.keys(new WASI({ version: "unstable" }).getImportObject()), ["wasi_unstable"]);
+});
+
+Deno.test("finalizeBindings binds a memory (given, or exported) without running anything, as node:wasi", async () => {
+  const { WASI: NodeWASI } = await import("node:wasi");
+  const imported = wat(`(module (import "env" "memory" (memory 1))
+    (func (export "run") (result i32) (i32.const 1)))`);
+  const exported = wat(`(module (memory (export "memory") 1) (func (export "_start")))`);
+  const codeOf = (f: () => unknown) => {
+    try {
+      f();
+      return "ok";
+    } catch (e) {
+      return `${(e as Error).name} ${(e as { code?: string }).code}`;
+    }
+  };
+  const outcomes = (
+    make: () => { finalizeBindings(i: unknown, o?: unknown): void; start(i: unknown): unknown },
+  ) => {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const a = new WebAssembly.Instance(new WebAssembly.Module(imported), { env: { memory } });
+    const b = new WebAssembly.Instance(new WebAssembly.Module(exported), {});
+    const w1 = make(), w2 = make(), w3 = make(), w4 = make();
+    return [
+      codeOf(() => w1.finalizeBindings(a)), // no memory export, none given
+      codeOf(() => w1.finalizeBindings(a, { memory })),
+      codeOf(() => w1.finalizeBindings(a, { memory })), // twice: Deno's binds again
+      codeOf(() => w2.finalizeBindings(b)),
+      codeOf(() => w2.start(b)), // finalized: cannot start
+      codeOf(() => w3.finalizeBindings(null)),
+      codeOf(() => w4.finalizeBindings(a, { memory: {} })),
+    ];
+  };
+  const node = outcomes(() => new NodeWASI({ version: "preview1" }) as never);
+  assert.deepEqual(outcomes(() => new WASI({ version: "preview1" }) as never), node);
+  assert.deepEqual(node, [
+    "TypeError ERR_INVALID_ARG_TYPE",
+    "ok",
+    "ok",
+    "ok",
+    "Error ERR_WASI_ALREADY_STARTED",
+    "TypeError ERR_INVALID_ARG_TYPE",
+    "TypeError ERR_INVALID_ARG_TYPE",
+  ]);
+  // The bound memory is the one the host functions use.
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const wasi = new WASI({ args: ["abc"] });
+  wasi.finalizeBindings({ exports: {} }, { memory });
+  assert.equal(wasi.wasiImport.args_sizes_get(0, 4), 0);
+  assert.deepEqual([...new Uint32Array(memory.buffer, 0, 2)], [1, 4]);
 });
 
 Deno.test("start(): needs memory and _start, refuses _initialize, returns 0 or the exit code, only once", () => {
@@ -73,7 +128,19 @@ Deno.test("returnOnExit: false exits the process with the code", async () => {
 Deno.test("constructor checks its options", () => {
   assert.throws(() => new WASI({ env: { "A=B": "c" } }), /must not contain "="/);
   assert.throws(() => new WASI({ args: ["a\0b"] }), /NUL/);
-  assert.throws(() => new WASI({ stdout: 5 }), /fd 1 can only be/);
+  assert.throws(
+    () => new WASI({ stdout: 1_000_000 }),
+    /stdout: host fd 1000000 is not an open file descriptor/,
+  );
+  assert.throws(
+    () => new WASI({ stdin: -1 }),
+    (e: Error) => e instanceof RangeError && /stdin/.test(e.message),
+  );
+  assert.throws(() => new WASI({ stderr: 1.5 }), { code: "ERR_OUT_OF_RANGE" });
+  assert.throws(() => new WASI({ version: "2" as never }), {
+    name: "TypeError",
+    code: "ERR_INVALID_ARG_VALUE",
+  });
   assert.throws(() => new WASI({ preopens: { "/x": "/definitely/not/here" } }), /cannot preopen/);
   const file = Deno.makeTempFileSync();
   try {

@@ -156,3 +156,83 @@ Deno.test("stdio as it is: with the guest's O_NONBLOCK on stdout, a full pipe is
   const bad = bytes.findIndex((b, p) => b !== 97 + (p % 65536) % 26);
   assert.equal(bad, -1, `byte ${bad} is not the pattern's`);
 });
+
+/**
+ * Runs `script` (a module body with `WASI`, `bytes(name)` and `run(wasi, name)` in scope) in a Deno
+ * child with the given permissions; its stdout, stderr and status.
+ */
+async function childScript(permissions: string[], script: string, stdin: "null" | "piped" = "null") {
+  const dir = Deno.makeTempDirSync({ prefix: "wasi_stdio_fd_" });
+  const file = `${dir}/child.ts`;
+  Deno.writeTextFileSync(
+    file,
+    `import { WASI } from ${JSON.stringify(new URL("../src/wasi/mod.ts", import.meta.url).href)};
+const FIX = ${JSON.stringify(new URL("./fixtures/wasi/", import.meta.url).pathname)};
+const run = (wasi: WASI, name: string) =>
+  wasi.start(new WebAssembly.Instance(new WebAssembly.Module(Deno.readFileSync(FIX + name + ".wasm")),
+    wasi.getImportObject() as WebAssembly.Imports) as never);
+${script}`,
+  );
+  try {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--no-prompt",
+        "--quiet",
+        `--allow-read=${dir},${new URL("../", import.meta.url).pathname}`,
+        `--allow-write=${dir}`,
+        ...permissions,
+        file,
+        dir,
+      ],
+      stdin,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = (b: Uint8Array) => new TextDecoder().decode(b);
+    return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr), dir };
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+}
+
+const ARGS_ENV_OUT = "argc=1\nargv[0]=args_env (8 bytes)\nenvc=0\n";
+
+Deno.test("stdio fds as node:wasi takes them: stdout 2 is the process's stderr, stderr 1 its stdout", async () => {
+  const r = await childScript(
+    [],
+    `const code = run(new WASI({ args: ["args_env"], stdout: 2 }), "args_env");
+const echo = run(new WASI({ args: ["stdio"], stdin: "x\\n", stdout: 2, stderr: 1 }), "stdio");
+console.log("codes", code, echo);`,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, ARGS_ENV_OUT + "X\n");
+  assert.equal(r.stdout, "bytes=2 isatty=000\ncodes 0 0\n");
+});
+
+Deno.test("stdio fds: any other open host fd through FFI (a file from node:fs), a clear error without FFI", async () => {
+  const script = `import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
+const dir = Deno.args[0];
+writeFileSync(dir + "/in.txt", "from a file\\n");
+const input = openSync(dir + "/in.txt", "r");
+const output = openSync(dir + "/out.txt", "w");
+let result;
+try {
+  const code = run(new WASI({ args: ["stdio"], stdin: input, stdout: output, stderr: output }), "stdio");
+  result = { code, out: readFileSync(dir + "/out.txt", "utf8") };
+} catch (err) {
+  result = { error: err.message };
+}
+closeSync(input);
+closeSync(output);
+console.log(JSON.stringify(result));`;
+  const [ffi, noFfi] = await Promise.all([childScript(["--allow-ffi"], script), childScript([], script)]);
+  assert.equal(ffi.code, 0, ffi.stderr);
+  // Both files are regular files to the guest (isatty 0), stdout and stderr share the one file.
+  assert.deepEqual(JSON.parse(ffi.stdout), { code: 0, out: "FROM A FILE\nbytes=12 isatty=000\n" });
+  assert.equal(noFfi.code, 0, noFfi.stderr);
+  assert.match(
+    JSON.parse(noFfi.stdout).error,
+    /^stdin: host fd \d+ can only be reached through Deno's FFI, and Deno's FFI is not permitted \(add --allow-ffi/,
+  );
+});

@@ -5,9 +5,9 @@
  * directory, path resolved, write allowed).
  */
 import { Errno, LOOKUP_SYMLINK_FOLLOW } from "./constants.ts";
-import { fail } from "./errors.ts";
+import { fail, refused } from "./errors.ts";
 import type { DirEntry, Entry, FdTable } from "./fd_table.ts";
-import type { PermissionGate } from "./gate.ts";
+import type { PermissionGate, PermissionRefusal } from "./gate.ts";
 import type { FsBackend, Resolved } from "./fs/types.ts";
 import { GuestMemory, type MemoryLike } from "./memory.ts";
 
@@ -18,6 +18,8 @@ export function checkLookupFlags(flags: number): void {
 
 export class HostContext {
   #memory: GuestMemory | undefined;
+  /** The permission refusal behind the running (or last) call's EACCES, for the tracer. */
+  lastRefusal: PermissionRefusal | undefined;
 
   constructor(
     readonly fds: FdTable,
@@ -28,7 +30,17 @@ export class HostContext {
     readonly fs: FsBackend,
     /** When blocking waits must end (a performance.now() time; Infinity: never). */
     readonly deadline: () => number,
+    /** Told of every access a permission check refused (the `onPermissionDenied` option). */
+    readonly onRefusal?: (refusal: PermissionRefusal) => void,
+    /** Who the gate is, as refusals report it: Deno's permissions or a custom gate. */
+    readonly gateName: "deno" | "gate" = "deno",
   ) {}
+
+  /** Records a refusal for the tracer and passes it on. */
+  refuse(refusal: PermissionRefusal): void {
+    this.lastRefusal = refusal;
+    this.onRefusal?.(refusal);
+  }
 
   bindMemory(memory: MemoryLike): void {
     this.#memory = new GuestMemory(memory);
@@ -71,7 +83,7 @@ export class HostContext {
     // Even looking at an entry (does it exist, what is it) needs read permission for its path.
     if (!this.gate.read(r.host)) {
       r[Symbol.dispose]();
-      fail(Errno.ACCES);
+      refused("read", r.host);
     }
     return r;
   }
@@ -79,10 +91,10 @@ export class HostContext {
   /** Fails unless the host may modify `host`: EROFS below read-only preopens, EACCES without a grant. */
   mayWrite(entry: { readOnly: boolean }, host: string): void {
     if (entry.readOnly) fail(Errno.ROFS);
-    if (!this.gate.write(host)) fail(Errno.ACCES);
+    if (!this.gate.write(host)) refused("write", host);
   }
 
   mayRead(host: string): void {
-    if (!this.gate.read(host)) fail(Errno.ACCES);
+    if (!this.gate.read(host)) refused("read", host);
   }
 }

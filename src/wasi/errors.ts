@@ -3,12 +3,33 @@
  * every import turns it into the returned errno. Host (Deno) errors are mapped by their POSIX code.
  */
 import { Errno } from "./constants.ts";
+import type { Access } from "./gate.ts";
 
 export class WasiError extends Error {
-  constructor(readonly errno: number, message?: string) {
+  constructor(
+    readonly errno: number,
+    message?: string,
+    /** Set when a permission check caused this EACCES: what was refused (see `refused`). */
+    readonly refusal?: { access: Access; path: string },
+  ) {
     super(message ?? `errno ${errno}`);
     this.name = "WasiError";
   }
+}
+
+/**
+ * Fails with EACCES because the permission gate refused `access` to host path `path`; the wrapper
+ * of every import reports it (the `onPermissionDenied` option, `--trace`).
+ */
+export function refused(access: Access, path: string): never {
+  throw new WasiError(Errno.ACCES, `${access} access to ${path} refused`, { access, path });
+}
+
+/** The refusal in a Deno `NotCapable` error ("Requires write access to "/x", run again with …"). */
+export function denoRefusal(err: unknown): { access: Access; path: string } | undefined {
+  if ((err as { name?: unknown })?.name !== "NotCapable") return undefined;
+  const m = /Requires (read|write) access to "([^"]*)"/.exec(String((err as Error).message));
+  return m ? { access: m[1] as Access, path: m[2] } : undefined;
 }
 
 /** Shorthand for `throw new WasiError(errno)`. */

@@ -35,3 +35,57 @@ export const openGate: PermissionGate = {
 export function envGranted(name: string): boolean {
   return granted({ name: "env", variable: name });
 }
+
+/** What a refusal was about: reading or writing a path, or creating a symlink at one. */
+export type Access = "read" | "write" | "symlink";
+
+/**
+ * A host access that a permission check refused, so the guest's call failed with EACCES (given to
+ * the `onPermissionDenied` option of `WASI`). Not part of node:wasi.
+ */
+export interface PermissionRefusal {
+  /** What was refused. */
+  access: Access;
+  /** The absolute host path it was refused for. */
+  path: string;
+  /** The WASI function whose call failed (`path_open`). */
+  call: string;
+  /** Who refused: Deno's permissions (the default gate, or Deno itself), or a custom gate. */
+  by: "deno" | "gate";
+}
+
+/**
+ * One line for a refusal, saying what to add to deno's flags, e.g.
+ * `Deno refused write access to /tmp/x (the program got EACCES); add --allow-write=/tmp/x`.
+ */
+export function describeRefusal(r: PermissionRefusal): string {
+  if (r.by === "gate") {
+    return `the permission gate refused ${r.access} access to ${r.path} (the program got EACCES)`;
+  }
+  if (r.access === "symlink") {
+    return `Deno refused to create a symlink at ${r.path} (the program got EACCES); ` +
+      "symlinks need --allow-read and --allow-write without a path list";
+  }
+  // A path the user denied on purpose (--deny-read, --deny-write) needs no advice to allow it.
+  if (Deno.permissions.querySync({ name: r.access, path: r.path }).state === "denied") {
+    return `Deno refused ${r.access} access to ${r.path} (the program got EACCES): --deny-${r.access} covers it`;
+  }
+  return `Deno refused ${r.access} access to ${r.path} (the program got EACCES); ` +
+    `add --allow-${r.access}=${r.path}`;
+}
+
+/**
+ * A refusal handler that passes each (path, access) on once: a program retrying the same file in a
+ * loop must not flood stderr. For the command line's `wasmrun: …` notices.
+ */
+export function oncePerPath(
+  report: (r: PermissionRefusal) => void,
+): (r: PermissionRefusal) => void {
+  const seen = new Set<string>();
+  return (r) => {
+    const key = `${r.access}\0${r.path}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    report(r);
+  };
+}

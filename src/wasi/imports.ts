@@ -1,12 +1,13 @@
 /**
  * Assembles the import namespaces. Each host function is wrapped so that a `WasiError` or a host
  * (Deno) error becomes the returned errno; `WasiExit` and genuine bugs propagate to the caller.
- * `wasi_unstable` gets the same functions built with its own memory layouts (see abi.ts). With a
- * trace sink, each function is also wrapped to log its calls (trace.ts).
+ * `wasi_unstable` gets the same functions built with its own memory layouts (see abi.ts). An EACCES
+ * that a permission check caused is passed to the host context's refusal handler on the way out.
+ * With a trace sink, each function of the traced scopes is also wrapped to log its calls (trace.ts).
  */
 import { type Abi, preview1Abi, unstableAbi } from "./abi.ts";
 import type { HostContext } from "./context.ts";
-import { errnoOf } from "./errors.ts";
+import { denoRefusal, errnoOf, WasiError } from "./errors.ts";
 import { fdIoFunctions } from "./fd_io.ts";
 import { fdMetaFunctions } from "./fd_meta.ts";
 import type { HostFunction, HostFunctions } from "./functions.ts";
@@ -16,7 +17,13 @@ import { pollFunctions } from "./poll.ts";
 import { processFunctions } from "./process.ts";
 import { readdirFunctions } from "./readdir.ts";
 import { socketFunctions } from "./sockets.ts";
-import { type FilestatLayout, traced, type TraceSink } from "./trace.ts";
+import { type FilestatLayout, scopeOf, traced, type TraceScope, type TraceSink } from "./trace.ts";
+
+/** What to log: the sink, and the scopes whose functions are traced (all when not given). */
+export interface TraceOptions {
+  sink: TraceSink;
+  scopes?: readonly TraceScope[];
+}
 
 /** Every function of wasi_snapshot_preview1, in the order of its specification. */
 export const PREVIEW1_FUNCTIONS: readonly string[] = [
@@ -71,14 +78,20 @@ export const PREVIEW1_FUNCTIONS: readonly string[] = [
 /** wasi_unstable (snapshot 0) has the same functions except sock_accept, which came later. */
 export const UNSTABLE_FUNCTIONS: readonly string[] = PREVIEW1_FUNCTIONS.filter((n) => n !== "sock_accept");
 
-function guard(fn: HostFunction): HostFunction {
+function guard(ctx: HostContext, name: string, fn: HostFunction): HostFunction {
   return (...args) => {
+    ctx.lastRefusal = undefined;
     try {
       fn(...args);
       return 0;
     } catch (err) {
       const errno = errnoOf(err);
       if (errno === undefined) throw err;
+      // A refusal by our gate, or Deno's own NotCapable from an operation the gate let through.
+      const refusal = err instanceof WasiError ? err.refusal : denoRefusal(err);
+      if (refusal) {
+        ctx.refuse({ ...refusal, call: name, by: err instanceof WasiError ? ctx.gateName : "deno" });
+      }
       return errno;
     }
   };
@@ -89,7 +102,7 @@ function build(
   abi: Abi,
   names: readonly string[],
   layout: FilestatLayout,
-  trace?: TraceSink,
+  trace?: TraceOptions,
 ): HostFunctions {
   const all: HostFunctions = {
     ...processFunctions(ctx),
@@ -101,21 +114,22 @@ function build(
     ...pollFunctions(ctx, abi),
     ...socketFunctions(ctx),
   };
-  const memory = () => ctx.boundMemory;
+  const traceContext = { memory: () => ctx.boundMemory, refusal: () => ctx.lastRefusal };
   const out: HostFunctions = {};
   for (const name of names) {
     const fn = all[name];
     if (!fn) throw new Error(`internal: no host function ${name}`);
-    const guarded = name === "proc_exit" ? fn : guard(fn);
-    out[name] = trace ? traced(name, guarded, memory, layout, trace) : guarded;
+    const guarded = name === "proc_exit" ? fn : guard(ctx, name, fn);
+    const traceIt = trace && (trace.scopes === undefined || trace.scopes.includes(scopeOf(name)));
+    out[name] = traceIt ? traced(name, guarded, traceContext, layout, trace.sink) : guarded;
   }
   return out;
 }
 
-export function preview1Imports(ctx: HostContext, trace?: TraceSink): HostFunctions {
+export function preview1Imports(ctx: HostContext, trace?: TraceOptions): HostFunctions {
   return build(ctx, preview1Abi, PREVIEW1_FUNCTIONS, "preview1", trace);
 }
 
-export function unstableImports(ctx: HostContext, trace?: TraceSink): HostFunctions {
+export function unstableImports(ctx: HostContext, trace?: TraceOptions): HostFunctions {
   return build(ctx, unstableAbi, UNSTABLE_FUNCTIONS, "unstable", trace);
 }

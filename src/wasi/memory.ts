@@ -8,6 +8,7 @@ import { WasiError } from "./errors.ts";
 
 /** What the host needs from a memory: the `buffer` of a WebAssembly.Memory, from any engine. */
 export interface MemoryLike {
+  /** The memory's bytes (replaced by a new buffer when the memory grows). */
   readonly buffer: ArrayBufferLike;
 }
 

@@ -7,7 +7,7 @@
 import type { Abi } from "./abi.ts";
 import { Errno, FileType, LOOKUP_SYMLINK_FOLLOW, Rights } from "./constants.ts";
 import { checkLookupFlags, type HostContext } from "./context.ts";
-import { fail } from "./errors.ts";
+import { fail, refused } from "./errors.ts";
 import type { Filestat } from "./filestat.ts";
 import type { Resolved } from "./fs/types.ts";
 import { targetStaysInside } from "./fs/walk.ts";
@@ -89,7 +89,8 @@ export function pathFunctions(ctx: HostContext, abi: Abi): HostFunctions {
       // refuse it the way a link across mounts is refused.
       if (fromDir.readOnly && !toDir.readOnly) fail(Errno.XDEV);
       mayReadWrite(toDir, to);
-      if (!ctx.gate.read(from.host) || !ctx.gate.write(from.host)) fail(Errno.ACCES);
+      if (!ctx.gate.read(from.host)) refused("read", from.host);
+      if (!ctx.gate.write(from.host)) refused("write", from.host);
       ctx.fs.link(from, to);
     },
 
@@ -147,7 +148,7 @@ export function pathFunctions(ctx: HostContext, abi: Abi): HostFunctions {
       // lead host programs out too, so it is refused (absolute targets always are).
       if (!targetStaysInside(r.depth, target)) fail(Errno.NOTCAPABLE);
       ctx.mayWrite(dir, r.host);
-      if (!ctx.gate.symlink()) fail(Errno.ACCES);
+      if (!ctx.gate.symlink()) refused("symlink", r.host);
       ctx.fs.symlink(target, r);
     },
 

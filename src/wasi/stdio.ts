@@ -1,6 +1,7 @@
 /**
- * The guest's fds 0, 1 and 2: either the process's own stdin/stdout/stderr or in-memory byte
- * sources and sinks for embedders and tests.
+ * The guest's fds 0, 1 and 2: host file descriptors (the process's own stdin/stdout/stderr, or any
+ * other open one, reached through Deno's FFI) or in-memory byte sources and sinks for embedders and
+ * tests.
  *
  * The process's own streams are what they are: fd_fdstat_get says character device only for a
  * real terminal, regular file for a redirected file, unknown for anything else (a pipe, a socket,
@@ -14,9 +15,9 @@
 import { fstatSync } from "node:fs";
 import { sleepNs } from "./clocks.ts";
 import { Errno, FileType, Rights, STREAM_RIGHTS, TTY_RIGHTS } from "./constants.ts";
-import { fail } from "./errors.ts";
+import { fail, WasiError } from "./errors.ts";
 import { type Filestat, syntheticFilestat } from "./filestat.ts";
-import { nativeUnavailable, pollReadable, pollWritable } from "./fs/libc.ts";
+import { lastErrno, libc, nativeUnavailable, pollReadable, pollWritable } from "./fs/libc.ts";
 
 /** Anything with a synchronous `readSync` (Deno.stdin has one); null or 0 means end of input. */
 export interface ByteSource {
@@ -30,10 +31,60 @@ export interface ByteSink {
   writeSync(p: Uint8Array): number;
 }
 
-/** stdin option: a host fd (only 0), bytes or text to serve, or a source. */
+/** stdin option: a host fd, bytes or text to serve, or a source. */
 export type StdinOption = number | Uint8Array | string | ByteSource;
-/** stdout/stderr option: a host fd (1 or 2), or a sink. */
+/** stdout/stderr option: a host fd, or a sink. */
 export type StdoutOption = number | ByteSink;
+
+/**
+ * A host file descriptor other than the process's own 0, 1 and 2, read and written with read(2)
+ * and write(2) through Deno's FFI: Deno's own APIs only reach descriptors it opened itself.
+ */
+class HostFd implements ByteSource, ByteSink {
+  constructor(readonly fd: number) {}
+  readSync(p: Uint8Array): number {
+    const n = Number(libc().read(this.fd, p, BigInt(p.length)));
+    if (n < 0) fail(lastErrno());
+    return n;
+  }
+  writeSync(p: Uint8Array): number {
+    const n = Number(libc().write(this.fd, p, BigInt(p.length)));
+    if (n < 0) fail(lastErrno());
+    return n;
+  }
+}
+
+const TCGETS = 0x5401; // the same on x86_64 and aarch64
+
+/** isatty(3) for a descriptor Deno did not open: TCGETS succeeds on terminals only. */
+function isTerminalFd(fd: number): boolean {
+  return libc().ioctl(fd, BigInt(TCGETS), new Uint8Array(64)) === 0;
+}
+
+const STREAM_NAMES = ["stdin", "stdout", "stderr"] as const;
+
+/**
+ * The source or sink for host fd `fd` as the guest's fd `which`: Deno's own stream objects for the
+ * process's 0, 1 and 2 (stdout: 2 writes to stderr), raw descriptors through FFI for the rest.
+ */
+function hostStream(which: 0 | 1 | 2, fd: number): { io: ByteSource | ByteSink; tty: boolean } {
+  if (which === 0 && fd === 0) return { io: Deno.stdin, tty: Deno.stdin.isTerminal() };
+  if (which !== 0 && (fd === 1 || fd === 2)) {
+    const host = fd === 1 ? Deno.stdout : Deno.stderr;
+    return { io: host, tty: host.isTerminal() };
+  }
+  const name = STREAM_NAMES[which];
+  const why = nativeUnavailable();
+  if (why !== undefined) {
+    throw new Error(`${name}: host fd ${fd} can only be reached through Deno's FFI, and ${why}`);
+  }
+  try {
+    fstatSync(fd);
+  } catch {
+    throw new Error(`${name}: host fd ${fd} is not an open file descriptor`);
+  }
+  return { io: new HostFd(fd), tty: isTerminalFd(fd) };
+}
 
 /** Serves fixed bytes, then end of input. */
 export class BytesSource implements ByteSource {
@@ -101,10 +152,10 @@ export interface GuestStream {
   close?(): void;
 }
 
-/** Whether the host's fd `which` is a regular file (stdin redirected from one, output to one). */
-function isRegularFile(which: number): boolean {
+/** Whether host fd `fd` is a regular file (stdin redirected from one, output to one). */
+function isRegularFile(fd: number): boolean {
   try {
-    return fstatSync(which).isFile();
+    return fstatSync(fd).isFile();
   } catch {
     return false;
   }
@@ -117,7 +168,8 @@ function msUntil(deadline: number): number {
 /** A host error saying the call would block (EAGAIN). */
 function wouldBlock(err: unknown): boolean {
   const e = err as { code?: unknown; name?: unknown };
-  return e?.code === "EAGAIN" || e?.code === "EWOULDBLOCK" || e?.name === "WouldBlock";
+  return e?.code === "EAGAIN" || e?.code === "EWOULDBLOCK" || e?.name === "WouldBlock" ||
+    (err instanceof WasiError && err.errno === Errno.AGAIN);
 }
 
 /** Waits until host fd `fd` is ready for `what`, or fails with EINTR at the deadline. */
@@ -136,26 +188,23 @@ export class StdioStream implements GuestStream {
   readonly rights: bigint;
   readonly #source?: ByteSource;
   readonly #sink?: ByteSink;
-  /** The host fd behind this stream, when it is one of the process's own. */
+  /** The host fd behind this stream, when it is one (not an in-memory source or sink). */
   readonly hostFd?: number;
 
+  /** `which` is the guest's fd; a number `option` is the host fd it stands for. */
   constructor(which: 0 | 1 | 2, option: StdinOption | StdoutOption) {
     const direction = which === 0 ? ~Rights.FD_WRITE : ~Rights.FD_READ;
     if (typeof option === "number") {
-      if (option !== which) {
-        throw new TypeError(`stdio fd ${which} can only be the process's own fd ${which}, not ${option}`);
-      }
-      this.hostFd = which;
-      const host = which === 0 ? Deno.stdin : which === 1 ? Deno.stdout : Deno.stderr;
-      const tty = host.isTerminal();
+      this.hostFd = option;
+      const { io, tty } = hostStream(which, option);
       this.filetype = tty
         ? FileType.CHARACTER_DEVICE
-        : isRegularFile(which)
+        : isRegularFile(option)
         ? FileType.REGULAR_FILE
         : FileType.UNKNOWN;
       this.rights = (tty ? TTY_RIGHTS : STREAM_RIGHTS) & direction;
-      if (which === 0) this.#source = Deno.stdin;
-      else this.#sink = host as ByteSink;
+      if (which === 0) this.#source = io as ByteSource;
+      else this.#sink = io as ByteSink;
     } else {
       this.filetype = FileType.UNKNOWN;
       this.rights = STREAM_RIGHTS & direction;
@@ -168,18 +217,18 @@ export class StdioStream implements GuestStream {
   }
 
   /**
-   * One read (blocking for the process's stdin); 0 at end of input. A read of the process's
-   * stdin that would block past `deadline` (a performance.now() time) fails with EINTR at the
-   * deadline instead; that needs poll(2), so without Deno's FFI permission it blocks as long as
-   * the input does.
+   * One read (blocking for a host fd); 0 at end of input. A read of a host fd that would block
+   * past `deadline` (a performance.now() time) fails with EINTR at the deadline instead; that
+   * needs poll(2), so without Deno's FFI permission it blocks as long as the input does.
    */
   read(buf: Uint8Array, deadline = Infinity, nonblock = false): number {
     if (!this.#source || buf.length === 0) return 0;
-    const native = this.hostFd === 0 && nativeUnavailable() === undefined;
+    const fd = this.hostFd;
+    const native = fd !== undefined && nativeUnavailable() === undefined;
     if (native && nonblock) {
-      if (!pollReadable(0, 0)) fail(Errno.AGAIN);
+      if (!pollReadable(fd, 0)) fail(Errno.AGAIN);
     } else if (native && deadline !== Infinity) {
-      if (!pollReadable(0, msUntil(deadline))) fail(Errno.INTR);
+      if (!pollReadable(fd, msUntil(deadline))) fail(Errno.INTR);
     }
     for (;;) {
       try {

@@ -9,9 +9,10 @@ import { HostContext } from "./context.ts";
 import { WasiExit } from "./errors.ts";
 import { FdTable } from "./fd_table.ts";
 import type { HostFunctions } from "./functions.ts";
-import { denoGate, openGate, type PermissionGate } from "./gate.ts";
+import { denoGate, openGate, type PermissionGate, type PermissionRefusal } from "./gate.ts";
 import { preview1Imports, unstableImports } from "./imports.ts";
 import type { MemoryLike } from "./memory.ts";
+import type { TraceScope } from "./trace.ts";
 import { createBackend } from "./fs/select.ts";
 import type { DirHandle, FsBackend } from "./fs/types.ts";
 import { openListener, SOCKET_RIGHTS } from "./sockets.ts";
@@ -27,7 +28,10 @@ export interface PreopenOptions {
 
 /** Options of the `WASI` constructor (those of node:wasi, plus read-only preopens and the gate). */
 export interface WASIOptions {
-  /** Which namespace `wasiImport` is for; `getImportObject()` always offers both. */
+  /**
+   * Which namespace `wasiImport` and `getImportObject()` are for, as in node:wasi (which requires
+   * it). Without it `wasiImport` is wasi_snapshot_preview1 and `getImportObject()` offers both.
+   */
   version?: "preview1" | "unstable";
   /** The guest's argv, argv[0] included. */
   args?: string[];
@@ -43,11 +47,16 @@ export interface WASIOptions {
    * permission for the address. Not part of node:wasi (wasmtime's `--tcplisten`).
    */
   listen?: string[];
-  /** The process's stdin (0, the default), or bytes/text/a source to read from. */
+  /**
+   * The guest's fd 0: a host file descriptor (default 0, the process's stdin), or bytes/text/a
+   * source to read from. As in node:wasi any host fd is accepted: 0, 1 and 2 are the process's own
+   * streams, any other (one from `node:fs`'s `openSync`, say) is read through Deno's FFI, so it
+   * needs FFI permission (Linux).
+   */
   stdin?: StdinOption;
-  /** The process's stdout (1, the default), or a sink. */
+  /** The guest's fd 1: a host file descriptor (default 1; see `stdin`), or a sink. */
   stdout?: StdoutOption;
-  /** The process's stderr (2, the default), or a sink. */
+  /** The guest's fd 2: a host file descriptor (default 2; see `stdin`), or a sink. */
   stderr?: StdoutOption;
   /** When the guest calls proc_exit: return its code from start() (default) or exit this process. */
   returnOnExit?: boolean;
@@ -77,6 +86,15 @@ export interface WASIOptions {
    * `<== errno=SUCCESS nwritten=12`. Not part of node:wasi.
    */
   trace?: (line: string) => void;
+  /** Which functions `trace` logs, by scope (`["fs", "clock"]`; see trace.ts); all by default. */
+  traceScopes?: readonly TraceScope[];
+  /**
+   * Called each time a permission check refuses the guest a host access: the guest's call still
+   * fails with EACCES and the guest goes on; this says which path and access, and who refused.
+   * The command line prints it once per path and access, as `Deno refused write access to /x (the
+   * program got EACCES); add --allow-write=/x`. Not part of node:wasi; by default nothing is said.
+   */
+  onPermissionDenied?: (refusal: PermissionRefusal) => void;
 }
 
 /** What the WASI class needs of an instance, from any engine. */
@@ -109,6 +127,25 @@ function checkOptionTypes(options: WASIOptions): void {
   }
   if (options.args !== undefined && !Array.isArray(options.args)) {
     throw wrong("args", "an array", options.args);
+  }
+  const version = options.version as unknown;
+  if (version !== undefined && version !== "preview1" && version !== "unstable") {
+    throw nodeError(
+      new TypeError(
+        `the "options.version" property must be "preview1" or "unstable", got ${String(version)}`,
+      ),
+      "ERR_INVALID_ARG_VALUE",
+    );
+  }
+  for (const name of ["stdin", "stdout", "stderr"] as const) {
+    const v = options[name];
+    // node:wasi takes any int32 fd >= 0; a negative or fractional one is its ERR_OUT_OF_RANGE.
+    if (typeof v === "number" && !(Number.isInteger(v) && v >= 0 && v <= 0x7fffffff)) {
+      throw nodeError(
+        new RangeError(`the value of "options.${name}" is out of range: it must be an fd >= 0, got ${v}`),
+        "ERR_OUT_OF_RANGE",
+      );
+    }
   }
   for (const name of ["env", "preopens"] as const) {
     const v = options[name];
@@ -153,6 +190,13 @@ export function isWasiExit(err: unknown): err is WasiExit {
       typeof (err as { code?: unknown }).code === "number");
 }
 
+/** A memory of any engine: something with an ArrayBuffer (or SharedArrayBuffer) `buffer`. */
+function isMemory(memory: unknown): memory is MemoryLike {
+  const buffer = (memory as { buffer?: unknown } | undefined)?.buffer;
+  return typeof memory === "object" && memory !== null &&
+    (buffer instanceof ArrayBuffer || buffer instanceof SharedArrayBuffer);
+}
+
 /** No deadline: blocking waits last as long as the guest asks. */
 const noDeadline = (): number => Infinity;
 
@@ -174,6 +218,7 @@ export class WASI {
   readonly #unstable: HostFunctions;
   readonly #preview1: HostFunctions;
   readonly #returnOnExit: boolean;
+  readonly #version: "preview1" | "unstable" | undefined;
   #started = false;
 
   /** Checks the options and opens the preopened directories (throws if one is not a directory). */
@@ -232,19 +277,28 @@ export class WASI {
       gate,
       fs,
       options.deadline ?? noDeadline,
+      options.onPermissionDenied,
+      gate === denoGate ? "deno" : "gate",
     );
     this.fsBackend = fs.name;
     // A reactor nobody closes must not keep its host descriptors until the process ends: once
     // the host context (which the instance's imports hold) is unreachable, they are closed.
     unclosed.register(this.#ctx, fds, fds);
-    this.#preview1 = preview1Imports(this.#ctx, options.trace);
-    this.#unstable = unstableImports(this.#ctx, options.trace);
+    const trace = options.trace && { sink: options.trace, scopes: options.traceScopes };
+    this.#preview1 = preview1Imports(this.#ctx, trace);
+    this.#unstable = unstableImports(this.#ctx, trace);
     this.wasiImport = options.version === "unstable" ? this.#unstable : this.#preview1;
+    this.#version = options.version;
     this.#returnOnExit = options.returnOnExit ?? true;
   }
 
-  /** Both WASI namespaces, ready to pass to instantiation. */
+  /**
+   * The imports to pass to instantiation: the namespace of `version` (`{ wasi_unstable }` or
+   * `{ wasi_snapshot_preview1 }`, as node:wasi gives), or both when no version was given.
+   */
   getImportObject(): Record<string, HostFunctions> {
+    if (this.#version === "unstable") return { wasi_unstable: this.#unstable };
+    if (this.#version === "preview1") return { wasi_snapshot_preview1: this.#preview1 };
     return { wasi_snapshot_preview1: this.#preview1, wasi_unstable: this.#unstable };
   }
 
@@ -290,6 +344,34 @@ export class WASI {
     if (memory && typeof memory === "object" && "buffer" in memory) this.#ctx.bindMemory(memory);
   }
 
+  /**
+   * Binds an instance without running anything, as node:wasi's `finalizeBindings` does: its memory
+   * is `options.memory` when given (a module that imports its memory), else its `memory` export,
+   * which must then be a memory. After this the instance's exports can be called directly;
+   * start() and initialize() refuse it, as after either of them. A second call binds again, as in
+   * Deno's node:wasi (Node's own refuses it).
+   */
+  finalizeBindings(instance: InstanceLike, options?: { memory?: MemoryLike }): void {
+    const exports = instance?.exports;
+    if (
+      typeof instance !== "object" || instance === null || typeof exports !== "object" || exports === null
+    ) {
+      throw nodeError(
+        new TypeError(`the "instance" argument must be a WebAssembly instance`),
+        "ERR_INVALID_ARG_TYPE",
+      );
+    }
+    const memory = options?.memory ?? exports.memory as MemoryLike | undefined;
+    if (!isMemory(memory)) {
+      throw nodeError(
+        new TypeError(`the "instance.exports.memory" property must be a WebAssembly.Memory object`),
+        "ERR_INVALID_ARG_TYPE",
+      );
+    }
+    this.#started = true;
+    this.#ctx.bindMemory(memory);
+  }
+
   /** Releases the host files the guest left open (start() does this itself). */
   close(): void {
     this.#ctx.fds.closeAll();
@@ -301,9 +383,7 @@ export class WASI {
     const exports = instance?.exports;
     if (!exports || typeof exports !== "object") throw new TypeError("expected a WebAssembly instance");
     const memory = exports.memory as MemoryLike | undefined;
-    if (!memory || !(memory.buffer instanceof ArrayBuffer || memory.buffer instanceof SharedArrayBuffer)) {
-      throw new TypeError('the instance does not export its memory as "memory"');
-    }
+    if (!isMemory(memory)) throw new TypeError('the instance does not export its memory as "memory"');
     if (exports[forbidden] !== undefined) {
       throw new TypeError(
         `the instance exports ${forbidden}, so it cannot be used with ${

@@ -16,7 +16,7 @@
  */
 import { dirname, join } from "node:path";
 import { Errno, FileType } from "../constants.ts";
-import { fail } from "../errors.ts";
+import { fail, refused } from "../errors.ts";
 import { type Filestat, filestatOf, fileTypeOf } from "../filestat.ts";
 import type { PermissionGate } from "../gate.ts";
 import { utf8Encoder } from "../memory.ts";
@@ -75,7 +75,7 @@ function checkRealPath(gate: PermissionGate, path: string): Deno.FileInfo {
   for (const c of split(path)) {
     at = join(at, c);
     if (at !== path && !gate.read(at)) continue;
-    if (at === path && !gate.read(at)) fail(Errno.ACCES);
+    if (at === path && !gate.read(at)) refused("read", at);
     try {
       st = Deno.lstatSync(at);
     } catch {
@@ -299,7 +299,7 @@ export class DenoBackend implements FsBackend {
 
   constructor(readonly gate: PermissionGate) {
     const checked = (path: string): string => {
-      if (!gate.read(path)) fail(Errno.ACCES);
+      if (!gate.read(path)) refused("read", path);
       return path;
     };
     this.#walkOps = {
