@@ -34,7 +34,19 @@ import {
   skipUnreachable,
   Unreachable,
 } from "../wasm/code.ts";
-import { assign, f32Bits, f32FromBits, f32Literal, f64Literal, LANES, letter, partsOf, RT } from "./names.ts";
+import {
+  assign,
+  f32Bits,
+  f32FromBits,
+  f32Literal,
+  f64Literal,
+  LANES,
+  letter,
+  partsOf,
+  RT,
+  sourceEnding,
+  sourceStart,
+} from "./names.ts";
 import { numeric } from "./numeric.ts";
 import { simd } from "./simd.ts";
 import { gc } from "./gc.ts";
@@ -1139,7 +1151,7 @@ export class Compiler {
       `t = ${index} >>> 0; cf = ${table}.elements; if (t >= cf.length) ${RT.E}.trapAt(${at}, "undefined element"); ` +
         `cf = cf[t]; if (cf === null) ${RT.E}.trapAt(${at}, "uninitialized element"); ` +
         `if (cf.sigId !== ${sig} && !${RT.E}.sigMatches(cf.sigId, ${sig})) ` +
-          `${RT.E}.trapAt(${at}, "indirect call type mismatch");`,
+        `${RT.E}.trapAt(${at}, "indirect call type mismatch");`,
     );
   }
 
@@ -1379,7 +1391,7 @@ export class Compiler {
       consts.length ? `const ${consts.join(", ")};` : "",
       // In parentheses: V8 compiles the function with the one around it, so a compile cache that
       // keeps this source as a module (engine/code_cache.ts) gets its bytecode into V8's code cache.
-      this.osr ? "return (function self(s, osr) {" : "return (function self(s) {",
+      sourceStart(fn.inst.module, fn.index, this.osr !== null), // `const self = ({ "<wasm name>": (function (s) {`
       `if (${M}.depth >= ${M}.limit || ${M}.jsStack > ${
         Math.max(0, JS_BUDGET - jsCost)
       } || s > ${slotLimit}) ` +
@@ -1394,7 +1406,7 @@ export class Compiler {
       this.fuelOnly
         ? `} catch (e) { if (fl !== ${FUEL_IN_CALL}) ${this.meter}.left = fl; throw ${RT.E}.unwind(e, F, site); }`
         : `} catch (e) { throw ${RT.E}.unwind(e, F, site); }`,
-      "});",
+      sourceEnding(fn.inst.module, fn.index), // `}) })["<wasm name>"];`, and its wasm URL (names.ts)
     ].join("\n");
     return { source, consts: this.consts, bridged: this.bridged, jsCost };
   }
@@ -1448,9 +1460,17 @@ const tailCallers = new WeakMap<ModuleInfo, Uint8Array>();
  * uses): code that a compile cache kept from a different text may not fit this engine.
  */
 export function generatorText(): string {
-  return [Compiler, compileToJs, constGetter, numeric, simd, bridgeAt, JSON.stringify(RT)].map(String).join(
-    "\n",
-  );
+  return [
+    Compiler,
+    compileToJs,
+    constGetter,
+    numeric,
+    simd,
+    bridgeAt,
+    sourceStart,
+    sourceEnding,
+    JSON.stringify(RT),
+  ].map(String).join("\n");
 }
 
 /**

@@ -2,7 +2,8 @@
  * How wasm values are spelled in the generated JS: the variables of each value (by type and stack
  * depth, or by local), and exact literals for floats.
  */
-import { ValType } from "../wasm/types.ts";
+import { type ModuleInfo, ValType } from "../wasm/types.ts";
+import { functionUrl } from "../runtime/wasm_url.ts";
 
 /**
  * The names by which generated code reaches what is the same for all of it: the realm-wide value
@@ -78,4 +79,34 @@ export function f64Literal(lo: number, hi: number): string {
   if (x !== x) return `(${RT.SI}[0] = ${lo}, ${RT.SI}[1] = ${hi}, ${RT.SD}[0])`;
   if (Object.is(x, -0)) return "-0";
   return String(x);
+}
+
+/**
+ * Compiled code carries its wasm function's name and URL, so that JS stack traces and CPU profiles
+ * show the wasm function where they would show `self`: the function is the value of a property named
+ * as the function (`const self = ({ "app::fib": (function (s) {…}) })["app::fib"];`), which gives it
+ * that name in its source, where profilers read it, whatever characters it holds, and binds no
+ * name inside it that could hide a variable of the code (a function named `undefined` or `F`). The
+ * source's URL is the one the built-in engine gives the function,
+ * `wasm://wasm/<hash>:wasm-function[N]` (wasm_url.ts). The body calls itself through `self`.
+ */
+export function sourceStart(module: ModuleInfo, index: number, osr: boolean): string {
+  return `const self = ({ ${nameKey(module, index)}: (function (${osr ? "s, osr" : "s"}) {`;
+}
+
+/** The end of that source, closing what `sourceStart` opened. */
+export function sourceEnding(module: ModuleInfo, index: number): string {
+  const key = nameKey(module, index);
+  return `}) })[${key.startsWith("[") ? key.slice(1, -1) : key}];\nreturn self;\n` +
+    `//# sourceURL=${functionUrl(module, index)}`;
+}
+
+/**
+ * The property key naming function `index`: its name section's name (or `<anonymous>`, as Deno
+ * shows the built-in's unnamed functions) as a JSON string literal, whatever it holds; computed
+ * for `__proto__`, which as a plain key would set the object's prototype instead.
+ */
+function nameKey(module: ModuleInfo, index: number): string {
+  const name = JSON.stringify(module.names.functions.get(index) ?? "<anonymous>");
+  return name === '"__proto__"' ? `[${name}]` : name;
 }

@@ -7,7 +7,7 @@ import { sigMatches } from "../wasm/type_canon.ts";
 import { RuntimeError } from "../wasm/errors.ts";
 import { F64, I32, machine, R, scratchF32, scratchF64, scratchI32, V } from "../runtime/machine.ts";
 import type { WasmFunc } from "../runtime/objects.ts";
-import { addFrame, trapOf, type WasmFrame } from "../runtime/trap.ts";
+import { addFrame, frameAt, trapOf, type WasmFrame } from "../runtime/trap.ts";
 import { nearest } from "../interp/ops/ops_float.ts";
 import { ctz32, popcnt32 } from "../interp/ops/ops_i32.ts";
 import { i64Hi, isMinByMinusOne, sdiv64, udiv64 } from "../interp/ops/ops_i64.ts";
@@ -42,7 +42,7 @@ function unwind(e: unknown, f: WasmFunc, site: number): unknown {
   if (err === null) return e;
   let offset = site;
   if (err.jitSite !== undefined) offset = err.jitSite, err.jitSite = undefined;
-  addFrame(err, { index: f.index, name: f.inst.module.names.functions.get(f.index), offset });
+  addFrame(err, frameAt(f, offset));
   return err;
 }
 

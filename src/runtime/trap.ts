@@ -1,10 +1,13 @@
 /**
  * How errors leave the engine: what a host threw passes through untouched (`HostThrow`), V8's own stack
  * overflow in engine code becomes the trap "call stack exhausted", a call past its timeout traps
- * (`timeoutTrap`), and traps carry the wasm frames they passed (`wasmFrames`, innermost first).
+ * (`timeoutTrap`), and traps carry the wasm frames they passed (`wasmFrames`, innermost first), which
+ * their `stack` shows as V8 shows the built-in engine's (`withWasmStack`).
  */
 import { RuntimeError } from "../wasm/errors.ts";
 import type { WasmFunc } from "./objects.ts";
+import type { ModuleInfo } from "../wasm/types.ts";
+import { functionUrl } from "./wasm_url.ts";
 
 /**
  * Whatever a host function threw (or its results' conversion did), on its way through wasm frames.
@@ -71,10 +74,19 @@ export function isTrap(v: unknown): boolean {
 
 /** The backtrace record of `f` at pc `pc` (an index into its lowered code, or into its compiled sites). */
 export function frameOf(f: WasmFunc, pc: number): WasmFrame {
-  const name = f.inst.module.names.functions.get(f.index);
-  const offset = f.offsets?.[pc];
-  return { index: f.index, name, offset };
+  return frameAt(f, f.offsets?.[pc]);
 }
+
+/** The backtrace record of `f` stopped at byte offset `offset` in its module. */
+export function frameAt(f: WasmFunc, offset: number | undefined): WasmFrame {
+  const module = f.inst.module;
+  const frame = { index: f.index, name: module.names.functions.get(f.index), offset };
+  moduleOfFrame.set(frame, module);
+  return frame;
+}
+
+/** Each frame's module, for its URL in `stack` (kept off the record, which stays plain data). */
+const moduleOfFrame = new WeakMap<WasmFrame, ModuleInfo>();
 
 /** The longest backtrace a trap keeps: its innermost frames. */
 export const MAX_FRAMES = 1000;
@@ -94,8 +106,72 @@ export function trapOf(e: unknown): Trap | null {
 
 /** Adds `frame` to the trap's backtrace; false, adding nothing, when it holds `MAX_FRAMES` already. */
 export function addFrame(err: Trap, frame: WasmFrame): boolean {
+  if (err.wasmFrames === undefined) withWasmStack(err);
   const frames = err.wasmFrames ??= [];
   if (frames.length >= MAX_FRAMES) return false;
   frames.push(frame);
   return true;
+}
+
+/**
+ * Gives the trap a `stack` that reads as V8's does for the built-in engine: its wasm frames first,
+ * `    at name (wasm://wasm/<hash>:wasm-function[N]:0xOFF)`, then the JS frames outside the engine,
+ * `Error.stackTraceLimit` frames in all. The engine's own frames (the run loop, the trap helpers,
+ * compiled code's) are dropped: they say nothing to the user. Rendered when read, from the frames
+ * recorded by then and V8's own (lazily formatted) stack. Left alone when the program formats
+ * stacks itself (`Error.prepareStackTrace`), or when the property is not V8's accessor.
+ */
+function withWasmStack(err: Trap): void {
+  if ((Error as { prepareStackTrace?: unknown }).prepareStackTrace !== undefined) return;
+  const own = Object.getOwnPropertyDescriptor(err, "stack");
+  if (own?.get === undefined || !own.configurable) return;
+  const limit = Error.stackTraceLimit;
+  const header = err.message === "" ? err.name : `${err.name}: ${err.message}`;
+  Object.defineProperty(err, "stack", {
+    configurable: true,
+    enumerable: false,
+    get(this: Trap) {
+      return renderStack(header, this.wasmFrames ?? [], String(own.get!.call(this)), limit);
+    },
+    set(this: Trap, value: unknown) {
+      Object.defineProperty(this, "stack", { value, writable: true, configurable: true, enumerable: false });
+    },
+  });
+}
+
+/** The engine's source folder: frames in its files are the engine's own. */
+const ENGINE_SRC = new URL("../", import.meta.url).href;
+
+/**
+ * One V8 stack line in the engine: its files, its generated code, the compile cache's copy of that
+ * (engine/code_cache.ts names it `<sha-256>-<generator hash>.js`).
+ */
+function isEngineLine(line: string): boolean {
+  return line.includes(ENGINE_SRC) || line.includes("wasm://wasm/") ||
+    /[0-9a-f]{64}-[0-9a-f]+\.js:/.test(line);
+}
+
+/** `stack` of a trap: see `withWasmStack`. */
+function renderStack(header: string, frames: WasmFrame[], v8Stack: string, limit: number): string {
+  const lines = [header];
+  const max = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : Infinity;
+  for (const f of frames) {
+    if (lines.length > max) break;
+    lines.push(`    at ${f.name || "<anonymous>"} (${frameLocation(f)})`);
+  }
+  // V8's frames: the engine's first (where the trap was raised, up to where JS called in), then JS.
+  const v8Lines = v8Stack.split("\n").filter((l) => /^\s+at /.test(l));
+  let i = 0;
+  while (i < v8Lines.length && isEngineLine(v8Lines[i])) i++;
+  for (; i < v8Lines.length && lines.length <= max; i++) {
+    if (!v8Lines[i].includes(ENGINE_SRC)) lines.push(v8Lines[i]);
+  }
+  return lines.join("\n");
+}
+
+/** `wasm://wasm/<hash>:wasm-function[N]:0xOFF`, V8's location of a wasm frame. */
+function frameLocation(f: WasmFrame): string {
+  const module = moduleOfFrame.get(f);
+  const url = module ? functionUrl(module, f.index) : `wasm://wasm/unknown:wasm-function[${f.index}]`;
+  return typeof f.offset === "number" ? `${url}:0x${f.offset.toString(16)}` : url;
 }
