@@ -7,14 +7,14 @@
  * @module
  */
 import denoJson from "./deno.json" with { type: "json" };
-import { parseCommandLine, UsageError } from "./src/cli/args.ts";
+import { parseCommandLine } from "./src/cli/args.ts";
 import { type EngineLike, withExtensions } from "./src/cli/engine.ts";
+import { checkV8Flags, v8Engine } from "./src/cli/engine_v8.ts";
+import { runExecWithTimeout } from "./src/cli/timeout_v8.ts";
 import { runExec } from "./src/cli/exec.ts";
-import { CliFailure } from "./src/cli/failure.ts";
 import { helpText } from "./src/cli/help.ts";
 import { runInspect } from "./src/cli/inspect.ts";
-import { type CliIo, complain, out, processIo, writeAll } from "./src/cli/io.ts";
-import { internalErrorLine } from "./src/cli/load.ts";
+import { type CliIo, out, processIo, reportFailure, writeAll } from "./src/cli/io.ts";
 import { runParse } from "./src/cli/parse.ts";
 import { runPrint } from "./src/cli/print.ts";
 import { runValidate } from "./src/cli/validate.ts";
@@ -59,19 +59,21 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
       case "parse":
         return await runParse(cmd, io);
       case "exec":
-        return await runExec(cmd, io, io.engine ?? await defaultEngine());
+        if (cmd.engine === "v8") {
+          checkV8Flags(cmd);
+          // V8 cannot stop a running guest from the same thread: with --timeout it runs in a worker.
+          if (cmd.timeoutMs !== undefined) return await runExecWithTimeout(cmd, io);
+          return await runExec(cmd, io, v8Engine());
+        }
+        // --engine wasmrun is wasmrun's own engine, whatever engine the caller's io names.
+        return await runExec(
+          cmd,
+          io,
+          (cmd.engine === undefined ? io.engine : undefined) ?? await defaultEngine(),
+        );
     }
   } catch (err) {
-    if (err instanceof UsageError) {
-      complain(io, err.message);
-      return 2;
-    }
-    if (err instanceof CliFailure) {
-      complain(io, err.message);
-      return err.status;
-    }
-    complain(io, internalErrorLine("running", err));
-    return 1;
+    return reportFailure(io, err);
   }
 }
 

@@ -81,7 +81,20 @@ Deno.test("wasmrun in a subprocess: pipes, exit statuses, and Deno permissions a
       ].join("\n"),
     );
     assert.equal(perms.code, 0);
-    assert.equal(perms.stderr, "");
+    // …and wasmrun says on stderr, once per path, what Deno refused and the flag that would allow it.
+    const refused = (what: string) => `wasmrun: Deno refused ${what} (the program got EACCES)`;
+    assert.equal(
+      perms.stderr,
+      [
+        `${refused(`write access to ${sandbox}/denied.txt`)}; add --allow-write=${sandbox}/denied.txt`,
+        `${refused(`read access to ${sandbox}/secret`)}: --deny-read covers it`,
+        `${refused(`write access to ${sandbox}/newdir`)}; add --allow-write=${sandbox}/newdir`,
+        `${refused(`to create a symlink at ${sandbox}/out/link`)}; ` +
+        "symlinks need --allow-read and --allow-write without a path list",
+        `${refused(`write access to ${sandbox}/in.txt`)}; add --allow-write=${sandbox}/in.txt`,
+        "",
+      ].join("\n"),
+    );
     assert.equal(Deno.readTextFileSync(`${sandbox}/out/new.txt`), "written\n");
     assert.deepEqual([...Deno.readDirSync(sandbox)].map((e) => e.name).sort(), ["in.txt", "out", "secret"]);
 

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import denoJson from "../deno.json" with { type: "json" };
-import { cli, ENGINES, EXAMPLES, FIX, isOneLineError } from "./cli_harness.ts";
+import { cli, type CliResult, ENGINES, EXAMPLES, FIX, isOneLineError } from "./cli_harness.ts";
 import { wat } from "./wat.ts";
 
 for (const [engineName, engine] of ENGINES) {
@@ -240,7 +240,7 @@ for (const [engineName, engine] of ENGINES) {
       const ro2 = await run(["run", "--dir", `${dir}::/data::ro`, `${EXAMPLES}wordcount.wasm`]);
       assert.equal(ro2.code, 3);
       assert.equal(ro2.stderr, "wordcount: cannot write /data/report.txt: Read-only file system\n");
-      const missing = await run(["exec", `${EXAMPLES}wordcount.wasm`]); // no --dir: nothing to see
+      const missing = await run(["exec", `${EXAMPLES}wordcount.wasm`]); // no --dir: only '.', no /data
       assert.equal(missing.code, 1);
     } finally {
       Deno.removeSync(dir, { recursive: true });
@@ -307,25 +307,39 @@ Deno.test("bad input: each is one line naming the problem and a non-zero exit", 
   }
 });
 
-Deno.test({
-  // root reads any directory whatever its mode, so this needs an ordinary user.
-  name: "bad input: a --dir the OS does not let this process read is one line, exit 1",
-  ignore: Deno.uid() === 0,
-  async fn() {
-    const tmp = Deno.makeTempDirSync();
-    try {
-      Deno.mkdirSync(`${tmp}/closed`);
-      Deno.chmodSync(`${tmp}/closed`, 0o000);
-      const r = await cli(["--dir", `${tmp}/closed`, `${FIX}exit_code.wasm`]);
-      assert.ok(isOneLineError(r), JSON.stringify(r));
-      assert.equal(r.code, 1);
-      assert.match(r.stderr, /--dir .*closed: permission denied\n$/);
-    } finally {
-      Deno.chmodSync(`${tmp}/closed`, 0o700);
-      Deno.removeSync(tmp, { recursive: true });
-    }
-  },
+Deno.test("bad input: a --dir the OS does not let this process read is one line, exit 1", async () => {
+  const tmp = Deno.makeTempDirSync();
+  try {
+    Deno.mkdirSync(`${tmp}/closed`);
+    Deno.chmodSync(`${tmp}/closed`, 0o000);
+    const args = ["--dir", `${tmp}/closed`, `${FIX}exit_code.wasm`];
+    // root reads any directory whatever its mode: as root, the CLI runs as `nobody` in a child process.
+    const r = Deno.uid() === 0 ? await cliAsNobody(args, tmp) : await cli(args);
+    assert.ok(isOneLineError(r), JSON.stringify(r));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /--dir .*closed: permission denied\n$/);
+  } finally {
+    Deno.chmodSync(`${tmp}/closed`, 0o700);
+    Deno.removeSync(tmp, { recursive: true });
+  }
 });
+
+/** The CLI in a child process as user `nobody` (uid 65534), with a Deno cache of its own under `home`. */
+async function cliAsNobody(args: string[], home: string): Promise<CliResult> {
+  Deno.chownSync(home, 65534, 65534);
+  const cliPath = new URL("../cli.ts", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", cliPath, ...args],
+    uid: 65534,
+    gid: 65534,
+    clearEnv: true,
+    env: { DENO_DIR: `${home}/deno`, HOME: home, NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+}
 
 Deno.test("help and version", async () => {
   const version = await cli(["--version"]);

@@ -48,9 +48,11 @@ async function readUntil(conn: Deno.Conn, text: string): Promise<string> {
 
 Deno.test("sockets: a C HTTP/echo server under --tcplisten serves concurrent, dropped and slow clients, then ends cleanly", async () => {
   const port = freePort();
+  const listenOn = `127.0.0.1:${port}`;
   const t0 = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-prompt", "--quiet", "-A", CLI, "--tcplisten", `127.0.0.1:${port}`, SERVER],
+    // No default preopen of the current directory: the listener is then fd 3, the first after stdio.
+    args: ["run", "--no-prompt", "--quiet", "-A", CLI, "--no-default-dir", "--tcplisten", listenOn, SERVER],
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

@@ -8,6 +8,7 @@
 
 import { UsageError } from "./failure.ts";
 import { parseCount, parseDuration, parseMemoryPages } from "./limits.ts";
+import { parseTraceScopes, type TraceScope } from "../wasi/trace.ts";
 
 export { UsageError };
 
@@ -28,6 +29,8 @@ export interface ExecCommand {
   module: string;
   guestArgs: string[];
   dirs: DirSpec[];
+  /** Preopen the current directory as `.` when no --dir is given; off with --no-default-dir. */
+  defaultDir: boolean;
   /** Listening sockets to preopen (--tcplisten HOST:PORT), after the directories. */
   tcpListen: string[];
   env: EnvSpec[];
@@ -41,8 +44,14 @@ export interface ExecCommand {
   maxStack?: number;
   /** Log every WASI call to stderr. */
   trace: boolean;
+  /** `--trace=fs,clock`: the scopes traced (all when undefined). */
+  traceScopes?: TraceScope[];
   /** Print the functions that executed the most instructions, at exit. */
   profile: boolean;
+  /** `--profile=json[,FILE]`: the profile goes to FILE in speedscope's format instead (profile.ts). */
+  profileJson?: string;
+  /** false with --no-demangle: backtraces and profiles show names as the name section has them. */
+  demangle?: boolean;
   /** Run on the threaded-code interpreter only (no compilation to JS). */
   interpret: boolean;
   /** Heat a function spends on the interpreter before it is compiled (wasmrun's `tierUp`). */
@@ -53,7 +62,12 @@ export interface ExecCommand {
   cache: boolean;
   /** Where the compile cache lives (default: `wasmrun` in Deno's cache directory). */
   cacheDir?: string;
+  /** The engine asked for with --engine; undefined: the caller's choice (wasmrun's by default). */
+  engine?: EngineName;
 }
+
+/** The engines --engine picks from: wasmrun's own, or the JS runtime's built-in WebAssembly. */
+export type EngineName = "wasmrun" | "v8";
 
 export type Topic = "main" | "exec" | "inspect" | "validate" | "print" | "parse";
 
@@ -135,12 +149,34 @@ function takeModule(c: Cursor, command: string): string {
   return c.next();
 }
 
+/** `--trace=SCOPES` (only inline: a bare `--trace` must not take the module path as its value). */
+function traceScopes(list: string): TraceScope[] {
+  try {
+    return parseTraceScopes(list);
+  } catch (err) {
+    throw new UsageError(`--trace=${list}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * `--profile=text`, `--profile=json` or `--profile=json,FILE` (wasmtime's `--profile=guest[,path]`):
+ * the JSON file's path, or undefined for the text report.
+ */
+function profileTarget(value: string): string | undefined {
+  const [kind, ...rest] = value.split(",");
+  if (kind === "text" && rest.length === 0) return undefined;
+  if (kind === "json" && rest.join(",") !== "") return rest.join(",");
+  if (kind === "json" && rest.length === 0) return "wasmrun-profile.json";
+  throw new UsageError(`--profile=${value}: expected text, json or json,FILE`);
+}
+
 function parseExec(c: Cursor): Command {
   const cmd: ExecCommand = {
     command: "exec",
     module: "",
     guestArgs: [],
     dirs: [],
+    defaultDir: true,
     tcpListen: [],
     env: [],
     inheritEnv: false,
@@ -163,6 +199,17 @@ function parseExec(c: Cursor): Command {
       case "--dir":
         cmd.dirs.push(parseDir(c.value(name, inline)));
         break;
+      case "--no-default-dir":
+        cmd.defaultDir = false;
+        break;
+      case "--engine": {
+        const value = c.value(name, inline);
+        if (value !== "wasmrun" && value !== "v8") {
+          throw new UsageError(`--engine ${JSON.stringify(value)}: expected wasmrun or v8`);
+        }
+        cmd.engine = value;
+        break;
+      }
       case "--tcplisten":
         cmd.tcpListen.push(c.value(name, inline));
         break;
@@ -194,9 +241,15 @@ function parseExec(c: Cursor): Command {
         break;
       case "--trace":
         cmd.trace = true;
+        if (inline !== undefined) cmd.traceScopes = traceScopes(inline);
         break;
       case "--profile":
+        // Only inline, as --trace: a bare `--profile` must not take the module path as its value.
         cmd.profile = true;
+        if (inline !== undefined) cmd.profileJson = profileTarget(inline);
+        break;
+      case "--no-demangle":
+        cmd.demangle = false;
         break;
       case "--interpret":
         cmd.interpret = true;

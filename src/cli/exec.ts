@@ -3,19 +3,29 @@
  * `main`) or the function named by --invoke, within the limits of --fuel, --timeout, --max-memory
  * and --max-stack (passed to the engine as its instance options). Exit status: the guest's exit
  * code, 134 after a trap (running out of fuel or time included), 1 for a module that cannot be
- * read, compiled, linked or fitted under --max-memory, 2 for usage errors.
+ * read, compiled, linked or fitted under --max-memory, 2 for usage errors. The engine is the
+ * caller's (wasmrun's or V8's: cli.ts picks it from --engine); the module may come from stdin (`-`).
  */
 import { decodeModule } from "../wasm/decoder.ts";
 import { ExternKind, type FuncType, ValType } from "../wasm/types.ts";
-import { isWasiExit, PREVIEW1_FUNCTIONS, UNSTABLE_FUNCTIONS, WASI, type WASIOptions } from "../wasi/mod.ts";
+import {
+  describeRefusal,
+  isWasiExit,
+  oncePerPath,
+  PREVIEW1_FUNCTIONS,
+  UNSTABLE_FUNCTIONS,
+  WASI,
+  type WASIOptions,
+} from "../wasi/mod.ts";
 import type { ExecCommand } from "./args.ts";
 import { type EngineLike, type EngineLimits, errorMessage, errorName } from "./engine.ts";
 import { CliFailure } from "./failure.ts";
 import { type CliIo, out, writeAll } from "./io.ts";
-import { compileModule, oneLine, readModuleBytes } from "./load.ts";
+import { compileModule, moduleLabel, oneLine, readModuleBytes, STDIN_MODULE } from "./load.ts";
+import { capMemoryMaximum } from "./memory_cap_v8.ts";
 import { compileCacheDir } from "./code_cache.ts";
-import { profileReport } from "./profile.ts";
-import { buildEnv, buildPreopens } from "./setup.ts";
+import { writeProfile } from "./profile.ts";
+import { buildEnv, buildPreopens, preopenSpecs } from "./setup.ts";
 import { formatTrap, isTrap } from "./trap.ts";
 import { formatValue, parseValue } from "./values.ts";
 
@@ -71,7 +81,7 @@ function invoke(
   const fn = exports[name];
   if (typeof fn !== "function") {
     throw new CliFailure(
-      `${cmd.module} exports no function ${JSON.stringify(name)}; exported functions: ${
+      `${moduleLabel(cmd.module)} exports no function ${JSON.stringify(name)}; exported functions: ${
         exportedFunctions(engine, module)
       }`,
       2,
@@ -104,7 +114,9 @@ function runEntry(
   if (typeof exports._start === "function") {
     if (exports._initialize !== undefined) {
       throw new CliFailure(
-        `${cmd.module} exports both _start and _initialize; it is neither a command nor a reactor`,
+        `${
+          moduleLabel(cmd.module)
+        } exports both _start and _initialize; it is neither a command nor a reactor`,
       );
     }
     if (!(exports.memory && typeof exports.memory === "object")) {
@@ -133,7 +145,7 @@ function runEntry(
     ? "is a reactor (it exports _initialize, not _start)"
     : "has no entry point (_start or main)";
   throw new CliFailure(
-    `${cmd.module} ${kind}: call a function with --invoke NAME; exported functions: ${
+    `${moduleLabel(cmd.module)} ${kind}: call a function with --invoke NAME; exported functions: ${
       exportedFunctions(engine, module)
     }`,
   );
@@ -166,11 +178,11 @@ function instantiate(cmd: ExecCommand, engine: EngineLike, module: object, wasi:
     return new engine.Instance(module, wasi.getImportObject(), engineLimits(cmd));
   } catch (err) {
     if (errorName(err) === "LinkError") {
-      throw new CliFailure(`${cmd.module}: cannot link: ${oneLine(errorMessage(err))}`);
+      throw new CliFailure(`${moduleLabel(cmd.module)}: cannot link: ${oneLine(errorMessage(err))}`);
     }
     // The engine refuses a memory whose minimum is above --max-memory before anything runs.
     if (errorName(err) === "RuntimeError" && errorMessage(err).startsWith("memory limit:")) {
-      throw new CliFailure(`${cmd.module}: cannot instantiate: ${oneLine(errorMessage(err))}`);
+      throw new CliFailure(`${moduleLabel(cmd.module)}: cannot instantiate: ${oneLine(errorMessage(err))}`);
     }
     throw err; // a trap or proc_exit in the start function is handled by the caller
   }
@@ -197,10 +209,19 @@ function createWasi(cmd: ExecCommand, options: WASIOptions): WASI {
  * (`--invoke NAME`, or `main`). The file's bytes go out of scope here: the engine keeps its own copy,
  * and a big module (clang: 66 MB) need not be held twice while the program runs.
  */
-async function load(cmd: ExecCommand, engine: EngineLike): Promise<{ module: object; entry?: FuncType }> {
-  const bytes = await readModuleBytes(cmd.module);
-  const module = compileModule(engine, cmd.module, bytes);
-  checkImports(engine, module, cmd.module);
+async function load(
+  cmd: ExecCommand,
+  io: CliIo,
+  engine: EngineLike,
+): Promise<{ module: object; entry?: FuncType }> {
+  const label = moduleLabel(cmd.module);
+  let bytes = await readModuleBytes(cmd.module, io.stdin);
+  // V8 has no memory cap of its own: the module's maxima are lowered to it instead.
+  if (cmd.engine === "v8" && cmd.maxMemoryPages !== undefined) {
+    bytes = capMemoryMaximum(bytes, cmd.maxMemoryPages, label);
+  }
+  const module = compileModule(engine, label, bytes);
+  checkImports(engine, module, label);
   const functions = new Set(
     engine.Module.exports(module).filter((e) => e.kind === "function").map((e) => e.name),
   );
@@ -208,30 +229,47 @@ async function load(cmd: ExecCommand, engine: EngineLike): Promise<{ module: obj
   return { module, entry: name !== undefined && functions.has(name) ? signatureOf(bytes, name) : undefined };
 }
 
-export async function runExec(cmd: ExecCommand, io: CliIo, engine: EngineLike): Promise<number> {
+/** Optional hooks of a run. */
+export interface ExecHooks {
+  /** Called once the module is compiled and the WASI host set up, just before the guest starts running. */
+  beforeRun?: () => void;
+}
+
+export async function runExec(
+  cmd: ExecCommand,
+  io: CliIo,
+  engine: EngineLike,
+  hooks: ExecHooks = {},
+): Promise<number> {
   const env = buildEnv(cmd.env, cmd.inheritEnv);
-  const preopens = buildPreopens(cmd.dirs);
-  const { module, entry } = await load(cmd, engine);
+  const preopens = buildPreopens(preopenSpecs(cmd.dirs, cmd.defaultDir));
+  const { module, entry } = await load(cmd, io, engine);
   const cacheDir = compileCacheDir(cmd);
   if (cacheDir !== null) await engine.loadCompiledCode?.(module, cacheDir);
   const wasi = createWasi(cmd, {
-    // argv[0]: the module's file name, as wasmtime and wazero give it (the path is the host's business).
+    // argv[0]: the module's file name, as wasmtime and wazero give it (the path is the host's business);
+    // "-" for a module from stdin, as python and node give a script read from stdin.
     args: [cmd.argv0 ?? basename(cmd.module), ...(cmd.invoke === undefined ? cmd.guestArgs : [])],
     env,
     preopens,
     listen: cmd.tcpListen,
     fsBackend: cmd.fsBackend,
-    stdin: io.stdin,
+    // A module read from stdin used it up: the guest finds its stdin at end of input.
+    stdin: cmd.module === STDIN_MODULE ? "" : io.stdin,
     stdout: io.stdout,
     stderr: io.stderr,
     returnOnExit: true,
     trace: cmd.trace ? (line) => writeAll(io.stderr, line + "\n") : undefined,
+    traceScopes: cmd.traceScopes,
+    // The program got EACCES and goes on; the user is told once per path what to grant.
+    onPermissionDenied: oncePerPath((r) => writeAll(io.stderr, `wasmrun: ${describeRefusal(r)}\n`)),
     deadline: engine.currentDeadline,
   });
   let instance: Instance | undefined;
   // A module that cannot be linked, or an entry point that cannot be called, ran nothing to profile.
   let nothingRan = false;
   try {
+    hooks.beforeRun?.();
     instance = instantiate(cmd, engine, module, wasi);
     return cmd.invoke === undefined
       ? runEntry(cmd, engine, module, entry, wasi, instance)
@@ -239,14 +277,14 @@ export async function runExec(cmd: ExecCommand, io: CliIo, engine: EngineLike): 
   } catch (err) {
     if (isWasiExit(err)) return err.code & 0xff;
     if (isTrap(err)) {
-      writeAll(io.stderr, formatTrap(err));
+      writeAll(io.stderr, formatTrap(err, cmd.demangle !== false));
       return TRAP_STATUS;
     }
     nothingRan = err instanceof CliFailure;
     throw err;
   } finally {
     wasi.close();
-    if (cmd.profile && !nothingRan) writeAll(io.stderr, profileReport(engine, instance));
+    if (cmd.profile && !nothingRan) writeProfile(io, engine, instance, cmd);
     if (cacheDir !== null && !nothingRan) saveCache(engine, module, cacheDir);
   }
 }

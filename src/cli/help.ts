@@ -1,7 +1,8 @@
 /** The --help texts, one per command. */
 import type { Topic } from "./args.ts";
 
-const MAIN = `wasmrun: run WebAssembly programs (WASI preview1) on an interpreter written in TypeScript
+const MAIN = `wasmrun: run WebAssembly programs (WASI preview1) on an engine written in TypeScript
+(an interpreter that compiles hot functions to JavaScript), or on V8's own with --engine v8
 
 Usage:
   wasmrun [exec|run] [options] <module.wasm> [args...]   run a program
@@ -10,40 +11,49 @@ Usage:
   wasmrun print [--folded] <module.wasm>                 print a module as WebAssembly text
   wasmrun parse [-o FILE] <module.wat>                   turn WebAssembly text into a binary module
   wasmrun help [exec|inspect|validate|print|parse]       show help for a command
-  wasmrun --version
+  wasmrun -h, --help                                     show this help
+  wasmrun -V, --version                                  show the version
 
 Wherever a module is expected, it may be a binary or WebAssembly text: a file that starts with
-\\0asm is a binary, any other is read as text. The content decides, not the file name.
+\\0asm is a binary, any other is read as text. The content decides, not the file name. A module
+path of '-' reads the module from stdin.
 
 Run 'wasmrun exec --help' for the options of exec.`;
 
 const EXEC = `Usage: wasmrun [exec|run] [options] <module.wasm> [args...]
 
 Runs a WASI command (its _start export), or its 'main' export when there is no _start.
-The module may be a binary or WebAssembly text (parsed first; the content decides, not the name).
+The module may be a binary or WebAssembly text (parsed first; the content decides, not the name),
+or '-' to read it from stdin (the program then finds its own stdin at end of input).
 Options come before the module path; everything after it is passed to the program.
 A '--' just before or just after the module path is dropped.
 
 Options:
   --dir HOST[::GUEST][:ro]  give the program the host directory HOST, which it sees as GUEST
                             (default: HOST); ':ro' (or '::ro') makes it read-only. Repeatable.
+                            Without --dir, the current directory is given as '.' (when Deno
+                            may read it); any --dir replaces that.
+  --no-default-dir          do not give the program the current directory when there is no --dir
   --tcplisten HOST:PORT     preopen a listening TCP socket on HOST:PORT (an IP literal or
-                            localhost) as the next fd after the --dir ones, for the program to
+                            localhost) as the next fd after the directories, for the program to
                             accept connections from (needs deno --allow-net for it and
                             --allow-ffi). Repeatable.
   --env NAME=VALUE          set an environment variable for the program. Repeatable.
   --env NAME                pass the host's NAME through (needs deno --allow-env=NAME)
   --inherit-env             pass the whole host environment (needs deno --allow-env)
-  --argv0 NAME              the program's argv[0] (default: the module's file name)
+  --argv0 NAME              the program's argv[0] (default: the module's file name; '-' for a
+                            module read from stdin)
   --invoke, --call, -c NAME call the exported function NAME instead of the entry point; the
                             arguments after the module path are its parameters (i32/i64 in
                             decimal or 0x hex, f32/f64 as numbers, nan, inf, -inf, -0); each
                             result is printed on its own line. A reactor's _initialize runs first.
   -h, --help                show this help
+  -V, --version             show wasmrun's version
 
-Nothing from the host environment or file system is visible unless given with these options.
+Nothing from the host environment is visible unless given with these options, and of the file
+system only what --dir gives (by default the current directory, as above).
 Deno's own permissions apply as well: a file the Deno process may not read or write gives the
-program EACCES for that call.
+program EACCES for that call, and wasmrun says once per path on stderr which flag would allow it.
 
 Sandbox (how the host reaches the --dir directories):
   --fs-backend auto|native|deno
@@ -72,6 +82,13 @@ Limits (a guest that hits one stops with a trap: exit status 134):
   --max-stack N             maximum wasm call depth ("call stack exhausted" beyond it)
 
 Engine:
+  --engine wasmrun|v8       what runs the program: wasmrun's engine (default), or the built-in
+                            WebAssembly of Deno's V8, with the same WASI host. With v8, --fuel,
+                            --max-stack, --profile, --interpret, --tier-up and --cache-dir are
+                            refused (usage error); --max-memory lowers the module's memory
+                            maxima to the cap; --timeout runs the program in a worker that is
+                            stopped when the time is up (it needs deno --allow-read for
+                            wasmrun's src/ directory); a trap has no backtrace.
   --interpret               run on the threaded-code interpreter only; by default functions start
                             there and are compiled to JavaScript once hot (fuel counts the same)
   --tier-up N               how hot: the heat a function spends on the interpreter first; a call
@@ -84,19 +101,25 @@ Engine:
                             wasmrun/ in Deno's cache directory: DENO_DIR or its platform default)
 
 Diagnostics (on stderr):
-  --trace                   log every WASI call with its decoded arguments, then its errno and
-                            the values it returned:
-                              ==> fd_write(fd=1, iovs=0x1000, iovs_len=1, nwritten=0x2000)
-                              <== errno=SUCCESS nwritten=12
-  --profile                 at exit, list the functions that executed the most operations and
+  --trace[=SCOPES]          log every WASI call with its decoded arguments (flags by name),
+                            then its errno and the values it returned:
+                              ==> path_open(fd=3, dirflags=SYMLINK_FOLLOW, path="a", oflags=CREAT, …)
+                              <== errno=ACCES (Deno permission: write /data/a)
+                            SCOPES: a comma-separated list of fs, clock, proc, random, poll,
+                            sock (default all)
+  --profile[=text]          at exit, list the functions that executed the most operations and
                             their share of the total
+  --profile=json[,FILE]     write that profile instead to FILE (default wasmrun-profile.json) in
+                            speedscope's format (https://www.speedscope.app opens it)
+  --no-demangle             show Rust and C++ function names in backtraces and profiles as the
+                            module's name section has them (by default they are demangled)
 
 Exit status: the program's exit code (0 when _start returns); 134 after a trap, including
 running out of fuel or time and exhausting the stack ('Error: <message>' and a backtrace go to
 stderr, innermost frame first: '  0: 0x2bb - fib', the byte offset of the instruction in the
-module and the function's name, or $INDEX without a name section); 1 for an unreadable, invalid
-(malformed text: 'file:line:column: reason') or unlinkable module, or one that needs more memory
-than --max-memory; 2 for a usage error.`;
+module and the function's name, demangled, or $INDEX without a name section); 1 for an
+unreadable, invalid (malformed text: 'file:line:column: reason') or unlinkable module, or one
+that needs more memory than --max-memory; 2 for a usage error.`;
 
 const INSPECT = `Usage: wasmrun inspect [--json] <module.wasm>
 
@@ -112,7 +135,10 @@ const VALIDATE = `Usage: wasmrun validate <module.wasm>
 
 Decodes and validates a module (a binary, or WebAssembly text, which is parsed first). Exit
 status 0 when it is valid; otherwise the CompileError (for malformed text: 'file:line:column:
-reason') is printed and the exit status is 1.`;
+reason') is printed and the exit status is 1.
+
+Options:
+  -h, --help  show this help`;
 
 const PRINT = `Usage: wasmrun print [--folded] <module.wasm>
 

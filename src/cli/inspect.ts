@@ -17,7 +17,7 @@ import {
 import { detectFeatures } from "./features.ts";
 import { CliFailure } from "./failure.ts";
 import { type CliIo, out } from "./io.ts";
-import { loadModule, oneLine } from "./load.ts";
+import { loadModule, moduleLabel, oneLine } from "./load.ts";
 
 const SECTION_NAMES = [
   "custom",
@@ -195,8 +195,9 @@ function decode(path: string, bytes: Uint8Array): ModuleInfo {
   }
 }
 
-export async function runInspect(path: string, json: boolean, io: CliIo): Promise<number> {
-  const { bytes, fromText } = await loadModule(path);
+export async function runInspect(source: string, json: boolean, io: CliIo): Promise<number> {
+  const { bytes, fromText } = await loadModule(source, io.stdin);
+  const path = moduleLabel(source);
   const report = inspectModule(decode(path, bytes));
   if (json) out(io, JSON.stringify({ file: path, format: fromText ? "text" : "binary", ...report }, null, 2));
   else out(io, text(path, report, fromText));

@@ -4,6 +4,8 @@
  */
 import type { ByteSink, StdinOption } from "../wasi/mod.ts";
 import type { EngineLike } from "./engine.ts";
+import { CliFailure, UsageError } from "./failure.ts";
+import { internalErrorLine } from "./load.ts";
 
 /** The streams and engine `main` uses. */
 export interface CliIo {
@@ -40,4 +42,21 @@ export function out(io: CliIo, text: string): void {
 /** Prints a one-line `wasmrun: …` message to stderr. */
 export function complain(io: CliIo, message: string): void {
   writeAll(io.stderr, `wasmrun: ${message}\n`);
+}
+
+/**
+ * Reports what a command threw and returns the exit status: a usage error is 2, a CliFailure its own
+ * status, anything else is wasmrun's bug (1). One `wasmrun: …` line each, never a stack trace.
+ */
+export function reportFailure(io: CliIo, err: unknown): number {
+  if (err instanceof UsageError) {
+    complain(io, err.message);
+    return 2;
+  }
+  if (err instanceof CliFailure) {
+    complain(io, err.message);
+    return err.status;
+  }
+  complain(io, internalErrorLine("running", err));
+  return 1;
 }

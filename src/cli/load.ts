@@ -4,6 +4,7 @@
  * all, a component, or a module the engine rejects. A file is a binary when it starts with `\0asm`,
  * else WebAssembly text when it reads as such (text.ts); its name does not matter.
  */
+import type { StdinOption } from "../wasi/mod.ts";
 import { type EngineLike, errorMessage, errorName } from "./engine.ts";
 import { CliFailure } from "./failure.ts";
 import { parseModuleText, textKind } from "./text.ts";
@@ -21,9 +22,21 @@ export interface LoadedModule {
   fromText: boolean;
 }
 
-/** The module in file `path`, parsed first when it is text. */
-export async function loadModule(path: string): Promise<LoadedModule> {
-  const file = readFileBytes(path);
+/** The module path that means "read the module from stdin", as `cat -` and `python -` take it. */
+export const STDIN_MODULE = "-";
+
+/** How messages name the module at `path`: `<stdin>` for `-`, else the path as given. */
+export function moduleLabel(path: string): string {
+  return path === STDIN_MODULE ? "<stdin>" : path;
+}
+
+/**
+ * The module in file `source`, parsed first when it is text; `-` reads it from `stdin` to its end (the
+ * process's own stdin by default, the caller's bytes or source otherwise).
+ */
+export async function loadModule(source: string, stdin: StdinOption = 0): Promise<LoadedModule> {
+  const file = source === STDIN_MODULE ? await readAllOf(stdin) : readFileBytes(source);
+  const path = moduleLabel(source);
   if (file.length === 0) throw new CliFailure(`${path} is empty, not a WebAssembly module`);
   if (MAGIC.every((b, i) => file[i] === b)) {
     checkHeader(path, file);
@@ -42,9 +55,29 @@ export async function loadModule(path: string): Promise<LoadedModule> {
   }
 }
 
-/** The binary module in file `path` (parsed from its text when it is text). */
-export async function readModuleBytes(path: string): Promise<Uint8Array> {
-  return (await loadModule(path)).bytes;
+/** The binary module in file `path` (parsed from its text when it is text; `-`: from `stdin`). */
+export async function readModuleBytes(path: string, stdin: StdinOption = 0): Promise<Uint8Array> {
+  return (await loadModule(path, stdin)).bytes;
+}
+
+/** Everything `stdin` holds, up to its end. */
+async function readAllOf(stdin: StdinOption): Promise<Uint8Array> {
+  if (typeof stdin === "string") return new TextEncoder().encode(stdin);
+  if (stdin instanceof Uint8Array) return stdin;
+  try {
+    // The stream, not readSync: a stdin left non-blocking by the parent must be waited on, not refused.
+    if (typeof stdin === "number") return await new Response(Deno.stdin.readable).bytes();
+    const chunks: Uint8Array[] = [];
+    for (;;) {
+      const chunk = new Uint8Array(65536);
+      const n = stdin.readSync(chunk);
+      if (!n) break;
+      chunks.push(chunk.subarray(0, n));
+    }
+    return await new Blob(chunks as BlobPart[]).bytes();
+  } catch (err) {
+    throw new CliFailure(`cannot read the module from stdin: ${oneLine(errorMessage(err))}`);
+  }
 }
 
 function readFileBytes(path: string): Uint8Array {

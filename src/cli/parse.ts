@@ -67,7 +67,7 @@ export async function runParse(cmd: ParseCommand, io: CliIo): Promise<number> {
     throw new UsageError("will not write a binary module to a terminal: give -o FILE, or redirect stdout");
   }
   // Parsed completely before anything is written: a malformed text leaves no output file at all.
-  const { bytes } = await loadModule(cmd.module);
+  const { bytes } = await loadModule(cmd.module, io.stdin);
   if (cmd.output === undefined) writeAllTo(io.stdout === 1 ? Deno.stdout : io.stdout, bytes);
   else writeFile(cmd.output, bytes);
   return 0;

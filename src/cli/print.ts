@@ -5,10 +5,11 @@
 import { errorMessage, errorName } from "./engine.ts";
 import { CliFailure } from "./failure.ts";
 import { type CliIo, writeAll } from "./io.ts";
-import { internalErrorLine, loadModule, oneLine } from "./load.ts";
+import { internalErrorLine, loadModule, moduleLabel, oneLine } from "./load.ts";
 
-export async function runPrint(path: string, folded: boolean, io: CliIo): Promise<number> {
-  const { bytes } = await loadModule(path);
+export async function runPrint(source: string, folded: boolean, io: CliIo): Promise<number> {
+  const { bytes } = await loadModule(source, io.stdin);
+  const path = moduleLabel(source);
   // Loaded here, not at start-up: only this command prints.
   const { printWat } = await import("../text/print.ts");
   let text: string;

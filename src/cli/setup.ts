@@ -33,6 +33,23 @@ export function buildEnv(specs: EnvSpec[], inherit: boolean): Record<string, str
   return env;
 }
 
+/**
+ * The directories to preopen: those of --dir, else the current directory as `.`, so that a program
+ * run on files beside it finds them (`wasmrun prog.wasm data.txt`). The default asks for nothing the
+ * user did not grant: without Deno's read permission for `.` it is left out, silently (it was not
+ * asked for, so it is no error), and writes need Deno's write permission as for any --dir.
+ */
+export function preopenSpecs(dirs: DirSpec[], defaultDir: boolean): DirSpec[] {
+  if (dirs.length > 0 || !defaultDir) return dirs;
+  if (Deno.permissions.querySync({ name: "read", path: "." }).state !== "granted") return [];
+  try {
+    Deno.readDirSync(".")[Symbol.iterator]().next(); // a directory the OS will not list is left out too
+  } catch {
+    return [];
+  }
+  return [{ host: ".", guest: ".", readOnly: false }];
+}
+
 export function buildPreopens(dirs: DirSpec[]): Record<string, PreopenOptions> {
   const preopens: Record<string, PreopenOptions> = {};
   for (const { host, guest, readOnly } of dirs) {
