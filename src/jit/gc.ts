@@ -27,29 +27,35 @@ function gcInline(c: Compiler, sub: number): boolean {
       const kinds = layout.storage;
       if (!kinds.every((s, i) => inlineKind(s, unpackedType(fieldTypes[i].type)))) return false;
       const make = c.constant(`struct ${x}`);
-      let entries: string[] = [];
+      // Every struct of a type starts as a copy of its defaults, so that all have the same JS shape
+      // (elements kind) whichever tier made them: field loads stay monomorphic.
+      const lines: string[] = [];
+      const g = c.declare("g", "null"), gf = c.declare("gf", "null");
       if (sub === GcOp.StructNew) {
         const first = c.h - kinds.length;
-        entries = kinds.flatMap((s, i) => {
-          const t = unpackedType(fieldTypes[i].type), k = first + i, v = c.read(k);
+        kinds.forEach((s, i) => {
+          const t = unpackedType(fieldTypes[i].type), k = first + i, v = c.read(k), o = layout.offsets[i];
           switch (s) {
             case Storage.I8:
-              return [`${v} & 0xff`];
+              return lines.push(`${gf}[${o}] = ${v} & 0xff;`);
             case Storage.I16:
-              return [`${v} & 0xffff`];
+              return lines.push(`${gf}[${o}] = ${v} & 0xffff;`);
             case Storage.I32:
-              return [t === ValType.F32 ? f32Bits(v) : v];
+              return lines.push(`${gf}[${o}] = ${t === ValType.F32 ? f32Bits(v) : v};`);
             case Storage.I64:
-              return t === ValType.I64
-                ? [v, c.readHi(k)]
-                : [`(${RT.SD}[0] = ${v}, ${RT.SI}[0])`, `${RT.SI}[1]`];
+              return lines.push(
+                t === ValType.I64
+                  ? `${gf}[${o}] = ${v}; ${gf}[${o + 1}] = ${c.readHi(k)};`
+                  : `${RT.SD}[0] = ${v}; ${gf}[${o}] = ${RT.SI}[0]; ${gf}[${o + 1}] = ${RT.SI}[1];`,
+              );
           }
-          return [v];
+          return lines.push(`${gf}[${o}] = ${v};`);
         });
         c.h = first;
       }
       const k = c.push(refType(TYPE_HEAP + x, false));
-      c.emit(`${c.dest(k)} = ${make}(${sub === GcOp.StructNew ? `[${entries.join(", ")}]` : "null"});`);
+      const init = lines.length === 0 ? "" : `${gf} = ${g}[${c.constant("fields")}]; ${lines.join(" ")} `;
+      c.emit(`${g} = ${make}(); ${init}${c.dest(k)} = ${g};`);
       return true;
     }
     case GcOp.StructGet:

@@ -149,10 +149,13 @@ export function layoutOf(module: ModuleInfo, x: number): Layout {
   return layout;
 }
 
-/** `struct.new` of `layout`'s type for compiled code: from the fields' entries, or (null) at their defaults. */
-export function structMaker(layout: Layout): (entries: unknown[] | null) => GcStruct {
+/**
+ * A new struct of `layout`'s type with every field at its default, for compiled code to fill in. Every
+ * struct starts as a copy of the same defaults (on both tiers), so all of a type have one JS shape.
+ */
+export function structMaker(layout: Layout): () => GcStruct {
   const { rtt, defaults } = layout;
-  return (entries) => new GcStruct(rtt, entries ?? defaults.slice());
+  return () => new GcStruct(rtt, defaults.slice());
 }
 
 /**

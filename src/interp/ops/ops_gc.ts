@@ -236,9 +236,9 @@ function popSlots(l: GcLowering, n: number): number[] {
 }
 
 function structNew(layout: Layout, slots: number[], d: number, next: number): Op {
-  const { rtt, storage, offsets, size } = layout;
+  const { rtt, storage, offsets, defaults } = layout;
   return (p) => {
-    const f = new Array<unknown>(size);
+    const f = defaults.slice(); // the same JS shape for every struct of the type (see jit/gc.ts)
     for (let k = 0; k < slots.length; k++) {
       const o = offsets[k], q = p + 2 * slots[k];
       switch (storage[k]) {
