@@ -4,12 +4,13 @@
  * The API mirrors the built-in `WebAssembly` namespace, so a script written for it runs unchanged:
  *
  * ```ts
- * import { WebAssembly } from "jsr:@wasmrun/cli";
+ * import { WebAssembly } from "./mod.ts"; // jsr:@wasmrun/cli once the package is published
  * const { instance } = await WebAssembly.instantiate(bytes, imports);
  * ```
  *
  * Every constructor and `instantiate`/`compile` accept an optional extra argument of
- * {@link EngineOptions} (a wasmrun extension that the built-in API ignores).
+ * {@link EngineOptions} (a wasmrun extension that the built-in API ignores), which also takes the
+ * JS API's compile options (`builtins: ["js-string"]`, `importedStringConstants`).
  *
  * Run as the main module, this file is the `wasmrun` command line.
  *
