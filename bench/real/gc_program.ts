@@ -263,14 +263,20 @@ export function runEngine(engine: Engine, bytes: Uint8Array, runs = 1): EngineRu
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      fetch: { type: "boolean", default: false },
-      runs: { type: "string", default: "3" },
-      json: { type: "boolean", default: false },
-    },
-  });
+  let values;
+  try {
+    values = parseArgs({
+      args: Deno.args,
+      options: {
+        fetch: { type: "boolean", default: false },
+        runs: { type: "string", default: "3" },
+        json: { type: "boolean", default: false },
+      },
+    }).values;
+  } catch (e) {
+    console.error(`gc_program: ${(e as Error).message} (usage: [--fetch] [--runs N] [--json])`);
+    return 2;
+  }
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) {
     console.error(`gc_program: --runs must be a positive integer, got "${values.runs}"`);
