@@ -14,7 +14,8 @@ export function cacheDir(): string {
   return dir;
 }
 
-function exists(path: string): boolean {
+/** Whether a file or directory is at `path`. */
+export function exists(path: string): boolean {
   try {
     Deno.statSync(path);
     return true;

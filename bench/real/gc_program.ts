@@ -17,7 +17,7 @@
  * ratio to V8's. Exit status 1 on any difference or error.
  */
 import { parseArgs } from "node:util";
-import { cacheDir, unpackedPackage } from "./cache.ts";
+import { cacheDir, exists, unpackedPackage } from "./cache.ts";
 import type { Program } from "./programs.ts";
 import { WebAssembly as Wasmrun } from "../../mod.ts";
 
@@ -47,15 +47,6 @@ const ENGINE_SETUP: Record<Engine, [namespace: unknown, options: object]> = {
   "wasmrun-interp": [Wasmrun, { jit: false }],
   "wasmrun-eager": [Wasmrun, { tierUp: 0 }],
 };
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function sha256(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
