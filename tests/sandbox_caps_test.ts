@@ -247,7 +247,8 @@ Deno.test("cap 5c memory.grow to 61,440 pages (3.75 GiB) in 15 steps, and 1,023 
 
 // The host may cap the table (the native backend holds a host fd per directory, under the process's
 // RLIMIT_NOFILE): the guest must then get EMFILE/ENFILE and go on, and everything must work again
-// once it closes them. Bounds: at least 1,000 opens succeed; 15 s.
+// once it closes them. Bounds: at least 1,000 opens succeed; 45 s (a runaway bound, not a speed test: the
+// run takes 5–17 s here depending on the load, and the child is killed at 90 s).
 Deno.test("cap 5d 65,532 directory opens without closing", async () => {
   const problems: string[] = [];
   for (const cfg of [NATIVE_ALL, DENO_ALL]) {
@@ -273,7 +274,7 @@ Deno.test("cap 5d 65,532 directory opens without closing", async () => {
     if (!/^open file after closing: ok$/m.test(m.stdoutHead)) {
       problems.push(`${where}: could not open a file afterwards`);
     }
-    if (m.ms > 15_000) problems.push(`${where}: took ${(m.ms / 1000).toFixed(1)} s (bound 15 s)`);
+    if (m.ms > 45_000) problems.push(`${where}: took ${(m.ms / 1000).toFixed(1)} s (bound 45 s)`);
   }
   assert.deepEqual(problems, []);
 });
