@@ -14,7 +14,8 @@
 import assert from "node:assert/strict";
 import { WebAssembly as Ours } from "../mod.ts";
 import { wat } from "./wat.ts";
-import { FIELDS, GcArray, type Rtt } from "../src/runtime/gc.ts";
+import { FIELDS, GcArray } from "../src/runtime/gc.ts";
+import type { Rtt } from "../src/wasm/type_canon.ts";
 import { TypeKind } from "../src/wasm/types.ts";
 import { BUILTIN_NAMES, fromCharCodeArray, intoCharCodeArray } from "../src/engine/js_string.ts";
 

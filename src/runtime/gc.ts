@@ -11,15 +11,13 @@
  *   in a JS array for references.
  * - `i31ref` values are JS numbers (integers in [-2^30, 2^30)); `ref.eq` is `===` for every reference.
  *
- * The object's own keys are symbols, so JS that holds one sees an empty object (as it sees V8's).
+ * The object's own keys are symbols, so JS that holds one sees an empty object (see docs/RATIONALE.md,
+ * "GC objects").
  */
 
 import { isSubRtt, type Rtt, rttOf } from "../wasm/type_canon.ts";
 import { HeapType, type ModuleInfo, Packed, TYPE_HEAP, TypeKind, ValType } from "../wasm/types.ts";
 import { signatureIds, trap } from "./objects.ts";
-
-export type { Rtt };
-export { isSubRtt };
 
 /** Keys of a GC object's internals. */
 export const RTT: unique symbol = Symbol("wasm.rtt");
@@ -93,7 +91,7 @@ export interface Layout {
   readonly offsets: number[];
   /** Entries a struct takes (an array: per element). */
   readonly size: number;
-  /** A struct with every field at its default (0, null), to copy for `struct.new_default`. */
+  /** A struct's fields at their defaults (0, null): every new struct starts as a copy (one JS shape per type). */
   readonly defaults: unknown[];
 }
 
