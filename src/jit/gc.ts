@@ -25,7 +25,7 @@ function gcInline(c: Compiler, sub: number): boolean {
     case GcOp.StructNewDefault: {
       const x = r.u32(), layout = layoutOf(m, x), fieldTypes = m.types[x].fields;
       const kinds = layout.storage;
-      if (!kinds.every((s, i) => inlineKind(s, unpackedType(fieldTypes[i].type)))) return false;
+      if (!kinds.every(inlineKind)) return false;
       const make = c.constant(`struct ${x}`);
       // Every struct of a type starts as a copy of its defaults, so that all have the same JS shape
       // (elements kind) whichever tier made them: field loads stay monomorphic.
@@ -64,7 +64,7 @@ function gcInline(c: Compiler, sub: number): boolean {
       const x = r.u32(), i = r.u32(), layout = layoutOf(m, x);
       const storage = layout.storage[i], o = layout.offsets[i];
       const t = unpackedType(m.types[x].fields[i].type);
-      if (!inlineKind(storage, t)) return false;
+      if (!inlineKind(storage)) return false;
       const ref = c.read(c.pop());
       const g = c.declare("g", "null");
       c.emit(
@@ -79,7 +79,7 @@ function gcInline(c: Compiler, sub: number): boolean {
       const x = r.u32(), i = r.u32(), layout = layoutOf(m, x);
       const storage = layout.storage[i], o = layout.offsets[i];
       const t = unpackedType(m.types[x].fields[i].type);
-      if (!inlineKind(storage, t)) return false;
+      if (!inlineKind(storage)) return false;
       const v = c.pop(), a = c.pop();
       const g = c.declare("g", "null");
       c.emit(
@@ -95,7 +95,7 @@ function gcInline(c: Compiler, sub: number): boolean {
     case GcOp.ArrayGetU: {
       const x = r.u32(), storage = layoutOf(m, x).storage[0];
       const t = unpackedType(m.types[x].fields[0].type);
-      if (!inlineKind(storage, t)) return false;
+      if (!inlineKind(storage)) return false;
       const i = c.pop(), a = c.pop();
       const g = c.declare("g", "null"), n = c.declare("gi", "0");
       c.emit(checkIndex(c, g, n, a, i, trap));
@@ -108,7 +108,7 @@ function gcInline(c: Compiler, sub: number): boolean {
     case GcOp.ArraySet: {
       const x = r.u32(), storage = layoutOf(m, x).storage[0];
       const t = unpackedType(m.types[x].fields[0].type);
-      if (!inlineKind(storage, t)) return false;
+      if (!inlineKind(storage)) return false;
       const v = c.pop(), i = c.pop(), a = c.pop();
       const g = c.declare("g", "null"), n = c.declare("gi", "0");
       c.emit(checkIndex(c, g, n, a, i, trap));
@@ -189,7 +189,7 @@ function castConstant(c: Compiler, heap: number, nullable: boolean): string {
 }
 
 /** The kinds inline access handles: all but v128 (references, packed, 32-bit, and 64-bit as halves). */
-function inlineKind(s: Storage, _t: ValType): boolean {
+function inlineKind(s: Storage): boolean {
   return s !== Storage.V128;
 }
 
