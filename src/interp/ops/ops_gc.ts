@@ -6,6 +6,7 @@
  */
 import type { Reader } from "../../wasm/reader.ts";
 import { GcOp } from "../../wasm/opcodes.ts";
+import { canonicalHeap } from "../../wasm/type_canon.ts";
 import { readHeapType } from "../../wasm/decoder.ts";
 import {
   HeapType,
@@ -53,8 +54,7 @@ export interface GcLowering {
 
 /** The test a cast to `(ref null? heap)` of `l`'s module runs (a type index made canonical first). */
 export function castTest(l: GcLowering, heap: number, nullable: boolean): RefTest {
-  const canon = heap < TYPE_HEAP ? heap : TYPE_HEAP + signatureIds(l.module)[heap - TYPE_HEAP];
-  return refTester(canon, nullable);
+  return refTester(canonicalHeap(heap, signatureIds(l.module)), nullable);
 }
 
 /** Lowers GC instruction `sub` (the u32 after 0xfb), but `br_on_cast`; the validator has checked it. */
