@@ -367,7 +367,7 @@ Deno.test("features: a body with an instruction the scanner cannot size is liste
   const imported = [[...name("m"), ...name("f"), 0x00, 0x00]]; // one imported function: index 0
   for (
     const [what, bad] of [
-      ["call_ref (0x14)", [0x14, 0x00]],
+      ["an unknown 0xfb sub-opcode", [0xfb, 31]],
       ["an unknown 0xfc sub-opcode", [0xfc, 18]],
       ["an unassigned opcode", [0xff]],
       ["an overlong immediate", [0x41, 0x80, 0x80, 0x80, 0x80, 0x80]],
@@ -395,6 +395,16 @@ const WAT_FEATURES: [Feature[], string][] = [
   [["tail-call"], `(func $f (return_call $f))`],
   [["exception-handling"], `(func (try (do nop) (catch_all nop)))`],
   [["multi-memory"], `(memory 1) (memory $b 1) (func (result i32) (i32.load $b (i32.const 0)))`],
+  [["memory64"], `(memory i64 1) (func (result i32) (i32.load (i64.const 0)))`],
+  [
+    ["reference-types", "function-references"],
+    `(type $f (func)) (func $g (param (ref $f)) (call_ref $f (local.get 0)))`,
+  ],
+  [
+    ["gc"],
+    `(type $s (struct (field i32))) (func (result i32) (struct.get $s 0 (struct.new $s (i32.const 1))))`,
+  ],
+  [["gc"], `(func (result i32) (i31.get_u (ref.i31 (i32.const 1))))`],
 ];
 
 Deno.test({
@@ -423,7 +433,7 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "wasmrun-features-" });
     try {
       const path = `${dir}/m.wasm`;
-      await Deno.writeFile(path, build({ body: [0xc0], more: [[0x14, 0x00]] }));
+      await Deno.writeFile(path, build({ body: [0xc0], more: [[0xff]] }));
       const r = await cli(["inspect", path]);
       assert.equal(r.code, 0, r.stderr);
       assert.match(

@@ -1,12 +1,25 @@
 /**
  * Which post-MVP features a module uses, found from its types, imports/exports, segments and an
  * instruction-by-instruction walk of every function body (skipping each opcode's immediates).
- * The walk knows the Wasm 2.0 instruction set plus the SIMD, threads, tail-call and exception
- * prefixes/opcodes well enough to name them; an opcode it cannot size ends the walk of that body.
+ * The walk knows the Wasm 2.0 instruction set plus the SIMD, threads, tail-call, exception, typed
+ * function reference and GC opcodes well enough to name them (any other Wasm 3.0 opcode it sizes with
+ * the decoder's table); an opcode it cannot size ends the walk of that body.
  */
-import { SimdImm, simdImmediate } from "../wasm/opcodes.ts";
+import { GcOp, isKnownOpcode, SimdImm, simdImmediate } from "../wasm/opcodes.ts";
+import { skipImmediates } from "../wasm/code.ts";
 import { Reader } from "../wasm/reader.ts";
-import { ExternKind, isRefType, type ModuleInfo, SegmentMode, ValType } from "../wasm/types.ts";
+import {
+  ExternKind,
+  heapOf,
+  HeapType,
+  isRefType,
+  type ModuleInfo,
+  REF_BASE,
+  SegmentMode,
+  TYPE_HEAP,
+  TypeKind,
+  ValType,
+} from "../wasm/types.ts";
 
 export const FEATURE_NAMES = [
   "multi-value",
@@ -20,6 +33,9 @@ export const FEATURE_NAMES = [
   "threads",
   "exception-handling",
   "multi-memory",
+  "memory64",
+  "function-references",
+  "gc",
 ] as const;
 
 export type Feature = typeof FEATURE_NAMES[number];
@@ -197,6 +213,30 @@ function scanBody(r: Reader, use: (f: Feature) => void): boolean {
         use("simd");
         skipSimdImmediates(r, r.u32());
         break;
+      case 0xfb: { // structs, arrays, casts, i31
+        const at = r.pos;
+        if (r.u32() > GcOp.I31GetU) return false;
+        r.pos = at;
+        use("gc");
+        skipImmediates(r, op);
+        break;
+      }
+      case 0xd3: // ref.eq
+        use("gc");
+        break;
+      case 0x14: // call_ref, return_call_ref, ref.as_non_null, br_on_null, br_on_non_null
+      case 0x15:
+      case 0xd4:
+      case 0xd5:
+      case 0xd6:
+        use("function-references");
+        if (op === 0x15) use("tail-call");
+        skipImmediates(r, op);
+        break;
+      case 0x1f: // try_table
+        use("exception-handling");
+        skipImmediates(r, op);
+        break;
       case 0xfe: {
         use("threads");
         const sub = r.u32();
@@ -205,10 +245,27 @@ function scanBody(r: Reader, use: (f: Feature) => void): boolean {
         break;
       }
       default:
-        return false;
+        if (!isKnownOpcode(op)) return false;
+        skipImmediates(r, op);
     }
   }
   return true;
+}
+
+/** The feature a reference type needs beyond reference types: typed function references, or GC. */
+function refFeature(t: number): Feature | null {
+  if (t < REF_BASE) return null;
+  const heap = heapOf(t as ValType);
+  const gcHeaps: number[] = [
+    HeapType.Any,
+    HeapType.Eq,
+    HeapType.I31,
+    HeapType.Struct,
+    HeapType.Array,
+    HeapType.None,
+  ];
+  if (gcHeaps.includes(heap)) return "gc";
+  return heap >= TYPE_HEAP ? "function-references" : null;
 }
 
 export interface FeatureReport {
@@ -220,13 +277,21 @@ export interface FeatureReport {
 export function detectFeatures(m: ModuleInfo): FeatureReport {
   const used = new Set<Feature>();
   const use = (f: Feature) => used.add(f);
+  const useRef = (v: number) => {
+    if (!isRefType(v as ValType)) return;
+    use("reference-types");
+    const f = refFeature(v);
+    if (f !== null) use(f);
+  };
   for (const t of m.types) {
     if (t.results.length > 1) use("multi-value");
-    for (const v of [...t.params, ...t.results]) {
+    if (t.kind !== TypeKind.Func || t.groupSize > 1 || t.supertype >= 0 || !t.final) use("gc");
+    for (const v of [...t.params, ...t.results, ...t.fields.map((f) => f.type)]) {
       if (v === ValType.V128) use("simd");
-      if (isRefType(v)) use("reference-types");
+      useRef(v);
     }
   }
+  if ([...m.memories, ...m.tables].some((x) => x.limits.address64)) use("memory64");
   for (const imp of m.imports) {
     if (imp.desc.kind === ExternKind.Global && imp.desc.type.mutable) use("mutable-globals");
   }
@@ -235,7 +300,11 @@ export function detectFeatures(m: ModuleInfo): FeatureReport {
   }
   for (const g of m.globalTypes) {
     if (g.type === ValType.V128) use("simd");
-    if (isRefType(g.type)) use("reference-types");
+    useRef(g.type);
+  }
+  for (const t of m.tables) {
+    const f = refFeature(t.elem);
+    if (f !== null) use(f);
   }
   if (m.tables.length > 1 || m.tables.some((t) => t.elem === ValType.ExternRef)) use("reference-types");
   if (m.memories.length > 1) use("multi-memory");
@@ -248,7 +317,7 @@ export function detectFeatures(m: ModuleInfo): FeatureReport {
   m.funcs.forEach((f, i) => {
     for (const l of f.locals) {
       if (l === ValType.V128) use("simd");
-      if (isRefType(l)) use("reference-types");
+      useRef(l);
     }
     try {
       if (!scanBody(new Reader(m.bytes, f.codeStart, f.codeEnd), use)) {
