@@ -180,21 +180,10 @@ class Parser {
         if (param === undefined) throw new Fail();
         return param;
       }
-      case "ptr":
-      case "cv":
-      case "arr":
       case "pack":
         return { ...n, inner: r(n.inner) };
-      case "memptr":
-        return { ...n, cls: r(n.cls), inner: r(n.inner) };
-      case "qual":
-        return { ...n, scope: r(n.scope), name: r(n.name) };
-      case "tmpl":
-        return { ...n, name: r(n.name), args: n.args.map(r) };
-      case "fn":
-        return { ...n, ret: n.ret && r(n.ret), params: n.params.map(r) };
     }
-    return n;
+    return mapChildren(n, r);
   }
   constructor(readonly s: string, public i: number) {}
 
@@ -983,20 +972,24 @@ function findPack(n: Node): (Node & { k: "args" }) | null {
 /** `n` with the argument pack `pack` replaced by one of its elements. */
 function replace(n: Node, pack: Node, item: Node): Node {
   if (n === pack) return item;
-  const r = (x: Node) => replace(x, pack, item);
+  return mapChildren(n, (x) => replace(x, pack, item));
+}
+
+/** `n` with `f` applied to each node it is made of (a copy), packs aside; any other node is itself. */
+function mapChildren(n: Node, f: (x: Node) => Node): Node {
   switch (n.k) {
     case "ptr":
     case "cv":
     case "arr":
-      return { ...n, inner: r(n.inner) };
+      return { ...n, inner: f(n.inner) };
     case "memptr":
-      return { ...n, cls: r(n.cls), inner: r(n.inner) };
+      return { ...n, cls: f(n.cls), inner: f(n.inner) };
     case "qual":
-      return { ...n, scope: r(n.scope), name: r(n.name) };
+      return { ...n, scope: f(n.scope), name: f(n.name) };
     case "tmpl":
-      return { ...n, name: r(n.name), args: n.args.map(r) };
+      return { ...n, name: f(n.name), args: n.args.map(f) };
     case "fn":
-      return { ...n, ret: n.ret && r(n.ret), params: n.params.map(r) };
+      return { ...n, ret: n.ret && f(n.ret), params: n.params.map(f) };
   }
   return n;
 }
