@@ -71,7 +71,8 @@ Deno.test("text: the content decides, not the name", async () => {
       assert.deepEqual(await cli([`${dir}/${file}`]), { code: 0, stdout: "hello from text\n", stderr: "" });
     }
     // A binary named .wat is a binary.
-    assert.equal((await cli([`${dir}/exit.wat`, "7"])).code, 7);
+    const r = await cli([`${dir}/exit.wat`, "7"]);
+    assert.deepEqual({ code: r.code, stderr: r.stderr }, { code: 7, stderr: "" });
   });
 });
 

@@ -41,6 +41,24 @@ for (const [kind, options] of [["no meter", { tierUp: 0 }], ["fuel", { tierUp: 0
   });
 }
 
+Deno.test("code read back in a process that numbers function types differently checks call_indirect right", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "wasmrun-code-cache-" });
+  const child = (mode: string) => {
+    const out = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("./code_cache_child.ts", import.meta.url).pathname, mode, dir],
+    }).outputSync();
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, text);
+    return JSON.parse(text);
+  };
+  try {
+    assert.deepEqual(child("save"), { result: 63, restored: 0 });
+    assert.deepEqual(child("load"), { result: 63, restored: 3 });
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
 /** `bytes` with a custom section appended: the same module under another hash (another cache file). */
 function variant(bytes: Uint8Array, tag: string): Uint8Array {
   const name = new TextEncoder().encode(tag);

@@ -95,6 +95,10 @@ export function constGetter(key: string, module: ModuleInfo): (inst: InstanceSta
         : (i) => i.globals[x].f64;
     case "func":
       return (i) => i.funcs[x];
+    case "sig": { // type x's signature id (see runtime/objects.ts `signatureIds`)
+      const id = signatureIds(module)[x];
+      return () => id;
+    }
     case "table":
       return (i) => i.tables[x];
     case "tag":
@@ -1140,7 +1144,9 @@ export class Compiler {
 
   /** Pops the table index of an indirect call: `cf` is the callee, checked against type `typeIndex`. */
   indirectCallee(typeIndex: number, tableIndex: number): void {
-    const sig = this.inst.sigIds[typeIndex];
+    // A constant, not a number in the source: ids are this process's numbering, and the compile cache
+    // hands the source to another process.
+    const sig = this.constant(`sig ${typeIndex}`);
     const table = this.constant(`table ${tableIndex}`);
     const sel = this.pop();
     const at = this.at;
