@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { fuelConsumed, type Instance, WebAssembly as W } from "../mod.ts";
 import type { EngineOptions } from "../mod.ts";
 import { funcOfJs } from "../src/runtime/boundary.ts";
-import type { WasmFunc } from "../src/runtime/objects.ts";
+import { DEFAULT_TIER_UP, type WasmFunc } from "../src/runtime/objects.ts";
 import { jitCounts } from "../src/engine/tiering.ts";
 import { wat } from "./wat.ts";
 
@@ -87,16 +87,17 @@ Deno.test({
 });
 
 Deno.test({
-  name: "lowering lazy (default tiering): a first call lowers what it runs; compiling waits until it is hot",
+  name: "lowering lazy (tiering by heat): a first call lowers what it runs; compiling waits until it is hot",
   fn() {
     const before = jitCounts.compiled;
-    const inst = make({});
+    // The default budget, flat (this module is small enough to compile at the first call by default).
+    const inst = make({ tierUp: DEFAULT_TIER_UP });
     assert.deepEqual(prepared(inst), { compiled: 0, lowered: 0 });
     assert.equal((inst.exports.a as () => number)(), 42); // a and $hidden, once each: cold
     assert.deepEqual(prepared(inst), { compiled: 0, lowered: 2 });
     for (let i = 0; i < 150; i++) assert.equal((inst.exports.a as () => number)(), 42);
     assert.deepEqual(prepared(inst), { compiled: 0, lowered: 2 }); // 151 calls at 100 heat each: still cold
-    // The default budget, 20,000 plus 50 per byte of code, is spent a few calls after the 200th.
+    // The budget, 20,000, is spent at the 200th call.
     for (let i = 0; i < 60; i++) assert.equal((inst.exports.a as () => number)(), 42);
     assert.deepEqual(prepared(inst), { compiled: 2, lowered: 2 });
     assert.equal(jitCounts.compiled - before, 2);

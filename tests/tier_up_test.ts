@@ -9,6 +9,8 @@ import assert from "node:assert/strict";
 import { fuelConsumed, profileOf, WebAssembly as Ours } from "../mod.ts";
 import { PROGRAMS } from "../bench/programs.ts";
 import { jitCounts, jitFailures } from "../src/engine/tiering.ts";
+import { DEFAULT_TIER_UP, SMALL_MODULE_CODE_BYTES } from "../src/runtime/objects.ts";
+import { generateBigModule } from "../bench/big_module.ts";
 import { wat } from "./wat.ts";
 
 type Fn = (...args: unknown[]) => unknown;
@@ -160,9 +162,10 @@ Deno.test({
 });
 
 Deno.test({
-  name: "default tiering: cold code stays on the interpreter, a hot loop moves its call to the JS tier once",
+  name: "tiering by heat: cold code stays on the interpreter, a hot loop moves its call to the JS tier once",
   fn() {
-    const instance = new Ours.Instance(new Ours.Module(wat(LOOPS)), {});
+    // The default budget, as a big module's functions have it (a small module's compile at once).
+    const instance = new Ours.Instance(new Ours.Module(wat(LOOPS)), {}, { tierUp: DEFAULT_TIER_UP });
     const leaf = instance.exports.leaf as Fn;
     const before = { ...jitCounts };
     assert.equal(leaf(60), 10); // 60 iterations: cold
@@ -175,6 +178,19 @@ Deno.test({
   },
 });
 
+Deno.test("by default a small module compiles at the first call, a big one keeps the heat budget", () => {
+  const compiledByOneCall = (bytes: Uint8Array, name: string) => {
+    const before = jitCounts.compiled;
+    (new Ours.Instance(new Ours.Module(bytes), {}).exports[name] as Fn)(1);
+    return jitCounts.compiled - before;
+  };
+  const fib = Deno.readFileSync(new URL("../bench/wasm/fib.wasm", import.meta.url));
+  assert.equal(compiledByOneCall(fib, "run"), 2, "fib.wasm (158 bytes): run and fib");
+  // Function bodies a little over the bound (the code section also holds each body's size).
+  const big = generateBigModule({ targetCodeBytes: SMALL_MODULE_CODE_BYTES + (64 << 10) });
+  assert.equal(compiledByOneCall(big.bytes, "entry"), 0, `${big.codeBytes} bytes of code: one call is cold`);
+});
+
 Deno.test("without a JIT in the host (--jitless), functions are compiled at their first call by default", () => {
   const run = (flags: string[]) => {
     const child = new URL("./jitless_child.ts", import.meta.url).pathname;
@@ -183,10 +199,10 @@ Deno.test("without a JIT in the host (--jitless), functions are compiled at thei
     assert.equal(out.code, 0);
     return JSON.parse(new TextDecoder().decode(out.stdout));
   };
-  assert.deepEqual(run([]), { result: 1, compiled: 0 }, "with V8's JIT: one call is cold");
+  assert.deepEqual(run([]), { result: 0, compiled: 0 }, "with V8's JIT: one call is cold");
   assert.deepEqual(
     run(["--v8-flags=--jitless"]),
-    { result: 1, compiled: 2 },
-    "jitless: run and fib compiled",
+    { result: 0, compiled: 1 },
+    "jitless: entry compiled",
   );
 });

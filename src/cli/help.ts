@@ -93,7 +93,8 @@ Engine:
                             there and are compiled to JavaScript once hot (fuel counts the same)
   --tier-up N               how hot: the heat a function spends on the interpreter first; a call
                             spends 100, a loop iteration 1 (default 20000 plus 50 per byte of the
-                            function's code; 0 compiles at the first call)
+                            function's code, and 0 in a module of less than 1 MiB of code; 0
+                            compiles at the first call)
   --no-cache                do not keep or reuse compiled code; by default the JS generated for
                             a module's hot functions is kept (when write permission to the cache
                             directory is granted) and a later run of the same module starts with it

@@ -53,6 +53,15 @@ export const CALL_HEAT = 100;
  * programs of bench/real: 50 gave the best geometric mean of 0, 20, 50, 100 and 300).
  */
 export const HEAT_PER_BYTE = 50;
+/**
+ * Code (bytes of function bodies) below which a module's functions are compiled at their first call
+ * by default. All that runs of a small module compiles in little time and pays back soon, in a single
+ * run and most of all in a module with many instances (a job each: what the first job compiles serves
+ * every later one). Measured (bench/real, bench/instances; docs/RATIONALE.md): compiling at the first
+ * call made icepll (0.06 MB) 2× faster per job and icepack (0.33 MB) 15–25 % faster, flite (0.2 MB)
+ * the same; nextpnr (1.7 MB) went from 1.4× to 1.7–1.9× node:wasi's peak RSS and was not faster.
+ */
+export const SMALL_MODULE_CODE_BYTES = 1 << 20;
 
 /**
  * Structural identity of a function type that names no type index (see wasm/type_canon.ts), so
@@ -98,11 +107,11 @@ export interface EngineOptions {
   /**
    * When the JS tier takes a function: after this much work on the interpreter, where each call
    * counts 100 and each loop iteration 1. By default 20,000 plus 50 per byte of the function's code
-   * (compiling a big function costs more), and 0 on a host without a JIT (`--jitless`); a number given
-   * here is the budget of every function. A
-   * function whose loop gets hot in the middle of a call continues that call in compiled code from the
-   * loop's start (on-stack replacement). 0 compiles every function at its first call. Ignored with
-   * `jit: false`.
+   * (compiling a big function costs more), and 0 in a module of less than 1 MiB of code
+   * (`SMALL_MODULE_CODE_BYTES`) or on a host without a JIT (`--jitless`); a number given here is the
+   * budget of every function. A function whose loop gets hot in the middle of a call continues that
+   * call in compiled code from the loop's start (on-stack replacement). 0 compiles every function at
+   * its first call. Ignored with `jit: false`.
    */
   tierUp?: number;
 }
@@ -245,7 +254,8 @@ const heatOfModules = new WeakMap<ModuleInfo, Map<number, Float64Array>>();
 
 /**
  * The heat of every function of `module` for instances whose budget is `tierUp`: exactly that when
- * the instance asked for it, plus HEAT_PER_BYTE per byte of each function's code by default (`bySize`).
+ * the instance asked for it; by default (`bySize`), plus HEAT_PER_BYTE per byte of each function's
+ * code, and none for a module of less than SMALL_MODULE_CODE_BYTES of code.
  */
 function sharedHeat(module: ModuleInfo, tierUp: number, bySize: boolean): Float64Array {
   let byBudget = heatOfModules.get(module);
@@ -256,7 +266,12 @@ function sharedHeat(module: ModuleInfo, tierUp: number, bySize: boolean): Float6
     heat = new Float64Array(module.importedFuncCount + module.funcs.length).fill(tierUp);
     if (bySize) {
       const base = module.importedFuncCount;
-      module.funcs.forEach((b, i) => heat![base + i] = tierUp + HEAT_PER_BYTE * (b.codeEnd - b.codeStart));
+      let code = 0;
+      for (const b of module.funcs) code += b.codeEnd - b.codeStart;
+      if (code < SMALL_MODULE_CODE_BYTES) heat.fill(0);
+      else {module.funcs.forEach((b, i) =>
+          heat![base + i] = tierUp + HEAT_PER_BYTE * (b.codeEnd - b.codeStart)
+        );}
     }
     byBudget.set(key, heat);
   }
