@@ -27,10 +27,11 @@ function funcOf(f: unknown): WasmFunc {
   return funcOfJs.get(f as object) as WasmFunc;
 }
 
-/** The module's own (defined) function instances, in index order. */
+/** The module's own (defined) function instances, in index order (made now if not used yet: that prepares nothing). */
 function defined(inst: Instance): WasmFunc[] {
   const state = funcOf(inst.exports.a).inst;
-  return state.funcs.filter((f): f is WasmFunc => "body" in f && (f as WasmFunc).inst === state);
+  const first = state.module.importedFuncCount;
+  return state.module.funcs.map((_, i) => state.func(first + i) as WasmFunc);
 }
 
 const imports = { js: { f: () => 7 } };
@@ -229,4 +230,28 @@ Deno.test("lowered code keeps nothing of the lowering: under 250 bytes of heap p
   const { bytes, ops } = JSON.parse(new TextDecoder().decode(out.stdout));
   assert.ok(ops > 100_000, `${ops} ops lowered`);
   assert.ok(bytes / ops < 250, `${(bytes / ops).toFixed(0)} bytes of heap per lowered op`);
+});
+
+Deno.test("instantiation makes no object per function: exports', element segments' and start's only, the rest at first use", () => {
+  for (const options of [{ jit: false }, { tierUp: 0 }]) {
+    const inst = new W.Instance(
+      new W.Module(wat(`(module
+        (import "js" "f" (func $imported (result i32)))
+        (table 1 funcref) (elem (i32.const 0) $in_table)
+        (global $g (mut i32) (i32.const 0))
+        (start $start)
+        (func $start (global.set $g (i32.const 1)))
+        (func $in_table (result i32) (i32.const 5))
+        (func $hidden (result i32) (i32.const 40))
+        (func $never (result i32) (i32.const 0))
+        (func (export "a") (result i32) (i32.add (call $hidden) (global.get $g))))`)),
+      imports,
+      options,
+    );
+    const state = funcOf(inst.exports.a).inst;
+    const made = () => state.funcs.flatMap((f, x) => f === undefined ? [] : [x]);
+    assert.deepEqual(made(), [0, 1, 2, 5], "the import, $start, $in_table, a");
+    assert.equal((inst.exports.a as () => number)(), 41);
+    assert.deepEqual(made(), [0, 1, 2, 3, 5], "and $hidden once called");
+  }
 });

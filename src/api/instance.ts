@@ -194,7 +194,7 @@ export class Instance {
     for (const e of info.exports) {
       switch (e.kind) {
         case ExternKind.Func:
-          exports[e.name] = wrapFunction(inst.funcs[e.index]);
+          exports[e.name] = wrapFunction(inst.func(e.index));
           break;
         case ExternKind.Table:
           exports[e.name] = wrapTable(inst.tables[e.index]);

@@ -75,7 +75,7 @@ function evalInstr(inst: InstanceState, i: ConstInstr, out: GlobalInst): void {
       out.ref = null;
       break;
     case "ref.func":
-      out.ref = inst.funcs[i.index];
+      out.ref = inst.func(i.index);
       break;
     case "global.get": {
       const g = inst.globals[i.index];
@@ -163,12 +163,12 @@ export function instantiateModule(
   options: EngineOptions = {},
 ): InstanceState {
   const inst = new InstanceState(module, options, tiering);
-  let k = 0;
+  let k = 0, funcs = 0;
   for (const imp of module.imports) {
     const value = imports[k++];
     switch (imp.desc.kind) {
       case ExternKind.Func:
-        inst.funcs.push(value as FuncInst);
+        inst.funcs[funcs++] = value as FuncInst;
         break;
       case ExternKind.Table:
         inst.tables.push(value as TableInst);
@@ -188,10 +188,7 @@ export function instantiateModule(
   for (const t of module.tags.slice(module.importedTagCount)) {
     inst.tags.push(newTag(module.types[t], inst.sigIds[t]));
   }
-  module.funcs.forEach((body, i) => {
-    const t = body.typeIndex;
-    inst.funcs.push(new WasmFunc(module.types[t], inst.sigIds[t], inst, module.importedFuncCount + i, body));
-  });
+  // The module's own functions are made on first use (`InstanceState.func`): nothing per function here.
   for (const t of module.tables.slice(module.importedTableCount)) {
     if (t.limits.min > MAX_TABLE_SIZE) {
       trap(`table limit: the module needs ${t.limits.min} entries, the limit is ${MAX_TABLE_SIZE}`);
@@ -228,13 +225,14 @@ export function instantiateModule(
     if (t.init !== undefined) inst.tables[i].elements.fill(constRef(inst, t.init));
   });
   inst.elems = module.elems.map((seg) =>
-    seg.funcIndices ? seg.funcIndices.map((f) => inst.funcs[f]) : seg.init.map((e) => constRef(inst, e))
+    seg.funcIndices ? seg.funcIndices.map((f) => inst.func(f)) : seg.init.map((e) => constRef(inst, e))
   );
   inst.datas = module.datas.map((d) => module.bytes.subarray(d.start, d.end));
   if (options.lowering === "eager") {
     // Compiled to JS, or lowered to threaded code when the JS tier does not take the function.
-    for (const f of inst.funcs) {
-      if (f instanceof WasmFunc && f.inst === inst && compileNow(f) === null) lowerFunction(f);
+    for (let x = module.importedFuncCount; x < inst.funcs.length; x++) {
+      const f = inst.func(x) as WasmFunc;
+      if (compileNow(f) === null) lowerFunction(f);
     }
   }
 
@@ -260,7 +258,7 @@ export function instantiateModule(
   });
   if (module.start !== undefined) {
     // The start function takes no arguments and returns nothing.
-    const start = inst.funcs[module.start];
+    const start = inst.func(module.start);
     inst.meter?.enter();
     try {
       if (start instanceof WasmFunc) execute(start, machine.top);

@@ -1104,7 +1104,7 @@ export class Lowerer implements LoweringState {
         const f = r.u32();
         return this.emitValue(
           ValType.FuncRef,
-          tag(counts && "ref.func", (d, next) => (p, vm) => (R[(p >> 1) + d] = vm.funcs[f], next)),
+          tag(counts && "ref.func", (d, next) => (p, vm) => (R[(p >> 1) + d] = vm.func(f), next)),
         );
       }
       case Opcode.RefEq:
@@ -1257,13 +1257,13 @@ export class Lowerer implements LoweringState {
       this.emit(
         tag(
           counts && "call",
-          () => (_, vm) => (callState.fn = vm.funcs[x], callState.argSlot = argSlot, CALL),
+          () => (_, vm) => (callState.fn = vm.funcs[x] ?? vm.func(x), callState.argSlot = argSlot, CALL),
         ),
       );
     } else {
       // An import is a host function in one instance, another instance's wasm function in the next.
       this.emit(tag(counts && "call:import", (next) => (p, vm) => {
-        const f = vm.funcs[x];
+        const f = vm.funcs[x]!; // imports are all there
         if (f.kind === "wasm") {
           callState.fn = f, callState.argSlot = argSlot;
           return CALL;
@@ -1360,7 +1360,7 @@ export class Lowerer implements LoweringState {
     this.emit(
       tag(
         counts && "return_call",
-        () => (_, vm) => (callState.fn = vm.funcs[x], callState.argSlot = argSlot, TAIL),
+        () => (_, vm) => (callState.fn = vm.funcs[x] ?? vm.func(x), callState.argSlot = argSlot, TAIL),
       ),
     );
     this.setUnreachable();

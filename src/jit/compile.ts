@@ -94,7 +94,7 @@ export function constGetter(key: string, module: ModuleInfo): (inst: InstanceSta
         ? (i) => i.globals[x].i32
         : (i) => i.globals[x].f64;
     case "func":
-      return (i) => i.funcs[x];
+      return (i) => i.func(x);
     case "sig": { // type x's signature id (see runtime/objects.ts `signatureIds`)
       const id = signatureIds(module)[x];
       return () => id;
@@ -1077,8 +1077,14 @@ export class Compiler {
     return this.constant(`func ${index}`);
   }
 
+  /** The type of function `index` (without making the instance's function object). */
+  funcType(index: number): FuncType {
+    const m = this.inst.module;
+    return m.types[m.funcTypeIndices[index]];
+  }
+
   call(index: number): void {
-    const type = this.inst.funcs[index].type;
+    const type = this.funcType(index);
     const target = index === this.fn.index ? "self" : `${this.func(index)}.entry`;
     this.callWith(type.params.length, type.results, target, this.mayTail(index));
   }
@@ -1126,7 +1132,7 @@ export class Compiler {
   }
 
   returnCall(index: number): void {
-    const type = this.inst.funcs[index].type;
+    const type = this.funcType(index);
     this.returnCallWith(type.params.length, index === this.fn.index ? "F" : this.func(index));
   }
 

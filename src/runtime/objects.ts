@@ -211,7 +211,11 @@ export function currentDeadline(): number {
 }
 
 export class InstanceState {
-  funcs: FuncInst[] = [];
+  /**
+   * The function space by index: the imports, then the module's own functions as they are first
+   * asked for (`func`), so that instantiating does nothing per function. Read it through `func`.
+   */
+  funcs: (FuncInst | undefined)[];
   tables: TableInst[] = [];
   memories: MemoryInst[] = [];
   /** Memory 0 (what the memory instructions of Wasm 2.0 address), or an empty one when there is none. */
@@ -246,6 +250,19 @@ export class InstanceState {
     const byDefault = options.tierUp === undefined && !JITLESS_HOST;
     this.tierUp = this.jit ? Math.max(0, options.tierUp ?? (JITLESS_HOST ? 0 : DEFAULT_TIER_UP)) : Infinity;
     this.heat = this.jit ? sharedHeat(module, this.tierUp, byDefault) : NO_HEAT;
+    this.funcs = new Array(module.importedFuncCount + module.funcs.length);
+  }
+
+  /** Function `x` of the function space; one of the module's own is made on its first use. */
+  func(x: number): FuncInst {
+    return this.funcs[x] ?? this.ownFunc(x);
+  }
+
+  private ownFunc(x: number): WasmFunc {
+    const module = this.module, body = module.funcs[x - module.importedFuncCount], t = body.typeIndex;
+    const f = new WasmFunc(module.types[t], this.sigIds[t], this, x, body);
+    this.funcs[x] = f;
+    return f;
   }
 }
 
