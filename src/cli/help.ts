@@ -90,7 +90,8 @@ Engine:
                             stopped when the time is up (it needs deno --allow-read for
                             wasmrun's src/ directory); a trap has no backtrace.
   --interpret               run on the threaded-code interpreter only; by default functions start
-                            there and are compiled to JavaScript once hot (fuel counts the same)
+                            there and are compiled to JavaScript once hot, or at their first call
+                            in a module of less than 1 MiB of code (fuel counts the same)
   --tier-up N               how hot: the heat a function spends on the interpreter first; a call
                             spends 100, a loop iteration 1 (default 20000 plus 50 per byte of the
                             function's code, and 0 in a module of less than 1 MiB of code; 0
