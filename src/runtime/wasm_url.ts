@@ -33,9 +33,16 @@ function urlSafe(name: string): string {
   return name.replace(/[^\w.$~-]/gu, (c) => encodeURIComponent(c.isWellFormed() ? c : "\ufffd"));
 }
 
-/** 32-bit FNV-1a: cheap, and enough to tell modules apart in a trace. */
+/**
+ * 32-bit FNV-1a over the bytes taken four at a time (a little-endian word per step, then the bytes
+ * left over): enough to tell modules apart in a trace, and a quarter of the steps, which matters
+ * for a module of 66 MB (clang's: 127 ms byte by byte).
+ */
 function fnv1a(bytes: Uint8Array): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  const words = bytes.length >>> 2;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < words; i++) h = Math.imul(h ^ view.getInt32(4 * i, true), 0x01000193);
+  for (let i = 4 * words; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
   return h >>> 0;
 }
