@@ -285,10 +285,9 @@ function sharedHeat(module: ModuleInfo, tierUp: number, bySize: boolean): Float6
       const base = module.importedFuncCount;
       let code = 0;
       for (const b of module.funcs) code += b.codeEnd - b.codeStart;
-      if (code < SMALL_MODULE_CODE_BYTES) heat.fill(0);
-      else {module.funcs.forEach((b, i) =>
-          heat![base + i] = tierUp + HEAT_PER_BYTE * (b.codeEnd - b.codeStart)
-        );}
+      if (code >= SMALL_MODULE_CODE_BYTES) {
+        module.funcs.forEach((b, i) => heat![base + i] = tierUp + HEAT_PER_BYTE * (b.codeEnd - b.codeStart));
+      } else heat.fill(0);
     }
     byBudget.set(key, heat);
   }
