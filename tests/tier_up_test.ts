@@ -18,7 +18,8 @@ type Fn = (...args: unknown[]) => unknown;
 const INTERPRETER = { jit: false };
 const JS_TIER = { tierUp: 0 };
 /**
- * Heat budgets that switch tiers after a few iterations, and the default one. In `nested`, 150 enters
+ * Heat budgets that switch tiers after a few iterations, and the default one (for a module this small:
+ * compiled at the first call, see `SMALL_MODULE_CODE_BYTES`). In `nested`, 150 enters
  * at the inner loop (then branch, block), 330 with n = 60 at the loop in the else branch.
  */
 const MIXED = [{ tierUp: 150 }, { tierUp: 330 }, {}];
