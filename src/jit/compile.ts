@@ -157,9 +157,6 @@ interface Frame {
   catchAll?: boolean;
 }
 
-const LOAD_SIZE = [4, 8, 4, 8, 1, 1, 2, 2, 1, 1, 2, 2, 4, 4];
-const STORE_SIZE = [4, 8, 4, 8, 1, 2, 1, 2, 4];
-
 /**
  * Compiles one function. Control flow, locals, calls, memory and the function's frame live here;
  * numeric.ts and simd.ts emit their instruction groups through this class's stack and line helpers,
@@ -201,8 +198,10 @@ export class Compiler {
   readonly callBase: number;
   maxArgs = 0;
   readonly memory: string | null;
-  /** The body reads `dv`/`ms` (loads, stores, memory.size): only then are they kept up to date. */
+  /** The body reads `dv` (loads, stores): only then is it kept up to date. */
   usesMemory = false;
+  /** The body reads `ms`, the memory's size (SIMD accesses check their bounds themselves). */
+  usesSize = false;
   /** The instance's meter (fuel, timeout, profile), when it has one. */
   readonly meter: string | null;
   /** What the function's calls and loop iterations charge (wasm/code.ts), when metered. */
@@ -818,8 +817,7 @@ export class Compiler {
       case Opcode.MemorySize: {
         if (r.u32() !== 0 || this.memory0Wide) return this.bridge();
         const k = this.push(ValType.I32);
-        this.usesMemory = true;
-        return this.emit(`i${k} = (ms / 65536) | 0;`);
+        return this.emit(`i${k} = (${this.memory}.size / 65536) | 0;`);
       }
       case Opcode.MemoryGrow: {
         this.bridge();
@@ -1231,16 +1229,26 @@ export class Compiler {
 
   /** Sets `ea` to the effective address of the access and traps when `size` bytes do not fit. */
   address(k: number, size: number): string {
+    this.usesSize = true;
+    return `ea = ${this.siteAddress(k)}; if (ea > ms - ${size}) ${RT.E}.oob(${this.at});`;
+  }
+
+  /**
+   * The effective address of a scalar load or store, which checks no bounds itself: the DataView
+   * does, as exactly as wasm asks (it covers the memory's bytes and no more), and throws a RangeError
+   * that `unwind` turns into the trap of the instruction at `site`, set here. A redundant check of
+   * our own costs about as much as the access (an unsigned address is a float64 to V8).
+   */
+  siteAddress(k: number): string {
     const offset = readMemarg(this.r).offset; // memory 0, 32-bit: `inlineMemarg`
     const a = this.read(k);
     this.usesMemory = true;
-    const ea = offset === 0 ? `${a} >>> 0` : `(${a} >>> 0) + ${offset}`;
-    return `ea = ${ea}; if (ea > ms - ${size}) ${RT.E}.oob(${this.at});`;
+    return offset === 0 ? `${a} >>> 0` : `(${a} >>> 0) + ${offset}`;
   }
 
   load(op: number): void {
     const a = this.pop();
-    const check = this.address(a, LOAD_SIZE[op - Opcode.I32Load]);
+    const ea = this.siteAddress(a);
     const LOAD_TYPE = [
       ValType.I32,
       ValType.I64,
@@ -1256,80 +1264,80 @@ export class Compiler {
     let code: string;
     switch (op) {
       case Opcode.I32Load:
-        code = `${v} = dv.getInt32(ea, true);`;
+        code = `${v} = dv.getInt32(${ea}, true);`;
         break;
       case Opcode.F32Load:
-        code =
-          `${v} = dv.getFloat32(ea, true); if (${v} !== ${v}) ${v} = ${RT.E}.f32FromBits(dv.getInt32(ea, true));`;
+        code = `ea = ${ea}; ${v} = dv.getFloat32(ea, true); ` +
+          `if (${v} !== ${v}) ${v} = ${RT.E}.f32FromBits(dv.getInt32(ea, true));`;
         break;
-      case Opcode.I64Load:
-        code = `${v} = dv.getInt32(ea, true); y${k} = dv.getInt32(ea + 4, true);`;
+      case Opcode.I64Load: // the high word first: it is the one past the end when either is
+        code = `ea = ${ea}; y${k} = dv.getInt32(ea + 4, true); ${v} = dv.getInt32(ea, true);`;
         break;
       case Opcode.F64Load:
-        code = `${v} = dv.getFloat64(ea, true);`;
+        code = `${v} = dv.getFloat64(${ea}, true);`;
         break;
       case Opcode.I32Load8S:
-        code = `${v} = dv.getInt8(ea);`;
+        code = `${v} = dv.getInt8(${ea});`;
         break;
       case Opcode.I32Load8U:
-        code = `${v} = dv.getUint8(ea);`;
+        code = `${v} = dv.getUint8(${ea});`;
         break;
       case Opcode.I32Load16S:
-        code = `${v} = dv.getInt16(ea, true);`;
+        code = `${v} = dv.getInt16(${ea}, true);`;
         break;
       case Opcode.I32Load16U:
-        code = `${v} = dv.getUint16(ea, true);`;
+        code = `${v} = dv.getUint16(${ea}, true);`;
         break;
       case Opcode.I64Load8S:
-        code = `${v} = dv.getInt8(ea); y${k} = ${v} >> 31;`;
+        code = `${v} = dv.getInt8(${ea}); y${k} = ${v} >> 31;`;
         break;
       case Opcode.I64Load8U:
-        code = `${v} = dv.getUint8(ea); y${k} = 0;`;
+        code = `${v} = dv.getUint8(${ea}); y${k} = 0;`;
         break;
       case Opcode.I64Load16S:
-        code = `${v} = dv.getInt16(ea, true); y${k} = ${v} >> 31;`;
+        code = `${v} = dv.getInt16(${ea}, true); y${k} = ${v} >> 31;`;
         break;
       case Opcode.I64Load16U:
-        code = `${v} = dv.getUint16(ea, true); y${k} = 0;`;
+        code = `${v} = dv.getUint16(${ea}, true); y${k} = 0;`;
         break;
       case Opcode.I64Load32S:
-        code = `${v} = dv.getInt32(ea, true); y${k} = ${v} >> 31;`;
+        code = `${v} = dv.getInt32(${ea}, true); y${k} = ${v} >> 31;`;
         break;
       default:
-        code = `${v} = dv.getInt32(ea, true); y${k} = 0;`;
+        code = `${v} = dv.getInt32(${ea}, true); y${k} = 0;`;
     }
-    this.emit(`${check} ${code}`);
+    this.emit(`site = ${this.at}; ${code}`);
   }
 
   store(op: number): void {
     const k = this.pop();
     const a = this.pop();
-    const check = this.address(a, STORE_SIZE[op - Opcode.I32Store]);
+    const ea = this.siteAddress(a);
     const v = this.read(k);
     let code: string;
     switch (op) {
       case Opcode.I32Store:
       case Opcode.I64Store32:
-        code = `dv.setInt32(ea, ${v}, true);`;
+        code = `dv.setInt32(${ea}, ${v}, true);`;
         break;
       case Opcode.F32Store:
-        code =
+        code = `ea = ${ea}; ` +
           `if (${v} === ${v}) dv.setFloat32(ea, ${v}, true); else dv.setInt32(ea, ${RT.E}.f32NaNBits(${v}), true);`;
         break;
-      case Opcode.I64Store:
-        code = `dv.setInt32(ea, ${v}, true); dv.setInt32(ea + 4, ${this.readHi(k)}, true);`;
+      case Opcode.I64Store: // the high word first: when it does not fit, nothing may be written
+        code = `ea = ${ea}; dv.setInt32(ea + 4, ${this.readHi(k)}, true); dv.setInt32(ea, ${v}, true);`;
         break;
       case Opcode.F64Store:
-        code = `dv.setFloat64(ea, ${v}, true);`;
+        code = `dv.setFloat64(${ea}, ${v}, true);`;
         break;
       case Opcode.I32Store8:
       case Opcode.I64Store8:
-        code = `dv.setInt8(ea, ${v});`;
+        code = `dv.setInt8(${ea}, ${v});`;
         break;
       default:
-        code = `dv.setInt16(ea, ${v}, true);`;
+        code = `dv.setInt16(${ea}, ${v}, true);`;
     }
-    this.emit(`${check} ${code}`);
+    this.emit(`site = ${this.at}; ${code}`);
   }
 
   prefixed(sub: number): void {
@@ -1392,9 +1400,11 @@ export class Compiler {
     }
     decls.push("t = 0", "ea = 0", "site = 0", "cf = null", "m0 = 0", "m1 = 0", "m2 = 0", "m3 = 0", "m4 = 0");
     if (this.fuelOnly) decls.push(`fl = ${this.meter}.left`);
-    if (this.usesMemory) decls.push(`dv = ${this.memory}.view`, `ms = ${this.memory}.size`);
+    if (this.usesMemory) decls.push(`dv = ${this.memory}.view`);
+    if (this.usesSize) decls.push(`ms = ${this.memory}.size`);
     const jsCost = 8 * (decls.length + 24);
-    const refresh = this.usesMemory ? `dv = ${this.memory}.view; ms = ${this.memory}.size;` : "";
+    const refresh = (this.usesMemory ? `dv = ${this.memory}.view;` : "") +
+      (this.usesSize ? ` ms = ${this.memory}.size;` : "");
     const slotLimit = STACK_SLOTS - this.callBase - this.maxArgs - 1;
     const consts = this.consts.map((_, i) => `k${i} = K[${i}]`);
     const M = RT.M;

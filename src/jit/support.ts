@@ -20,6 +20,15 @@ interface SitedError extends RuntimeError {
   wasmFrames?: WasmFrame[];
 }
 
+/** What V8's DataView throws for an access past its end (read from V8 itself, not spelled out). */
+const DATAVIEW_OUT_OF_BOUNDS = (() => {
+  try {
+    new DataView(new ArrayBuffer(0)).getInt8(0);
+  } catch (e) {
+    return (e as Error).message;
+  }
+})();
+
 /** Throws trap `message` for the instruction at byte offset `at`. */
 function trapAt(at: number, message: string): never {
   const e = new RuntimeError(message) as SitedError;
@@ -38,6 +47,10 @@ function oob(at: number): never {
  * host's thrown value (a `HostThrow`) passes untouched: nothing of it is read.
  */
 function unwind(e: unknown, f: WasmFunc, site: number): unknown {
+  // Compiled loads and stores leave their bounds check to the DataView (compile.ts `siteAddress`).
+  if (e instanceof RangeError && e.message === DATAVIEW_OUT_OF_BOUNDS) {
+    e = new RuntimeError("out of bounds memory access");
+  }
   const err = trapOf(e) as SitedError | null;
   if (err === null) return e;
   let offset = site;
