@@ -8,7 +8,7 @@
  * `jit: false`; compiled code that finds the JS stack full continues on the interpreter. Every
  * instance is handed `tiering` (runtime/objects.ts declares the interface).
  */
-import { machine } from "../runtime/machine.ts";
+import { F64, I32, machine, R } from "../runtime/machine.ts";
 import {
   CALL_HEAT,
   type CompiledCode,
@@ -18,8 +18,9 @@ import {
   type WasmFunc,
 } from "../runtime/objects.ts";
 import { compileToJs, constGetter, type JsUnit, Unsupported } from "../jit/compile.ts";
-import type { ModuleInfo } from "../wasm/types.ts";
-import { env, installRealm } from "../jit/support.ts";
+import { type ModuleInfo, ValType } from "../wasm/types.ts";
+import { env, f32ValueBits, installRealm } from "../jit/support.ts";
+import { i64Hi } from "../interp/ops/ops_i64.ts";
 import { interpret } from "../interp/run.ts";
 
 /** Functions whose compilation failed unexpectedly (a bug in the JS tier); they ran interpreted. */
@@ -104,7 +105,9 @@ function compile(f: WasmFunc, loopAt: number): CompiledCode | null {
     f.jit = code;
     f.jsCost = unit.jsCost;
     f.osrAt = loopAt;
-    f.entry = code;
+    // Code with an OSR entry takes its arguments in the frame only: direct calls go on through
+    // `callFromCompiled`, which puts them there.
+    if (loopAt < 0) f.entry = code;
     jitCounts.compiled++;
   }
   return f.jit ?? null;
@@ -184,10 +187,58 @@ export function restoreUnits(module: ModuleInfo, saved: SavedUnit[]): number {
  * returns goes back to the caller: a function to run in its place after a tail call (see
  * `CompiledCode`); the interpreter runs tail calls itself.
  */
-function callFromCompiled(fn: WasmFunc, slot: number): unknown {
+function callFromCompiled(fn: WasmFunc, slot: number, args?: unknown[]): unknown {
   const code = fn.jit === undefined ? compiledCode(fn) : fn.jit;
+  if (args !== undefined) {
+    // A direct call: compiled code without an OSR entry takes it as it is (see `directCallable`).
+    if (code !== null && fn.osrAt < 0) return code(slot, 1, ...args);
+    return callWithArgs(fn, slot, args, code);
+  }
   if (code !== null) return code(slot); // its entry sends it to `interpretDeep` when there is no room
   interpretDeep(fn, slot);
+}
+
+/**
+ * A direct call (see `WasmFunc.entry`) of a function whose code takes its arguments in the frame
+ * (interpreted, or compiled with an OSR entry): the arguments go into the frame, the result comes
+ * out of it. Such a function has no tail call to hand back (`directCallable`).
+ */
+function callWithArgs(fn: WasmFunc, slot: number, args: unknown[], code: CompiledCode | null): unknown {
+  const { params, results } = fn.type;
+  for (let i = 0, a = 0; i < params.length; i++, a++) {
+    switch (params[i]) {
+      case ValType.I32:
+        I32[2 * (slot + i)] = args[a] as number;
+        break;
+      case ValType.I64:
+        I32[2 * (slot + i)] = args[a++] as number, I32[2 * (slot + i) + 1] = args[a] as number;
+        break;
+      case ValType.F32:
+        I32[2 * (slot + i)] = f32ValueBits(args[a] as number);
+        break;
+      case ValType.F64:
+        F64[slot + i] = args[a] as number;
+        break;
+      default:
+        R[slot + i] = args[a];
+    }
+  }
+  if (code !== null) code(slot);
+  else interpretDeep(fn, slot);
+  switch (results[0]) {
+    case undefined:
+      return undefined;
+    case ValType.I32:
+      return I32[2 * slot];
+    case ValType.I64:
+      i64Hi.v = I32[2 * slot + 1];
+      return I32[2 * slot];
+    case ValType.F32:
+      return env.f32FromBits(I32[2 * slot]);
+    case ValType.F64:
+      return F64[slot];
+  }
+  return R[slot];
 }
 
 /**

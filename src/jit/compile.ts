@@ -215,6 +215,12 @@ export class Compiler {
    */
   readonly osr: { path: Set<number>; inElse: Set<number>; loopAt: number } | null;
 
+  /**
+   * The code also takes direct calls (see `WasmFunc.entry`): its second parameter `dc` is then set,
+   * the arguments follow it, and a result is returned. Not code with an OSR entry.
+   */
+  readonly direct: boolean;
+
   constructor(readonly fn: WasmFunc, loopAt = -1) {
     this.inst = fn.inst;
     this.type = fn.type;
@@ -232,6 +238,7 @@ export class Compiler {
       : pathToLoop(module.bytes, fn.body.codeStart, fn.body.codeEnd, module.types, loopAt);
     this.osr = path && { path: new Set(path.path), inElse: path.inElse, loopAt };
     if (loopAt >= 0 && path === null) throw new Error(`js tier: no loop at ${loopAt}`);
+    this.direct = this.osr === null && this.directCallable(fn.index);
   }
 
   /**
@@ -549,6 +556,15 @@ export class Compiler {
     this.canonical();
     const n = this.type.results.length;
     const lines: string[] = [];
+    if (this.direct && n === 1) {
+      // A direct call gets the result as the value returned (see `WasmFunc.entry`).
+      const k = this.h - 1;
+      const value = this.types[k] === ValType.I64
+        ? `${RT.HI}.v = ${this.readHi(k)}; return ${this.read(k)};`
+        : `return ${this.read(k)};`;
+      const fuel = this.fuelOnly ? `${this.meter}.left = fl; ` : "";
+      lines.push(`if (dc !== undefined) { ${fuel}${RT.M}.depth--; ${RT.M}.jsStack -= ${JS_COST}; ${value} }`);
+    }
     for (let i = 0; i < n; i++) lines.push(this.toSlot(this.h - n + i, i));
     if (this.fuelOnly) lines.push(`${this.meter}.left = fl;`);
     lines.push(`${RT.M}.depth--; ${RT.M}.jsStack -= ${JS_COST}; return;`);
@@ -1084,7 +1100,45 @@ export class Compiler {
   call(index: number): void {
     const type = this.funcType(index);
     const target = index === this.fn.index ? "self" : `${this.func(index)}.entry`;
+    // `self` is this code, which takes direct calls unless it has an OSR entry.
+    if (index === this.fn.index ? this.direct : this.directCallable(index)) return this.callDirect(type, target);
     this.callWith(type.params.length, type.results, target, this.mayTail(index));
+  }
+
+  /**
+   * Whether calls of function `index` pass the arguments as JS values and get the result as the value
+   * returned (see `WasmFunc.entry`): a function of the module (an import's `entry` takes the frame),
+   * with no tail call to hand back, at most one result, and no v128 (four values).
+   */
+  directCallable(index: number): boolean {
+    if (index < this.inst.module.importedFuncCount || this.mayTail(index)) return false;
+    const { params, results } = this.funcType(index);
+    return results.length <= 1 && !params.includes(ValType.V128) && !results.includes(ValType.V128);
+  }
+
+  /** A direct call of `target` (see `directCallable`) with the top values as its arguments. */
+  callDirect(type: FuncType, target: string): void {
+    const n = type.params.length;
+    const args: string[] = [];
+    for (let k = this.h - n; k < this.h; k++) {
+      args.push(this.read(k));
+      if (this.types[k] === ValType.I64) args.push(this.readHi(k));
+    }
+    this.h -= n;
+    this.maxArgs = Math.max(this.maxArgs, n, type.results.length);
+    const m = this.meter;
+    const lines: string[] = [];
+    if (this.fuelOnly) lines.push(`${m}.left = fl; fl = ${FUEL_IN_CALL};`);
+    const call = `${target}(s + ${this.callBase}, 1${args.map((a) => `, ${a}`).join("")})`;
+    if (type.results.length === 0) lines.push(`site = ${this.at}; ${call};`);
+    else {
+      const k = this.push(type.results[0]);
+      const hi = this.types[k] === ValType.I64 ? ` ${this.vh(k)} = ${RT.HI}.v;` : "";
+      lines.push(`site = ${this.at}; ${this.v(k)} = ${call};${hi}`);
+    }
+    if (this.fuelOnly) lines.push(`fl = ${m}.left;`);
+    if (this.memory) lines.push(REFRESH);
+    this.emit(lines.join(" "));
   }
 
   /**
@@ -1379,12 +1433,48 @@ export class Compiler {
     return `${l} = ${RT.R}[s + ${x}];`;
   }
 
+  /** The statement that writes local `x` (a parameter) into the frame at `s`. */
+  storeLocal(x: number): string {
+    const l = this.local(x);
+    switch (this.localTypes[x]) {
+      case ValType.I32:
+        return `${RT.I32}[s2 + ${2 * x}] = ${l};`;
+      case ValType.F32:
+        return `${RT.I32}[s2 + ${2 * x}] = ${f32Bits(l)};`;
+      case ValType.I64:
+        return `${RT.I32}[s2 + ${2 * x}] = ${l}; ${RT.I32}[s2 + ${2 * x + 1}] = ${this.localHi(x)};`;
+      case ValType.F64:
+        return `${RT.F64}[s + ${x}] = ${l};`;
+    }
+    return `${RT.R}[s + ${x}] = ${l};`; // no v128: see `directCallable`
+  }
+
+  /** The statement that returns the function's result (at most one) from the frame, to a direct call. */
+  resultFromFrame(): string {
+    switch (this.type.results[0]) {
+      case undefined:
+        return "return;";
+      case ValType.I32:
+        return `return ${RT.I32}[s2];`;
+      case ValType.F32:
+        return `return ${f32FromBits(`${RT.I32}[s2]`)};`;
+      case ValType.I64:
+        return `${RT.HI}.v = ${RT.I32}[s2 + 1]; return ${RT.I32}[s2];`;
+      case ValType.F64:
+        return `return ${RT.F64}[s];`;
+    }
+    return `return ${RT.R}[s];`;
+  }
+
   assemble(): JsUnit {
     const fn = this.fn;
     const params = fn.type.params;
-    // Parameters come in the frame; the declarations below start the other locals at zero (or null),
-    // unless the call is taken over at the OSR loop: then they come in the frame too.
-    const prologue = params.map((_, x) => this.loadLocal(x));
+    // Parameters come in the frame (or, to a direct call, as JS parameters); the declarations below
+    // start the other locals at zero (or null), unless the call is taken over at the OSR loop: then
+    // they come in the frame too.
+    const loads = params.map((_, x) => this.loadLocal(x));
+    const paramNames = params.flatMap((_, x) => this.localParts(x));
+    const prologue = this.direct ? (loads.length ? [`if (dc === undefined) { ${loads.join(" ")} }`] : []) : loads;
     // A caught exception gives back the depth and JS stack of the frames it left (see `catchEntry`).
     // (Not `d0`: that is the f64 at stack depth 0.)
     if (this.usesTry) prologue.push(`hd = ${RT.M}.depth; hj = ${RT.M}.jsStack;`), this.declare("hd", "0");
@@ -1394,32 +1484,41 @@ export class Compiler {
       prologue.push(`if (osr) { ${rest.join(" ")} }`);
     }
     const decls = [...this.vars].map(([name, init]) => `${name} = ${init}`);
-    for (let x = 0; x < this.localTypes.length; x++) {
+    for (let x = this.direct ? params.length : 0; x < this.localTypes.length; x++) {
       const init = isRefType(this.localTypes[x]) ? "null" : "0";
       for (const name of this.localParts(x)) decls.push(`${name} = ${init}`);
     }
-    decls.push("t = 0", "ea = 0", "site = 0", "cf = null", "m0 = 0", "m1 = 0", "m2 = 0", "m3 = 0", "m4 = 0");
+    // The scratch variables only where the body names them: each declaration is an instruction of
+    // every call (V8's interpreter and baseline tiers run much of a real program's code).
+    const body = [...prologue, ...this.out].join("\n");
+    for (const [name, init] of SCRATCH) if (new RegExp(`\\b${name}\\b`).test(body)) decls.push(`${name} = ${init}`);
+    decls.push("site = 0");
     if (this.fuelOnly) decls.push(`fl = ${this.meter}.left`);
     if (this.usesMemory) decls.push(`dv = ${this.memory}.view`);
     if (this.usesSize) decls.push(`ms = ${this.memory}.size`);
-    const jsCost = 8 * (decls.length + 24);
+    const jsCost = 8 * (decls.length + (this.direct ? paramNames.length + 1 : 0) + 24);
     const refresh = (this.usesMemory ? `dv = ${this.memory}.view;` : "") +
       (this.usesSize ? ` ms = ${this.memory}.size;` : "");
     const slotLimit = STACK_SLOTS - this.callBase - this.maxArgs - 1;
     const consts = this.consts.map((_, i) => `k${i} = K[${i}]`);
     const M = RT.M;
+    let deep = `return ${RT.E}.deep(F, s);`;
+    if (this.osr) deep = `return osr ? 1 : ${RT.E}.deep(F, s);`;
+    else if (this.direct) {
+      // A direct call that must go on on the interpreter: its arguments into the frame, its result out.
+      const stores = params.map((_, x) => this.storeLocal(x)).join(" ");
+      deep = `{ if (dc === undefined) ${deep} ${stores} ${RT.E}.deep(F, s); ${this.resultFromFrame()} }`;
+    }
+    const signature = this.osr ? "s, osr" : this.direct ? ["s", "dc", ...paramNames].join(", ") : "s";
     const source = [
       '"use strict";',
       consts.length ? `const ${consts.join(", ")};` : "",
       // In parentheses: V8 compiles the function with the one around it, so a compile cache that
       // keeps this source as a module (engine/code_cache.ts) gets its bytecode into V8's code cache.
-      sourceStart(fn.inst.module, fn.index, this.osr !== null), // `const self = ({ "<wasm name>": (function (s) {`
-      `if (${M}.depth >= ${M}.limit || ${M}.jsStack > ${
-        Math.max(0, JS_BUDGET - jsCost)
-      } || s > ${slotLimit}) ` +
-      (this.osr ? `return osr ? 1 : ${RT.E}.deep(F, s);` : `return ${RT.E}.deep(F, s);`),
-      `${M}.depth++; ${M}.jsStack += ${jsCost};`,
+      sourceStart(fn.inst.module, fn.index, signature), // `const self = ({ "<wasm name>": (function (s) {`
       "const s2 = s * 2;",
+      `if (${M}.depth >= ${M}.limit || ${M}.jsStack > ${Math.max(0, JS_BUDGET - jsCost)} || s > ${slotLimit}) ${deep}`,
+      `${M}.depth++; ${M}.jsStack += ${jsCost};`,
       `let ${decls.join(", ")};`,
       ...prologue,
       "try {",
@@ -1462,6 +1561,9 @@ const VIRTUAL_AWARE: boolean[] = (() => {
  * a marker in the body until the function is known to use them.
  */
 const REFRESH = "/*refresh*/";
+
+/** The scratch variables generated code may use, and their initial values. */
+const SCRATCH = [["t", "0"], ["ea", "0"], ["cf", "null"], ["m0", "0"], ["m1", "0"], ["m2", "0"], ["m3", "0"], ["m4", "0"]];
 
 /** The JS stack a call takes, known once the body is done: a marker in the body's returns until then. */
 const JS_COST = "/*js-cost*/";

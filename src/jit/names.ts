@@ -90,8 +90,8 @@ export function f64Literal(lo: number, hi: number): string {
  * source's URL is the one the built-in engine gives the function,
  * `wasm://wasm/<hash>:wasm-function[N]` (wasm_url.ts). The body calls itself through `self`.
  */
-export function sourceStart(module: ModuleInfo, index: number, osr: boolean): string {
-  return `const self = ({ ${nameKey(module, index)}: (function (${osr ? "s, osr" : "s"}) {`;
+export function sourceStart(module: ModuleInfo, index: number, params: string): string {
+  return `const self = ({ ${nameKey(module, index)}: (function (${params}) {`;
 }
 
 /** The end of that source, closing what `sourceStart` opened. */

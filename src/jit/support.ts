@@ -170,6 +170,11 @@ function bitsOfF32(v: number): number {
   return scratchI32[0];
 }
 
+/** The bits of an f32 as compiled code holds it (a number; a NaN maybe marked, see `f32FromBits`). */
+export function f32ValueBits(x: number): number {
+  return x === x ? bitsOfF32(x) : f32NaNBits(x);
+}
+
 /**
  * Defines the read-only globals through which generated code reaches the realm (names.ts `RT`):
  * once per realm and engine copy, by engine/tiering.ts, which binds `deep`.

@@ -306,9 +306,10 @@ export interface Tiering {
   interpret(f: WasmFunc, slot: number): void;
   /**
    * A call from compiled code to `f` before its own code is known (its first `entry`); returns what
-   * compiled code returns (see `CompiledCode`).
+   * compiled code returns (see `CompiledCode`). With `args`, a direct call (see `WasmFunc.entry`): the
+   * arguments are those, not the frame's, and the result is returned.
    */
-  call(f: WasmFunc, slot: number): unknown;
+  call(f: WasmFunc, slot: number, args?: unknown[]): unknown;
   /**
    * The compiled code of hot `f` that can take over a running call at its loop at byte offset
    * `loopAt` (called as `code(slot, 1)`, see `WasmFunc.jit`); null when it cannot.
@@ -324,8 +325,9 @@ export interface Tiering {
  * in place), or a function (`FuncInst`) after a tail call: the code left the callee's arguments at
  * `s` and its own frame's depth and JS stack undone, and whoever called it must run that function
  * at `s` in its place (and again while such a function comes back), which keeps tail recursion flat.
+ * Code without an OSR entry also takes direct calls, `code(s, 1, ...args)` (see `WasmFunc.entry`).
  */
-export type CompiledCode = (s: number, osr?: number) => unknown;
+export type CompiledCode = (s: number, osrOrDirect?: number, ...args: unknown[]) => unknown;
 
 /** A function defined by a wasm module; lowered to threaded code on its first call, compiled to JS when hot. */
 export class WasmFunc {
@@ -340,8 +342,14 @@ export class WasmFunc {
    * How compiled code calls this function (as a method: `f.entry(s)`): its frame (arguments in place)
    * at slot `s`. At first one shared function that asks the tiering; the compiled code once there is.
    * Returns what compiled code returns: a function to run at `s` in its place after a tail call.
+   *
+   * A direct call, `f.entry(s, 1, ...args)`, passes the arguments as JS values instead (an i64 as two
+   * int32 halves, low first; an f32 as a number) and gets the result back as the value returned (an
+   * i64's low half, its high half in `i64Hi.v`); the frame at `s` is still the callee's. Compiled code
+   * calls so the functions that `directCallable` (jit/compile.ts) allows: neither imports nor
+   * functions that may end in a tail call, and at most one result.
    */
-  entry: (s: number) => unknown = firstEntry;
+  entry: (s: number, direct?: number, ...args: unknown[]) => unknown = firstEntry;
   code: Op[] | null = null;
   /** Byte offset in the module of the instruction behind each pc (for backtraces). */
   offsets: Int32Array | null = null;
@@ -413,8 +421,8 @@ const NO_POOL = new Int32Array(0);
 const NONE: readonly number[] = Object.freeze([]);
 
 /** Every WasmFunc's first `entry`: shared, so that a module's hundred thousand functions make no closures. */
-function firstEntry(this: WasmFunc, s: number): unknown {
-  return this.inst.tiering.call(this, s);
+function firstEntry(this: WasmFunc, s: number, direct?: number, ...args: unknown[]): unknown {
+  return this.inst.tiering.call(this, s, direct === undefined ? undefined : args);
 }
 
 export type FuncInst = WasmFunc | HostFunc;
