@@ -404,6 +404,28 @@ export class Compiler {
     if (this.h > 0) this.known[this.h - 1] = null;
   }
 
+  /**
+   * `local.set x` (or `local.tee x`) of a value the last line just computed into its variable, when
+   * nothing on the stack still reads the local: that line assigns the local instead (`l2 = (l2 + 4) | 0;`
+   * rather than through `i0`), one statement fewer for V8's interpreter and baseline tiers to run. After
+   * a tee the value stays on the stack as the local (virtual).
+   */
+  assignedInPlace(x: number, tee: boolean): boolean {
+    const k = this.h - 1, t = this.types[k];
+    if (this.virt[k] !== null || t === ValType.I64 || t === ValType.V128 || this.floatLanes.has(k)) {
+      return false;
+    }
+    const last = this.out.length - 1, prefix = `${this.v(k)} = `, line = this.out[last];
+    if (line === undefined || !line.startsWith(prefix) || line.indexOf(";") !== line.length - 1) return false;
+    const local = this.local(x);
+    for (let j = 0; j < this.h; j++) if (this.virt[j]?.includes(local)) return false;
+    this.out[last] = `${local} = ${line.slice(prefix.length)}`;
+    this.lastCmp = null;
+    if (tee) this.virt[k] = [local];
+    else this.pop();
+    return true;
+  }
+
   /** Pushes the i32 result of a comparison, remembering it so a branch can test `expr` directly. */
   emitCompare(expr: string): void {
     const k = this.push(ValType.I32);
@@ -817,6 +839,7 @@ export class Compiler {
       case Opcode.LocalSet:
       case Opcode.LocalTee: {
         const x = r.u32();
+        if (this.assignedInPlace(x, op === Opcode.LocalTee)) return;
         this.materializeLocal(x);
         const k = op === Opcode.LocalSet ? this.pop() : this.h - 1;
         if (this.types[k] === ValType.V128) return this.emit(assign(this.localParts(x), this.parts(k)));
@@ -1101,7 +1124,9 @@ export class Compiler {
     const type = this.funcType(index);
     const target = index === this.fn.index ? "self" : `${this.func(index)}.entry`;
     // `self` is this code, which takes direct calls unless it has an OSR entry.
-    if (index === this.fn.index ? this.direct : this.directCallable(index)) return this.callDirect(type, target);
+    if (index === this.fn.index ? this.direct : this.directCallable(index)) {
+      return this.callDirect(type, target);
+    }
     this.callWith(type.params.length, type.results, target, this.mayTail(index));
   }
 
@@ -1474,7 +1499,9 @@ export class Compiler {
     // they come in the frame too.
     const loads = params.map((_, x) => this.loadLocal(x));
     const paramNames = params.flatMap((_, x) => this.localParts(x));
-    const prologue = this.direct ? (loads.length ? [`if (dc === undefined) { ${loads.join(" ")} }`] : []) : loads;
+    const prologue = this.direct
+      ? (loads.length ? [`if (dc === undefined) { ${loads.join(" ")} }`] : [])
+      : loads;
     // A caught exception gives back the depth and JS stack of the frames it left (see `catchEntry`).
     // (Not `d0`: that is the f64 at stack depth 0.)
     if (this.usesTry) prologue.push(`hd = ${RT.M}.depth; hj = ${RT.M}.jsStack;`), this.declare("hd", "0");
@@ -1491,7 +1518,9 @@ export class Compiler {
     // The scratch variables only where the body names them: each declaration is an instruction of
     // every call (V8's interpreter and baseline tiers run much of a real program's code).
     const body = [...prologue, ...this.out].join("\n");
-    for (const [name, init] of SCRATCH) if (new RegExp(`\\b${name}\\b`).test(body)) decls.push(`${name} = ${init}`);
+    for (const [name, init] of SCRATCH) {
+      if (new RegExp(`\\b${name}\\b`).test(body)) decls.push(`${name} = ${init}`);
+    }
     decls.push("site = 0");
     if (this.fuelOnly) decls.push(`fl = ${this.meter}.left`);
     if (this.usesMemory) decls.push(`dv = ${this.memory}.view`);
@@ -1517,7 +1546,9 @@ export class Compiler {
       // keeps this source as a module (engine/code_cache.ts) gets its bytecode into V8's code cache.
       sourceStart(fn.inst.module, fn.index, signature), // `const self = ({ "<wasm name>": (function (s) {`
       "const s2 = s * 2;",
-      `if (${M}.depth >= ${M}.limit || ${M}.jsStack > ${Math.max(0, JS_BUDGET - jsCost)} || s > ${slotLimit}) ${deep}`,
+      `if (${M}.depth >= ${M}.limit || ${M}.jsStack > ${
+        Math.max(0, JS_BUDGET - jsCost)
+      } || s > ${slotLimit}) ${deep}`,
       `${M}.depth++; ${M}.jsStack += ${jsCost};`,
       `let ${decls.join(", ")};`,
       ...prologue,
@@ -1550,8 +1581,10 @@ const VIRTUAL_AWARE: boolean[] = (() => {
   mark(Opcode.I32Load, Opcode.I64Store32); // loads and stores
   mark(Opcode.I32Const, Opcode.F64Const); // constants
   mark(Opcode.I32Eqz, Opcode.I32GeU); // i32 comparisons
+  mark(Opcode.I64Eqz, Opcode.I64GeU); // i64 comparisons
   mark(Opcode.F64Eq, Opcode.F64Ge); // f64 comparisons
   mark(Opcode.I32Add, Opcode.I32Rotr); // i32 arithmetic
+  mark(Opcode.I64Add, Opcode.I64Rotr); // i64 arithmetic (not clz, ctz, popcnt)
   mark(Opcode.F64Add, Opcode.F64Max); // f64 arithmetic
   return aware;
 })();
@@ -1563,7 +1596,16 @@ const VIRTUAL_AWARE: boolean[] = (() => {
 const REFRESH = "/*refresh*/";
 
 /** The scratch variables generated code may use, and their initial values. */
-const SCRATCH = [["t", "0"], ["ea", "0"], ["cf", "null"], ["m0", "0"], ["m1", "0"], ["m2", "0"], ["m3", "0"], ["m4", "0"]];
+const SCRATCH = [
+  ["t", "0"],
+  ["ea", "0"],
+  ["cf", "null"],
+  ["m0", "0"],
+  ["m1", "0"],
+  ["m2", "0"],
+  ["m3", "0"],
+  ["m4", "0"],
+];
 
 /** The JS stack a call takes, known once the body is done: a marker in the body's returns until then. */
 const JS_COST = "/*js-cost*/";

@@ -19,10 +19,43 @@ function binaryI32(c: Compiler, expr: (a: string, b: string) => string): void {
   c.emit(`${c.dest(k)} = ${expr(a, b)};`);
 }
 
+/** Whether operand expression `e` is an integer literal (a constant): checks on it are decided now. */
+function isInt(e: string): boolean {
+  return /^-?\d+$/.test(e);
+}
+
+/** The trap of an integer division by a zero `b`, and nothing when `b` is a constant other than zero. */
+function nonZero(b: string, at: number): string {
+  return isInt(b) && +b !== 0 ? "" : `${b} === 0 ? ${RT.E}.trapAt(${at}, "integer divide by zero") : `;
+}
+
+/** `b` as unsigned, folded for a constant. */
+function unsigned(b: string): string {
+  return isInt(b) ? String(+b >>> 0) : `(${b} >>> 0)`;
+}
+
 /** Pops two values of the same type and pushes the i32 result of comparing them. */
 function compare(c: Compiler, expr: (a: number, b: number) => string): void {
   const b = c.pop();
   const a = c.pop();
+  c.emitCompare(expr(a, b));
+}
+
+/** The expressions of an i64's two halves. */
+interface Halves {
+  lo: string;
+  hi: string;
+}
+
+/** The halves of the i64 at depth `k`, which may be virtual. */
+function halves(c: Compiler, k: number): Halves {
+  return { lo: c.read(k), hi: c.readHi(k) };
+}
+
+/** Pops two i64 values (maybe virtual) and pushes the i32 result of comparing them. */
+function compare64(c: Compiler, expr: (a: Halves, b: Halves) => string): void {
+  const b = halves(c, c.pop());
+  const a = halves(c, c.pop());
   c.emitCompare(expr(a, b));
 }
 
@@ -60,28 +93,28 @@ export function numeric(c: Compiler, op: number): void {
       return compareRead(c, (a, b) => `(${a} >>> 0) >= (${b} >>> 0)`);
     case Opcode.I64Eqz: {
       const a = c.pop();
-      return c.emitCompare(`(x${a} | y${a}) === 0`);
+      return c.emitCompare(`(${c.read(a)} | ${c.readHi(a)}) === 0`);
     }
     case Opcode.I64Eq:
-      return compare(c, (a, b) => `x${a} === x${b} && y${a} === y${b}`);
+      return compare64(c, (a, b) => `${a.lo} === ${b.lo} && ${a.hi} === ${b.hi}`);
     case Opcode.I64Ne:
-      return compare(c, (a, b) => `x${a} !== x${b} || y${a} !== y${b}`);
+      return compare64(c, (a, b) => `${a.lo} !== ${b.lo} || ${a.hi} !== ${b.hi}`);
     case Opcode.I64LtS:
-      return compare(c, (a, b) => ltS(a, b));
+      return compare64(c, (a, b) => ltS(a, b));
     case Opcode.I64LtU:
-      return compare(c, (a, b) => ltU(a, b));
+      return compare64(c, (a, b) => ltU(a, b));
     case Opcode.I64GtS:
-      return compare(c, (a, b) => ltS(b, a));
+      return compare64(c, (a, b) => ltS(b, a));
     case Opcode.I64GtU:
-      return compare(c, (a, b) => ltU(b, a));
+      return compare64(c, (a, b) => ltU(b, a));
     case Opcode.I64LeS:
-      return compare(c, (a, b) => `!(${ltS(b, a)})`);
+      return compare64(c, (a, b) => `!(${ltS(b, a)})`);
     case Opcode.I64LeU:
-      return compare(c, (a, b) => `!(${ltU(b, a)})`);
+      return compare64(c, (a, b) => `!(${ltU(b, a)})`);
     case Opcode.I64GeS:
-      return compare(c, (a, b) => `!(${ltS(a, b)})`);
+      return compare64(c, (a, b) => `!(${ltS(a, b)})`);
     case Opcode.I64GeU:
-      return compare(c, (a, b) => `!(${ltU(a, b)})`);
+      return compare64(c, (a, b) => `!(${ltU(a, b)})`);
     case Opcode.F32Eq:
       return compare(c, (a, b) => `f${a} === f${b}`);
     case Opcode.F32Ne:
@@ -120,25 +153,17 @@ export function numeric(c: Compiler, op: number): void {
       return binaryI32(c, (a, b) => `Math.imul(${a}, ${b})`);
     case Opcode.I32DivS:
       return binaryI32(c, (a, b) =>
-        `${b} === 0 ? ${RT.E}.trapAt(${at}, "integer divide by zero") : ` +
-        `${a} === -2147483648 && ${b} === -1 ? ${RT.E}.trapAt(${at}, "integer overflow") : (${a} / ${b}) | 0`);
+        `${nonZero(b, at)}` +
+        (isInt(b) && +b !== -1
+          ? ""
+          : `${a} === -2147483648 && ${b} === -1 ? ${RT.E}.trapAt(${at}, "integer overflow") : `) +
+        `(${a} / ${b}) | 0`);
     case Opcode.I32DivU:
-      return binaryI32(
-        c,
-        (a, b) =>
-          `${b} === 0 ? ${RT.E}.trapAt(${at}, "integer divide by zero") : ((${a} >>> 0) / (${b} >>> 0)) | 0`,
-      );
+      return binaryI32(c, (a, b) => `${nonZero(b, at)}((${a} >>> 0) / ${unsigned(b)}) | 0`);
     case Opcode.I32RemS:
-      return binaryI32(
-        c,
-        (a, b) => `${b} === 0 ? ${RT.E}.trapAt(${at}, "integer divide by zero") : (${a} % ${b}) | 0`,
-      );
+      return binaryI32(c, (a, b) => `${nonZero(b, at)}(${a} % ${b}) | 0`);
     case Opcode.I32RemU:
-      return binaryI32(
-        c,
-        (a, b) =>
-          `${b} === 0 ? ${RT.E}.trapAt(${at}, "integer divide by zero") : ((${a} >>> 0) % (${b} >>> 0)) | 0`,
-      );
+      return binaryI32(c, (a, b) => `${nonZero(b, at)}((${a} >>> 0) % ${unsigned(b)}) | 0`);
     case Opcode.I32And:
       return binaryI32(c, (a, b) => `${a} & ${b}`);
     case Opcode.I32Or:
@@ -176,37 +201,41 @@ function i64(c: Compiler, op: number): void {
     }
   }
   const b = c.h - 1, a = c.h - 2;
-  const al = `x${a}`, ah = `y${a}`, bl = `x${b}`, bh = `y${b}`;
+  // The operands may be virtual (a local, a constant), except for shifts by a variable amount, which
+  // work on `a`'s own variables; the result goes into them.
+  if (op >= Opcode.I64Shl && c.known[b] === null) c.materialize(a);
+  const { lo: al, hi: ah } = halves(c, a), { lo: bl, hi: bh } = halves(c, b);
+  const dl = `x${a}`, dh = `y${a}`;
   switch (op) {
     case Opcode.I64Add:
-      c.pop();
+      c.pop(), c.dest(a);
       return c.emit(
-        `t = (${al} >>> 0) + (${bl} >>> 0); ${ah} = (${ah} + ${bh} + (t > 4294967295 ? 1 : 0)) | 0; ${al} = t | 0;`,
+        `t = (${al} >>> 0) + (${bl} >>> 0); ${dh} = (${ah} + ${bh} + (t > 4294967295 ? 1 : 0)) | 0; ${dl} = t | 0;`,
       );
     case Opcode.I64Sub:
-      c.pop();
+      c.pop(), c.dest(a);
       return c.emit(
-        `t = (${al} >>> 0) - (${bl} >>> 0); ${ah} = (${ah} - ${bh} - (t < 0 ? 1 : 0)) | 0; ${al} = t | 0;`,
+        `t = (${al} >>> 0) - (${bl} >>> 0); ${dh} = (${ah} - ${bh} - (t < 0 ? 1 : 0)) | 0; ${dl} = t | 0;`,
       );
     case Opcode.I64Mul: {
       // inline, from 16-bit partial products so every step is exact in a double
       const known = c.known[b];
-      c.pop();
+      c.pop(), c.dest(a);
       const [b0, b1] = known ? [known[0] & 0xffff, known[0] >>> 16] : ["m3", "m4"];
       return c.emit(
         (known ? "" : `m3 = ${bl} & 0xffff; m4 = ${bl} >>> 16; `) +
           `m0 = ${al} & 0xffff; m1 = ${al} >>> 16; m2 = m0 * ${b0}; m0 = m0 * ${b1}; t = m1 * ${b0}; ` +
           `m2 = (m2 >>> 16) + (m0 & 0xffff) + (t & 0xffff); ` +
           `m2 = m1 * ${b1} + (m0 >>> 16) + (t >>> 16) + Math.floor(m2 / 65536); ` +
-          `${ah} = (m2 + Math.imul(${al}, ${bh}) + Math.imul(${ah}, ${bl})) | 0; ${al} = Math.imul(${al}, ${bl});`,
+          `${dh} = (m2 + Math.imul(${al}, ${bh}) + Math.imul(${ah}, ${bl})) | 0; ${dl} = Math.imul(${al}, ${bl});`,
       );
     }
     case Opcode.I64And:
     case Opcode.I64Or:
     case Opcode.I64Xor: {
-      c.pop();
+      c.pop(), c.dest(a);
       const o = op === Opcode.I64And ? "&" : op === Opcode.I64Or ? "|" : "^";
-      return c.emit(`${al} = ${al} ${o} ${bl}; ${ah} = ${ah} ${o} ${bh};`);
+      return c.emit(`${dl} = ${al} ${o} ${bl}; ${dh} = ${ah} ${o} ${bh};`);
     }
     case Opcode.I64Shl:
     case Opcode.I64ShrS:
@@ -216,44 +245,48 @@ function i64(c: Compiler, op: number): void {
       const amount = c.known[b];
       c.pop();
       if (amount) return i64ShiftBy(c, op, a, amount[0]);
-      return i64ShiftByVariable(c, op, al, ah, bl);
+      return i64ShiftByVariable(c, op, dl, dh, bl);
     }
   }
-  c.pop();
+  c.pop(), c.dest(a);
   const helper = ["divS64", "divU64", "remS64", "remU64"][op - Opcode.I64DivS];
-  c.emit(`${al} = ${RT.E}.${helper}(${al}, ${ah}, ${bl}, ${bh}, ${c.at}); ${ah} = ${RT.HI}.v;`);
+  c.emit(`${dl} = ${RT.E}.${helper}(${al}, ${ah}, ${bl}, ${bh}, ${c.at}); ${dh} = ${RT.HI}.v;`);
 }
 
 /** i64 shift or rotation by the constant `n`, on the value at depth `a`, without a helper call. */
 function i64ShiftBy(c: Compiler, op: number, a: number, n: number): void {
-  const x = `x${a}`, y = `y${a}`;
+  // The operand may be virtual: it is read as `lo`/`hi`, the result written to `x`/`y`. Each line
+  // reads a half before writing it, and a half it reads after writing the other is that other's source.
+  const { lo, hi } = halves(c, a);
   n &= 63;
   if (op === Opcode.I64Rotr) op = Opcode.I64Rotl, n = (64 - n) & 63;
-  if (n === 0) return;
+  if (n === 0) return; // the value as it is (virtual or not)
+  c.dest(a);
+  const x = `x${a}`, y = `y${a}`;
   switch (op) {
     case Opcode.I64Shl:
       return c.emit(
         n < 32
-          ? `${y} = (${y} << ${n}) | (${x} >>> ${32 - n}); ${x} = ${x} << ${n};`
-          : `${y} = ${x} << ${n - 32}; ${x} = 0;`,
+          ? `${y} = (${hi} << ${n}) | (${lo} >>> ${32 - n}); ${x} = ${lo} << ${n};`
+          : `${y} = ${lo} << ${n - 32}; ${x} = 0;`,
       );
     case Opcode.I64ShrS:
       return c.emit(
         n < 32
-          ? `${x} = (${x} >>> ${n}) | (${y} << ${32 - n}); ${y} = ${y} >> ${n};`
-          : `${x} = ${y} >> ${n - 32}; ${y} = ${y} >> 31;`,
+          ? `${x} = (${lo} >>> ${n}) | (${hi} << ${32 - n}); ${y} = ${hi} >> ${n};`
+          : `${x} = ${hi} >> ${n - 32}; ${y} = ${hi} >> 31;`,
       );
     case Opcode.I64ShrU:
       return c.emit(
         n < 32
-          ? `${x} = (${x} >>> ${n}) | (${y} << ${32 - n}); ${y} = (${y} >>> ${n}) | 0;`
-          : `${x} = (${y} >>> ${n - 32}) | 0; ${y} = 0;`,
+          ? `${x} = (${lo} >>> ${n}) | (${hi} << ${32 - n}); ${y} = (${hi} >>> ${n}) | 0;`
+          : `${x} = (${hi} >>> ${n - 32}) | 0; ${y} = 0;`,
       );
   }
   // rotl: by 32 or more is a swap of the halves, then a rotation by the rest
-  let [p, q] = [x, y];
-  if (n >= 32) [p, q] = [y, x], n -= 32;
-  if (n === 0) return c.emit(`t = ${x}; ${x} = ${y}; ${y} = t;`);
+  let [p, q] = [lo, hi];
+  if (n >= 32) [p, q] = [hi, lo], n -= 32;
+  if (n === 0) return c.emit(`t = ${lo}; ${x} = ${hi}; ${y} = t;`);
   c.emit(
     `t = ${p}; m0 = ${q}; ${x} = (t << ${n}) | (m0 >>> ${32 - n}); ${y} = (m0 << ${n}) | (t >>> ${32 - n});`,
   );
@@ -412,10 +445,10 @@ function conversion(c: Compiler, op: number): void {
   throw new Error(`js tier: unknown opcode 0x${op.toString(16)} at ${c.at}`);
 }
 
-function ltS(a: number, b: number): string {
-  return `y${a} < y${b} || (y${a} === y${b} && (x${a} >>> 0) < (x${b} >>> 0))`;
+function ltS(a: Halves, b: Halves): string {
+  return `${a.hi} < ${b.hi} || (${a.hi} === ${b.hi} && (${a.lo} >>> 0) < (${b.lo} >>> 0))`;
 }
 
-function ltU(a: number, b: number): string {
-  return `(y${a} >>> 0) < (y${b} >>> 0) || (y${a} === y${b} && (x${a} >>> 0) < (x${b} >>> 0))`;
+function ltU(a: Halves, b: Halves): string {
+  return `(${a.hi} >>> 0) < (${b.hi} >>> 0) || (${a.hi} === ${b.hi} && (${a.lo} >>> 0) < (${b.lo} >>> 0))`;
 }
