@@ -415,11 +415,13 @@ export class Compiler {
     if (this.virt[k] !== null || t === ValType.I64 || t === ValType.V128 || this.floatLanes.has(k)) {
       return false;
     }
-    const last = this.out.length - 1, prefix = `${this.v(k)} = `, line = this.out[last];
-    if (line === undefined || !line.startsWith(prefix) || line.indexOf(";") !== line.length - 1) return false;
+    const last = this.out.length - 1, line = this.out[last];
+    // `v = e;`, or a load's `site = N; v = e;`
+    const m = line === undefined ? null : /^(site = \d+; )?([a-z]\d+) = ([^;]*);$/.exec(line);
+    if (m === null || m[2] !== this.v(k)) return false;
     const local = this.local(x);
     for (let j = 0; j < this.h; j++) if (this.virt[j]?.includes(local)) return false;
-    this.out[last] = `${local} = ${line.slice(prefix.length)}`;
+    this.out[last] = `${m[1] ?? ""}${local} = ${m[3]};`;
     this.lastCmp = null;
     if (tee) this.virt[k] = [local];
     else this.pop();
