@@ -27,6 +27,7 @@ import {
   CatchKind,
   type FuelCosts,
   fuelCosts,
+  hasTailCall,
   pathToLoop,
   readBlockType,
   readCatches,
@@ -1170,8 +1171,8 @@ export class Compiler {
 
   /**
    * Whether a call to function `index` may come back with a tail callee to run (see `callWith`): an
-   * import may be anything; a function of the module only when its body has a byte that could be a
-   * tail call's opcode (an immediate that looks like one costs only the check).
+   * import may be anything; a function of the module only when its body has a tail call (decoded only
+   * when a byte of it could be one).
    */
   mayTail(index: number): boolean {
     const m = this.inst.module;
@@ -1184,7 +1185,9 @@ export class Compiler {
       for (let i = body.codeStart; i < body.codeEnd; i++) {
         const b = m.bytes[i];
         if (b === Opcode.ReturnCall || b === Opcode.ReturnCallIndirect || b === RETURN_CALL_REF) {
-          known[index] = 2;
+          // A byte that looks like one: decode the body to know (a big function has such bytes in
+          // its immediates, and a callee that may tail-call takes no direct calls).
+          if (hasTailCall(m.bytes, body.codeStart, body.codeEnd, m.types)) known[index] = 2;
           break;
         }
       }

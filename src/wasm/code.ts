@@ -280,6 +280,17 @@ export function skipUnreachable(r: Reader, op: number, types: FuncType[]): Unrea
   return Unreachable.Other;
 }
 
+/** Whether the validated body `[start, end)` holds a tail call (`return_call`, `_indirect`, `_ref`). */
+export function hasTailCall(bytes: Uint8Array, start: number, end: number, types: FuncType[]): boolean {
+  const r = new Reader(bytes, start, end);
+  while (r.pos < end) {
+    const op = r.u8();
+    if (op === Op.ReturnCall || op === Op.ReturnCallIndirect || op === Op.ReturnCallRef) return true;
+    skipUnreachable(r, op, types); // every instruction's immediates, blocks' types included
+  }
+  return false;
+}
+
 /**
  * What a metered function's code charges (the fuel rule, for both tiers): `entry`, at every call, is
  * the number of its reachable instructions outside every loop; each iteration of a loop charges the
