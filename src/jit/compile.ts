@@ -1067,10 +1067,27 @@ export class Compiler {
   }
 
   select(): void {
-    const c = this.pop();
-    const b = this.pop();
-    const a = this.h - 1;
-    this.emit(`if (i${c} === 0) { ${assign(this.parts(a), this.parts(b))} }`);
+    const a = this.h - 3, b = this.h - 2;
+    if (this.types[a] === ValType.V128) {
+      this.materializeAll();
+      const c = this.pop();
+      this.pop();
+      return this.emit(`if (i${c} === 0) { ${assign(this.parts(a), this.parts(b))} }`);
+    }
+    // Operands may be virtual, and the condition a comparison just made (`condition`).
+    const cond = this.condition();
+    this.pop();
+    const from = (k: number) =>
+      this.types[k] === ValType.I64 ? [this.read(k), this.readHi(k)] : [this.read(k)];
+    const [pa, pb] = [from(a), from(b)];
+    this.dest(a);
+    const to = partsOf(this.types[a], this.v(a), this.vh(a));
+    // An i64's halves in one branch: the condition may read the variables written.
+    this.emit(
+      to.length === 1
+        ? `${to[0]} = (${cond}) ? ${pa[0]} : ${pb[0]};`
+        : `if (${cond}) { ${assign(to, pa)} } else { ${assign(to, pb)} }`,
+    );
   }
 
   /**
@@ -1581,7 +1598,7 @@ const VIRTUAL_AWARE: boolean[] = (() => {
   };
   mark(Opcode.Unreachable, Opcode.Else); // unreachable, nop, block, loop, if, else
   mark(Opcode.End, Opcode.Return); // end, br, br_if, br_table, return
-  mark(Opcode.Drop, Opcode.Drop); // drop
+  mark(Opcode.Drop, Opcode.SelectT); // drop, select
   mark(Opcode.LocalGet, Opcode.LocalTee); // local.get, local.set, local.tee
   mark(Opcode.I32Load, Opcode.I64Store32); // loads and stores
   mark(Opcode.I32Const, Opcode.F64Const); // constants
