@@ -2,8 +2,9 @@
  * Compiled loads and stores check no bounds themselves: the DataView does, and its RangeError becomes
  * the trap of the instruction (src/jit/compile.ts `siteAddress`). These tests hold that trap to the
  * interpreter's and V8's: the same message, the same frames and offsets, nothing written by a store
- * that does not fit (an i64 store half past the end included), and a host's own RangeError, worded
- * as the DataView's, passing through untouched.
+ * that does not fit (an i64 or v128 store half past the end included), and a host's own RangeError,
+ * worded as the DataView's, passing through untouched. v128 accesses made of several DataView
+ * accesses rely on the one that reaches the last byte.
  */
 import assert from "node:assert/strict";
 import { WebAssembly as W } from "../mod.ts";
@@ -26,14 +27,19 @@ const ACCESSES = [
   ["i32.store8", 1],
   ["i64.store16", 2],
   ["i64.store32", 4],
+  ["v128.load", 16],
+  ["v128.load32x2_s", 8],
+  ["v128.load16_splat", 2],
+  ["v128.load64_zero", 8],
+  ["v128.store", 16],
 ] as const;
 
 /** One function per access, called through another so that the backtrace has two frames. */
 function accessModule(): Uint8Array<ArrayBuffer> {
   const funcs = ACCESSES.map(([op], i) => {
-    const type = op.slice(0, 3);
+    const value = op.startsWith("v128") ? "(v128.const i32x4 -1 -1 -1 -1)" : `(${op.slice(0, 3)}.const -1)`;
     const body = op.includes("store")
-      ? `(${op} offset=3 (local.get 0) (${type}.const -1))`
+      ? `(${op} offset=3 (local.get 0) ${value})`
       : `(drop (${op} offset=3 (local.get 0)))`;
     return `(func $a${i} (param i32) nop ${body})
       (func (export "a${i}") (param i32) nop (call $a${i} (local.get 0)))`;

@@ -1335,6 +1335,14 @@ export class Compiler {
   }
 
   /**
+   * `ea` = the effective address of an access made of several DataView accesses, one of which
+   * reaches its last byte: their own bounds checks are the access's (see `siteAddress`).
+   */
+  checkedByView(k: number): string {
+    return `site = ${this.at}; ea = ${this.siteAddress(k)};`;
+  }
+
+  /**
    * The effective address of a scalar load or store, which checks no bounds itself: the DataView
    * does, as exactly as wasm asks (it covers the memory's bytes and no more), and throws a RangeError
    * that `unwind` turns into the trap of the instruction at `site`, set here. A redundant check of

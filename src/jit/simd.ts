@@ -30,7 +30,7 @@ function simdInline(c: Compiler, sub: number): boolean {
   };
   switch (sub) {
     case SimdOp.V128Load: { // v128.load
-      const check = c.address(c.pop(), 16);
+      const check = c.checkedByView(c.pop());
       const k = c.push(ValType.V128);
       // Straight into f32x4 arithmetic: load the lanes as numbers (a NaN would be quieted anyway).
       const asFloats = nextIsF32x4Arithmetic(c);
@@ -43,7 +43,7 @@ function simdInline(c: Compiler, sub: number): boolean {
     }
     case SimdOp.V128Load8x8S: // v128.load8x8_s/u: bytes widened to 16-bit lanes, two per word
     case SimdOp.V128Load8x8U: {
-      const check = c.address(c.pop(), 8);
+      const check = c.checkedByView(c.pop());
       const v = c.parts(c.push(ValType.V128));
       const byte = (i: number) =>
         sub === SimdOp.V128Load8x8S ? `dv.getInt8(ea + ${i})` : `dv.getUint8(ea + ${i})`;
@@ -53,7 +53,7 @@ function simdInline(c: Compiler, sub: number): boolean {
     }
     case SimdOp.V128Load16x4S: // v128.load16x4_s/u
     case SimdOp.V128Load16x4U: {
-      const check = c.address(c.pop(), 8);
+      const check = c.checkedByView(c.pop());
       const v = c.parts(c.push(ValType.V128));
       const get = sub === SimdOp.V128Load16x4S ? "getInt16" : "getUint16";
       c.emit(`${check} ${v.map((x, i) => `${x} = dv.${get}(ea + ${2 * i}, true);`).join(" ")}`);
@@ -61,7 +61,7 @@ function simdInline(c: Compiler, sub: number): boolean {
     }
     case SimdOp.V128Load32x2S: // v128.load32x2_s/u: two i64 lanes
     case SimdOp.V128Load32x2U: {
-      const check = c.address(c.pop(), 8);
+      const check = c.checkedByView(c.pop());
       const [a, b, e, d] = c.parts(c.push(ValType.V128));
       const high = (lo: string) => sub === SimdOp.V128Load32x2S ? `${lo} >> 31` : "0";
       c.emit(
@@ -172,8 +172,7 @@ function simdInline(c: Compiler, sub: number): boolean {
     case SimdOp.V128Load8Splat: // v128.load8/16/32_splat: one element repeated
     case SimdOp.V128Load16Splat:
     case SimdOp.V128Load32Splat: {
-      const size = [1, 2, 4][sub - SimdOp.V128Load8Splat];
-      const check = c.address(c.pop(), size);
+      const check = c.checkedByView(c.pop());
       const v = c.parts(c.push(ValType.V128));
       const word = sub === SimdOp.V128Load8Splat
         ? "Math.imul(dv.getUint8(ea), 0x01010101)"
@@ -185,7 +184,7 @@ function simdInline(c: Compiler, sub: number): boolean {
     }
     case SimdOp.V128Load32Zero: // v128.load32_zero, load64_zero
     case SimdOp.V128Load64Zero: {
-      const check = c.address(c.pop(), sub === SimdOp.V128Load32Zero ? 4 : 8);
+      const check = c.checkedByView(c.pop());
       const [a, b, d, e] = c.parts(c.push(ValType.V128));
       const second = sub === SimdOp.V128Load32Zero ? "0" : "dv.getInt32(ea + 4, true)";
       c.emit(`${check} ${a} = dv.getInt32(ea, true); ${b} = ${second}; ${d} = 0; ${e} = 0;`);
@@ -239,9 +238,20 @@ function simdInline(c: Compiler, sub: number): boolean {
       return true;
     }
     case SimdOp.V128Store: { // v128.store
-      const v = c.parts(c.pop());
-      const check = c.address(c.pop(), 16);
-      c.emit(`${check} ${v.map((x, i) => `dv.setInt32(ea + ${4 * i}, ${x}, true);`).join(" ")}`);
+      const k = c.h - 1;
+      // f32x4 arithmetic's lanes (numbers) are stored as floats, unless NaN (whose bits V8 may change).
+      const floats = c.floatLanes.has(k);
+      const v = floats ? (c.floatLanes.delete(k), c.lanes(k)) : c.parts(k);
+      c.pop();
+      const check = c.checkedByView(c.pop());
+      const word = (x: string, i: number) =>
+        floats
+          ? `if (${x} === ${x}) dv.setFloat32(ea + ${4 * i}, ${x}, true); ` +
+            `else dv.setInt32(ea + ${4 * i}, ${RT.E}.f32NaNBits(${x}), true);`
+          : `dv.setInt32(ea + ${4 * i}, ${x}, true);`;
+      // The last word first: when it does not fit, nothing may be written.
+      const words = v.map(word).reverse();
+      c.emit(`${check} ${words.join(" ")}`);
       return true;
     }
     case SimdOp.V128Const: { // v128.const
