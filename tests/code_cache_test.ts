@@ -154,3 +154,31 @@ Deno.test("without write permission to the cache directory, the command line run
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+// Declarations of the JS tier that do not shape the generated code: the key's own parts, an error
+// class, a per-module memo, an empty array, and `Kind` (a `const enum`: its members are inlined).
+const NOT_IN_KEY = new Set([
+  "generatorText",
+  "numericText",
+  "simdText",
+  "gcText",
+  "namesText",
+  "bridgesText",
+  "Unsupported",
+  "tailCallers",
+  "EMPTY",
+  "enum",
+]);
+
+Deno.test("the cache's key holds every function and constant the JS tier generates code with", async () => {
+  const { generatorText } = await import("../src/jit/compile.ts");
+  const key = generatorText();
+  for (const file of ["compile", "numeric", "simd", "gc", "names", "bridges"]) {
+    const source = Deno.readTextFileSync(new URL(`../src/jit/${file}.ts`, import.meta.url));
+    for (const [, kind, name] of source.matchAll(/^(?:export )?(function|class|const) ([A-Za-z0-9_]+)/gm)) {
+      if (NOT_IN_KEY.has(name)) continue;
+      const spelled = kind === "const" ? `"${name}"` : `${kind} ${name}`;
+      assert.ok(key.includes(spelled), `src/jit/${file}.ts: ${kind} ${name} is not in generatorText()`);
+    }
+  }
+});

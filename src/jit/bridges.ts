@@ -193,3 +193,8 @@ function prefixed(
   }
   throw new Error(`js tier: no bridge for 0xfc ${sub}`);
 }
+
+/** The code this file generates with, for the compile cache's key (compile.ts `generatorText`). */
+export function bridgesText(): string {
+  return [bridgeAt, gcBridge, memoryWide, tableWide, prefixed].map(String).join("\n");
+}

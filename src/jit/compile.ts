@@ -21,7 +21,7 @@ import { type FuncType, isRefType, type ModuleInfo, ValType } from "../wasm/type
 import { readHeapType, readValType } from "../wasm/decoder.ts";
 import { type InstanceState, signatureIds, type WasmFunc } from "../runtime/objects.ts";
 import { JS_BUDGET, STACK_SLOTS } from "../runtime/machine.ts";
-import { bridgeAt } from "./bridges.ts";
+import { bridgeAt, bridgesText } from "./bridges.ts";
 import {
   type CatchClause,
   CatchKind,
@@ -43,14 +43,15 @@ import {
   f64Literal,
   LANES,
   letter,
+  namesText,
   partsOf,
   RT,
   sourceEnding,
   sourceStart,
 } from "./names.ts";
-import { numeric } from "./numeric.ts";
-import { simd } from "./simd.ts";
-import { gc } from "./gc.ts";
+import { numeric, numericText } from "./numeric.ts";
+import { simd, simdText } from "./simd.ts";
+import { gc, gcText } from "./gc.ts";
 import { FIELDS, layoutOf, refTester, structMaker } from "../runtime/gc.ts";
 import { canonicalHeap } from "../wasm/type_canon.ts";
 import { Op as Opcode } from "../wasm/opcodes.ts";
@@ -452,20 +453,11 @@ export class Compiler {
 
   /** Stores the value at depth `k` into frame slot `slot`. */
   toSlot(k: number, slot: number): string {
-    const t = this.types[k], v = this.read(k);
-    switch (t) {
-      case ValType.I32:
-        return `${RT.I32}[s2 + ${2 * slot}] = ${v};`;
-      case ValType.F32:
-        return `${RT.I32}[s2 + ${2 * slot}] = ${f32Bits(v)};`;
-      case ValType.I64:
-        return `${RT.I32}[s2 + ${2 * slot}] = ${v}; ${RT.I32}[s2 + ${2 * slot + 1}] = ${this.readHi(k)};`;
-      case ValType.F64:
-        return `${RT.F64}[s + ${slot}] = ${v};`;
-      case ValType.V128:
-        return `t = 4 * (s + ${slot}); ` + this.parts(k).map((p, i) => `${RT.V}[t + ${i}] = ${p};`).join(" ");
+    const t = this.types[k];
+    if (t === ValType.V128) {
+      return `t = 4 * (s + ${slot}); ` + this.parts(k).map((p, i) => `${RT.V}[t + ${i}] = ${p};`).join(" ");
     }
-    return `${RT.R}[s + ${slot}] = ${v};`;
+    return slotWrite(t, slot, this.read(k), t === ValType.I64 ? this.readHi(k) : "");
   }
 
   /** Loads frame slot `slot` into the value at depth `k`. */
@@ -1490,18 +1482,7 @@ export class Compiler {
 
   /** The statement that writes local `x` (a parameter) into the frame at `s`. */
   storeLocal(x: number): string {
-    const l = this.local(x);
-    switch (this.localTypes[x]) {
-      case ValType.I32:
-        return `${RT.I32}[s2 + ${2 * x}] = ${l};`;
-      case ValType.F32:
-        return `${RT.I32}[s2 + ${2 * x}] = ${f32Bits(l)};`;
-      case ValType.I64:
-        return `${RT.I32}[s2 + ${2 * x}] = ${l}; ${RT.I32}[s2 + ${2 * x + 1}] = ${this.localHi(x)};`;
-      case ValType.F64:
-        return `${RT.F64}[s + ${x}] = ${l};`;
-    }
-    return `${RT.R}[s + ${x}] = ${l};`; // no v128: see `directCallable`
+    return slotWrite(this.localTypes[x], x, this.local(x), this.localHi(x)); // no v128: see `directCallable`
   }
 
   /** The statement that returns the function's result (at most one) from the frame, to a direct call. */
@@ -1625,6 +1606,21 @@ const VIRTUAL_AWARE: boolean[] = (() => {
  */
 const REFRESH = "/*refresh*/";
 
+/** The statement that writes a value of type `t` (not v128), `lo` (and `hi` for an i64), into frame slot `slot`. */
+function slotWrite(t: ValType, slot: number, lo: string, hi: string): string {
+  switch (t) {
+    case ValType.I32:
+      return `${RT.I32}[s2 + ${2 * slot}] = ${lo};`;
+    case ValType.F32:
+      return `${RT.I32}[s2 + ${2 * slot}] = ${f32Bits(lo)};`;
+    case ValType.I64:
+      return `${RT.I32}[s2 + ${2 * slot}] = ${lo}; ${RT.I32}[s2 + ${2 * slot + 1}] = ${hi};`;
+    case ValType.F64:
+      return `${RT.F64}[s + ${slot}] = ${lo};`;
+  }
+  return `${RT.R}[s + ${slot}] = ${lo};`;
+}
+
 /** The scratch variables generated code may use, and their initial values. */
 const SCRATCH = [
   ["t", "0"],
@@ -1660,12 +1656,14 @@ export function generatorText(): string {
     Compiler,
     compileToJs,
     constGetter,
-    numeric,
-    simd,
-    bridgeAt,
-    sourceStart,
-    sourceEnding,
-    JSON.stringify(RT),
+    slotWrite,
+    hasTailCall,
+    JSON.stringify({ MAX_NESTING, VIRTUAL_AWARE, REFRESH, SCRATCH, JS_COST, FUEL_IN_CALL, RETURN_CALL_REF }),
+    numericText(),
+    simdText(),
+    gcText(),
+    namesText(),
+    bridgesText(),
   ].map(String).join("\n");
 }
 

@@ -266,3 +266,8 @@ function write(c: Compiler, v: number, s: Storage, t: ValType, entry: (d: number
   }
   throw new Error(`js tier: no inline write of storage ${s}`);
 }
+
+/** The code this file generates with, for the compile cache's key (compile.ts `generatorText`). */
+export function gcText(): string {
+  return [gc, gcInline, retype, castConstant, inlineKind, checkIndex, read, write].map(String).join("\n");
+}

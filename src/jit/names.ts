@@ -110,3 +110,19 @@ function nameKey(module: ModuleInfo, index: number): string {
   const name = JSON.stringify(module.names.functions.get(index) ?? "<anonymous>");
   return name === '"__proto__"' ? `[${name}]` : name;
 }
+
+/** The code this file generates with, for the compile cache's key (compile.ts `generatorText`). */
+export function namesText(): string {
+  return [
+    letter,
+    partsOf,
+    assign,
+    f32Bits,
+    f32FromBits,
+    f32Literal,
+    f64Literal,
+    sourceStart,
+    sourceEnding,
+    nameKey,
+  ].map(String).join("\n") + JSON.stringify({ RT, LANES });
+}

@@ -452,3 +452,28 @@ function ltS(a: Halves, b: Halves): string {
 function ltU(a: Halves, b: Halves): string {
   return `(${a.hi} >>> 0) < (${b.hi} >>> 0) || (${a.hi} === ${b.hi} && (${a.lo} >>> 0) < (${b.lo} >>> 0))`;
 }
+
+/** The code this file generates with, for the compile cache's key (compile.ts `generatorText`). */
+export function numericText(): string {
+  return [
+    unaryI32,
+    binaryI32,
+    isInt,
+    nonZero,
+    unsigned,
+    compare,
+    halves,
+    compare64,
+    compareRead,
+    numeric,
+    i64,
+    i64ShiftBy,
+    i64ShiftByVariable,
+    f32,
+    f64,
+    retype,
+    conversion,
+    ltS,
+    ltU,
+  ].map(String).join("\n") + JSON.stringify({ FLOAT_UNARY });
+}

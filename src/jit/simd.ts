@@ -407,3 +407,8 @@ function nextIsF32x4Arithmetic(c: Compiler): boolean {
   return b[p] === Opcode.PrefixSIMD && b[p + 1] >= SimdOp.F32x4Add && b[p + 1] <= SimdOp.F32x4Div &&
     b[p + 2] === 0x01;
 }
+
+/** The code this file generates with, for the compile cache's key (compile.ts `generatorText`). */
+export function simdText(): string {
+  return [simd, simdInline, nextIsF32x4Arithmetic].map(String).join("\n");
+}
