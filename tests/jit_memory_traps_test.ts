@@ -1,6 +1,6 @@
 /**
  * Compiled loads and stores check no bounds themselves: the DataView does, and its RangeError becomes
- * the trap of the instruction (src/jit/compile.ts `siteAddress`). These tests hold that trap to the
+ * the trap of the instruction (src/jit/compile.ts `effectiveAddress`). These tests hold that trap to the
  * interpreter's and V8's: the same message, the same frames and offsets, nothing written by a store
  * that does not fit (an i64 or v128 store half past the end included), and a host's own RangeError,
  * worded as the DataView's, passing through untouched. v128 accesses made of several DataView

@@ -1323,24 +1323,25 @@ export class Compiler {
   /** Sets `ea` to the effective address of the access and traps when `size` bytes do not fit. */
   address(k: number, size: number): string {
     this.usesSize = true;
-    return `ea = ${this.siteAddress(k)}; if (ea > ms - ${size}) ${RT.E}.oob(${this.at});`;
+    return `ea = ${this.effectiveAddress(k)}; if (ea > ms - ${size}) ${RT.E}.oob(${this.at});`;
   }
 
   /**
    * `ea` = the effective address of an access made of several DataView accesses, one of which
-   * reaches its last byte: their own bounds checks are the access's (see `siteAddress`).
+   * reaches its last byte: their own bounds checks are the access's (see `effectiveAddress`).
    */
   checkedByView(k: number): string {
-    return `site = ${this.at}; ea = ${this.siteAddress(k)};`;
+    return `site = ${this.at}; ea = ${this.effectiveAddress(k)};`;
   }
 
   /**
-   * The effective address of a scalar load or store, which checks no bounds itself: the DataView
-   * does, as exactly as wasm asks (it covers the memory's bytes and no more), and throws a RangeError
-   * that `unwind` turns into the trap of the instruction at `site`, set here. A redundant check of
-   * our own costs about as much as the access (an unsigned address is a float64 to V8).
+   * The effective address of a load or store at depth `k`, checked by no bounds check of ours: the
+   * DataView checks them as exactly as wasm asks (it covers the memory's bytes and no more), and its
+   * RangeError becomes, in `unwind`, the trap of the instruction at `site`, which the access sets
+   * first. A redundant check of our own costs about as much as the access (an unsigned address is a
+   * float64 to V8).
    */
-  siteAddress(k: number): string {
+  effectiveAddress(k: number): string {
     const offset = readMemarg(this.r).offset; // memory 0, 32-bit: `inlineMemarg`
     const a = this.read(k);
     this.usesMemory = true;
@@ -1349,7 +1350,7 @@ export class Compiler {
 
   load(op: number): void {
     const a = this.pop();
-    const ea = this.siteAddress(a);
+    const ea = this.effectiveAddress(a);
     const LOAD_TYPE = [
       ValType.I32,
       ValType.I64,
@@ -1413,7 +1414,7 @@ export class Compiler {
   store(op: number): void {
     const k = this.pop();
     const a = this.pop();
-    const ea = this.siteAddress(a);
+    const ea = this.effectiveAddress(a);
     const v = this.read(k);
     let code: string;
     switch (op) {

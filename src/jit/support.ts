@@ -47,7 +47,7 @@ function oob(at: number): never {
  * host's thrown value (a `HostThrow`) passes untouched: nothing of it is read.
  */
 function unwind(e: unknown, f: WasmFunc, site: number): unknown {
-  // Compiled loads and stores leave their bounds check to the DataView (compile.ts `siteAddress`).
+  // Compiled loads and stores leave their bounds check to the DataView (compile.ts `effectiveAddress`).
   if (e instanceof RangeError && e.message === DATAVIEW_OUT_OF_BOUNDS) {
     e = new RuntimeError("out of bounds memory access");
   }
