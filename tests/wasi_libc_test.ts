@@ -380,6 +380,8 @@ const RAISE_NATIVE = `#include <signal.h>
 int main(int argc, char **argv) {
   printf("raising %s\\n", argv[1]);
   fflush(stdout);
+  // The default action, whatever this process inherited (a shell's background job ignores SIGQUIT).
+  signal(atoi(argv[2]), SIG_DFL);
   raise(atoi(argv[2]));
   printf("proc_raise returned 0\\n");
   return 3;
