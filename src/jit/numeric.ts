@@ -218,16 +218,28 @@ function i64(c: Compiler, op: number): void {
         `t = (${al} >>> 0) - (${bl} >>> 0); ${dh} = (${ah} - ${bh} - (t < 0 ? 1 : 0)) | 0; ${dl} = t | 0;`,
       );
     case Opcode.I64Mul: {
-      // inline, from 16-bit partial products so every step is exact in a double
+      // Inline, from 16-bit partial products so every step is exact in a double (and stays in integer
+      // ranges that V8's optimizer keeps as integers): m2 = a0·b0, m0 = a0·b1, t = a1·b0, and a1·b1.
+      // A constant's zero 16-bit halves leave their partial products out, a zero high half its cross product.
       const known = c.known[b];
       c.pop(), c.dest(a);
+      const cross = known?.[1] === 0 ? [] : [`Math.imul(${al}, ${bh})`];
+      cross.push(`Math.imul(${ah}, ${bl})`);
+      if (known?.[0] === 0) return c.emit(`${dh} = ${cross[0]}; ${dl} = 0;`);
       const [b0, b1] = known ? [known[0] & 0xffff, known[0] >>> 16] : ["m3", "m4"];
+      let partial: string;
+      if (b1 === 0) {
+        partial =
+          `m2 = m0 * ${b0}; t = m1 * ${b0}; m2 = (m2 >>> 16) + (t & 0xffff); m2 = (t >>> 16) + (m2 >>> 16);`;
+      } else if (b0 === 0) partial = `m0 = m0 * ${b1}; m2 = m1 * ${b1} + (m0 >>> 16);`;
+      else {
+        partial = `m2 = m0 * ${b0}; m0 = m0 * ${b1}; t = m1 * ${b0}; ` +
+          `m2 = (m2 >>> 16) + (m0 & 0xffff) + (t & 0xffff); m2 = m1 * ${b1} + (m0 >>> 16) + (t >>> 16) + (m2 >>> 16);`;
+      }
       return c.emit(
         (known ? "" : `m3 = ${bl} & 0xffff; m4 = ${bl} >>> 16; `) +
-          `m0 = ${al} & 0xffff; m1 = ${al} >>> 16; m2 = m0 * ${b0}; m0 = m0 * ${b1}; t = m1 * ${b0}; ` +
-          `m2 = (m2 >>> 16) + (m0 & 0xffff) + (t & 0xffff); ` +
-          `m2 = m1 * ${b1} + (m0 >>> 16) + (t >>> 16) + Math.floor(m2 / 65536); ` +
-          `${dh} = (m2 + Math.imul(${al}, ${bh}) + Math.imul(${ah}, ${bl})) | 0; ${dl} = Math.imul(${al}, ${bl});`,
+          `m0 = ${al} & 0xffff; m1 = ${al} >>> 16; ${partial} ` +
+          `${dh} = (m2 + ${cross.join(" + ")}) | 0; ${dl} = Math.imul(${al}, ${bl});`,
       );
     }
     case Opcode.I64And:
