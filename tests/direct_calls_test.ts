@@ -1,5 +1,5 @@
 /**
- * Direct calls between compiled functions (`WasmFunc.entry(s, 1, ...args)`): arguments as JS values,
+ * Direct calls between compiled functions (`WasmFunc.entry(s, jsLeft, depthLeft, ...args)`): arguments as JS values,
  * the result as the value returned. Each value type crosses both ways, a signalling NaN's bits
  * included, whatever the callee runs on: compiled code, the interpreter (a function the JS tier does
  * not take), and the interpreter again when the JS stack budget runs out in deep recursion. Results

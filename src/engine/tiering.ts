@@ -8,7 +8,7 @@
  * `jit: false`; compiled code that finds the JS stack full continues on the interpreter. Every
  * instance is handed `tiering` (runtime/objects.ts declares the interface).
  */
-import { F64, I32, machine, R } from "../runtime/machine.ts";
+import { F64, I32, JS_BUDGET, machine, R } from "../runtime/machine.ts";
 import {
   CALL_HEAT,
   type CompiledCode,
@@ -187,11 +187,19 @@ export function restoreUnits(module: ModuleInfo, saved: SavedUnit[]): number {
  * returns goes back to the caller: a function to run in its place after a tail call (see
  * `CompiledCode`); the interpreter runs tail calls itself.
  */
-function callFromCompiled(fn: WasmFunc, slot: number, args?: unknown[]): unknown {
+function callFromCompiled(
+  fn: WasmFunc,
+  slot: number,
+  args?: unknown[],
+  jsLeft = 0,
+  depthLeft = 0,
+): unknown {
   const code = fn.jit === undefined ? compiledCode(fn) : fn.jit;
   if (args !== undefined) {
     // A direct call: compiled code without an OSR entry takes it as it is (see `directCallable`).
-    if (code !== null && fn.osrAt < 0) return code(slot, 1, ...args);
+    if (code !== null && fn.osrAt < 0) return code(slot, jsLeft, depthLeft, ...args);
+    // Else the code or the interpreter reads the caller's room in the machine (see `CompiledCode`).
+    machine.depth = machine.limit - depthLeft, machine.jsStack = JS_BUDGET - jsLeft;
     return callWithArgs(fn, slot, args, code);
   }
   if (code !== null) return code(slot); // its entry sends it to `interpretDeep` when there is no room

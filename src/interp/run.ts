@@ -144,7 +144,7 @@ function suspended(baseDepth: number): Suspended | null {
  * `pc0` (-1: from its entry), and the calls it makes, until the frame at `baseDepth` returns.
  */
 function run(fn: WasmFunc, b0: number, pc0: number, depth0: number, baseDepth: number): void {
-  const limit = machine.limit;
+  const limit = machine.limit, baseJs = machine.jsStack; // interpreted frames take no JS stack of the budget's
   let f = fn;
   let vm = fn.inst; // the instance whose code runs: its ops find their memory, globals… there
   let code = pc0 < 0 ? enterFrame(fn, b0 >> 1) : fn.code!;
@@ -167,8 +167,11 @@ function run(fn: WasmFunc, b0: number, pc0: number, depth0: number, baseDepth: n
         const compiled = callee.jit === undefined ? callee.inst.tiering.compiled(callee) : callee.jit;
         // Under `promising` (JSPI) every frame stays on the interpreter, which can put it aside.
         if (compiled !== null && machine.jsStack + callee.jsCost <= JS_BUDGET && fibers.running === 0) {
-          // A trap in there gets this frame added below, at the call.
-          if ((tail = compiled(calleeSlot)) === undefined) {
+          // A trap in there gets this frame added below, at the call. Compiled code leaves the
+          // machine's depth and JS stack as they come (see `CompiledCode`): they are put back.
+          tail = compiled(calleeSlot);
+          machine.depth = depth, machine.jsStack = baseJs;
+          if (tail === undefined) {
             pc++;
             continue;
           }
@@ -218,7 +221,7 @@ function run(fn: WasmFunc, b0: number, pc0: number, depth0: number, baseDepth: n
         replacing = true; // a trap in there carries its own frame, the one replacing this
         tail = compiled(b >> 1);
         replacing = false;
-        machine.depth = depth;
+        machine.depth = depth, machine.jsStack = baseJs;
       }
       if (tail !== undefined) continue; // the frame goes on, running the callee's code
       if (depth === baseDepth) return;
@@ -291,11 +294,12 @@ function replaced(f: WasmFunc, slot: number, depth: number): unknown {
   if (fibers.running !== 0) return 1; // under `promising`: the frame stays interpreted
   const code = f.inst.tiering.osr(f, callState.osrAt);
   if (code === null) return 1;
+  const jsStack = machine.jsStack;
   machine.depth = depth - 1; // its entry counts the frame again, as a call would
   try {
     return code(slot, 1);
   } finally {
-    machine.depth = depth;
+    machine.depth = depth, machine.jsStack = jsStack;
   }
 }
 

@@ -580,11 +580,11 @@ export class Compiler {
         ? `${RT.HI}.v = ${this.readHi(k)}; return ${this.read(k)};`
         : `return ${this.read(k)};`;
       const fuel = this.fuelOnly ? `${this.meter}.left = fl; ` : "";
-      lines.push(`if (dc !== undefined) { ${fuel}${RT.M}.depth--; ${RT.M}.jsStack -= ${JS_COST}; ${value} }`);
+      lines.push(`if (dc !== undefined) { ${fuel}${value} }`);
     }
     for (let i = 0; i < n; i++) lines.push(this.toSlot(this.h - n + i, i));
     if (this.fuelOnly) lines.push(`${this.meter}.left = fl;`);
-    lines.push(`${RT.M}.depth--; ${RT.M}.jsStack -= ${JS_COST}; return;`);
+    lines.push("return;");
     this.emit(lines.join(" "));
   }
 
@@ -932,14 +932,13 @@ export class Compiler {
   /**
    * The start of the JS `catch` of region frame `f` (its exception `e<label>`): what is delegated
    * elsewhere and what no handler may catch (traps) go on; else `x<label>` is the exnref, `tg` its
-   * tag, and the frames the exception left are given back (depth, JS stack, the fuel copy, memory).
+   * tag, and what the frames the exception left changed is taken back (the fuel copy, memory).
    */
   catchEntry(f: Frame): string {
-    const e = `e${f.label}`, x = `x${f.label}`, M = RT.M;
+    const e = `e${f.label}`, x = `x${f.label}`;
     const lines = [`} catch (${e}) {`];
     if (this.sawDelegate) lines.push(`if (dl !== 0) { if (dl !== ${this.regionId(f)}) throw ${e}; dl = 0; }`);
     lines.push(`${x} = ${RT.E}.caught(${e}); if (${x} === null) throw ${e};`);
-    lines.push(`${M}.depth = hd; ${M}.jsStack = hj;`);
     if (this.fuelOnly) lines.push(`if (fl === ${FUEL_IN_CALL}) fl = ${this.meter}.left;`);
     if (this.memory) lines.push(REFRESH);
     lines.push(`tg = ${RT.E}.tagOf(${x});`);
@@ -1095,13 +1094,15 @@ export class Compiler {
     const m = this.meter;
     if (this.fuelOnly) lines.push(`${m}.left = fl; fl = ${FUEL_IN_CALL};`);
     const frame = `s + ${this.callBase}`;
+    // The callee takes its frame: what it needs of this call's depth and JS stack, it finds in the machine.
+    const publish = `${RT.M}.depth = ${RT.M}.limit - dr; ${RT.M}.jsStack = ${JS_BUDGET} - jr;`;
     if (mayTail) {
       this.declare("tc", "undefined");
       lines.push(
-        `site = ${this.at}; if ((tc = ${target}(${frame})) !== undefined) ` +
-          `do tc = tc.entry(${frame}); while (tc !== undefined);`,
+        `site = ${this.at}; ${publish} if ((tc = ${target}(${frame})) !== undefined) ` +
+          `do { ${publish} tc = tc.entry(${frame}); } while (tc !== undefined);`,
       );
-    } else lines.push(`site = ${this.at}; ${target}(${frame});`);
+    } else lines.push(`site = ${this.at}; ${publish} ${target}(${frame});`);
     if (this.fuelOnly) lines.push(`fl = ${m}.left;`);
     if (this.memory) lines.push(REFRESH);
     for (let i = 0; i < results.length; i++) {
@@ -1166,7 +1167,7 @@ export class Compiler {
     const m = this.meter;
     const lines: string[] = [];
     if (this.fuelOnly) lines.push(`${m}.left = fl; fl = ${FUEL_IN_CALL};`);
-    const call = `${target}(s + ${this.callBase}, 1${args.map((a) => `, ${a}`).join("")})`;
+    const call = `${target}(s + ${this.callBase}, jr, dr${args.map((a) => `, ${a}`).join("")})`;
     if (type.results.length === 0) lines.push(`site = ${this.at}; ${call};`);
     else {
       const k = this.push(type.results[0]);
@@ -1217,7 +1218,7 @@ export class Compiler {
     this.h -= n;
     this.maxArgs = Math.max(this.maxArgs, n);
     if (this.fuelOnly) lines.push(`${this.meter}.left = fl;`);
-    lines.push(`${RT.M}.depth--; ${RT.M}.jsStack -= ${JS_COST}; return ${target};`);
+    lines.push(`return ${target};`);
     this.emit(lines.join(" "));
     this.setUnreachable();
   }
@@ -1514,10 +1515,6 @@ export class Compiler {
     const prologue = this.direct
       ? (loads.length ? [`if (dc === undefined) { ${loads.join(" ")} }`] : [])
       : loads;
-    // A caught exception gives back the depth and JS stack of the frames it left (see `catchEntry`).
-    // (Not `d0`: that is the f64 at stack depth 0.)
-    if (this.usesTry) prologue.push(`hd = ${RT.M}.depth; hj = ${RT.M}.jsStack;`), this.declare("hd", "0");
-    if (this.usesTry) this.declare("hj", "0");
     if (this.osr && this.localTypes.length > params.length) {
       const rest = this.localTypes.slice(params.length).map((_, i) => this.loadLocal(params.length + i));
       prologue.push(`if (osr) { ${rest.join(" ")} }`);
@@ -1537,20 +1534,30 @@ export class Compiler {
     if (this.fuelOnly) decls.push(`fl = ${this.meter}.left`);
     if (this.usesMemory) decls.push(`dv = ${this.memory}.view`);
     if (this.usesSize) decls.push(`ms = ${this.memory}.size`);
-    const jsCost = 8 * (decls.length + (this.direct ? paramNames.length + 1 : 0) + 24);
+    // The declarations, `jr` and `dr`, and for a direct call its parameters, `dc` and `dd` among them.
+    const jsCost = 8 * (decls.length + 2 + (this.direct ? paramNames.length + 2 : 0) + 24);
     const refresh = (this.usesMemory ? `dv = ${this.memory}.view;` : "") +
       (this.usesSize ? ` ms = ${this.memory}.size;` : "");
     const slotLimit = STACK_SLOTS - this.callBase - this.maxArgs - 1;
     const consts = this.consts.map((_, i) => `k${i} = K[${i}]`);
     const M = RT.M;
-    let deep = `return ${RT.E}.deep(F, s);`;
-    if (this.osr) deep = `return osr ? 1 : ${RT.E}.deep(F, s);`;
+    // Out of room: the call goes on on the interpreter, which counts it from the machine's registers.
+    const publish = `${M}.depth = ${M}.limit - dr - 1; ${M}.jsStack = ${JS_BUDGET - jsCost} - jr;`;
+    let deep = `{ ${publish} return ${RT.E}.deep(F, s); }`;
+    if (this.osr) deep = `{ if (osr) return 1; ${publish} return ${RT.E}.deep(F, s); }`;
     else if (this.direct) {
       // A direct call that must go on on the interpreter: its arguments into the frame, its result out.
       const stores = params.map((_, x) => this.storeLocal(x)).join(" ");
-      deep = `{ if (dc === undefined) ${deep} ${stores} ${RT.E}.deep(F, s); ${this.resultFromFrame()} }`;
+      deep =
+        `{ if (dc === undefined) ${deep} ${publish} ${stores} ${RT.E}.deep(F, s); ${this.resultFromFrame()} }`;
     }
-    const signature = this.osr ? "s, osr" : this.direct ? ["s", "dc", ...paramNames].join(", ") : "s";
+    const signature = this.osr ? "s, osr" : this.direct ? ["s", "dc", "dd", ...paramNames].join(", ") : "s";
+    // What is left after this frame (see `WasmFunc.entry`): JS stack `jr` and call depth `dr`, from the
+    // direct caller's arguments, or else from the machine's registers.
+    const left = this.direct
+      ? `const jr = (dc === undefined ? ${JS_BUDGET} - ${M}.jsStack : dc) - ${jsCost}, ` +
+        `dr = (dc === undefined ? ${M}.limit - ${M}.depth : dd) - 1;`
+      : `const jr = ${JS_BUDGET - jsCost} - ${M}.jsStack, dr = ${M}.limit - ${M}.depth - 1;`;
     const source = [
       '"use strict";',
       consts.length ? `const ${consts.join(", ")};` : "",
@@ -1558,15 +1565,13 @@ export class Compiler {
       // keeps this source as a module (engine/code_cache.ts) gets its bytecode into V8's code cache.
       sourceStart(fn.inst.module, fn.index, signature), // `const self = ({ "<wasm name>": (function (s) {`
       "const s2 = s * 2;",
-      `if (${M}.depth >= ${M}.limit || ${M}.jsStack > ${
-        Math.max(0, JS_BUDGET - jsCost)
-      } || s > ${slotLimit}) ${deep}`,
-      `${M}.depth++; ${M}.jsStack += ${jsCost};`,
+      left,
+      `if (dr < 0 || jr < 0 || s > ${slotLimit}) ${deep}`,
       `let ${decls.join(", ")};`,
       ...prologue,
       "try {",
       this.costs ? this.entryCharge() : "",
-      ...this.out.map((line) => line.replaceAll(REFRESH, refresh).replaceAll(JS_COST, String(jsCost))),
+      ...this.out.map((line) => line.replaceAll(REFRESH, refresh)),
       this.fuelOnly
         ? `} catch (e) { if (fl !== ${FUEL_IN_CALL}) ${this.meter}.left = fl; throw ${RT.E}.unwind(e, F, site); }`
         : `} catch (e) { throw ${RT.E}.unwind(e, F, site); }`,
@@ -1634,9 +1639,6 @@ const SCRATCH = [
   ["m4", "0"],
 ];
 
-/** The JS stack a call takes, known once the body is done: a marker in the body's returns until then. */
-const JS_COST = "/*js-cost*/";
-
 /** What the local fuel copy holds while a call runs (a value `left` never takes: see `fuelOnly`). */
 const FUEL_IN_CALL = -2147483648;
 
@@ -1659,7 +1661,15 @@ export function generatorText(): string {
     constGetter,
     slotWrite,
     hasTailCall,
-    JSON.stringify({ MAX_NESTING, VIRTUAL_AWARE, REFRESH, SCRATCH, JS_COST, FUEL_IN_CALL, RETURN_CALL_REF }),
+    JSON.stringify({
+      MAX_NESTING,
+      VIRTUAL_AWARE,
+      REFRESH,
+      SCRATCH,
+      FUEL_IN_CALL,
+      RETURN_CALL_REF,
+      JS_BUDGET,
+    }),
     numericText(),
     simdText(),
     gcText(),

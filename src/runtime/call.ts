@@ -20,7 +20,11 @@ export function execute(fn: WasmFunc, slot: number): void {
     // Under `promising` (JSPI) everything runs on the interpreter, whose frames can be put aside.
     if (code !== null && machine.jsStack + fn.jsCost <= JS_BUDGET && fibers.running === 0) {
       // Compiled code that ends in a tail call hands back the callee, to run in its place.
-      for (let tail = code(slot); tail !== undefined;) tail = (tail as FuncInst).entry(slot);
+      // Each runs with the machine's depth and JS stack as they were (compiled code leaves them).
+      for (let tail = code(slot); tail !== undefined;) {
+        machine.depth = baseDepth, machine.jsStack = savedJsStack;
+        tail = (tail as FuncInst).entry(slot);
+      }
     } else {
       // The interpreter counts the frame as compiled code's entry does: `maxCallDepth` frames either way.
       if (baseDepth >= machine.limit) trap("call stack exhausted");

@@ -307,9 +307,10 @@ export interface Tiering {
   /**
    * A call from compiled code to `f` before its own code is known (its first `entry`); returns what
    * compiled code returns (see `CompiledCode`). With `args`, a direct call (see `WasmFunc.entry`): the
-   * arguments are those, not the frame's, and the result is returned.
+   * arguments are those, not the frame's, the caller's room is `jsLeft` and `depthLeft`, and the
+   * result is returned.
    */
-  call(f: WasmFunc, slot: number, args?: unknown[]): unknown;
+  call(f: WasmFunc, slot: number, args?: unknown[], jsLeft?: number, depthLeft?: number): unknown;
   /**
    * The compiled code of hot `f` that can take over a running call at its loop at byte offset
    * `loopAt` (called as `code(slot, 1)`, see `WasmFunc.jit`); null when it cannot.
@@ -323,11 +324,21 @@ export interface Tiering {
  * frame's locals then in place too); it returns 1 when it cannot take the call (no JS stack left),
  * which the interpreter then goes on running. It returns undefined when the call is done (results
  * in place), or a function (`FuncInst`) after a tail call: the code left the callee's arguments at
- * `s` and its own frame's depth and JS stack undone, and whoever called it must run that function
- * at `s` in its place (and again while such a function comes back), which keeps tail recursion flat.
- * Code without an OSR entry also takes direct calls, `code(s, 1, ...args)` (see `WasmFunc.entry`).
+ * `s`, and whoever called it must run that function at `s` in its place (and again while such a
+ * function comes back), which keeps tail recursion flat. Code without an OSR entry also takes direct
+ * calls, `code(s, jsLeft, depthLeft, ...args)` (see `WasmFunc.entry`).
+ *
+ * Called with its frame, the code reads the call depth and JS stack of its caller in `machine`
+ * (`depth`, `jsStack`), which must be exact then. It does not keep them: compiled code counts its
+ * frames in its own JS variables and writes the registers only before it calls code that reads them.
+ * So whoever calls compiled code other than compiled code puts them back when it returns.
  */
-export type CompiledCode = (s: number, osrOrDirect?: number, ...args: unknown[]) => unknown;
+export type CompiledCode = (
+  s: number,
+  osrOrJsLeft?: number,
+  depthLeft?: number,
+  ...args: unknown[]
+) => unknown;
 
 /** A function defined by a wasm module; lowered to threaded code on its first call, compiled to JS when hot. */
 export class WasmFunc {
@@ -343,13 +354,15 @@ export class WasmFunc {
    * at slot `s`. At first one shared function that asks the tiering; the compiled code once there is.
    * Returns what compiled code returns: a function to run at `s` in its place after a tail call.
    *
-   * A direct call, `f.entry(s, 1, ...args)`, passes the arguments as JS values instead (an i64 as two
-   * int32 halves, low first; an f32 as a number) and gets the result back as the value returned (an
-   * i64's low half, its high half in `i64Hi.v`); the frame at `s` is still the callee's. Compiled code
-   * calls so the functions that `directCallable` (jit/compile.ts) allows: neither imports nor
-   * functions that may end in a tail call, and at most one result.
+   * A direct call, `f.entry(s, jsLeft, depthLeft, ...args)`, passes the arguments as JS values instead
+   * (an i64 as two int32 halves, low first; an f32 as a number) and gets the result back as the value
+   * returned (an i64's low half, its high half in `i64Hi.v`); the frame at `s` is still the callee's.
+   * `jsLeft` and `depthLeft` are the bytes of JS stack (of `JS_BUDGET`) and the call depth (to
+   * `machine.limit`) the caller leaves: compiled code passes them along instead of counting in
+   * `machine` (see `CompiledCode`). Compiled code calls so the functions that `directCallable`
+   * (jit/compile.ts) allows: neither imports nor functions that may end in a tail call, and at most one result.
    */
-  entry: (s: number, direct?: number, ...args: unknown[]) => unknown = firstEntry;
+  entry: (s: number, jsLeft?: number, depthLeft?: number, ...args: unknown[]) => unknown = firstEntry;
   code: Op[] | null = null;
   /** Byte offset in the module of the instruction behind each pc (for backtraces). */
   offsets: Int32Array | null = null;
@@ -421,8 +434,15 @@ const NO_POOL = new Int32Array(0);
 const NONE: readonly number[] = Object.freeze([]);
 
 /** Every WasmFunc's first `entry`: shared, so that a module's hundred thousand functions make no closures. */
-function firstEntry(this: WasmFunc, s: number, direct?: number, ...args: unknown[]): unknown {
-  return this.inst.tiering.call(this, s, direct === undefined ? undefined : args);
+function firstEntry(
+  this: WasmFunc,
+  s: number,
+  jsLeft?: number,
+  depthLeft?: number,
+  ...args: unknown[]
+): unknown {
+  if (jsLeft === undefined) return this.inst.tiering.call(this, s);
+  return this.inst.tiering.call(this, s, args, jsLeft, depthLeft);
 }
 
 export type FuncInst = WasmFunc | HostFunc;
