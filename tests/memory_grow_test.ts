@@ -150,23 +150,98 @@ Deno.test("memory.grow(0) inside wasm keeps the buffer; growth of the byte store
   const storeOf = () => (mem as unknown as { store: unknown }).store;
   // A memory that never grows is a plain buffer: no address space is reserved for it.
   assert.equal(storeOf(), null);
-  const buffer = mem.buffer;
+  const buffer = mem.buffer as ArrayBuffer;
   assert.equal(buffer.resizable, false);
   assert.equal(mem.grow(0), 1);
   assert.equal(mem.buffer, buffer);
   // The first growth moves the bytes once into V8's own WebAssembly.Memory, the same object
   // through every later growth: nothing more is reallocated (V8 reserves the address space up
-  // front and commits pages as they are used).
+  // front and commits pages as they are used). JS has not seen `buffer`: the store is a shared
+  // memory, and the plain buffer is left as it was (detaching it would cost Maglev its inline
+  // DataView accesses, see MemoryInst).
+  mem.u8[7] = 42;
   assert.equal(mem.grow(1), 1);
   const store = storeOf();
   assert.ok(store instanceof WebAssembly.Memory);
+  assert.ok(store.buffer instanceof SharedArrayBuffer);
   for (let i = 1; i < 1023; i++) assert.equal(mem.grow(1), i + 1);
   assert.equal(storeOf(), store);
   assert.equal(mem.buffer, (store as WebAssembly.Memory).buffer);
   assert.equal(mem.size, 1024 * PAGE);
   assert.equal(mem.u8.length, 1024 * PAGE);
   assert.equal(mem.f64.length, 1024 * PAGE / 8);
-  assert.equal(buffer.byteLength, 0);
+  assert.equal(mem.u8[7], 42);
+  assert.equal(buffer.byteLength, PAGE);
+});
+
+Deno.test("once JS has seen Memory.buffer, it is an ArrayBuffer with the bytes, detached by the next growth", () => {
+  for (const [tier, options] of TIERS) {
+    const e = new Ours.Instance(new Ours.Module(wat(GROWER)), {}, options).exports as Record<string, Fn> & {
+      mem: WebAssembly.Memory;
+    };
+    e.poke(8, 0x01020304);
+    for (let i = 1; i <= 3; i++) assert.equal(e.growAndPoke(i), 2 * i, tier);
+    // Grown inside wasm before JS asked: the engine kept the bytes in a shared store until now.
+    const seen = e.mem.buffer;
+    assert.ok(seen instanceof ArrayBuffer && !(seen instanceof SharedArrayBuffer), tier);
+    assert.equal(seen.byteLength, 4 * PAGE, tier);
+    const view = new DataView(seen);
+    assert.equal(view.getInt32(8, true), 0x01020304, tier);
+    assert.equal(view.getInt32(3 * PAGE, true), 3, tier);
+    // Writes through it and through wasm meet in the same bytes from now on.
+    view.setInt32(16, 77, true);
+    assert.equal(e.peek(16), 77, tier);
+    e.poke(20, 88);
+    assert.equal(view.getInt32(20, true), 88, tier);
+    assert.equal(e.mem.buffer, seen, tier);
+    assert.equal(e.growAndPoke(4), 8, tier);
+    assert.equal(seen.byteLength, 0, `${tier}: the buffer JS had is detached`);
+    assert.equal(new DataView(e.mem.buffer).getInt32(20, true), 88, tier);
+  }
+});
+
+/**
+ * Run with V8's --trace-protector-invalidation: a C program that grows its memory page by page
+ * (malloc) must leave V8's "no ArrayBuffer with a DataView was ever detached" protector intact.
+ */
+Deno.test({
+  name:
+    "a WASI program growing its memory through the CLI detaches no buffer with a DataView (Maglev keeps inline access)",
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "wasmrun-protector-" });
+    try {
+      // 40 pages grown one at a time by memory.grow, each page written by the guest.
+      const grower = `(module
+        (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+        (memory (export "memory") 1)
+        (func (export "_start") (local i32)
+          (loop $l
+            (local.set 0 (memory.grow (i32.const 1)))
+            (i32.store (i32.mul (local.get 0) (i32.const 65536)) (local.get 0))
+            (br_if $l (i32.lt_u (local.get 0) (i32.const 40))))
+          (call $exit (i32.sub (i32.load (i32.const 2621440)) (i32.const 40)))))`;
+      await Deno.writeFile(`${dir}/grow.wasm`, wat(grower));
+      const cli = new URL("../cli.ts", import.meta.url).pathname;
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          "--v8-flags=--trace-protector-invalidation",
+          cli,
+          "exec",
+          "--no-cache",
+          `${dir}/grow.wasm`,
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+      assert.equal(out.code, 0, text);
+      assert.doesNotMatch(text, /ArrayBufferDetaching/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
 
 /** Run under `--v8-flags=--jitless`, where there is no built-in WebAssembly (the resizable fallback). */

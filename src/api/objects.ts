@@ -3,7 +3,7 @@
  * remembers its wrapper so that exporting it again yields the same JS object.
  */
 import { ValType } from "../wasm/types.ts";
-import { GlobalInst, MAX_TABLE_SIZE, MemoryInst, TableInst } from "../runtime/objects.ts";
+import { ENGINE_BYTES, GlobalInst, MAX_TABLE_SIZE, MemoryInst, TableInst } from "../runtime/objects.ts";
 import { MAX_PAGES, MAX_PAGES_64 } from "../wasm/types.ts";
 import { jsToRef } from "../runtime/boundary.ts";
 import { parseValueType, readGlobal, refToJs, writeGlobal } from "./values.ts";
@@ -132,6 +132,14 @@ export class Memory {
    * the bytes move to a larger one; `grow(0)` keeps it. Do not `resize` it yourself.
    */
   get buffer(): ArrayBuffer {
+    return this.#mem.exposedBuffer();
+  }
+
+  /**
+   * The bytes, for our own WASI host, without handing them to JS: they may be a SharedArrayBuffer
+   * that grows without being detached (see `MemoryInst`). Not for other code.
+   */
+  get [ENGINE_BYTES](): ArrayBufferLike {
     return this.#mem.buffer;
   }
 

@@ -477,25 +477,38 @@ export const MAX_TABLE_SIZE = 10_000_000;
 /** Typed-array views read memory in the host's byte order, which must be wasm's (little-endian). */
 export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/**
+ * The key of the getter by which a `Memory` of ours gives its bytes to our WASI host without handing
+ * them to JS (`MemoryInst.exposedBuffer`); a registered symbol, so that the host (src/wasi/memory.ts)
+ * needs nothing of the engine.
+ */
+export const ENGINE_BYTES: unique symbol = Symbol.for("wasmrun.engineBytes") as never;
+
 /** What a built-in `WebAssembly.Memory` offers us: its bytes, and growth in place. */
 export interface ByteStore {
-  readonly buffer: ArrayBuffer;
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
   grow(delta: number): number;
+}
+
+/** What `new WebAssembly.Memory` takes, of what we give it. */
+interface StoreDescriptor {
+  initial: number;
+  maximum?: number;
+  shared?: boolean;
 }
 
 /**
  * The host's own `WebAssembly.Memory`, when there is one (not under `--jitless`, where V8 has no
  * WebAssembly): a byte store that grows in place, as V8 reserves its address space up front.
  */
-const BuiltinMemory: (new (descriptor: { initial: number; maximum?: number }) => ByteStore) | undefined =
-  (() => {
-    const M = (globalThis as { WebAssembly?: { Memory?: unknown } }).WebAssembly?.Memory;
-    // Only V8's own: a namespace put in its place (ours, say) would not be a byte store.
-    if (typeof M !== "function" || !Function.prototype.toString.call(M).includes("[native code]")) {
-      return undefined;
-    }
-    return M as new (descriptor: { initial: number; maximum?: number }) => ByteStore;
-  })();
+const BuiltinMemory: (new (descriptor: StoreDescriptor) => ByteStore) | undefined = (() => {
+  const M = (globalThis as { WebAssembly?: { Memory?: unknown } }).WebAssembly?.Memory;
+  // Only V8's own: a namespace put in its place (ours, say) would not be a byte store.
+  if (typeof M !== "function" || !Function.prototype.toString.call(M).includes("[native code]")) {
+    return undefined;
+  }
+  return M as new (descriptor: StoreDescriptor) => ByteStore;
+})();
 
 /** Smallest address space reserved for a memory without a built-in byte store (see `MemoryInst`). */
 const MIN_RESERVATION = 16 * 1024 * 1024;
@@ -516,15 +529,26 @@ const storeReleased = new FinalizationRegistry<null>(() => liveStores--);
  * A memory starts as a plain ArrayBuffer of its initial size, which is all most instances ever
  * need. The first growth moves the bytes (once) to where they can grow without being copied again:
  * a built-in `WebAssembly.Memory` used as a byte store, when the host has one (V8 reserves its
- * address space, so growth is in place; `buffer` stays a fixed-length ArrayBuffer that is detached
- * on growth, as the JS API requires). Without one (V8 run with `--jitless`), `buffer` becomes a
+ * address space, so growth is in place).
+ *
+ * Until JS asks for `buffer` (the JS API's `Memory.buffer`), that store is a *shared* memory, whose
+ * SharedArrayBuffer growth never detaches, and the first growth leaves the plain buffer as it is
+ * (nobody else holds it). Detaching a buffer that has a DataView makes V8 give up, for the whole
+ * process, an assumption that Maglev (its middle tier) needs to compile a DataView access inline:
+ * from then on every memory access of code that Maglev compiled is a call (3.5x slower; a program's
+ * long calls that V8 leaves in Maglev code ran 2.7x slower). Once JS has seen `buffer`, the bytes move
+ * (once) to a store of the usual kind, whose `buffer` is an ArrayBuffer detached on growth, as the JS
+ * API requires. Our own WASI host reads the bytes without that (`ENGINE_BYTES`).
+ *
+ * Without a built-in memory (V8 run with `--jitless`), `buffer` becomes a
  * resizable ArrayBuffer reserving twice the size needed (at least 16 MiB, at most the maximum): growth
  * within the reservation is in place, and past it the bytes move once to a buffer reserving twice as
  * much, the old one shrinking to length 0, so growing a page at a time costs amortised O(1) per byte.
  * With MAX_STORES byte stores alive, a further memory grows by copying (`ArrayBuffer.transfer`).
  */
 export class MemoryInst {
-  buffer: ArrayBuffer;
+  /** The bytes: a SharedArrayBuffer only in a shared store, never seen by JS (`exposedBuffer`). */
+  buffer: ArrayBuffer | SharedArrayBuffer;
   view!: DataView;
   u8!: Uint8Array;
   i8!: Int8Array;
@@ -539,6 +563,10 @@ export class MemoryInst {
   onGrow?: () => void;
   /** The built-in memory holding the bytes once the memory has grown (when the host has one). */
   private store: ByteStore | null = null;
+  /** Whether `store` is a shared memory of ours (made while JS had not seen `buffer`). */
+  private storeShared = false;
+  /** Whether JS has been given `buffer`, which must then be detached when the memory grows. */
+  private exposed = false;
   /** Throws RangeError when the host cannot allocate `pages`. `address64`: a memory64 memory. */
   constructor(pages: number, readonly max: number | undefined, readonly address64 = false) {
     this.buffer = new ArrayBuffer(pages * PAGE_SIZE);
@@ -550,6 +578,24 @@ export class MemoryInst {
     const cap = Math.min(this.max ?? MAX_PAGES, MAX_PAGES) * PAGE_SIZE;
     const room = Math.min(Math.max(2 * bytes, MIN_RESERVATION), cap);
     return new ArrayBuffer(bytes, { maxByteLength: Math.max(room, bytes) });
+  }
+
+  /**
+   * `buffer` for JS (the JS API's `Memory.buffer`): an ArrayBuffer, detached when the memory grows.
+   * The first call moves bytes held in a shared store to one of the usual kind.
+   */
+  exposedBuffer(): ArrayBuffer {
+    this.exposed = true;
+    if (this.storeShared) {
+      const store = this.makeStore(this.size, false);
+      new Uint8Array(store.buffer).set(this.u8);
+      this.store = store;
+      this.storeShared = false;
+      this.buffer = store.buffer;
+      this.refresh();
+      this.onGrow?.();
+    }
+    return this.buffer as ArrayBuffer;
   }
 
   private refresh(): void {
@@ -588,13 +634,13 @@ export class MemoryInst {
   }
 
   /** The buffer of `bytes` bytes holding the current contents; the old one is detached or emptied. */
-  private grown(bytes: number): ArrayBuffer {
+  private grown(bytes: number): ArrayBuffer | SharedArrayBuffer {
     const b = this.buffer;
     if (this.store !== null) {
-      this.store.grow((bytes - this.size) / PAGE_SIZE); // detaches the old buffer
+      this.store.grow((bytes - this.size) / PAGE_SIZE); // detaches the old buffer (unless shared)
       return this.store.buffer;
     }
-    if (b.resizable) {
+    if (b instanceof ArrayBuffer && b.resizable) {
       if (bytes <= b.maxByteLength) {
         b.resize(bytes);
         return b;
@@ -605,24 +651,33 @@ export class MemoryInst {
       return next;
     }
     // A plain buffer, growing for the first time (or one of too many).
+    const plain = b as ArrayBuffer;
     if (BuiltinMemory === undefined) {
       const next = this.reserve(bytes);
-      new Uint8Array(next).set(new Uint8Array(b));
-      b.transfer(); // detached, as the JS API wants of the buffer a memory had before growing
+      new Uint8Array(next).set(new Uint8Array(plain));
+      plain.transfer(); // detached, as the JS API wants of the buffer a memory had before growing
       return next;
     }
-    if (liveStores >= MAX_STORES) return b.transfer(bytes);
-    const max = this.max;
-    const store = new BuiltinMemory({
-      initial: bytes / PAGE_SIZE,
-      ...(max === undefined ? {} : { maximum: max }),
-    });
-    new Uint8Array(store.buffer).set(new Uint8Array(b));
-    b.transfer();
+    if (liveStores >= MAX_STORES) return plain.transfer(bytes);
+    const shared = !this.exposed && !this.address64;
+    const store = this.makeStore(bytes, shared);
+    new Uint8Array(store.buffer).set(new Uint8Array(plain));
+    if (this.exposed) plain.transfer(); // as the JS API wants of the buffer JS had
     liveStores++;
     storeReleased.register(this, null);
     this.store = store;
+    this.storeShared = shared;
     return store.buffer;
+  }
+
+  /** A built-in memory of `bytes` bytes (the host has one); a shared one needs a maximum. */
+  private makeStore(bytes: number, shared: boolean): ByteStore {
+    const maximum = this.max ?? (shared ? MAX_PAGES : undefined);
+    return new BuiltinMemory!({
+      initial: bytes / PAGE_SIZE,
+      ...(maximum === undefined ? {} : { maximum }),
+      ...(shared ? { shared } : {}),
+    });
   }
 
   /**
@@ -633,7 +688,7 @@ export class MemoryInst {
     if (this.store !== null) {
       this.store.grow(0);
       this.buffer = this.store.buffer;
-    } else if (!this.buffer.resizable) {
+    } else if (this.buffer instanceof ArrayBuffer && !this.buffer.resizable) {
       this.buffer = this.buffer.transfer();
     } else return;
     this.refresh();
@@ -646,6 +701,7 @@ export class MemoryInst {
    */
   useStore(store: ByteStore): void {
     this.store = store;
+    this.storeShared = false;
     if (this.buffer === store.buffer) return;
     this.buffer = store.buffer;
     this.refresh();

@@ -11,7 +11,7 @@ import { FdTable } from "./fd_table.ts";
 import type { HostFunctions } from "./functions.ts";
 import { denoGate, openGate, type PermissionGate, type PermissionRefusal } from "./gate.ts";
 import { preview1Imports, unstableImports } from "./imports.ts";
-import type { MemoryLike } from "./memory.ts";
+import { bytesOf, type MemoryLike } from "./memory.ts";
 import type { TraceScope } from "./trace.ts";
 import { createBackend } from "./fs/select.ts";
 import type { DirHandle, FsBackend } from "./fs/types.ts";
@@ -192,9 +192,9 @@ export function isWasiExit(err: unknown): err is WasiExit {
 
 /** A memory of any engine: something with an ArrayBuffer (or SharedArrayBuffer) `buffer`. */
 function isMemory(memory: unknown): memory is MemoryLike {
-  const buffer = (memory as { buffer?: unknown } | undefined)?.buffer;
-  return typeof memory === "object" && memory !== null &&
-    (buffer instanceof ArrayBuffer || buffer instanceof SharedArrayBuffer);
+  if (typeof memory !== "object" || memory === null) return false;
+  const buffer: unknown = bytesOf(memory as MemoryLike);
+  return buffer instanceof ArrayBuffer || buffer instanceof SharedArrayBuffer;
 }
 
 /** No deadline: blocking waits last as long as the guest asks. */
