@@ -145,7 +145,18 @@ async function missingTool(choice: GeneratorChoice): Promise<string | null> {
 }
 
 async function main(): Promise<number> {
-  const opts = parse();
+  let opts: ReturnType<typeof parse>;
+  try {
+    opts = parse();
+  } catch (e) {
+    // A bad option (parseArgs's TypeError or one of parse's own): one line and the usage, no stack.
+    console.error(
+      `fuzz: ${
+        (e as Error).message
+      }\nusage: deno task fuzz [options] (the options are listed at the top of fuzz/run.ts)`,
+    );
+    return 2;
+  }
   const missing = await missingTool(opts.generator);
   if (missing !== null) {
     console.error(`fuzz: ${missing}`);
