@@ -200,6 +200,27 @@ Deno.test("once JS has seen Memory.buffer, it is an ArrayBuffer with the bytes, 
   }
 });
 
+Deno.test("an import that first reads Memory.buffer in the middle of a call: wasm sees what it wrote, and JS what wasm wrote", () => {
+  const bytes = wat(`(module
+    (import "env" "touch" (func $touch))
+    (memory (export "mem") 1)
+    (func (export "run") (result i32)
+      (drop (memory.grow (i32.const 2)))
+      (i32.store (i32.const 70000) (i32.const 5))
+      (call $touch)
+      (i32.add (i32.load (i32.const 70000)) (i32.load (i32.const 70004)))))`);
+  for (const [tier, options] of TIERS) {
+    let mem: WebAssembly.Memory | undefined;
+    const touch = () => {
+      const view = new DataView(mem!.buffer); // the bytes move out of the shared store here
+      view.setInt32(70004, 100 + view.getInt32(70000, true), true);
+    };
+    const e = new Ours.Instance(new Ours.Module(bytes), { env: { touch } }, options).exports;
+    mem = e.mem as WebAssembly.Memory;
+    assert.equal((e.run as () => number)(), 110, tier);
+  }
+});
+
 /**
  * Run with V8's --trace-protector-invalidation: a C program that grows its memory page by page
  * (malloc) must leave V8's "no ArrayBuffer with a DataView was ever detached" protector intact.
