@@ -210,20 +210,20 @@ Deno.test("an import that first reads Memory.buffer in the middle of a call: was
       (call $touch)
       (i32.add (i32.load (i32.const 70000)) (i32.load (i32.const 70004)))))`);
   for (const [tier, options] of TIERS) {
-    let mem: WebAssembly.Memory | undefined;
+    const exported: { mem?: WebAssembly.Memory } = {};
     const touch = () => {
-      const view = new DataView(mem!.buffer); // the bytes move out of the shared store here
+      const view = new DataView(exported.mem!.buffer); // the bytes move out of the shared store here
       view.setInt32(70004, 100 + view.getInt32(70000, true), true);
     };
     const e = new Ours.Instance(new Ours.Module(bytes), { env: { touch } }, options).exports;
-    mem = e.mem as WebAssembly.Memory;
+    exported.mem = e.mem as WebAssembly.Memory;
     assert.equal((e.run as () => number)(), 110, tier);
   }
 });
 
 /**
- * Run with V8's --trace-protector-invalidation: a C program that grows its memory page by page
- * (malloc) must leave V8's "no ArrayBuffer with a DataView was ever detached" protector intact.
+ * Run with V8's --trace-protector-invalidation: a WASI program that grows its memory a page at a
+ * time, as malloc does, must leave V8's "no ArrayBuffer with a DataView was ever detached" protector intact.
  */
 Deno.test({
   name:
