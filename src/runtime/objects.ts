@@ -589,11 +589,7 @@ export class MemoryInst {
     if (this.storeShared) {
       const store = this.makeStore(this.size, false);
       new Uint8Array(store.buffer).set(this.u8);
-      this.store = store;
-      this.storeShared = false;
-      this.buffer = store.buffer;
-      this.refresh();
-      this.onGrow?.();
+      this.useStore(store);
     }
     return this.buffer as ArrayBuffer;
   }
@@ -696,8 +692,9 @@ export class MemoryInst {
   }
 
   /**
-   * Makes the bytes of `store`, a built-in Memory given to our instance (api/foreign.ts), this
-   * memory's; called again, picks up a growth made on the built-in side (which detached our buffer).
+   * Makes the bytes of `store`, a non-shared built-in Memory, this memory's: one given to our instance
+   * (api/foreign.ts; called again, picks up a growth made on the built-in side, which detached our
+   * buffer), or the one `exposedBuffer` moved the bytes to.
    */
   useStore(store: ByteStore): void {
     this.store = store;
