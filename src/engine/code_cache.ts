@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ModuleInfo } from "../wasm/types.ts";
 import { generatorText } from "../jit/compile.ts";
+import { frameLayoutText } from "../interp/lower.ts";
 import { env } from "../jit/support.ts";
 import { restoreUnits, type SavedUnit, savedUnits } from "./tiering.ts";
 
@@ -19,11 +20,14 @@ const FORMAT = 1;
 
 let generator: string | undefined;
 
-/** What the generated code depends on besides the module: the generator's text (see generatorText). */
+/**
+ * What the generated code depends on besides the module: the generator's text (see generatorText),
+ * and the interpreter's frame layout, whose slots code for one loop reads and writes.
+ */
 function generatorHash(): string {
   if (generator === undefined) {
     const helpers = Object.values(env).filter((v) => typeof v === "function").map(String).join("\n");
-    generator = sha256(`${FORMAT}\n${generatorText()}\n${helpers}`);
+    generator = sha256(`${FORMAT}\n${generatorText()}\n${frameLayoutText()}\n${helpers}`);
   }
   return generator.slice(0, 16);
 }

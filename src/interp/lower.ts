@@ -175,6 +175,8 @@ interface ControlFrame {
   unreachable: boolean;
   /** The whole frame sits in unreachable code: nothing in it is emitted. */
   dead: boolean;
+  /** Byte offset of the instruction that opened it (-1: a label of the lowering's own). */
+  at: number;
 }
 
 /** At most this many constants per function live in the frame's constant pool. */
@@ -230,6 +232,12 @@ export class Lowerer implements LoweringState {
   /** Held-back ops that were emitted unfused: factory and destination, by pc. */
   readonly valueMakers: ((dst: number, next: number) => Op)[] = [];
   readonly valueDsts: number[] = [];
+  /**
+   * Where the run loop can go on after compiled code that ran one loop (`Lowered.labels`): pairs of
+   * a key, 2·offset of a construct for its end and 2·offset + 1 of a loop for its start, and the pc.
+   * Only for code that tiers up.
+   */
+  readonly labels: number[] | null;
 
   /**
    * Lowers function `index` of `module` for instances of kind `config`. Only the module is seen:
@@ -244,6 +252,7 @@ export class Lowerer implements LoweringState {
     this.nLocals = this.localTypes.length;
     this.poolCap = countConstOpcodes(m.bytes, body.codeStart, body.codeEnd);
     this.stackBase = this.nLocals + this.poolCap;
+    this.labels = config.hotLoops ? [] : null;
     this.costs = config.meter !== MeterKind.None
       ? fuelCosts(m.bytes, body.codeStart, body.codeEnd, m.types)
       : null;
@@ -495,6 +504,7 @@ export class Lowerer implements LoweringState {
       elseFixup: null,
       unreachable: dead,
       dead,
+      at: this.at,
     };
     this.ctrl.push(frame);
     return frame;
@@ -681,6 +691,7 @@ export class Lowerer implements LoweringState {
       elseFixup: null,
       unreachable: false,
       dead: false,
+      at: -1,
     };
   }
 
@@ -824,6 +835,7 @@ export class Lowerer implements LoweringState {
     this.flush();
     const pc = this.pc;
     this.lastLabel = pc;
+    if (this.labels !== null && frame.at >= 0) this.labels.push(2 * frame.at, pc);
     if (frame.elseFixup) frame.elseFixup(pc);
     for (const fix of frame.fixups) fix(pc);
     this.h = frame.height;
@@ -936,6 +948,7 @@ export class Lowerer implements LoweringState {
         );
         f.loopPc = this.lastLabel = this.pc;
         if (op === Opcode.Loop) {
+          if (this.labels !== null) this.labels.push(2 * this.at + 1, f.loopPc);
           // Every iteration passes here: count it towards tiering up, charge the loop body's instructions.
           if (this.h === 0 && this.config.hotLoops && this.catchDepth === 0) {
             this.emitHotLoop(this.at);
@@ -1729,6 +1742,9 @@ export function loweringConfig(inst: InstanceState): LoweringConfig {
 interface Lowered {
   code: Op[];
   offsets: Int32Array;
+  /** Pairs (key, pc), ascending by key: see `Lowerer.labels`. */
+  labels: Int32Array | null;
+  stackBase: number;
   frameSize: number;
   poolInit: Int32Array;
   entryCost: number;
@@ -1752,11 +1768,32 @@ function lower(module: ModuleInfo, index: number, config: LoweringConfig): Lower
   return {
     code: l.finish(),
     offsets: Int32Array.from(l.offsets),
+    labels: l.labels && sortedPairs(l.labels),
+    stackBase: l.stackBase,
     frameSize: l.stackBase + l.maxH + 1 + l.maxCatchDepth,
     handlers: l.handlerTable(),
     poolInit: Int32Array.from(l.poolInit),
     entryCost: l.costs?.entry ?? 1,
   };
+}
+
+/**
+ * The text of what decides where a lowered frame keeps its locals, constants and operand stack, and
+ * which labels it has: code compiled for one loop (jit/compile.ts `loop`) names those slots, so a
+ * compile cache keyed by a different text must not serve it.
+ */
+export function frameLayoutText(): string {
+  return [Lowerer, lower, countConstOpcodes, sortedPairs, JSON.stringify({ MAX_POOL })].map(String).join(
+    "\n",
+  );
+}
+
+/** (key, value) pairs sorted by key. */
+function sortedPairs(pairs: number[]): Int32Array {
+  const order = Array.from({ length: pairs.length / 2 }, (_, i) => i).sort((a, b) =>
+    pairs[2 * a] - pairs[2 * b]
+  );
+  return Int32Array.from(order.flatMap((i) => [pairs[2 * i], pairs[2 * i + 1]]));
 }
 
 /**
@@ -1771,6 +1808,8 @@ export function lowerFunction(fn: WasmFunc): Op[] {
   const functions = byKind[codeKey(config)] ??= [];
   const l = functions[fn.index] ??= lower(module, fn.index, config);
   fn.offsets = l.offsets;
+  fn.labels = l.labels;
+  fn.stackBase = l.stackBase;
   fn.frameSize = l.frameSize;
   fn.poolInit = l.poolInit;
   fn.entryCost = l.entryCost;

@@ -193,10 +193,10 @@ function run(fn: WasmFunc, b0: number, pc0: number, depth0: number, baseDepth: n
         moveArgs((tail as FuncInst).type.params, b >> 1, (b >> 1) + callState.argSlot);
       } else if (r === OSR) {
         replacing = true;
-        tail = replaced(f, b >> 1, depth);
+        tail = replaced(f, b >> 1, depth, pc);
         replacing = false;
-        if (tail === 1) {
-          pc++; // the loop's op stands first in it: the loop goes on at the next one
+        if (typeof tail === "number") {
+          pc = tail;
           continue;
         }
       }
@@ -284,23 +284,40 @@ function moveArgs(params: readonly ValType[], to: number, from: number): void {
 }
 
 /**
- * On-stack replacement: the hot loop at `callState.osrAt` asks for `f`'s frame at `slot` (at call
- * depth `depth`) to go on in compiled code from that loop's start, with the locals the frame holds.
- * Undefined when compiled code ran the rest of the call (results in place); a function when that
- * ended in a tail call (to run in the frame's place); 1 when there is no such code, or it found no
- * room to run. A trap in it carries the frame already.
+ * On-stack replacement: the hot loop whose first op is at `pc` (its byte offset in `callState.osrAt`)
+ * asks for `f`'s frame at `slot` (at call depth `depth`) to go on in compiled code from that loop's
+ * start, with the locals the frame holds. Undefined when compiled code ran the rest of the call
+ * (results in place); a function when that ended in a tail call (to run in the frame's place); else
+ * the pc where the run loop goes on: the loop's next op when there is no such code or it found no
+ * room to run, or where code that ran only the loop left it (its locals and the values carried then
+ * in the frame). A trap in it carries the frame already.
  */
-function replaced(f: WasmFunc, slot: number, depth: number): unknown {
-  if (fibers.running !== 0) return 1; // under `promising`: the frame stays interpreted
+function replaced(f: WasmFunc, slot: number, depth: number, pc: number): unknown {
+  if (fibers.running !== 0) return pc + 1; // under `promising`: the frame stays interpreted
   const code = f.inst.tiering.osr(f, callState.osrAt);
-  if (code === null) return 1;
+  if (code === null) return pc + 1; // the loop's op stands first in it: the loop goes on at the next one
   const jsStack = machine.jsStack;
   machine.depth = depth - 1; // its entry counts the frame again, as a call would
+  let out: unknown;
   try {
-    return code(slot, 1);
+    out = code(slot, 1);
   } finally {
     machine.depth = depth, machine.jsStack = jsStack;
   }
+  if (out === 1) return pc + 1;
+  return typeof out === "number" ? labelPc(f.labels!, out) : out;
+}
+
+/** The pc of label `key` (see `WasmFunc.labels`): where code that ran one loop says the call goes on. */
+function labelPc(labels: Int32Array, key: number): number {
+  let lo = 0, hi = labels.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1, k = labels[2 * mid];
+    if (k === key) return labels[2 * mid + 1];
+    if (k < key) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  throw new Error(`no label ${key} in the lowered code`);
 }
 
 /**

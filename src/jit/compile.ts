@@ -28,6 +28,8 @@ import {
   type FuelCosts,
   fuelCosts,
   hasTailCall,
+  type LoopLocals,
+  loopLocals,
   pathToLoop,
   readBlockType,
   readCatches,
@@ -134,6 +136,8 @@ const enum Kind {
   Loop,
   If,
   Func,
+  /** A construct around the loop that code compiled for that loop alone leaves to (see `loopOnly`). */
+  Exit,
   /** `try_table`, and the legacy `try`'s body and handlers: JS `try`/`catch` (see `endTry`). */
   TryTable,
   Try,
@@ -157,6 +161,8 @@ interface Frame {
   clauses?: CatchClause[];
   /** A legacy handler that is `catch_all`. */
   catchAll?: boolean;
+  /** For an `Exit` frame: what the code returns to say where the run loop goes on (`WasmFunc.labels`). */
+  exitKey?: number;
 }
 
 /**
@@ -195,7 +201,10 @@ export class Compiler {
   at = 0;
   /** The last line is `v = (cmp) ? 1 : 0`: a branch on `v` may use `cmp` and drop the line. */
   lastCmp: { line: number; depth: number; expr: string } | null = null;
-  /** Slots of the frame: params/results, then four scratch slots, then the callee's frame. */
+  /**
+   * Slots of the frame: params/results, then four scratch slots, then the callee's frame; for code
+   * that runs one loop, the scratch slots start above the interpreter's frame, which stays in use.
+   */
   readonly scratch: number;
   readonly callBase: number;
   maxArgs = 0;
@@ -216,6 +225,8 @@ export class Compiler {
    * start clears `osr`, so later iterations of the constructs around it run in full.
    */
   readonly osr: { path: Set<number>; inElse: Set<number>; loopAt: number } | null;
+  /** For code that runs one loop: the byte offsets of the constructs around it, outermost first. */
+  readonly around: number[];
 
   /**
    * The code also takes direct calls (see `WasmFunc.entry`): its second parameter `dc` is then set,
@@ -223,13 +234,23 @@ export class Compiler {
    */
   readonly direct: boolean;
 
-  constructor(readonly fn: WasmFunc, loopAt = -1) {
+  /**
+   * Code for the loop at `osr.loopAt` alone, for a function too big to compile whole (engine/tiering.ts
+   * `HUGE_BODY_BYTES`): called by the interpreter at that loop's start (`osr` set), it takes the locals
+   * the loop names from the frame; a branch out of the loop (or its end) writes back those it assigns,
+   * puts the values the branch carries at the frame's operand stack (`WasmFunc.stackBase`) and returns
+   * the label's key (see `Frame.exitKey`), where the run loop goes on. A `return` ends the call as usual.
+   */
+  readonly loop: LoopLocals | null;
+
+  constructor(readonly fn: WasmFunc, loopAt = -1, loopOnly = false) {
     this.inst = fn.inst;
     this.type = fn.type;
     const module = fn.inst.module;
     this.r = new Reader(module.bytes, fn.body.codeStart, fn.body.codeEnd);
     this.localTypes = [...fn.type.params, ...fn.body.locals];
-    this.scratch = Math.max(fn.type.params.length, fn.type.results.length);
+    this.loop = loopOnly ? loopLocals(module.bytes, loopAt, fn.body.codeEnd, module.types) : null;
+    this.scratch = loopOnly ? fn.frameSize : Math.max(fn.type.params.length, fn.type.results.length);
     this.callBase = this.scratch + 4;
     this.memory = fn.inst.memories.length > 0 ? this.constant("memory") : null;
     const meter = fn.inst.meter;
@@ -238,8 +259,11 @@ export class Compiler {
     const path = loopAt < 0
       ? null
       : pathToLoop(module.bytes, fn.body.codeStart, fn.body.codeEnd, module.types, loopAt);
-    this.osr = path && { path: new Set(path.path), inElse: path.inElse, loopAt };
     if (loopAt >= 0 && path === null) throw new Error(`js tier: no loop at ${loopAt}`);
+    this.around = loopOnly ? path!.path.slice(0, -1) : [];
+    // Code for the loop alone is entered only there: no construct around it is compiled.
+    this.osr = path &&
+      { path: new Set(loopOnly ? [loopAt] : path.path), inElse: loopOnly ? new Set() : path.inElse, loopAt };
     this.direct = this.osr === null && this.directCallable(fn.index);
   }
 
@@ -557,6 +581,7 @@ export class Compiler {
     this.canonical();
     const target = this.ctrl[this.ctrl.length - 1 - depth];
     if (target.kind === Kind.Func) return this.emitReturn();
+    if (target.kind === Kind.Exit) return this.emitExit(target.exitKey!, target.results.length);
     const saved = this.h;
     const types = this.types.slice();
     if (target.kind === Kind.Loop) {
@@ -567,6 +592,22 @@ export class Compiler {
       this.emit(`break ${target.label};`);
     }
     this.h = saved, this.types = types;
+  }
+
+  /**
+   * Leaves code that runs one loop (see `loop`) for the label whose key is `key`, with the top `n`
+   * values: they go to the interpreter's operand stack (the height of every construct around the
+   * loop is 0), the locals the loop assigns to their slots.
+   */
+  emitExit(key: number, n: number): void {
+    this.canonical();
+    const base = this.fn.stackBase;
+    const lines: string[] = [];
+    for (let i = 0; i < n; i++) lines.push(this.toSlot(this.h - n + i, base + i));
+    for (const x of this.loop!.written) lines.push(this.writeLocal(x));
+    if (this.fuelOnly) lines.push(`${this.meter}.left = fl;`);
+    lines.push(`return ${key};`);
+    this.emit(lines.join(" "));
   }
 
   emitReturn(): void {
@@ -622,8 +663,11 @@ export class Compiler {
   compile(): JsUnit {
     const r = this.r;
     this.pushFrame(Kind.Func, [], this.type.results, false);
-    if (this.osr) this.emit("if (!osr) {");
-    while (this.ctrl.length > 0) {
+    const bottom = this.loop ? this.openAround() : 0;
+    if (this.osr && !this.loop) this.emit("if (!osr) {");
+    let first = this.loop !== null; // the loop's own opcode, whose frame ends the loop below
+    while (first || this.ctrl.length > bottom) {
+      first = false;
       this.at = r.pos;
       const op = r.u8();
       const frame = this.frame();
@@ -631,11 +675,33 @@ export class Compiler {
         this.skip(op, frame);
         continue;
       }
-      if (this.osr?.path.has(this.at)) this.skippedUntilHere(op === Opcode.If ? 1 : 0);
+      if (this.osr?.path.has(this.at) && !this.loop) this.skippedUntilHere(op === Opcode.If ? 1 : 0);
       if (!VIRTUAL_AWARE[op]) this.materializeAll();
       this.instruction(op);
     }
+    // The loop's end: on after it, with its results.
+    if (this.loop) this.emitExit(2 * this.osr!.loopAt, this.h);
     return this.assemble();
+  }
+
+  /**
+   * For code that runs one loop: a frame for each construct around it, whose label is a way out
+   * (see `Frame.exitKey`), and the reader at the loop. Not a loop inside a `try`: an exception the
+   * loop throws would have to reach that handler in the interpreter's frame.
+   */
+  openAround(): number {
+    const module = this.inst.module;
+    for (const at of this.around) {
+      const r = new Reader(module.bytes, at, this.fn.body.codeEnd);
+      const op = r.u8();
+      if (op === Opcode.Try || op === Opcode.TryTable) throw new Unsupported("a loop inside a try");
+      const bt = readBlockType(r, module.types);
+      this.at = at;
+      const frame = this.pushFrame(Kind.Exit, [], op === Opcode.Loop ? bt.params : bt.results, false);
+      frame.exitKey = op === Opcode.Loop ? 2 * at + 1 : 2 * at;
+    }
+    this.r.pos = this.osr!.loopAt;
+    return this.ctrl.length;
   }
 
   /**
@@ -1482,6 +1548,12 @@ export class Compiler {
     return `${l} = ${RT.R}[s + ${x}];`;
   }
 
+  /** The statement that writes local `x`, of any type, into the frame at `s`. */
+  writeLocal(x: number): string {
+    if (this.localTypes[x] !== ValType.V128) return this.storeLocal(x);
+    return `t = 4 * (s + ${x}); ` + this.localParts(x).map((p, i) => `${RT.V}[t + ${i}] = ${p};`).join(" ");
+  }
+
   /** The statement that writes local `x` (a parameter) into the frame at `s`. */
   storeLocal(x: number): string {
     return slotWrite(this.localTypes[x], x, this.local(x), this.localHi(x)); // no v128: see `directCallable`
@@ -1510,17 +1582,19 @@ export class Compiler {
     // Parameters come in the frame (or, to a direct call, as JS parameters); the declarations below
     // start the other locals at zero (or null), unless the call is taken over at the OSR loop: then
     // they come in the frame too.
-    const loads = params.map((_, x) => this.loadLocal(x));
+    const loop = this.loop;
+    const loads = loop ? loop.used.map((x) => this.loadLocal(x)) : params.map((_, x) => this.loadLocal(x));
     const paramNames = params.flatMap((_, x) => this.localParts(x));
     const prologue = this.direct
       ? (loads.length ? [`if (dc === undefined) { ${loads.join(" ")} }`] : [])
       : loads;
-    if (this.osr && this.localTypes.length > params.length) {
+    if (this.osr && !loop && this.localTypes.length > params.length) {
       const rest = this.localTypes.slice(params.length).map((_, i) => this.loadLocal(params.length + i));
       prologue.push(`if (osr) { ${rest.join(" ")} }`);
     }
     const decls = [...this.vars].map(([name, init]) => `${name} = ${init}`);
-    for (let x = this.direct ? params.length : 0; x < this.localTypes.length; x++) {
+    const declared = loop ? loop.used : [...this.localTypes.keys()].slice(this.direct ? params.length : 0);
+    for (const x of declared) {
       const init = isRefType(this.localTypes[x]) ? "null" : "0";
       for (const name of this.localParts(x)) decls.push(`${name} = ${init}`);
     }
@@ -1570,7 +1644,7 @@ export class Compiler {
       `let ${decls.join(", ")};`,
       ...prologue,
       "try {",
-      this.costs ? this.entryCharge() : "",
+      this.costs && !loop ? this.entryCharge() : "",
       ...this.out.map((line) => line.replaceAll(REFRESH, refresh)),
       this.fuelOnly
         ? `} catch (e) { if (fl !== ${FUEL_IN_CALL}) ${this.meter}.left = fl; throw ${RT.E}.unwind(e, F, site); }`
@@ -1682,6 +1756,6 @@ export function generatorText(): string {
  * Compiles `fn` to JS source, able to take over a running call at the loop at byte offset `loopAt`
  * when that is not -1; throws `Unsupported` when it must stay on the interpreter.
  */
-export function compileToJs(fn: WasmFunc, loopAt = -1): JsUnit {
-  return new Compiler(fn, loopAt).compile();
+export function compileToJs(fn: WasmFunc, loopAt = -1, loopOnly = false): JsUnit {
+  return new Compiler(fn, loopAt, loopOnly).compile();
 }

@@ -367,6 +367,19 @@ export class WasmFunc {
   /** Byte offset in the module of the instruction behind each pc (for backtraces). */
   offsets: Int32Array | null = null;
   /**
+   * Where the run loop goes on when code that ran one of its loops leaves it (see interp/lower.ts
+   * `Lowerer.labels`), and the frame slot of operand stack height 0, where that code leaves the values
+   * a branch out carries. Set with `code`, for code that tiers up.
+   */
+  labels: Int32Array | null = null;
+  stackBase = 0;
+  /**
+   * For a function too big for a whole compiled copy (engine/tiering.ts `HUGE_BODY_BYTES`): each hot
+   * loop's compiled code by the loop's byte offset, or the iterations still to go before it compiles,
+   * or null when it stays interpreted.
+   */
+  loopUnits: Map<number, CompiledCode | number | null> | null = null;
+  /**
    * The exception handlers of its lowered code (`try_table`, legacy `try`), which the run loop looks
    * up when an exception reaches the frame; null when it has none. Set with `code`.
    */

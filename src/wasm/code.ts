@@ -444,3 +444,35 @@ export function pathToLoop(
   }
   return null;
 }
+
+/** The locals a loop's body names (`used`) and those it assigns (`written`), in ascending order. */
+export interface LoopLocals {
+  used: number[];
+  written: number[];
+  /** Byte offset after the loop's `end`. */
+  end: number;
+}
+
+/**
+ * The locals that the loop at byte offset `loopAt` of a validated body ending at `end` reads or
+ * writes: what code that runs only that loop must take from the frame and give back to it.
+ */
+export function loopLocals(bytes: Uint8Array, loopAt: number, end: number, types: FuncType[]): LoopLocals {
+  const r = new Reader(bytes, loopAt, end);
+  const used = new Set<number>(), written = new Set<number>();
+  let depth = 0;
+  do {
+    const op = r.u8();
+    if (op === Op.LocalGet || op === Op.LocalSet || op === Op.LocalTee) {
+      const x = r.u32();
+      used.add(x);
+      if (op !== Op.LocalGet) written.add(x);
+      continue;
+    }
+    const nesting = skipUnreachable(r, op, types); // every instruction's immediates, blocks' types included
+    if (nesting === Unreachable.Open) depth++;
+    else if (nesting === Unreachable.End || nesting === Unreachable.Delegate) depth--;
+  } while (depth > 0 && r.pos < end);
+  const ascending = (s: Set<number>) => [...s].sort((a, b) => a - b);
+  return { used: ascending(used), written: ascending(written), end: r.pos };
+}
