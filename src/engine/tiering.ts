@@ -19,6 +19,7 @@ import {
 } from "../runtime/objects.ts";
 import { compileToJs, constGetter, type JsUnit, Unsupported } from "../jit/compile.ts";
 import { type ModuleInfo, ValType } from "../wasm/types.ts";
+import { loopLocals } from "../wasm/code.ts";
 import { env, f32ValueBits, installRealm } from "../jit/support.ts";
 import { i64Hi } from "../interp/ops/ops_i64.ts";
 import { interpret } from "../interp/run.ts";
@@ -59,9 +60,33 @@ const units = new WeakMap<ModuleInfo, Map<number | string, Unit | null>>();
 /** What compiled code calls: the JS tier's helpers, and where it goes when it must not go deeper. */
 installRealm({ ...env, deep: interpretDeep });
 
+/**
+ * Wasm bytes of a function body above which its whole compiled copy would never be optimized by V8:
+ * Maglev and TurboFan leave a function of more than 60 KB of bytecode (`--max-optimized-bytecode-size`)
+ * to the baseline tier, which runs our code no faster than the interpreter, and our JS comes to 5–6.6
+ * bytes of V8 bytecode per byte of wasm (measured on nextpnr's biggest functions). Such a function
+ * stays interpreted, and each of its hot loops gets code of its own (see `loopCode`), small enough
+ * for V8 to optimize. Only where loops tier up (`tierUp` above 0): else, and without a JIT, it compiles whole.
+ */
+export const HUGE_BODY_BYTES = 10_000;
+/** Times a loop of a hot huge function is interpreted (iterations) before its own code compiles. */
+const LOOP_UNIT_HEAT = 100;
+
+/** Whether `f` tiers up by its loops alone (see `HUGE_BODY_BYTES`). */
+function byLoops(f: WasmFunc): boolean {
+  const tierUp = f.inst.tierUp;
+  return tierUp > 0 && tierUp !== Infinity && f.body.codeEnd - f.body.codeStart > HUGE_BODY_BYTES;
+}
+
 /** The JS code of `f` if it has some or just became hot (compiling it); null while it runs on the interpreter. */
 export function compiledCode(f: WasmFunc): CompiledCode | null {
   if (f.jit !== undefined) return f.jit;
+  if (f.inst.jit && byLoops(f)) {
+    // Hot by its loops: what its size adds to the heat pays for compiling it whole, which it never is.
+    f.jit = null;
+    f.inst.heat[f.index] = Math.min(f.inst.heat[f.index], f.inst.tierUp);
+    return null;
+  }
   // Hot in another instance of the module already: its code is ready, and this instance starts there.
   if ((f.inst.heat[f.index] -= CALL_HEAT) > 0 && !hasUnit(f)) return null;
   return compile(f, -1);
@@ -79,6 +104,7 @@ export function compileNow(f: WasmFunc): CompiledCode | null {
 
 /** The code of `f` that can continue a running call at the loop at `loopAt`, compiling it if `f` has none. */
 function osrCode(f: WasmFunc, loopAt: number): CompiledCode | null {
+  if (f.inst.jit && byLoops(f)) return loopCode(f, loopAt);
   const code = f.jit === undefined ? compile(f, loopAt) : f.jit;
   if (code !== null && f.osrAt === loopAt) {
     jitCounts.osr++;
@@ -88,6 +114,35 @@ function osrCode(f: WasmFunc, loopAt: number): CompiledCode | null {
   // compilation is to be tried again, see `compile`).
   f.inst.heat[f.index] = f.jit === undefined ? CALL_HEAT : Infinity;
   return null;
+}
+
+/**
+ * The code of huge `f` (see `HUGE_BODY_BYTES`) for its loop at `loopAt` alone, once the loop has been
+ * interpreted LOOP_UNIT_HEAT times since `f` got hot (every start of a loop of a hot function asks);
+ * null until then, and for a loop that stays interpreted.
+ */
+function loopCode(f: WasmFunc, loopAt: number): CompiledCode | null {
+  const units = f.loopUnits ??= new Map();
+  const known = units.get(loopAt) ?? LOOP_UNIT_HEAT;
+  if (typeof known !== "number") {
+    if (known !== null) jitCounts.osr++;
+    return known;
+  }
+  if (known > 1) {
+    units.set(loopAt, known - 1);
+    return null;
+  }
+  // A loop as big as a huge function stays interpreted too: the loops inside it get code.
+  const { bytes, types } = f.inst.module;
+  const unit = loopLocals(bytes, loopAt, f.body.codeEnd, types).end - loopAt > HUGE_BODY_BYTES
+    ? null
+    : unitOf(f, loopAt, true);
+  if (unit === undefined) return null; // to be tried again (see unitOf)
+  const code = unit === null ? null : unit.factory(unit.getters.map((get) => get(f.inst)), f);
+  units.set(loopAt, code);
+  if (code === null) jitCounts.unsupported++;
+  else jitCounts.compiled++, jitCounts.osr++;
+  return code;
 }
 
 /**
@@ -114,13 +169,14 @@ function compile(f: WasmFunc, loopAt: number): CompiledCode | null {
 }
 
 /**
- * What a function's source depends on: the function, the OSR loop, the kind of meter. A number for
+ * What a function's source depends on: the function, the OSR loop (and whether the code runs only that
+ * loop), the kind of meter. A number for
  * code without an OSR entry, the one every call of a cold function asks about (`hasUnit`), so that
  * asking builds no string.
  */
-function unitKey(f: WasmFunc, loopAt: number): number | string {
+function unitKey(f: WasmFunc, loopAt: number, loopOnly = false): number | string {
   const meter = f.inst.meter === null ? 0 : f.inst.meter.fuelOnly ? 1 : 2;
-  return loopAt < 0 ? f.index * 3 + meter : `${f.index} ${loopAt} ${meter}`;
+  return loopAt < 0 ? f.index * 3 + meter : `${f.index} ${loopAt} ${meter}${loopOnly ? " loop" : ""}`;
 }
 
 /**
@@ -128,15 +184,15 @@ function unitKey(f: WasmFunc, loopAt: number): number | string {
  * tier does not take the function (or failed on it: a bug, recorded); undefined when compiling hit a
  * full JS stack (V8's parser recurses), to be tried again on a later call.
  */
-function unitOf(f: WasmFunc, loopAt: number): Unit | null | undefined {
-  const key = unitKey(f, loopAt);
+function unitOf(f: WasmFunc, loopAt: number, loopOnly = false): Unit | null | undefined {
+  const key = unitKey(f, loopAt, loopOnly);
   let byKey = units.get(f.inst.module);
   if (byKey === undefined) units.set(f.inst.module, byKey = new Map());
   const known = byKey.get(key);
   if (known !== undefined) return known;
   let unit: Unit | null = null;
   try {
-    const js = compileToJs(f, loopAt);
+    const js = compileToJs(f, loopAt, loopOnly);
     // The same source for every instance of a module: V8 compiles it once and shares the code (a
     // distinct source per compilation would keep every one of them alive in V8's compilation cache).
     const factory = new Function("K", "F", `// wasm function ${f.index}\n${js.source}`) as Factory;
