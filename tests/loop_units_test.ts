@@ -18,7 +18,7 @@ const PAD = "(nop)".repeat(HUGE_BODY_BYTES + 1);
 
 /**
  * `huge`: a loop with a result left at its end, with calls inside (whose frames must not land on the
- * interpreter's: `call_indirect` passes its argument in the frame); an inner loop that branches to its outer loop and out of a block with two values;
+ * interpreter's: `call_indirect` passes its argument in the frame; one calls the function itself); an inner loop that branches to its outer loop and out of a block with two values;
  * a `br_table` loop with three ways out; a loop that returns. Locals of every type, one that no loop
  * names (`$keep`) and constants after the loops: all go into the result.
  */
@@ -30,7 +30,7 @@ const MODULE = `(module
   (elem (i32.const 0) $bump)
   (func $bump (param i32) (result i32) (global.set $g (i32.add (global.get $g) (local.get 0))) (global.get $g))
   (func $div (param i32) (result i32) (i32.div_u (i32.const 1000) (local.get 0)))
-  (func (export "huge") (param $n i32) (param $salt i64) (result i64)
+  (func $huge (export "huge") (param $n i32) (param $salt i64) (result i64)
     (local $i i32) (local $j i32) (local $k i32) (local $w i64) (local $x f32) (local $y f64)
     (local $v v128) (local $r externref) (local $keep i32)
     ${PAD}
@@ -44,6 +44,8 @@ const MODULE = `(module
         (local.set $w (i64.add (i64.mul (local.get $w) (i64.const 0x100000001b3)) (i64.extend_i32_u (local.get $j))))
         (drop (call $bump (local.get $j)))
         (drop (call_indirect (type $unary) (i32.xor (local.get $j) (i32.const 5)) (i32.const 0)))
+        (if (i32.and (i64.eq (local.get $salt) (i64.const 3)) (i32.eq (local.get $j) (i32.const 50)))
+          (then (local.set $w (i64.add (local.get $w) (call $huge (i32.const 90) (i64.const 9))))))
         (br_if $count (i32.lt_u (local.get $j) (local.get $n)))
         (i32.mul (local.get $j) (i32.const 3))))
     (local.set $k (i32.add (local.get $k) (local.get $j)))

@@ -1201,9 +1201,11 @@ export class Compiler {
 
   call(index: number): void {
     const type = this.funcType(index);
-    const target = index === this.fn.index ? "self" : `${this.func(index)}.entry`;
-    // `self` is this code, which takes direct calls unless it has an OSR entry.
-    if (index === this.fn.index ? this.direct : this.directCallable(index)) {
+    // `self` is this code, which takes direct calls unless it has an OSR entry; code for one loop
+    // calls its own function as any other (it stays interpreted).
+    const own = index === this.fn.index && this.loop === null;
+    const target = own ? "self" : `${this.func(index)}.entry`;
+    if (own ? this.direct : this.directCallable(index)) {
       return this.callDirect(type, target);
     }
     this.callWith(type.params.length, type.results, target, this.mayTail(index));
