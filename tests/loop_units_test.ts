@@ -204,3 +204,13 @@ Deno.test("a trap in a loop's own code has the backtrace the interpreter gives, 
     }
   }
 });
+
+Deno.test("a huge function called often compiles whole after all, and gives the same results", () => {
+  const { module, instance } = instantiate({ tierUp: 150 });
+  const tried = instance.exports.tried as Fn;
+  const interpreted = instantiate(INTERPRETER).instance.exports.tried as Fn;
+  for (let i = 0; i < 150; i++) assert.equal(tried(i * 7), interpreted(i * 7));
+  // `tried` is function 4: its whole code's key is 4 · 3 (no meter), a number (see tiering.ts unitKey).
+  const keys = savedUnits(moduleInfo(module)).map(([key]) => key);
+  assert.ok(keys.includes(12), `units: ${keys.join(", ")}`);
+});

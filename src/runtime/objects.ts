@@ -379,6 +379,8 @@ export class WasmFunc {
    * or null when it stays interpreted.
    */
   loopUnits: Map<number, CompiledCode | number | null> | null = null;
+  /** Its interpreted calls so far, counted while it tiers up by its loops. */
+  calls = 0;
   /**
    * The exception handlers of its lowered code (`try_table`, legacy `try`), which the run loop looks
    * up when an exception reaches the frame; null when it has none. Set with `code`.
