@@ -1,5 +1,5 @@
 /**
- * Code for one loop (src/engine/tiering.ts `HUGE_BODY_BYTES`, `Compiler.loop`): a function too big for
+ * Code for one loop (src/runtime/objects.ts `HUGE_BODY_BYTES`, src/engine/tiering.ts, `Compiler.loop`): a function too big for
  * V8 to optimize stays interpreted, and each of its hot loops gets compiled code of its own, entered
  * at the loop's start and left at every way out of it, where the interpreter goes on in the same
  * frame. Each function here is padded with `nop`s past that size. The interpreter alone, the JS tier
@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { fuelConsumed, profileOf, WebAssembly as Ours } from "../mod.ts";
 import { jitCounts, jitFailures, savedUnits } from "../src/engine/tiering.ts";
-import { HUGE_BODY_BYTES } from "../src/engine/tiering.ts";
+import { HUGE_BODY_BYTES } from "../src/runtime/objects.ts";
 import { moduleInfo } from "../src/api/module.ts";
 import { wat } from "./wat.ts";
 
@@ -167,7 +167,9 @@ Deno.test("a huge function gets code for its hot loops only, never a whole copy"
   e.bigloop(700);
   assert.equal(e.tried(30_000), 30_000);
   // Units of the padded functions, 2 (huge) to 5 (bigloop), by their keys ("index loop meter loop").
-  const keys = savedUnits(moduleInfo(module)).map(([key]) => String(key)).filter((k) => /^[2-5] /.test(k));
+  const keys = savedUnits(moduleInfo(module), false, true).map(([key]) => String(key)).filter((k) =>
+    /^[2-5] /.test(k)
+  );
   const of = (f: number) => keys.filter((k) => k.startsWith(`${f} `));
   assert.ok(keys.every((k) => k.endsWith(" loop")), `units: ${keys.join(", ")}`);
   // huge: its loops with a result, the inner one and the br_table one (the outer loop starts 41

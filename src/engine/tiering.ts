@@ -12,6 +12,7 @@ import { F64, I32, JS_BUDGET, machine, R } from "../runtime/machine.ts";
 import {
   CALL_HEAT,
   type CompiledCode,
+  HUGE_BODY_BYTES,
   type InstanceState,
   type Tiering,
   trap,
@@ -60,15 +61,6 @@ const units = new WeakMap<ModuleInfo, Map<number | string, Unit | null>>();
 /** What compiled code calls: the JS tier's helpers, and where it goes when it must not go deeper. */
 installRealm({ ...env, deep: interpretDeep });
 
-/**
- * Wasm bytes of a function body above which its whole compiled copy would never be optimized by V8:
- * Maglev and TurboFan leave a function of more than 60 KB of bytecode (`--max-optimized-bytecode-size`)
- * to the baseline tier, which runs our code no faster than the interpreter, and our JS comes to 5–6.6
- * bytes of V8 bytecode per byte of wasm (measured on nextpnr's biggest functions). Such a function
- * stays interpreted, and each of its hot loops gets code of its own (see `loopCode`), small enough
- * for V8 to optimize. Only where loops tier up (`tierUp` above 0): else, and without a JIT, it compiles whole.
- */
-export const HUGE_BODY_BYTES = 10_000;
 /** Times a loop of a hot huge function is interpreted (iterations) before its own code compiles. */
 const LOOP_UNIT_HEAT = 100;
 /**
@@ -89,11 +81,13 @@ function byLoops(f: WasmFunc): boolean {
 /** The JS code of `f` if it has some or just became hot (compiling it); null while it runs on the interpreter. */
 export function compiledCode(f: WasmFunc): CompiledCode | null {
   if (f.jit !== undefined) return f.jit;
-  if (f.inst.jit && byLoops(f)) {
+  if (f.inst.jit && byLoops(f) && !hasUnit(f)) {
     // Hot by its loops: what its size adds to the heat pays for compiling it whole, which it is not
-    // (unless called often, see HUGE_CALLS).
+    // (unless called often, see HUGE_CALLS, or compiled whole already by another instance or a run
+    // before: then it starts there).
     if (f.calls++ === 0) f.inst.heat[f.index] = Math.min(f.inst.heat[f.index], f.inst.tierUp);
     if (f.calls <= HUGE_CALLS) return null;
+    dropLoopUnits(f);
   }
   // Hot in another instance of the module already: its code is ready, and this instance starts there.
   if ((f.inst.heat[f.index] -= CALL_HEAT) > 0 && !hasUnit(f)) return null;
@@ -122,6 +116,16 @@ function osrCode(f: WasmFunc, loopAt: number): CompiledCode | null {
   // compilation is to be tried again, see `compile`).
   f.inst.heat[f.index] = f.jit === undefined ? CALL_HEAT : Infinity;
   return null;
+}
+
+/**
+ * Lets go of the code of `f`'s loops (it compiles whole now), in this instance and in the module, so
+ * that it is not kept alive for nothing; an instance still using some compiles it again if it must.
+ */
+function dropLoopUnits(f: WasmFunc): void {
+  const byKey = units.get(f.inst.module);
+  for (const loopAt of f.loopUnits?.keys() ?? []) byKey?.delete(unitKey(f, loopAt, true));
+  f.loopUnits = null;
 }
 
 /**
@@ -184,8 +188,11 @@ function compile(f: WasmFunc, loopAt: number): CompiledCode | null {
  */
 function unitKey(f: WasmFunc, loopAt: number, loopOnly = false): number | string {
   const meter = f.inst.meter === null ? 0 : f.inst.meter.fuelOnly ? 1 : 2;
-  return loopAt < 0 ? f.index * 3 + meter : `${f.index} ${loopAt} ${meter}${loopOnly ? " loop" : ""}`;
+  return loopAt < 0 ? f.index * 3 + meter : `${f.index} ${loopAt} ${meter}${loopOnly ? LOOP_KEY : ""}`;
 }
+
+/** How the key of code for a single loop ends. */
+const LOOP_KEY = " loop";
 
 /**
  * The module's unit for `f`: compiled now unless an instance compiled it already; null when the JS
@@ -220,12 +227,17 @@ function makeUnit(module: ModuleInfo, [, jsCost, keys, factory]: SavedUnit, cach
 
 /**
  * The module's compiled units, as the compile cache stores them; with `fresh`, only those generated
- * in this run (none means that the cache has nothing to add).
+ * in this run (none means that the cache has nothing to add). Not the code of single loops unless
+ * `withLoops`: a run that reads the cache compiles V8's code of every unit in it at once, and memory
+ * grew by up to 300 MB with them (yosys); the huge functions they belong to start from their whole
+ * code when the cache has it.
  */
-export function savedUnits(module: ModuleInfo, fresh = false): SavedUnit[] {
+export function savedUnits(module: ModuleInfo, fresh = false, withLoops = false): SavedUnit[] {
   const saved: SavedUnit[] = [];
   for (const [key, unit] of units.get(module) ?? []) {
-    if (unit !== null && !(fresh && unit.cached)) saved.push([key, unit.jsCost, unit.keys, unit.factory]);
+    if (unit === null || (fresh && unit.cached)) continue;
+    if (!withLoops && typeof key === "string" && key.endsWith(LOOP_KEY)) continue;
+    saved.push([key, unit.jsCost, unit.keys, unit.factory]);
   }
   return saved;
 }

@@ -32,6 +32,7 @@ import {
   CALL,
   type FuncInst,
   type HandlerTable,
+  HUGE_BODY_BYTES,
   type InstanceState,
   type Op,
   OSR,
@@ -235,7 +236,7 @@ export class Lowerer implements LoweringState {
   /**
    * Where the run loop can go on after compiled code that ran one loop (`Lowered.labels`): pairs of
    * a key, 2·offset of a construct for its end and 2·offset + 1 of a loop for its start, and the pc.
-   * Only for code that tiers up.
+   * Only for code that tiers up, of a huge function.
    */
   readonly labels: number[] | null;
 
@@ -252,7 +253,8 @@ export class Lowerer implements LoweringState {
     this.nLocals = this.localTypes.length;
     this.poolCap = countConstOpcodes(m.bytes, body.codeStart, body.codeEnd);
     this.stackBase = this.nLocals + this.poolCap;
-    this.labels = config.hotLoops ? [] : null;
+    // Only a huge function's loops get code that leaves them for a label (engine/tiering.ts `loopCode`).
+    this.labels = config.hotLoops && body.codeEnd - body.codeStart > HUGE_BODY_BYTES ? [] : null;
     this.costs = config.meter !== MeterKind.None
       ? fuelCosts(m.bytes, body.codeStart, body.codeEnd, m.types)
       : null;
@@ -1793,7 +1795,9 @@ function sortedPairs(pairs: number[]): Int32Array {
   const order = Array.from({ length: pairs.length / 2 }, (_, i) => i).sort((a, b) =>
     pairs[2 * a] - pairs[2 * b]
   );
-  return Int32Array.from(order.flatMap((i) => [pairs[2 * i], pairs[2 * i + 1]]));
+  const sorted = new Int32Array(pairs.length);
+  order.forEach((i, k) => (sorted[2 * k] = pairs[2 * i], sorted[2 * k + 1] = pairs[2 * i + 1]));
+  return sorted;
 }
 
 /**

@@ -235,7 +235,7 @@ export class Compiler {
   readonly direct: boolean;
 
   /**
-   * Code for the loop at `osr.loopAt` alone, for a function too big to compile whole (engine/tiering.ts
+   * Code for the loop at `osr.loopAt` alone, for a function too big to compile whole (runtime/objects.ts
    * `HUGE_BODY_BYTES`): called by the interpreter at that loop's start (`osr` set), it takes the locals
    * the loop names from the frame; a branch out of the loop (or its end) writes back those it assigns,
    * puts the values the branch carries at the frame's operand stack (`WasmFunc.stackBase`) and returns

@@ -45,6 +45,16 @@ export const DEFAULT_TIER_UP = 20_000;
  */
 const JITLESS_HOST = typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === "undefined";
 
+/**
+ * Wasm bytes of a function body above which its whole compiled copy would never be optimized by V8:
+ * Maglev and TurboFan leave a function of more than 60 KB of bytecode (`--max-optimized-bytecode-size`)
+ * to the baseline tier, which runs our code no faster than the interpreter, and our JS comes to 5–6.6
+ * bytes of V8 bytecode per byte of wasm (measured on nextpnr's biggest functions). Such a function
+ * stays interpreted, and each of its hot loops gets code of its own (engine/tiering.ts `loopCode`), small enough
+ * for V8 to optimize. Only where loops tier up (`tierUp` above 0): else, and without a JIT, it compiles whole.
+ */
+export const HUGE_BODY_BYTES = 10_000;
+
 /** Heat one interpreted call spends; one loop iteration spends 1. */
 export const CALL_HEAT = 100;
 /**
@@ -374,7 +384,7 @@ export class WasmFunc {
   labels: Int32Array | null = null;
   stackBase = 0;
   /**
-   * For a function too big for a whole compiled copy (engine/tiering.ts `HUGE_BODY_BYTES`): each hot
+   * For a function too big for a whole compiled copy (`HUGE_BODY_BYTES`): each hot
    * loop's compiled code by the loop's byte offset, or the iterations still to go before it compiles,
    * or null when it stays interpreted.
    */
