@@ -11,6 +11,7 @@ import { jitCounts, jitFailures, savedUnits } from "../src/engine/tiering.ts";
 import { HUGE_BODY_BYTES } from "../src/runtime/objects.ts";
 import { moduleInfo } from "../src/api/module.ts";
 import { wat } from "./wat.ts";
+import { trapOutcome } from "./trap_outcome.ts";
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -182,16 +183,8 @@ Deno.test("a huge function gets code for its hot loops only, never a whole copy"
 });
 
 Deno.test("a trap in a loop's own code has the backtrace the interpreter gives, and fuel runs out at the same count", () => {
-  const failure = (options: object, call: (e: Record<string, Fn>) => unknown) => {
-    const { instance } = instantiate(options);
-    try {
-      call(instance.exports as Record<string, Fn>);
-    } catch (err) {
-      const frames = (err as { wasmFrames?: unknown[] }).wasmFrames;
-      return { message: (err as Error).message, frames, fuel: fuelConsumed(instance) };
-    }
-    assert.fail("no trap");
-  };
+  const failure = (options: object, call: (e: Record<string, Fn>) => unknown) =>
+    trapOutcome(instantiate(options).instance, call);
   const divide = (e: Record<string, Fn>) => e.divides(3000);
   const expected = failure(INTERPRETER, divide);
   assert.equal(expected.message, "integer divide by zero");

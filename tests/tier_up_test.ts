@@ -12,6 +12,7 @@ import { jitCounts, jitFailures } from "../src/engine/tiering.ts";
 import { DEFAULT_TIER_UP, SMALL_MODULE_CODE_BYTES } from "../src/runtime/objects.ts";
 import { generateBigModule } from "../bench/big_module.ts";
 import { wat } from "./wat.ts";
+import { trapOutcome } from "./trap_outcome.ts";
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -111,16 +112,8 @@ Deno.test({
   name:
     "a trap after the tier-up has the backtrace either tier alone gives, and fuel runs out at the same count",
   fn() {
-    const failure = (options: object, call: (e: Record<string, Fn>) => unknown) => {
-      const instance = new Ours.Instance(new Ours.Module(wat(LOOPS)), {}, options);
-      try {
-        call(instance.exports as Record<string, Fn>);
-      } catch (err) {
-        const frames = (err as { wasmFrames?: unknown[] }).wasmFrames;
-        return { message: (err as Error).message, frames, fuel: fuelConsumed(instance) };
-      }
-      assert.fail("no trap");
-    };
+    const failure = (options: object, call: (e: Record<string, Fn>) => unknown) =>
+      trapOutcome(new Ours.Instance(new Ours.Module(wat(LOOPS)), {}, options), call);
     // leaf's loop runs 50 times, then divides by zero, two calls deep below the export.
     const divide = (e: Record<string, Fn>) => e.outer(50);
     const expected = failure(INTERPRETER, divide);
