@@ -20,7 +20,6 @@ import {
 } from "../runtime/objects.ts";
 import { compileToJs, constGetter, type JsUnit, Unsupported } from "../jit/compile.ts";
 import { type ModuleInfo, ValType } from "../wasm/types.ts";
-import { loopLocals } from "../wasm/code.ts";
 import { env, f32ValueBits, installRealm } from "../jit/support.ts";
 import { i64Hi } from "../interp/ops/ops_i64.ts";
 import { interpret } from "../interp/run.ts";
@@ -144,11 +143,7 @@ function loopCode(f: WasmFunc, loopAt: number): CompiledCode | null {
     units.set(loopAt, known - 1);
     return null;
   }
-  // A loop as big as a huge function stays interpreted too: the loops inside it get code.
-  const { bytes, types } = f.inst.module;
-  const unit = loopLocals(bytes, loopAt, f.body.codeEnd, types).end - loopAt > HUGE_BODY_BYTES
-    ? null
-    : unitOf(f, loopAt, true);
+  const unit = unitOf(f, loopAt, true);
   if (unit === undefined) return null; // to be tried again (see unitOf)
   const code = unit === null ? null : unit.factory(unit.getters.map((get) => get(f.inst)), f);
   units.set(loopAt, code);

@@ -19,7 +19,7 @@
 import { Reader } from "../wasm/reader.ts";
 import { type FuncType, isRefType, type ModuleInfo, ValType } from "../wasm/types.ts";
 import { readHeapType, readValType } from "../wasm/decoder.ts";
-import { type InstanceState, signatureIds, type WasmFunc } from "../runtime/objects.ts";
+import { HUGE_BODY_BYTES, type InstanceState, signatureIds, type WasmFunc } from "../runtime/objects.ts";
 import { JS_BUDGET, STACK_SLOTS } from "../runtime/machine.ts";
 import { bridgeAt, bridgesText } from "./bridges.ts";
 import {
@@ -136,7 +136,7 @@ const enum Kind {
   Loop,
   If,
   Func,
-  /** A construct around the loop that code compiled for that loop alone leaves to (see `loopOnly`). */
+  /** A construct around the loop that code compiled for that loop alone leaves to (see `loop`). */
   Exit,
   /** `try_table`, and the legacy `try`'s body and handlers: JS `try`/`catch` (see `endTry`). */
   TryTable,
@@ -250,6 +250,8 @@ export class Compiler {
     this.r = new Reader(module.bytes, fn.body.codeStart, fn.body.codeEnd);
     this.localTypes = [...fn.type.params, ...fn.body.locals];
     this.loop = loopOnly ? loopLocals(module.bytes, loopAt, fn.body.codeEnd, module.types) : null;
+    // A loop as big as a huge function would be as slow in V8: it stays interpreted, its inner loops get code.
+    if (this.loop && this.loop.end - loopAt > HUGE_BODY_BYTES) throw new Unsupported("a huge loop");
     this.scratch = loopOnly ? fn.frameSize : Math.max(fn.type.params.length, fn.type.results.length);
     this.callBase = this.scratch + 4;
     this.memory = fn.inst.memories.length > 0 ? this.constant("memory") : null;

@@ -51,7 +51,7 @@ const JITLESS_HOST = typeof (globalThis as { WebAssembly?: unknown }).WebAssembl
  * to the baseline tier, which runs our code no faster than the interpreter, and our JS comes to 5–6.6
  * bytes of V8 bytecode per byte of wasm (measured on nextpnr's biggest functions). Such a function
  * stays interpreted, and each of its hot loops gets code of its own (engine/tiering.ts `loopCode`), small enough
- * for V8 to optimize. Only where loops tier up (`tierUp` above 0): else, and without a JIT, it compiles whole.
+ * for V8 to optimize, unless it is called often (`HUGE_CALLS` there): then it compiles whole after all. Only where loops tier up (`tierUp` above 0): else, and without a JIT, it compiles whole.
  */
 export const HUGE_BODY_BYTES = 10_000;
 
@@ -379,7 +379,8 @@ export class WasmFunc {
   /**
    * Where the run loop goes on when code that ran one of its loops leaves it (see interp/lower.ts
    * `Lowerer.labels`), and the frame slot of operand stack height 0, where that code leaves the values
-   * a branch out carries. Set with `code`, for code that tiers up.
+   * a branch out carries. Set with `code`; `labels` only for a huge function (`HUGE_BODY_BYTES`) in an
+   * instance that tiers up.
    */
   labels: Int32Array | null = null;
   stackBase = 0;
