@@ -34,7 +34,19 @@ for (const [kind, options] of [["no meter", { tierUp: 0 }], ["fuel", { tierUp: 0
       assert.deepEqual(second, { ...first, restored: first.generated, generated: 0, wrote: false });
       assert.equal(second.result, plain.result);
       assert.equal(second.fuel, plain.fuel);
-      assert.equal(Deno.readDirSync(dir).toArray().length, 1, "one file per module");
+      // The second run had nothing to add: it kept V8's code cache of what it read instead.
+      const names = () => Deno.readDirSync(dir).toArray().map((e) => e.name).sort();
+      const [js, v8] = names();
+      assert.ok(js.endsWith(".js") && v8 === js.replace(/\.js$/, ".v8"), names().join(" "));
+      const written = Deno.statSync(`${dir}/${v8}`).mtime;
+      const third = await runOnce(dir, options);
+      assert.deepEqual(third, second);
+      assert.deepEqual(
+        Deno.statSync(`${dir}/${v8}`).mtime,
+        written,
+        "V8 took its code cache: nothing to write",
+      );
+      assert.equal(names().length, 2, "two files per module");
     } finally {
       Deno.removeSync(dir, { recursive: true });
     }
@@ -68,9 +80,14 @@ function variant(bytes: Uint8Array, tag: string): Uint8Array {
 Deno.test("a damaged cache file is no cache, and the next save replaces it", async () => {
   const dir = Deno.makeTempDirSync({ prefix: "wasmrun-code-cache-" });
   try {
-    const junks = ["export const units = [[", "export const format = 1; export const units = 7;", "\u0000"];
+    const junks = [
+      "({ format: 2, units: [[",
+      "({ format: 2, units: 7 })",
+      "({ format: 1, units: [] })",
+      "\u0000",
+    ];
     for (const [i, junk] of junks.entries()) {
-      // import() reads a file once per process: each damage gets a module (and file) of its own.
+      // Each damage gets a module (and file) of its own, as a module remembers the cache it read.
       const bytes = variant(SHA256, `junk${i}`);
       const first = new W.Module(bytes);
       const want = (new W.Instance(first, {}, { tierUp: 0 }).exports.run as (n: number) => number)(3);
@@ -82,13 +99,51 @@ Deno.test("a damaged cache file is no cache, and the next save replaces it", asy
       assert.equal(await loadCompiledCode(second, dir), 0, `${JSON.stringify(junk)} read as code`);
       assert.equal((new W.Instance(second, {}, { tierUp: 0 }).exports.run as (n: number) => number)(3), want);
       assert.ok(saveCompiledCode(second, dir), "the damaged file is replaced");
-      assert.ok(Deno.readTextFileSync(`${dir}/${file.name}`).includes("export const units"));
+      assert.ok(Deno.readTextFileSync(`${dir}/${file.name}`).includes("units: ["));
     }
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
 });
 const files = new Set<string>();
+
+Deno.test("V8's code cache is taken only whole and for the script it was made of", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "wasmrun-code-cache-" });
+  const run = async (bytes: Uint8Array) => {
+    const module = new W.Module(bytes);
+    const restored = await loadCompiledCode(module, dir);
+    const result = (new W.Instance(module, {}, { tierUp: 0 }).exports.run as (n: number) => number)(3);
+    saveCompiledCode(module, dir);
+    return { restored, result };
+  };
+  try {
+    const damages: [string, (file: Uint8Array) => Uint8Array][] = [
+      ["a byte of V8's code flipped", (f) => f.map((b, i) => i === f.length - 100 ? b ^ 0x40 : b)],
+      ["cut short", (f) => f.subarray(0, f.length >> 1)],
+      ["the hash of another script", (f) => f.map((b, i) => i === 3 ? b ^ 1 : b)],
+    ];
+    for (const [i, [what, damage]] of damages.entries()) {
+      const bytes = variant(SHA256, `v8-${i}`);
+      const first = await run(bytes); // writes the script
+      const second = await run(bytes); // reads it and writes V8's code cache of it
+      const v8 = Deno.readDirSync(dir).toArray().map((e) => e.name).find((n) =>
+        n.endsWith(".v8") && !files.has(n)
+      )!;
+      files.add(v8);
+      const damaged = damage(Deno.readFileSync(`${dir}/${v8}`));
+      Deno.writeFileSync(`${dir}/${v8}`, damaged);
+      const third = await run(bytes);
+      assert.deepEqual(third, second, what);
+      assert.equal(first.result, third.result);
+      assert.notDeepEqual(Deno.readFileSync(`${dir}/${v8}`), damaged, `${what}: taken as it was`);
+      const replaced = Deno.statSync(`${dir}/${v8}`).mtime;
+      assert.deepEqual(await run(bytes), second);
+      assert.deepEqual(Deno.statSync(`${dir}/${v8}`).mtime, replaced, `${what}: the new one was not taken`);
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
 
 Deno.test("the command line keeps its compile cache in --cache-dir, and --no-cache keeps none", async () => {
   const dir = Deno.makeTempDirSync({ prefix: "wasmrun-code-cache-" });

@@ -2,7 +2,7 @@
  * `deno task bench:real`: real WASI programs from npm packages (bench/real/programs.ts), each run
  * end to end as a subprocess on Deno's `node:wasi` (V8's WebAssembly), on wasmrun, on wasmrun
  * `--interpret` and on wasmrun again, twice (the "2nd run" with the compile cache the first one wrote, the
- * "3rd run" also with V8's code cache of it, which Deno made in the 2nd). Prints wall
+ * "3rd run" also with V8's code cache of it, which the 2nd kept). Prints wall
  * seconds and peak RSS per way, the ratios to node:wasi and their geometric means. Downloads go to
  * a cache outside the repository (see cache.ts). Exits 1 when any run failed or was wrong.
  *

@@ -11,7 +11,7 @@ export type Way = typeof WAYS[number];
  * The script after `deno run -A` for each way (`cli` is wasmrun's cli.ts), and options before the
  * module path. "wasmrun" starts with an empty compile cache in `codeCache` (when given: a wasmrun
  * older than its compile cache has no such option), "2nd run" is the same command again, with what
- * the first run left there (Deno makes V8's code cache of that file meanwhile, once), "3rd run" once
+ * the first run left there (wasmrun keeps V8's code cache of that file at its end), "3rd run" once
  * more, with V8's code cache too.
  */
 function startOf(

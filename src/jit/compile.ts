@@ -1640,7 +1640,7 @@ export class Compiler {
       '"use strict";',
       consts.length ? `const ${consts.join(", ")};` : "",
       // In parentheses: V8 compiles the function with the one around it, so a compile cache that
-      // keeps this source as a module (engine/code_cache.ts) gets its bytecode into V8's code cache.
+      // keeps this source (engine/code_cache.ts) gets its bytecode into V8's code cache.
       sourceStart(fn.inst.module, fn.index, signature), // `const self = ({ "<wasm name>": (function (s) {`
       "const s2 = s * 2;",
       left,
