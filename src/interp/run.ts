@@ -8,7 +8,7 @@ import { callHost } from "../runtime/boundary.ts";
 import { isRefType, ValType } from "../wasm/types.ts";
 import { addFrame, frameOf, trapOf } from "../runtime/trap.ts";
 import { caught, type Exn, payloadLength, payloadToSlots, type Tag, tagOf } from "../runtime/exceptions.ts";
-import { lowerFunction } from "./lower.ts";
+import { lowerFunction, lowering } from "./lower.ts";
 import { fibers, isSuspend, type Suspended } from "../runtime/jspi.ts";
 
 /** Saved frames of the callers, by depth (typed arrays: no boxing, no write barriers). */
@@ -18,6 +18,7 @@ const frameBase = new Int32Array(MAX_DEPTH);
 
 function enterFrame(f: WasmFunc, slot: number): Op[] {
   const code = f.code ?? lowerFunction(f);
+  f.usedIn = lowering.period;
   if (slot + f.frameSize > STACK_SLOTS) trap("call stack exhausted");
   if (f.plainEntry) return code; // no locals, constants or metering to set up
   // Locals start at zero (references at null); parameters are already in place. A plain loop:
@@ -147,7 +148,7 @@ function run(fn: WasmFunc, b0: number, pc0: number, depth0: number, baseDepth: n
   const limit = machine.limit, baseJs = machine.jsStack; // interpreted frames take no JS stack of the budget's
   let f = fn;
   let vm = fn.inst; // the instance whose code runs: its ops find their memory, globals… there
-  let code = pc0 < 0 ? enterFrame(fn, b0 >> 1) : fn.code!;
+  let code = pc0 < 0 ? enterFrame(fn, b0 >> 1) : fn.code ?? lowerFunction(fn);
   let b = b0;
   let pc = pc0 < 0 ? 0 : pc0;
   let depth = depth0;
@@ -227,7 +228,7 @@ function run(fn: WasmFunc, b0: number, pc0: number, depth0: number, baseDepth: n
       if (depth === baseDepth) return;
       machine.depth = --depth;
       f = frameFn[depth], pc = framePc[depth], b = frameBase[depth];
-      vm = f.inst, code = f.code!;
+      vm = f.inst, code = f.code ?? lowerFunction(f); // let go of meanwhile: the same again
     }
   } catch (e) {
     left.f = f, left.pc = pc, left.b = b, left.depth = depth, left.replacing = replacing;

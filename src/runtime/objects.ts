@@ -373,7 +373,13 @@ export class WasmFunc {
    * (jit/compile.ts) allows: neither imports nor functions that may end in a tail call, and at most one result.
    */
   entry: (s: number, jsLeft?: number, depthLeft?: number, ...args: unknown[]) => unknown = firstEntry;
+  /**
+   * Its lowered code, shared with the module's other instances; null before the first interpreted
+   * call, and again once let go for not running a while (interp/lower.ts `letGoOfColdCode`).
+   */
   code: Op[] | null = null;
+  /** The period of lowering in which its lowered code last started a call (see `letGoOfColdCode`). */
+  usedIn = 0;
   /** Byte offset in the module of the instruction behind each pc (for backtraces). */
   offsets: Int32Array | null = null;
   /**
