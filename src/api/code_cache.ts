@@ -14,7 +14,9 @@ export function loadCompiledCode(module: Module, dir: string): Promise<number> {
 
 /**
  * Writes the JS code generated for `module` (read back or compiled in this run) to the compile cache
- * in `dir`, when this run compiled something the cache did not hold. Returns whether it wrote.
+ * in `dir`, when this run compiled something the cache did not hold. Returns whether it wrote. When
+ * it had nothing to add, it keeps V8's code cache of the file it read instead (once), so that later
+ * runs need not parse that file.
  */
 export function saveCompiledCode(module: Module, dir: string): boolean {
   return save(moduleInfo(module), dir);
