@@ -180,6 +180,8 @@ export class Compiler {
   constIds = new Map<string, string>();
   bridged = 0;
   vars = new Map<string, string>(); // name → initial value
+  /** Depth and type letter (`depth * 128 + letter code`) of the values `push` declared already. */
+  pushed = new Set<number>();
   types: ValType[] = [];
   /**
    * Virtual operands: the JS expressions (one per part) of stack entries that are still a local or a
@@ -371,8 +373,14 @@ export class Compiler {
     this.known[k] = null;
     this.virt[k] = null;
     this.floatLanes.delete(k);
-    const init = isRefType(t) ? "null" : "0";
-    for (const name of this.parts(k)) this.declare(name, init);
+    // Every push of a type at a depth names the same variables: declared the first time only (a big
+    // function pushes hundreds of thousands of times, and building and looking up the names cost).
+    const key = k * 128 + letter(t).charCodeAt(0);
+    if (!this.pushed.has(key)) {
+      this.pushed.add(key);
+      const init = isRefType(t) ? "null" : "0";
+      for (const name of this.parts(k)) this.declare(name, init);
+    }
     return k;
   }
 
@@ -1604,10 +1612,9 @@ export class Compiler {
     }
     // The scratch variables only where the body names them: each declaration is an instruction of
     // every call (V8's interpreter and baseline tiers run much of a real program's code).
-    const body = [...prologue, ...this.out].join("\n");
-    for (const [name, init] of SCRATCH) {
-      if (new RegExp(`\\b${name}\\b`).test(body)) decls.push(`${name} = ${init}`);
-    }
+    const body = this.out.join("\n");
+    const named = scratchNamed([prologue.join("\n"), body]);
+    for (const [name, init] of SCRATCH) if (named.has(name)) decls.push(`${name} = ${init}`);
     decls.push("site = 0");
     if (this.fuelOnly) decls.push(`fl = ${this.meter}.left`);
     if (this.usesMemory) decls.push(`dv = ${this.memory}.view`);
@@ -1649,7 +1656,7 @@ export class Compiler {
       ...prologue,
       "try {",
       this.costs && !loop ? this.entryCharge() : "",
-      ...this.out.map((line) => line.replaceAll(REFRESH, refresh)),
+      ...(this.out.length > 0 ? [body.replaceAll(REFRESH, refresh)] : []),
       this.fuelOnly
         ? `} catch (e) { if (fl !== ${FUEL_IN_CALL}) ${this.meter}.left = fl; throw ${RT.E}.unwind(e, F, site); }`
         : `} catch (e) { throw ${RT.E}.unwind(e, F, site); }`,
@@ -1717,6 +1724,27 @@ const SCRATCH = [
   ["m4", "0"],
 ];
 
+/**
+ * The scratch variables that `texts` name (as whole words): one scan, which looks from where it found
+ * a name on for the names not found yet, instead of a scan of the whole body per variable.
+ */
+function scratchNamed(texts: string[]): Set<string> {
+  const named = new Set<string>();
+  for (const text of texts) {
+    for (let from = 0;;) {
+      const left = SCRATCH.filter(([name]) => !named.has(name)).map(([name]) => name);
+      if (left.length === 0) return named;
+      const word = new RegExp(`\\b(?:${left.join("|")})\\b`, "g");
+      word.lastIndex = from;
+      const found = word.exec(text);
+      if (found === null) break;
+      named.add(found[0]);
+      from = found.index + found[0].length;
+    }
+  }
+  return named;
+}
+
 /** What the local fuel copy holds while a call runs (a value `left` never takes: see `fuelOnly`). */
 const FUEL_IN_CALL = -2147483648;
 
@@ -1738,6 +1766,7 @@ export function generatorText(): string {
     compileToJs,
     constGetter,
     slotWrite,
+    scratchNamed,
     hasTailCall,
     JSON.stringify({
       MAX_NESTING,
