@@ -1697,6 +1697,7 @@ function rethrowOp(box: { base: number }, k: number): () => Op {
 
 /** The pc a branch to `t` ends at, through plain jumps (threaded), given the lowering's jump tables. */
 function threader(plainJumps: Set<number>, branchTarget: number[]): (t: number) => number {
+  if (plainJumps.size === 0) return (t) => t;
   return (t) => {
     for (let guard = 0; plainJumps.has(t) && guard < 64; guard++) {
       const u = branchTarget[t];
@@ -1798,12 +1799,12 @@ function lower(module: ModuleInfo, index: number, config: LoweringConfig): Lower
   l.run();
   return {
     code: l.finish(),
-    offsets: Int32Array.from(l.offsets),
+    offsets: new Int32Array(l.offsets),
     labels: l.labels && sortedPairs(l.labels),
     stackBase: l.stackBase,
     frameSize: l.stackBase + l.maxH + 1 + l.maxCatchDepth,
     handlers: l.handlerTable(),
-    poolInit: Int32Array.from(l.poolInit),
+    poolInit: new Int32Array(l.poolInit),
     entryCost: l.costs?.entry ?? 1,
   };
 }
