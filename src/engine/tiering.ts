@@ -58,7 +58,7 @@ export type SavedUnit = [key: number | string, jsCost: number, consts: string[],
 const units = new WeakMap<ModuleInfo, Map<number | string, Unit | null>>();
 
 /** What compiled code calls: the JS tier's helpers, and where it goes when it must not go deeper. */
-installRealm({ ...env, deep: interpretDeep });
+installRealm({ ...env, deep: interpretDeep, deepDirect });
 
 /** Times a loop of a hot huge function is interpreted (iterations) before its own code compiles. */
 const LOOP_UNIT_HEAT = 100;
@@ -318,6 +318,16 @@ function callWithArgs(fn: WasmFunc, slot: number, args: unknown[], code: Compile
       return F64[slot];
   }
   return R[slot];
+}
+
+/**
+ * A direct call whose compiled code found no room (out of JS stack, or at the depth limit): on the
+ * interpreter, with the caller's room in the machine's registers, as `callFromCompiled` runs one. One
+ * function for every compiled function's rare path, which its source would otherwise spell out.
+ */
+function deepDirect(fn: WasmFunc, slot: number, jsLeft: number, depthLeft: number, args: unknown[]): unknown {
+  machine.depth = machine.limit - depthLeft, machine.jsStack = JS_BUDGET - jsLeft;
+  return callWithArgs(fn, slot, args, null);
 }
 
 /**

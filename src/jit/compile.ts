@@ -1571,23 +1571,6 @@ export class Compiler {
     return slotWrite(this.localTypes[x], x, this.local(x), this.localHi(x)); // no v128: see `directCallable`
   }
 
-  /** The statement that returns the function's result (at most one) from the frame, to a direct call. */
-  resultFromFrame(): string {
-    switch (this.type.results[0]) {
-      case undefined:
-        return "return;";
-      case ValType.I32:
-        return `return ${RT.I32}[s2];`;
-      case ValType.F32:
-        return `return ${f32FromBits(`${RT.I32}[s2]`)};`;
-      case ValType.I64:
-        return `${RT.HI}.v = ${RT.I32}[s2 + 1]; return ${RT.I32}[s2];`;
-      case ValType.F64:
-        return `return ${RT.F64}[s];`;
-    }
-    return `return ${RT.R}[s];`;
-  }
-
   assemble(): JsUnit {
     const fn = this.fn;
     const params = fn.type.params;
@@ -1631,10 +1614,11 @@ export class Compiler {
     let deep = `{ ${publish} return ${RT.E}.deep(F, s); }`;
     if (this.osr) deep = `{ if (osr) return 1; ${publish} return ${RT.E}.deep(F, s); }`;
     else if (this.direct) {
-      // A direct call that must go on on the interpreter: its arguments into the frame, its result out.
-      const stores = params.map((_, x) => this.storeLocal(x)).join(" ");
-      deep =
-        `{ if (dc === undefined) ${deep} ${publish} ${stores} ${RT.E}.deep(F, s); ${this.resultFromFrame()} }`;
+      // A direct call that must go on on the interpreter: its arguments into the frame, its result out
+      // (engine/tiering.ts `deepDirect`, which reads the caller's room from `dc` and `dd`).
+      deep = `{ if (dc === undefined) ${deep} return ${RT.E}.deepDirect(F, s, dc, dd, [${
+        paramNames.join(", ")
+      }]); }`;
     }
     const signature = this.osr ? "s, osr" : this.direct ? ["s", "dc", "dd", ...paramNames].join(", ") : "s";
     // What is left after this frame (see `WasmFunc.entry`): JS stack `jr` and call depth `dr`, from the

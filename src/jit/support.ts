@@ -156,9 +156,17 @@ export const env = {
 
 /**
  * The environment as generated code sees it (`E`): the helpers above, and `deep`, which runs `f` on the
- * threaded interpreter (deep recursion, or no room on the JS stack), bound by engine/tiering.ts.
+ * threaded interpreter (deep recursion, or no room on the JS stack), bound by engine/tiering.ts
+ * (with `deepDirect`).
  */
-export type JitEnv = typeof env & { deep: (f: WasmFunc, s: number) => void };
+export type JitEnv = typeof env & {
+  deep: (f: WasmFunc, s: number) => void;
+  /**
+   * The same for a direct call (see `WasmFunc.entry`): given the caller's room (`jsLeft`, `depthLeft`)
+   * and the arguments, it returns the result as a direct call does.
+   */
+  deepDirect: (f: WasmFunc, s: number, jsLeft: number, depthLeft: number, args: unknown[]) => unknown;
+};
 
 /** The number of an f32 given by its bits (`N`) and the bits of an f32 number (`B`), through scratch views. */
 function f32OfBits(x: number): number {
@@ -177,7 +185,7 @@ export function f32ValueBits(x: number): number {
 
 /**
  * Defines the read-only globals through which generated code reaches the realm (names.ts `RT`):
- * once per realm and engine copy, by engine/tiering.ts, which binds `deep`.
+ * once per realm and engine copy, by engine/tiering.ts, which binds `deep` and `deepDirect`.
  */
 export function installRealm(e: JitEnv): void {
   const values: Record<keyof typeof RT, unknown> = {
