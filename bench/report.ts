@@ -31,6 +31,9 @@ export interface BigModuleRun {
   /** `new Module(bytes, { lowering: "eager" })`; absent for V8, which ignores the option. */
   eagerSeconds?: number;
   eagerMBps?: number;
+  /** The same with `jit: false`: every function lowered for the interpreter; absent for V8. */
+  lowerSeconds?: number;
+  lowerMBps?: number;
   /** Module + Instance + first call of the exported `entry`. */
   firstCallSeconds?: number;
   error?: string;
@@ -131,10 +134,10 @@ function programTable(report: Report): string {
 }
 
 function bigModuleTable(big: BigModuleResult): string {
-  const rows = [["engine", "decode+validate", "eager compile", "first instruction"]];
+  const rows = [["engine", "decode+validate", "eager compile", "eager lowering", "first instruction"]];
   for (const [name, run] of Object.entries(big.engines)) {
     if (run.error) {
-      rows.push([name, "ERROR", "", ""]);
+      rows.push([name, "ERROR", "", "", ""]);
       continue;
     }
     const rate = (
@@ -145,6 +148,7 @@ function bigModuleTable(big: BigModuleResult): string {
       name,
       rate(run.decodeMBps, run.decodeSeconds),
       rate(run.eagerMBps, run.eagerSeconds),
+      rate(run.lowerMBps, run.lowerSeconds),
       millis(run.firstCallSeconds),
     ]);
   }
@@ -170,6 +174,7 @@ export function formatReport(report: Report): string {
     out.push(
       `MB/s are code-section MB per second of \`new WebAssembly.Module(bytes)\`; eager compile is Module + ` +
         `Instance with ${big.eagerOption} (decode, validate and compile every function to JS; not measured on V8); ` +
+        `eager lowering is the same with \`jit: false\` (every function lowered for the interpreter instead); ` +
         `first instruction = Module + Instance + first call of \`entry\` (lazy lowering).`,
       "",
     );
