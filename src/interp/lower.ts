@@ -208,9 +208,10 @@ export class Lowerer implements LoweringState {
   /**
    * Constant pool: constants used as operands get a frame slot, written once at frame entry, so
    * every op can read them like a local (no const op per use, no immediate variant per op).
-   * Layout of a frame: [params | locals | pool | operand stack].
+   * Layout of a frame: [params | locals | pool | operand stack]. `pool` finds the slot of a constant
+   * whose high half is 0 by its low half; `poolInit` holds every one as (slot·2, low, high).
    */
-  readonly pool = new Map<string | number, number>();
+  readonly pool = new Map<number, number>();
   readonly poolInit: number[] = [];
   readonly poolCap: number;
   /** Slot of operand stack height 0. */
@@ -425,15 +426,21 @@ export class Lowerer implements LoweringState {
 
   /** The pool slot holding constant entry h, or -1 when the pool is full. */
   poolSlot(h: number): number {
-    const lo = this.value[h], hi = this.value2[h];
-    const key = hi === 0 ? lo : `${lo},${hi}`; // small constants: no string to build
-    let s = this.pool.get(key);
-    if (s === undefined) {
-      if (this.pool.size >= this.poolCap) return -1;
-      s = this.nLocals + this.pool.size;
-      this.pool.set(key, s);
-      this.poolInit.push(2 * s, lo, hi);
+    const lo = this.value[h], hi = this.value2[h], init = this.poolInit;
+    if (hi === 0) {
+      const s = this.pool.get(lo);
+      if (s !== undefined) return s;
+    } else {
+      // A wide constant (i64, f64): looked for among the pool's at most MAX_POOL, no key to build.
+      for (let i = 0; i < init.length; i += 3) {
+        if (init[i + 1] === lo && init[i + 2] === hi) return init[i] >> 1;
+      }
     }
+    const size = init.length / 3;
+    if (size >= this.poolCap) return -1;
+    const s = this.nLocals + size;
+    if (hi === 0) this.pool.set(lo, s);
+    init.push(2 * s, lo, hi);
     return s;
   }
 
