@@ -1712,7 +1712,7 @@ const SCRATCH = [
  * The scratch variables that `texts` name (as whole words): one scan, which looks from where it found
  * a name on for the names not found yet, instead of a scan of the whole body per variable.
  */
-function scratchNamed(texts: string[]): Set<string> {
+export function scratchNamed(texts: string[]): Set<string> {
   const named = new Set<string>();
   for (const text of texts) {
     for (let from = 0;;) {
