@@ -270,8 +270,7 @@ function callFromCompiled(
     // A direct call: compiled code without an OSR entry takes it as it is (see `directCallable`).
     if (code !== null && fn.osrAt < 0) return code(slot, jsLeft, depthLeft, ...args);
     // Else the code or the interpreter reads the caller's room in the machine (see `CompiledCode`).
-    machine.depth = machine.limit - depthLeft, machine.jsStack = JS_BUDGET - jsLeft;
-    return callWithArgs(fn, slot, args, code);
+    return deepDirect(fn, slot, jsLeft, depthLeft, args, code);
   }
   if (code !== null) return code(slot); // its entry sends it to `interpretDeep` when there is no room
   interpretDeep(fn, slot);
@@ -321,13 +320,21 @@ function callWithArgs(fn: WasmFunc, slot: number, args: unknown[], code: Compile
 }
 
 /**
- * A direct call whose compiled code found no room (out of JS stack, or at the depth limit): on the
- * interpreter, with the caller's room in the machine's registers, as `callFromCompiled` runs one. One
- * function for every compiled function's rare path, which its source would otherwise spell out.
+ * A direct call run with its arguments in the frame, by `code` (compiled with an OSR entry) or else the
+ * interpreter, the caller's room put in the machine's registers for it. Compiled code that found no room
+ * (out of JS stack, or at the depth limit) comes here too (`E.deepDirect`): one function for every
+ * compiled function's rare path, which its source would otherwise spell out.
  */
-function deepDirect(fn: WasmFunc, slot: number, jsLeft: number, depthLeft: number, args: unknown[]): unknown {
+function deepDirect(
+  fn: WasmFunc,
+  slot: number,
+  jsLeft: number,
+  depthLeft: number,
+  args: unknown[],
+  code: CompiledCode | null = null,
+): unknown {
   machine.depth = machine.limit - depthLeft, machine.jsStack = JS_BUDGET - jsLeft;
-  return callWithArgs(fn, slot, args, null);
+  return callWithArgs(fn, slot, args, code);
 }
 
 /**
