@@ -1,9 +1,10 @@
 /**
- * Direct calls between compiled functions (`WasmFunc.entry(s, jsLeft, depthLeft, ...args)`): arguments as JS values,
+ * Direct calls between compiled functions (`WasmFunc.invoke(s, jsLeft, depthLeft, ...args)`): arguments as JS values,
  * the result as the value returned. Each value type crosses both ways, a signalling NaN's bits
  * included, whatever the callee runs on: compiled code, the interpreter (a function the JS tier does
- * not take), and the interpreter again when the JS stack budget runs out in deep recursion. Results
- * are compared with V8's and the interpreter's.
+ * not take), and the interpreter again when the JS stack budget runs out in deep recursion; and the
+ * other way, an interpreted caller's call of direct code through its frame entry
+ * (engine/frame_entry.ts). Results are compared with V8's and the interpreter's.
  */
 import assert from "node:assert/strict";
 import { WebAssembly as W } from "../mod.ts";
@@ -14,7 +15,7 @@ import { wat } from "./wat.ts";
 const TOO_DEEP = "(block ".repeat(600) + ")".repeat(600);
 
 /** Callees of every parameter and result type, and callers that mix their values into an i64. */
-function module(calleeBody: string): Uint8Array<ArrayBuffer> {
+function module(calleeBody: string, callerBody = ""): Uint8Array<ArrayBuffer> {
   return wat(`(module
     (func $i32 (param i32 i64 f32 f64 externref) (result i32) ${calleeBody}
       (i32.add (local.get 0) (i32.wrap_i64 (local.get 1))))
@@ -27,7 +28,7 @@ function module(calleeBody: string): Uint8Array<ArrayBuffer> {
     (func $none (param i32 i64 f32 f64 externref) ${calleeBody})
     (func (export "mix") (param $a i32) (param $b i64) (param $bits i32) (param $d f64) (param $r externref)
       (result i64)
-      (local $f f32)
+      (local $f f32) ${callerBody}
       (local.set $f (f32.reinterpret_i32 (local.get $bits)))
       (call $none (local.get $a) (local.get $b) (local.get $f) (local.get $d) (local.get $r))
       (i64.add
@@ -39,7 +40,7 @@ function module(calleeBody: string): Uint8Array<ArrayBuffer> {
             (call $f32 (local.get $a) (local.get $b) (local.get $f) (local.get $d) (local.get $r))))
           (i64.reinterpret_f64
             (call $f64 (local.get $a) (local.get $b) (local.get $f) (local.get $d) (local.get $r))))))
-    (func (export "ref") (param externref) (result externref)
+    (func (export "ref") (param externref) (result externref) ${callerBody}
       (call $ref (i32.const 1) (i64.const 2) (f32.const 3) (f64.const 4) (local.get 0)))
     ;; Recursion deeper than the JS stack budget: the calls below it go on on the interpreter.
     (func $down (export "down") (param $n i32) (param $x i64) (param $f f32) (param $d f64) (result i64)
@@ -70,17 +71,22 @@ function results(ex: Exports): unknown[] {
   return out;
 }
 
-for (const [callee, body] of [["compiled", "nop"], ["interpreted", TOO_DEEP]] as const) {
-  Deno.test(`direct calls carry every value type, to a callee that runs ${callee}`, () => {
-    const bytes = module(body);
+const VARIANTS = [
+  ["a callee that runs compiled", "nop", "", 0],
+  ["a callee that runs interpreted", TOO_DEEP, "", 6],
+  ["compiled callees of interpreted callers (the frame entry)", "nop", TOO_DEEP, 2],
+] as const;
+
+for (const [what, calleeBody, callerBody, interpreted] of VARIANTS) {
+  Deno.test(`direct calls carry every value type, ${what}`, () => {
+    const bytes = module(calleeBody, callerBody);
     const v8 = new globalThis.WebAssembly.Instance(new globalThis.WebAssembly.Module(bytes)).exports;
     const expected = results(v8 as unknown as Exports);
     const before = { ...jitCounts };
     const js = new W.Instance(new W.Module(bytes), {}, { tierUp: 0 }).exports as unknown as Exports;
     assert.deepEqual(results(js), expected);
-    const interpretedCallees = callee === "interpreted" ? 6 : 0;
-    assert.equal(jitCounts.unsupported - before.unsupported, interpretedCallees);
-    assert.ok(jitCounts.compiled - before.compiled >= 3, "mix, ref and down ran compiled");
+    assert.equal(jitCounts.unsupported - before.unsupported, interpreted);
+    assert.ok(jitCounts.compiled - before.compiled >= 3, "at least three functions ran compiled");
     const interp = new W.Instance(new W.Module(bytes), {}, { jit: false }).exports as unknown as Exports;
     assert.deepEqual(results(interp), expected);
   });

@@ -20,7 +20,7 @@ import { env } from "../jit/support.ts";
 import { restoreUnits, type SavedUnit, savedUnits } from "./tiering.ts";
 
 /** Bumped when the file's layout changes. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 let generator: string | undefined;
 
@@ -132,8 +132,8 @@ export function saveCompiledCode(module: ModuleInfo, dir: string): boolean {
     "// wasmrun compile cache: the JS code of one module's hot functions (generated; safe to delete)",
     '"use strict";',
     `({ format: ${FORMAT}, units: [`,
-    ...savedUnits(module).map(([key, jsCost, consts, factory]) =>
-      `[${JSON.stringify(key)}, ${jsCost}, ${JSON.stringify(consts)}, (${factory.toString()})],`
+    ...savedUnits(module).map(([key, jsCost, direct, consts, factory]) =>
+      `[${JSON.stringify(key)}, ${jsCost}, ${direct}, ${JSON.stringify(consts)}, (${factory.toString()})],`
     ),
     "] });",
     "",

@@ -23,6 +23,7 @@ import { type ModuleInfo, ValType } from "../wasm/types.ts";
 import { env, f32ValueBits, installRealm } from "../jit/support.ts";
 import { i64Hi } from "../interp/ops/ops_i64.ts";
 import { interpret } from "../interp/run.ts";
+import { frameEntry } from "./frame_entry.ts";
 
 /** Functions whose compilation failed unexpectedly (a bug in the JS tier); they ran interpreted. */
 export const jitFailures: { index: number; error: unknown }[] = [];
@@ -44,12 +45,23 @@ interface Unit {
   keys: JsUnit["consts"];
   getters: ((inst: InstanceState) => unknown)[];
   jsCost: number;
+  /** The code takes direct calls only (see `JsUnit.direct`). */
+  direct: boolean;
   /** Read back from the compile cache, not generated in this run. */
   cached: boolean;
 }
 
-/** A unit as the compile cache stores it: its key (see `unitKey`), JS stack cost, constants and code. */
-export type SavedUnit = [key: number | string, jsCost: number, consts: string[], factory: Factory];
+/**
+ * A unit as the compile cache stores it: its key (see `unitKey`), JS stack cost, whether it takes
+ * direct calls only, constants and code.
+ */
+export type SavedUnit = [
+  key: number | string,
+  jsCost: number,
+  direct: boolean,
+  consts: string[],
+  factory: Factory,
+];
 
 /**
  * The compiled units of each module, by function, OSR loop and kind of meter (what the source depends
@@ -164,12 +176,17 @@ function compile(f: WasmFunc, loopAt: number): CompiledCode | null {
   else if (unit === null) jitCounts.unsupported++;
   else {
     const code = unit.factory(unit.getters.map((get) => get(f.inst)), f);
-    f.jit = code;
     f.jsCost = unit.jsCost;
     f.osrAt = loopAt;
-    // Code with an OSR entry takes its arguments in the frame only: direct calls go on through
-    // `callFromCompiled`, which puts them there.
-    if (loopAt < 0) f.entry = code;
+    if (unit.direct) {
+      f.invoke = code;
+      f.jit = f.entry = frameEntry(f.type, code);
+    } else {
+      f.jit = code;
+      // Code with an OSR entry takes its arguments in the frame only: direct calls go on through
+      // `callFromCompiled`, which puts them there.
+      if (loopAt < 0) f.entry = code;
+    }
     jitCounts.compiled++;
   }
   return f.jit ?? null;
@@ -206,7 +223,7 @@ function unitOf(f: WasmFunc, loopAt: number, loopOnly = false): Unit | null | un
     // The same source for every instance of a module: V8 compiles it once and shares the code (a
     // distinct source per compilation would keep every one of them alive in V8's compilation cache).
     const factory = new Function("K", "F", `// wasm function ${f.index}\n${js.source}`) as Factory;
-    unit = makeUnit(f.inst.module, [key, js.jsCost, js.consts, factory], false);
+    unit = makeUnit(f.inst.module, [key, js.jsCost, js.direct, js.consts, factory], false);
     jitCounts.sources++;
   } catch (e) {
     if (e instanceof RangeError && e.message.includes("call stack")) return undefined;
@@ -216,8 +233,8 @@ function unitOf(f: WasmFunc, loopAt: number, loopOnly = false): Unit | null | un
   return unit;
 }
 
-function makeUnit(module: ModuleInfo, [, jsCost, keys, factory]: SavedUnit, cached: boolean): Unit {
-  return { factory, keys, getters: keys.map((k) => constGetter(k, module)), jsCost, cached };
+function makeUnit(module: ModuleInfo, [, jsCost, direct, keys, factory]: SavedUnit, cached: boolean): Unit {
+  return { factory, keys, getters: keys.map((k) => constGetter(k, module)), jsCost, direct, cached };
 }
 
 /**
@@ -232,7 +249,7 @@ export function savedUnits(module: ModuleInfo, fresh = false, withLoops = false)
   for (const [key, unit] of units.get(module) ?? []) {
     if (unit === null || (fresh && unit.cached)) continue;
     if (!withLoops && typeof key === "string" && key.endsWith(LOOP_KEY)) continue;
-    saved.push([key, unit.jsCost, unit.keys, unit.factory]);
+    saved.push([key, unit.jsCost, unit.direct, unit.keys, unit.factory]);
   }
   return saved;
 }
@@ -268,7 +285,7 @@ function callFromCompiled(
   const code = fn.jit === undefined ? compiledCode(fn) : fn.jit;
   if (args !== undefined) {
     // A direct call: compiled code without an OSR entry takes it as it is (see `directCallable`).
-    if (code !== null && fn.osrAt < 0) return code(slot, jsLeft, depthLeft, ...args);
+    if (code !== null && fn.osrAt < 0) return fn.invoke(slot, jsLeft, depthLeft, ...args);
     // Else the code or the interpreter reads the caller's room in the machine (see `CompiledCode`).
     return deepDirect(fn, slot, jsLeft, depthLeft, args, code);
   }
@@ -277,7 +294,7 @@ function callFromCompiled(
 }
 
 /**
- * A direct call (see `WasmFunc.entry`) of a function whose code takes its arguments in the frame
+ * A direct call (see `WasmFunc.invoke`) of a function whose code takes its arguments in the frame
  * (interpreted, or compiled with an OSR entry): the arguments go into the frame, the result comes
  * out of it. Such a function has no tail call to hand back (`directCallable`).
  */

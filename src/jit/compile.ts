@@ -73,6 +73,11 @@ export interface JsUnit {
   bridged: number;
   /** Bytes of JS stack a call may take, counted against the tier's budget. */
   jsCost: number;
+  /**
+   * The code takes direct calls only (`WasmFunc.invoke`): arguments as JS values, the result
+   * returned. A call with the frame goes through an adapter (engine/frame_entry.ts).
+   */
+  direct: boolean;
 }
 
 /**
@@ -231,8 +236,8 @@ export class Compiler {
   readonly around: number[];
 
   /**
-   * The code also takes direct calls (see `WasmFunc.entry`): its second parameter `dc` is then set,
-   * the arguments follow it, and a result is returned. Not code with an OSR entry.
+   * The code takes direct calls only (see `WasmFunc.invoke`): `dc` and `dd` are the caller's room, the
+   * arguments follow them, and a result is returned. Not code with an OSR entry.
    */
   readonly direct: boolean;
 
@@ -625,13 +630,13 @@ export class Compiler {
     const n = this.type.results.length;
     const lines: string[] = [];
     if (this.direct && n === 1) {
-      // A direct call gets the result as the value returned (see `WasmFunc.entry`).
+      // A direct call gets the result as the value returned (see `WasmFunc.invoke`).
       const k = this.h - 1;
       const value = this.types[k] === ValType.I64
         ? `${RT.HI}.v = ${this.readHi(k)}; return ${this.read(k)};`
         : `return ${this.read(k)};`;
       const fuel = this.fuelOnly ? `${this.meter}.left = fl; ` : "";
-      lines.push(`if (dc !== undefined) { ${fuel}${value} }`);
+      return this.emit(fuel + value);
     }
     for (let i = 0; i < n; i++) lines.push(this.toSlot(this.h - n + i, i));
     if (this.fuelOnly) lines.push(`${this.meter}.left = fl;`);
@@ -1214,16 +1219,20 @@ export class Compiler {
     // `self` is this code, which takes direct calls unless it has an OSR entry; code for one loop
     // calls its own function as any other (it stays interpreted).
     const own = index === this.fn.index && this.loop === null;
-    const target = own ? "self" : `${this.func(index)}.entry`;
     if (own ? this.direct : this.directCallable(index)) {
-      return this.callDirect(type, target);
+      return this.callDirect(type, own ? "self" : `${this.func(index)}.invoke`);
     }
-    this.callWith(type.params.length, type.results, target, this.mayTail(index));
+    this.callWith(
+      type.params.length,
+      type.results,
+      own ? "self" : `${this.func(index)}.entry`,
+      this.mayTail(index),
+    );
   }
 
   /**
    * Whether calls of function `index` pass the arguments as JS values and get the result as the value
-   * returned (see `WasmFunc.entry`): a function of the module (an import's `entry` takes the frame),
+   * returned (see `WasmFunc.invoke`): a function of the module (an import's `entry` takes the frame),
    * with no tail call to hand back, at most one result, and no v128 (four values).
    */
   directCallable(index: number): boolean {
@@ -1578,11 +1587,11 @@ export class Compiler {
     // start the other locals at zero (or null), unless the call is taken over at the OSR loop: then
     // they come in the frame too.
     const loop = this.loop;
+    // Direct code takes its parameters as JS parameters only (a call with the frame goes through
+    // an adapter, engine/frame_entry.ts): no loads, and the bytes V8 counts against inlining it stay few.
     const loads = loop ? loop.used.map((x) => this.loadLocal(x)) : params.map((_, x) => this.loadLocal(x));
     const paramNames = params.flatMap((_, x) => this.localParts(x));
-    const prologue = this.direct
-      ? (loads.length ? [`if (dc === undefined) { ${loads.join(" ")} }`] : [])
-      : loads;
+    const prologue = this.direct ? [] : loads;
     if (this.osr && !loop && this.localTypes.length > params.length) {
       const rest = this.localTypes.slice(params.length).map((_, i) => this.loadLocal(params.length + i));
       prologue.push(`if (osr) { ${rest.join(" ")} }`);
@@ -1596,7 +1605,7 @@ export class Compiler {
     // The scratch variables only where the body names them: each declaration is an instruction of
     // every call (V8's interpreter and baseline tiers run much of a real program's code).
     const body = this.out.join("\n");
-    const named = scratchNamed([prologue.join("\n"), body]);
+    const named = scratchNamed([prologue.join("\n"), body], SCANNED);
     for (const [name, init] of SCRATCH) if (named.has(name)) decls.push(`${name} = ${init}`);
     decls.push("site = 0");
     if (this.fuelOnly) decls.push(`fl = ${this.meter}.left`);
@@ -1616,16 +1625,13 @@ export class Compiler {
     else if (this.direct) {
       // A direct call that must go on on the interpreter: its arguments into the frame, its result out
       // (engine/tiering.ts `deepDirect`, which reads the caller's room from `dc` and `dd`).
-      deep = `{ if (dc === undefined) ${deep} return ${RT.E}.deepDirect(F, s, dc, dd, [${
-        paramNames.join(", ")
-      }]); }`;
+      deep = `return ${RT.E}.deepDirect(F, s, dc, dd, [${paramNames.join(", ")}]);`;
     }
     const signature = this.osr ? "s, osr" : this.direct ? ["s", "dc", "dd", ...paramNames].join(", ") : "s";
-    // What is left after this frame (see `WasmFunc.entry`): JS stack `jr` and call depth `dr`, from the
+    // What is left after this frame (see `WasmFunc.invoke`): JS stack `jr` and call depth `dr`, from the
     // direct caller's arguments, or else from the machine's registers.
     const left = this.direct
-      ? `const jr = (dc === undefined ? ${JS_BUDGET} - ${M}.jsStack : dc) - ${jsCost}, ` +
-        `dr = (dc === undefined ? ${M}.limit - ${M}.depth : dd) - 1;`
+      ? `const jr = dc - ${jsCost}, dr = dd - 1;`
       : `const jr = ${JS_BUDGET - jsCost} - ${M}.jsStack, dr = ${M}.limit - ${M}.depth - 1;`;
     const source = [
       '"use strict";',
@@ -1633,7 +1639,7 @@ export class Compiler {
       // In parentheses: V8 compiles the function with the one around it, so a compile cache that
       // keeps this source (engine/code_cache.ts) gets its bytecode into V8's code cache.
       sourceStart(fn.inst.module, fn.index, signature), // `const self = ({ "<wasm name>": (function (s) {`
-      "const s2 = s * 2;",
+      named.has("s2") ? "const s2 = s * 2;" : "",
       left,
       `if (dr < 0 || jr < 0 || s > ${slotLimit}) ${deep}`,
       `let ${decls.join(", ")};`,
@@ -1646,7 +1652,7 @@ export class Compiler {
         : `} catch (e) { throw ${RT.E}.unwind(e, F, site); }`,
       sourceEnding(fn.inst.module, fn.index), // `}) })["<wasm name>"];`, and its wasm URL (names.ts)
     ].join("\n");
-    return { source, consts: this.consts, bridged: this.bridged, jsCost };
+    return { source, consts: this.consts, bridged: this.bridged, jsCost, direct: this.direct };
   }
 }
 
@@ -1708,15 +1714,18 @@ const SCRATCH = [
   ["m4", "0"],
 ];
 
+/** The names `assemble` declares only where the code uses them: the scratch variables, and `s2` (2·s). */
+const SCANNED = [...SCRATCH.map(([name]) => name), "s2"];
+
 /**
- * The scratch variables that `texts` name (as whole words): one scan, which looks from where it found
+ * The names of `names` that `texts` name (as whole words): one scan, which looks from where it found
  * a name on for the names not found yet, instead of a scan of the whole body per variable.
  */
-export function scratchNamed(texts: string[]): Set<string> {
+export function scratchNamed(texts: string[], names: readonly string[] = SCANNED): Set<string> {
   const named = new Set<string>();
   for (const text of texts) {
     for (let from = 0;;) {
-      const left = SCRATCH.filter(([name]) => !named.has(name)).map(([name]) => name);
+      const left = names.filter((name) => !named.has(name));
       if (left.length === 0) return named;
       const word = new RegExp(`\\b(?:${left.join("|")})\\b`, "g");
       word.lastIndex = from;
@@ -1757,6 +1766,7 @@ export function generatorText(): string {
       VIRTUAL_AWARE,
       REFRESH,
       SCRATCH,
+      SCANNED,
       FUEL_IN_CALL,
       RETURN_CALL_REF,
       JS_BUDGET,

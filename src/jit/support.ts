@@ -162,7 +162,7 @@ export const env = {
 export type JitEnv = typeof env & {
   deep: (f: WasmFunc, s: number) => void;
   /**
-   * The same for a direct call (see `WasmFunc.entry`): given the caller's room (`jsLeft`, `depthLeft`)
+   * The same for a direct call (see `WasmFunc.invoke`): given the caller's room (`jsLeft`, `depthLeft`)
    * and the arguments, it returns the result as a direct call does.
    */
   deepDirect: (f: WasmFunc, s: number, jsLeft: number, depthLeft: number, args: unknown[]) => unknown;

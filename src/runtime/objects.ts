@@ -316,7 +316,7 @@ export interface Tiering {
   interpret(f: WasmFunc, slot: number): void;
   /**
    * A call from compiled code to `f` before its own code is known (its first `entry`); returns what
-   * compiled code returns (see `CompiledCode`). With `args`, a direct call (see `WasmFunc.entry`): the
+   * compiled code returns (see `CompiledCode`). With `args`, a direct call (see `WasmFunc.invoke`): the
    * arguments are those, not the frame's, the caller's room is `jsLeft` and `depthLeft`, and the
    * result is returned.
    */
@@ -335,8 +335,9 @@ export interface Tiering {
  * which the interpreter then goes on running. It returns undefined when the call is done (results
  * in place), or a function (`FuncInst`) after a tail call: the code left the callee's arguments at
  * `s`, and whoever called it must run that function at `s` in its place (and again while such a
- * function comes back), which keeps tail recursion flat. Code without an OSR entry also takes direct
- * calls, `code(s, jsLeft, depthLeft, ...args)` (see `WasmFunc.entry`).
+ * function comes back), which keeps tail recursion flat. The code of a function that `directCallable`
+ * (jit/compile.ts) allows, without an OSR entry, takes direct calls instead, `code(s, jsLeft,
+ * depthLeft, ...args)` (see `WasmFunc.invoke`): its `WasmFunc.jit` is then an adapter.
  *
  * Called with its frame, the code reads the call depth and JS stack of its caller in `machine`
  * (`depth`, `jsStack`), which must be exact then. It does not keep them: compiled code counts its
@@ -361,18 +362,22 @@ export class WasmFunc {
   jsCost = 0;
   /**
    * How compiled code calls this function (as a method: `f.entry(s)`): its frame (arguments in place)
-   * at slot `s`. At first one shared function that asks the tiering; the compiled code once there is.
-   * Returns what compiled code returns: a function to run at `s` in its place after a tail call.
-   *
-   * A direct call, `f.entry(s, jsLeft, depthLeft, ...args)`, passes the arguments as JS values instead
-   * (an i64 as two int32 halves, low first; an f32 as a number) and gets the result back as the value
-   * returned (an i64's low half, its high half in `i64Hi.v`); the frame at `s` is still the callee's.
-   * `jsLeft` and `depthLeft` are the bytes of JS stack (of `JS_BUDGET`) and the call depth (to
-   * `machine.limit`) the caller leaves: compiled code passes them along instead of counting in
-   * `machine` (see `CompiledCode`). Compiled code calls so the functions that `directCallable`
-   * (jit/compile.ts) allows: neither imports nor functions that may end in a tail call, and at most one result.
+   * at slot `s`. At first one shared function that asks the tiering; the compiled code once there is
+   * (for code that takes direct calls only, an adapter to it: engine/frame_entry.ts). Returns what
+   * compiled code returns: a function to run at `s` in its place after a tail call.
    */
-  entry: (s: number, jsLeft?: number, depthLeft?: number, ...args: unknown[]) => unknown = firstEntry;
+  entry: (s: number) => unknown = firstEntry;
+  /**
+   * A direct call, `f.invoke(s, jsLeft, depthLeft, ...args)`: the arguments as JS values (an i64 as
+   * two int32 halves, low first; an f32 as a number), the result back as the value returned (an
+   * i64's low half, its high half in `i64Hi.v`); the frame at `s` is still the callee's. `jsLeft` and
+   * `depthLeft` are the bytes of JS stack (of `JS_BUDGET`) and the call depth (to `machine.limit`)
+   * the caller leaves: compiled code passes them along instead of counting in `machine` (see
+   * `CompiledCode`). Compiled code calls so the functions that `directCallable` (jit/compile.ts)
+   * allows: neither imports nor functions that may end in a tail call, and at most one result. At
+   * first one shared function that asks the tiering; the compiled code once there is.
+   */
+  invoke: (s: number, jsLeft: number, depthLeft: number, ...args: unknown[]) => unknown = firstInvoke;
   /**
    * Its lowered code, shared with the module's other instances; null before the first interpreted
    * call, and again once let go for not running a while (interp/lower.ts `letGoOfColdCode`).
@@ -466,14 +471,18 @@ const NO_POOL = new Int32Array(0);
 const NONE: readonly number[] = Object.freeze([]);
 
 /** Every WasmFunc's first `entry`: shared, so that a module's hundred thousand functions make no closures. */
-function firstEntry(
+function firstEntry(this: WasmFunc, s: number): unknown {
+  return this.inst.tiering.call(this, s);
+}
+
+/** `WasmFunc.invoke` until the function has code that takes direct calls. */
+function firstInvoke(
   this: WasmFunc,
   s: number,
-  jsLeft?: number,
-  depthLeft?: number,
+  jsLeft: number,
+  depthLeft: number,
   ...args: unknown[]
 ): unknown {
-  if (jsLeft === undefined) return this.inst.tiering.call(this, s);
   return this.inst.tiering.call(this, s, args, jsLeft, depthLeft);
 }
 
