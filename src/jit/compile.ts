@@ -205,7 +205,17 @@ export class Compiler {
   h = 0;
   ctrl: Frame[] = [];
   labels = 0;
+  /** Byte offset in the module of the instruction being compiled. */
   at = 0;
+
+  /**
+   * The instruction being compiled as the code names it (`site`, a trap's offset): from the start
+   * of the function's body, a number that takes fewer bytes of V8 bytecode than the module's offset
+   * (support.ts `unwind` adds the start back).
+   */
+  get site(): number {
+    return this.at - this.fn.body.codeStart;
+  }
   /** The last line is `v = (cmp) ? 1 : 0`: a branch on `v` may use `cmp` and drop the line. */
   lastCmp: { line: number; depth: number; expr: string } | null = null;
   /**
@@ -282,10 +292,11 @@ export class Compiler {
    */
   charge(n: number, at: number): string {
     const m = this.meter;
+    const site = at - this.fn.body.codeStart;
     if (this.fuelOnly) {
-      return `if ((fl -= ${n}) < 0) { site = ${at}; ${m}.left = fl; fl = ${FUEL_IN_CALL}; ${m}.refill(); fl = ${m}.left; }`;
+      return `if ((fl -= ${n}) < 0) { site = ${site}; ${m}.left = fl; fl = ${FUEL_IN_CALL}; ${m}.refill(); fl = ${m}.left; }`;
     }
-    return `site = ${at}; ${m}.charge(${n}, ${this.fn.index});`;
+    return `site = ${site}; ${m}.charge(${n}, ${this.fn.index});`;
   }
 
   /**
@@ -476,11 +487,28 @@ export class Compiler {
     this.lastCmp = { line: this.out.length - 1, depth: k, expr };
   }
 
+  /** Whether the value at depth `k` is the comparison (0 or 1) the last line made (`emitCompare`). */
+  freshCompare(k: number): boolean {
+    const c = this.lastCmp;
+    return c !== null && c.depth === k && c.line === this.out.length - 1;
+  }
+
+  /**
+   * `i32.eqz` of the comparison the last line made (see `freshCompare`): the comparison negated, in
+   * that line's place (it read its operands before writing its variable, and so does its negation).
+   */
+  negateCompare(): void {
+    const expr = this.lastCmp!.expr;
+    this.out.pop();
+    this.pop();
+    this.emitCompare(`!(${expr})`);
+  }
+
   /** Pops an i32 and returns a JS condition for it being non-zero. */
   condition(): string {
     const k = this.pop();
-    const c = this.lastCmp;
-    if (c && c.depth === k && c.line === this.out.length - 1) {
+    if (this.freshCompare(k)) {
+      const c = this.lastCmp!;
       this.out.pop();
       this.lastCmp = null;
       return c.expr;
@@ -532,7 +560,7 @@ export class Compiler {
     const dst = this.scratch + 3;
     const op = this.constant(`op ${this.at} ${this.scratch}`);
     this.bridged++;
-    this.emit(`${lines.join(" ")} site = ${this.at}; ${op}(s2, ${this.instance()});`);
+    this.emit(`${lines.join(" ")} site = ${this.site}; ${op}(s2, ${this.instance()});`);
     if (result !== null) {
       const k = this.push(result);
       this.emit(this.fromSlot(k, dst));
@@ -764,7 +792,7 @@ export class Compiler {
     const r = this.r;
     switch (op) {
       case Opcode.Unreachable:
-        this.emit(`${RT.E}.trapAt(${this.at}, "unreachable");`);
+        this.emit(`${RT.E}.trapAt(${this.site}, "unreachable");`);
         return this.setUnreachable();
       case Opcode.Nop:
         return;
@@ -837,7 +865,9 @@ export class Compiler {
       }
       case Opcode.ThrowRef: {
         const a = this.pop();
-        this.emit(`if (r${a} === null) ${RT.E}.trapAt(${this.at}, "null exception reference"); throw r${a};`);
+        this.emit(
+          `if (r${a} === null) ${RT.E}.trapAt(${this.site}, "null exception reference"); throw r${a};`,
+        );
         return this.setUnreachable();
       }
       case Opcode.Rethrow:
@@ -872,14 +902,16 @@ export class Compiler {
       case Opcode.ReturnCallRef: {
         const type = this.inst.module.types[r.u32()];
         const sel = this.pop(); // the callee, never virtual (see VIRTUAL_AWARE)
-        this.emit(`cf = r${sel}; if (cf === null) ${RT.E}.trapAt(${this.at}, "null function reference");`);
+        this.emit(`cf = r${sel}; if (cf === null) ${RT.E}.trapAt(${this.site}, "null function reference");`);
         if (op === Opcode.CallRef) return this.callWith(type.params.length, type.results, "cf.entry");
         return this.returnCallWith(type.params.length, "cf");
       }
       case Opcode.RefAsNonNull: {
         const a = this.pop();
         const k = this.push(this.types[a]);
-        return this.emit(`if (r${a} === null) ${RT.E}.trapAt(${this.at}, "null reference"); r${k} = r${a};`);
+        return this.emit(
+          `if (r${a} === null) ${RT.E}.trapAt(${this.site}, "null reference"); r${k} = r${a};`,
+        );
       }
       case Opcode.BrOnNull:
       case Opcode.BrOnNonNull: {
@@ -1180,10 +1212,10 @@ export class Compiler {
     if (mayTail) {
       this.declare("tc", "undefined");
       lines.push(
-        `site = ${this.at}; ${publish} if ((tc = ${target}(${frame})) !== undefined) ` +
+        `site = ${this.site}; ${publish} if ((tc = ${target}(${frame})) !== undefined) ` +
           `do { ${publish} tc = tc.entry(${frame}); } while (tc !== undefined);`,
       );
-    } else lines.push(`site = ${this.at}; ${publish} ${target}(${frame});`);
+    } else lines.push(`site = ${this.site}; ${publish} ${target}(${frame});`);
     if (this.fuelOnly) lines.push(`fl = ${m}.left;`);
     if (this.memory) lines.push(REFRESH);
     for (let i = 0; i < results.length; i++) {
@@ -1255,11 +1287,11 @@ export class Compiler {
     const lines: string[] = [];
     if (this.fuelOnly) lines.push(`${m}.left = fl; fl = ${FUEL_IN_CALL};`);
     const call = `${target}(s + ${this.callBase}, jr, dr${args.map((a) => `, ${a}`).join("")})`;
-    if (type.results.length === 0) lines.push(`site = ${this.at}; ${call};`);
+    if (type.results.length === 0) lines.push(`site = ${this.site}; ${call};`);
     else {
       const k = this.push(type.results[0]);
       const hi = this.types[k] === ValType.I64 ? ` ${this.vh(k)} = ${RT.HI}.v;` : "";
-      lines.push(`site = ${this.at}; ${this.v(k)} = ${call};${hi}`);
+      lines.push(`site = ${this.site}; ${this.v(k)} = ${call};${hi}`);
     }
     if (this.fuelOnly) lines.push(`fl = ${m}.left;`);
     if (this.memory) lines.push(REFRESH);
@@ -1334,7 +1366,7 @@ export class Compiler {
     const sig = this.constant(`sig ${typeIndex}`);
     const table = this.constant(`table ${tableIndex}`);
     const sel = this.pop();
-    const at = this.at;
+    const at = this.site;
     // A 64-bit table's index: beyond 2^32 it is out of bounds (no table is that long).
     const wide = this.inst.module.tables[tableIndex].limits.address64 === true;
     const index = wide ? `(${this.readHi(sel)} !== 0 ? -1 : ${this.read(sel)})` : `i${sel}`;
@@ -1411,7 +1443,7 @@ export class Compiler {
   /** Sets `ea` to the effective address of the access and traps when `size` bytes do not fit. */
   address(k: number, size: number): string {
     this.usesSize = true;
-    return `ea = ${this.effectiveAddress(k)}; if (ea > ms - ${size}) ${RT.E}.oob(${this.at});`;
+    return `ea = ${this.effectiveAddress(k)}; if (ea > ms - ${size}) ${RT.E}.oob(${this.site});`;
   }
 
   /**
@@ -1419,7 +1451,7 @@ export class Compiler {
    * reaches its last byte: their own bounds checks are the access's (see `effectiveAddress`).
    */
   checkedByView(k: number): string {
-    return `site = ${this.at}; ea = ${this.effectiveAddress(k)};`;
+    return `site = ${this.site}; ea = ${this.effectiveAddress(k)};`;
   }
 
   /**
@@ -1433,6 +1465,9 @@ export class Compiler {
     const offset = readMemarg(this.r).offset; // memory 0, 32-bit: `inlineMemarg`
     const a = this.read(k);
     this.usesMemory = true;
+    // A constant address (a C global's) is one number: one instruction fewer for V8's lower tiers.
+    const constant = a === "" ? NaN : Number(a);
+    if (Number.isInteger(constant)) return String((constant >>> 0) + offset);
     return offset === 0 ? `${a} >>> 0` : `(${a} >>> 0) + ${offset}`;
   }
 
@@ -1496,7 +1531,7 @@ export class Compiler {
       default:
         code = `${v} = dv.getInt32(${ea}, true); y${k} = 0;`;
     }
-    this.emit(`site = ${this.at}; ${code}`);
+    this.emit(`site = ${this.site}; ${code}`);
   }
 
   store(op: number): void {
@@ -1527,7 +1562,7 @@ export class Compiler {
       default:
         code = `dv.setInt16(${ea}, ${v}, true);`;
     }
-    this.emit(`site = ${this.at}; ${code}`);
+    this.emit(`site = ${this.site}; ${code}`);
   }
 
   prefixed(sub: number): void {

@@ -17,7 +17,7 @@ export function gc(c: Compiler, sub: number): void {
 }
 
 function gcInline(c: Compiler, sub: number): boolean {
-  const r = c.r, m = c.inst.module, at = c.at;
+  const r = c.r, m = c.inst.module, at = c.site;
   const trap = (message: string) => `${RT.E}.trapAt(${at}, "${message}")`;
   const fields = c.constant("fields");
   switch (sub) {

@@ -67,9 +67,10 @@ function compareRead(c: Compiler, expr: (a: string, b: string) => string): void 
 }
 
 export function numeric(c: Compiler, op: number): void {
-  const at = c.at;
+  const at = c.site;
   switch (op) {
     case Opcode.I32Eqz:
+      if (c.freshCompare(c.h - 1)) return c.negateCompare();
       return c.emitCompare(`${c.read(c.pop())} === 0`);
     case Opcode.I32Eq:
       return compareRead(c, (a, b) => `${a} === ${b}`);
@@ -165,6 +166,9 @@ export function numeric(c: Compiler, op: number): void {
     case Opcode.I32RemU:
       return binaryI32(c, (a, b) => `${nonZero(b, at)}((${a} >>> 0) % ${unsigned(b)}) | 0`);
     case Opcode.I32And:
+      // A comparison's 0 or 1 masked with 1 (C's bool, unoptimized) is itself: the branch on it
+      // can still test the comparison.
+      if (c.read(c.h - 1) === "1" && c.freshCompare(c.h - 2)) return void c.pop();
       return binaryI32(c, (a, b) => `${a} & ${b}`);
     case Opcode.I32Or:
       return binaryI32(c, (a, b) => `${a} | ${b}`);
@@ -264,7 +268,7 @@ function i64(c: Compiler, op: number): void {
   }
   c.pop(), c.dest(a);
   const helper = ["divS64", "divU64", "remS64", "remU64"][op - Opcode.I64DivS];
-  c.emit(`${dl} = ${RT.E}.${helper}(${al}, ${ah}, ${bl}, ${bh}, ${c.at}); ${dh} = ${RT.HI}.v;`);
+  c.emit(`${dl} = ${RT.E}.${helper}(${al}, ${ah}, ${bl}, ${bh}, ${c.site}); ${dh} = ${RT.HI}.v;`);
 }
 
 /** i64 shift or rotation by the constant `n`, on the value at depth `a`, without a helper call. */

@@ -29,14 +29,14 @@ const DATAVIEW_OUT_OF_BOUNDS = (() => {
   }
 })();
 
-/** Throws trap `message` for the instruction at byte offset `at`. */
+/** Throws trap `message` for the instruction at `at` (an offset from the start of the function's body). */
 function trapAt(at: number, message: string): never {
   const e = new RuntimeError(message) as SitedError;
   e.jitSite = at;
   throw e;
 }
 
-/** The trap of a memory access at byte offset `at` past the end of memory. */
+/** The trap of a memory access at `at` (see `trapAt`) past the end of memory. */
 function oob(at: number): never {
   return trapAt(at, "out of bounds memory access");
 }
@@ -55,7 +55,8 @@ function unwind(e: unknown, f: WasmFunc, site: number): unknown {
   if (err === null) return e;
   let offset = site;
   if (err.jitSite !== undefined) offset = err.jitSite, err.jitSite = undefined;
-  addFrame(err, frameAt(f, offset));
+  // Compiled code counts its sites from the start of the function's body (compile.ts `site`).
+  addFrame(err, frameAt(f, f.body.codeStart + offset));
   return err;
 }
 
