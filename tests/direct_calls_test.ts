@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { WebAssembly as W } from "../mod.ts";
 import { jitCounts } from "../src/engine/tiering.ts";
+import { adapterCounts, OWN_ADAPTER_CALLS } from "../src/engine/frame_entry.ts";
 import { wat } from "./wat.ts";
 
 /** 600 nested blocks: deeper than the JS tier takes (its MAX_NESTING), so the function stays interpreted. */
@@ -91,6 +92,19 @@ for (const [what, calleeBody, callerBody, interpreted] of VARIANTS) {
     assert.deepEqual(results(interp), expected);
   });
 }
+
+Deno.test("a function called with its frame often gets an adapter of its own, with the same results", () => {
+  const bytes = module("nop", TOO_DEEP);
+  const v8 = new globalThis.WebAssembly.Instance(new globalThis.WebAssembly.Module(bytes)).exports;
+  const expected = results(v8 as unknown as Exports);
+  const js = new W.Instance(new W.Module(bytes), {}, { tierUp: 0 }).exports as unknown as Exports;
+  const before = adapterCounts.own;
+  // Each round calls every callee with its frame three times or more (results' mix calls).
+  for (let round = 0; round < OWN_ADAPTER_CALLS / 3 + 10; round++) {
+    assert.deepEqual(results(js), expected, `round ${round}`);
+  }
+  assert.ok(adapterCounts.own - before >= 5, "the callees of mix got adapters of their own");
+});
 
 Deno.test("a direct call past the depth limit traps as on the interpreter", () => {
   const bytes = module("nop");

@@ -180,7 +180,7 @@ function compile(f: WasmFunc, loopAt: number): CompiledCode | null {
     f.osrAt = loopAt;
     if (unit.direct) {
       f.invoke = code;
-      f.jit = f.entry = frameEntry(f.type, code);
+      f.jit = f.entry = frameEntry(f, code);
     } else {
       f.jit = code;
       // Code with an OSR entry takes its arguments in the frame only: direct calls go on through

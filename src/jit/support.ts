@@ -4,10 +4,10 @@
  * float helpers too long to inline. Pure TypeScript, like the rest of the engine.
  */
 import { sigMatches } from "../wasm/type_canon.ts";
-import { RuntimeError } from "../wasm/errors.ts";
+import type { RuntimeError } from "../wasm/errors.ts";
 import { F64, I32, machine, R, scratchF32, scratchF64, scratchI32, V } from "../runtime/machine.ts";
 import type { WasmFunc } from "../runtime/objects.ts";
-import { addFrame, frameAt, trapOf, type WasmFrame } from "../runtime/trap.ts";
+import { addFrame, frameAt, newTrap, trapOf, type WasmFrame } from "../runtime/trap.ts";
 import { nearest } from "../interp/ops/ops_float.ts";
 import { ctz32, popcnt32 } from "../interp/ops/ops_i32.ts";
 import { i64Hi, isMinByMinusOne, sdiv64, udiv64 } from "../interp/ops/ops_i64.ts";
@@ -31,7 +31,7 @@ const DATAVIEW_OUT_OF_BOUNDS = (() => {
 
 /** Throws trap `message` for the instruction at `at` (an offset from the start of the function's body). */
 function trapAt(at: number, message: string): never {
-  const e = new RuntimeError(message) as SitedError;
+  const e = newTrap(message) as SitedError;
   e.jitSite = at;
   throw e;
 }
@@ -49,7 +49,7 @@ function oob(at: number): never {
 function unwind(e: unknown, f: WasmFunc, site: number): unknown {
   // Compiled loads and stores leave their bounds check to the DataView (compile.ts `effectiveAddress`).
   if (e instanceof RangeError && e.message === DATAVIEW_OUT_OF_BOUNDS) {
-    e = new RuntimeError("out of bounds memory access");
+    e = newTrap("out of bounds memory access");
   }
   const err = trapOf(e) as SitedError | null;
   if (err === null) return e;

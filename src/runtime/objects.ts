@@ -6,11 +6,10 @@
  */
 import type { FuncBody, FuncType, ModuleInfo } from "../wasm/types.ts";
 import { isRefType, ValType } from "../wasm/types.ts";
-import { RuntimeError } from "../wasm/errors.ts";
 import { canonicalTypeIds, plainTypeId } from "../wasm/type_canon.ts";
 import type { HostFunc } from "./boundary.ts";
 import type { Tag } from "./exceptions.ts";
-import { timeoutTrap } from "./trap.ts";
+import { newTrap, timeoutTrap } from "./trap.ts";
 import { DEFAULT_MAX_CALL_DEPTH, timing } from "./machine.ts";
 import { MAX_PAGES, PAGE_SIZE } from "../wasm/types.ts";
 
@@ -804,5 +803,5 @@ export class GlobalInst {
 }
 
 export function trap(message: string): never {
-  throw new RuntimeError(message);
+  throw newTrap(message);
 }

@@ -32,9 +32,28 @@ export class HostThrow {
   }
 }
 
+/**
+ * Frames V8 records of a trap beyond `Error.stackTraceLimit`: the engine's own (its run loop,
+ * compiled code, the adapters and boundary between them and JS) come first and are dropped from
+ * `stack` (see `withWasmStack`), and the JS frames after them must still be there to show.
+ */
+const ENGINE_FRAMES = 32;
+
+/** A new trap `message`, its V8 stack deep enough to reach past the engine's frames. */
+export function newTrap(message: string): RuntimeError {
+  const limit = Error.stackTraceLimit;
+  if (typeof limit !== "number" || !Number.isFinite(limit)) return new RuntimeError(message);
+  Error.stackTraceLimit = limit + ENGINE_FRAMES;
+  try {
+    return new RuntimeError(message);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** The trap of a call from JS that ran past its `timeoutMs`. */
 export function timeoutTrap(timeoutMs: number): never {
-  throw new RuntimeError(`timeout: execution took longer than ${timeoutMs} ms`);
+  throw newTrap(`timeout: execution took longer than ${timeoutMs} ms`);
 }
 
 /** One frame of a wasm backtrace, innermost first. */
