@@ -34,13 +34,16 @@ const ACCESSES = [
   ["v128.store", 16],
 ] as const;
 
-/** One function per access, called through another so that the backtrace has two frames. */
-function accessModule(): Uint8Array<ArrayBuffer> {
+/**
+ * One function per access, called through another so that the backtrace has two frames. Without an
+ * offset the compiled access takes the int32 address as it is (compile.ts `effectiveAddress`).
+ */
+function accessModule(offset: number): Uint8Array<ArrayBuffer> {
   const funcs = ACCESSES.map(([op], i) => {
     const value = op.startsWith("v128") ? "(v128.const i32x4 -1 -1 -1 -1)" : `(${op.slice(0, 3)}.const -1)`;
     const body = op.includes("store")
-      ? `(${op} offset=3 (local.get 0) ${value})`
-      : `(drop (${op} offset=3 (local.get 0)))`;
+      ? `(${op} offset=${offset} (local.get 0) ${value})`
+      : `(drop (${op} offset=${offset} (local.get 0)))`;
     return `(func $a${i} (param i32) nop ${body})
       (func (export "a${i}") (param i32) nop (call $a${i} (local.get 0)))`;
   });
@@ -60,28 +63,33 @@ function outcome(run: () => void): string {
   }
 }
 
-Deno.test("a compiled access past the end traps at its own instruction, as on the interpreter", () => {
-  const bytes = accessModule();
-  const before = jitCounts.compiled;
-  const js = new W.Instance(new W.Module(bytes), {}, { tierUp: 0 }).exports as unknown as Exports;
-  const interp = new W.Instance(new W.Module(bytes), {}, { jit: false }).exports as unknown as Exports;
-  const v8 = new globalThis.WebAssembly.Instance(new globalThis.WebAssembly.Module(bytes))
-    .exports as unknown as Exports;
-  ACCESSES.forEach(([op, size], i) => {
-    for (const at of [PAGE - 3 - size, PAGE - 3 - size + 1, PAGE, 0xffffffff]) {
-      const expected = outcome(() => interp[`a${i}`](at));
-      assert.equal(outcome(() => js[`a${i}`](at)), expected, `${op} at ${at}`);
-      // V8 words the trap its own way, and Deno prints its frames as wasm-function[0]: the offsets agree.
-      const frames = (s: string) => s.replace(/^[^:]*:/, "").replace(/\d+@/g, "");
-      assert.equal(frames(outcome(() => v8[`a${i}`](at))), frames(expected), `${op} at ${at} on V8`);
-      if (at === PAGE - 3 - size) assert.equal(expected, "ok");
-      else assert.match(expected, /^out of bounds memory access: \d+@0x[0-9a-f]+ \d+@0x/);
-    }
-    const mine = new Uint8Array(js.mem.buffer), theirs = new Uint8Array(v8.mem.buffer);
-    assert.deepEqual(mine.subarray(PAGE - 16), theirs.subarray(PAGE - 16), `${op}: the bytes at the end`);
+for (const offset of [3, 0]) {
+  Deno.test(`a compiled access past the end traps at its own instruction, as on the interpreter (offset ${offset})`, () => {
+    const bytes = accessModule(offset);
+    const before = jitCounts.compiled;
+    const js = new W.Instance(new W.Module(bytes), {}, { tierUp: 0 }).exports as unknown as Exports;
+    const interp = new W.Instance(new W.Module(bytes), {}, { jit: false }).exports as unknown as Exports;
+    const v8 = new globalThis.WebAssembly.Instance(new globalThis.WebAssembly.Module(bytes))
+      .exports as unknown as Exports;
+    ACCESSES.forEach(([op, size], i) => {
+      // The last address that fits, one past it, the end, and addresses of 4 GiB - 4 and - 1 (negative
+      // as int32: an i64's second half at 4 GiB - 4 + 4 would wrap to 0).
+      for (const at of [PAGE - offset - size, PAGE - offset - size + 1, PAGE, 0xfffffffc, 0xffffffff]) {
+        const expected = outcome(() => interp[`a${i}`](at));
+        assert.equal(outcome(() => js[`a${i}`](at)), expected, `${op} at ${at}`);
+        // V8 words the trap its own way, and Deno prints its frames as wasm-function[0]: the offsets agree.
+        const frames = (s: string) => s.replace(/^[^:]*:/, "").replace(/\d+@/g, "");
+        assert.equal(frames(outcome(() => v8[`a${i}`](at))), frames(expected), `${op} at ${at} on V8`);
+        if (at === PAGE - offset - size) assert.equal(expected, "ok");
+        else assert.match(expected, /^out of bounds memory access: \d+@0x[0-9a-f]+ \d+@0x/);
+      }
+      const mine = new Uint8Array(js.mem.buffer), theirs = new Uint8Array(v8.mem.buffer);
+      assert.deepEqual(mine.subarray(PAGE - 16), theirs.subarray(PAGE - 16), `${op}: the bytes at the end`);
+      assert.deepEqual(mine.subarray(0, 16), theirs.subarray(0, 16), `${op}: the bytes at the start`);
+    });
+    assert.ok(jitCounts.compiled > before, "the functions ran compiled to JS");
   });
-  assert.ok(jitCounts.compiled > before, "the functions ran compiled to JS");
-});
+}
 
 Deno.test("an i64 store half past the end writes neither half on the JS tier", () => {
   const bytes = wat(`(module (memory (export "mem") 1)
