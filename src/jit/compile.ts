@@ -1403,8 +1403,12 @@ export class Compiler {
 
   globalSet(x: number): void {
     const g = this.inst.globals[x];
+    // An i32, i64 or f64 is stored as it is read (a local or a constant, virtual: C's stack pointer
+    // written back from the local that holds it); other types from their variables.
+    const direct = g.type === ValType.I32 || g.type === ValType.I64 || g.type === ValType.F64;
+    if (!direct) this.materialize(this.h - 1);
     const k = this.pop();
-    const v = this.v(k);
+    const v = this.read(k);
     switch (g.type) {
       case ValType.I32:
         return this.emit(`${this.global(x, "i32")}[0] = ${v};`);
@@ -1412,7 +1416,7 @@ export class Compiler {
         return this.emit(`${this.global(x, "i32")}[0] = ${f32Bits(v)};`);
       case ValType.I64: {
         const c = this.global(x, "i32");
-        return this.emit(`${c}[0] = ${v}; ${c}[1] = y${k};`);
+        return this.emit(`${c}[0] = ${v}; ${c}[1] = ${this.readHi(k)};`);
       }
       case ValType.F64:
         return this.emit(`${this.global(x, "f64")}[0] = ${v};`);
@@ -1705,6 +1709,7 @@ const VIRTUAL_AWARE: boolean[] = (() => {
   mark(Opcode.End, Opcode.Return); // end, br, br_if, br_table, return
   mark(Opcode.Drop, Opcode.SelectT); // drop, select
   mark(Opcode.LocalGet, Opcode.LocalTee); // local.get, local.set, local.tee
+  mark(Opcode.GlobalSet, Opcode.GlobalSet);
   mark(Opcode.I32Load, Opcode.I64Store32); // loads and stores
   mark(Opcode.I32Const, Opcode.F64Const); // constants
   mark(Opcode.I32Eqz, Opcode.I32GeU); // i32 comparisons
