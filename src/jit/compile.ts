@@ -214,7 +214,12 @@ export class Compiler {
    * (support.ts `unwind` adds the start back).
    */
   get site(): number {
-    return this.at - this.fn.body.codeStart;
+    return this.siteOf(this.at);
+  }
+
+  /** The site of the instruction at byte offset `at` in the module (see `site`). */
+  siteOf(at: number): number {
+    return at - this.fn.body.codeStart;
   }
   /** The last line is `v = (cmp) ? 1 : 0`: a branch on `v` may use `cmp` and drop the line. */
   lastCmp: { line: number; depth: number; expr: string } | null = null;
@@ -292,7 +297,7 @@ export class Compiler {
    */
   charge(n: number, at: number): string {
     const m = this.meter;
-    const site = at - this.fn.body.codeStart;
+    const site = this.siteOf(at);
     if (this.fuelOnly) {
       return `if ((fl -= ${n}) < 0) { site = ${site}; ${m}.left = fl; fl = ${FUEL_IN_CALL}; ${m}.refill(); fl = ${m}.left; }`;
     }
