@@ -108,6 +108,43 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name:
+    "unsigned i64 division and remainder by a constant (inline up to 32 bits, a helper above) agree with V8",
+  fn() {
+    const divisors = [
+      1n,
+      2n,
+      3n,
+      7n,
+      1000003n,
+      0x200001n,
+      0x7fffffffn,
+      0x80000000n,
+      0xffffffffn,
+      1n << 32n,
+      -1n,
+    ];
+    const { js, v8 } = instances(
+      `(module ${
+        divisors.flatMap((d, i) =>
+          ["div_u", "rem_u"].map((op) =>
+            `(func (export "${op}${i}") (param i64) (result i64) (i64.${op} (local.get 0) (i64.const ${d})))`
+          )
+        ).join(" ")
+      })`,
+    );
+    const xs = [...operands(200), 0n, 1n, -1n, -(2n ** 63n), 2n ** 63n - 1n, (1n << 53n) + 1n];
+    for (const a of xs) {
+      for (const [i, d] of divisors.entries()) {
+        for (const op of ["div_u", "rem_u"]) {
+          assert.equal(js[op + i](a), v8[op + i](a), `${op}(${a}, ${d})`);
+        }
+      }
+    }
+  },
+});
+
 const TRAPS = `(module
   (type $v (func))
   (memory 1)

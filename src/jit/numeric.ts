@@ -266,9 +266,44 @@ function i64(c: Compiler, op: number): void {
       return i64ShiftByVariable(c, op, dl, dh, bl);
     }
   }
+  const divisor = c.known[b];
   c.pop(), c.dest(a);
   const helper = ["divS64", "divU64", "remS64", "remU64"][op - Opcode.I64DivS];
-  c.emit(`${dl} = ${RT.E}.${helper}(${al}, ${ah}, ${bl}, ${bh}, ${c.site}); ${dh} = ${RT.HI}.v;`);
+  const call = `${dl} = ${RT.E}.${helper}(${al}, ${ah}, ${bl}, ${bh}, ${c.site}); ${dh} = ${RT.HI}.v;`;
+  if (op === Opcode.I64DivU || op === Opcode.I64RemU) {
+    const rem = op === Opcode.I64RemU;
+    // A divisor of 32 bits (the common case: C's size_t arithmetic, hashing) is divided inline; a
+    // constant one needs no check, a zero one traps in the helper.
+    if (divisor?.[1] === 0 && divisor[0] !== 0) {
+      return c.emit(byWord(rem, al, ah, dl, dh, `${divisor[0] >>> 0}`));
+    }
+    if (divisor) return c.emit(call);
+    return c.emit(
+      `if (${bh} === 0 && ${bl} !== 0) { ${byWord(rem, al, ah, dl, dh, "m0", bl)} } else { ${call} }`,
+    );
+  }
+  c.emit(call);
+}
+
+/**
+ * Unsigned (al, ah) / n or % n for a non-zero 32-bit n (`divisor`, a literal or `m0` loaded from
+ * `load`): long division in 16-bit digits, where every partial dividend stays below 2^48 and each
+ * step is an exact double division (as `udiv64` does).
+ */
+function byWord(
+  rem: boolean,
+  al: string,
+  ah: string,
+  dl: string,
+  dh: string,
+  n: string,
+  load?: string,
+): string {
+  const steps = (load === undefined ? "" : `${n} = ${load} >>> 0; `) +
+    `t = (${ah} >>> 0) % ${n} * 65536 + (${al} >>> 16); m1 = Math.floor(t / ${n}); ` +
+    `t = (t - m1 * ${n}) * 65536 + (${al} & 0xffff);`;
+  if (rem) return `${steps} ${dl} = t % ${n}; ${dh} = 0;`;
+  return `${steps} ${dh} = ((${ah} >>> 0) / ${n}) | 0; ${dl} = (m1 * 65536 + Math.floor(t / ${n})) | 0;`;
 }
 
 /** i64 shift or rotation by the constant `n`, on the value at depth `a`, without a helper call. */
@@ -487,6 +522,7 @@ export function numericText(): string {
     compareRead,
     numeric,
     i64,
+    byWord,
     i64ShiftBy,
     i64ShiftByVariable,
     f32,
