@@ -5,7 +5,7 @@
  * silently off when read and write permission to the directory (or env permission to find it) is
  * not granted — queried, never prompted.
  */
-import { join } from "node:path";
+import { joinPath } from "../host_path.ts";
 import type { ExecCommand } from "./args.ts";
 
 /** The compile cache's directory for this run, or null when there is none to use. */
@@ -28,7 +28,7 @@ function defaultDir(): string | null {
   const own = envVar("WASMRUN_CACHE_DIR");
   if (own) return own;
   const denoDir = envVar("DENO_DIR");
-  if (denoDir) return join(denoDir, "wasmrun");
+  if (denoDir) return joinPath(denoDir, "wasmrun");
   let base: string | undefined;
   switch (Deno.build.os) {
     case "windows":
@@ -36,13 +36,13 @@ function defaultDir(): string | null {
       break;
     case "darwin": {
       const home = envVar("HOME");
-      base = home && join(home, "Library", "Caches");
+      base = home && joinPath(home, "Library", "Caches");
       break;
     }
     default: {
       const home = envVar("HOME");
-      base = envVar("XDG_CACHE_HOME") ?? (home && join(home, ".cache"));
+      base = envVar("XDG_CACHE_HOME") ?? (home && joinPath(home, ".cache"));
     }
   }
-  return base ? join(base, "deno", "wasmrun") : null;
+  return base ? joinPath(base, "deno", "wasmrun") : null;
 }

@@ -5,7 +5,7 @@
  * module is compiled, when the worker says the guest is about to start, as with wasmrun's engine,
  * where the timeout bounds calls into the guest. The worker writes to the process's own stdio.
  */
-import { fileURLToPath } from "node:url";
+import { pathOfFileUrl } from "../host_path.ts";
 import type { ExecCommand } from "./args.ts";
 import { CliFailure, UsageError } from "./failure.ts";
 import { type CliIo, complain, writeAll } from "./io.ts";
@@ -23,7 +23,7 @@ const SOURCES = new URL("../", import.meta.url);
 /** Deno loads a worker's modules like any file it reads: it needs the permission for them. */
 function checkWorkerLoadable(): void {
   if (WORKER.protocol === "file:") {
-    const path = fileURLToPath(SOURCES).replace(/[\\/]$/, "");
+    const path = pathOfFileUrl(SOURCES).replace(/[\\/]$/, "");
     if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") {
       throw new CliFailure(
         `--timeout with --engine v8 runs the program in a worker, which Deno may not load: add --allow-read=${path}`,

@@ -9,10 +9,13 @@
  *
  * Not an ES module read with `import()`: Deno analyses a module file it has not seen before (its
  * imports, with a full parse of its own), which took 3.5 s and 430 MB for clang's 11 MB of code.
+ * `node:vm` is imported only when there is a script to read: importing any of Deno's Node modules
+ * first loads its Node compatibility layer (60–90 ms), and a first run has none. The hashes are Web
+ * Crypto's where the caller can wait for them, ours (sha256.ts) where it cannot.
  */
-import { createHash } from "node:crypto";
-import { join } from "node:path";
-import { Script } from "node:vm";
+import type { Script } from "node:vm";
+import { joinPath } from "../host_path.ts";
+import { hex, sha256 } from "../sha256.ts";
 import type { ModuleInfo } from "../wasm/types.ts";
 import { generatorText } from "../jit/compile.ts";
 import { frameLayoutText } from "../interp/lower.ts";
@@ -31,29 +34,32 @@ let generator: string | undefined;
 function generatorHash(): string {
   if (generator === undefined) {
     const helpers = Object.values(env).filter((v) => typeof v === "function").map(String).join("\n");
-    generator = sha256(`${FORMAT}\n${generatorText()}\n${frameLayoutText()}\n${helpers}`);
+    generator = hex(sha256(`${FORMAT}\n${generatorText()}\n${frameLayoutText()}\n${helpers}`));
   }
   return generator.slice(0, 16);
 }
 
-function sha256(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
+/** Web Crypto's SHA-256 of `data` (a string as its UTF-8 bytes). */
+async function digest(data: Uint8Array | string): Promise<Uint8Array> {
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
 }
 
-/** The module's cache files in `dir` (without their extension), by module (its bytes' hash, computed once) and generator. */
+/** The module's cache files (without their extension), by module (its bytes' hash, computed once) and generator. */
 const names = new WeakMap<ModuleInfo, string>();
 
+/** The module's cache files in `dir`, hashing its bytes now if no `load` did (see `names`). */
 function cacheFile(module: ModuleInfo, dir: string): string {
   let name = names.get(module);
-  if (name === undefined) names.set(module, name = `${sha256(module.bytes)}-${generatorHash()}`);
-  return join(dir, name);
+  if (name === undefined) names.set(module, name = `${hex(sha256(module.bytes))}-${generatorHash()}`);
+  return joinPath(dir, name);
 }
 
 /**
- * The script a run read, while it has no code cache that V8 took: at the end of the run its bytecode
- * (of the functions that ran, too) becomes one.
+ * The script a run read (and its text's hash), while it has no code cache that V8 took: at the end of
+ * the run its bytecode (of the functions that ran, too) becomes one.
  */
-const uncached = new WeakMap<ModuleInfo, { script: Script; text: string }>();
+const uncached = new WeakMap<ModuleInfo, { script: Script; textHash: Uint8Array }>();
 
 /**
  * A code cache file starts with the hashes of its script's text and of itself: V8 checks only the
@@ -61,16 +67,12 @@ const uncached = new WeakMap<ModuleInfo, { script: Script; text: string }>();
  */
 const HASH_BYTES = 32;
 
-function hash(data: string | Uint8Array): Uint8Array {
-  return createHash("sha256").update(data).digest();
+function codeCacheFile(textHash: Uint8Array, codeCache: Uint8Array): Uint8Array[] {
+  return [textHash, sha256(codeCache), codeCache];
 }
 
-function codeCacheFile(text: string, codeCache: Uint8Array): Uint8Array[] {
-  return [hash(text), hash(codeCache), codeCache];
-}
-
-/** The code cache in `path` if it is whole and belongs to `text`. */
-function codeCacheOf(path: string, text: string): Uint8Array | undefined {
+/** The code cache in `path` if it is whole and belongs to the text whose hash is `textHash`. */
+async function codeCacheOf(path: string, textHash: Uint8Array): Promise<Uint8Array | undefined> {
   let file: Uint8Array;
   try {
     file = Deno.readFileSync(path);
@@ -78,8 +80,8 @@ function codeCacheOf(path: string, text: string): Uint8Array | undefined {
     return undefined;
   }
   const codeCache = file.subarray(2 * HASH_BYTES);
-  const same = (at: number, digest: Uint8Array) => digest.every((b, i) => file[at + i] === b);
-  if (file.length <= 2 * HASH_BYTES || !same(0, hash(text)) || !same(HASH_BYTES, hash(codeCache))) {
+  const same = (at: number, hash: Uint8Array) => hash.every((b, i) => file[at + i] === b);
+  if (file.length <= 2 * HASH_BYTES || !same(0, textHash) || !same(HASH_BYTES, await digest(codeCache))) {
     return undefined;
   }
   return codeCache;
@@ -89,11 +91,9 @@ function codeCacheOf(path: string, text: string): Uint8Array | undefined {
  * Reads the module's cached code from `dir`, if there is any: returns how many functions got code
  * from it. A missing, unreadable or damaged file is no cache (0), never an error.
  */
-export function loadCompiledCode(module: ModuleInfo, dir: string): Promise<number> {
-  return Promise.resolve(load(module, cacheFile(module, dir)));
-}
-
-function load(module: ModuleInfo, path: string): number {
+export async function loadCompiledCode(module: ModuleInfo, dir: string): Promise<number> {
+  if (!names.has(module)) names.set(module, `${hex(await digest(module.bytes))}-${generatorHash()}`);
+  const path = cacheFile(module, dir);
   let text: string;
   try {
     text = Deno.readTextFileSync(`${path}.js`);
@@ -101,12 +101,14 @@ function load(module: ModuleInfo, path: string): number {
     return 0;
   }
   try {
-    const cachedData = codeCacheOf(`${path}.v8`, text);
+    const textHash = await digest(text);
+    const cachedData = await codeCacheOf(`${path}.v8`, textHash);
+    const { Script } = await import("node:vm");
     const script = new Script(text, { filename: `${path}.js`, cachedData });
     const file = script.runInThisContext();
     if (file?.format !== FORMAT || !Array.isArray(file.units)) return 0;
     const restored = restoreUnits(module, file.units as SavedUnit[]);
-    if (cachedData === undefined || script.cachedDataRejected) uncached.set(module, { script, text });
+    if (cachedData === undefined || script.cachedDataRejected) uncached.set(module, { script, textHash });
     return restored;
   } catch {
     return 0; // damaged (say, a run killed while another wrote it): the next save replaces it
@@ -124,7 +126,7 @@ export function saveCompiledCode(module: ModuleInfo, dir: string): boolean {
     const read = uncached.get(module);
     if (read !== undefined) {
       uncached.delete(module);
-      writeAtomically(`${path}.v8`, codeCacheFile(read.text, read.script.createCachedData()));
+      writeAtomically(`${path}.v8`, codeCacheFile(read.textHash, read.script.createCachedData()));
     }
     return false;
   }

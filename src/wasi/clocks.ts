@@ -1,23 +1,24 @@
 /**
- * The four WASI clocks in nanoseconds. Monotonic time comes from the high-resolution timer;
- * wall-clock time is anchored to Date.now() and advanced with that timer (re-anchored if the two
- * drift apart, e.g. after the system clock is set), which gives it sub-millisecond granularity.
- * CPU time comes from process.cpuUsage() (microseconds); the guest runs on one thread, so its
- * thread CPU time is the process's.
+ * The four WASI clocks in nanoseconds. Monotonic time comes from the high-resolution timer
+ * (`performance.now()`, in milliseconds with nanosecond digits); wall-clock time is anchored to
+ * Date.now() and advanced with that timer (re-anchored if the two drift apart, e.g. after the system
+ * clock is set), which gives it sub-millisecond granularity. CPU time comes from Node's
+ * process.cpuUsage() (microseconds); the guest runs on one thread, so its thread CPU time is the
+ * process's.
  */
-import process from "node:process";
 import { ClockId } from "./constants.ts";
 
 let wallAnchor = BigInt(Date.now()) * 1_000_000n;
-let monoAnchor = process.hrtime.bigint();
+let monoAnchor = monotonicNow();
 const MAX_DRIFT = 5_000_000n; // 5 ms
 
 export function monotonicNow(): bigint {
-  return process.hrtime.bigint();
+  // Rounding keeps it monotonic; a double holds whole nanoseconds exactly for over 100 days.
+  return BigInt(Math.round(performance.now() * 1e6));
 }
 
 export function realtimeNow(): bigint {
-  const mono = process.hrtime.bigint();
+  const mono = monotonicNow();
   const estimate = wallAnchor + (mono - monoAnchor);
   const wall = BigInt(Date.now()) * 1_000_000n;
   const drift = estimate - wall;
@@ -29,8 +30,13 @@ export function realtimeNow(): bigint {
   return estimate;
 }
 
+/** Deno's global `process`, taken only when a guest asks for CPU time: the first use loads Node's layer. */
+interface CpuUsageSource {
+  cpuUsage(): { user: number; system: number };
+}
+
 function cpuNow(): bigint {
-  const usage = process.cpuUsage();
+  const usage = (globalThis as unknown as { process: CpuUsageSource }).process.cpuUsage();
   return BigInt(usage.user + usage.system) * 1000n;
 }
 

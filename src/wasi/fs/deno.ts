@@ -14,7 +14,7 @@
  * rename, link, symlink or set-times can land in the swapped-in place. The native backend has no
  * such window (see docs/sandbox.md).
  */
-import { dirname, join } from "node:path";
+import { joinPath, parentPath } from "../../host_path.ts";
 import { Errno, FileType } from "../constants.ts";
 import { fail, refused } from "../errors.ts";
 import { type Filestat, filestatOf, fileTypeOf } from "../filestat.ts";
@@ -73,7 +73,7 @@ function checkRealPath(gate: PermissionGate, path: string): Deno.FileInfo {
   let at = "/";
   let st: Deno.FileInfo | undefined;
   for (const c of split(path)) {
-    at = join(at, c);
+    at = joinPath(at, c);
     if (at !== path && !gate.read(at)) continue;
     if (at === path && !gate.read(at)) refused("read", at);
     try {
@@ -136,7 +136,7 @@ class DenoDir implements DirHandle {
 
   parentIno(isPreopen: boolean): bigint {
     const host = this.hostPath();
-    const up = dirname(host);
+    const up = parentPath(host);
     if (isPreopen || !this.backend.gate.read(up)) return this.ino;
     return BigInt(Deno.statSync(up).ino ?? 0);
   }
@@ -277,7 +277,7 @@ class DenoResolved implements Resolved {
     readonly lastComponent: string,
   ) {}
   get host(): string {
-    return this.name === "." ? this.parent : join(this.parent, this.name);
+    return this.name === "." ? this.parent : joinPath(this.parent, this.name);
   }
   [Symbol.dispose](): void {}
 }
@@ -304,12 +304,12 @@ export class DenoBackend implements FsBackend {
     };
     this.#walkOps = {
       lstat: (dir, name) => {
-        const st = lstatOrNull(checked(join(dir.path, name)));
+        const st = lstatOrNull(checked(joinPath(dir.path, name)));
         return st && filestatOf(st);
       },
-      readlink: (dir, name) => Deno.readLinkSync(join(dir.path, name)),
+      readlink: (dir, name) => Deno.readLinkSync(joinPath(dir.path, name)),
       enter: (dir, name) => {
-        const path = join(dir.path, name);
+        const path = joinPath(dir.path, name);
         const st = Deno.lstatSync(path);
         if (st.isSymlink || !st.isDirectory) fail(Errno.NOTCAPABLE); // swapped since its lstat
         return { path, dev: BigInt(st.dev ?? 0), ino: BigInt(st.ino ?? 0), up: dir };
