@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { fuelConsumed, loadCompiledCode, saveCompiledCode, WebAssembly as W } from "../mod.ts";
 import { jitCounts } from "../src/engine/tiering.ts";
+import { scriptReading } from "../src/engine/code_cache.ts";
 import { cli, EXAMPLES } from "./cli_harness.ts";
 
 const SHA256 = Deno.readFileSync(new URL("../bench/wasm/sha256.wasm", import.meta.url));
@@ -23,34 +24,61 @@ async function runOnce(dir: string | null, options: object, save = true) {
   return { result, restored, generated, wrote, fuel };
 }
 
+/** Runs `body` with cache scripts of every size read through `node:vm`, with V8's code cache. */
+async function withCodeCache(body: () => Promise<void>): Promise<void> {
+  const before = scriptReading.minCodeCacheChars;
+  scriptReading.minCodeCacheChars = 0;
+  try {
+    await body();
+  } finally {
+    scriptReading.minCodeCacheChars = before;
+  }
+}
+
+Deno.test("a small module's cache script is read as plain JS: the code comes back, and no V8 code cache is kept", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "wasmrun-code-cache-" });
+  try {
+    const options = { tierUp: 0 };
+    const first = await runOnce(dir, options);
+    const second = await runOnce(dir, options);
+    assert.deepEqual(second, { ...first, restored: first.generated, generated: 0, wrote: false });
+    const [js, ...rest] = Deno.readDirSync(dir).toArray().map((e) => e.name);
+    assert.ok(js.endsWith(".js") && Deno.statSync(`${dir}/${js}`).size < scriptReading.minCodeCacheChars);
+    assert.deepEqual(rest, [], "a .v8 file beside a small script");
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
 for (const [kind, options] of [["no meter", { tierUp: 0 }], ["fuel", { tierUp: 0, fuel: 1e12 }]] as const) {
-  Deno.test(`a second run reads the first one's code back and generates none (${kind})`, async () => {
-    const dir = Deno.makeTempDirSync({ prefix: "wasmrun-code-cache-" });
-    try {
-      const plain = await runOnce(null, options);
-      const first = await runOnce(dir, options);
-      assert.ok(first.generated > 0 && first.restored === 0 && first.wrote, JSON.stringify(first));
-      const second = await runOnce(dir, options);
-      assert.deepEqual(second, { ...first, restored: first.generated, generated: 0, wrote: false });
-      assert.equal(second.result, plain.result);
-      assert.equal(second.fuel, plain.fuel);
-      // The second run had nothing to add: it kept V8's code cache of what it read instead.
-      const names = () => Deno.readDirSync(dir).toArray().map((e) => e.name).sort();
-      const [js, v8] = names();
-      assert.ok(js.endsWith(".js") && v8 === js.replace(/\.js$/, ".v8"), names().join(" "));
-      const written = Deno.statSync(`${dir}/${v8}`).mtime;
-      const third = await runOnce(dir, options);
-      assert.deepEqual(third, second);
-      assert.deepEqual(
-        Deno.statSync(`${dir}/${v8}`).mtime,
-        written,
-        "V8 took its code cache: nothing to write",
-      );
-      assert.equal(names().length, 2, "two files per module");
-    } finally {
-      Deno.removeSync(dir, { recursive: true });
-    }
-  });
+  Deno.test(`a second run reads the first one's code back and generates none (${kind})`, () =>
+    withCodeCache(async () => {
+      const dir = Deno.makeTempDirSync({ prefix: "wasmrun-code-cache-" });
+      try {
+        const plain = await runOnce(null, options);
+        const first = await runOnce(dir, options);
+        assert.ok(first.generated > 0 && first.restored === 0 && first.wrote, JSON.stringify(first));
+        const second = await runOnce(dir, options);
+        assert.deepEqual(second, { ...first, restored: first.generated, generated: 0, wrote: false });
+        assert.equal(second.result, plain.result);
+        assert.equal(second.fuel, plain.fuel);
+        // The second run had nothing to add: it kept V8's code cache of what it read instead.
+        const names = () => Deno.readDirSync(dir).toArray().map((e) => e.name).sort();
+        const [js, v8] = names();
+        assert.ok(js.endsWith(".js") && v8 === js.replace(/\.js$/, ".v8"), names().join(" "));
+        const written = Deno.statSync(`${dir}/${v8}`).mtime;
+        const third = await runOnce(dir, options);
+        assert.deepEqual(third, second);
+        assert.deepEqual(
+          Deno.statSync(`${dir}/${v8}`).mtime,
+          written,
+          "V8 took its code cache: nothing to write",
+        );
+        assert.equal(names().length, 2, "two files per module");
+      } finally {
+        Deno.removeSync(dir, { recursive: true });
+      }
+    }));
 }
 
 Deno.test("code read back in a process that numbers function types differently checks call_indirect right", () => {
@@ -107,43 +135,44 @@ Deno.test("a damaged cache file is no cache, and the next save replaces it", asy
 });
 const files = new Set<string>();
 
-Deno.test("V8's code cache is taken only whole and for the script it was made of", async () => {
-  const dir = Deno.makeTempDirSync({ prefix: "wasmrun-code-cache-" });
-  const run = async (bytes: Uint8Array) => {
-    const module = new W.Module(bytes);
-    const restored = await loadCompiledCode(module, dir);
-    const result = (new W.Instance(module, {}, { tierUp: 0 }).exports.run as (n: number) => number)(3);
-    saveCompiledCode(module, dir);
-    return { restored, result };
-  };
-  try {
-    const damages: [string, (file: Uint8Array) => Uint8Array][] = [
-      ["a byte of V8's code flipped", (f) => f.map((b, i) => i === f.length - 100 ? b ^ 0x40 : b)],
-      ["cut short", (f) => f.subarray(0, f.length >> 1)],
-      ["the hash of another script", (f) => f.map((b, i) => i === 3 ? b ^ 1 : b)],
-    ];
-    for (const [i, [what, damage]] of damages.entries()) {
-      const bytes = variant(SHA256, `v8-${i}`);
-      const first = await run(bytes); // writes the script
-      const second = await run(bytes); // reads it and writes V8's code cache of it
-      const v8 = Deno.readDirSync(dir).toArray().map((e) => e.name).find((n) =>
-        n.endsWith(".v8") && !files.has(n)
-      )!;
-      files.add(v8);
-      const damaged = damage(Deno.readFileSync(`${dir}/${v8}`));
-      Deno.writeFileSync(`${dir}/${v8}`, damaged);
-      const third = await run(bytes);
-      assert.deepEqual(third, second, what);
-      assert.equal(first.result, third.result);
-      assert.notDeepEqual(Deno.readFileSync(`${dir}/${v8}`), damaged, `${what}: taken as it was`);
-      const replaced = Deno.statSync(`${dir}/${v8}`).mtime;
-      assert.deepEqual(await run(bytes), second);
-      assert.deepEqual(Deno.statSync(`${dir}/${v8}`).mtime, replaced, `${what}: the new one was not taken`);
+Deno.test("V8's code cache is taken only whole and for the script it was made of", () =>
+  withCodeCache(async () => {
+    const dir = Deno.makeTempDirSync({ prefix: "wasmrun-code-cache-" });
+    const run = async (bytes: Uint8Array) => {
+      const module = new W.Module(bytes);
+      const restored = await loadCompiledCode(module, dir);
+      const result = (new W.Instance(module, {}, { tierUp: 0 }).exports.run as (n: number) => number)(3);
+      saveCompiledCode(module, dir);
+      return { restored, result };
+    };
+    try {
+      const damages: [string, (file: Uint8Array) => Uint8Array][] = [
+        ["a byte of V8's code flipped", (f) => f.map((b, i) => i === f.length - 100 ? b ^ 0x40 : b)],
+        ["cut short", (f) => f.subarray(0, f.length >> 1)],
+        ["the hash of another script", (f) => f.map((b, i) => i === 3 ? b ^ 1 : b)],
+      ];
+      for (const [i, [what, damage]] of damages.entries()) {
+        const bytes = variant(SHA256, `v8-${i}`);
+        const first = await run(bytes); // writes the script
+        const second = await run(bytes); // reads it and writes V8's code cache of it
+        const v8 = Deno.readDirSync(dir).toArray().map((e) => e.name).find((n) =>
+          n.endsWith(".v8") && !files.has(n)
+        )!;
+        files.add(v8);
+        const damaged = damage(Deno.readFileSync(`${dir}/${v8}`));
+        Deno.writeFileSync(`${dir}/${v8}`, damaged);
+        const third = await run(bytes);
+        assert.deepEqual(third, second, what);
+        assert.equal(first.result, third.result);
+        assert.notDeepEqual(Deno.readFileSync(`${dir}/${v8}`), damaged, `${what}: taken as it was`);
+        const replaced = Deno.statSync(`${dir}/${v8}`).mtime;
+        assert.deepEqual(await run(bytes), second);
+        assert.deepEqual(Deno.statSync(`${dir}/${v8}`).mtime, replaced, `${what}: the new one was not taken`);
+      }
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
     }
-  } finally {
-    Deno.removeSync(dir, { recursive: true });
-  }
-});
+  }));
 
 Deno.test("the command line keeps its compile cache in --cache-dir, and --no-cache keeps none", async () => {
   const dir = Deno.makeTempDirSync({ prefix: "wasmrun-code-cache-" });
