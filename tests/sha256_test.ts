@@ -1,6 +1,6 @@
-/** Our synchronous SHA-256 (src/sha256.ts) gives Web Crypto's digest, at every length around a block's. */
+/** Our synchronous SHA-256 (src/host/sha256.ts) gives Web Crypto's digest, at every length around a block's. */
 import assert from "node:assert/strict";
-import { hex, sha256 } from "../src/sha256.ts";
+import { hex, sha256 } from "../src/host/sha256.ts";
 
 async function webDigest(bytes: Uint8Array): Promise<string> {
   return hex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>)));

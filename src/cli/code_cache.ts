@@ -5,7 +5,7 @@
  * silently off when read and write permission to the directory (or env permission to find it) is
  * not granted — queried, never prompted.
  */
-import { joinPath } from "../host_path.ts";
+import { joinPath } from "../host/paths.ts";
 import type { ExecCommand } from "./args.ts";
 
 /** The compile cache's directory for this run, or null when there is none to use. */

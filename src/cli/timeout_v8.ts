@@ -5,7 +5,7 @@
  * module is compiled, when the worker says the guest is about to start, as with wasmrun's engine,
  * where the timeout bounds calls into the guest. The worker writes to the process's own stdio.
  */
-import { pathOfFileUrl } from "../host_path.ts";
+import { pathOfFileUrl } from "../host/paths.ts";
 import type { ExecCommand } from "./args.ts";
 import { CliFailure, UsageError } from "./failure.ts";
 import { type CliIo, complain, writeAll } from "./io.ts";

@@ -11,11 +11,11 @@
  * imports, with a full parse of its own), which took 3.5 s and 430 MB for clang's 11 MB of code.
  * `node:vm` is imported only when there is a script to read: importing any of Deno's Node modules
  * first loads its Node compatibility layer (60–90 ms), and a first run has none. The hashes are Web
- * Crypto's where the caller can wait for them, ours (sha256.ts) where it cannot.
+ * Crypto's where the caller can wait for them, ours (host/sha256.ts) where it cannot.
  */
 import type { Script } from "node:vm";
-import { joinPath } from "../host_path.ts";
-import { hex, sha256 } from "../sha256.ts";
+import { joinPath } from "../host/paths.ts";
+import { hex, sha256 } from "../host/sha256.ts";
 import type { ModuleInfo } from "../wasm/types.ts";
 import { generatorText } from "../jit/compile.ts";
 import { frameLayoutText } from "../interp/lower.ts";

@@ -14,7 +14,7 @@
  * rename, link, symlink or set-times can land in the swapped-in place. The native backend has no
  * such window (see docs/sandbox.md).
  */
-import { joinPath, parentPath } from "../../host_path.ts";
+import { joinPath, parentPath } from "../../host/paths.ts";
 import { Errno, FileType } from "../constants.ts";
 import { fail, refused } from "../errors.ts";
 import { type Filestat, filestatOf, fileTypeOf } from "../filestat.ts";

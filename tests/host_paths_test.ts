@@ -1,12 +1,12 @@
 /**
- * The runtime's path helpers (src/host_path.ts) give what node:path and node:url give for the paths
+ * The runtime's path helpers (src/host/paths.ts) give what node:path and node:url give for the paths
  * it makes (a directory and plain names), and the engine and command line load no Node module
  * before a guest runs (importing one first loads Deno's Node layer: tens of ms of every start-up).
  */
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { joinPath, parentPath, pathOfFileUrl } from "../src/host_path.ts";
+import { joinPath, parentPath, pathOfFileUrl } from "../src/host/paths.ts";
 
 Deno.test("joinPath, parentPath and pathOfFileUrl agree with node:path and node:url", () => {
   const joins: [string, ...string[]][] = [["/", "a"], ["/a", "b"], ["/a/", "b"], ["/a/b", "c", "d"], [
