@@ -27,16 +27,18 @@ const FORMAT = 3;
 
 let generator: string | undefined;
 
-/**
- * What the generated code depends on besides the module: the generator's text (see generatorText),
- * and the interpreter's frame layout, whose slots code for one loop reads and writes.
- */
+/** What the generated code depends on besides the module (hashed into the cache files' names). */
+function generatorInputs(): string {
+  // The generator's text (see generatorText), the interpreter's frame layout, whose slots code for
+  // one loop reads and writes, and the helpers compiled code calls.
+  const helpers = Object.values(env).filter((v) => typeof v === "function").map(String).join("\n");
+  return `${FORMAT}\n${generatorText()}\n${frameLayoutText()}\n${helpers}`;
+}
+
+/** The generator's part of a cache file's name (hashed with our SHA-256 if no `load` hashed it). */
 function generatorHash(): string {
-  if (generator === undefined) {
-    const helpers = Object.values(env).filter((v) => typeof v === "function").map(String).join("\n");
-    generator = hex(sha256(`${FORMAT}\n${generatorText()}\n${frameLayoutText()}\n${helpers}`));
-  }
-  return generator.slice(0, 16);
+  generator ??= hex(sha256(generatorInputs())).slice(0, 16);
+  return generator;
 }
 
 /** Web Crypto's SHA-256 of `data` (a string as its UTF-8 bytes). */
@@ -92,7 +94,8 @@ async function codeCacheOf(path: string, textHash: Uint8Array): Promise<Uint8Arr
  * from it. A missing, unreadable or damaged file is no cache (0), never an error.
  */
 export async function loadCompiledCode(module: ModuleInfo, dir: string): Promise<number> {
-  if (!names.has(module)) names.set(module, `${hex(await digest(module.bytes))}-${generatorHash()}`);
+  generator ??= hex(await digest(generatorInputs())).slice(0, 16);
+  if (!names.has(module)) names.set(module, `${hex(await digest(module.bytes))}-${generator}`);
   const path = cacheFile(module, dir);
   let text: string;
   try {
