@@ -98,7 +98,12 @@ const ERRNO: Record<number, number> = {
   122: Errno.DQUOT,
 };
 
-const symbols = {
+/**
+ * What a run needs from its start (the preopens, stdio, reading and writing files): bound when the
+ * backend is first asked for. Binding costs Deno about 0.5 ms a symbol, so the rest (`moreSymbols`)
+ * is bound on the first use of any of them.
+ */
+const coreSymbols = {
   syscall: { parameters: ["i64", "i32", "buffer", "buffer", "usize"], result: "i64" },
   openat: { parameters: ["i32", "buffer", "i32", "u32"], result: "i32" },
   close: { parameters: ["i32"], result: "i32" },
@@ -107,11 +112,15 @@ const symbols = {
   pread: { parameters: ["i32", "buffer", "usize", "i64"], result: "isize" },
   pwrite: { parameters: ["i32", "buffer", "usize", "i64"], result: "isize" },
   lseek: { parameters: ["i32", "i64", "i32"], result: "i64" },
+  statx: { parameters: ["i32", "buffer", "i32", "u32", "buffer"], result: "i32" },
+  __errno_location: { parameters: [], result: "pointer" },
+} as const;
+
+const moreSymbols = {
   ftruncate: { parameters: ["i32", "i64"], result: "i32" },
   fsync: { parameters: ["i32"], result: "i32" },
   fdatasync: { parameters: ["i32"], result: "i32" },
   posix_fallocate: { parameters: ["i32", "i64", "i64"], result: "i32" },
-  statx: { parameters: ["i32", "buffer", "i32", "u32", "buffer"], result: "i32" },
   utimensat: { parameters: ["i32", "buffer", "buffer", "i32"], result: "i32" },
   futimens: { parameters: ["i32", "buffer"], result: "i32" },
   mkdirat: { parameters: ["i32", "buffer", "u32"], result: "i32" },
@@ -135,10 +144,32 @@ const symbols = {
   recv: { parameters: ["i32", "buffer", "usize", "i32"], result: "isize" },
   send: { parameters: ["i32", "buffer", "usize", "i32"], result: "isize" },
   shutdown: { parameters: ["i32", "i32"], result: "i32" },
-  __errno_location: { parameters: [], result: "pointer" },
 } as const;
 
-type Lib = Deno.DynamicLibrary<typeof symbols>["symbols"];
+type Lib =
+  & Deno.DynamicLibrary<typeof coreSymbols>["symbols"]
+  & Deno.DynamicLibrary<typeof moreSymbols>["symbols"];
+
+/**
+ * The bindings: the core ones, and a getter for each of the others. The first use of one binds them
+ * all (a second `dlopen` of the same library), and `lib` becomes a plain object of every binding.
+ */
+function bindings(): Lib {
+  const core = Deno.dlopen("libc.so.6", coreSymbols).symbols;
+  let full: Lib | undefined;
+  const bindAll = () => full ??= { ...core, ...Deno.dlopen("libc.so.6", moreSymbols).symbols };
+  const partial = { ...core } as Lib;
+  for (const name of Object.keys(moreSymbols) as (keyof typeof moreSymbols)[]) {
+    Object.defineProperty(partial, name, {
+      get() {
+        lib = bindAll();
+        return lib[name];
+      },
+      enumerable: true,
+    });
+  }
+  return partial;
+}
 
 let lib: Lib | null | undefined;
 let errnoView: Deno.UnsafePointerView;
@@ -154,8 +185,7 @@ export function nativeUnavailable(): string | undefined {
   }
   if (lib === undefined) {
     try {
-      const opened = Deno.dlopen("libc.so.6", symbols);
-      lib = opened.symbols;
+      lib = bindings();
       errnoView = new Deno.UnsafePointerView(lib.__errno_location()!);
     } catch (err) {
       lib = null;
