@@ -9,9 +9,10 @@
  *
  * Not an ES module read with `import()`: Deno analyses a module file it has not seen before (its
  * imports, with a full parse of its own), which took 3.5 s and 430 MB for clang's 11 MB of code.
- * `node:vm` is imported only when there is a script to read: importing any of Deno's Node modules
- * first loads its Node compatibility layer (60–90 ms), and a first run has none. The hashes are Web
- * Crypto's where the caller can wait for them, ours (host/sha256.ts) where it cannot.
+ * `node:vm` is imported only to read a script big enough for V8's code cache to pay (see
+ * `scriptReading`): importing any of Deno's Node modules first loads its Node compatibility layer
+ * (60–90 ms). The hashes are Web Crypto's where the caller can wait for them, ours (host/sha256.ts)
+ * where it cannot.
  */
 import type { Script } from "node:vm";
 import { joinPath } from "../host/paths.ts";
