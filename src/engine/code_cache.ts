@@ -95,8 +95,9 @@ async function codeCacheOf(path: string, textHash: Uint8Array): Promise<Uint8Arr
  * from it. A missing, unreadable or damaged file is no cache (0), never an error.
  */
 export async function loadCompiledCode(module: ModuleInfo, dir: string): Promise<number> {
+  // The name `cacheFile` would make, by Web Crypto.
   generator ??= hex(await digest(generatorInputs())).slice(0, 16);
-  if (!names.has(module)) names.set(module, `${hex(await digest(module.bytes))}-${generator}`);
+  if (!names.has(module)) names.set(module, `${hex(await digest(module.bytes))}-${generatorHash()}`);
   const path = cacheFile(module, dir);
   let text: string;
   try {

@@ -18,12 +18,14 @@ import { fail, WasiError } from "./errors.ts";
 import { type Filestat, syntheticFilestat } from "./filestat.ts";
 import {
   AT,
+  fileTypeOfMode,
   lastErrno,
   libc,
   nativeUnavailable,
   pollReadable,
   pollWritable,
   type RawStat,
+  S_IFREG,
   statx,
 } from "./fs/libc.ts";
 
@@ -156,8 +158,6 @@ export interface GuestStream {
   close?(): void;
 }
 
-const S_IFMT = 0o170000, S_IFREG = 0o100000;
-
 /**
  * fstat of host fd `fd`, null when it is not open or cannot be asked about. Through FFI when the
  * native backend is there; else as `/dev/fd/N` with Deno's stat (given read permission for it, which
@@ -189,7 +189,7 @@ function hostStat(fd: number): RawStat | null {
 /** Whether host fd `fd` is a regular file (stdin redirected from one, output to one). */
 function isRegularFile(fd: number): boolean {
   const st = hostStat(fd);
-  return st !== null && (st.mode & S_IFMT) === S_IFREG;
+  return st !== null && fileTypeOfMode(st.mode) === FileType.REGULAR_FILE;
 }
 
 function msUntil(deadline: number): number {
@@ -328,7 +328,7 @@ export class StdioStream implements GuestStream {
       ino: st.ino,
       filetype: this.filetype,
       nlink: st.nlink,
-      size: (st.mode & S_IFMT) === S_IFREG ? st.size : 0n,
+      size: fileTypeOfMode(st.mode) === FileType.REGULAR_FILE ? st.size : 0n,
       atim: st.atim,
       mtim: st.mtim,
       ctim: st.ctim,

@@ -4,7 +4,7 @@
  * open flags differ by architecture) and `statx` gives one struct layout on every architecture.
  * Each wrapper returns the call's result or throws the WASI errno for the C errno.
  */
-import { Errno } from "../constants.ts";
+import { Errno, FileType } from "../constants.ts";
 import { WasiError } from "../errors.ts";
 
 const ARCH_FLAGS = Deno.build.arch === "aarch64"
@@ -45,6 +45,24 @@ export const POLLOUT = 4;
 export const POLLERR = 8;
 export const POLLHUP = 16;
 export const POLLNVAL = 32;
+
+/** The file type bits of a `st_mode`, and those of a regular file. */
+const S_IFMT = 0o170000;
+export const S_IFREG = 0o100000;
+const FILETYPE_OF_MODE: Record<number, number> = {
+  0o010000: FileType.UNKNOWN, // FIFO: WASI has no type for it
+  0o020000: FileType.CHARACTER_DEVICE,
+  0o040000: FileType.DIRECTORY,
+  0o060000: FileType.BLOCK_DEVICE,
+  [S_IFREG]: FileType.REGULAR_FILE,
+  0o120000: FileType.SYMBOLIC_LINK,
+  0o140000: FileType.SOCKET_STREAM,
+};
+
+/** The WASI file type of a `st_mode`. */
+export function fileTypeOfMode(mode: number): number {
+  return FILETYPE_OF_MODE[mode & S_IFMT] ?? FileType.UNKNOWN;
+}
 
 /** Linux errno → WASI errno (only the codes file, stream and socket calls return). */
 const ERRNO: Record<number, number> = {

@@ -15,6 +15,7 @@ import {
   AT,
   check,
   cstr,
+  fileTypeOfMode,
   libc,
   O,
   openat2,
@@ -48,16 +49,6 @@ import {
   type WalkOps,
 } from "./walk.ts";
 
-const S_IFMT = 0o170000;
-const FILETYPE_OF_MODE: Record<number, number> = {
-  0o010000: FileType.UNKNOWN, // FIFO: WASI has no type for it
-  0o020000: FileType.CHARACTER_DEVICE,
-  0o040000: FileType.DIRECTORY,
-  0o060000: FileType.BLOCK_DEVICE,
-  0o100000: FileType.REGULAR_FILE,
-  0o120000: FileType.SYMBOLIC_LINK,
-  0o140000: FileType.SOCKET_STREAM,
-};
 /** d_type values of readdir(3). */
 const FILETYPE_OF_DTYPE: Record<number, number> = {
   2: FileType.CHARACTER_DEVICE,
@@ -74,7 +65,7 @@ const BENEATH = RESOLVE.BENEATH | RESOLVE.NO_MAGICLINKS;
 const decoder = new TextDecoder();
 
 function filestat(st: RawStat): Filestat {
-  return { ...st, filetype: FILETYPE_OF_MODE[st.mode & S_IFMT] ?? FileType.UNKNOWN };
+  return { ...st, filetype: fileTypeOfMode(st.mode) };
 }
 
 function fstat(fd: number): Filestat {
